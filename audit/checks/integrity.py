@@ -1,0 +1,152 @@
+"""Document integrity: duplicated paragraphs, truncation, mojibake, wrong language, empty text."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator
+
+from audit.model import Hit
+from audit.registry import check
+from audit.text import Line, TextView, ends_sentence, words
+
+MIN_PARAGRAPH_WORDS = 8
+NEAR_DUPLICATE_RATIO = 80.0  # rapidfuzz ratio (0-100) at and above which two paragraphs say the same
+
+
+def _norm(s: str) -> str:
+    return " ".join(re.sub(r"[^\w\s]", " ", s.casefold()).split())
+
+
+def repeated_paragraphs(view: TextView) -> list[tuple[Line, Line, float]]:
+    """(earlier, later, similarity) for each later paragraph that repeats an earlier one.
+
+    Each later paragraph is paired with its most similar earlier one. Similarity 100 means the same
+    words in the same order once case and punctuation are ignored.
+    """
+    from rapidfuzz import fuzz
+
+    paras = [ln for ln in view.body if len(words(ln.text)) >= MIN_PARAGRAPH_WORDS]
+    if len(paras) < 2:
+        return []
+    normed = [_norm(p.text) for p in paras]
+    out = []
+    for j in range(1, len(paras)):
+        best, best_i = 0.0, -1
+        lj = len(normed[j])
+        for i in range(j):
+            li = len(normed[i])
+            if min(li, lj) < 0.75 * max(li, lj):
+                continue  # ratio cannot reach the threshold
+            r = 100.0 if normed[i] == normed[j] else fuzz.ratio(normed[i], normed[j], score_cutoff=NEAR_DUPLICATE_RATIO)
+            if r > best:
+                best, best_i = r, i
+        if best_i >= 0:
+            out.append((paras[best_i], paras[j], best))
+    return out
+
+
+@check("INT001", "integrity", "error")
+def duplicate_paragraph(view: TextView) -> Iterator[Hit]:
+    """A paragraph that repeats an earlier paragraph of the same document word for word.
+
+    Case and punctuation are ignored. The later copy is flagged; its suggestion is to drop it.
+    Near-duplicates with different wording are MT006's.
+    """
+    for first, later, sim in repeated_paragraphs(view):
+        if sim >= 100.0:
+            yield Hit(*later.span, f"paragraph repeats line {first.index + 1}", "")
+
+
+_ELLIPSIS_END = re.compile(r"(?:\.\.\.|…|\[\s*(?:\.\.\.|…)\s*\])\s*$")
+
+
+@check("INT002", "integrity", "warning")
+def truncated_ending(view: TextView) -> Iterator[Hit]:
+    """The text stops mid-sentence or on an ellipsis, as paywalled and cut-off pages do.
+
+    Looks at the last non-blank line only when it reads as prose (at least 8 words, mostly lower case).
+    """
+    if not view.body:
+        return
+    last = view.body[-1]
+    s = last.text.strip()
+    ws = words(s)
+    if len(ws) < 8 or sum(w[0].islower() for w in ws) < 0.5 * len(ws):
+        return
+    if _ELLIPSIS_END.search(s):
+        yield Hit(*last.span, "text ends on an ellipsis: probably truncated")
+    elif not ends_sentence(s) and (s[-1].isalpha() or s[-1] in ",-–—"):
+        yield Hit(*last.span, "text ends mid-sentence: probably truncated")
+
+
+_SUSPECT = re.compile(r"[ÃÂâÅÄÐÑØÙÚÛÜÝÞßàáãäåæçèéêëìíîïðñòóôõöøùúûüýþÿ][\x80-\xbf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013\u2014\u2018\u2019\u201a\u201c\u201d\u201e\u2020\u2021\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]")
+
+
+@check("INT003", "integrity", "error")
+def mojibake(view: TextView) -> Iterator[Hit]:
+    """Mojibake: text decoded with the wrong encoding (`Ã©` for `é`, `â€™` for `’`).
+
+    Detected with ftfy; the suggestion is ftfy's repair of the line.
+    """
+    if view.text.isascii() or not _SUSPECT.search(view.text):
+        return
+    import ftfy
+    from ftfy.badness import is_bad
+
+    for line in view.body:
+        s = line.text
+        if s.isascii() or not _SUSPECT.search(s) or not is_bad(s):
+            continue
+        fixed = ftfy.fix_encoding(s)
+        if fixed != s:
+            start, end = line.start, line.end
+            yield Hit(start, end, "mojibake (wrong text encoding)", fixed)
+
+
+MIN_WORDS = 30
+
+
+@check("INT004", "integrity", "error")
+def near_empty(view: TextView) -> Iterator[Hit]:
+    """Empty or near-empty documents: fewer than 30 words of text."""
+    n = len(words(view.text))
+    if n >= MIN_WORDS:
+        return
+    s = view.text
+    start = len(s) - len(s.lstrip())
+    end = len(s.rstrip())
+    if start >= end:
+        yield Hit(0, 0, "empty document")
+    else:
+        yield Hit(start, end, f"near-empty document: {n} words")
+
+
+MIN_LANGUAGE_CONFIDENCE = 0.6
+
+
+@check("INT005", "integrity", "error")
+def wrong_language(view: TextView) -> Iterator[Hit]:
+    """The document is not in an expected language (default English; `--language` or a `language` column).
+
+    The span is the first line, which anchors the finding; the message names the language found.
+    """
+    if not view.languages or "any" in view.languages or len(words(view.text)) < 5:
+        return
+    code, prob = view.language
+    if code not in view.languages and prob >= MIN_LANGUAGE_CONFIDENCE and view.body:
+        yield Hit(
+            *view.body[0].span,
+            f"document is in '{code}' (p={prob:.2f}), expected {'/'.join(view.languages)}",
+        )
+
+
+_BROKEN = re.compile(r"\ufffd+|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]+")
+
+
+@check("INT006", "integrity", "warning")
+def broken_characters(view: TextView) -> Iterator[Hit]:
+    """Replacement characters (U+FFFD) and control characters: bytes lost in decoding."""
+    for m in _BROKEN.finditer(view.text):
+        name = "replacement character" if m.group()[0] == "\ufffd" else unicodedata.name(m.group()[0], "control character")
+        yield Hit(m.start(), m.end(), f"broken character: {name.lower()}", "")

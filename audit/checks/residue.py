@@ -1,0 +1,303 @@
+"""Scraper and page residue: text that came from the page around the article, not the article."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from audit.data import load_list, phrase_regex
+from audit.model import Hit
+from audit.registry import check
+from audit.text import TextView, ends_sentence, is_prose, words
+
+MAX_PROMPT_WORDS = 40  # a call to action is short; a long line that mentions "newsletter" is prose
+
+
+def _line_hit(line, message: str, suggestion: str | None = "") -> Hit:
+    start, end = line.span
+    return Hit(start, end, message, suggestion)
+
+
+_AD = re.compile(
+    r"\[(?:ad|ads|advert|advertisement|adsense|adsbygoogle)[_\- ]?\d{0,3}\]"
+    r"|^[ \t]*(?:advertisement|advert|sponsored|ad|ads|story continues below(?: this)? advertisement"
+    r"|article continues below(?: this)? (?:ad|advertisement)|skip advertisement)[ \t]*\r?$",
+    re.IGNORECASE | re.MULTILINE,
+)
+
+
+@check("RES001", "residue", "error")
+def ad_placeholder(view: TextView) -> Iterator[Hit]:
+    """Ad placeholders and ad labels: `[ad_1]`, `[adsense]`, a line reading `Advertisement`.
+
+    Auto-blogging plugins and ad slots leave these behind when a page is scraped.
+    """
+    for m in _AD.finditer(view.text):
+        start, end = m.span()
+        seg = view.text[start:end]
+        start += len(seg) - len(seg.lstrip())
+        end -= len(seg) - len(seg.rstrip())
+        yield Hit(start, end, "ad placeholder", "")
+
+
+_SEP = r"(?:\s*[:|»›>\-–—]|\s*$)"
+
+
+def _opener_regex() -> re.Pattern[str]:
+    openers = phrase_regex("related_openers", prefix=r"^[\s\[(•*\-–—]*", suffix=r"\b")
+    return openers
+
+
+_HEADERS_RE: re.Pattern[str] | None = None
+
+
+def _headers_regex() -> re.Pattern[str]:
+    global _HEADERS_RE
+    if _HEADERS_RE is None:
+        phrases = sorted(load_list("related_headers"), key=len, reverse=True)
+        alts = "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in phrases)
+        _HEADERS_RE = re.compile(r"^[\s\[(•*]*(?:" + alts + r")" + _SEP, re.IGNORECASE)
+    return _HEADERS_RE
+
+
+def is_link_header(s: str) -> bool:
+    """A line that opens a list of links to other pages ("Related", "Most Popular", "You may also like")."""
+    s = s.strip()
+    if len(s) > 60:
+        return False
+    return bool(_headers_regex().match(s) or _opener_regex().match(s)) and len(words(s)) <= 6
+
+
+@check("RES002", "residue", "warning")
+def related_link(view: TextView) -> Iterator[Hit]:
+    """Read-more and related-story links: `Read more: ...`, `Related: ...`, `You may also like`.
+
+    Fires on short lines that open with a known link phrase (`audit/data/related_openers.txt`), or that
+    consist of a section header (`audit/data/related_headers.txt`) alone or followed by `:` or `|`.
+    """
+    openers = _opener_regex()
+    headers = _headers_regex()
+    for line in view.body:
+        s = line.text
+        if len(words(s)) > 30:
+            continue
+        if openers.match(s) or headers.match(s):
+            yield _line_hit(line, "link to another story or page")
+
+
+@check("RES003", "residue", "warning")
+def call_to_action(view: TextView) -> Iterator[Hit]:
+    """Subscribe, share, follow and sign-up prompts, cookie and JavaScript notices.
+
+    Fires on lines of at most 40 words that contain a phrase from `audit/data/prompts.txt`.
+    """
+    rx = phrase_regex("prompts")
+    for line in view.body:
+        if len(words(line.text)) > MAX_PROMPT_WORDS:
+            continue
+        if rx.search(line.text):
+            yield _line_hit(line, "call to action left by the page")
+
+
+@check("RES004", "residue", "warning")
+def page_furniture(view: TextView) -> Iterator[Hit]:
+    """Lines that are only a button or menu label: `Share`, `Email`, `Print`, `Comments`, `Tags:`.
+
+    The labels are listed in `audit/data/ui_words.txt`; a line must consist of labels alone.
+    """
+    ui = {w.lower() for w in load_list("ui_words")}
+    for line in view.body:
+        s = line.text.strip().strip("|•·-–—:[]()").strip()
+        if not s or len(s) > 40:
+            continue
+        parts = [p.strip().lower() for p in re.split(r"\s*[|•·/]\s*|\s{2,}", s) if p.strip()]
+        if parts and all(p in ui or p.rstrip(":") in ui for p in parts):
+            yield _line_hit(line, "page furniture (button or menu label)")
+
+
+def _agency_alt() -> str:
+    names = sorted(load_list("agencies"), key=len, reverse=True)
+    return "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in names)
+
+
+_CREDIT_RE: re.Pattern[str] | None = None
+
+
+def _credit_regex() -> re.Pattern[str]:
+    global _CREDIT_RE
+    if _CREDIT_RE is None:
+        agency = _agency_alt()
+        _CREDIT_RE = re.compile(
+            # "(Photo: X)", "Photo by X", "Image credit: X", "FILE PHOTO: ..."
+            r"(?P<label>^\s*\(?(?:file\s+)?(?:photo|photograph|picture|image|pic|video|credit|illustration|graphic)s?"
+            r"(?:\s+credit)?\s*(?::|by\b)\s*\S.*$)"
+            # "© Sputnik/Hayk Harutyunyan", "(Image: © TNG Collaboration)"
+            r"|(?P<copy>[©ⓒ]\s*[^\s\d].{0,80}$)"
+            # "... Stepanakert, Nagorno-Karabakh. EPA", "Alex Wong | Getty Images", "REUTERS/Brendan McDermid"
+            r"|(?P<agency>(?:[.!?)]\s+|\s[|/]\s*|^\s*)(?:" + agency + r")(?:\s*/\s*[\w.'’ -]{2,40}|\s+(?:file|photo|images?))?\s*\)?\s*$)"
+            r"|(?P<slash>\b(?:" + agency + r"|AP Photo)/[A-Z][\w'’.-]+(?:\s[A-Z][\w'’.-]+){0,3}\)?\s*$)",
+            re.IGNORECASE | re.MULTILINE,
+        )
+    return _CREDIT_RE
+
+
+@check("RES005", "residue", "warning")
+def caption_credit(view: TextView) -> Iterator[Hit]:
+    """Photo captions and credits: `© Sputnik/Name`, `Photo: X`, a caption ending in `. EPA`, `REUTERS/Name`.
+
+    A credit marks its whole line as a caption when the line is short (at most 60 words).
+    """
+    rx = _credit_regex()
+    for line in view.body:
+        s = line.text
+        if len(s) > 600:
+            continue
+        m = rx.search(s)
+        if not m:
+            continue
+        if m.lastgroup in ("agency",) and m.start() == len(s) - len(s.lstrip()) and len(words(s)) > 4:
+            continue
+        yield _line_hit(line, "photo caption or credit")
+
+
+_MONTHS = (
+    "january|february|march|april|may|june|july|august|september|october|november|december"
+    "|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec"
+)
+_WEEKDAYS = "monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun"
+_STAMP_WORDS = frozenset(
+    (_MONTHS + "|" + _WEEKDAYS).split("|")
+    + "updated update published posted modified last first on at am pm a.m p.m et est edt pst pdt cst cdt gmt utc bst cet"
+    " ist ago an hour hours minute minutes min mins second seconds day days week weeks month months year years"
+    " read reading time today yesterday".split()
+)
+_DATE_SIGNAL = re.compile(
+    r"\b\d{1,2}:\d{2}\b|\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}[/.]\d{1,2}[/.]\d{2,4}\b"
+    r"|\b(?:" + _MONTHS + r")\.?\s+\d{1,2}\b|\b\d{1,2}\s+(?:" + _MONTHS + r")\b"
+    r"|\b\d+\s+(?:min|mins|minutes?|hours?|days?)\s+(?:ago|read)\b|\b(?:an|a|one)\s+hour\s+ago\b"
+    r"|\b(?:updated|published|posted|modified)\b",
+    re.IGNORECASE,
+)
+_STAMP_KEY = re.compile(r"\b(?:updated|published|posted|modified|ago|read)\b|\d{1,2}:\d{2}", re.IGNORECASE)
+
+
+@check("RES006", "residue", "warning")
+def timestamp(view: TextView) -> Iterator[Hit]:
+    """Date, time and reading-time stamps on a line of their own: `Updated: September 20, 2023, 7:17 AM`.
+
+    A line qualifies when it carries a date or time and at most three words that are not part of it
+    (an author's name beside the date is allowed).
+    """
+    for i, line in enumerate(view.body):
+        s = line.text.strip()
+        if not s or len(s) > 120 or not _DATE_SIGNAL.search(s):
+            continue
+        ws = words(s)
+        other = [w for w in ws if w.lower().rstrip(".") not in _STAMP_WORDS and w.lower() != "by"]
+        if len(other) > 3 or (ends_sentence(s) and s.rstrip()[-1] in ".!?" and len(ws) > 6):
+            continue
+        if len(other) > 1 and not _STAMP_KEY.search(s) and i == 0:
+            continue  # a short dated headline at the top is content
+        yield _line_hit(line, "date or time stamp")
+
+
+_SOURCE = re.compile(
+    r"^\s*\(?(?:source|sources|via|credit|credits|courtesy(?: of)?)\s*:\s*\S.{0,80}$"
+    r"|^\s*\(?(?:with\s+)?(?:additional\s+)?(?:reporting|writing|editing|compiled|contributed|translated|"
+    r"translation|research|production)\s+by\b.{0,300}$",
+    re.IGNORECASE,
+)
+_BYLINE = re.compile(r"^\s*(?:by|von|por|par|di|door|av|af)\s+[A-Z@][^\n]{0,100}$", re.IGNORECASE)
+
+
+@check("RES007", "residue", "warning")
+def source_line(view: TextView) -> Iterator[Hit]:
+    """Source, credit and byline lines: `Source :Skai`, `Reporting by X; Editing by Y`, `By Jane Doe, Reuters`.
+
+    A byline must be short (at most 12 words) and not read as a sentence.
+    """
+    for line in view.body:
+        s = line.text
+        if len(s) > 400:
+            continue
+        if _SOURCE.match(s):
+            yield _line_hit(line, "source or credit line")
+        elif _BYLINE.match(s) and len(words(s)) <= 12 and not s.rstrip().endswith((".", "?", "!")):
+            first = s.split(None, 2)
+            if len(first) > 1 and first[1][:1].isupper() or "@" in s[:20]:
+                yield _line_hit(line, "byline")
+
+
+_META_ISO = re.compile(
+    r"\b(?:date|published|updated|modified|created|timestamp|pubdate|datetime)\s*[:=]?\s*"
+    r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2})?(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})?)?",
+    re.IGNORECASE,
+)
+_META_FIELD = re.compile(
+    r"^\s*(?:tags?|categories|category|filed under|posted in|keywords|topics|section|issn|permalink|"
+    r"short url|source url|url|author|authors|lang|language|reading time|tempo de leitura|lesezeit)\s*:"
+    r"[ \t]*[^\n]{0,200}$",
+    re.IGNORECASE,
+)
+
+
+@check("RES008", "residue", "warning")
+def metadata_field(view: TextView) -> Iterator[Hit]:
+    """Metadata fields leaked into the body: `date 2023-09-19`, `Tags: ...`, `Filed under: ...`."""
+    seen: set[int] = set()
+    for m in _META_ISO.finditer(view.text):
+        seen.add(m.start())
+        yield Hit(m.start(), m.end(), "metadata field in the body", "")
+    for line in view.body:
+        if _META_FIELD.match(line.text) and len(words(line.text)) <= 25:
+            start, end = line.span
+            if not any(start <= s < end for s in seen):
+                yield Hit(start, end, "metadata field in the body", "")
+
+
+_HTML = re.compile(
+    r"</?[a-zA-Z][a-zA-Z0-9]{0,15}(?:\s[^<>\n]{0,500})?/?>"
+    r"|&lt;/?[a-zA-Z][a-zA-Z0-9]{0,15}(?:\s[^\n]{0,500}?)?/?&gt;"
+    r"|&(?:nbsp|amp|quot|apos|lt|gt|mdash|ndash|rsquo|lsquo|rdquo|ldquo|hellip|copy|reg|trade|laquo|raquo|bull"
+    r"|middot|eacute|egrave|aacute|oacute|uuml|ouml|auml|ccedil|ntilde|#\d{1,7}|#[xX][0-9a-fA-F]{1,6});"
+    r"|\[/[a-z][a-z_]{1,30}\]|\[[a-z][a-z_]{1,30}\s+[a-z_]{2,20}\s*=[^\]\n]{0,300}\]"
+    r"|\[[a-z]+_[a-z_]+\]",
+)
+_HTML_TAG_NAME = re.compile(r"</?([a-zA-Z][a-zA-Z0-9]*)")
+_KNOWN_TAGS = frozenset(
+    "a abbr b blockquote br button caption cite code div em embed figcaption figure font footer form h1 h2 h3 h4 h5"
+    " h6 head header hr html i iframe img input label li link meta nav noscript ol option p picture pre script"
+    " section select small source span strong style sub sup svg table tbody td th thead time tr u ul video".split()
+)
+
+
+@check("RES009", "residue", "warning")
+def html_remnant(view: TextView) -> Iterator[Hit]:
+    """HTML tags, escaped tags, character entities and CMS shortcodes left in the text.
+
+    `<div class=...>`, `&nbsp;`, `&lt;span ...&gt;`, `[button link=...]`, `[/automerge]`. Tags must be real
+    HTML element names, so `<3` or `a <b> c` comparisons in prose are not flagged.
+    """
+    for m in _HTML.finditer(view.text):
+        s = m.group()
+        if s.startswith("<"):
+            name = _HTML_TAG_NAME.match(s)
+            if not name or name.group(1).lower() not in _KNOWN_TAGS:
+                continue
+        if re.fullmatch(r"\[(?:ad|ads|advert)_\d+\]", s, re.IGNORECASE):
+            continue  # RES001's
+        yield Hit(m.start(), m.end(), "HTML or markup remnant", "")
+
+
+_COPYRIGHT = re.compile(
+    r"^\s*(?:copyright\b|©|ⓒ|\(c\)\s*\d{4}).{0,300}$|all\s+rights\s+reserved|may not be (?:published|reproduced)",
+    re.IGNORECASE,
+)
+
+
+@check("RES010", "residue", "warning")
+def copyright_notice(view: TextView) -> Iterator[Hit]:
+    """Copyright and rights notices: `© 2019 CBS Interactive Inc. All Rights Reserved.`"""
+    for line in view.body:
+        if len(line.text) <= 400 and _COPYRIGHT.search(line.text) and not is_prose(line.text, 25):
+            yield _line_hit(line, "copyright notice")

@@ -1,0 +1,145 @@
+"""The `audit` command: run, rules (check and fix come with their issues)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from audit import __version__
+
+EXIT_OK, EXIT_FAIL, EXIT_ERROR = 0, 1, 2
+
+
+def _common(p: argparse.ArgumentParser) -> None:
+    p.add_argument("inputs", nargs="+", metavar="INPUT", help="folders of .txt files, or .txt/.jsonl/.csv/.parquet files")
+    p.add_argument("--select", action="append", default=None, metavar="CODES", help="only these checks: codes, code prefixes or categories, comma-separated")
+    p.add_argument("--ignore", action="append", default=None, metavar="CODES", help="skip these checks (same forms as --select)")
+    p.add_argument("--language", default=None, metavar="LANGS", help="expected language(s), comma-separated ISO codes, or 'any' (default: en)")
+    p.add_argument("--lang-engine", choices=("fasttext", "langdetect"), default=None, help="language identifier (default: fasttext)")
+    p.add_argument("--jobs", "-j", type=int, default=None, metavar="N", help="worker processes (default: one per core above 2000 documents)")
+    p.add_argument("--no-progress", action="store_true", help="no progress bar")
+
+
+def _options(args: argparse.Namespace, cfg: dict[str, Any]):
+    from audit.config import as_tuple
+    from audit.engine import Options
+
+    def joined(v):
+        return tuple(s for item in v for s in as_tuple(item)) if v else None
+
+    select = joined(args.select) or as_tuple(cfg.get("select"))
+    ignore = joined(args.ignore) or as_tuple(cfg.get("ignore"))
+    langs = as_tuple(args.language) if args.language else as_tuple(cfg.get("language", "en"))
+    return Options(
+        select=select,
+        ignore=ignore,
+        languages=langs,
+        lang_engine=args.lang_engine or cfg.get("lang-engine", "fasttext"),
+        jobs=args.jobs if args.jobs is not None else int(cfg.get("jobs", 0)),
+    )
+
+
+def _audit(args: argparse.Namespace, cfg: dict[str, Any]):
+    from audit.engine import audit_documents
+    from audit.load import load_documents
+
+    options = _options(args, cfg)
+    options.checks()  # fail early on an unknown --select/--ignore
+    docs = list(load_documents(args.inputs))
+    bar = None
+    if not args.no_progress and sys.stderr.isatty() and len(docs) >= 50:
+        from tqdm import tqdm
+
+        bar = tqdm(total=len(docs), unit="doc", desc="auditing", file=sys.stderr)
+    try:
+        result = audit_documents(docs, options, progress=bar.update if bar else None, n_docs=len(docs))
+    finally:
+        if bar:
+            bar.close()
+    return result
+
+
+def _summary(result) -> str:
+    rs = result.results
+    n_ok = sum(r.doc.readable for r in rs)
+    scores = [r.score.score for r in rs if r.score]
+    by_cat: dict[str, int] = {}
+    for f in result.findings:
+        by_cat[f.category] = by_cat.get(f.category, 0) + 1
+    mean = sum(scores) / len(scores) if scores else float("nan")
+    lines = [
+        f"{len(rs)} documents read: {n_ok} audited, {len(rs) - n_ok} unreadable",
+        f"{len(result.findings)} findings: " + (", ".join(f"{k} {v}" for k, v in sorted(by_cat.items())) or "none"),
+        f"mean score {mean:.1f}" if scores else "no scores",
+    ]
+    worst = sorted((r for r in rs if r.score), key=lambda r: (r.score.score, r.doc.id))[:3]
+    for r in worst:
+        top = r.score.reasons[0] if r.score.reasons else ""
+        lines.append(f"  {r.score.score:5.1f}  {r.doc.id}  {top}")
+    for r in rs:
+        if not r.doc.readable:
+            lines.append(f"  unreadable  {r.doc.id}: {r.doc.reason}")
+    return "\n".join(lines)
+
+
+def cmd_run(args: argparse.Namespace, cfg: dict[str, Any]) -> int:
+    from audit.output import write_outputs
+
+    result = _audit(args, cfg)
+    out = Path(args.out or cfg.get("out", "reports/latest"))
+    paths = write_outputs(result, out)
+    print(_summary(result))
+    print(f"wrote {', '.join(str(p) for p in paths.values())}")
+    return EXIT_OK
+
+
+def cmd_rules(args: argparse.Namespace, cfg: dict[str, Any]) -> int:
+    from audit.registry import all_checks
+
+    checks = all_checks()
+    if args.format == "json":
+        import json
+
+        print(json.dumps([{"code": c.code, "category": c.category, "severity": c.severity, "scope": "corpus" if c.is_corpus else "document", "name": c.name, "description": c.summary, "doc": c.doc} for c in checks], indent=2))
+        return EXIT_OK
+    for c in checks:
+        scope = "corpus" if c.is_corpus else "doc"
+        print(f"{c.code:8s} {c.category:10s} {c.severity:8s} {scope:7s} {c.summary}")
+    return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="audit", description="Audit news text: scraper residue, boilerplate bios, machine-translation artifacts, name variants.")
+    parser.add_argument("--version", action="version", version=f"news-audit {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+    run = sub.add_parser("run", help="audit and write findings.jsonl, scores.csv and the report into --out")
+    _common(run)
+    run.add_argument("--out", "-o", default=None, metavar="DIR", help="output folder (default: reports/latest)")
+    run.set_defaults(func=cmd_run)
+    rules = sub.add_parser("rules", help="list every check: code, category, severity, description")
+    rules.add_argument("--format", choices=("text", "json"), default="text")
+    rules.set_defaults(func=cmd_rules)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    from audit.config import ConfigError, load_config
+    from audit.load import InputError
+
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        cfg = load_config()
+        return args.func(args, cfg)
+    except (InputError, ConfigError, ValueError) as e:
+        print(f"audit: error: {e}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        print("audit: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,234 @@
+"""Readers for every input format. Every document comes out, readable or not, with the reason.
+
+A folder: each `*.txt` below it is a document, id = relative path without `.txt`, source = the
+folder the file sits in. A `.txt` file: one document. `.jsonl`, `.csv`, `.parquet`: one document a row
+with `id` and `text`, optional `source`, `url`, `title`, `published`, `language`; other columns are
+carried through to the scores table.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from audit.model import STATUS_UNREADABLE, Document
+
+ROW_FORMATS = (".jsonl", ".csv", ".parquet")
+KNOWN_COLUMNS = ("id", "text", "source", "url", "title", "published", "language")
+
+
+class InputError(Exception):
+    """An input that cannot be used at all (missing path, unknown format): a usage error."""
+
+
+def _unreadable(doc_id: str, reason: str, origin: str, line: int | None = None, source: str | None = None) -> Document:
+    return Document(doc_id, "", source=source, status=STATUS_UNREADABLE, reason=reason, origin=origin, line=line)
+
+
+def _decode(data: bytes) -> tuple[str | None, str | None]:
+    if b"\x00" in data[:8192] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return None, "binary file (NUL bytes)"
+    try:
+        return data.decode("utf-8"), None
+    except UnicodeDecodeError as e:
+        return None, f"invalid UTF-8 at byte {e.start}: {e.reason}"
+
+
+def _read_text_file(path: Path, doc_id: str, source: str | None) -> Document:
+    try:
+        data = path.read_bytes()
+    except OSError as e:
+        return _unreadable(doc_id, f"cannot read file: {e.strerror or e}", str(path), source=source)
+    text, err = _decode(data)
+    if err:
+        return _unreadable(doc_id, err, str(path), source=source)
+    return Document(doc_id, text, source=source, origin=str(path), line=1)
+
+
+def _iter_folder(root: Path) -> Iterator[Document]:
+    paths = []
+    for dirpath, dirnames, filenames in os.walk(root, onerror=None):
+        dirnames.sort()
+        for name in filenames:
+            if name.endswith(".txt"):
+                paths.append(Path(dirpath) / name)
+    paths.sort(key=lambda p: p.relative_to(root).as_posix())
+    for path in paths:
+        rel = path.relative_to(root).as_posix()
+        parent = path.parent.relative_to(root).as_posix()
+        source = root.resolve().name if parent == "." else parent
+        yield _read_text_file(path, rel[: -len(".txt")], source)
+
+
+def _row_document(row: dict[str, Any], origin: str, line: int, fallback_id: str) -> Document:
+    raw_id = row.get("id")
+    doc_id = fallback_id if raw_id is None or (isinstance(raw_id, float) and raw_id != raw_id) or str(raw_id) == "" else str(raw_id)
+    source = row.get("source")
+    source = None if source is None or (isinstance(source, float) and source != source) or source == "" else str(source)
+    text = row.get("text")
+    meta = {k: v for k, v in row.items() if k not in ("id", "text", "source")}
+    if "text" not in row:
+        doc = _unreadable(doc_id, "no 'text' field", origin, line, source)
+    elif not isinstance(text, str):
+        if text is None or (isinstance(text, float) and text != text):
+            doc = _unreadable(doc_id, "'text' is missing (null)", origin, line, source)
+        else:
+            doc = _unreadable(doc_id, f"'text' is not a string but {type(text).__name__}", origin, line, source)
+    else:
+        doc = Document(doc_id, text, source=source, origin=origin, line=line)
+    doc.meta = meta
+    return doc
+
+
+def _iter_jsonl(path: Path) -> Iterator[Document]:
+    stem = path.stem
+    try:
+        f = path.open("rb")
+    except OSError as e:
+        yield _unreadable(stem, f"cannot read file: {e.strerror or e}", str(path))
+        return
+    with f:
+        for lineno, raw in enumerate(f, 1):
+            if not raw.strip():
+                continue
+            fallback = f"{stem}:{lineno}"
+            text, err = _decode(raw)
+            if err:
+                yield _unreadable(fallback, f"line {lineno}: {err}", str(path), lineno)
+                continue
+            if lineno == 1:
+                text = text.removeprefix("\ufeff")
+            try:
+                row = json.loads(text)
+            except json.JSONDecodeError as e:
+                yield _unreadable(fallback, f"line {lineno}: malformed JSON: {e.msg} at column {e.colno}", str(path), lineno)
+                continue
+            if not isinstance(row, dict):
+                yield _unreadable(fallback, f"line {lineno}: a JSON {type(row).__name__}, not an object", str(path), lineno)
+                continue
+            yield _row_document(row, str(path), lineno, fallback)
+
+
+def _iter_csv(path: Path) -> Iterator[Document]:
+    stem = path.stem
+    try:
+        data = path.read_bytes()
+    except OSError as e:
+        yield _unreadable(stem, f"cannot read file: {e.strerror or e}", str(path))
+        return
+    text, err = _decode(data)
+    if err:
+        yield _unreadable(stem, err, str(path))
+        return
+    csv.field_size_limit(1 << 30)
+    reader = csv.DictReader(_lines_keepends(text.removeprefix("\ufeff")))
+    if reader.fieldnames is None:
+        return
+    while True:
+        line = reader.line_num + 1
+        try:
+            row = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as e:
+            yield _unreadable(f"{stem}:{line}", f"line {line}: malformed CSV: {e}", str(path), line)
+            continue
+        if None in row:
+            extra = row.pop(None)
+            yield _unreadable(
+                str(row.get("id") or f"{stem}:{line}"), f"line {line}: {len(extra)} more fields than the header", str(path), line
+            )
+            continue
+        if any(v is None for v in row.values()):
+            yield _unreadable(str(row.get("id") or f"{stem}:{line}"), f"line {line}: fewer fields than the header", str(path), line)
+            continue
+        yield _row_document(row, str(path), line, f"{stem}:{line}")
+
+
+def _lines_keepends(text: str) -> Iterator[str]:
+    start = 0
+    n = len(text)
+    while start < n:
+        end = text.find("\n", start)
+        if end < 0:
+            yield text[start:]
+            return
+        yield text[start : end + 1]
+        start = end + 1
+
+
+def _iter_parquet(path: Path) -> Iterator[Document]:
+    try:
+        import pyarrow.parquet as pq
+
+        pf = pq.ParquetFile(path)
+    except Exception as e:  # noqa: BLE001 - any failure to open is reported on the document
+        yield _unreadable(path.stem, f"cannot read parquet: {e}", str(path))
+        return
+    row_no = 0
+    for batch in pf.iter_batches(batch_size=2048):
+        for row in batch.to_pylist():
+            row_no += 1
+            yield _row_document(row, str(path), row_no, f"{path.stem}:{row_no}")
+
+
+def iter_input(path: str | os.PathLike[str]) -> Iterator[Document]:
+    """Documents of one input path, in a stable order."""
+    p = Path(path)
+    if p.is_dir():
+        yield from _iter_folder(p)
+    elif not p.exists():
+        raise InputError(f"no such file or folder: {p}")
+    elif p.suffix == ".txt":
+        yield _read_text_file(p, p.stem, p.parent.resolve().name)
+    elif p.suffix == ".jsonl":
+        yield from _iter_jsonl(p)
+    elif p.suffix == ".csv":
+        yield from _iter_csv(p)
+    elif p.suffix == ".parquet":
+        yield from _iter_parquet(p)
+    else:
+        raise InputError(f"unsupported input {p}: give a folder of .txt files or a .txt, .jsonl, .csv or .parquet file")
+
+
+def check_inputs(paths: Iterable[str | os.PathLike[str]]) -> None:
+    """Raise InputError for any path that cannot be used, before any work is done."""
+    for path in paths:
+        p = Path(path)
+        if not p.exists():
+            raise InputError(f"no such file or folder: {p}")
+        if not p.is_dir() and p.suffix not in (".txt", *ROW_FORMATS):
+            raise InputError(f"unsupported input {p}: give a folder of .txt files or a .txt, .jsonl, .csv or .parquet file")
+
+
+def unique_ids(docs: Iterable[Document]) -> Iterator[Document]:
+    """Rename repeated ids to `id#2`, `id#3`, ... so that both documents are kept; the note says so."""
+    seen: dict[str, int] = {}
+    for doc in docs:
+        n = seen.get(doc.id, 0) + 1
+        seen[doc.id] = n
+        if n > 1:
+            new = f"{doc.id}#{n}"
+            while new in seen:
+                n += 1
+                new = f"{doc.id}#{n}"
+            seen[new] = 1
+            doc.meta = {**doc.meta, "duplicate_of": doc.id}
+            doc.id = new
+        yield doc
+
+
+def load_documents(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Document]:
+    """Every document of every input, in input order, with unique ids."""
+    paths = list(paths)
+    check_inputs(paths)
+
+    def chain() -> Iterator[Document]:
+        for p in paths:
+            yield from iter_input(p)
+
+    return unique_ids(chain())

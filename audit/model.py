@@ -1,0 +1,87 @@
+"""The data that flows through the auditor: documents, findings, categories and severities."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+CATEGORIES: tuple[str, ...] = ("residue", "bio", "mt", "name", "integrity")
+SEVERITIES: tuple[str, ...] = ("info", "warning", "error")
+
+STATUS_OK = "ok"
+STATUS_UNREADABLE = "unreadable"
+
+
+@dataclass(slots=True)
+class Document:
+    """One input document. `text` is exactly what was read: UTF-8 decoded, nothing else changed.
+
+    A document that could not be read has `status == "unreadable"`, empty text and a `reason`.
+    `origin` and `line` say where it came from (a file path and, for row formats, the 1-based line).
+    """
+
+    id: str
+    text: str
+    source: str | None = None
+    meta: dict[str, Any] = field(default_factory=dict)
+    status: str = STATUS_OK
+    reason: str | None = None
+    origin: str | None = None
+    line: int | None = None
+
+    @property
+    def readable(self) -> bool:
+        return self.status == STATUS_OK
+
+
+@dataclass(slots=True, frozen=True, order=True)
+class Finding:
+    """One defect in one document, with its exact span: `evidence == text[start:end]`."""
+
+    doc_id: str
+    start: int
+    end: int
+    code: str
+    category: str
+    severity: str
+    message: str
+    evidence: str
+    suggestion: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The SPEC.md field order for findings.jsonl."""
+        return {
+            "doc_id": self.doc_id,
+            "code": self.code,
+            "category": self.category,
+            "severity": self.severity,
+            "message": self.message,
+            "start": self.start,
+            "end": self.end,
+            "evidence": self.evidence,
+            "suggestion": self.suggestion,
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Finding:
+        return cls(
+            doc_id=d["doc_id"],
+            start=d["start"],
+            end=d["end"],
+            code=d["code"],
+            category=d["category"],
+            severity=d["severity"],
+            message=d["message"],
+            evidence=d["evidence"],
+            suggestion=d.get("suggestion"),
+        )
+
+
+@dataclass(slots=True, frozen=True)
+class Hit:
+    """What a check yields: a span of the text, why it is flagged and, where one exists, the fix."""
+
+    start: int
+    end: int
+    message: str
+    suggestion: str | None = None

@@ -1,0 +1,102 @@
+"""Writers for `findings.jsonl` and `scores.csv` (SPEC.md), each written atomically."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO, Any
+
+from audit.engine import AuditResult
+from audit.model import CATEGORIES
+
+SCORE_COLUMNS = ("doc_id", "source", "status", "score", "n_findings", *CATEGORIES)
+EXTRA_COLUMNS = ("reason", "reasons")
+
+
+@contextmanager
+def atomic_write(path: Path, newline: str | None = None) -> Iterator[IO[str]]:
+    """Write to a temporary file beside `path` and rename it into place only when writing succeeded."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline=newline) as f:
+            yield f
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+def finding_lines(result: AuditResult) -> Iterator[str]:
+    for r in result.results:
+        for f in r.findings:
+            yield json.dumps(f.to_dict(), ensure_ascii=False) + "\n"
+
+
+def _cell(v: Any) -> Any:
+    if v is None:
+        return ""
+    if isinstance(v, float) and v != v:
+        return ""
+    if isinstance(v, dict | list):
+        return json.dumps(v, ensure_ascii=False, sort_keys=True)
+    return v
+
+
+def score_rows(result: AuditResult) -> tuple[list[str], list[dict[str, Any]]]:
+    """The scores table as (columns, rows): SPEC columns, then reason(s), then carried metadata."""
+    meta_cols: list[str] = []
+    seen = set(SCORE_COLUMNS) | set(EXTRA_COLUMNS)
+    rows = []
+    for r in result.results:
+        d = r.doc
+        row: dict[str, Any] = {"doc_id": d.id, "source": d.source or "", "status": d.status}
+        if r.score is not None:
+            row.update(score=f"{r.score.score:.1f}", n_findings=r.score.n_findings, **r.score.counts)
+            row["reasons"] = "; ".join(r.score.reasons)
+            row["reason"] = ""
+        else:
+            row.update(score="", n_findings=0, **dict.fromkeys(CATEGORIES, 0))
+            row["reason"] = d.reason or ""
+            row["reasons"] = ""
+        for k, v in d.meta.items():
+            if k not in seen:
+                seen.add(k)
+                meta_cols.append(k)
+            if k not in row:
+                row[k] = _cell(v)
+        rows.append(row)
+    return [*SCORE_COLUMNS, *EXTRA_COLUMNS, *meta_cols], rows
+
+
+def scores_csv(result: AuditResult) -> str:
+    cols, rows = score_rows(result)
+    buf = io.StringIO(newline="")
+    w = csv.DictWriter(buf, fieldnames=cols, extrasaction="ignore", lineterminator="\n")
+    w.writeheader()
+    for row in rows:
+        w.writerow({c: row.get(c, "") for c in cols})
+    return buf.getvalue()
+
+
+def write_outputs(result: AuditResult, out: Path) -> dict[str, Path]:
+    """Write findings.jsonl and scores.csv into `out`; returns their paths."""
+    out.mkdir(parents=True, exist_ok=True)
+    paths = {"findings": out / "findings.jsonl", "scores": out / "scores.csv"}
+    with atomic_write(paths["findings"]) as f:
+        for line in finding_lines(result):
+            f.write(line)
+    with atomic_write(paths["scores"], newline="") as f:
+        f.write(scores_csv(result))
+    return paths

@@ -1,0 +1,108 @@
+"""The check registry: every check has a stable code, a category, a severity and a docstring.
+
+A per-document check is a pure function `fn(view) -> Iterable[Hit]` registered with `@check`.
+A corpus check has two halves, registered with `@corpus_check`: `extract(view)` runs per document
+and returns a small picklable summary; `decide(summaries)` sees every summary and returns hits per
+document. Keeping the halves apart lets the same code run in one process, in workers or on Dask.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from audit.model import CATEGORIES, SEVERITIES, Hit
+
+DocCheckFn = Callable[[Any], Iterable[Hit]]
+
+
+@dataclass(frozen=True, slots=True)
+class Check:
+    code: str
+    name: str
+    category: str
+    severity: str
+    doc: str
+    fn: DocCheckFn | None = None
+    extract: Callable[[Any], Any] | None = None
+    decide: Callable[[Mapping[str, Any]], Mapping[str, list[Hit]]] | None = None
+
+    @property
+    def summary(self) -> str:
+        """The docstring's first line: what `audit rules` prints."""
+        return self.doc.strip().splitlines()[0] if self.doc.strip() else ""
+
+    @property
+    def is_corpus(self) -> bool:
+        return self.decide is not None
+
+
+REGISTRY: dict[str, Check] = {}
+
+
+def _validate(code: str, category: str, severity: str, doc: str | None) -> None:
+    if code in REGISTRY:
+        raise ValueError(f"check code {code} registered twice")
+    if severity not in SEVERITIES:
+        raise ValueError(f"{code}: severity {severity!r} not one of {SEVERITIES}")
+    if not category or not category.isidentifier():
+        raise ValueError(f"{code}: bad category {category!r}")
+    if not doc or not doc.strip():
+        raise ValueError(f"{code}: a check needs a docstring; it is the check's documentation")
+
+
+def check(code: str, category: str, severity: str = "warning") -> Callable[[DocCheckFn], DocCheckFn]:
+    """Register a per-document check."""
+
+    def wrap(fn: DocCheckFn) -> DocCheckFn:
+        doc = inspect.getdoc(fn) or ""
+        _validate(code, category, severity, doc)
+        REGISTRY[code] = Check(code, fn.__name__, category, severity, doc, fn=fn)
+        return fn
+
+    return wrap
+
+
+def corpus_check(code: str, category: str, severity: str = "warning") -> Callable[[type], type]:
+    """Register a corpus check: a class with static `extract(view)` and `decide(summaries)`."""
+
+    def wrap(cls: type) -> type:
+        doc = inspect.getdoc(cls) or ""
+        _validate(code, category, severity, doc)
+        REGISTRY[code] = Check(
+            code, cls.__name__, category, severity, doc, extract=cls.extract, decide=cls.decide
+        )
+        return cls
+
+    return wrap
+
+
+def all_checks() -> list[Check]:
+    """Every registered check, ordered by code."""
+    import audit.checks  # noqa: F401  (registers the built-in checks)
+    import audit.corpus  # noqa: F401
+
+    return [REGISTRY[c] for c in sorted(REGISTRY)]
+
+
+def _matches(c: Check, sel: str) -> bool:
+    sel = sel.strip()
+    return c.code == sel or c.category == sel or (sel.isalpha() and sel.isupper() and c.code.startswith(sel))
+
+
+def selected_checks(select: Iterable[str] = (), ignore: Iterable[str] = ()) -> list[Check]:
+    """Checks chosen by code (`RES001`), code prefix (`RES`) or category (`residue`)."""
+    select, ignore = [s for s in select if s], [s for s in ignore if s]
+    checks = all_checks()
+    known = {c.code for c in checks} | {c.category for c in checks} | {c.code.rstrip("0123456789") for c in checks}
+    unknown = [s for s in (*select, *ignore) if s not in known]
+    if unknown:
+        raise ValueError(f"unknown check code or category: {', '.join(unknown)} (see `audit rules`)")
+    if select:
+        checks = [c for c in checks if any(_matches(c, s) for s in select)]
+    return [c for c in checks if not any(_matches(c, s) for s in ignore)]
+
+
+__all__ = ["CATEGORIES", "Check", "REGISTRY", "all_checks", "check", "corpus_check", "selected_checks"]

@@ -1,0 +1,117 @@
+"""A read-only view of one document's text with the derived structure checks share (lines, language).
+
+Everything is computed lazily and at most once per document, so a check pays only for what it uses.
+Offsets are always Python string indices into the original text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from audit.language import identify
+
+_TERMINAL = frozenset(".!?…:;\"'”’»)]")
+_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """One line of the text: [start, end) excludes the line break (and a trailing \\r)."""
+
+    index: int
+    start: int
+    end: int
+    text: str
+
+    @property
+    def stripped(self) -> str:
+        return self.text.strip()
+
+    @property
+    def span(self) -> tuple[int, int]:
+        """The span of the line without its leading and trailing whitespace."""
+        lead = len(self.text) - len(self.text.lstrip())
+        trail = len(self.text) - len(self.text.rstrip())
+        return self.start + lead, self.end - trail
+
+
+def split_lines(text: str) -> list[Line]:
+    lines = []
+    pos = 0
+    for i, raw in enumerate(text.split("\n")):
+        start = pos
+        pos += len(raw) + 1
+        if raw.endswith("\r"):
+            raw = raw[:-1]
+        lines.append(Line(i, start, start + len(raw), raw))
+    return lines
+
+
+def words(s: str) -> list[str]:
+    """Alphabetic words (with inner apostrophes) of `s`."""
+    return _WORD.findall(s)
+
+
+def ends_sentence(s: str) -> bool:
+    s = s.rstrip()
+    return bool(s) and s[-1] in _TERMINAL
+
+
+def is_prose(s: str, min_words: int = 8) -> bool:
+    """A line that reads as running text: enough words, ends like a sentence, mostly lower-case words."""
+    ws = words(s)
+    if len(ws) < min_words or not ends_sentence(s):
+        return False
+    lower = sum(w[0].islower() for w in ws)
+    return lower >= 0.4 * len(ws)
+
+
+class TextView:
+    """What every check receives: the document's text and shared, lazily derived structure."""
+
+    __slots__ = ("text", "doc_id", "source", "languages", "engine", "_lines", "_body", "_lang")
+
+    def __init__(
+        self,
+        text: str,
+        doc_id: str = "",
+        source: str | None = None,
+        languages: tuple[str, ...] = ("en",),
+        engine: str = "fasttext",
+    ) -> None:
+        self.text = text
+        self.doc_id = doc_id
+        self.source = source
+        self.languages = languages
+        self.engine = engine
+        self._lines: list[Line] | None = None
+        self._body: list[Line] | None = None
+        self._lang: tuple[str, float] | None = None
+
+    @property
+    def lines(self) -> list[Line]:
+        """All lines, blank ones included."""
+        if self._lines is None:
+            self._lines = split_lines(self.text)
+        return self._lines
+
+    @property
+    def body(self) -> list[Line]:
+        """The non-blank lines."""
+        if self._body is None:
+            self._body = [ln for ln in self.lines if ln.text.strip()]
+        return self._body
+
+    @property
+    def language(self) -> tuple[str, float]:
+        """(code, probability) of the whole text."""
+        if self._lang is None:
+            self._lang = identify(self.text, self.engine)
+        return self._lang
+
+    @property
+    def is_english(self) -> bool:
+        """True unless the text is confidently in another language (English-only checks use this)."""
+        code, prob = self.language
+        return code == "en" or prob < 0.5
