@@ -111,9 +111,21 @@ def _effective_jobs(options: Options, n_docs: int | None) -> int:
     return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1))
 
 
+_SEVERITY_RANK = {"error": 0, "warning": 1, "info": 2}
+
+
 def _dedupe(findings: list[Finding]) -> list[Finding]:
-    out = sorted(set(findings), key=lambda f: (f.start, f.end, f.code, f.message))
-    return out
+    """Sort by span; where checks of one category flag the very same span, keep the most severe one.
+
+    (`Read more` is both a related link and a button label: one defect, one deduction.)
+    """
+    best: dict[tuple[int, int, str], Finding] = {}
+    for f in findings:
+        key = (f.start, f.end, f.category)
+        cur = best.get(key)
+        if cur is None or (_SEVERITY_RANK[f.severity], f.code, f.message) < (_SEVERITY_RANK[cur.severity], cur.code, cur.message):
+            best[key] = f
+    return sorted(best.values(), key=lambda f: (f.start, f.end, f.code, f.message))
 
 
 def audit_documents(

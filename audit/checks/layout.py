@@ -34,7 +34,7 @@ def link_list(view: TextView) -> Iterator[Hit]:
         j = i + 1
         while j < len(body):
             s = body[j].text
-            if len(words(s)) > MAX_LINK_WORDS or (is_prose(s, 12) and j > i + 1):
+            if len(words(s)) > MAX_LINK_WORDS or is_prose(s, 12):
                 break
             if _COMMENTS.match(s):
                 break
@@ -47,12 +47,100 @@ def link_list(view: TextView) -> Iterator[Hit]:
 def comment_thread(view: TextView) -> Iterator[Hit]:
     """Reader comments: everything after a `Comments` header at the end of the page.
 
-    The header must sit in the second half of the document; the thread runs to the end.
+    The header must come after the first quarter of the document; the thread runs to the end.
     """
     body = view.body
     n = len(body)
     for i, line in enumerate(body):
-        if i >= n // 2 and _COMMENTS.match(line.text):
+        if i >= max(3, n // 4) and _COMMENTS.match(line.text):
             for ln in body[i:]:
                 yield Hit(*ln.span, "reader comment section", "")
             return
+
+
+HEAD_LINES = 8  # how far down the page header (kicker, byline, section label) can reach
+BODY_WORDS = 15  # a prose line at least this long starts the article body
+
+
+def _is_headline_like(s: str) -> bool:
+    s = s.strip()
+    ws = words(s)
+    return (
+        3 <= len(ws) <= 15
+        and not s.endswith((".", "!", "?", ".”", '."', "…", ":"))
+        and (s[0].isupper() or s[0] in "‘'\"“")
+        and "://" not in s
+    )
+
+
+@check("RES014", "residue", "info")
+def page_header_line(view: TextView) -> Iterator[Hit]:
+    """Short labels between the headline and the article body: section names, bylines, kickers.
+
+    Looks at the lines after the first (the headline, which is content) and before the first line of
+    running prose, among the first 8 lines; flags those of at most 8 words that are not sentences.
+    """
+    body = view.body
+    for line in body[1:HEAD_LINES]:
+        s = line.text.strip()
+        if is_prose(s, BODY_WORDS):
+            return
+        if len(words(s)) <= 8 and not s.endswith((".", "!", "?", "”", '"', ":")):
+            yield Hit(*line.span, "page header label before the article body", "")
+
+
+TAIL_MIN_HEADLINES = 3
+TAIL_BODY_WORDS = 25
+
+
+@check("RES015", "residue", "warning")
+def trailing_link_list(view: TextView) -> Iterator[Hit]:
+    """A run of headlines after the article's last paragraph: related stories without a header.
+
+    After the last prose line of at least 25 words, if at least three lines and 40% of the rest read as
+    headlines (3-15 words, capitalised, no closing punctuation) and the rest is shorter than the article
+    above it, every short line (at most 30 words) from there on is flagged.
+    """
+    body = view.body
+    last = -1
+    for i in range(len(body) - 1, -1, -1):
+        if len(words(body[i].text)) >= TAIL_BODY_WORDS and is_prose(body[i].text):
+            last = i
+            break
+    if last < 0:
+        return
+    tail = body[last + 1 :]
+    if len(tail) > last + 1:
+        return  # more "tail" than article: a list that is the article itself
+    n_headlines = sum(_is_headline_like(ln.text) for ln in tail)
+    if n_headlines < TAIL_MIN_HEADLINES or n_headlines < 0.4 * len(tail):
+        return
+    for ln in tail:
+        if len(words(ln.text)) <= 30:
+            yield Hit(*ln.span, "headline list after the article", "")
+
+
+MAX_REPEATED_WORDS = 8
+
+
+@check("RES016", "residue", "warning")
+def repeated_short_line(view: TextView) -> Iterator[Hit]:
+    """Short lines (under 8 words, not sentences) that occur more than once in a document: menus, repeated titles.
+
+    Every copy is flagged except a first copy that is the headline.
+    """
+    seen: dict[str, int] = {}
+    body = view.body
+    for i, line in enumerate(body):
+        s = " ".join(line.text.split()).casefold()
+        if not words(s) or len(words(s)) >= MAX_REPEATED_WORDS or s.endswith((".", "?", "!", ":")):
+            continue
+        if s in seen:
+            first = seen[s]
+            if first >= 0:
+                if first > 0:
+                    yield Hit(*body[first].span, "line repeated in the document", "")
+                seen[s] = -1
+            yield Hit(*line.span, "line repeated in the document", "")
+        else:
+            seen[s] = i

@@ -60,12 +60,25 @@ def _headers_regex() -> re.Pattern[str]:
     return _HEADERS_RE
 
 
+_STORIES_HEADER = re.compile(
+    r"^\s*(?:more|latest|top|related|popular|recommended|trending|featured|other|similar)\b[\w'’ ]{0,30}"
+    r"\b(?:stories|news|articles|posts|videos|reads|headlines|links)\s*:?\s*$",
+    re.IGNORECASE,
+)
+
+
 def is_link_header(s: str) -> bool:
-    """A line that opens a list of links to other pages ("Related", "Most Popular", "You may also like")."""
+    """A line that is only a header opening a list of links ("Related", "Most Popular", "Popular on X")."""
     s = s.strip()
-    if len(s) > 60:
+    if len(s) > 60 or len(words(s)) > 6 or s.endswith((".", "?", "!")):
         return False
-    return bool(_headers_regex().match(s) or _opener_regex().match(s)) and len(words(s)) <= 6
+    if _STORIES_HEADER.match(s):
+        return True
+    m = _headers_regex().match(s) or _opener_regex().match(s)
+    if not m:
+        return False
+    rest = s[m.end() :].strip(" :|»›>-–—")
+    return len(words(rest)) <= 2 and ":" not in s[m.end() :].rstrip(": ")
 
 
 @check("RES002", "residue", "warning")
@@ -99,15 +112,27 @@ def call_to_action(view: TextView) -> Iterator[Hit]:
             yield _line_hit(line, "call to action left by the page")
 
 
+_COUNTER = re.compile(
+    r"^\s*(?:(?:rating|votes?|likes?|views?|shares?|comments?|replies|reads)\s*:?\s*)?\d[\d,. ]{0,12}"
+    r"(?:\s*(?:votes?|likes?|views?|shares?|comments?|replies|reads|k))?\s*$"
+    r"|^\s*(?:image|photo|picture|slide)?\s*\d{1,3}\s*(?:of|/)\s*\d{1,3}\s*$",
+    re.IGNORECASE,
+)
+_ICON = re.compile(r"\b[a-z]+_[a-z_]+\b")
+
+
 @check("RES004", "residue", "warning")
 def page_furniture(view: TextView) -> Iterator[Hit]:
-    """Lines that are only a button or menu label: `Share`, `Email`, `Print`, `Comments`, `Tags:`.
+    """Lines that are only a button or menu label or a counter: `Share`, `Email`, `Tags:`, `Rating: 36 Votes`, `1 / 23`.
 
     The labels are listed in `audit/data/ui_words.txt`; a line must consist of labels alone.
     """
     ui = {w.lower() for w in load_list("ui_words")}
     for line in view.body:
-        s = line.text.strip().strip("|•·-–—:[]()").strip()
+        if _COUNTER.match(line.text):
+            yield _line_hit(line, "page furniture (counter)")
+            continue
+        s = _ICON.sub("", line.text).strip().strip("|•·-–—:[]()").strip()
         if not s or len(s) > 40:
             continue
         parts = [p.strip().lower() for p in re.split(r"\s*[|•·/]\s*|\s{2,}", s) if p.strip()]
@@ -129,13 +154,16 @@ def _credit_regex() -> re.Pattern[str]:
         agency = _agency_alt()
         _CREDIT_RE = re.compile(
             # "(Photo: X)", "Photo by X", "Image credit: X", "FILE PHOTO: ..."
-            r"(?P<label>^\s*\(?(?:file\s+)?(?:photo|photograph|picture|image|pic|video|credit|illustration|graphic)s?"
+            r"(?P<label>^\s*\(?(?:file\s+)?(?:photo|photograph|picture|image|pic|video|credit|illustration)s?"
             r"(?:\s+credit)?\s*(?::|by\b)\s*\S.*$)"
+            r"|(?P<inline>\b(?:photo\s+)?credits?\s*(?:\.{2,}|…|:)\s*[A-Z][^\n]{0,80}$)"
+            # "( NASA/JPL-Caltech/ASU )", "(AP Photo/Alan Diaz, File)"
+            r"|(?P<paren>\(\s*[A-Z][\w.&-]*(?:\s[A-Z][\w.&-]*){0,3}(?:\s*/\s*[A-Z][\w.&'’ -]{0,40}){1,3}(?:,\s*file)?\s*\)\s*$)"
             # "© Sputnik/Hayk Harutyunyan", "(Image: © TNG Collaboration)"
             r"|(?P<copy>[©ⓒ]\s*[^\s\d].{0,80}$)"
             # "... Stepanakert, Nagorno-Karabakh. EPA", "Alex Wong | Getty Images", "REUTERS/Brendan McDermid"
-            r"|(?P<agency>(?:[.!?)]\s+|\s[|/]\s*|^\s*)(?:" + agency + r")(?:\s*/\s*[\w.'’ -]{2,40}|\s+(?:file|photo|images?))?\s*\)?\s*$)"
-            r"|(?P<slash>\b(?:" + agency + r"|AP Photo)/[A-Z][\w'’.-]+(?:\s[A-Z][\w'’.-]+){0,3}\)?\s*$)",
+            r"|(?P<agency>(?:[.!?)]\s+|\s[|/]\s*|/|^\s*)(?:" + agency + r")(?:\s*/\s*[\w.'’ -]{2,40}|\s+(?:file|photo|images?))?\s*\)?\s*$)"
+            r"|(?P<slash>\b(?:" + agency + r"|AP Photo)/[A-Z][\w'’.-]+(?:\s[A-Z][\w'’.-]+){0,3}(?:,\s*file)?\)?\s*$)",
             re.IGNORECASE | re.MULTILINE,
         )
     return _CREDIT_RE
@@ -178,6 +206,7 @@ _DATE_SIGNAL = re.compile(
     r"|\b(?:updated|published|posted|modified)\b",
     re.IGNORECASE,
 )
+_EMBED_ATTRIBUTION = re.compile(r"^[—–-]\s*.{0,60}\(@\w+\)")  # "— Name (@handle) November 18, 2019" closes an embedded post
 _STAMP_KEY = re.compile(r"\b(?:updated|published|posted|modified|ago|read)\b|\d{1,2}:\d{2}", re.IGNORECASE)
 
 
@@ -190,7 +219,7 @@ def timestamp(view: TextView) -> Iterator[Hit]:
     """
     for i, line in enumerate(view.body):
         s = line.text.strip()
-        if not s or len(s) > 120 or not _DATE_SIGNAL.search(s):
+        if not s or len(s) > 120 or not _DATE_SIGNAL.search(s) or _EMBED_ATTRIBUTION.match(s):
             continue
         ws = words(s)
         other = [w for w in ws if w.lower().rstrip(".") not in _STAMP_WORDS and w.lower() != "by"]
