@@ -70,7 +70,7 @@ def is_prose(s: str, min_words: int = 8) -> bool:
 class TextView:
     """What every check receives: the document's text and shared, lazily derived structure."""
 
-    __slots__ = ("text", "doc_id", "source", "languages", "engine", "_lines", "_body", "_lang")
+    __slots__ = ("text", "doc_id", "source", "languages", "engine", "_lines", "_body", "_lang", "_memo")
 
     def __init__(
         self,
@@ -88,6 +88,13 @@ class TextView:
         self._lines: list[Line] | None = None
         self._body: list[Line] | None = None
         self._lang: tuple[str, float] | None = None
+        self._memo: dict[str, object] = {}
+
+    def memo(self, key: str, fn):
+        """fn(self), computed once per document and shared by the checks that need it."""
+        if key not in self._memo:
+            self._memo[key] = fn(self)
+        return self._memo[key]
 
     @property
     def lines(self) -> list[Line]:

@@ -1,0 +1,97 @@
+"""Name mentions in one document, found without a statistical model.
+
+A mention is a capitalised word that is not a common English word in that position: a word at the
+start of a sentence counts only if English rarely writes it in lower case (wordfreq), function words
+and calendar words never count. For each mention we keep the capitalised words next to it (the given
+name before a surname, the surname after a given name) and any alias the text states
+("Stepanakert, known as Xankandi in Azeri").
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass, field
+
+from audit.text import TextView
+
+_CAP_WORD = re.compile(r"(?<![\w'’-])([^\W\d_][\w'’-]*[^\W_]|[^\W\d_]{2})(?:['’]s)?(?![\w'’])")
+_SENTENCE_END = re.compile(r"[.!?…:;\"“”]\s*$|^\s*$")
+_ALIAS = re.compile(
+    r"([A-Z][\w'’-]+)\W{0,3}\s*(?:\(|,)?\s*(?:also\s+|otherwise\s+)?(?:known|called|spelled|spelt|referred\s+to|named)"
+    r"\s+(?:as\s+)?([^\W\d_][\w'’-]+)"
+)
+_STOP = frozenset(
+    """the a an and or but if of in on at to for from by with as into onto over under after before during since
+    this that these those there here he she it we they i you his her its our their my your who whom whose which what
+    when where why how mr mrs ms dr prof sir madam president prime minister secretary general spokesman spokeswoman
+    spokesperson minister chancellor king queen prince princess pope governor mayor senator judge chief
+    monday tuesday wednesday thursday friday saturday sunday january february march april may june july
+    august september october november december""".split()
+)
+MIN_LEN = 3
+COMMON_SENTENCE_START = 3.0  # zipf: a sentence-initial word this common in lower case is not a name
+COMMON_ANYWHERE = 5.0  # zipf: a capitalised word this common is a heading word, not a name
+
+
+@functools.lru_cache(maxsize=500_000)
+def english_zipf(word: str) -> float:
+    """wordfreq's Zipf frequency of `word` in English (0 when unknown)."""
+    from wordfreq import zipf_frequency
+
+    return zipf_frequency(word, "en")
+
+
+@dataclass
+class DocMentions:
+    """What the name pass needs from one document; small and picklable."""
+
+    source: str | None
+    spans: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
+    before: dict[str, set[str]] = field(default_factory=dict)  # form -> capitalised words just before it
+    after: dict[str, set[str]] = field(default_factory=dict)  # form -> capitalised words just after it
+    aliases: set[frozenset[str]] = field(default_factory=set)
+
+
+def _is_name_token(form: str, sentence_start: bool) -> bool:
+    if len(form) < MIN_LEN or not form[0].isupper() or form.isupper() and len(form) <= 5:
+        return False
+    low = form.casefold()
+    if low in _STOP:
+        return False
+    z = english_zipf(low)
+    if z >= COMMON_ANYWHERE:
+        return False
+    return not (sentence_start and z >= COMMON_SENTENCE_START)
+
+
+def extract_mentions(view: TextView) -> DocMentions:
+    """Every name-like capitalised word of the document, with its neighbours and stated aliases."""
+    text = view.text
+    out = DocMentions(view.source)
+    prev_form: str | None = None
+    prev_end = -10
+    for m in _CAP_WORD.finditer(text):
+        word = m.group(1)
+        if word.endswith(("'s", "’s")):
+            word = word[:-2]
+        word = word.rstrip("'’-")
+        if not word or not word[0].isupper():
+            prev_form = None
+            continue
+        start = m.start(1)
+        sentence_start = bool(_SENTENCE_END.search(text[max(0, start - 3) : start])) or start == 0
+        if not _is_name_token(word, sentence_start):
+            prev_form = None
+            continue
+        end = start + len(word)
+        out.spans.setdefault(word, []).append((start, end))
+        if prev_form is not None and text[prev_end:start] in (" ", "\u00a0"):
+            out.before.setdefault(word, set()).add(prev_form)
+            out.after.setdefault(prev_form, set()).add(word)
+        prev_form, prev_end = word, end
+    for m in _ALIAS.finditer(text):
+        a, b = m.group(1), m.group(2)
+        if b[:1].isupper():
+            out.aliases.add(frozenset((a, b)))
+    return out

@@ -1,0 +1,293 @@
+"""Name variants across the corpus: cluster spellings of one name and choose the canonical form.
+
+Per document (extract): name mentions (`audit.corpus.mentions`). Across the corpus (decide):
+
+1. Candidate pairs come from blocking on a transliteration-neutral consonant key and on the first
+   four folded letters, so the work grows with the number of distinct names, not its square.
+2. A pair is linked when the spellings are close once transliteration differences are neutralised
+   (`tnorm`: Hryhorenko ~ Grigorenko, Pashinian ~ Pashinyan), or when a rarer spelling shares a given
+   name with a well-attested one (Stéphane Dizaric ~ Stephane Dujarric: a garbled name).
+3. Never linked: a word and its derivations (Russia/Russian, Armenia/Armenian, Azeri/Azeris), forms
+   that a document states as aliases ("Stepanakert, known as Xankandi"), and given names used with
+   different surnames (Antony Blinken / Antonio Guterres: two people).
+4. The canonical form of a cluster is the best-supported one: documents and sources using it, then
+   its frequency in English (wordfreq), then occurrences.
+
+Place names also get a gazetteer pass: a form listed in `audit/data/exonyms.tsv` (curated) or
+`audit/data/gazetteer.tsv` (from GeoNames) is reported with its English spelling.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from rapidfuzz.distance import Levenshtein
+
+from audit.corpus.mentions import DocMentions, english_zipf, extract_mentions
+from audit.corpus.translit import block_key, fold, tnorm
+from audit.data import load_table
+from audit.model import Hit
+from audit.registry import corpus_check
+from audit.text import TextView
+
+# tails that turn a name into another word: Russia/Russian, Azeri/Azeris, Ukraine/Ukrainian, Ivanov/Ivanova
+DERIVATION_TAILS = frozenset(
+    "a e i n s an en in on ia ie is es ns ans ian ians ese ish ic ics ism ist ite ites er ers ova eva ina".split()
+) | {""}
+SPELLING_SIMILARITY = 0.8  # normalised similarity of tnorm keys for a spelling variant
+GARBLED_SIMILARITY = 0.55  # folded similarity for a garbled name that shares a given name
+MIN_NAME_LEN = 4
+MAX_BLOCK = 400
+ESTABLISHED_ZIPF = 4.0
+
+
+def is_derivation(a: str, b: str) -> bool:
+    """True when one folded form is the other plus a derivational or inflectional tail."""
+    fa, fb = fold(a), fold(b)
+    n = 0
+    for x, y in zip(fa, fb, strict=False):
+        if x != y:
+            break
+        n += 1
+    if n < 3:
+        return False
+    return fa[n:] in DERIVATION_TAILS and fb[n:] in DERIVATION_TAILS
+
+
+def _similarity(a: str, b: str) -> float:
+    return Levenshtein.normalized_similarity(a, b)
+
+
+@dataclass(frozen=True)
+class Variant:
+    form: str
+    canonical: str
+    garbled: bool
+    evidence: str
+
+
+@dataclass
+class NameAnalysis:
+    variants: dict[str, Variant]  # form -> how it relates to its canonical form
+    exonyms: dict[str, tuple[str, str]]  # form -> (English form, why)
+    clusters: list[dict]
+
+
+def _union_find(pairs: Iterable[tuple[str, str]]) -> dict[str, str]:
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        parent.setdefault(x, x)
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for a, b in pairs:
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+    return {x: find(x) for x in parent}
+
+
+@functools.cache
+def exonym_table() -> dict[str, tuple[str, str]]:
+    table: dict[str, tuple[str, str]] = {}
+    for row in load_table("gazetteer"):
+        table[row[0]] = (row[1], f"GeoNames: English spelling of {row[0]} ({row[2]})")
+    for row in load_table("exonyms"):
+        table[row[0]] = (row[1], row[2] if len(row) > 2 else "curated exonym")
+    return table
+
+
+def analyse(summaries: Mapping[str, DocMentions]) -> NameAnalysis:
+    """The corpus-wide half: count, block, link, cluster and choose canonical forms."""
+    docs: dict[str, set[str]] = defaultdict(set)
+    sources: dict[str, set[str]] = defaultdict(set)
+    occurrences: dict[str, int] = defaultdict(int)
+    before: dict[str, set[str]] = defaultdict(set)
+    after: dict[str, set[str]] = defaultdict(set)
+    aliases: set[frozenset[str]] = set()
+    for doc_id in sorted(summaries):
+        m = summaries[doc_id]
+        for form, spans in m.spans.items():
+            docs[form].add(doc_id)
+            sources[form].add(m.source or doc_id)
+            occurrences[form] += len(spans)
+        for form, ws in m.before.items():
+            before[form] |= ws
+        for form, ws in m.after.items():
+            after[form] |= ws
+        aliases |= m.aliases
+    alias_keys = {frozenset(fold(x) for x in pair) for pair in aliases}
+
+    forms = sorted(f for f in docs if len(fold(f)) >= MIN_NAME_LEN)
+    blocks: dict[str, list[str]] = defaultdict(list)
+    for f in forms:
+        blocks["k:" + block_key(f)].append(f)
+        blocks["p:" + fold(f)[:4]].append(f)
+        for g in before[f]:
+            blocks["g:" + tnorm(g)].append(f)  # surnames after the same given name: garbled-name candidates
+
+    def support(f: str) -> tuple:
+        return (len(sources[f]), len(docs[f]), round(english_zipf(fold(f)), 2), occurrences[f], f.isascii(), f)
+
+    def tn_set(ws: set[str]) -> set[str]:
+        return {tnorm(w) for w in ws}
+
+    def close(x: str, y: str) -> bool:
+        return x == y or _similarity(tnorm(x), tnorm(y)) >= SPELLING_SIMILARITY
+
+    pairs: dict[tuple[str, str], tuple[bool, str]] = {}
+    for block in blocks.values():
+        if len(block) < 2 or len(block) > MAX_BLOCK:
+            continue  # an oversized block (a very common given name) would make the pass quadratic
+        uniq = sorted(set(block))
+        for i, a in enumerate(uniq):
+            for b in uniq[i + 1 :]:
+                if (a, b) in pairs or fold(a) == fold(b) and a.casefold() == b.casefold():
+                    continue
+                if is_derivation(a, b) or frozenset((fold(a), fold(b))) in alias_keys:
+                    continue
+                if min(english_zipf(fold(a)), english_zipf(fold(b))) >= ESTABLISHED_ZIPF:
+                    continue  # both are established English words (Defence/Defense): a style choice, not a name
+                ta, tb = tnorm(a), tnorm(b)
+                spelling = ta == tb or _similarity(ta, tb) >= SPELLING_SIMILARITY
+                # given names used with different surnames are different people
+                if after[a] and after[b] and not any(close(x, y) for x in after[a] for y in after[b]):
+                    continue
+                shared_given = bool(before[a] and before[b] and any(close(x, y) for x in before[a] for y in before[b]))
+                if before[a] and before[b] and not shared_given:
+                    continue  # different given names: different people
+                if spelling:
+                    pairs[(a, b)] = (False, "spelling variant")
+                elif shared_given and _similarity(fold(a), fold(b)) >= GARBLED_SIMILARITY:
+                    given = sorted(before[a] | before[b])[0]
+                    pairs[(a, b)] = (True, f"same given name ({given})")
+
+    root = _union_find(pairs)
+    members: dict[str, list[str]] = defaultdict(list)
+    for f, r in root.items():
+        members[r].append(f)
+    variants: dict[str, Variant] = {}
+    clusters = []
+    for group in members.values():
+        canonical = max(group, key=support)
+        for f in group:
+            if f == canonical or fold(f) == fold(canonical) and f.casefold() == canonical.casefold():
+                continue
+            key = (f, canonical) if (f, canonical) in pairs else (canonical, f)
+            garbled, why = pairs.get(key, (False, "same cluster"))
+            # a garbled name has no support of its own: one source, unknown to English
+            garbled = garbled and len(sources[f]) == 1 and english_zipf(fold(f)) == 0.0
+            variants[f] = Variant(f, canonical, garbled, why)
+        clusters.append(
+            {
+                "canonical": canonical,
+                "variants": [
+                    {"form": f, "documents": len(docs[f]), "occurrences": occurrences[f]}
+                    for f in sorted(group, key=support, reverse=True)
+                ],
+            }
+        )
+    clusters.sort(key=lambda c: c["canonical"])
+
+    table = exonym_table()
+    exonyms: dict[str, tuple[str, str]] = {}
+    for f in forms + [f for f in docs if f not in forms]:
+        if f in table and f not in variants:
+            eng, why = table[f]
+            if eng != f and not any(frozenset((fold(f), fold(x))) in alias_keys for x in docs):
+                exonyms[f] = (eng, why)
+    return NameAnalysis(variants, exonyms, clusters)
+
+
+_LAST: list = [None, None]
+
+
+def _cached_analysis(summaries: Mapping[str, DocMentions]) -> NameAnalysis:
+    """The analysis shared by the name checks of one run (they see the same summary objects)."""
+    key = tuple((k, id(v)) for k, v in sorted(summaries.items()))
+    if _LAST[0] != key:
+        _LAST[0], _LAST[1] = key, analyse(summaries)
+    return _LAST[1]
+
+
+def _mentions(view: TextView) -> DocMentions:
+    return view.memo("mentions", extract_mentions)
+
+
+@corpus_check("NAME001", "name", "warning")
+class NameVariant:
+    """Spelling variants of one name across the corpus (`Pashinian` for `Pashinyan`); the suggestion is the canonical form.
+
+    Spellings are clustered (transliteration-aware, blocked so that it stays near-linear) and the canonical
+    form is the one used by the most sources and documents, then the most common in English (wordfreq).
+    """
+
+    extract = staticmethod(_mentions)
+
+    @staticmethod
+    def decide(summaries: Mapping[str, DocMentions]) -> dict[str, list[Hit]]:
+        a = _cached_analysis(summaries)
+        out: dict[str, list[Hit]] = {}
+        for doc_id, m in summaries.items():
+            for form, spans in m.spans.items():
+                v = a.variants.get(form)
+                if v and not v.garbled:
+                    for s, e in spans:
+                        out.setdefault(doc_id, []).append(
+                            Hit(s, e, f"name variant of {v.canonical} ({v.evidence})", v.canonical)
+                        )
+        return out
+
+
+@corpus_check("NAME002", "name", "info")
+class PlaceExonym:
+    """Place names in a local spelling where English writes them otherwise (`Laçın` -> `Lachin`).
+
+    From `audit/data/exonyms.tsv` (curated) and `audit/data/gazetteer.tsv` (GeoNames). A stated alias
+    ("Stepanakert, known as Xankandi in Azeri") is information and is not reported.
+    """
+
+    extract = staticmethod(_mentions)
+
+    @staticmethod
+    def decide(summaries: Mapping[str, DocMentions]) -> dict[str, list[Hit]]:
+        a = _cached_analysis(summaries)
+        out: dict[str, list[Hit]] = {}
+        for doc_id, m in summaries.items():
+            for form, spans in m.spans.items():
+                if form in a.exonyms:
+                    eng, why = a.exonyms[form]
+                    for s, e in spans:
+                        out.setdefault(doc_id, []).append(Hit(s, e, f"English usage is {eng} ({why})", eng))
+        return out
+
+
+@corpus_check("MT008", "mt", "error")
+class GarbledName:
+    """Names garbled by round-trip translation (`Stéphane Dizaric` for `Stephane Dujarric`).
+
+    A spelling with no support of its own (one source, unknown to English) that shares a given name with
+    a well-attested spelling it resembles; the suggestion is the attested form.
+    """
+
+    extract = staticmethod(_mentions)
+
+    @staticmethod
+    def decide(summaries: Mapping[str, DocMentions]) -> dict[str, list[Hit]]:
+        a = _cached_analysis(summaries)
+        out: dict[str, list[Hit]] = {}
+        for doc_id, m in summaries.items():
+            for form, spans in m.spans.items():
+                v = a.variants.get(form)
+                if v and v.garbled:
+                    for s, e in spans:
+                        out.setdefault(doc_id, []).append(
+                            Hit(s, e, f"garbled name: probably {v.canonical} ({v.evidence})", v.canonical)
+                        )
+        return out
