@@ -76,11 +76,15 @@ class NameAnalysis:
     clusters: list[dict]
 
 
-def _union_find(pairs: Iterable[tuple[str, str]]) -> dict[str, str]:
+def _cluster(pairs: Iterable[tuple[str, str]], cannot_link) -> dict[str, str]:
+    """Union the linked pairs in the order given (strongest first), refusing any union that would put
+    two forms that must stay apart into one cluster; returns form -> cluster root."""
     parent: dict[str, str] = {}
+    members: dict[str, list[str]] = {}
 
     def find(x: str) -> str:
         parent.setdefault(x, x)
+        members.setdefault(x, [x])
         while parent[x] != x:
             parent[x] = parent[parent[x]]
             x = parent[x]
@@ -88,8 +92,11 @@ def _union_find(pairs: Iterable[tuple[str, str]]) -> dict[str, str]:
 
     for a, b in pairs:
         ra, rb = find(a), find(b)
-        if ra != rb:
-            parent[max(ra, rb)] = min(ra, rb)
+        if ra == rb or any(cannot_link(x, y) for x in members[ra] for y in members[rb]):
+            continue
+        keep, drop = min(ra, rb), max(ra, rb)
+        parent[drop] = keep
+        members[keep] += members.pop(drop)
     return {x: find(x) for x in parent}
 
 
@@ -163,12 +170,19 @@ def analyse(summaries: Mapping[str, DocMentions]) -> NameAnalysis:
                 if before[a] and before[b] and not shared_given:
                     continue  # different given names: different people
                 if spelling:
-                    pairs[(a, b)] = (False, "spelling variant")
+                    pairs[(a, b)] = (False, "spelling variant", _similarity(ta, tb))
                 elif shared_given and _similarity(fold(a), fold(b)) >= GARBLED_SIMILARITY:
                     given = sorted(before[a] | before[b])[0]
-                    pairs[(a, b)] = (True, f"same given name ({given})")
+                    pairs[(a, b)] = (True, f"same given name ({given})", _similarity(fold(a), fold(b)))
 
-    root = _union_find(pairs)
+    def cannot_link(x: str, y: str) -> bool:
+        # stated aliases name one place in two languages: information, never a variant, even transitively.
+        # (Derivations are refused pair by pair only: case endings that MT leaves, Minay/Minaya, would
+        # otherwise split real clusters.)
+        return frozenset((fold(x), fold(y))) in alias_keys
+
+    strongest_first = sorted(pairs, key=lambda p: (-pairs[p][2], p))
+    root = _cluster(strongest_first, cannot_link)
     members: dict[str, list[str]] = defaultdict(list)
     for f, r in root.items():
         members[r].append(f)
@@ -180,7 +194,7 @@ def analyse(summaries: Mapping[str, DocMentions]) -> NameAnalysis:
             if f == canonical or fold(f) == fold(canonical) and f.casefold() == canonical.casefold():
                 continue
             key = (f, canonical) if (f, canonical) in pairs else (canonical, f)
-            garbled, why = pairs.get(key, (False, "same cluster"))
+            garbled, why, _ = pairs.get(key, (False, "same cluster", 0.0))
             # a garbled name has no support of its own: one source, unknown to English
             garbled = garbled and len(sources[f]) == 1 and english_zipf(fold(f)) == 0.0
             variants[f] = Variant(f, canonical, garbled, why)
