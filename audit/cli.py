@@ -13,12 +13,39 @@ EXIT_OK, EXIT_FAIL, EXIT_ERROR = 0, 1, 2
 
 
 def _common(p: argparse.ArgumentParser) -> None:
-    p.add_argument("inputs", nargs="+", metavar="INPUT", help="folders of .txt files, or .txt/.jsonl/.csv/.parquet files")
-    p.add_argument("--select", action="append", default=None, metavar="CODES", help="only these checks: codes, code prefixes or categories, comma-separated")
-    p.add_argument("--ignore", action="append", default=None, metavar="CODES", help="skip these checks (same forms as --select)")
-    p.add_argument("--language", default=None, metavar="LANGS", help="expected language(s), comma-separated ISO codes, or 'any' (default: en)")
-    p.add_argument("--lang-engine", choices=("fasttext", "langdetect"), default=None, help="language identifier (default: fasttext)")
-    p.add_argument("--jobs", "-j", type=int, default=None, metavar="N", help="worker processes (default: one per core above 2000 documents)")
+    p.add_argument(
+        "inputs", nargs="+", metavar="INPUT", help="folders of .txt files, or .txt/.jsonl/.csv/.parquet files"
+    )
+    p.add_argument(
+        "--select",
+        action="append",
+        default=None,
+        metavar="CODES",
+        help="only these checks: codes, code prefixes or categories, comma-separated",
+    )
+    p.add_argument(
+        "--ignore", action="append", default=None, metavar="CODES", help="skip these checks (same forms as --select)"
+    )
+    p.add_argument(
+        "--language",
+        default=None,
+        metavar="LANGS",
+        help="expected language(s), comma-separated ISO codes, or 'any' (default: en)",
+    )
+    p.add_argument(
+        "--lang-engine",
+        choices=("fasttext", "langdetect"),
+        default=None,
+        help="language identifier (default: fasttext)",
+    )
+    p.add_argument(
+        "--jobs",
+        "-j",
+        type=int,
+        default=None,
+        metavar="N",
+        help="worker processes (default: one per core above 2000 documents)",
+    )
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
 
 
@@ -102,7 +129,23 @@ def cmd_rules(args: argparse.Namespace, cfg: dict[str, Any]) -> int:
     if args.format == "json":
         import json
 
-        print(json.dumps([{"code": c.code, "category": c.category, "severity": c.severity, "scope": "corpus" if c.is_corpus else "document", "name": c.name, "description": c.summary, "doc": c.doc} for c in checks], indent=2))
+        print(
+            json.dumps(
+                [
+                    {
+                        "code": c.code,
+                        "category": c.category,
+                        "severity": c.severity,
+                        "scope": "corpus" if c.is_corpus else "document",
+                        "name": c.name,
+                        "description": c.summary,
+                        "doc": c.doc,
+                    }
+                    for c in checks
+                ],
+                indent=2,
+            )
+        )
         return EXIT_OK
     for c in checks:
         scope = "corpus" if c.is_corpus else "doc"
@@ -111,7 +154,10 @@ def cmd_rules(args: argparse.Namespace, cfg: dict[str, Any]) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="audit", description="Audit news text: scraper residue, boilerplate bios, machine-translation artifacts, name variants.")
+    parser = argparse.ArgumentParser(
+        prog="audit",
+        description="Audit news text: scraper residue, boilerplate bios, machine-translation artifacts, name variants.",
+    )
     parser.add_argument("--version", action="version", version=f"news-audit {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
     run = sub.add_parser("run", help="audit and write findings.jsonl, scores.csv and the report into --out")

@@ -70,7 +70,9 @@ def _to_findings(doc: Document, c: Check, hits: Iterable[Any]) -> Iterator[Findi
         yield Finding(doc.id, start, end, c.code, c.category, c.severity, h.message, text[start:end], h.suggestion)
 
 
-def check_document(doc: Document, options: Options, checks: list[Check] | None = None) -> tuple[list[Finding], dict[str, Any]]:
+def check_document(
+    doc: Document, options: Options, checks: list[Check] | None = None
+) -> tuple[list[Finding], dict[str, Any]]:
     """The per-document stage: findings of every per-document check, and each corpus check's summary."""
     checks = options.checks() if checks is None else checks
     if not doc.readable:
@@ -123,7 +125,11 @@ def _dedupe(findings: list[Finding]) -> list[Finding]:
     for f in findings:
         key = (f.start, f.end, f.category)
         cur = best.get(key)
-        if cur is None or (_SEVERITY_RANK[f.severity], f.code, f.message) < (_SEVERITY_RANK[cur.severity], cur.code, cur.message):
+        if cur is None or (_SEVERITY_RANK[f.severity], f.code, f.message) < (
+            _SEVERITY_RANK[cur.severity],
+            cur.code,
+            cur.message,
+        ):
             best[key] = f
     return sorted(best.values(), key=lambda f: (f.start, f.end, f.code, f.message))
 

@@ -66,7 +66,11 @@ def _iter_folder(root: Path) -> Iterator[Document]:
 
 def _row_document(row: dict[str, Any], origin: str, line: int, fallback_id: str) -> Document:
     raw_id = row.get("id")
-    doc_id = fallback_id if raw_id is None or (isinstance(raw_id, float) and raw_id != raw_id) or str(raw_id) == "" else str(raw_id)
+    doc_id = (
+        fallback_id
+        if raw_id is None or (isinstance(raw_id, float) and raw_id != raw_id) or str(raw_id) == ""
+        else str(raw_id)
+    )
     source = row.get("source")
     source = None if source is None or (isinstance(source, float) and source != source) or source == "" else str(source)
     text = row.get("text")
@@ -105,10 +109,14 @@ def _iter_jsonl(path: Path) -> Iterator[Document]:
             try:
                 row = json.loads(text)
             except json.JSONDecodeError as e:
-                yield _unreadable(fallback, f"line {lineno}: malformed JSON: {e.msg} at column {e.colno}", str(path), lineno)
+                yield _unreadable(
+                    fallback, f"line {lineno}: malformed JSON: {e.msg} at column {e.colno}", str(path), lineno
+                )
                 continue
             if not isinstance(row, dict):
-                yield _unreadable(fallback, f"line {lineno}: a JSON {type(row).__name__}, not an object", str(path), lineno)
+                yield _unreadable(
+                    fallback, f"line {lineno}: a JSON {type(row).__name__}, not an object", str(path), lineno
+                )
                 continue
             yield _row_document(row, str(path), lineno, fallback)
 
@@ -140,11 +148,16 @@ def _iter_csv(path: Path) -> Iterator[Document]:
         if None in row:
             extra = row.pop(None)
             yield _unreadable(
-                str(row.get("id") or f"{stem}:{line}"), f"line {line}: {len(extra)} more fields than the header", str(path), line
+                str(row.get("id") or f"{stem}:{line}"),
+                f"line {line}: {len(extra)} more fields than the header",
+                str(path),
+                line,
             )
             continue
         if any(v is None for v in row.values()):
-            yield _unreadable(str(row.get("id") or f"{stem}:{line}"), f"line {line}: fewer fields than the header", str(path), line)
+            yield _unreadable(
+                str(row.get("id") or f"{stem}:{line}"), f"line {line}: fewer fields than the header", str(path), line
+            )
             continue
         yield _row_document(row, str(path), line, f"{stem}:{line}")
 
@@ -202,7 +215,9 @@ def check_inputs(paths: Iterable[str | os.PathLike[str]]) -> None:
         if not p.exists():
             raise InputError(f"no such file or folder: {p}")
         if not p.is_dir() and p.suffix not in (".txt", *ROW_FORMATS):
-            raise InputError(f"unsupported input {p}: give a folder of .txt files or a .txt, .jsonl, .csv or .parquet file")
+            raise InputError(
+                f"unsupported input {p}: give a folder of .txt files or a .txt, .jsonl, .csv or .parquet file"
+            )
 
 
 def unique_ids(docs: Iterable[Document]) -> Iterator[Document]:

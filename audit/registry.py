@@ -71,9 +71,7 @@ def corpus_check(code: str, category: str, severity: str = "warning") -> Callabl
     def wrap(cls: type) -> type:
         doc = inspect.getdoc(cls) or ""
         _validate(code, category, severity, doc)
-        REGISTRY[code] = Check(
-            code, cls.__name__, category, severity, doc, extract=cls.extract, decide=cls.decide
-        )
+        REGISTRY[code] = Check(code, cls.__name__, category, severity, doc, extract=cls.extract, decide=cls.decide)
         return cls
 
     return wrap

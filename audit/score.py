@@ -68,7 +68,9 @@ def score_document(text_length: int, findings: Iterable[Finding]) -> DocScore:
         f0 = fs[0]
         unit = CATEGORY_WEIGHT.get(f0.category, DEFAULT_CATEGORY_WEIGHT) * SEVERITY_FACTOR[f0.severity]
         d = unit * sum(REPEAT**k for k in range(len(fs)))
-        deductions.append((d, f"-{d:.1f} {code} {f0.category}: {f0.message}" + (f" (x{len(fs)})" if len(fs) > 1 else "")))
+        deductions.append(
+            (d, f"-{d:.1f} {code} {f0.category}: {f0.message}" + (f" (x{len(fs)})" if len(fs) > 1 else ""))
+        )
     if spans and text_length:
         share = _covered(spans) / text_length
         d = COVERAGE_WEIGHT * share

@@ -22,27 +22,37 @@ def repeated_paragraphs(view: TextView) -> list[tuple[Line, Line, float]]:
     """(earlier, later, similarity) for each later paragraph that repeats an earlier one.
 
     Each later paragraph is paired with its most similar earlier one. Similarity 100 means the same
-    words in the same order once case and punctuation are ignored.
+    words in the same order once case and punctuation are ignored. Exact repeats are found by hashing
+    in any document; near repeats are searched among the first MAX_NEAR_PARAGRAPHS paragraphs, which
+    bounds the quadratic comparison on pathological inputs (an article has a few dozen).
     """
-    from rapidfuzz import fuzz
+    return view.memo("repeated_paragraphs", _repeated_paragraphs)
+
+
+MAX_NEAR_PARAGRAPHS = 400
+
+
+def _repeated_paragraphs(view: TextView) -> list[tuple[Line, Line, float]]:
+    from rapidfuzz import fuzz, process
 
     paras = [ln for ln in view.body if len(words(ln.text)) >= MIN_PARAGRAPH_WORDS]
     if len(paras) < 2:
         return []
     normed = [_norm(p.text) for p in paras]
+    first_seen: dict[str, int] = {}
     out = []
-    for j in range(1, len(paras)):
-        best, best_i = 0.0, -1
-        lj = len(normed[j])
-        for i in range(j):
-            li = len(normed[i])
-            if min(li, lj) < 0.75 * max(li, lj):
-                continue  # ratio cannot reach the threshold
-            r = 100.0 if normed[i] == normed[j] else fuzz.ratio(normed[i], normed[j], score_cutoff=NEAR_DUPLICATE_RATIO)
-            if r > best:
-                best, best_i = r, i
-        if best_i >= 0:
-            out.append((paras[best_i], paras[j], best))
+    for j, key in enumerate(normed):
+        if key in first_seen:
+            out.append((paras[first_seen[key]], paras[j], 100.0))
+            continue
+        first_seen[key] = j
+        if 0 < j < MAX_NEAR_PARAGRAPHS:
+            lj = len(key)
+            earlier = {i: normed[i] for i in range(j) if min(len(normed[i]), lj) >= 0.75 * max(len(normed[i]), lj)}
+            if earlier:
+                best = process.extractOne(key, earlier, scorer=fuzz.ratio, score_cutoff=NEAR_DUPLICATE_RATIO)
+                if best is not None:
+                    out.append((paras[best[2]], paras[j], float(best[1])))
     return out
 
 
@@ -80,7 +90,9 @@ def truncated_ending(view: TextView) -> Iterator[Hit]:
         yield Hit(*last.span, "text ends mid-sentence: probably truncated")
 
 
-_SUSPECT = re.compile(r"[ÃÂâÅÄÐÑØÙÚÛÜÝÞßàáãäåæçèéêëìíîïðñòóôõöøùúûüýþÿ][\x80-\xbf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013\u2014\u2018\u2019\u201a\u201c\u201d\u201e\u2020\u2021\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]")
+_SUSPECT = re.compile(
+    r"[ÃÂâÅÄÐÑØÙÚÛÜÝÞßàáãäåæçèéêëìíîïðñòóôõöøùúûüýþÿ][\x80-\xbf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013\u2014\u2018\u2019\u201a\u201c\u201d\u201e\u2020\u2021\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]"
+)
 
 
 @check("INT003", "integrity", "error")
@@ -148,5 +160,7 @@ _BROKEN = re.compile(r"\ufffd+|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]+")
 def broken_characters(view: TextView) -> Iterator[Hit]:
     """Replacement characters (U+FFFD) and control characters: bytes lost in decoding."""
     for m in _BROKEN.finditer(view.text):
-        name = "replacement character" if m.group()[0] == "\ufffd" else unicodedata.name(m.group()[0], "control character")
+        name = (
+            "replacement character" if m.group()[0] == "\ufffd" else unicodedata.name(m.group()[0], "control character")
+        )
         yield Hit(m.start(), m.end(), f"broken character: {name.lower()}", "")

@@ -77,11 +77,13 @@ def _is_headline_like(s: str) -> bool:
 def page_header_line(view: TextView) -> Iterator[Hit]:
     """Short labels between the headline and the article body: section names, bylines, kickers.
 
-    Looks at the lines after the first (the headline, which is content) and before the first line of
-    running prose, among the first 8 lines; flags those of at most 8 words that are not sentences.
+    Looks at the lines after the headline (the first line of at least three words, which is content)
+    and before the first line of running prose, among the first 8 lines; flags those of at most 8
+    words that are not sentences.
     """
     body = view.body
-    for line in body[1:HEAD_LINES]:
+    head = next((i for i, ln in enumerate(body[:HEAD_LINES]) if len(words(ln.text)) >= 3), 0)
+    for line in body[head + 1 : HEAD_LINES]:
         s = line.text.strip()
         if is_prose(s, BODY_WORDS):
             return
@@ -99,7 +101,7 @@ def trailing_link_list(view: TextView) -> Iterator[Hit]:
 
     After the last prose line of at least 25 words, if at least three lines and 40% of the rest read as
     headlines (3-15 words, capitalised, no closing punctuation) and the rest is shorter than the article
-    above it, every short line (at most 30 words) from there on is flagged.
+    above it, the headlines are flagged, and so are the short lines (at most 30 words) between two of them.
     """
     body = view.body
     last = -1
@@ -115,8 +117,10 @@ def trailing_link_list(view: TextView) -> Iterator[Hit]:
     n_headlines = sum(_is_headline_like(ln.text) for ln in tail)
     if n_headlines < TAIL_MIN_HEADLINES or n_headlines < 0.4 * len(tail):
         return
-    for ln in tail:
-        if len(words(ln.text)) <= 30:
+    marks = [i for i, ln in enumerate(tail) if _is_headline_like(ln.text)]
+    for i in range(marks[0], marks[-1] + 1):
+        ln = tail[i]
+        if i in marks or len(words(ln.text)) <= 30:
             yield Hit(*ln.span, "headline list after the article", "")
 
 

@@ -47,7 +47,11 @@ def misplaced_article(view: TextView) -> Iterator[Hit]:
             while noun.endswith(tail):
                 noun = noun[: -len(tail)].rstrip()
         end = m.start(2) + len(noun)
-        article = "The" if adj[0].isupper() and (m.start() == 0 or view.text[m.start() - 2 : m.start()].strip() in ("", ".")) else "the"
+        article = (
+            "The"
+            if adj[0].isupper() and (m.start() == 0 or view.text[m.start() - 2 : m.start()].strip() in ("", "."))
+            else "the"
+        )
         yield Hit(m.start(), end, "article misplaced by translation", f"{article} {adj} {noun}")
 
 
@@ -63,10 +67,15 @@ def role_calque(view: TextView) -> Iterator[Hit]:
     if not view.is_english:
         return
     for m in _CALQUE.finditer(view.text):
-        yield Hit(m.start(), m.end(), "role phrase calqued from the source language", f"the {m.group(2)}'s {m.group(1).lower()} {m.group(3)}")
+        yield Hit(
+            m.start(),
+            m.end(),
+            "role phrase calqued from the source language",
+            f"the {m.group(2)}'s {m.group(1).lower()} {m.group(3)}",
+        )
 
 
-_SPACE_PUNCT = re.compile(r"(?<=[^\W\d_])[ \u00a0\u202f]([:;!?])(?=[^\W_]|\s[^\W\d_])")
+_SPACE_PUNCT = re.compile(r"(?<=[^\W\d_])[ \u00a0\u202f]([:;!?])(?=[^\W_]|[ \t][^\W\d_]|[ \t]*(?:\r?\n|\Z))")
 
 
 @check("MT004", "mt", "info")
@@ -111,20 +120,39 @@ def retranslated_paragraph(view: TextView) -> Iterator[Hit]:
 MIN_FRAGMENT_WORDS = 6
 FRAGMENT_CONFIDENCE = 0.8
 _SENTENCE = re.compile(r"[^.!?…\n]+[.!?…]*")
+_ENGLISH_CUES = frozenset(
+    "the of and to in is was were said for that with on by from has have it this are be will".split()
+)
 
 
 @check("MT007", "mt", "warning")
 def untranslated_fragment(view: TextView) -> Iterator[Hit]:
-    """Sentences left in another language inside an English document (untranslated fragments)."""
+    """Sentences left in another language inside an English document (untranslated fragments).
+
+    Each sentence of at least six words that does not read as English at a glance is identified on its
+    own; sentences confidently in another language are flagged when most of the text is English.
+    """
     from audit.language import identify
 
-    if not view.languages or "en" not in view.languages or view.language[0] != "en":
+    if not view.languages or "en" not in view.languages:
         return
+    english_chars = 0
+    foreign: list[tuple[int, int, str, float]] = []
     for m in _SENTENCE.finditer(view.text):
         s = m.group()
-        if len(words(s)) < MIN_FRAGMENT_WORDS:
+        ws = words(s)
+        if len(ws) < MIN_FRAGMENT_WORDS:
+            continue
+        if sum(w.lower() in _ENGLISH_CUES for w in ws) >= 2:
+            english_chars += len(s)
             continue
         code, prob = identify(s, view.engine)
         if code not in ("en", "und") and prob >= FRAGMENT_CONFIDENCE:
             lead = len(s) - len(s.lstrip())
-            yield Hit(m.start() + lead, m.end() - (len(s) - len(s.rstrip())), f"untranslated '{code}' sentence (p={prob:.2f})")
+            foreign.append((m.start() + lead, m.end() - (len(s) - len(s.rstrip())), code, prob))
+        else:
+            english_chars += len(s)
+    if english_chars <= sum(e - s for s, e, _, _ in foreign):
+        return  # mostly another language: INT005's concern, not a fragment
+    for start, end, code, prob in foreign:
+        yield Hit(start, end, f"untranslated '{code}' sentence (p={prob:.2f})")

@@ -162,7 +162,9 @@ def _credit_regex() -> re.Pattern[str]:
             # "© Sputnik/Hayk Harutyunyan", "(Image: © TNG Collaboration)"
             r"|(?P<copy>[©ⓒ]\s*[^\s\d].{0,80}$)"
             # "... Stepanakert, Nagorno-Karabakh. EPA", "Alex Wong | Getty Images", "REUTERS/Brendan McDermid"
-            r"|(?P<agency>(?:[.!?)]\s+|\s[|/]\s*|/|^\s*)(?:" + agency + r")(?:\s*/\s*[\w.'’ -]{2,40}|\s+(?:file|photo|images?))?\s*\)?\s*$)"
+            r"|(?P<agency>(?:[.!?)]\s+|\s[|/]\s*|/|^\s*)(?:"
+            + agency
+            + r")(?:\s*/\s*[\w.'’ -]{2,40}|\s+(?:file|photo|images?))?\s*\)?\s*$)"
             r"|(?P<slash>\b(?:" + agency + r"|AP Photo)/[A-Z][\w'’.-]+(?:\s[A-Z][\w'’.-]+){0,3}(?:,\s*file)?\)?\s*$)",
             re.IGNORECASE | re.MULTILINE,
         )
@@ -206,7 +208,9 @@ _DATE_SIGNAL = re.compile(
     r"|\b(?:updated|published|posted|modified)\b",
     re.IGNORECASE,
 )
-_EMBED_ATTRIBUTION = re.compile(r"^[—–-]\s*.{0,60}\(@\w+\)")  # "— Name (@handle) November 18, 2019" closes an embedded post
+_EMBED_ATTRIBUTION = re.compile(
+    r"^[—–-]\s*.{0,60}\(@\w+\)"
+)  # "— Name (@handle) November 18, 2019" closes an embedded post
 _STAMP_KEY = re.compile(r"\b(?:updated|published|posted|modified|ago|read)\b|\d{1,2}:\d{2}", re.IGNORECASE)
 
 
@@ -286,7 +290,7 @@ def metadata_field(view: TextView) -> Iterator[Hit]:
 
 _HTML = re.compile(
     r"</?[a-zA-Z][a-zA-Z0-9]{0,15}(?:\s[^<>\n]{0,500})?/?>"
-    r"|&lt;/?[a-zA-Z][a-zA-Z0-9]{0,15}(?:\s[^\n]{0,500}?)?/?&gt;"
+    r"|&lt;/?[a-zA-Z][a-zA-Z0-9]{0,15}(?:\s[^\n&]{0,300})?/?&gt;"
     r"|&(?:nbsp|amp|quot|apos|lt|gt|mdash|ndash|rsquo|lsquo|rdquo|ldquo|hellip|copy|reg|trade|laquo|raquo|bull"
     r"|middot|eacute|egrave|aacute|oacute|uuml|ouml|auml|ccedil|ntilde|#\d{1,7}|#[xX][0-9a-fA-F]{1,6});"
     r"|\[/[a-z][a-z_]{1,30}\]|\[[a-z][a-z_]{1,30}\s+[a-z_]{2,20}\s*=[^\]\n]{0,300}\]"

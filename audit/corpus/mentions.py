@@ -18,7 +18,7 @@ from audit.text import TextView
 _CAP_WORD = re.compile(r"(?<![\w'’-])([^\W\d_][\w'’-]*[^\W_]|[^\W\d_]{2})(?:['’]s)?(?![\w'’])")
 _SENTENCE_END = re.compile(r"[.!?…:;\"“”]\s*$|^\s*$")
 _ALIAS = re.compile(
-    r"([A-Z][\w'’-]+)\W{0,3}\s*(?:\(|,)?\s*(?:also\s+|otherwise\s+)?(?:known|called|spelled|spelt|referred\s+to|named)"
+    r"(?<![\w'’-])([A-Z][\w'’-]+)[^\w\s]{0,3}\s{0,3}(?:\(|,)?\s{0,3}(?:also\s+|otherwise\s+)?(?:known|called|spelled|spelt|referred\s+to|named)"
     r"\s+(?:as\s+)?([^\W\d_][\w'’-]+)"
 )
 _STOP = frozenset(

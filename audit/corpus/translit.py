@@ -7,12 +7,56 @@ import re
 import unicodedata
 
 # letters that Unicode decomposition does not reduce to ASCII
-_SPECIAL = str.maketrans({"ı": "i", "ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "đ": "d", "Đ": "D", "ß": "ss", "æ": "ae",
-                          "Æ": "AE", "œ": "oe", "Œ": "OE", "ə": "a", "Ə": "A", "þ": "th", "ð": "d", "ħ": "h", "ŋ": "ng"})
+_SPECIAL = str.maketrans(
+    {
+        "ı": "i",
+        "ł": "l",
+        "Ł": "L",
+        "ø": "o",
+        "Ø": "O",
+        "đ": "d",
+        "Đ": "D",
+        "ß": "ss",
+        "æ": "ae",
+        "Æ": "AE",
+        "œ": "oe",
+        "Œ": "OE",
+        "ə": "a",
+        "Ə": "A",
+        "þ": "th",
+        "ð": "d",
+        "ħ": "h",
+        "ŋ": "ng",
+    }
+)
 # how English spells letters that other Latin alphabets write with diacritics (Azerbaijani, Turkish, Slavic)
-_ENGLISH = str.maketrans({"ç": "ch", "Ç": "Ch", "ş": "sh", "Ş": "Sh", "č": "ch", "Č": "Ch", "š": "sh", "Š": "Sh",
-                          "ž": "zh", "Ž": "Zh", "ć": "ch", "Ć": "Ch", "ğ": "gh", "Ğ": "Gh", "ə": "a", "Ə": "A",
-                          "ı": "i", "ő": "o", "ű": "u", "ř": "rzh", "ś": "s", "ź": "z", "ż": "z"})
+_ENGLISH = str.maketrans(
+    {
+        "ç": "ch",
+        "Ç": "Ch",
+        "ş": "sh",
+        "Ş": "Sh",
+        "č": "ch",
+        "Č": "Ch",
+        "š": "sh",
+        "Š": "Sh",
+        "ž": "zh",
+        "Ž": "Zh",
+        "ć": "ch",
+        "Ć": "Ch",
+        "ğ": "gh",
+        "Ğ": "Gh",
+        "ə": "a",
+        "Ə": "A",
+        "ı": "i",
+        "ő": "o",
+        "ű": "u",
+        "ř": "rzh",
+        "ś": "s",
+        "ź": "z",
+        "ż": "z",
+    }
+)
 
 
 @functools.lru_cache(maxsize=200_000)
@@ -30,11 +74,33 @@ def english_transliteration(s: str) -> str:
     return "".join(ch for ch in unicodedata.normalize("NFKD", out) if not unicodedata.combining(ch))
 
 
-_TN_RULES = [(re.compile(p), r) for p, r in (
-    (r"kh", "h"), (r"zh", "j"), (r"ch", "c"), (r"sh", "s"), (r"ts", "c"), (r"tz", "c"), (r"ph", "f"), (r"ck", "k"),
-    (r"dj", "j"), (r"dzh", "j"), (r"ie", "i"), (r"iy", "i"), (r"yi", "i"), (r"ij", "i"), (r"y", "i"), (r"j", "i"),
-    (r"h", "g"), (r"w", "v"), (r"c", "k"), (r"q", "k"), (r"x", "ks"), (r"(.)\1+", r"\1"),
-)]
+_TN_RULES = [
+    (re.compile(p), r)
+    for p, r in (
+        (r"kh", "h"),
+        (r"zh", "j"),
+        (r"ch", "c"),
+        (r"sh", "s"),
+        (r"ts", "c"),
+        (r"tz", "c"),
+        (r"ph", "f"),
+        (r"ck", "k"),
+        (r"dj", "j"),
+        (r"dzh", "j"),
+        (r"ie", "i"),
+        (r"iy", "i"),
+        (r"yi", "i"),
+        (r"ij", "i"),
+        (r"y", "i"),
+        (r"j", "i"),
+        (r"h", "g"),
+        (r"w", "v"),
+        (r"c", "k"),
+        (r"q", "k"),
+        (r"x", "ks"),
+        (r"(.)\1+", r"\1"),
+    )
+]
 
 
 @functools.lru_cache(maxsize=200_000)

@@ -1,0 +1,59 @@
+from conftest import hits
+
+HEADLINE = "Council approves new budget after long debate\n"
+BODY = (
+    "The city council approved the new budget on Tuesday after a debate that lasted more than six hours and "
+    "ended with a narrow vote of 12 to 10, officials said.\n"
+    "The budget increases spending on schools and public transport while cutting the administrative costs of the "
+    "council itself by almost a tenth, the mayor said.\n"
+)
+ARTICLE = HEADLINE + BODY
+
+
+def test_link_list_under_a_header_until_prose_resumes():
+    text = ARTICLE + "Most Popular\nFlooding closes the river road\nMayor opens new library\n" + BODY
+    found = hits("RES011", text)
+    assert found == ["Flooding closes the river road", "Mayor opens new library"]
+
+
+def test_comment_thread_after_header():
+    text = ARTICLE + ARTICLE + "Comments\nGreat article, thanks.\nI disagree with the council."
+    assert hits("RES012", text) == ["Comments", "Great article, thanks.", "I disagree with the council."]
+
+
+def test_header_labels_between_headline_and_body():
+    text = "Council approves new budget\nPolitics\nJane Roe\n" + BODY
+    assert hits("RES014", text) == ["Politics", "Jane Roe"]
+
+
+def test_headline_is_content_even_after_a_placeholder():
+    text = "[ad_1]\n" + ARTICLE
+    assert "Council approves new budget after long debate" not in hits("RES014", text)
+
+
+def test_trailing_headlines_flagged_but_a_closing_sentence_is_not():
+    closing = "The council will meet again next month."
+    text = (
+        ARTICLE
+        + BODY
+        + BODY
+        + closing
+        + "\nFlooding closes the river road\nResidents told to boil water\nMayor opens new library in the north\n"
+    )
+    found = hits("RES015", text)
+    assert "Flooding closes the river road" in found and "Mayor opens new library in the north" in found
+    assert closing not in found
+
+
+def test_a_numbered_list_that_is_the_article_is_not_a_tail():
+    text = "Ten things to do this weekend\n" + "\n".join(
+        f"Visit the museum number {i} in the old town" for i in range(10)
+    )
+    assert hits("RES015", text) == []
+
+
+def test_repeated_short_lines_but_not_the_headline():
+    text = "Council approves budget\nCouncil approves budget\n" + BODY + "Follow us on\nFollow us on\n"
+    found = hits("RES016", text)
+    assert found.count("Council approves budget") == 1
+    assert found.count("Follow us on") == 2

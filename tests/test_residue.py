@@ -1,0 +1,97 @@
+from conftest import hits
+
+
+def test_ad_placeholders_fire_and_prose_mentioning_ads_does_not():
+    text = "[ad_1]\nThe council met on Monday.\nAdvertisement\nThe ad campaign cost $3m, officials said.\n[adsense]"
+    assert hits("RES001", text) == ["[ad_1]", "Advertisement", "[adsense]"]
+
+
+def test_related_links_need_an_opener_or_a_lone_header():
+    text = (
+        "Read more: Floods hit the north again\n"
+        "Related\n"
+        "More than 200 people were evacuated, the mayor said.\n"
+        "See also the minister's statement on Tuesday\n"
+    )
+    found = hits("RES002", text)
+    assert "Read more: Floods hit the north again" in found
+    assert "Related" in found
+    assert not any(f.startswith("More than") for f in found)
+
+
+def test_calls_to_action_only_on_short_lines():
+    long_prose = (
+        "The company, which started as a weekly newsletter for farmers in 1998, now employs 400 people and "
+        "publishes in six languages across the region, according to its annual report released this week."
+    )
+    text = f"Sign up now to get our newsletter in your inbox.\n{long_prose}\nFollow us on Twitter"
+    found = hits("RES003", text)
+    assert found == ["Sign up now to get our newsletter in your inbox.", "Follow us on Twitter"]
+
+
+def test_page_furniture_lines_and_counters():
+    text = "Share | Email | Print\nRating: 12 Votes\n1 / 23\nShare prices fell by 3 per cent on Monday."
+    assert hits("RES004", text) == ["Share | Email | Print", "Rating: 12 Votes", "1 / 23"]
+
+
+def test_captions_and_credits():
+    text = (
+        "Firefighters work at the scene in Kharkiv. Reuters\n"
+        "Smoke over the port. © Acme Photo/Jane Roe\n"
+        "Protesters gathered outside parliament. (AP Photo/John Smith, File)\n"
+        "Reuters reported on Monday that the talks had stalled.\n"
+        "The bill passed 52 to 48 after a long debate in the Senate and a vote in the House."
+    )
+    found = hits("RES005", text)
+    assert len(found) == 3
+    assert not any(f.startswith("Reuters reported") for f in found)
+
+
+def test_timestamps_on_their_own_line_only():
+    text = (
+        "Updated: September 20, 2023, 7:17 AM\n"
+        "Nov. 19, 2019 8:03 am ET\n"
+        "5 min read\n"
+        "On September 20, the ministry said it would publish the figures by 9:00 the next day.\n"
+    )
+    found = hits("RES006", text)
+    assert found == ["Updated: September 20, 2023, 7:17 AM", "Nov. 19, 2019 8:03 am ET", "5 min read"]
+
+
+def test_embedded_post_attribution_is_not_a_timestamp():
+    assert hits("RES006", "— Jane Roe (@janeroe) November 18, 2019") == []
+
+
+def test_source_and_byline_lines():
+    text = (
+        "Source :Skai\n"
+        "Reporting by Jane Roe; Editing by John Smith\n"
+        "By Maria Lopez, Staff Writer\n"
+        "By Tuesday evening the water had receded.\n"
+        "The source said the talks would resume."
+    )
+    found = hits("RES007", text)
+    assert found == ["Source :Skai", "Reporting by Jane Roe; Editing by John Smith", "By Maria Lopez, Staff Writer"]
+
+
+def test_metadata_fields_exact_span():
+    text = " date 2023-09-19 Azerbaijan said it had launched an operation.\nTags: politics, floods"
+    found = hits("RES008", text)
+    assert found == ["date 2023-09-19", "Tags: politics, floods"]
+
+
+def test_html_remnants_but_not_comparisons_or_editorial_brackets():
+    text = (
+        'The <div class="x">minister</div> said &nbsp;it was over.\n'
+        '[button link="https://example.com"] Send us your story[/button]\n'
+        "Turnout was <50% and [the president] said 3 < 4 > 2."
+    )
+    found = hits("RES009", text)
+    assert '<div class="x">' in found and "</div>" in found and "&nbsp;" in found
+    assert "[/button]" in found
+    assert not any("president" in f or "<50" in f for f in found)
+
+
+def test_copyright_notice():
+    text = "© 2019 Example Media Inc. All Rights Reserved.\nThe court ruled that copyright had expired in 1990."
+    assert hits("RES010", text) == ["© 2019 Example Media Inc. All Rights Reserved."]
