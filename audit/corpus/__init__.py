@@ -1,3 +1,3 @@
 """The corpus-level checks: the only step that sees more than one document; importing registers them."""
 
-from audit.corpus import boilerplate, names  # noqa: F401
+from audit.corpus import boilerplate, names, quotes  # noqa: F401
