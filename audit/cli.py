@@ -1,4 +1,4 @@
-"""The `audit` command: run, rules (check and fix come with their issues)."""
+"""The `audit` command: run, fix, rules."""
 
 from __future__ import annotations
 
@@ -122,6 +122,42 @@ def cmd_run(args: argparse.Namespace, cfg: dict[str, Any]) -> int:
     return EXIT_OK
 
 
+def cmd_fix(args: argparse.Namespace, cfg: dict[str, Any]) -> int:
+    import difflib
+
+    from audit.fix import fix_documents
+    from audit.load import load_documents
+    from audit.output import write_corpus
+
+    options = _options(args, cfg)
+    options.checks()
+    docs = list(load_documents(args.inputs))
+    fixed, summaries = fix_documents(docs, options, fix_names=args.fix_names)
+    out = Path(args.out)
+    write_corpus(fixed, args.inputs, out)
+    changed = 0
+    for before, after, s in zip(docs, fixed, summaries, strict=True):
+        if not before.readable:
+            print(f"unreadable, not written: {before.id}: {before.reason}")
+            continue
+        if not s.changed:
+            continue
+        changed += 1
+        codes = ", ".join(f"{c} x{n}" for c, n in sorted(s.codes.items()))
+        print(f"{before.id}: {s.removed} removed, {s.replaced} replaced ({codes})")
+        if args.diff:
+            sys.stdout.writelines(
+                difflib.unified_diff(
+                    before.text.splitlines(keepends=True),
+                    after.text.splitlines(keepends=True),
+                    fromfile=f"a/{before.id}",
+                    tofile=f"b/{before.id}",
+                )
+            )
+    print(f"{changed} of {len(docs)} documents changed; cleaned corpus in {out}")
+    return EXIT_OK
+
+
 def cmd_rules(args: argparse.Namespace, cfg: dict[str, Any]) -> int:
     from audit.registry import all_checks
 
@@ -164,6 +200,12 @@ def build_parser() -> argparse.ArgumentParser:
     _common(run)
     run.add_argument("--out", "-o", default=None, metavar="DIR", help="output folder (default: reports/latest)")
     run.set_defaults(func=cmd_run)
+    fix = sub.add_parser("fix", help="write the corpus cleaned, in the format it came in")
+    _common(fix)
+    fix.add_argument("--out", "-o", required=True, metavar="DIR", help="folder for the cleaned corpus")
+    fix.add_argument("--fix-names", action="store_true", help="also replace name variants by their canonical forms")
+    fix.add_argument("--diff", action="store_true", help="print a unified diff of every change")
+    fix.set_defaults(func=cmd_fix)
     rules = sub.add_parser("rules", help="list every check: code, category, severity, description")
     rules.add_argument("--format", choices=("text", "json"), default="text")
     rules.set_defaults(func=cmd_rules)

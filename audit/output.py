@@ -100,3 +100,59 @@ def write_outputs(result: AuditResult, out: Path) -> dict[str, Path]:
     with atomic_write(paths["scores"], newline="") as f:
         f.write(scores_csv(result))
     return paths
+
+
+def write_corpus(docs: list, inputs: list[str], out: Path) -> list[Path]:
+    """Write documents back in the format each input came in, under `out`.
+
+    A folder input becomes `out/<folder name>/<id>.txt`; a file input becomes `out/<file name>` in its
+    own format. Unreadable documents cannot be rewritten and are left out (the summary reports them).
+    """
+    out.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+    for inp in inputs:
+        src = Path(inp)
+        if src.is_dir():
+            root = src.resolve()
+            for d in docs:
+                if d.readable and d.origin and Path(d.origin).resolve().is_relative_to(root):
+                    rel = Path(d.origin).resolve().relative_to(root)
+                    target = out / root.name / rel
+                    with atomic_write(target, newline="") as f:
+                        f.write(d.text)
+                    written.append(target)
+            continue
+        mine = [d for d in docs if d.readable and d.origin == str(src)]
+        target = out / src.name
+        if src.suffix == ".txt":
+            for d in mine:
+                with atomic_write(target, newline="") as f:
+                    f.write(d.text)
+        elif src.suffix == ".jsonl":
+            with atomic_write(target) as f:
+                for d in mine:
+                    row = {"id": d.meta.get("duplicate_of", d.id), "text": d.text}
+                    if d.source is not None:
+                        row["source"] = d.source
+                    row.update({k: v for k, v in d.meta.items() if k != "duplicate_of"})
+                    f.write(json.dumps(row, ensure_ascii=False) + "\n")
+        elif src.suffix in (".csv", ".parquet"):
+            import pandas as pd
+
+            rows = []
+            for d in mine:
+                row = {"id": d.meta.get("duplicate_of", d.id), "text": d.text}
+                if d.source is not None:
+                    row["source"] = d.source
+                row.update({k: v for k, v in d.meta.items() if k != "duplicate_of"})
+                rows.append(row)
+            frame = pd.DataFrame(rows)
+            if src.suffix == ".csv":
+                with atomic_write(target, newline="") as f:
+                    frame.to_csv(f, index=False)
+            else:
+                tmp = target.with_name(f".{target.name}.tmp")
+                frame.to_parquet(tmp, index=False)
+                os.replace(tmp, target)
+        written.append(target)
+    return written

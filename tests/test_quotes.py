@@ -8,7 +8,9 @@ D = "Guterres also said “the humanitarian situation in the region is deteriora
 
 def test_retranslated_quote_is_flagged_with_the_attested_wording():
     found = corpus_findings({"a": A, "b": B, "c": C}, ("MT009",))
-    assert [(f.doc_id, f.evidence) for f in found] == [("c", "in the most intense way to end the conflicts and to de-escalate the fighting")]
+    assert [(f.doc_id, f.evidence) for f in found] == [
+        ("c", "in the most intense way to end the conflicts and to de-escalate the fighting")
+    ]
     assert "strongest terms" in found[0].suggestion
 
 

@@ -37,7 +37,9 @@ def _stems(s: str) -> frozenset[str]:
 def _quotes(view: TextView) -> list[tuple[int, int, str, frozenset[str]]]:
     out = []
     for line in view.body:
-        quotes = [(m.start(g), m.end(g), m.group(g)) for m in _QUOTE.finditer(line.text) for g in (1, 2, 3) if m.group(g)]
+        quotes = [
+            (m.start(g), m.end(g), m.group(g)) for m in _QUOTE.finditer(line.text) for g in (1, 2, 3) if m.group(g)
+        ]
         if not quotes:
             continue
         speakers = frozenset(
