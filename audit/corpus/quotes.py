@@ -70,8 +70,8 @@ class QuoteDrift:
             for k, (_, _, _, speakers) in enumerate(summaries[doc_id]):
                 for sp in speakers:
                     by_speaker[sp].append((doc_id, k))
-        flagged: dict[tuple[str, int], tuple[str, str]] = {}
-        for speaker, items in sorted(by_speaker.items()):
+        flagged: dict[tuple[str, int], str] = {}
+        for _speaker, items in sorted(by_speaker.items()):
             if len({d for d, _ in items}) < 3 or len(items) > 200:
                 continue
             for doc_id, k in items:
@@ -96,9 +96,9 @@ class QuoteDrift:
                     if any(b != a and fuzz.token_set_ratio(qa, qb) >= VERBATIM for b, qb in similar)
                 ]
                 if len({a for a, _ in agreeing}) >= 2:
-                    flagged.setdefault((doc_id, k), (speaker, min(qa for _, qa in agreeing)))
+                    flagged.setdefault((doc_id, k), min(qa for _, qa in agreeing))
         out: dict[str, list[Hit]] = {}
-        for (doc_id, k), (speaker, other) in sorted(flagged.items()):
+        for (doc_id, k), other in sorted(flagged.items()):
             s, e, _, _ = summaries[doc_id][k]
             out.setdefault(doc_id, []).append(
                 Hit(s, e, f"quotation re-translated: other sources quote this speaker as “{other[:80]}”", other)
