@@ -69,19 +69,24 @@ def _options(args: argparse.Namespace, cfg: dict[str, Any]):
 
 
 def _audit(args: argparse.Namespace, cfg: dict[str, Any]):
-    from audit.engine import audit_documents
+    from audit.engine import ShardCache, audit_documents
     from audit.load import load_documents
 
     options = _options(args, cfg)
     options.checks()  # fail early on an unknown --select/--ignore
     docs = list(load_documents(args.inputs))
+    cache = (
+        ShardCache(Path(args.out or cfg.get("out", "reports/latest")) / ".cache")
+        if getattr(args, "resume", False)
+        else None
+    )
     bar = None
     if not args.no_progress and sys.stderr.isatty() and len(docs) >= 50:
         from tqdm import tqdm
 
         bar = tqdm(total=len(docs), unit="doc", desc="auditing", file=sys.stderr)
     try:
-        result = audit_documents(docs, options, progress=bar.update if bar else None, n_docs=len(docs))
+        result = audit_documents(docs, options, progress=bar.update if bar else None, n_docs=len(docs), cache=cache)
     finally:
         if bar:
             bar.close()
@@ -199,6 +204,11 @@ def build_parser() -> argparse.ArgumentParser:
     run = sub.add_parser("run", help="audit and write findings.jsonl, scores.csv and the report into --out")
     _common(run)
     run.add_argument("--out", "-o", default=None, metavar="DIR", help="output folder (default: reports/latest)")
+    run.add_argument(
+        "--resume",
+        action="store_true",
+        help="keep per-shard results in DIR/.cache and reuse those of an earlier (interrupted) run",
+    )
     run.set_defaults(func=cmd_run)
     fix = sub.add_parser("fix", help="write the corpus cleaned, in the format it came in")
     _common(fix)

@@ -134,43 +134,108 @@ def _dedupe(findings: list[Finding]) -> list[Finding]:
     return sorted(best.values(), key=lambda f: (f.start, f.end, f.code, f.message))
 
 
+SHARD_SIZE = 256  # documents per unit of work: a worker's task, and what --resume skips when done
+
+
+class ShardCache:
+    """Per-document results of finished shards on disk, so that an interrupted run can resume.
+
+    A shard's key hashes the package version, the options and every document's id and text, so a
+    changed input or option recomputes it. Files are written atomically (temp file, then rename).
+    """
+
+    def __init__(self, folder: str | os.PathLike[str]) -> None:
+        from pathlib import Path
+
+        self.folder = Path(folder)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.hits = 0
+
+    @staticmethod
+    def key(docs: list[Document], options: Options) -> str:
+        import hashlib
+
+        from audit import __version__
+
+        h = hashlib.blake2b(digest_size=16)
+        h.update(f"{__version__}|{options!r}".encode())
+        for d in docs:
+            h.update(f"|{d.id}|{d.status}|{d.source}|{d.meta.get('language')}|".encode())
+            h.update(hashlib.blake2b(d.text.encode("utf-8", "surrogatepass"), digest_size=16).digest())
+        return h.hexdigest()
+
+    def get(self, key: str) -> list[tuple[list[Finding], dict[str, Any]]] | None:
+        import pickle
+
+        path = self.folder / f"{key}.pkl"
+        if not path.exists():
+            return None
+        try:
+            with path.open("rb") as f:
+                data = pickle.load(f)
+        except (OSError, EOFError, pickle.UnpicklingError):
+            return None
+        self.hits += 1
+        return data
+
+    def put(self, key: str, value: list[tuple[list[Finding], dict[str, Any]]]) -> None:
+        import pickle
+
+        tmp = self.folder / f".{key}.tmp"
+        with tmp.open("wb") as f:
+            pickle.dump(value, f, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, self.folder / f"{key}.pkl")
+
+
 def audit_documents(
     docs: Iterable[Document],
     options: Options | None = None,
     progress: Callable[[int], None] | None = None,
     n_docs: int | None = None,
+    cache: ShardCache | None = None,
 ) -> AuditResult:
-    """Audit documents end to end; every input document is in the result, in input order."""
+    """Audit documents end to end; every input document is in the result, in input order.
+
+    The per-document stage runs shard by shard, in this process or in `options.jobs` workers, with
+    identical results; with a `cache`, shards finished by an earlier run are not recomputed.
+    """
     options = options or Options()
     checks = options.checks()
     corpus_checks = [c for c in checks if c.is_corpus]
     results: list[DocResult] = []
     summaries: dict[str, dict[str, Any]] = {c.code: {} for c in corpus_checks}
 
-    def collect(doc: Document, found: list[Finding], summ: dict[str, Any]) -> None:
-        results.append(DocResult(doc, found))
-        for code, s in summ.items():
-            summaries[code][doc.id] = s
+    def collect(chunk: list[Document], outcome: list[tuple[list[Finding], dict[str, Any]]], key: str | None) -> None:
+        if cache is not None and key is not None:
+            cache.put(key, outcome)
+        for doc, (found, summ) in zip(chunk, outcome, strict=True):
+            results.append(DocResult(doc, found))
+            for code, sm in summ.items():
+                summaries[code][doc.id] = sm
         if progress:
-            progress(1)
+            progress(len(chunk))
 
     jobs = _effective_jobs(options, n_docs)
-    if jobs <= 1:
-        for doc in docs:
-            collect(doc, *check_document(doc, options, checks))
-    else:
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
-            chunks = _chunks(docs, 64)
-            pending: list[tuple[list[Document], Any]] = []
-            for chunk in chunks:
-                pending.append((chunk, pool.submit(_check_chunk, (chunk, options))))
-                if len(pending) >= jobs * 4:
-                    ch, fut = pending.pop(0)
-                    for d, res in zip(ch, fut.result(), strict=True):
-                        collect(d, *res)
-            for ch, fut in pending:
-                for d, res in zip(ch, fut.result(), strict=True):
-                    collect(d, *res)
+    pool = ProcessPoolExecutor(max_workers=jobs) if jobs > 1 else None
+    try:
+        pending: list[tuple[list[Document], Any, str | None]] = []
+        for chunk in _chunks(docs, SHARD_SIZE if pool is None else 64):
+            key = ShardCache.key(chunk, options) if cache is not None else None
+            cached = cache.get(key) if cache is not None and key is not None else None
+            if cached is not None and len(cached) == len(chunk):
+                pending.append((chunk, cached, None))
+            elif pool is None:
+                pending.append((chunk, [check_document(d, options, checks) for d in chunk], key))
+            else:
+                pending.append((chunk, pool.submit(_check_chunk, (chunk, options)), key))
+            while pending and (pool is None or len(pending) > jobs * 4 or not hasattr(pending[0][1], "result")):
+                ch, out, k = pending.pop(0)
+                collect(ch, out.result() if hasattr(out, "result") else out, k)
+        for ch, out, k in pending:
+            collect(ch, out.result() if hasattr(out, "result") else out, k)
+    finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
 
     by_id = {r.doc.id: r for r in results}
     for c in corpus_checks:

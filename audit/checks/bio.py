@@ -8,8 +8,9 @@ from collections.abc import Iterator
 from audit.data import phrase_regex
 from audit.model import Hit
 from audit.registry import check
-from audit.text import TextView, words
+from audit.text import TextView, word_count
 
+SHORT_LINE_CHARS = 1000
 _FIRST_PERSON = re.compile(r"\b(?:I|I'm|I’m|I've|I’ve|my|me)\b")
 
 
@@ -23,7 +24,7 @@ def self_promotion(view: TextView) -> Iterator[Hit]:
     cues = phrase_regex("bio_cues")
     for line in view.body:
         s = line.text
-        n = len(words(s))
+        n = word_count(s)
         if n < 8 or n > 120 or not _FIRST_PERSON.search(s):
             continue
         found = {m.group().lower() for m in cues.finditer(s)}
@@ -56,13 +57,13 @@ def author_blurb(view: TextView) -> Iterator[Hit]:
         if not (i < 3 or i >= n - max(3, n // 3)):
             continue
         s = line.text
-        if len(words(s)) > 80:
+        if word_count(s) > 80:
             continue
         if _THIRD_PERSON.match(s):
             yield Hit(*line.span, "author blurb", "")
-        elif _ABOUT.match(s) and len(words(s)) <= 6:
+        elif _ABOUT.match(s) and word_count(s) <= 6:
             yield Hit(*line.span, "author section header", "")
-            if i + 1 < n and len(words(body[i + 1].text)) <= 120:
+            if i + 1 < n and word_count(body[i + 1].text) <= 120:
                 yield Hit(*body[i + 1].span, "author blurb under an 'about' header", "")
 
 
@@ -83,7 +84,7 @@ def contact_line(view: TextView) -> Iterator[Hit]:
     """
     for line in view.body:
         s = line.text
-        if len(words(s)) > 40:
+        if len(s) > SHORT_LINE_CHARS or word_count(s) > 40:
             continue
         if _CONTACT.search(s) or _EMAIL.search(s):
             yield Hit(*line.span, "author contact line", "")

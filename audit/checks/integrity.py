@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 from audit.model import Hit
 from audit.registry import check
-from audit.text import Line, TextView, ends_sentence, words
+from audit.text import Line, TextView, ends_sentence, word_count, words
 
 MIN_PARAGRAPH_WORDS = 8
 NEAR_DUPLICATE_RATIO = 80.0  # rapidfuzz ratio (0-100) at and above which two paragraphs say the same
@@ -35,7 +35,7 @@ MAX_NEAR_PARAGRAPHS = 400
 def _repeated_paragraphs(view: TextView) -> list[tuple[Line, Line, float]]:
     from rapidfuzz import fuzz, process
 
-    paras = [ln for ln in view.body if len(words(ln.text)) >= MIN_PARAGRAPH_WORDS]
+    paras = [ln for ln in view.body if word_count(ln.text) >= MIN_PARAGRAPH_WORDS]
     if len(paras) < 2:
         return []
     normed = [_norm(p.text) for p in paras]
@@ -81,7 +81,7 @@ def truncated_ending(view: TextView) -> Iterator[Hit]:
         return
     last = view.body[-1]
     s = last.text.strip()
-    ws = words(s)
+    ws = words(s[-2000:])
     if len(ws) < 8 or sum(w[0].islower() for w in ws) < 0.5 * len(ws):
         return
     if _ELLIPSIS_END.search(s):
@@ -122,7 +122,7 @@ MIN_WORDS = 30
 @check("INT004", "integrity", "error")
 def near_empty(view: TextView) -> Iterator[Hit]:
     """Empty or near-empty documents: fewer than 30 words of text."""
-    n = len(words(view.text))
+    n = word_count(view.text)
     if n >= MIN_WORDS:
         return
     s = view.text
@@ -143,7 +143,7 @@ def wrong_language(view: TextView) -> Iterator[Hit]:
 
     The span is the first line, which anchors the finding; the message names the language found.
     """
-    if not view.languages or "any" in view.languages or len(words(view.text)) < 5:
+    if not view.languages or "any" in view.languages or word_count(view.text) < 5:
         return
     code, prob = view.language
     if code not in view.languages and prob >= MIN_LANGUAGE_CONFIDENCE and view.body:

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from audit.checks.residue import is_link_header
 from audit.model import Hit
 from audit.registry import check
-from audit.text import TextView, is_prose, words
+from audit.text import TextView, is_prose, word_count, words
 
 _COMMENTS = re.compile(
     r"^\s*(?:\d+\s+)?(?:top rated |reader |user |latest |most recent )?comments?\s*(?:\(\d+\))?\s*:?\s*$"
@@ -34,7 +34,7 @@ def link_list(view: TextView) -> Iterator[Hit]:
         j = i + 1
         while j < len(body):
             s = body[j].text
-            if len(words(s)) > MAX_LINK_WORDS or is_prose(s, 12):
+            if word_count(s) > MAX_LINK_WORDS or is_prose(s, 12):
                 break
             if _COMMENTS.match(s):
                 break
@@ -82,12 +82,12 @@ def page_header_line(view: TextView) -> Iterator[Hit]:
     words that are not sentences.
     """
     body = view.body
-    head = next((i for i, ln in enumerate(body[:HEAD_LINES]) if len(words(ln.text)) >= 3), 0)
+    head = next((i for i, ln in enumerate(body[:HEAD_LINES]) if word_count(ln.text) >= 3), 0)
     for line in body[head + 1 : HEAD_LINES]:
         s = line.text.strip()
         if is_prose(s, BODY_WORDS):
             return
-        if len(words(s)) <= 8 and not s.endswith((".", "!", "?", "”", '"', ":")):
+        if word_count(s) <= 8 and not s.endswith((".", "!", "?", "”", '"', ":")):
             yield Hit(*line.span, "page header label before the article body", "")
 
 
@@ -106,7 +106,7 @@ def trailing_link_list(view: TextView) -> Iterator[Hit]:
     body = view.body
     last = -1
     for i in range(len(body) - 1, -1, -1):
-        if len(words(body[i].text)) >= TAIL_BODY_WORDS and is_prose(body[i].text):
+        if word_count(body[i].text) >= TAIL_BODY_WORDS and is_prose(body[i].text):
             last = i
             break
     if last < 0:
@@ -120,7 +120,7 @@ def trailing_link_list(view: TextView) -> Iterator[Hit]:
     marks = [i for i, ln in enumerate(tail) if _is_headline_like(ln.text)]
     for i in range(marks[0], marks[-1] + 1):
         ln = tail[i]
-        if i in marks or len(words(ln.text)) <= 30:
+        if i in marks or word_count(ln.text) <= 30:
             yield Hit(*ln.span, "headline list after the article", "")
 
 
@@ -136,8 +136,10 @@ def repeated_short_line(view: TextView) -> Iterator[Hit]:
     seen: dict[str, int] = {}
     body = view.body
     for i, line in enumerate(body):
+        if len(line.text) > 500:
+            continue
         s = " ".join(line.text.split()).casefold()
-        if not words(s) or len(words(s)) >= MAX_REPEATED_WORDS or s.endswith((".", "?", "!", ":")):
+        if not word_count(s) or word_count(s) >= MAX_REPEATED_WORDS or s.endswith((".", "?", "!", ":")):
             continue
         if s in seen:
             first = seen[s]

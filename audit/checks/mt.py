@@ -10,7 +10,7 @@ from audit.checks.integrity import repeated_paragraphs
 from audit.data import load_list, phrase_regex
 from audit.model import Hit
 from audit.registry import check
-from audit.text import TextView, words
+from audit.text import TextView, word_count, words
 
 
 @check("MT001", "mt", "error")
@@ -21,7 +21,7 @@ def translation_disclosure(view: TextView) -> Iterator[Hit]:
     """
     rx = phrase_regex("mt_disclosures")
     for line in view.body:
-        if len(words(line.text)) <= 30 and rx.search(line.text):
+        if len(line.text) <= 1000 and word_count(line.text) <= 30 and rx.search(line.text):
             yield Hit(*line.span, "machine-translation disclosure", "")
 
 
@@ -118,6 +118,7 @@ def retranslated_paragraph(view: TextView) -> Iterator[Hit]:
 
 
 MIN_FRAGMENT_WORDS = 6
+MAX_SENTENCE_CHARS = 2000
 FRAGMENT_CONFIDENCE = 0.8
 _SENTENCE = re.compile(r"[^.!?…\n]+[.!?…]*")
 _ENGLISH_CUES = frozenset(
@@ -140,6 +141,8 @@ def untranslated_fragment(view: TextView) -> Iterator[Hit]:
     foreign: list[tuple[int, int, str, float]] = []
     for m in _SENTENCE.finditer(view.text):
         s = m.group()
+        if len(s) > MAX_SENTENCE_CHARS:
+            continue  # not a sentence: a run-on line that other checks judge
         ws = words(s)
         if len(ws) < MIN_FRAGMENT_WORDS:
             continue

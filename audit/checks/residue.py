@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from audit.data import load_list, phrase_regex
 from audit.model import Hit
 from audit.registry import check
-from audit.text import TextView, ends_sentence, is_prose, words
+from audit.text import TextView, ends_sentence, is_prose, word_count, words
 
 MAX_PROMPT_WORDS = 40  # a call to action is short; a long line that mentions "newsletter" is prose
 
@@ -70,7 +70,7 @@ _STORIES_HEADER = re.compile(
 def is_link_header(s: str) -> bool:
     """A line that is only a header opening a list of links ("Related", "Most Popular", "Popular on X")."""
     s = s.strip()
-    if len(s) > 60 or len(words(s)) > 6 or s.endswith((".", "?", "!")):
+    if len(s) > 60 or word_count(s) > 6 or s.endswith((".", "?", "!")):
         return False
     if _STORIES_HEADER.match(s):
         return True
@@ -78,7 +78,7 @@ def is_link_header(s: str) -> bool:
     if not m:
         return False
     rest = s[m.end() :].strip(" :|»›>-–—")
-    return len(words(rest)) <= 2 and ":" not in s[m.end() :].rstrip(": ")
+    return word_count(rest) <= 2 and ":" not in s[m.end() :].rstrip(": ")
 
 
 @check("RES002", "residue", "warning")
@@ -92,7 +92,7 @@ def related_link(view: TextView) -> Iterator[Hit]:
     headers = _headers_regex()
     for line in view.body:
         s = line.text
-        if len(words(s)) > 30:
+        if len(s) > 1000 or word_count(s) > 30:
             continue
         if openers.match(s) or headers.match(s):
             yield _line_hit(line, "link to another story or page")
@@ -106,7 +106,7 @@ def call_to_action(view: TextView) -> Iterator[Hit]:
     """
     rx = phrase_regex("prompts")
     for line in view.body:
-        if len(words(line.text)) > MAX_PROMPT_WORDS:
+        if len(line.text) > 1000 or word_count(line.text) > MAX_PROMPT_WORDS:
             continue
         if rx.search(line.text):
             yield _line_hit(line, "call to action left by the page")
@@ -185,7 +185,7 @@ def caption_credit(view: TextView) -> Iterator[Hit]:
         m = rx.search(s)
         if not m:
             continue
-        if m.lastgroup in ("agency",) and m.start() == len(s) - len(s.lstrip()) and len(words(s)) > 4:
+        if m.lastgroup in ("agency",) and m.start() == len(s) - len(s.lstrip()) and word_count(s) > 4:
             continue
         yield _line_hit(line, "photo caption or credit")
 
@@ -255,7 +255,7 @@ def source_line(view: TextView) -> Iterator[Hit]:
             continue
         if _SOURCE.match(s):
             yield _line_hit(line, "source or credit line")
-        elif _BYLINE.match(s) and len(words(s)) <= 12 and not s.rstrip().endswith((".", "?", "!")):
+        elif _BYLINE.match(s) and word_count(s) <= 12 and not s.rstrip().endswith((".", "?", "!")):
             first = s.split(None, 2)
             if len(first) > 1 and first[1][:1].isupper() or "@" in s[:20]:
                 yield _line_hit(line, "byline")
@@ -282,7 +282,7 @@ def metadata_field(view: TextView) -> Iterator[Hit]:
         seen.add(m.start())
         yield Hit(m.start(), m.end(), "metadata field in the body", "")
     for line in view.body:
-        if _META_FIELD.match(line.text) and len(words(line.text)) <= 25:
+        if _META_FIELD.match(line.text) and word_count(line.text) <= 25:
             start, end = line.span
             if not any(start <= s < end for s in seen):
                 yield Hit(start, end, "metadata field in the body", "")

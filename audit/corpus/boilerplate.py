@@ -9,7 +9,7 @@ from collections.abc import Mapping
 
 from audit.model import Hit
 from audit.registry import corpus_check
-from audit.text import TextView, words
+from audit.text import TextView, word_count
 
 MIN_DOCS = 3  # a line must recur in at least this many documents of one source
 MIN_SHARE = 0.2  # ... and in at least this share of that source's documents
@@ -37,7 +37,7 @@ class RepeatedBoilerplate:
         seen = set()
         out = []
         for line in view.body:
-            if len(words(line.text)) < MIN_WORDS:
+            if word_count(line.text) < MIN_WORDS:
                 continue
             fp = fingerprint(line.text)
             if fp not in seen:

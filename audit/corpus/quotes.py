@@ -18,7 +18,7 @@ from audit.corpus.mentions import _is_name_token
 from audit.corpus.translit import tnorm
 from audit.model import Hit
 from audit.registry import corpus_check
-from audit.text import TextView, words
+from audit.text import TextView, word_count, words
 
 _QUOTE = re.compile(r"“([^“”\n]{10,600})”|\"([^\"\n]{10,600})\"|«([^«»\n]{10,600})»")
 _STOP = frozenset(
@@ -46,7 +46,7 @@ def _quotes(view: TextView) -> list[tuple[int, int, str, frozenset[str]]]:
             tnorm(w) for w in words(line.text) if w[:1].isupper() and _is_name_token(w, sentence_start=False)
         )
         for s, e, q in quotes:
-            if len(words(q)) >= MIN_QUOTE_WORDS and speakers:
+            if word_count(q) >= MIN_QUOTE_WORDS and speakers:
                 out.append((line.start + s, line.start + e, q, speakers))
     return out
 
