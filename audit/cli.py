@@ -1,4 +1,4 @@
-"""The `audit` command: run, fix, rules."""
+"""The `audit` command: run, check, fix, rules."""
 
 from __future__ import annotations
 
@@ -123,6 +123,15 @@ def cmd_run(args: argparse.Namespace, cfg: dict[str, Any]) -> int:
     out = Path(args.out or cfg.get("out", "reports/latest"))
     paths = write_outputs(result, out)
     print(_summary(result))
+    if not args.no_validation:
+        from audit.gate.expectations import gate_table, read_suite_spec, validate
+
+        suite = cfg.get("suite")
+        validation = validate(gate_table(result), read_suite_spec(suite, _thresholds_from(cfg)), out / "validation")
+        paths["validation"] = out / "validation"
+        print(
+            f"validation ({validation.suite}): {'pass' if validation.success else 'fail'}, {len(validation.failures)} of {validation.evaluated} expectations failed"
+        )
     print(f"wrote {', '.join(str(p) for p in paths.values())}")
     return EXIT_OK
 
@@ -161,6 +170,30 @@ def cmd_fix(args: argparse.Namespace, cfg: dict[str, Any]) -> int:
             )
     print(f"{changed} of {len(docs)} documents changed; cleaned corpus in {out}")
     return EXIT_OK
+
+
+def _thresholds_from(cfg: dict[str, Any], args: argparse.Namespace | None = None) -> dict[str, Any]:
+    out = {}
+    for key in ("fail-under", "min-share", "max-mt-share"):
+        given = getattr(args, key.replace("-", "_"), None) if args is not None else None
+        out[key] = given if given is not None else cfg.get(key)
+    return out
+
+
+def cmd_check(args: argparse.Namespace, cfg: dict[str, Any]) -> int:
+    from audit.gate.expectations import gate_table, read_suite_spec, validate
+    from audit.gate.formats import RENDERERS
+
+    suite = args.suite or cfg.get("suite")
+    if suite and not Path(suite).exists():
+        raise ValueError(f"no such suite file: {suite}")
+    spec = read_suite_spec(suite, _thresholds_from(cfg, args))
+    result = _audit(args, cfg)
+    validation = validate(gate_table(result), spec, args.out)
+    sys.stdout.write(RENDERERS[args.format](result, validation))
+    if args.exit_zero or validation.success:
+        return EXIT_OK
+    return EXIT_FAIL
 
 
 def cmd_rules(args: argparse.Namespace, cfg: dict[str, Any]) -> int:
@@ -209,7 +242,41 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="keep per-shard results in DIR/.cache and reuse those of an earlier (interrupted) run",
     )
+    run.add_argument(
+        "--no-validation",
+        action="store_true",
+        help="skip the Great Expectations validation (DIR/validation), which costs about 5 s",
+    )
     run.set_defaults(func=cmd_run)
+    chk = sub.add_parser("check", help="the CI gate: audit, validate with a Great Expectations suite, exit 0/1/2")
+    _common(chk)
+    chk.add_argument(
+        "--suite",
+        default=None,
+        metavar="FILE",
+        help="Great Expectations suite JSON (default: expectations/news_audit.json)",
+    )
+    chk.add_argument("--format", choices=("text", "json", "github", "sarif"), default="text", help="output format")
+    chk.add_argument(
+        "--fail-under", type=float, default=None, metavar="SCORE", help="minimum document score (default 60)"
+    )
+    chk.add_argument(
+        "--min-share",
+        type=float,
+        default=None,
+        metavar="SHARE",
+        help="share of documents that must reach it (default 0.9)",
+    )
+    chk.add_argument(
+        "--max-mt-share",
+        type=float,
+        default=None,
+        metavar="SHARE",
+        help="largest share of documents with mt findings (default 0.2)",
+    )
+    chk.add_argument("--exit-zero", action="store_true", help="exit 0 even when the gate fails")
+    chk.add_argument("--out", default=None, metavar="DIR", help="also write the validation result and Data Docs here")
+    chk.set_defaults(func=cmd_check)
     fix = sub.add_parser("fix", help="write the corpus cleaned, in the format it came in")
     _common(fix)
     fix.add_argument("--out", "-o", required=True, metavar="DIR", help="folder for the cleaned corpus")

@@ -2,7 +2,8 @@
 
 Recognised keys: `select`, `ignore` (lists of codes or categories), `language` (a code or a list;
 "any" turns the language check off), `lang-engine` ("fasttext" or "langdetect"), `jobs` (int),
-`out` (the default output folder).
+`out` (the default output folder), and for `audit check`: `suite` (a suite file), `fail-under`,
+`min-share`, `max-mt-share` (the thresholds the default suite names).
 """
 
 from __future__ import annotations
@@ -11,7 +12,18 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-KEYS = ("select", "ignore", "language", "lang-engine", "jobs", "out", "fail-under", "min-share")
+KEYS = (
+    "select",
+    "ignore",
+    "language",
+    "lang-engine",
+    "jobs",
+    "out",
+    "suite",
+    "fail-under",
+    "min-share",
+    "max-mt-share",
+)
 
 
 class ConfigError(Exception):

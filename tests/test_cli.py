@@ -25,7 +25,7 @@ def test_rules_lists_every_check_from_the_registry(capsys):
 
 
 def test_run_on_the_sample_corpus_writes_spec_outputs(tmp_path):
-    assert main(["run", str(SAMPLE), "--out", str(tmp_path)]) == 0
+    assert main(["run", str(SAMPLE), "--out", str(tmp_path), "--no-validation"]) == 0
     findings = [json.loads(line) for line in (tmp_path / "findings.jsonl").read_text(encoding="utf-8").splitlines()]
     assert findings
     keys = ["doc_id", "code", "category", "severity", "message", "start", "end", "evidence", "suggestion"]
@@ -59,14 +59,19 @@ def test_run_on_the_sample_corpus_writes_spec_outputs(tmp_path):
 
 def test_runs_are_byte_identical(tmp_path):
     a, b = tmp_path / "a", tmp_path / "b"
-    assert main(["run", str(SAMPLE), "--out", str(a)]) == 0
-    assert main(["run", str(SAMPLE), "--out", str(b), "--jobs", "2"]) == 0
+    assert main(["run", str(SAMPLE), "--out", str(a), "--no-validation"]) == 0
+    assert main(["run", str(SAMPLE), "--out", str(b), "--jobs", "2", "--no-validation"]) == 0
     for name in ("findings.jsonl", "scores.csv"):
         assert (a / name).read_bytes() == (b / name).read_bytes()
 
 
 def test_select_and_ignore(tmp_path):
-    assert main(["run", str(SAMPLE), "--out", str(tmp_path), "--select", "residue", "--ignore", "RES001"]) == 0
+    assert (
+        main(
+            ["run", str(SAMPLE), "--out", str(tmp_path), "--select", "residue", "--ignore", "RES001", "--no-validation"]
+        )
+        == 0
+    )
     codes = {json.loads(line)["code"] for line in (tmp_path / "findings.jsonl").read_text().splitlines()}
     assert codes and all(c.startswith("RES") for c in codes) and "RES001" not in codes
 
@@ -84,7 +89,7 @@ def test_unreadable_documents_appear_in_scores(tmp_path):
     (src / "good.txt").write_text("A perfectly ordinary sentence about the weather in the city today. " * 5)
     (src / "bad.txt").write_bytes(b"\xff\xfe\xfa broken")
     out = tmp_path / "out"
-    assert main(["run", str(src), "--out", str(out)]) == 0
+    assert main(["run", str(src), "--out", str(out), "--no-validation"]) == 0
     rows = {r["doc_id"]: r for r in csv.DictReader((out / "scores.csv").open(encoding="utf-8"))}
     assert rows["bad"]["status"] == "unreadable" and rows["bad"]["reason"]
     assert rows["good"]["status"] == "ok"

@@ -1,0 +1,164 @@
+"""Gate output in the conventions of linters: text, json, github (workflow annotations) and sarif."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+from audit import __version__
+from audit.engine import AuditResult, DocResult
+from audit.model import Finding
+
+FORMATS = ("text", "json", "github", "sarif")
+SARIF_LEVEL = {"error": "error", "warning": "warning", "info": "note"}
+GITHUB_LEVEL = {"error": "error", "warning": "warning", "info": "notice"}
+INFORMATION_URI = "https://pypi.org/project/news-audit/"
+
+
+def location(r: DocResult, f: Finding) -> tuple[str | None, int, int]:
+    """(file, line, column), 1-based: inside the file for a .txt document, the row's line for row formats."""
+    d = r.doc
+    if d.origin is None:
+        return None, 1, 1
+    if d.line == 1 and d.origin.endswith(".txt"):
+        line = d.text.count("\n", 0, f.start) + 1
+        col = f.start - (d.text.rfind("\n", 0, f.start) + 1) + 1
+        return d.origin, line, col
+    return d.origin, d.line or 1, 1
+
+
+def worst(result: AuditResult, n: int = 10) -> list[DocResult]:
+    return sorted((r for r in result.results if r.score), key=lambda r: (r.score.score, r.doc.id))[:n]
+
+
+def _validation_lines(validation) -> Iterator[str]:
+    if validation is None:
+        return
+    status = "PASS" if validation.success else "FAIL"
+    yield f"{status} suite {validation.suite}: {len(validation.failures)} of {validation.evaluated} expectations failed"
+    for fl in validation.failures:
+        obs = fl.observed
+        detail = ""
+        if "unexpected_count" in obs:
+            sample = ", ".join(str(v) for v in (obs.get("partial_unexpected_list") or [])[:5])
+            detail = f"{obs['unexpected_count']} of {obs.get('element_count')} documents unexpected ({obs.get('unexpected_percent', 0):.1f}%): {sample}"
+        elif "observed_value" in obs:
+            detail = f"observed {obs['observed_value']}"
+        yield f"  x {fl.expectation}({fl.column or ''}): {fl.why} - {detail}"
+
+
+def render_text(result: AuditResult, validation=None) -> str:
+    lines = list(_validation_lines(validation))
+    rows = worst(result)
+    if rows:
+        lines.append("worst documents:")
+        for r in rows:
+            lines.append(f"  {r.score.score:5.1f}  {r.doc.id}  {'; '.join(r.score.reasons[:3])}")
+    unreadable = [r for r in result.results if not r.doc.readable]
+    for r in unreadable:
+        lines.append(f"  unreadable  {r.doc.id}: {r.doc.reason}")
+    return "\n".join(lines) + "\n"
+
+
+def render_json(result: AuditResult, validation=None) -> str:
+    data: dict[str, Any] = {
+        "documents": len(result.results),
+        "unreadable": sum(not r.doc.readable for r in result.results),
+        "findings": len(result.findings),
+        "worst": [{"doc_id": r.doc.id, "score": r.score.score, "reasons": r.score.reasons} for r in worst(result)],
+    }
+    if validation is not None:
+        data["validation"] = {
+            "success": validation.success,
+            "suite": validation.suite,
+            "evaluated": validation.evaluated,
+            "failures": [fl.__dict__ for fl in validation.failures],
+        }
+    return json.dumps(data, indent=2, default=str) + "\n"
+
+
+def _gh_escape(s: str, prop: bool = False) -> str:
+    s = s.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return s.replace(":", "%3A").replace(",", "%2C") if prop else s
+
+
+def render_github(result: AuditResult, validation=None) -> str:
+    out = []
+    for r in result.results:
+        for f in r.findings:
+            path, line, col = location(r, f)
+            props = [f"title={_gh_escape(f.code + ' ' + f.category, True)}"]
+            if path:
+                props = [f"file={_gh_escape(path, True)}", f"line={line}", f"col={col}", *props]
+            msg = f"{r.doc.id}: {f.message}" + (f" (suggestion: {f.suggestion})" if f.suggestion else "")
+            out.append(f"::{GITHUB_LEVEL[f.severity]} {','.join(props)}::{_gh_escape(msg)}")
+    if validation is not None:
+        for fl in validation.failures:
+            out.append(
+                f"::error title={_gh_escape('news-audit gate', True)}::{_gh_escape(f'{fl.expectation}({fl.column}): {fl.why}')}"
+            )
+    return "\n".join(out) + ("\n" if out else "")
+
+
+def render_sarif(result: AuditResult, validation=None) -> str:
+    from audit.registry import all_checks
+
+    checks = all_checks()
+    index = {c.code: i for i, c in enumerate(checks)}
+    rules = [
+        {
+            "id": c.code,
+            "name": c.name,
+            "shortDescription": {"text": c.summary},
+            "fullDescription": {"text": " ".join(c.doc.split())},
+            "defaultConfiguration": {"level": SARIF_LEVEL[c.severity]},
+            "properties": {"category": c.category, "scope": "corpus" if c.is_corpus else "document"},
+        }
+        for c in checks
+    ]
+    results = []
+    for r in result.results:
+        for f in r.findings:
+            path, line, col = location(r, f)
+            res: dict[str, Any] = {
+                "ruleId": f.code,
+                "level": SARIF_LEVEL[f.severity],
+                "message": {"text": f.message},
+                "partialFingerprints": {"newsAudit/v1": f"{f.doc_id}:{f.code}:{f.start}:{f.end}"},
+                "properties": {"category": f.category, "start": f.start, "end": f.end, "evidence": f.evidence[:500]},
+            }
+            if f.code in index:
+                res["ruleIndex"] = index[f.code]
+            if f.suggestion is not None:
+                res["properties"]["suggestion"] = f.suggestion
+            loc: dict[str, Any] = {"logicalLocations": [{"name": r.doc.id, "kind": "module"}]}
+            if path:
+                region: dict[str, Any] = {"startLine": line, "startColumn": col}
+                if f.evidence:
+                    region["snippet"] = {"text": f.evidence[:500]}
+                loc["physicalLocation"] = {"artifactLocation": {"uri": path}, "region": region}
+            res["locations"] = [loc]
+            results.append(res)
+    run: dict[str, Any] = {
+        "tool": {
+            "driver": {"name": "news-audit", "version": __version__, "informationUri": INFORMATION_URI, "rules": rules}
+        },
+        "results": results,
+    }
+    if validation is not None:
+        run["invocations"] = [
+            {
+                "executionSuccessful": True,
+                "properties": {
+                    "gatePassed": validation.success,
+                    "suite": validation.suite,
+                    "failedExpectations": len(validation.failures),
+                },
+            }
+        ]
+    doc = {"$schema": "https://json.schemastore.org/sarif-2.1.0.json", "version": "2.1.0", "runs": [run]}
+    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+
+
+RENDERERS = {"text": render_text, "json": render_json, "github": render_github, "sarif": render_sarif}
