@@ -19,11 +19,18 @@ SCORE_COLUMNS = ("doc_id", "source", "status", "score", "n_findings", *CATEGORIE
 EXTRA_COLUMNS = ("reason", "reasons")
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 @contextmanager
 def atomic_write(path: Path, newline: str | None = None) -> Iterator[IO[str]]:
     """Write to a temporary file beside `path` and rename it into place only when writing succeeded."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.chmod(tmp, 0o666 & ~_umask())
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline=newline) as f:
             yield f
@@ -90,15 +97,34 @@ def scores_csv(result: AuditResult) -> str:
     return buf.getvalue()
 
 
-def write_outputs(result: AuditResult, out: Path) -> dict[str, Path]:
-    """Write findings.jsonl and scores.csv into `out`; returns their paths."""
+def sources_csv(result: AuditResult) -> str:
+    from audit.sources import SOURCE_COLUMNS, source_rows
+
+    buf = io.StringIO(newline="")
+    w = csv.DictWriter(buf, fieldnames=list(SOURCE_COLUMNS), extrasaction="ignore", lineterminator="\n")
+    w.writeheader()
+    for row in source_rows(result):
+        w.writerow({k: _cell(v) for k, v in row.items()})
+    return buf.getvalue()
+
+
+def write_outputs(result: AuditResult, out: Path, report: bool = True) -> dict[str, Path]:
+    """Write findings.jsonl, scores.csv, sources.csv and report.html into `out`; returns their paths."""
     out.mkdir(parents=True, exist_ok=True)
-    paths = {"findings": out / "findings.jsonl", "scores": out / "scores.csv"}
+    paths = {"findings": out / "findings.jsonl", "scores": out / "scores.csv", "sources": out / "sources.csv"}
     with atomic_write(paths["findings"]) as f:
         for line in finding_lines(result):
             f.write(line)
     with atomic_write(paths["scores"], newline="") as f:
         f.write(scores_csv(result))
+    with atomic_write(paths["sources"], newline="") as f:
+        f.write(sources_csv(result))
+    if report:
+        from audit.report import render_report
+
+        paths["report"] = out / "report.html"
+        with atomic_write(paths["report"]) as f:
+            f.write(render_report(result))
     return paths
 
 
