@@ -121,7 +121,10 @@ def cmd_run(args: argparse.Namespace, cfg: dict[str, Any]) -> int:
 
     result = _audit(args, cfg)
     out = Path(args.out or cfg.get("out", "reports/latest"))
-    paths = write_outputs(result, out)
+    from audit.sources import read_ratings
+
+    ratings = read_ratings(args.source_ratings) if args.source_ratings else None
+    paths = write_outputs(result, out, ratings=ratings)
     print(_summary(result))
     if not args.no_validation:
         from audit.gate.expectations import gate_table, read_suite_spec, validate
@@ -241,6 +244,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--resume",
         action="store_true",
         help="keep per-shard results in DIR/.cache and reuse those of an earlier (interrupted) run",
+    )
+    run.add_argument(
+        "--source-ratings",
+        default=None,
+        metavar="FILE",
+        help="a CSV of source,rating merged into sources.csv and the report",
     )
     run.add_argument(
         "--no-validation",

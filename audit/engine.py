@@ -13,11 +13,15 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
+from audit.corpus.claims import corroborate, extract_claims
+from audit.corpus.stories import assign_stories, story_terms
 from audit.model import Document, Finding
 from audit.registry import Check, selected_checks
 from audit.score import DocScore, score_document
 from audit.text import TextView
 
+STORY_KEY = "@story"
+CLAIMS_KEY = "@claims"
 PARALLEL_THRESHOLD = 2000  # documents; below this, worker start-up costs more than it saves
 
 
@@ -30,6 +34,7 @@ class Options:
     languages: tuple[str, ...] = ("en",)
     lang_engine: str = "fasttext"
     jobs: int = 0  # 0: automatic (one per core for large inputs), 1: this process only
+    stories: bool = True  # group documents that report the same event (the `story` column)
 
     def checks(self) -> list[Check]:
         return selected_checks(self.select, self.ignore)
@@ -42,12 +47,14 @@ class DocResult:
     doc: Document
     findings: list[Finding] = field(default_factory=list)
     score: DocScore | None = None
+    story: str | None = None
 
 
 @dataclass
 class AuditResult:
     results: list[DocResult]
     options: Options
+    claims: list[dict[str, Any]] = field(default_factory=list)  # corroboration rows (audit.corpus.claims)
 
     @property
     def findings(self) -> list[Finding]:
@@ -85,6 +92,9 @@ def check_document(
             findings.extend(_to_findings(doc, c, c.fn(view)))
         elif c.extract is not None:
             summaries[c.code] = c.extract(view)
+    if options.stories:
+        summaries[STORY_KEY] = story_terms(view)
+        summaries[CLAIMS_KEY] = extract_claims(view)
     return findings, summaries
 
 
@@ -204,6 +214,8 @@ def audit_documents(
     corpus_checks = [c for c in checks if c.is_corpus]
     results: list[DocResult] = []
     summaries: dict[str, dict[str, Any]] = {c.code: {} for c in corpus_checks}
+    summaries[STORY_KEY] = {}
+    summaries[CLAIMS_KEY] = {}
 
     def collect(chunk: list[Document], outcome: list[tuple[list[Finding], dict[str, Any]]], key: str | None) -> None:
         if cache is not None and key is not None:
@@ -238,6 +250,12 @@ def audit_documents(
             pool.shutdown(cancel_futures=True)
 
     by_id = {r.doc.id: r for r in results}
+    claims: list[dict[str, Any]] = []
+    if options.stories and summaries[STORY_KEY]:
+        stories = assign_stories(summaries[STORY_KEY])
+        for doc_id, story in stories.items():
+            by_id[doc_id].story = story
+        claims = corroborate(summaries[CLAIMS_KEY], stories)
     for c in corpus_checks:
         assert c.decide is not None
         for doc_id, hits in c.decide(summaries[c.code]).items():
@@ -247,4 +265,4 @@ def audit_documents(
         if r.doc.readable:
             r.findings = _dedupe(r.findings)
             r.score = score_document(len(r.doc.text), r.findings)
-    return AuditResult(results, options)
+    return AuditResult(results, options, claims)

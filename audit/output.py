@@ -16,7 +16,17 @@ from audit.engine import AuditResult
 from audit.model import CATEGORIES
 
 SCORE_COLUMNS = ("doc_id", "source", "status", "score", "n_findings", *CATEGORIES)
-EXTRA_COLUMNS = ("reason", "reasons")
+EXTRA_COLUMNS = (
+    "reason",
+    "reasons",
+    "story",
+    "republished",
+    "machine_translated",
+    "byline",
+    "residue_density",
+    "claims",
+    "corroborated",
+)
 
 
 def _umask() -> int:
@@ -63,12 +73,16 @@ def _cell(v: Any) -> Any:
 
 def score_rows(result: AuditResult) -> tuple[list[str], list[dict[str, Any]]]:
     """The scores table as (columns, rows): SPEC columns, then reason(s), then carried metadata."""
+    from audit.provenance import signals
+
     meta_cols: list[str] = []
     seen = set(SCORE_COLUMNS) | set(EXTRA_COLUMNS)
     rows = []
+    provenance = signals(result)
     for r in result.results:
         d = r.doc
-        row: dict[str, Any] = {"doc_id": d.id, "source": d.source or "", "status": d.status}
+        row: dict[str, Any] = {"doc_id": d.id, "source": d.source or "", "status": d.status, "story": r.story or ""}
+        row.update(provenance[d.id])
         if r.score is not None:
             row.update(score=f"{r.score.score:.1f}", n_findings=r.score.n_findings, **r.score.counts)
             row["reasons"] = "; ".join(r.score.reasons)
@@ -97,34 +111,54 @@ def scores_csv(result: AuditResult) -> str:
     return buf.getvalue()
 
 
-def sources_csv(result: AuditResult) -> str:
-    from audit.sources import SOURCE_COLUMNS, source_rows
-
+def _csv(columns, rows) -> str:
     buf = io.StringIO(newline="")
-    w = csv.DictWriter(buf, fieldnames=list(SOURCE_COLUMNS), extrasaction="ignore", lineterminator="\n")
+    w = csv.DictWriter(buf, fieldnames=list(columns), extrasaction="ignore", lineterminator="\n")
     w.writeheader()
-    for row in source_rows(result):
-        w.writerow({k: _cell(v) for k, v in row.items()})
+    for row in rows:
+        w.writerow({k: _cell(row.get(k)) for k in columns})
     return buf.getvalue()
 
 
-def write_outputs(result: AuditResult, out: Path, report: bool = True) -> dict[str, Path]:
-    """Write findings.jsonl, scores.csv, sources.csv and report.html into `out`; returns their paths."""
+def sources_csv(result: AuditResult, ratings: dict[str, str] | None = None) -> str:
+    from audit.sources import source_columns, source_rows
+
+    return _csv(source_columns(ratings), source_rows(result, ratings))
+
+
+CLAIM_COLUMNS = ("story", "doc_id", "kind", "claim", "low", "high", "start", "end", "status", "agreeing_documents")
+
+
+def claims_csv(result: AuditResult) -> str:
+    return _csv(CLAIM_COLUMNS, result.claims)
+
+
+def write_outputs(
+    result: AuditResult, out: Path, report: bool = True, ratings: dict[str, str] | None = None
+) -> dict[str, Path]:
+    """Write findings.jsonl, scores.csv, sources.csv, claims.csv and report.html into `out`; returns their paths."""
     out.mkdir(parents=True, exist_ok=True)
-    paths = {"findings": out / "findings.jsonl", "scores": out / "scores.csv", "sources": out / "sources.csv"}
+    paths = {
+        "findings": out / "findings.jsonl",
+        "scores": out / "scores.csv",
+        "sources": out / "sources.csv",
+        "claims": out / "claims.csv",
+    }
     with atomic_write(paths["findings"]) as f:
         for line in finding_lines(result):
             f.write(line)
     with atomic_write(paths["scores"], newline="") as f:
         f.write(scores_csv(result))
     with atomic_write(paths["sources"], newline="") as f:
-        f.write(sources_csv(result))
+        f.write(sources_csv(result, ratings))
+    with atomic_write(paths["claims"], newline="") as f:
+        f.write(claims_csv(result))
     if report:
         from audit.report import render_report
 
         paths["report"] = out / "report.html"
         with atomic_write(paths["report"]) as f:
-            f.write(render_report(result))
+            f.write(render_report(result, ratings=ratings))
     return paths
 
 

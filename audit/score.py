@@ -24,6 +24,7 @@ CATEGORY_WEIGHT: dict[str, float] = {
     "mt": 12.0,  # the text itself is unreliable
     "name": 3.0,  # spelling variants: cheap to fix, worth knowing
     "integrity": 12.0,  # duplicated, truncated, garbled or wrong-language text
+    "provenance": 0.0,  # where the text came from: information, not a defect
 }
 DEFAULT_CATEGORY_WEIGHT = 5.0  # categories added by plug-in checks
 SEVERITY_FACTOR: dict[str, float] = {"info": 0.25, "warning": 1.0, "error": 1.5}

@@ -62,6 +62,14 @@ def test_adversarial_inputs_finish():
         " :" * 200_000,
         "A" * 200_000 + " the " + "B" * 200_000,
         ("Mr " * 100_000),
+        " " * 300_000 + "x",
+        "comments" + " " * 200_000 + "x",
+        "Source:" + " " * 200_000 + "x",
+        "-" + " \t" * 100_000 + "Reuters x",
+        " \n" * 100_000,
+        "“" * 100_000,
+        "(" * 200_000,
+        "1," * 100_000,
     ]
     result = audit_documents([Document(str(i), t) for i, t in enumerate(bad)], Options(jobs=1))
     assert len(result.results) == len(bad)

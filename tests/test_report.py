@@ -121,6 +121,8 @@ def test_name_variants_and_sources_views(page, tmp_path):
     page.goto(_report(tmp_path, corpus()).as_uri())
     page.click("button[data-tab=t-names]")
     assert page.locator("#names [data-canonical]").count() >= 1
+    page.click("button[data-tab=t-claims]")
+    assert page.locator("#claims tbody tr").count() >= 1
     page.click("button[data-tab=t-sources]")
     assert page.locator("#sources tbody tr").count() >= 1
     _shot(page, tmp_path, "report-sources.png")

@@ -11,7 +11,7 @@ from audit.registry import check
 from audit.text import TextView, is_prose, word_count, words
 
 _COMMENTS = re.compile(
-    r"^\s*(?:\d+\s+)?(?:top rated |reader |user |latest |most recent )?comments?\s*(?:\(\d+\))?\s*:?\s*$"
+    r"^\s*(?:\d+\s+)?(?:top rated |reader |user |latest |most recent )?comments?(?:\s*\(\d+\))?(?:\s*:)?\s*$"
     r"|^\s*(?:discussion|join the discussion|conversation|reader comments|what readers say)\s*$",
     re.IGNORECASE,
 )

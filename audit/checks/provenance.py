@@ -1,0 +1,36 @@
+"""Provenance signals: where a text says it came from. Information, not defects (they cost no score)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from audit.model import Hit
+from audit.registry import check
+from audit.text import TextView
+
+_AGENCIES = r"(?:Reuters|AFP|AP|Associated Press|Agence France-Presse|dpa|DPA|ANSA|EFE|Xinhua|TASS|Interfax|Bloomberg|UNI|PTI|IANS|Anadolu|Yonhap|Kyodo|Ukrinform|Sputnik|RIA Novosti)"
+_REPUBLISHED = re.compile(
+    r"\((?:" + _AGENCIES + r")(?:/[A-Za-z ]{2,30})?\)[ \t]*[-–—]"  # "(Reuters) -", "LONDON (AP) —"
+    r"|\bwith (?:additional )?reporting (?:by|from) (?:" + _AGENCIES + r")[^\n]{0,120}"
+    r"|^[ \t]*(?:source|sources|via)[ \t]*:[ \t]*\S[^\n]{0,80}$"
+    r"|\b(?:originally|first) (?:published|appeared) (?:on|in|by|at) [^\n]{1,80}"
+    r"|\bthis (?:article|story) (?:was|is) (?:republished|reproduced|syndicated|originally published)[^\n]{0,120}"
+    r"|^[ \t]*(?:[-–—][ \t]*)?" + _AGENCIES + r"[ \t]*$",
+    re.MULTILINE | re.IGNORECASE,
+)
+
+
+@check("PRV001", "provenance", "info")
+def republication_marker(view: TextView) -> Iterator[Hit]:
+    """Marks of republication: agency datelines `(Reuters) -`, `With reporting by AFP`, `Source: X`, `Originally published on`.
+
+    Information for judging a source (original reporting or republished wire copy); it costs no score.
+    """
+    for m in _REPUBLISHED.finditer(view.text):
+        s, e = m.span()
+        seg = view.text[s:e]
+        s += len(seg) - len(seg.lstrip())
+        e -= len(seg) - len(seg.rstrip())
+        if e > s:
+            yield Hit(s, e, "republication marker: " + view.text[s:e][:60], None)

@@ -1,0 +1,215 @@
+"""Corroboration of numeric claims within a story: information for a human, never a verdict.
+
+Per document: figures attached to what they count (killed, injured, evacuated, population, arrested),
+with their hedges ("at least 29", "nearly 30", "dozens") turned into ranges. Within a story, each claim
+is compared with the same kind of claim in the other documents:
+
+- `supported`: another document states the same figure (within 1%, whatever the hedge);
+- `consistent`: another document's range overlaps (dozens / at least 29 / nearly 30);
+- `divergent`: other documents count the same thing and none agrees;
+- `unique`: no other document of the story reports that kind of figure.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from audit.text import TextView
+
+KINDS: dict[str, tuple[str, ...]] = {
+    "evacuated": ("evacuated", "evacuation", "evacuate", "displaced", "fled", "rescued"),
+    "killed": ("killed", "killing", "dead", "died", "deaths", "death toll", "lives", "perished"),
+    "injured": ("injured", "wounded", "hurt", "injuries"),
+    "arrested": ("arrested", "detained", "arrests"),
+    "population": ("inhabitants", "population", "people live", "residents live", "populated"),
+}
+_KIND_RX = {
+    k: re.compile(r"\b(?:" + "|".join(re.escape(w) for w in ws) + r")\b", re.IGNORECASE) for k, ws in KINDS.items()
+}
+_WORD_NUMBERS = {
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "fifteen": 15,
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "hundred": 100,
+}
+_VAGUE = {
+    "dozens": (24, 99),
+    "hundreds": (200, 999),
+    "thousands": (2000, 9999),
+    "tens of thousands": (20000, 99999),
+    "scores": (40, 99),
+}
+_NUM = re.compile(
+    r"(?P<hedge>\b(?:at least|more than|over|nearly|almost|about|around|approximately|some|up to|roughly|fewer than|less than)\s+)?"
+    r"(?P<num>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?(?:\s+(?:thousand|million))?|tens of thousands|dozens|hundreds|thousands|scores|"
+    r"\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty)\b)"
+    r"(?P<unit>\s+(?:km|kilometers|kilometres|miles|metres|meters|percent|per cent|years|days|hours|minutes|months|weeks|"
+    r"areas|districts|regions|villages|towns|cities|positions|posts|vehicles|tanks|drones|rockets|missiles|shells|bombs|"
+    r"countries|times|euros|dollars|wars|battles|rounds|sides|parties|explosions|attacks|strikes|buildings|houses|"
+    r"schools|hospitals|cars|aircraft|planes|ships|boats|trucks|tonnes|tons|weapons|seats|votes)\b|%)?",
+    re.IGNORECASE,
+)
+_MONTH = re.compile(
+    r"(?:january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\.?\s*$",
+    re.IGNORECASE,
+)
+_SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?]+|$)")
+_CLAUSE = re.compile(r";|,\s*(?:and|but|while|whereas|as|or)\b|\b(?:while|whereas)\b")
+_AND = re.compile(r"\band\b")
+WINDOW = 60  # characters between the figure and the word saying what it counts
+SAME = 0.01
+
+
+@dataclass(frozen=True)
+class Claim:
+    kind: str
+    start: int
+    end: int
+    text: str
+    low: float
+    high: float
+    value: float | None  # the figure as stated (None for "dozens")
+
+
+def _value(num: str) -> float | None:
+    n = num.lower().replace(",", "")
+    if n in _WORD_NUMBERS:
+        return float(_WORD_NUMBERS[n])
+    scale = 1.0
+    if n.endswith(" thousand"):
+        n, scale = n[: -len(" thousand")], 1000.0
+    elif n.endswith(" million"):
+        n, scale = n[: -len(" million")], 1e6
+    try:
+        return float(n) * scale
+    except ValueError:
+        return None
+
+
+def _range(hedge: str, num: str) -> tuple[float, float] | None:
+    key = num.lower()
+    if key in _VAGUE:
+        return _VAGUE[key]
+    v = _value(num)
+    if v is None:
+        return None
+    h = " ".join(hedge.lower().split())
+    if h in ("at least", "more than", "over"):
+        return v, math.inf
+    if h in ("nearly", "almost", "fewer than", "less than"):
+        return 0.85 * v, v
+    if h in ("about", "around", "approximately", "some", "roughly"):
+        return 0.9 * v, 1.1 * v
+    if h == "up to":
+        return 0.0, v
+    return v, v
+
+
+def extract_claims(view: TextView) -> list[Claim]:
+    """The document's figures with what they count, in text order."""
+    text = view.text[:200_000]
+    out = []
+    for sm in _SENTENCE.finditer(text):
+        sent = sm.group()
+        if len(sent) > 1000:
+            continue
+        kinds = [(k, m.start(), m.end()) for k, rx in _KIND_RX.items() for m in rx.finditer(sent)]
+        if not kinds:
+            continue
+        for m in _NUM.finditer(sent):
+            num = m.group("num")
+            if m.group("unit") or _MONTH.search(sent[: m.start("num")]):
+                continue
+            digits = num.replace(",", "")
+            if digits.isdigit() and 1900 <= int(digits) <= 2100 and "," not in num:
+                continue  # a year
+            near = []
+            for k, ks, ke in kinds:
+                if ks >= m.end():  # "7,000 evacuated": the usual order
+                    gap = sent[m.end() : ks]
+                    d = len(gap) + (25 if _AND.search(gap) else 0)  # "killed 25 people and injured 800"
+                elif ke <= m.start():  # "killing at least 29"
+                    gap = sent[ke : m.start()]
+                    d = len(gap) + 15
+                else:
+                    continue
+                if _CLAUSE.search(gap):
+                    d += 25  # the word belongs to another clause
+                if d <= WINDOW:
+                    near.append((d, k))
+            if not near:
+                continue
+            rng = _range(m.group("hedge") or "", num)
+            if rng is None:
+                continue
+            kind = min(near)[1]
+            start, end = sm.start() + m.start(), sm.start() + m.end()
+            value = None if num.lower() in _VAGUE else _value(num)
+            out.append(Claim(kind, start, end, view.text[start:end], rng[0], rng[1], value))
+    return out
+
+
+def _same(a: Claim, b: Claim) -> bool:
+    """The same figure is stated, whatever the hedge ("more than 7,000" and "approximately 7,000")."""
+    if a.value is None or b.value is None:
+        return a.value is None and b.value is None and (a.low, a.high) == (b.low, b.high)
+    return abs(a.value - b.value) <= SAME * max(a.value, b.value)
+
+
+def _overlap(a: Claim, b: Claim) -> bool:
+    return a.low <= b.high and b.low <= a.high
+
+
+def corroborate(claims: Mapping[str, list[Claim]], stories: Mapping[str, str]) -> list[dict]:
+    """One row a claim: story, document, kind, figure, range, status and the documents that agree."""
+    by_story: dict[str, list[tuple[str, Claim]]] = defaultdict(list)
+    for doc_id in sorted(claims):
+        for c in claims[doc_id]:
+            by_story[stories.get(doc_id, doc_id)].append((doc_id, c))
+    rows = []
+    for story in sorted(by_story):
+        items = by_story[story]
+        for doc_id, c in items:
+            others = [(d, o) for d, o in items if d != doc_id and o.kind == c.kind]
+            same = sorted({d for d, o in others if _same(c, o)})
+            overlap = sorted({d for d, o in others if _overlap(c, o)})
+            if same:
+                status, agree = "supported", same
+            elif overlap:
+                status, agree = "consistent", overlap
+            elif others:
+                status, agree = "divergent", []
+            else:
+                status, agree = "unique", []
+            rows.append(
+                {
+                    "story": story,
+                    "doc_id": doc_id,
+                    "kind": c.kind,
+                    "claim": c.text,
+                    "low": round(c.low, 2),
+                    "high": None if math.isinf(c.high) else round(c.high, 2),
+                    "start": c.start,
+                    "end": c.end,
+                    "status": status,
+                    "agreeing_documents": " ".join(agree),
+                }
+            )
+    return rows
