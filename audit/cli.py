@@ -47,6 +47,18 @@ def _common(p: argparse.ArgumentParser) -> None:
         help="worker processes (default: one per core above 2000 documents)",
     )
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    p.add_argument(
+        "--engine",
+        choices=("local", "dask"),
+        default="local",
+        help="local processes, or Dask (pip install 'news-audit[dask]')",
+    )
+    p.add_argument(
+        "--scheduler",
+        default=None,
+        metavar="ADDRESS",
+        help="with --engine dask: an existing cluster's scheduler (default: a LocalCluster)",
+    )
 
 
 def _options(args: argparse.Namespace, cfg: dict[str, Any]):
@@ -86,7 +98,12 @@ def _audit(args: argparse.Namespace, cfg: dict[str, Any]):
 
         bar = tqdm(total=len(docs), unit="doc", desc="auditing", file=sys.stderr)
     try:
-        result = audit_documents(docs, options, progress=bar.update if bar else None, n_docs=len(docs), cache=cache)
+        if getattr(args, "engine", "local") == "dask":
+            from audit.dask_engine import audit_documents_dask
+
+            result = audit_documents_dask(docs, options, scheduler=args.scheduler, workers=args.jobs or None)
+        else:
+            result = audit_documents(docs, options, progress=bar.update if bar else None, n_docs=len(docs), cache=cache)
     finally:
         if bar:
             bar.close()

@@ -249,16 +249,23 @@ def audit_documents(
         if pool is not None:
             pool.shutdown(cancel_futures=True)
 
+    return corpus_stage(results, summaries, options)
+
+
+def corpus_stage(results: list[DocResult], summaries: dict[str, dict[str, Any]], options: Options) -> AuditResult:
+    """The corpus pass and scoring: stories, claims, every corpus check's decision, then scores."""
+    checks = options.checks()
     by_id = {r.doc.id: r for r in results}
     claims: list[dict[str, Any]] = []
-    if options.stories and summaries[STORY_KEY]:
+    if options.stories and summaries.get(STORY_KEY):
         stories = assign_stories(summaries[STORY_KEY])
         for doc_id, story in stories.items():
             by_id[doc_id].story = story
-        claims = corroborate(summaries[CLAIMS_KEY], stories)
-    for c in corpus_checks:
-        assert c.decide is not None
-        for doc_id, hits in c.decide(summaries[c.code]).items():
+        claims = corroborate(summaries.get(CLAIMS_KEY, {}), stories)
+    for c in checks:
+        if c.decide is None:
+            continue
+        for doc_id, hits in c.decide(summaries.get(c.code, {})).items():
             r = by_id[doc_id]
             r.findings.extend(_to_findings(r.doc, c, hits))
     for r in results:
@@ -266,3 +273,16 @@ def audit_documents(
             r.findings = _dedupe(r.findings)
             r.score = score_document(len(r.doc.text), r.findings)
     return AuditResult(results, options, claims)
+
+
+def collect_summaries(
+    per_doc: Iterable[tuple[Document, list[Finding], dict[str, Any]]],
+) -> tuple[list[DocResult], dict[str, dict[str, Any]]]:
+    """Per-document outcomes -> the results list and the summaries the corpus pass reads."""
+    results: list[DocResult] = []
+    summaries: dict[str, dict[str, Any]] = {}
+    for doc, found, summ in per_doc:
+        results.append(DocResult(doc, found))
+        for code, sm in summ.items():
+            summaries.setdefault(code, {})[doc.id] = sm
+    return results, summaries
