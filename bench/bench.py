@@ -1,0 +1,94 @@
+#!/usr/bin/env python3
+"""Speed and memory of news-audit against its peers, on real-sized news documents.
+
+    python bench/bench.py [N]          # default 2000 documents, one process (figures are per core)
+
+Corpus: bench/corpus.py (3-8 KB documents cut from ../shared's extraction pages, WMT stories and
+seeds). Reports documents per second per core for the whole audit, for each check alone, for one
+compiled regular expression over the same text (the floor), and for DataTrove's Gopher quality,
+Gopher repetition, C4 and FineWeb filters, run in the benchmark's own environment
+(bench/.venv-peers, created on first use with pip). Peak memory is the process's maximum RSS.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from corpus import build_corpus  # noqa: E402
+
+from audit.engine import Options, audit_documents  # noqa: E402
+from audit.registry import all_checks  # noqa: E402
+from audit.text import TextView  # noqa: E402
+
+PEERS_VENV = ROOT / "bench" / ".venv-peers"
+FLOOR = re.compile(r"\[ad_\d+\]|Read more|Updated:|©|<[a-z]+>|&nbsp;")
+
+
+def peers(docs) -> dict[str, float] | None:
+    py = PEERS_VENV / "bin" / "python"
+    if not py.exists():
+        subprocess.run([sys.executable, "-m", "venv", str(PEERS_VENV)], check=True)
+        subprocess.run([str(py), "-m", "pip", "install", "-q", "datatrove", "spacy", "regex", "nltk"], check=True)
+    with tempfile.NamedTemporaryFile("w", suffix=".jsonl", delete=False, encoding="utf-8") as f:
+        for d in docs:
+            f.write(json.dumps({"text": d.text}) + "\n")
+    r = subprocess.run([str(py), str(ROOT / "bench" / "peers.py"), f.name], capture_output=True, text=True)
+    if r.returncode != 0:
+        print(r.stderr[-2000:], file=sys.stderr)
+        return None
+    return json.loads(r.stdout.strip().splitlines()[-1])
+
+
+def main() -> int:
+    n = int(sys.argv[1]) if len(sys.argv) > 1 else 2000
+    docs = build_corpus(n)
+    mb = sum(len(d.text) for d in docs) / 1e6
+    rows: list[tuple[str, float]] = []
+    t0 = time.perf_counter()
+    for d in docs:
+        FLOOR.findall(d.text)
+    floor = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    audit_documents(docs, Options(jobs=1))
+    whole = time.perf_counter() - t0
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    per_check: dict[str, float] = {}
+    for d in docs:
+        view = TextView(d.text, d.id, d.source)
+        for c in all_checks():
+            t = time.perf_counter()
+            if c.fn:
+                list(c.fn(view))
+            else:
+                c.extract(view)
+            per_check[c.code] = per_check.get(c.code, 0.0) + time.perf_counter() - t
+    rows.append(("news-audit, whole audit (per-document and corpus passes, scoring)", whole))
+    rows.append(("one compiled regular expression (floor)", floor))
+    peer = peers(docs)
+    if peer:
+        for name, secs in peer.items():
+            rows.append((f"DataTrove {name}", secs))
+    print(f"{n} documents, {mb:.1f} MB of text, one process; peak RSS {rss:.0f} MB")
+    print(f"| what | docs/s per core | time vs. news-audit |")
+    print("| --- | --- | --- |")
+    for name, secs in rows:
+        print(f"| {name} | {n / secs:,.0f} | {secs / whole:.2f}x |")
+    print("\nper check (the first of NAME001/NAME002/MT008 pays for the shared name mentions):")
+    for code, secs in sorted(per_check.items(), key=lambda x: -x[1]):
+        print(f"  {code:8s} {n / secs:>10,.0f} docs/s  ({1000 * secs / n:.2f} ms/doc)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
