@@ -80,7 +80,7 @@ def main() -> int:
         for name, secs in peer.items():
             rows.append((f"DataTrove {name}", secs))
     print(f"{n} documents, {mb:.1f} MB of text, one process; peak RSS {rss:.0f} MB")
-    print(f"| what | docs/s per core | time vs. news-audit |")
+    print("| what | docs/s per core | time vs. news-audit |")
     print("| --- | --- | --- |")
     for name, secs in rows:
         print(f"| {name} | {n / secs:,.0f} | {secs / whole:.2f}x |")

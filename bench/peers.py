@@ -9,9 +9,16 @@ import sys
 import time
 
 from datatrove.data import Document
-from datatrove.pipeline.filters import C4QualityFilter, FineWebQualityFilter, GopherQualityFilter, GopherRepetitionFilter
+from datatrove.pipeline.filters import (
+    C4QualityFilter,
+    FineWebQualityFilter,
+    GopherQualityFilter,
+    GopherRepetitionFilter,
+)
 
-docs = [Document(text=json.loads(line)["text"], id=str(i)) for i, line in enumerate(open(sys.argv[1], encoding="utf-8"))]
+docs = [
+    Document(text=json.loads(line)["text"], id=str(i)) for i, line in enumerate(open(sys.argv[1], encoding="utf-8"))
+]
 filters = [GopherQualityFilter(), GopherRepetitionFilter(), C4QualityFilter(), FineWebQualityFilter()]
 for f in filters:  # warm-up: tokenizers load on first use
     f.filter(Document(text="Warm up the tokenizer with a sentence. And another one here.", id="w"))

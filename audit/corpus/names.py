@@ -234,6 +234,36 @@ def _mentions(view: TextView) -> DocMentions:
     return view.memo("mentions", extract_mentions)
 
 
+def _hits(summaries: Mapping[str, DocMentions], describe) -> dict[str, list[Hit]]:
+    """Every occurrence of the forms `describe(form, analysis)` has something to say about."""
+    a = _cached_analysis(summaries)
+    out: dict[str, list[Hit]] = {}
+    for doc_id, m in summaries.items():
+        for form, spans in m.spans.items():
+            said = describe(form, a)
+            if said is not None:
+                message, suggestion = said
+                out.setdefault(doc_id, []).extend(Hit(s, e, message, suggestion) for s, e in spans)
+    return out
+
+
+def _variant(form: str, a: NameAnalysis) -> tuple[str, str] | None:
+    v = a.variants.get(form)
+    return (f"name variant of {v.canonical} ({v.evidence})", v.canonical) if v and not v.garbled else None
+
+
+def _exonym(form: str, a: NameAnalysis) -> tuple[str, str] | None:
+    if form not in a.exonyms:
+        return None
+    eng, why = a.exonyms[form]
+    return f"English usage is {eng} ({why})", eng
+
+
+def _garbled(form: str, a: NameAnalysis) -> tuple[str, str] | None:
+    v = a.variants.get(form)
+    return (f"garbled name: probably {v.canonical} ({v.evidence})", v.canonical) if v and v.garbled else None
+
+
 @corpus_check("NAME001", "name", "warning")
 class NameVariant:
     """Spelling variants of one name across the corpus (`Pashinian` for `Pashinyan`); the suggestion is the canonical form.
@@ -246,17 +276,7 @@ class NameVariant:
 
     @staticmethod
     def decide(summaries: Mapping[str, DocMentions]) -> dict[str, list[Hit]]:
-        a = _cached_analysis(summaries)
-        out: dict[str, list[Hit]] = {}
-        for doc_id, m in summaries.items():
-            for form, spans in m.spans.items():
-                v = a.variants.get(form)
-                if v and not v.garbled:
-                    for s, e in spans:
-                        out.setdefault(doc_id, []).append(
-                            Hit(s, e, f"name variant of {v.canonical} ({v.evidence})", v.canonical)
-                        )
-        return out
+        return _hits(summaries, _variant)
 
 
 @corpus_check("NAME002", "name", "info")
@@ -271,15 +291,7 @@ class PlaceExonym:
 
     @staticmethod
     def decide(summaries: Mapping[str, DocMentions]) -> dict[str, list[Hit]]:
-        a = _cached_analysis(summaries)
-        out: dict[str, list[Hit]] = {}
-        for doc_id, m in summaries.items():
-            for form, spans in m.spans.items():
-                if form in a.exonyms:
-                    eng, why = a.exonyms[form]
-                    for s, e in spans:
-                        out.setdefault(doc_id, []).append(Hit(s, e, f"English usage is {eng} ({why})", eng))
-        return out
+        return _hits(summaries, _exonym)
 
 
 @corpus_check("MT008", "mt", "error")
@@ -294,14 +306,4 @@ class GarbledName:
 
     @staticmethod
     def decide(summaries: Mapping[str, DocMentions]) -> dict[str, list[Hit]]:
-        a = _cached_analysis(summaries)
-        out: dict[str, list[Hit]] = {}
-        for doc_id, m in summaries.items():
-            for form, spans in m.spans.items():
-                v = a.variants.get(form)
-                if v and v.garbled:
-                    for s, e in spans:
-                        out.setdefault(doc_id, []).append(
-                            Hit(s, e, f"garbled name: probably {v.canonical} ({v.evidence})", v.canonical)
-                        )
-        return out
+        return _hits(summaries, _garbled)
