@@ -57,7 +57,7 @@ def author_blurb(view: TextView) -> Iterator[Hit]:
         if not (i < 3 or i >= n - max(3, n // 3)):
             continue
         s = line.text
-        if word_count(s) > 80:
+        if len(s) > SHORT_LINE_CHARS or word_count(s) > 80:
             continue
         if _THIRD_PERSON.match(s):
             yield Hit(*line.span, "author blurb", "")

@@ -113,9 +113,9 @@ def call_to_action(view: TextView) -> Iterator[Hit]:
 
 
 _COUNTER = re.compile(
-    r"^\s*(?:(?:rating|votes?|likes?|views?|shares?|comments?|replies|reads)\s*:?\s*)?\d[\d,. ]{0,12}"
+    r"^\s*(?:(?:rating|votes?|likes?|views?|shares?|comments?|replies|reads)(?:\s*:)?\s*)?\d[\d,. ]{0,12}"
     r"(?:\s*(?:votes?|likes?|views?|shares?|comments?|replies|reads|k))?\s*$"
-    r"|^\s*(?:image|photo|picture|slide)?\s*\d{1,3}\s*(?:of|/)\s*\d{1,3}\s*$",
+    r"|^\s*(?:(?:image|photo|picture|slide)\s*)?\d{1,3}\s*(?:of|/)\s*\d{1,3}\s*$",
     re.IGNORECASE,
 )
 _ICON = re.compile(r"\b[a-z]+_[a-z_]+\b")
@@ -129,7 +129,7 @@ def page_furniture(view: TextView) -> Iterator[Hit]:
     """
     ui = {w.lower() for w in load_list("ui_words")}
     for line in view.body:
-        if _COUNTER.match(line.text):
+        if len(line.text) <= 60 and _COUNTER.match(line.text):
             yield _line_hit(line, "page furniture (counter)")
             continue
         s = _ICON.sub("", line.text).strip().strip("|•·-–—:[]()").strip()
@@ -262,7 +262,7 @@ def source_line(view: TextView) -> Iterator[Hit]:
 
 
 _META_ISO = re.compile(
-    r"\b(?:date|published|updated|modified|created|timestamp|pubdate|datetime)\s*[:=]?\s*"
+    r"\b(?:date|published|updated|modified|created|timestamp|pubdate|datetime)\s*(?:[:=]\s*)?"
     r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2})?(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})?)?",
     re.IGNORECASE,
 )
