@@ -99,3 +99,10 @@ def test_great_expectations_stays_out_of_import_and_rules(code):
     r = subprocess.run([sys.executable, "-X", "importtime", "-c", code], capture_output=True, text=True, cwd=ROOT)
     assert r.returncode == 0
     assert "great_expectations" not in r.stderr
+
+
+def test_packaged_default_suite_matches_the_projects():
+    from audit.gate.expectations import DEFAULT_SUITE
+
+    packaged = ROOT / "audit" / "gate" / "news_audit.json"
+    assert json.loads(packaged.read_text()) == json.loads(DEFAULT_SUITE.read_text())
