@@ -209,7 +209,10 @@ def cmd_check(args: argparse.Namespace, cfg: dict[str, Any]) -> int:
         raise ValueError(f"no such suite file: {suite}")
     spec = read_suite_spec(suite, _thresholds_from(cfg, args))
     result = _audit(args, cfg)
-    validation = validate(gate_table(result), spec, args.out)
+    try:
+        validation = validate(gate_table(result), spec, args.out)
+    except Exception as e:  # noqa: BLE001 - the gate must answer 2, not crash, when validation cannot run
+        raise ValueError(f"the validation could not run: {type(e).__name__}: {e}") from e
     sys.stdout.write(RENDERERS[args.format](result, validation))
     if args.exit_zero or validation.success:
         return EXIT_OK

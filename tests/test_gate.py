@@ -106,3 +106,19 @@ def test_packaged_default_suite_matches_the_projects():
 
     packaged = ROOT / "audit" / "gate" / "news_audit.json"
     assert json.loads(packaged.read_text()) == json.loads(DEFAULT_SUITE.read_text())
+
+
+def test_a_validation_that_cannot_run_exits_2(tmp_path):
+    suite = tmp_path / "suite.json"
+    suite.write_text(
+        json.dumps(
+            {
+                "name": "x",
+                "expectations": [{"type": "expect_column_values_to_be_unique", "kwargs": {"column": "no_such_column"}}],
+            }
+        )
+    )
+    assert main(["check", str(SAMPLE), "--suite", str(suite)]) in (1, 2)
+    broken = tmp_path / "broken.json"
+    broken.write_text("{not json")
+    assert main(["check", str(SAMPLE), "--suite", str(broken)]) == 2
