@@ -193,8 +193,10 @@ def cmd_fix(args: argparse.Namespace, cfg: dict[str, Any]) -> int:
 
 
 def _thresholds_from(cfg: dict[str, Any], args: argparse.Namespace | None = None) -> dict[str, Any]:
+    from audit.gate.expectations import THRESHOLDS
+
     out = {}
-    for key in ("fail-under", "min-share", "max-mt-share"):
+    for key in THRESHOLDS:
         given = getattr(args, key.replace("-", "_"), None) if args is not None else None
         out[key] = given if given is not None else cfg.get(key)
     return out

@@ -11,15 +11,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from audit.engine import AuditResult, Options, check_document, collect_summaries, corpus_stage
+from audit.engine import AuditResult, Options, check_chunk, collect_summaries, corpus_stage
 from audit.model import Document
 
 DOCS_PER_PARTITION = 256
 
 
 def _check_partition(docs: list[Document], options: Options) -> list[tuple[Document, list, dict[str, Any]]]:
-    checks = options.checks()
-    return [(d, *check_document(d, options, checks)) for d in docs]
+    return [(d, *outcome) for d, outcome in zip(docs, check_chunk((docs, options)), strict=True)]
 
 
 def audit_documents_dask(

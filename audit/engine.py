@@ -98,7 +98,7 @@ def check_document(
     return findings, summaries
 
 
-def _check_chunk(args: tuple[list[Document], Options]) -> list[tuple[list[Finding], dict[str, Any]]]:
+def check_chunk(args: tuple[list[Document], Options]) -> list[tuple[list[Finding], dict[str, Any]]]:
     docs, options = args
     checks = options.checks()
     return [check_document(d, options, checks) for d in docs]
@@ -239,7 +239,7 @@ def audit_documents(
             elif pool is None:
                 pending.append((chunk, [check_document(d, options, checks) for d in chunk], key))
             else:
-                pending.append((chunk, pool.submit(_check_chunk, (chunk, options)), key))
+                pending.append((chunk, pool.submit(check_chunk, (chunk, options)), key))
             while pending and (pool is None or len(pending) > jobs * 4 or not hasattr(pending[0][1], "result")):
                 ch, out, k = pending.pop(0)
                 collect(ch, out.result() if hasattr(out, "result") else out, k)

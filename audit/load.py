@@ -18,7 +18,6 @@ from typing import Any
 from audit.model import STATUS_UNREADABLE, Document
 
 ROW_FORMATS = (".jsonl", ".csv", ".parquet")
-KNOWN_COLUMNS = ("id", "text", "source", "url", "title", "published", "language")
 
 
 class InputError(Exception):

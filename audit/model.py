@@ -62,20 +62,6 @@ class Finding:
             "suggestion": self.suggestion,
         }
 
-    @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> Finding:
-        return cls(
-            doc_id=d["doc_id"],
-            start=d["start"],
-            end=d["end"],
-            code=d["code"],
-            category=d["category"],
-            severity=d["severity"],
-            message=d["message"],
-            evidence=d["evidence"],
-            suggestion=d.get("suggestion"),
-        )
-
 
 @dataclass(slots=True, frozen=True)
 class Hit:

@@ -14,19 +14,10 @@ from typing import IO, Any
 
 from audit.engine import AuditResult
 from audit.model import CATEGORIES
+from audit.provenance import PROVENANCE_COLUMNS, signals
 
 SCORE_COLUMNS = ("doc_id", "source", "status", "score", "n_findings", *CATEGORIES)
-EXTRA_COLUMNS = (
-    "reason",
-    "reasons",
-    "story",
-    "republished",
-    "machine_translated",
-    "byline",
-    "residue_density",
-    "claims",
-    "corroborated",
-)
+EXTRA_COLUMNS = ("reason", "reasons", "story", *PROVENANCE_COLUMNS)
 
 
 def _umask() -> int:
@@ -73,8 +64,6 @@ def _cell(v: Any) -> Any:
 
 def score_rows(result: AuditResult) -> tuple[list[str], list[dict[str, Any]]]:
     """The scores table as (columns, rows): SPEC columns, then reason(s), then carried metadata."""
-    from audit.provenance import signals
-
     meta_cols: list[str] = []
     seen = set(SCORE_COLUMNS) | set(EXTRA_COLUMNS)
     rows = []

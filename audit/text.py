@@ -25,10 +25,6 @@ class Line:
     text: str
 
     @property
-    def stripped(self) -> str:
-        return self.text.strip()
-
-    @property
     def span(self) -> tuple[int, int]:
         """The span of the line without its leading and trailing whitespace."""
         lead = len(self.text) - len(self.text.lstrip())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 
@@ -44,20 +45,11 @@ _SEP = r"(?:\s*[:|»›>\-–—]|\s*$)"
 
 
 def _opener_regex() -> re.Pattern[str]:
-    openers = phrase_regex("related_openers", prefix=r"^[\s\[(•*\-–—]*", suffix=r"\b")
-    return openers
-
-
-_HEADERS_RE: re.Pattern[str] | None = None
+    return phrase_regex("related_openers", prefix=r"^[\s\[(•*\-–—]*", suffix=r"\b")
 
 
 def _headers_regex() -> re.Pattern[str]:
-    global _HEADERS_RE
-    if _HEADERS_RE is None:
-        phrases = sorted(load_list("related_headers"), key=len, reverse=True)
-        alts = "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in phrases)
-        _HEADERS_RE = re.compile(r"^[\s\[(•*]*(?:" + alts + r")" + _SEP, re.IGNORECASE)
-    return _HEADERS_RE
+    return phrase_regex("related_headers", prefix=r"^[\s\[(•*]*", suffix=_SEP)
 
 
 _STORIES_HEADER = re.compile(
@@ -145,30 +137,25 @@ def _agency_alt() -> str:
     return "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in names)
 
 
-_CREDIT_RE: re.Pattern[str] | None = None
-
-
+@functools.cache
 def _credit_regex() -> re.Pattern[str]:
-    global _CREDIT_RE
-    if _CREDIT_RE is None:
-        agency = _agency_alt()
-        _CREDIT_RE = re.compile(
-            # "(Photo: X)", "Photo by X", "Image credit: X", "FILE PHOTO: ..."
-            r"(?P<label>^\s*\(?(?:file\s+)?(?:photo|photograph|picture|image|pic|video|credit|illustration)s?"
-            r"(?:\s+credit)?\s*(?::|by\b)\s*\S.*$)"
-            r"|(?P<inline>\b(?:photo\s+)?credits?\s*(?:\.{2,}|…|:)\s*[A-Z][^\n]{0,80}$)"
-            # "( NASA/JPL-Caltech/ASU )", "(AP Photo/Alan Diaz, File)"
-            r"|(?P<paren>\(\s*[A-Z][\w.&-]*(?:\s[A-Z][\w.&-]*){0,3}(?:\s*/\s*[A-Z][\w.&'’ -]{0,40}){1,3}(?:,\s*file)?\s*\)\s*$)"
-            # "© Sputnik/Hayk Harutyunyan", "(Image: © TNG Collaboration)"
-            r"|(?P<copy>[©ⓒ]\s*[^\s\d].{0,80}$)"
-            # "... Stepanakert, Nagorno-Karabakh. EPA", "Alex Wong | Getty Images", "REUTERS/Brendan McDermid"
-            r"|(?P<agency>(?:[.!?)]\s+|\s[|/]\s*|/|^\s*)(?:"
-            + agency
-            + r")(?:\s*/\s*[\w.'’ -]{2,40}|\s+(?:file|photo|images?))?\s*\)?\s*$)"
-            r"|(?P<slash>\b(?:" + agency + r"|AP Photo)/[A-Z][\w'’.-]+(?:\s[A-Z][\w'’.-]+){0,3}(?:,\s*file)?\)?\s*$)",
-            re.IGNORECASE | re.MULTILINE,
-        )
-    return _CREDIT_RE
+    agency = _agency_alt()
+    return re.compile(
+        # "(Photo: X)", "Photo by X", "Image credit: X", "FILE PHOTO: ..."
+        r"(?P<label>^\s*\(?(?:file\s+)?(?:photo|photograph|picture|image|pic|video|credit|illustration)s?"
+        r"(?:\s+credit)?\s*(?::|by\b)\s*\S.*$)"
+        r"|(?P<inline>\b(?:photo\s+)?credits?\s*(?:\.{2,}|…|:)\s*[A-Z][^\n]{0,80}$)"
+        # "( NASA/JPL-Caltech/ASU )", "(AP Photo/Alan Diaz, File)"
+        r"|(?P<paren>\(\s*[A-Z][\w.&-]*(?:\s[A-Z][\w.&-]*){0,3}(?:\s*/\s*[A-Z][\w.&'’ -]{0,40}){1,3}(?:,\s*file)?\s*\)\s*$)"
+        # "© Sputnik/Hayk Harutyunyan", "(Image: © TNG Collaboration)"
+        r"|(?P<copy>[©ⓒ]\s*[^\s\d].{0,80}$)"
+        # "... Stepanakert, Nagorno-Karabakh. EPA", "Alex Wong | Getty Images", "REUTERS/Brendan McDermid"
+        r"|(?P<agency>(?:[.!?)]\s+|\s[|/]\s*|/|^\s*)(?:"
+        + agency
+        + r")(?:\s*/\s*[\w.'’ -]{2,40}|\s+(?:file|photo|images?))?\s*\)?\s*$)"
+        r"|(?P<slash>\b(?:" + agency + r"|AP Photo)/[A-Z][\w'’.-]+(?:\s[A-Z][\w'’.-]+){0,3}(?:,\s*file)?\)?\s*$)",
+        re.IGNORECASE | re.MULTILINE,
+    )
 
 
 @check("RES005", "residue", "warning")

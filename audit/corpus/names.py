@@ -142,9 +142,6 @@ def analyse(summaries: Mapping[str, DocMentions]) -> NameAnalysis:
     def support(f: str) -> tuple:
         return (len(sources[f]), len(docs[f]), round(english_zipf(fold(f)), 2), occurrences[f], f.isascii(), f)
 
-    def tn_set(ws: set[str]) -> set[str]:
-        return {tnorm(w) for w in ws}
-
     def close(x: str, y: str) -> bool:
         return x == y or _similarity(tnorm(x), tnorm(y)) >= SPELLING_SIMILARITY
 

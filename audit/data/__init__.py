@@ -16,7 +16,7 @@ def load_list(name: str) -> tuple[str, ...]:
     raw = resources.files(__package__).joinpath(f"{name}.txt").read_text(encoding="utf-8")
     out = []
     for line in raw.splitlines():
-        line = line.split("#", 1)[0].strip() if not line.lstrip().startswith("\\#") else line.strip()
+        line = line.split("#", 1)[0].strip()
         if line:
             out.append(line)
     return tuple(out)

@@ -27,6 +27,3 @@ class ExpectColumnShareNonzeroToBeAtMost(gxe.ExpectColumnValuesToBeInSet):
         data["value_set"] = [0]
         data["mostly"] = round(1.0 - share, 10)
         super().__init__(**data)
-
-
-CUSTOM = (ExpectColumnShareNonzeroToBeAtMost,)

@@ -10,7 +10,6 @@ from audit import __version__
 from audit.engine import AuditResult, DocResult
 from audit.model import Finding
 
-FORMATS = ("text", "json", "github", "sarif")
 SARIF_LEVEL = {"error": "error", "warning": "warning", "info": "note"}
 GITHUB_LEVEL = {"error": "error", "warning": "warning", "info": "notice"}
 INFORMATION_URI = "https://pypi.org/project/news-audit/"
