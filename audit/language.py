@@ -10,9 +10,11 @@ document (measured on the seeds and the extraction data; see README).
 from __future__ import annotations
 
 import functools
+import re
 from pathlib import Path
 
 ENGINES = ("fasttext", "langdetect")
+_THREE_LETTERS = re.compile(r"(?:[^\W\d_][\W\d_]*){3}")
 _MAX_CHARS = 4000  # enough for a confident answer; keeps long documents cheap
 
 
@@ -38,7 +40,7 @@ def _langdetect_factory():
 def identify(text: str, engine: str = "fasttext") -> tuple[str, float]:
     """Return (ISO 639-1 code, probability) for `text`; ("und", 0.0) when there is nothing to judge."""
     sample = " ".join(text[:_MAX_CHARS].split())
-    if sum(ch.isalpha() for ch in sample) < 3:
+    if not _THREE_LETTERS.search(sample):
         return "und", 0.0
     if engine == "langdetect":
         _langdetect_factory()

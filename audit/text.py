@@ -6,6 +6,8 @@ Offsets are always Python string indices into the original text.
 
 from __future__ import annotations
 
+import functools
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -50,10 +52,21 @@ def words(s: str) -> list[str]:
 
 
 _LONG = 20_000
+_CACHED = 2_000  # a line, not a document: the cache must not pin whole texts
+
+
+@functools.lru_cache(maxsize=4096)
+def _short_word_count(s: str) -> int:
+    return len(_WORD.findall(s))
 
 
 def word_count(s: str, limit: int = 1000) -> int:
-    """The number of words in `s`, counting no further than `limit` (cheap on a 50 MB line)."""
+    """The number of words in `s`, counting no further than `limit` (cheap on a 50 MB line).
+
+    Short strings are cached: a dozen checks ask for the word count of the same line.
+    """
+    if len(s) <= _CACHED:
+        return _short_word_count(s)
     if len(s) <= _LONG:
         return len(_WORD.findall(s))
     n = 0
@@ -62,6 +75,11 @@ def word_count(s: str, limit: int = 1000) -> int:
         if n > limit:
             break
     return n
+
+
+def has_words(s: str, n: int) -> bool:
+    """True when `s` has at least `n` words; stops reading at the n-th."""
+    return sum(1 for _ in itertools.islice(_WORD.finditer(s), n)) >= n
 
 
 def ends_sentence(s: str) -> bool:

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 from audit.model import Hit
 from audit.registry import check
-from audit.text import Line, TextView, ends_sentence, word_count, words
+from audit.text import Line, TextView, ends_sentence, has_words, word_count, words
 
 MIN_PARAGRAPH_WORDS = 8
 NEAR_DUPLICATE_RATIO = 80.0  # rapidfuzz ratio (0-100) at and above which two paragraphs say the same
@@ -122,8 +122,7 @@ MIN_WORDS = 30
 @check("INT004", "integrity", "error")
 def near_empty(view: TextView) -> Iterator[Hit]:
     """Empty or near-empty documents: fewer than 30 words of text."""
-    n = word_count(view.text)
-    if n >= MIN_WORDS:
+    if has_words(view.text, MIN_WORDS):
         return
     s = view.text
     start = len(s) - len(s.lstrip())
@@ -131,7 +130,7 @@ def near_empty(view: TextView) -> Iterator[Hit]:
     if start >= end:
         yield Hit(0, 0, "empty document")
     else:
-        yield Hit(start, end, f"near-empty document: {n} words")
+        yield Hit(start, end, f"near-empty document: {word_count(s)} words")
 
 
 MIN_LANGUAGE_CONFIDENCE = 0.6
@@ -143,7 +142,7 @@ def wrong_language(view: TextView) -> Iterator[Hit]:
 
     The span is the first line, which anchors the finding; the message names the language found.
     """
-    if not view.languages or "any" in view.languages or word_count(view.text) < 5:
+    if not view.languages or "any" in view.languages or not has_words(view.text, 5):
         return
     code, prob = view.language
     if code not in view.languages and prob >= MIN_LANGUAGE_CONFIDENCE and view.body:

@@ -6,7 +6,7 @@ import functools
 import re
 from collections.abc import Iterator
 
-from audit.data import load_list, phrase_regex
+from audit.data import load_list, phrase_regex, trie_pattern
 from audit.model import Hit
 from audit.registry import check
 from audit.text import TextView, ends_sentence, is_prose, word_count, words
@@ -133,8 +133,7 @@ def page_furniture(view: TextView) -> Iterator[Hit]:
 
 
 def _agency_alt() -> str:
-    names = sorted(load_list("agencies"), key=len, reverse=True)
-    return "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in names)
+    return trie_pattern(list(load_list("agencies")))
 
 
 @functools.cache

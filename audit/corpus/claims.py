@@ -18,6 +18,7 @@ from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from audit.data import trie_pattern
 from audit.text import TextView
 
 KINDS: dict[str, tuple[str, ...]] = {
@@ -30,6 +31,7 @@ KINDS: dict[str, tuple[str, ...]] = {
 _KIND_RX = {
     k: re.compile(r"\b(?:" + "|".join(re.escape(w) for w in ws) + r")\b", re.IGNORECASE) for k, ws in KINDS.items()
 }
+_ANY_KIND = re.compile(r"\b(?:" + trie_pattern([w for ws in KINDS.values() for w in ws]) + r")\b", re.IGNORECASE)
 _WORD_NUMBERS = {
     "two": 2,
     "three": 3,
@@ -128,7 +130,7 @@ def extract_claims(view: TextView) -> list[Claim]:
     out = []
     for sm in _SENTENCE.finditer(text):
         sent = sm.group()
-        if len(sent) > 1000:
+        if len(sent) > 1000 or not _ANY_KIND.search(sent):
             continue
         kinds = [(k, m.start(), m.end()) for k, rx in _KIND_RX.items() for m in rx.finditer(sent)]
         if not kinds:

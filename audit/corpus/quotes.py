@@ -28,6 +28,7 @@ _STOP = frozenset(
 MIN_QUOTE_WORDS = 5
 VERBATIM = 80.0  # token-set ratio at and above which two quotations are the same words
 MIN_SHARED_CONTENT = 0.2  # Jaccard of content stems for "the same sense"
+MAX_SPEAKER_QUOTES = 200  # a name quoted more often is a title or a place, not one speaker's words
 
 
 def _stems(s: str) -> frozenset[str]:
@@ -71,32 +72,41 @@ class QuoteDrift:
                 for sp in speakers:
                     by_speaker[sp].append((doc_id, k))
         flagged: dict[tuple[str, int], str] = {}
+        stems: dict[tuple[str, int], frozenset[str]] = {}
+        verbatim_memo: dict[tuple[tuple[str, int], tuple[str, int]], bool] = {}
+
+        def stems_of(item: tuple[str, int]) -> frozenset[str]:
+            if item not in stems:
+                stems[item] = _stems(summaries[item[0]][item[1]][2])
+            return stems[item]
+
+        def same_words(a: tuple[str, int], b: tuple[str, int]) -> bool:
+            key = (a, b) if a <= b else (b, a)
+            if key not in verbatim_memo:
+                qa, qb = summaries[a[0]][a[1]][2], summaries[b[0]][b[1]][2]
+                verbatim_memo[key] = fuzz.token_set_ratio(qa, qb) >= VERBATIM
+            return verbatim_memo[key]
+
         for _speaker, items in sorted(by_speaker.items()):
-            if len({d for d, _ in items}) < 3 or len(items) > 200:
+            if len({d for d, _ in items}) < 3 or len(items) > MAX_SPEAKER_QUOTES:
                 continue
-            for doc_id, k in items:
-                q = summaries[doc_id][k][2]
-                stems = _stems(q)
-                verbatim, similar = [], []
-                for other_doc, j in items:
-                    if other_doc == doc_id:
+            for item in items:
+                mine = stems_of(item)
+                verbatim, similar = False, []
+                for other in items:
+                    if other[0] == item[0]:
                         continue
-                    oq = summaries[other_doc][j][2]
-                    if fuzz.token_set_ratio(q, oq) >= VERBATIM:
-                        verbatim.append(oq)
-                        continue
-                    os_ = _stems(oq)
-                    if stems and os_ and len(stems & os_) / len(stems | os_) >= MIN_SHARED_CONTENT:
-                        similar.append((other_doc, oq))
+                    if same_words(item, other):
+                        verbatim = True
+                        break
+                    theirs = stems_of(other)
+                    if mine and theirs and len(mine & theirs) / len(mine | theirs) >= MIN_SHARED_CONTENT:
+                        similar.append(other)
                 if verbatim or len(similar) < 2:
                     continue
-                agreeing = [
-                    (a, qa)
-                    for a, qa in similar
-                    if any(b != a and fuzz.token_set_ratio(qa, qb) >= VERBATIM for b, qb in similar)
-                ]
-                if len({a for a, _ in agreeing}) >= 2:
-                    flagged.setdefault((doc_id, k), min(qa for _, qa in agreeing))
+                agreeing = [a for a in similar if any(b[0] != a[0] and same_words(a, b) for b in similar)]
+                if len({a[0] for a in agreeing}) >= 2:
+                    flagged.setdefault(item, min(summaries[d][j][2] for d, j in agreeing))
         out: dict[str, list[Hit]] = {}
         for (doc_id, k), other in sorted(flagged.items()):
             s, e, _, _ = summaries[doc_id][k]

@@ -34,9 +34,33 @@ def load_table(name: str) -> tuple[tuple[str, ...], ...]:
     return tuple(rows)
 
 
+def trie_pattern(phrases: list[str]) -> str:
+    """The phrases as one regular expression that shares their common prefixes.
+
+    `a b|a c` becomes `a\\s+(?:b|c)`: Python's engine tries an alternation branch by branch at every
+    position, so factoring the prefixes makes a 100-phrase list about as cheap as a short one. Where
+    one phrase extends another the longer is tried first (a greedy optional tail).
+    """
+    trie: dict = {}
+    for p in phrases:
+        node = trie
+        for unit in re.findall(r"\s+|.", p.lower(), re.DOTALL):
+            node = node.setdefault(r"\s+" if unit.isspace() else re.escape(unit), {})
+        node[""] = {}
+
+    def emit(node: dict) -> str:
+        ends = "" in node
+        alts = [unit + emit(child) for unit, child in sorted(node.items()) if unit]
+        if not alts:
+            return ""
+        if len(alts) == 1 and not ends:
+            return alts[0]
+        return "(?:" + "|".join(alts) + ")" + ("?" if ends else "")
+
+    return emit(trie)
+
+
 @functools.cache
 def phrase_regex(name: str, prefix: str = r"\b", suffix: str = r"\b") -> re.Pattern[str]:
-    """One case-insensitive alternation of the list's phrases (longest first); spaces match any whitespace."""
-    phrases = sorted(load_list(name), key=len, reverse=True)
-    alts = [re.escape(p).replace(r"\ ", r"\s+") for p in phrases]
-    return re.compile(prefix + "(?:" + "|".join(alts) + ")" + suffix, re.IGNORECASE)
+    """One case-insensitive pattern matching any of the list's phrases; spaces match any whitespace."""
+    return re.compile(prefix + "(?:" + trie_pattern(list(load_list(name))) + ")" + suffix, re.IGNORECASE)
