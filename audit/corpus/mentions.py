@@ -15,7 +15,24 @@ from dataclasses import dataclass, field
 
 from audit.text import TextView
 
-_CAP_WORD = re.compile(r"(?<![\w'’-])([^\W\d_][\w'’-]*[^\W_]|[^\W\d_]{2})(?:['’]s)?(?![\w'’])")
+
+
+def _upper_class() -> str:
+    """A character class of every upper-case letter of the Basic Multilingual Plane, as ranges."""
+    ranges: list[list[int]] = []
+    for c in range(0x10000):
+        if chr(c).isupper():
+            if ranges and ranges[-1][1] == c - 1:
+                ranges[-1][1] = c
+            else:
+                ranges.append([c, c])
+    return "[" + "".join(re.escape(chr(a)) + ("-" + re.escape(chr(b)) if b > a else "") for a, b in ranges) + "]"
+
+
+# A capitalised word of two characters or more, not glued to a word before it. The pattern opens
+# with the upper-case class (the engine then skips ahead to the next capital letter) and checks the
+# character before it with a two-character look-behind.
+_CAP_WORD = re.compile(r"(" + _upper_class() + r"(?<![\w'’-].)[\w'’-]*[^\W_])(?:['’]s)?(?![\w'’])")
 _SENTENCE_END = re.compile(r"[.!?…:;\"“”]\s*$|^\s*$")
 _ALIAS = re.compile(
     r"(?<![\w'’-])([A-Z][\w'’-]+)[^\w\s]{0,3}\s{0,3}(?:\(|,)?\s{0,3}(?:also\s+|otherwise\s+)?(?:known|called|spelled|spelt|referred\s+to|named)"
