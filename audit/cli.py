@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -80,78 +82,93 @@ def _options(args: argparse.Namespace, cfg: dict[str, Any]):
     )
 
 
-def _audit(args: argparse.Namespace, cfg: dict[str, Any]):
+@contextmanager
+def _audit(args: argparse.Namespace, cfg: dict[str, Any], work_dir: Path | None = None) -> Iterator[Any]:
+    """Audit the inputs, streaming: documents are read lazily and, in the local engine, texts and
+    findings wait on disk (a temporary folder in `work_dir`) while the corpus pass runs."""
+    import tempfile
+
     from audit.engine import ShardCache, audit_documents
-    from audit.load import load_documents
+    from audit.load import count_documents, load_documents
 
     options = _options(args, cfg)
     options.checks()  # fail early on an unknown --select/--ignore
-    docs = list(load_documents(args.inputs))
+    docs = load_documents(args.inputs)  # checks that every input exists before any work
+    n_docs = count_documents(args.inputs)
     cache = (
         ShardCache(Path(args.out or cfg.get("out", "reports/latest")) / ".cache")
         if getattr(args, "resume", False)
         else None
     )
     bar = None
-    if not args.no_progress and sys.stderr.isatty() and len(docs) >= 50:
+    if not args.no_progress and sys.stderr.isatty() and (n_docs is None or n_docs >= 50):
         from tqdm import tqdm
 
-        bar = tqdm(total=len(docs), unit="doc", desc="auditing", file=sys.stderr)
-    try:
-        if getattr(args, "engine", "local") == "dask":
-            from audit.dask_engine import audit_documents_dask
+        bar = tqdm(total=n_docs, unit="doc", desc="auditing", file=sys.stderr)
+    if work_dir is not None:
+        work_dir.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=".audit-work-", dir=work_dir) as spill:
+        try:
+            if getattr(args, "engine", "local") == "dask":
+                from audit.dask_engine import audit_documents_dask
 
-            result = audit_documents_dask(docs, options, scheduler=args.scheduler, workers=args.jobs or None)
-        else:
-            result = audit_documents(docs, options, progress=bar.update if bar else None, n_docs=len(docs), cache=cache)
-    finally:
-        if bar:
-            bar.close()
-    return result
+                result = audit_documents_dask(docs, options, scheduler=args.scheduler, workers=args.jobs or None)
+            else:
+                result = audit_documents(
+                    docs, options, progress=bar.update if bar else None, n_docs=n_docs, cache=cache, spill=spill
+                )
+        finally:
+            if bar:
+                bar.close()
+        yield result
 
 
 def _summary(result) -> str:
-    rs = result.results
-    n_ok = sum(r.doc.readable for r in rs)
-    scores = [r.score.score for r in rs if r.score]
+    n = n_ok = n_findings = 0
+    total = 0.0
     by_cat: dict[str, int] = {}
-    for f in result.findings:
-        by_cat[f.category] = by_cat.get(f.category, 0) + 1
-    mean = sum(scores) / len(scores) if scores else float("nan")
+    unreadable = []
+    for r in result.results:
+        n += 1
+        n_findings += len(r.findings)
+        for f in r.findings:
+            by_cat[f.category] = by_cat.get(f.category, 0) + 1
+        if r.score is not None:
+            n_ok += 1
+            total += r.score.score
+        else:
+            unreadable.append(f"  unreadable  {r.doc.id}: {r.doc.reason}")
     lines = [
-        f"{len(rs)} documents read: {n_ok} audited, {len(rs) - n_ok} unreadable",
-        f"{len(result.findings)} findings: " + (", ".join(f"{k} {v}" for k, v in sorted(by_cat.items())) or "none"),
-        f"mean score {mean:.1f}" if scores else "no scores",
+        f"{n} documents read: {n_ok} audited, {n - n_ok} unreadable",
+        f"{n_findings} findings: " + (", ".join(f"{k} {v}" for k, v in sorted(by_cat.items())) or "none"),
+        f"mean score {total / n_ok:.1f}" if n_ok else "no scores",
     ]
-    worst = sorted((r for r in rs if r.score), key=lambda r: (r.score.score, r.doc.id))[:3]
-    for r in worst:
+    from audit.gate.formats import worst
+
+    for r in worst(result, 3):
         top = r.score.reasons[0] if r.score.reasons else ""
         lines.append(f"  {r.score.score:5.1f}  {r.doc.id}  {top}")
-    for r in rs:
-        if not r.doc.readable:
-            lines.append(f"  unreadable  {r.doc.id}: {r.doc.reason}")
-    return "\n".join(lines)
+    return "\n".join(lines + unreadable)
 
 
 def cmd_run(args: argparse.Namespace, cfg: dict[str, Any]) -> int:
     from audit.output import write_outputs
-
-    result = _audit(args, cfg)
-    out = Path(args.out or cfg.get("out", "reports/latest"))
     from audit.sources import read_ratings
 
+    out = Path(args.out or cfg.get("out", "reports/latest"))
     ratings = read_ratings(args.source_ratings) if args.source_ratings else None
-    paths = write_outputs(result, out, ratings=ratings)
-    print(_summary(result))
-    if not args.no_validation:
-        from audit.gate.expectations import gate_table, read_suite_spec, validate
+    with _audit(args, cfg, work_dir=out) as result:
+        paths = write_outputs(result, out, ratings=ratings, report_docs=args.report_docs)
+        print(_summary(result))
+        if not args.no_validation:
+            from audit.gate.expectations import gate_table, read_suite_spec, validate
 
-        suite = cfg.get("suite")
-        validation = validate(gate_table(result), read_suite_spec(suite, _thresholds_from(cfg)), out / "validation")
-        paths["validation"] = out / "validation"
-        print(
-            f"validation ({validation.suite}): {'pass' if validation.success else 'fail'}, {len(validation.failures)} of {validation.evaluated} expectations failed"
-        )
+            suite = cfg.get("suite")
+            validation = validate(gate_table(result), read_suite_spec(suite, _thresholds_from(cfg)), out / "validation")
+            paths["validation"] = out / "validation"
+            print(
+                f"validation ({validation.suite}): {'pass' if validation.success else 'fail'}, {len(validation.failures)} of {validation.evaluated} expectations failed"
+            )
     print(f"wrote {', '.join(str(p) for p in paths.values())}")
     return EXIT_OK
 
@@ -210,12 +227,12 @@ def cmd_check(args: argparse.Namespace, cfg: dict[str, Any]) -> int:
     if suite and not Path(suite).exists():
         raise ValueError(f"no such suite file: {suite}")
     spec = read_suite_spec(suite, _thresholds_from(cfg, args))
-    result = _audit(args, cfg)
-    try:
-        validation = validate(gate_table(result), spec, args.out)
-    except Exception as e:  # noqa: BLE001 - the gate must answer 2, not crash, when validation cannot run
-        raise ValueError(f"the validation could not run: {type(e).__name__}: {e}") from e
-    sys.stdout.write(RENDERERS[args.format](result, validation))
+    with _audit(args, cfg) as result:
+        try:
+            validation = validate(gate_table(result), spec, args.out)
+        except Exception as e:  # noqa: BLE001 - the gate must answer 2, not crash, when validation cannot run
+            raise ValueError(f"the validation could not run: {type(e).__name__}: {e}") from e
+        sys.stdout.write(RENDERERS[args.format](result, validation))
     if args.exit_zero or validation.success:
         return EXIT_OK
     return EXIT_FAIL
@@ -272,6 +289,13 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         metavar="FILE",
         help="a CSV of source,rating merged into sources.csv and the report",
+    )
+    run.add_argument(
+        "--report-docs",
+        type=int,
+        default=None,
+        metavar="N",
+        help="documents whose text the report embeds, lowest scores first (default 10000; all are in scores.csv)",
     )
     run.add_argument(
         "--no-validation",

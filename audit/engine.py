@@ -50,15 +50,83 @@ class DocResult:
     story: str | None = None
 
 
+class SpilledResults:
+    """Per-document results kept on disk, shard by shard, and read back in input order.
+
+    A large run holds no text and no finding in memory: the per-document stage appends each shard
+    here, the corpus pass finishes every shard in place (corpus findings, story, score), and every
+    output streams over the finished shards. Iterating twice reads the shards twice.
+    """
+
+    def __init__(self, folder: str | os.PathLike[str]) -> None:
+        from pathlib import Path
+
+        self.folder = Path(folder)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.shards: list[Path] = []
+        self.n = 0
+
+    def add(self, shard: list[DocResult]) -> None:
+        import pickle
+
+        path = self.folder / f"shard-{len(self.shards):06d}.pkl"
+        with path.open("wb") as f:
+            pickle.dump(shard, f, protocol=pickle.HIGHEST_PROTOCOL)
+        self.shards.append(path)
+        self.n += len(shard)
+
+    def _read(self, path) -> list[DocResult]:
+        import pickle
+
+        with path.open("rb") as f:
+            return pickle.load(f)
+
+    def update(self, fn: Callable[[DocResult], None]) -> None:
+        """Apply `fn` to every result, shard by shard, and store the changed shards."""
+        import pickle
+
+        for path in self.shards:
+            shard = self._read(path)
+            for r in shard:
+                fn(r)
+            tmp = path.with_suffix(".tmp")
+            with tmp.open("wb") as f:
+                pickle.dump(shard, f, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, path)
+
+    def __iter__(self) -> Iterator[DocResult]:
+        for path in self.shards:
+            yield from self._read(path)
+
+    def __len__(self) -> int:
+        return self.n
+
+    def close(self) -> None:
+        """Delete the shards (and the folder, when it is empty)."""
+        for path in self.shards:
+            path.unlink(missing_ok=True)
+        self.shards = []
+        try:
+            self.folder.rmdir()
+        except OSError:
+            pass
+
+
 @dataclass
 class AuditResult:
-    results: list[DocResult]
+    """Every document's result, in input order: a list, or `SpilledResults` for a run that spilled to disk."""
+
+    results: list[DocResult] | SpilledResults
     options: Options
     claims: list[dict[str, Any]] = field(default_factory=list)  # corroboration rows (audit.corpus.claims)
 
+    def iter_findings(self) -> Iterator[Finding]:
+        for r in self.results:
+            yield from r.findings
+
     @property
     def findings(self) -> list[Finding]:
-        return [f for r in self.results for f in r.findings]
+        return list(self.iter_findings())
 
 
 def _view(doc: Document, options: Options) -> TextView:
@@ -203,16 +271,20 @@ def audit_documents(
     progress: Callable[[int], None] | None = None,
     n_docs: int | None = None,
     cache: ShardCache | None = None,
+    spill: str | os.PathLike[str] | None = None,
 ) -> AuditResult:
     """Audit documents end to end; every input document is in the result, in input order.
 
     The per-document stage runs shard by shard, in this process or in `options.jobs` workers, with
-    identical results; with a `cache`, shards finished by an earlier run are not recomputed.
+    identical results; with a `cache`, shards finished by an earlier run are not recomputed. With a
+    `spill` folder, texts and findings go to disk as each shard finishes (`SpilledResults`), so that
+    memory holds only the corpus checks' summaries, whatever the corpus size; `docs` is consumed
+    lazily either way.
     """
     options = options or Options()
     checks = options.checks()
     corpus_checks = [c for c in checks if c.is_corpus]
-    results: list[DocResult] = []
+    results: list[DocResult] | SpilledResults = SpilledResults(spill) if spill is not None else []
     summaries: dict[str, dict[str, Any]] = {c.code: {} for c in corpus_checks}
     summaries[STORY_KEY] = {}
     summaries[CLAIMS_KEY] = {}
@@ -220,10 +292,15 @@ def audit_documents(
     def collect(chunk: list[Document], outcome: list[tuple[list[Finding], dict[str, Any]]], key: str | None) -> None:
         if cache is not None and key is not None:
             cache.put(key, outcome)
+        shard = []
         for doc, (found, summ) in zip(chunk, outcome, strict=True):
-            results.append(DocResult(doc, found))
+            shard.append(DocResult(doc, found))
             for code, sm in summ.items():
                 summaries[code][doc.id] = sm
+        if isinstance(results, SpilledResults):
+            results.add(shard)
+        else:
+            results.extend(shard)
         if progress:
             progress(len(chunk))
 
@@ -252,27 +329,51 @@ def audit_documents(
     return corpus_stage(results, summaries, options)
 
 
-def corpus_stage(results: list[DocResult], summaries: dict[str, dict[str, Any]], options: Options) -> AuditResult:
-    """The corpus pass and scoring: stories, claims, every corpus check's decision, then scores."""
-    checks = options.checks()
-    by_id = {r.doc.id: r for r in results}
-    claims: list[dict[str, Any]] = []
+@dataclass
+class CorpusDecisions:
+    """What the corpus pass decided: each document's story, the claim rows, and the corpus checks' hits."""
+
+    stories: dict[str, str] = field(default_factory=dict)
+    claims: list[dict[str, Any]] = field(default_factory=list)
+    hits: dict[str, list[tuple[Check, Any]]] = field(default_factory=dict)
+
+
+def decide_corpus(summaries: dict[str, dict[str, Any]], options: Options) -> CorpusDecisions:
+    """The corpus pass: stories, claims, and every corpus check's decision, from the summaries alone."""
+    out = CorpusDecisions()
     if options.stories and summaries.get(STORY_KEY):
-        stories = assign_stories(summaries[STORY_KEY])
-        for doc_id, story in stories.items():
-            by_id[doc_id].story = story
-        claims = corroborate(summaries.get(CLAIMS_KEY, {}), stories)
-    for c in checks:
+        out.stories = assign_stories(summaries[STORY_KEY])
+        out.claims = corroborate(summaries.get(CLAIMS_KEY, {}), out.stories)
+    for c in options.checks():
         if c.decide is None:
             continue
         for doc_id, hits in c.decide(summaries.get(c.code, {})).items():
-            r = by_id[doc_id]
-            r.findings.extend(_to_findings(r.doc, c, hits))
-    for r in results:
-        if r.doc.readable:
-            r.findings = _dedupe(r.findings)
-            r.score = score_document(len(r.doc.text), r.findings)
-    return AuditResult(results, options, claims)
+            out.hits.setdefault(doc_id, []).extend((c, h) for h in hits)
+    return out
+
+
+def finish_result(r: DocResult, decisions: CorpusDecisions) -> None:
+    """Add the corpus findings and the story to one document's result, then score it."""
+    r.story = decisions.stories.get(r.doc.id)
+    for c, h in decisions.hits.get(r.doc.id, ()):
+        r.findings.extend(_to_findings(r.doc, c, (h,)))
+    if r.doc.readable:
+        r.findings = _dedupe(r.findings)
+        r.score = score_document(len(r.doc.text), r.findings)
+
+
+def corpus_stage(
+    results: list[DocResult] | SpilledResults, summaries: dict[str, dict[str, Any]], options: Options
+) -> AuditResult:
+    """The corpus pass and scoring: stories, claims, every corpus check's decision, then scores."""
+    decisions = decide_corpus(summaries, options)
+    summaries.clear()  # the decisions are all the rest needs
+    if isinstance(results, SpilledResults):
+        results.update(lambda r: finish_result(r, decisions))
+    else:
+        for r in results:
+            finish_result(r, decisions)
+    return AuditResult(results, options, decisions.claims)
 
 
 def collect_summaries(

@@ -219,6 +219,33 @@ def check_inputs(paths: Iterable[str | os.PathLike[str]]) -> None:
             )
 
 
+def count_documents(paths: Iterable[str | os.PathLike[str]]) -> int | None:
+    """How many documents the inputs hold, found cheaply (for a progress bar); None when a CSV makes it costly."""
+    total = 0
+    for path in paths:
+        p = Path(path)
+        if p.is_dir():
+            total += sum(1 for _, _, names in os.walk(p) for n in names if n.endswith(".txt"))
+        elif p.suffix == ".txt":
+            total += 1
+        elif p.suffix == ".jsonl":
+            try:
+                with p.open("rb") as f:
+                    total += sum(1 for raw in f if raw.strip())
+            except OSError:
+                total += 1
+        elif p.suffix == ".parquet":
+            try:
+                import pyarrow.parquet as pq
+
+                total += pq.ParquetFile(p).metadata.num_rows
+            except Exception:  # noqa: BLE001 - the reader reports the real error; this is only a count
+                return None
+        else:
+            return None
+    return total
+
+
 def unique_ids(docs: Iterable[Document]) -> Iterator[Document]:
     """Rename repeated ids to `id#2`, `id#3`, ... so that both documents are kept; the note says so."""
     seen: dict[str, int] = {}

@@ -14,7 +14,7 @@ from typing import IO, Any
 
 from audit.engine import AuditResult
 from audit.model import CATEGORIES
-from audit.provenance import PROVENANCE_COLUMNS, signals
+from audit.provenance import PROVENANCE_COLUMNS, Provenance
 
 SCORE_COLUMNS = ("doc_id", "source", "status", "score", "n_findings", *CATEGORIES)
 EXTRA_COLUMNS = ("reason", "reasons", "story", *PROVENANCE_COLUMNS)
@@ -62,16 +62,25 @@ def _cell(v: Any) -> Any:
     return v
 
 
-def score_rows(result: AuditResult) -> tuple[list[str], list[dict[str, Any]]]:
-    """The scores table as (columns, rows): SPEC columns, then reason(s), then carried metadata."""
+def score_columns(result: AuditResult) -> list[str]:
+    """The scores table's columns: SPEC columns, reason(s), story, provenance, then carried metadata."""
     meta_cols: list[str] = []
     seen = set(SCORE_COLUMNS) | set(EXTRA_COLUMNS)
-    rows = []
-    provenance = signals(result)
+    for r in result.results:
+        for k in r.doc.meta:
+            if k not in seen:
+                seen.add(k)
+                meta_cols.append(k)
+    return [*SCORE_COLUMNS, *EXTRA_COLUMNS, *meta_cols]
+
+
+def iter_score_rows(result: AuditResult) -> Iterator[dict[str, Any]]:
+    """One row a document, in input order, computed as the results stream by."""
+    provenance = Provenance(result)
     for r in result.results:
         d = r.doc
         row: dict[str, Any] = {"doc_id": d.id, "source": d.source or "", "status": d.status, "story": r.story or ""}
-        row.update(provenance[d.id])
+        row.update(provenance(r))
         if r.score is not None:
             row.update(score=f"{r.score.score:.1f}", n_findings=r.score.n_findings, **r.score.counts)
             row["reasons"] = "; ".join(r.score.reasons)
@@ -81,23 +90,22 @@ def score_rows(result: AuditResult) -> tuple[list[str], list[dict[str, Any]]]:
             row["reason"] = d.reason or ""
             row["reasons"] = ""
         for k, v in d.meta.items():
-            if k not in seen:
-                seen.add(k)
-                meta_cols.append(k)
             if k not in row:
                 row[k] = _cell(v)
-        rows.append(row)
-    return [*SCORE_COLUMNS, *EXTRA_COLUMNS, *meta_cols], rows
+        yield row
 
 
-def scores_csv(result: AuditResult) -> str:
-    cols, rows = score_rows(result)
-    buf = io.StringIO(newline="")
-    w = csv.DictWriter(buf, fieldnames=cols, extrasaction="ignore", lineterminator="\n")
+def score_rows(result: AuditResult) -> tuple[list[str], list[dict[str, Any]]]:
+    """The scores table as (columns, rows), in memory (the API's DataFrame and the gate's table)."""
+    return score_columns(result), list(iter_score_rows(result))
+
+
+def write_scores(result: AuditResult, f: IO[str]) -> None:
+    cols = score_columns(result)
+    w = csv.DictWriter(f, fieldnames=cols, extrasaction="ignore", lineterminator="\n")
     w.writeheader()
-    for row in rows:
+    for row in iter_score_rows(result):
         w.writerow({c: row.get(c, "") for c in cols})
-    return buf.getvalue()
 
 
 def _csv(columns, rows) -> str:
@@ -123,7 +131,11 @@ def claims_csv(result: AuditResult) -> str:
 
 
 def write_outputs(
-    result: AuditResult, out: Path, report: bool = True, ratings: dict[str, str] | None = None
+    result: AuditResult,
+    out: Path,
+    report: bool = True,
+    ratings: dict[str, str] | None = None,
+    report_docs: int | None = None,
 ) -> dict[str, Path]:
     """Write findings.jsonl, scores.csv, sources.csv, claims.csv and report.html into `out`; returns their paths."""
     out.mkdir(parents=True, exist_ok=True)
@@ -137,17 +149,17 @@ def write_outputs(
         for line in finding_lines(result):
             f.write(line)
     with atomic_write(paths["scores"], newline="") as f:
-        f.write(scores_csv(result))
+        write_scores(result, f)
     with atomic_write(paths["sources"], newline="") as f:
         f.write(sources_csv(result, ratings))
     with atomic_write(paths["claims"], newline="") as f:
         f.write(claims_csv(result))
     if report:
-        from audit.report import render_report
+        from audit.report import REPORT_DOCS, write_report
 
         paths["report"] = out / "report.html"
         with atomic_write(paths["report"]) as f:
-            f.write(render_report(result, ratings=ratings))
+            write_report(result, f, ratings=ratings, max_docs=REPORT_DOCS if report_docs is None else report_docs)
     return paths
 
 

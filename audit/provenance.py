@@ -11,35 +11,35 @@ PROVENANCE_COLUMNS = ("republished", "machine_translated", "byline", "residue_de
 MT_DETECTED = frozenset({"MT002", "MT003", "MT006", "MT007", "MT008", "MT009"})
 
 
-def doc_signals(r: DocResult, claims: Counter, corroborated: Counter) -> dict[str, Any]:
-    codes = {f.code for f in r.findings}
-    messages = {f.message for f in r.findings if f.code == "RES007"}
-    if "MT001" in codes:
-        mt = "disclosed"
-    elif codes & MT_DETECTED:
-        mt = "detected"
-    else:
-        mt = ""
-    if codes & {"BIO001", "BIO002"}:
-        byline = "generic bio"
-    elif "byline" in messages:
-        byline = "byline"
-    else:
-        byline = ""
-    n_residue = sum(1 for f in r.findings if f.category == "residue")
-    length = max(1, len(r.doc.text))
-    return {
-        "republished": int("PRV001" in codes),
-        "machine_translated": mt,
-        "byline": byline,
-        "residue_density": round(1000 * n_residue / length, 2) if r.doc.readable else "",
-        "claims": claims.get(r.doc.id, 0),
-        "corroborated": corroborated.get(r.doc.id, 0),
-    }
+class Provenance:
+    """Per-document provenance signals, one document at a time (the claim counts are the only state)."""
 
+    def __init__(self, result: AuditResult) -> None:
+        self.claims = Counter(c["doc_id"] for c in result.claims)
+        self.corroborated = Counter(c["doc_id"] for c in result.claims if c["status"] in ("supported", "consistent"))
 
-def signals(result: AuditResult) -> dict[str, dict[str, Any]]:
-    """doc_id -> provenance signals for every document."""
-    claims = Counter(c["doc_id"] for c in result.claims)
-    corroborated = Counter(c["doc_id"] for c in result.claims if c["status"] in ("supported", "consistent"))
-    return {r.doc.id: doc_signals(r, claims, corroborated) for r in result.results}
+    def __call__(self, r: DocResult) -> dict[str, Any]:
+        codes = {f.code for f in r.findings}
+        messages = {f.message for f in r.findings if f.code == "RES007"}
+        if "MT001" in codes:
+            mt = "disclosed"
+        elif codes & MT_DETECTED:
+            mt = "detected"
+        else:
+            mt = ""
+        if codes & {"BIO001", "BIO002"}:
+            byline = "generic bio"
+        elif "byline" in messages:
+            byline = "byline"
+        else:
+            byline = ""
+        n_residue = sum(1 for f in r.findings if f.category == "residue")
+        length = max(1, len(r.doc.text))
+        return {
+            "republished": int("PRV001" in codes),
+            "machine_translated": mt,
+            "byline": byline,
+            "residue_density": round(1000 * n_residue / length, 2) if r.doc.readable else "",
+            "claims": self.claims.get(r.doc.id, 0),
+            "corroborated": self.corroborated.get(r.doc.id, 0),
+        }

@@ -41,40 +41,63 @@ def read_ratings(path: str | Path) -> dict[str, str]:
         return {row["source"]: row["rating"] for row in reader if row.get("source")}
 
 
-def source_rows(result: AuditResult, ratings: dict[str, str] | None = None) -> list[dict[str, Any]]:
-    """One row a source (documents without a source are grouped under ""), sorted by source."""
-    from audit.provenance import signals
+class _SourceTally:
+    __slots__ = ("documents", "scores", "with_category", "mt", "republished", "statuses")
 
-    prov = signals(result)
-    groups: dict[str, list] = defaultdict(list)
-    for r in result.results:
-        groups[r.doc.source or ""].append(r)
+    def __init__(self) -> None:
+        self.documents = 0
+        self.scores: list[float] = []
+        self.with_category = dict.fromkeys(CATEGORIES, 0)
+        self.mt = 0
+        self.republished = 0
+        self.statuses: list[str] = []
+
+
+def source_rows(result: AuditResult, ratings: dict[str, str] | None = None) -> list[dict[str, Any]]:
+    """One row a source (documents without a source are grouped under ""), sorted by source.
+
+    One pass over the results; memory holds a tally per source (and each source's scores, for the median).
+    """
+    from audit.provenance import Provenance
+
+    prov = Provenance(result)
     claim_status: dict[str, list[str]] = defaultdict(list)
     for c in result.claims:
-        claim_status[c["doc_id"]].append(c["status"])
+        if c["status"] != "unique":
+            claim_status[c["doc_id"]].append(c["status"])
+    tallies: dict[str, _SourceTally] = defaultdict(_SourceTally)
+    for r in result.results:
+        t = tallies[r.doc.source or ""]
+        t.documents += 1
+        t.statuses.extend(claim_status.get(r.doc.id, ()))
+        if r.score is None:
+            continue
+        t.scores.append(r.score.score)
+        for c in CATEGORIES:
+            t.with_category[c] += r.score.counts.get(c, 0) > 0
+        signals = prov(r)
+        t.mt += bool(signals["machine_translated"])
+        t.republished += signals["republished"]
     rows = []
-    for source in sorted(groups):
-        rs = groups[source]
-        scored = [r for r in rs if r.score is not None]
-        scores = [r.score.score for r in scored]
+    for source in sorted(tallies):
+        t = tallies[source]
+        n = len(t.scores)
         row: dict[str, Any] = {
             "source": source,
-            "documents": len(rs),
-            "unreadable": len(rs) - len(scored),
-            "mean_score": round(statistics.fmean(scores), 1) if scores else None,
-            "median_score": round(statistics.median(scores), 1) if scores else None,
+            "documents": t.documents,
+            "unreadable": t.documents - n,
+            "mean_score": round(statistics.fmean(t.scores), 1) if n else None,
+            "median_score": round(statistics.median(t.scores), 1) if n else None,
         }
         for c in CATEGORIES:
-            n = sum(1 for r in scored if r.score.counts.get(c, 0) > 0)
-            row[f"{c}_rate"] = round(n / len(scored), 3) if scored else None
-        if scored:
-            row["machine_translated_share"] = round(
-                sum(bool(prov[r.doc.id]["machine_translated"]) for r in scored) / len(scored), 3
-            )
-            row["republished_share"] = round(sum(prov[r.doc.id]["republished"] for r in scored) / len(scored), 3)
-        statuses = [s for r in rs for s in claim_status.get(r.doc.id, []) if s != "unique"]
+            row[f"{c}_rate"] = round(t.with_category[c] / n, 3) if n else None
+        if n:
+            row["machine_translated_share"] = round(t.mt / n, 3)
+            row["republished_share"] = round(t.republished / n, 3)
         row["corroboration_rate"] = (
-            round(sum(s in ("supported", "consistent") for s in statuses) / len(statuses), 3) if statuses else None
+            round(sum(s in ("supported", "consistent") for s in t.statuses) / len(t.statuses), 3)
+            if t.statuses
+            else None
         )
         if ratings is not None:
             row["rating"] = ratings.get(source, "")

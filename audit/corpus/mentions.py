@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass, field
+import sys
+from array import array
+from collections.abc import Iterator
 
 from audit.text import TextView
-
 
 
 def _upper_class() -> str:
@@ -59,15 +60,65 @@ def english_zipf(word: str) -> float:
     return zipf_frequency(word, "en")
 
 
-@dataclass
 class DocMentions:
-    """What the name pass needs from one document; small and picklable."""
+    """What the name pass needs from one document, compact: a corpus pass holds one per document.
 
-    source: str | None
-    spans: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
-    before: dict[str, set[str]] = field(default_factory=dict)  # form -> capitalised words just before it
-    after: dict[str, set[str]] = field(default_factory=dict)  # form -> capitalised words just after it
-    aliases: set[frozenset[str]] = field(default_factory=set)
+    `forms` are the distinct name-like words (interned, so the corpus shares one copy of each);
+    `spans` their occurrences, flattened as start, end pairs in form order, `counts` how many each
+    has; `pairs` the adjacent capitalised words (before, after) flattened; `aliases` the stated aliases.
+    """
+
+    __slots__ = ("source", "forms", "counts", "spans", "pairs", "aliases")
+
+    def __init__(
+        self,
+        source: str | None,
+        forms: tuple[str, ...] = (),
+        counts: array | None = None,
+        spans: array | None = None,
+        pairs: tuple[str, ...] = (),
+        aliases: tuple[frozenset[str], ...] = (),
+    ) -> None:
+        self.source = sys.intern(source) if source is not None else None
+        self.forms = tuple(sys.intern(f) for f in forms)
+        self.counts = counts if counts is not None else array("I")
+        self.spans = spans if spans is not None else array("I")
+        self.pairs = tuple(sys.intern(w) for w in pairs)
+        self.aliases = aliases
+
+    def __reduce__(self):  # unpickled forms are interned again by __init__
+        return (DocMentions, (self.source, self.forms, self.counts, self.spans, self.pairs, self.aliases))
+
+    @classmethod
+    def build(
+        cls,
+        source: str | None,
+        spans: dict[str, list[tuple[int, int]]],
+        pairs: set[tuple[str, str]],
+        aliases: set[frozenset[str]],
+    ) -> DocMentions:
+        forms = tuple(spans)
+        flat = array("I", (x for f in forms for span in spans[f] for x in span))
+        return cls(
+            source,
+            forms,
+            array("I", (len(spans[f]) for f in forms)),
+            flat,
+            tuple(w for pair in sorted(pairs) for w in pair),
+            tuple(sorted(aliases, key=sorted)),
+        )
+
+    def occurrences(self) -> Iterator[tuple[str, list[tuple[int, int]]]]:
+        """(form, its spans) for every form, in the order of first occurrence."""
+        k = 0
+        for form, n in zip(self.forms, self.counts, strict=True):
+            yield form, [(self.spans[i], self.spans[i + 1]) for i in range(k, k + 2 * n, 2)]
+            k += 2 * n
+
+    def neighbours(self) -> Iterator[tuple[str, str]]:
+        """(capitalised word, the capitalised word right after it)."""
+        it = iter(self.pairs)
+        return zip(it, it, strict=True)
 
 
 def _is_name_token(form: str, sentence_start: bool) -> bool:
@@ -85,7 +136,8 @@ def _is_name_token(form: str, sentence_start: bool) -> bool:
 def extract_mentions(view: TextView) -> DocMentions:
     """Every name-like capitalised word of the document, with its neighbours and stated aliases."""
     text = view.text
-    out = DocMentions(view.source)
+    spans: dict[str, list[tuple[int, int]]] = {}
+    pairs: set[tuple[str, str]] = set()
     prev_form: str | None = None
     prev_end = -10
     for m in _CAP_WORD.finditer(text):
@@ -102,13 +154,13 @@ def extract_mentions(view: TextView) -> DocMentions:
             prev_form = None
             continue
         end = start + len(word)
-        out.spans.setdefault(word, []).append((start, end))
+        spans.setdefault(word, []).append((start, end))
         if prev_form is not None and text[prev_end:start] in (" ", "\u00a0"):
-            out.before.setdefault(word, set()).add(prev_form)
-            out.after.setdefault(prev_form, set()).add(word)
+            pairs.add((prev_form, word))
         prev_form, prev_end = word, end
+    aliases = set()
     for m in _ALIAS.finditer(text):
         a, b = m.group(1), m.group(2)
         if b[:1].isupper():
-            out.aliases.add(frozenset((a, b)))
-    return out
+            aliases.add(frozenset((a, b)))
+    return DocMentions.build(view.source, spans, pairs, aliases)

@@ -112,23 +112,26 @@ def exonym_table() -> dict[str, tuple[str, str]]:
 
 def analyse(summaries: Mapping[str, DocMentions]) -> NameAnalysis:
     """The corpus-wide half: count, block, link, cluster and choose canonical forms."""
-    docs: dict[str, set[str]] = defaultdict(set)
-    sources: dict[str, set[str]] = defaultdict(set)
+    docs: dict[str, int] = defaultdict(int)  # form -> documents using it
+    named_sources: dict[str, set[str]] = defaultdict(set)
+    sourceless: dict[str, int] = defaultdict(int)  # a document without a source counts as a source of its own
     occurrences: dict[str, int] = defaultdict(int)
     before: dict[str, set[str]] = defaultdict(set)
     after: dict[str, set[str]] = defaultdict(set)
     aliases: set[frozenset[str]] = set()
     for doc_id in sorted(summaries):
         m = summaries[doc_id]
-        for form, spans in m.spans.items():
-            docs[form].add(doc_id)
-            sources[form].add(m.source or doc_id)
-            occurrences[form] += len(spans)
-        for form, ws in m.before.items():
-            before[form] |= ws
-        for form, ws in m.after.items():
-            after[form] |= ws
-        aliases |= m.aliases
+        for form, n in zip(m.forms, m.counts, strict=True):
+            docs[form] += 1
+            if m.source is None:
+                sourceless[form] += 1
+            else:
+                named_sources[form].add(m.source)
+            occurrences[form] += n
+        for prev, word in m.neighbours():
+            before[word].add(prev)
+            after[prev].add(word)
+        aliases.update(m.aliases)
     alias_keys = {frozenset(fold(x) for x in pair) for pair in aliases}
 
     forms = sorted(f for f in docs if len(fold(f)) >= MIN_NAME_LEN)
@@ -139,8 +142,11 @@ def analyse(summaries: Mapping[str, DocMentions]) -> NameAnalysis:
         for g in before[f]:
             blocks["g:" + tnorm(g)].append(f)  # surnames after the same given name: garbled-name candidates
 
+    def n_sources(f: str) -> int:
+        return len(named_sources.get(f, ())) + sourceless.get(f, 0)
+
     def support(f: str) -> tuple:
-        return (len(sources[f]), len(docs[f]), round(english_zipf(fold(f)), 2), occurrences[f], f.isascii(), f)
+        return (n_sources(f), docs[f], round(english_zipf(fold(f)), 2), occurrences[f], f.isascii(), f)
 
     def close(x: str, y: str) -> bool:
         return x == y or _similarity(tnorm(x), tnorm(y)) >= SPELLING_SIMILARITY
@@ -193,13 +199,13 @@ def analyse(summaries: Mapping[str, DocMentions]) -> NameAnalysis:
             key = (f, canonical) if (f, canonical) in pairs else (canonical, f)
             garbled, why, _ = pairs.get(key, (False, "same cluster", 0.0))
             # a garbled name has no support of its own: one source, unknown to English
-            garbled = garbled and len(sources[f]) == 1 and english_zipf(fold(f)) == 0.0
+            garbled = garbled and n_sources(f) == 1 and english_zipf(fold(f)) == 0.0
             variants[f] = Variant(f, canonical, garbled, why)
         clusters.append(
             {
                 "canonical": canonical,
                 "variants": [
-                    {"form": f, "documents": len(docs[f]), "occurrences": occurrences[f]}
+                    {"form": f, "documents": docs[f], "occurrences": occurrences[f]}
                     for f in sorted(group, key=support, reverse=True)
                 ],
             }
@@ -236,7 +242,7 @@ def _hits(summaries: Mapping[str, DocMentions], describe) -> dict[str, list[Hit]
     a = _cached_analysis(summaries)
     out: dict[str, list[Hit]] = {}
     for doc_id, m in summaries.items():
-        for form, spans in m.spans.items():
+        for form, spans in m.occurrences():
             said = describe(form, a)
             if said is not None:
                 message, suggestion = said

@@ -9,6 +9,7 @@ a quotation is re-translated when at least two other documents quote that speake
 from __future__ import annotations
 
 import re
+import sys
 from collections import defaultdict
 from collections.abc import Mapping
 
@@ -35,7 +36,7 @@ def _stems(s: str) -> frozenset[str]:
     return frozenset(w.lower()[:4] for w in words(s) if w.lower() not in _STOP and len(w) > 2)
 
 
-def _quotes(view: TextView) -> list[tuple[int, int, str, frozenset[str]]]:
+def _quotes(view: TextView) -> list[tuple[int, int, str, tuple[str, ...]]]:
     out = []
     for line in view.body:
         quotes = [
@@ -43,8 +44,8 @@ def _quotes(view: TextView) -> list[tuple[int, int, str, frozenset[str]]]:
         ]
         if not quotes:
             continue
-        speakers = frozenset(
-            tnorm(w) for w in words(line.text) if w[:1].isupper() and _is_name_token(w, sentence_start=False)
+        speakers = tuple(
+            sorted({sys.intern(tnorm(w)) for w in words(line.text) if w[:1].isupper() and _is_name_token(w, False)})
         )
         for s, e, q in quotes:
             if word_count(q) >= MIN_QUOTE_WORDS and speakers:
@@ -61,11 +62,11 @@ class QuoteDrift:
     """
 
     @staticmethod
-    def extract(view: TextView) -> list[tuple[int, int, str, frozenset[str]]]:
+    def extract(view: TextView) -> list[tuple[int, int, str, tuple[str, ...]]]:
         return _quotes(view)
 
     @staticmethod
-    def decide(summaries: Mapping[str, list[tuple[int, int, str, frozenset[str]]]]) -> dict[str, list[Hit]]:
+    def decide(summaries: Mapping[str, list[tuple[int, int, str, tuple[str, ...]]]]) -> dict[str, list[Hit]]:
         by_speaker: dict[str, list[tuple[str, int]]] = defaultdict(list)
         for doc_id in sorted(summaries):
             for k, (_, _, _, speakers) in enumerate(summaries[doc_id]):

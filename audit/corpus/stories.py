@@ -11,10 +11,13 @@ Measured on ../shared: the five seed reports form one story, and the 130 WMT23 d
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import heapq
 import re
 from collections.abc import Mapping
+
+import numpy as np
 
 from audit.corpus.mentions import _is_name_token, english_zipf
 from audit.corpus.translit import fold
@@ -29,8 +32,41 @@ MAX_CHARS = 100_000
 _NUMBER = re.compile(r"\d[\d,.]*\d|\d")
 
 
-def story_terms(view: TextView) -> frozenset[str]:
-    """Names, figures (two digits or more) and rare words of the document."""
+class StorySketch:
+    """One document's story terms as the corpus pass keeps them: sorted 64-bit term hashes (for the
+    exact Jaccard similarity) and the MinHash signature (for locality-sensitive hashing), both
+    computed in the per-document stage. About 2 KB a document."""
+
+    __slots__ = ("hashes", "signature")
+
+    def __init__(self, hashes: np.ndarray, signature: np.ndarray) -> None:
+        self.hashes = hashes
+        self.signature = signature
+
+    def __reduce__(self):
+        return (StorySketch, (self.hashes, self.signature))
+
+    def __len__(self) -> int:
+        return len(self.hashes)
+
+    def jaccard(self, other: StorySketch) -> float:
+        shared = np.intersect1d(self.hashes, other.hashes, assume_unique=True).size
+        return shared / (len(self.hashes) + len(other.hashes) - shared)
+
+
+@functools.cache
+def _empty_minhash():
+    from datasketch import MinHash
+
+    return MinHash(num_perm=NUM_PERM, seed=1)
+
+
+def _term_hash(term: str) -> int:
+    return int.from_bytes(hashlib.blake2b(term.encode("utf-8"), digest_size=8).digest(), "little")
+
+
+def story_terms(view: TextView) -> StorySketch:
+    """Names, figures (two digits or more) and rare words of the document, sketched."""
     text = view.text[:MAX_CHARS]
     terms = set()
     for w in words(text):
@@ -43,18 +79,22 @@ def story_terms(view: TextView) -> frozenset[str]:
         digits = n.replace(",", "").rstrip(".")
         if len(digits) >= 2:
             terms.add("#" + digits)
-    return frozenset(terms)
+    ordered = sorted(terms)
+    hashes = np.unique(np.fromiter((_term_hash(t) for t in ordered), dtype=np.uint64, count=len(ordered)))
+    m = _empty_minhash().copy()
+    if ordered:
+        m.update_batch([t.encode("utf-8") for t in ordered])
+    return StorySketch(hashes, m.hashvalues.copy())
 
 
-def _candidate_pairs(terms: Mapping[str, frozenset[str]]) -> dict[tuple[str, str], float]:
-    from datasketch import MinHash, MinHashLSH
+def _candidate_pairs(terms: Mapping[str, StorySketch]) -> dict[tuple[str, str], float]:
+    from datasketch import LeanMinHash, MinHashLSH
 
     lsh = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM)
     sigs = {}
     for doc_id in sorted(terms):
-        if terms[doc_id]:
-            m = MinHash(num_perm=NUM_PERM, seed=1)
-            m.update_batch([t.encode("utf-8") for t in sorted(terms[doc_id])])
+        if len(terms[doc_id]):
+            m = LeanMinHash(seed=1, hashvalues=terms[doc_id].signature, scheme=_empty_minhash().scheme)
             sigs[doc_id] = m
             lsh.insert(doc_id, m)
     pairs = {}
@@ -63,14 +103,13 @@ def _candidate_pairs(terms: Mapping[str, frozenset[str]]) -> dict[tuple[str, str
         for other in lsh.query(sig):
             if other <= doc_id:
                 continue
-            b = terms[other]
-            j = len(a & b) / len(a | b)
+            j = a.jaccard(terms[other])
             if j >= CANDIDATE_FLOOR:
                 pairs[(doc_id, other)] = j
     return pairs
 
 
-def assign_stories(terms: Mapping[str, frozenset[str]]) -> dict[str, str]:
+def assign_stories(terms: Mapping[str, StorySketch]) -> dict[str, str]:
     """doc_id -> story id (`s` + a short hash of the story's smallest document id), for every document."""
     pairs = _candidate_pairs(terms)
     size = {d: 1 for d in terms}

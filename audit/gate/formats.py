@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import heapq
 import json
 from collections.abc import Iterator
 from typing import Any
@@ -28,7 +29,7 @@ def location(r: DocResult, f: Finding) -> tuple[str | None, int, int]:
 
 
 def worst(result: AuditResult, n: int = 10) -> list[DocResult]:
-    return sorted((r for r in result.results if r.score), key=lambda r: (r.score.score, r.doc.id))[:n]
+    return heapq.nsmallest(n, (r for r in result.results if r.score), key=lambda r: (r.score.score, r.doc.id))
 
 
 def _validation_lines(validation) -> Iterator[str]:
@@ -54,8 +55,7 @@ def render_text(result: AuditResult, validation=None) -> str:
         lines.append("worst documents:")
         for r in rows:
             lines.append(f"  {r.score.score:5.1f}  {r.doc.id}  {'; '.join(r.score.reasons[:3])}")
-    unreadable = [r for r in result.results if not r.doc.readable]
-    for r in unreadable:
+    for r in (r for r in result.results if not r.doc.readable):
         lines.append(f"  unreadable  {r.doc.id}: {r.doc.reason}")
     return "\n".join(lines) + "\n"
 
@@ -64,7 +64,7 @@ def render_json(result: AuditResult, validation=None) -> str:
     data: dict[str, Any] = {
         "documents": len(result.results),
         "unreadable": sum(not r.doc.readable for r in result.results),
-        "findings": len(result.findings),
+        "findings": sum(len(r.findings) for r in result.results),
         "worst": [{"doc_id": r.doc.id, "score": r.score.score, "reasons": r.score.reasons} for r in worst(result)],
     }
     if validation is not None:

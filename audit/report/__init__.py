@@ -7,14 +7,16 @@ and line separators escaped so no document can close it) and rendered by the pag
 
 from __future__ import annotations
 
+import heapq
+import io
 import json
 import re
 from collections import defaultdict
 from importlib import resources
-from typing import Any
+from typing import IO, Any
 
 from audit import __version__
-from audit.engine import AuditResult
+from audit.engine import AuditResult, DocResult
 from audit.model import CATEGORIES
 from audit.sources import source_rows
 
@@ -22,15 +24,71 @@ NAME_CODES = ("NAME001", "NAME002", "MT008")
 _TOKEN = re.compile(r"[^\W\d_][\w'’-]*[^\W_]|[^\W\d_]")
 
 
-def _name_clusters(result: AuditResult) -> list[dict[str, Any]]:
+REPORT_DOCS = 10_000  # documents whose text the report embeds (the lowest-scoring; all are in scores.csv)
+
+
+def _sort_key(r: DocResult) -> tuple[float, str]:
+    return (-1.0 if r.score is None else r.score.score, r.doc.id)
+
+
+def _scan(result: AuditResult, max_docs: int) -> tuple[dict[str, Any], set[int], dict[str, dict[str, dict]]]:
+    """One pass: corpus totals, the positions of the documents to show, and the name variants found."""
+    totals: dict[str, Any] = {
+        "documents": 0,
+        "audited": 0,
+        "findings": 0,
+        "score_sum": 0.0,
+        "bins": [0] * 10,
+        "categories": dict.fromkeys(CATEGORIES, 0),
+        "checks": {},
+        "check_docs": {},
+    }
+    worst: list[tuple[float, str, int]] = []  # a max-heap (negated) of the lowest-scoring documents
     variants: dict[str, dict[str, dict[str, Any]]] = defaultdict(dict)
-    for f in result.findings:
-        if f.code in NAME_CODES and f.suggestion:
-            v = variants[f.suggestion].setdefault(
-                f.evidence, {"form": f.evidence, "code": f.code, "occurrences": 0, "docs": set()}
-            )
-            v["occurrences"] += 1
-            v["docs"].add(f.doc_id)
+    for i, r in enumerate(result.results):
+        totals["documents"] += 1
+        if r.score is not None:
+            totals["audited"] += 1
+            totals["score_sum"] += r.score.score
+            totals["bins"][min(9, int(r.score.score // 10))] += 1
+        totals["findings"] += len(r.findings)
+        codes = set()
+        for f in r.findings:
+            totals["categories"][f.category] = totals["categories"].get(f.category, 0) + 1
+            totals["checks"][f.code] = totals["checks"].get(f.code, 0) + 1
+            codes.add(f.code)
+            if f.code in NAME_CODES and f.suggestion:
+                v = variants[f.suggestion].setdefault(
+                    f.evidence, {"form": f.evidence, "code": f.code, "occurrences": 0, "docs": set()}
+                )
+                v["occurrences"] += 1
+                v["docs"].add(f.doc_id)
+        for code in codes:
+            totals["check_docs"][code] = totals["check_docs"].get(code, 0) + 1
+        score, doc_id = _sort_key(r)
+        item = (-score, _Desc(doc_id), i)
+        if len(worst) < max_docs:
+            heapq.heappush(worst, item)
+        elif max_docs and item > worst[0]:
+            heapq.heapreplace(worst, item)
+    score_sum = totals.pop("score_sum")
+    totals["mean"] = round(score_sum / totals["audited"], 1) if totals["audited"] else None
+    return totals, {i for _, _, i in worst}, variants
+
+
+class _Desc(str):
+    """A string that orders backwards, so that the heap keeps the smallest ids among equal scores."""
+
+    __slots__ = ()
+
+    def __lt__(self, other: str) -> bool:
+        return str.__gt__(self, other)
+
+    def __gt__(self, other: str) -> bool:
+        return str.__lt__(self, other)
+
+
+def _name_clusters(result: AuditResult, variants: dict[str, dict[str, dict[str, Any]]]) -> list[dict[str, Any]]:
     # one pass over the corpus counts every canonical form's documents and occurrences
     canon_docs: dict[str, list[str]] = defaultdict(list)
     canon_count: dict[str, int] = defaultdict(int)
@@ -56,11 +114,16 @@ def _name_clusters(result: AuditResult) -> list[dict[str, Any]]:
     return clusters
 
 
-def report_data(result: AuditResult, ratings: dict[str, str] | None = None) -> dict[str, Any]:
-    """The page's data. Messages, suggestions and reasons repeat across documents, so they are stored
-    once in `strings` and referenced by index (a 10,000-document corpus's data shrinks about fourfold)."""
+def _report_data(
+    result: AuditResult, ratings: dict[str, str] | None, max_docs: int
+) -> tuple[dict[str, Any], list[int]]:
+    """The page's data and the positions of the documents it shows, in input order.
+
+    Messages, suggestions and reasons repeat across documents, so they are stored once in `strings`
+    and referenced by index (a 10,000-document corpus's data shrinks about fourfold)."""
     from audit.registry import all_checks
 
+    totals, shown, variants = _scan(result, max_docs)
     strings: list[str] = []
     index: dict[str, int] = {}
 
@@ -73,7 +136,9 @@ def report_data(result: AuditResult, ratings: dict[str, str] | None = None) -> d
         return index[s]
 
     docs = []
-    for r in result.results:
+    for i, r in enumerate(result.results):
+        if i not in shown:
+            continue
         d = r.doc
         docs.append(
             {
@@ -88,18 +153,27 @@ def report_data(result: AuditResult, ratings: dict[str, str] | None = None) -> d
                 "f": [[f.start, f.end, f.code, ref(f.message), ref(f.suggestion)] for f in r.findings],
             }
         )
-    return {
+    data = {
         "version": __version__,
         "categories": list(CATEGORIES),
         "checks": {
             c.code: {"category": c.category, "severity": c.severity, "summary": c.summary} for c in all_checks()
         },
+        "totals": totals,
         "strings": strings,
         "docs": docs,
         "sources": source_rows(result, ratings),
         "claims": result.claims,
-        "names": _name_clusters(result),
+        "names": _name_clusters(result, variants),
     }
+    return data, sorted(shown)
+
+
+def report_data(
+    result: AuditResult, ratings: dict[str, str] | None = None, max_docs: int = REPORT_DOCS
+) -> dict[str, Any]:
+    """The data the page renders: corpus totals, the `max_docs` lowest-scoring documents, sources, claims, names."""
+    return _report_data(result, ratings, max_docs)[0]
 
 
 def _embed(data: Any) -> str:
@@ -113,14 +187,39 @@ def _embed(data: Any) -> str:
     )
 
 
-def render_report(result: AuditResult, title: str = "news-audit report", ratings: dict[str, str] | None = None) -> str:
-    """The report page as a string. Each text sits in its own JSON block, parsed only when opened."""
+def write_report(
+    result: AuditResult,
+    f: IO[str],
+    title: str = "news-audit report",
+    ratings: dict[str, str] | None = None,
+    max_docs: int = REPORT_DOCS,
+) -> None:
+    """Write the report page to `f`, streaming: each shown text sits in its own JSON block, parsed only when opened.
+
+    Memory holds the data of the `max_docs` documents shown, never the whole corpus.
+    """
     template = resources.files(__package__).joinpath("template.html").read_text(encoding="utf-8")
     safe_title = title.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    texts = "\n".join(
-        f'<script type="application/json" id="t{i}">{_embed(r.doc.text)}</script>' for i, r in enumerate(result.results)
-    )
+    data, shown = _report_data(result, ratings, max_docs)
     head, tail = template.split("__TEXTS__")
-    return (
-        head.replace("__TITLE__", safe_title).replace("__DATA__", _embed(report_data(result, ratings))) + texts + tail
-    )
+    f.write(head.replace("__TITLE__", safe_title).replace("__DATA__", _embed(data)))
+    del data
+    wanted = set(shown)
+    k = 0
+    for i, r in enumerate(result.results):
+        if i in wanted:
+            f.write(f'<script type="application/json" id="t{k}">{_embed(r.doc.text)}</script>\n')
+            k += 1
+    f.write(tail)
+
+
+def render_report(
+    result: AuditResult,
+    title: str = "news-audit report",
+    ratings: dict[str, str] | None = None,
+    max_docs: int = REPORT_DOCS,
+) -> str:
+    """The report page as a string (see `write_report`)."""
+    buf = io.StringIO()
+    write_report(result, buf, title, ratings, max_docs)
+    return buf.getvalue()
