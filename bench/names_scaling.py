@@ -32,16 +32,16 @@ def corpus(n_mentions: int, seed: int = 3) -> dict[str, DocMentions]:
     docs: dict[str, DocMentions] = {}
     per_doc = 50
     for d in range(n_mentions // per_doc):
-        m = DocMentions(source=f"src{d % 40}")
+        spans: dict[str, list[tuple[int, int]]] = {}
         pos = 0
         for _ in range(per_doc):
             name = rng.choice(pool)
             if rng.random() < 0.05:
                 a, b = rng.choice(SWAPS)
                 name = name.replace(a, b)
-            m.spans.setdefault(name, []).append((pos, pos + len(name)))
+            spans.setdefault(name, []).append((pos, pos + len(name)))
             pos += len(name) + 5
-        docs[f"d{d:07d}"] = m
+        docs[f"d{d:07d}"] = DocMentions.build(f"src{d % 40}", spans, set(), set())
     return docs
 
 
@@ -49,7 +49,7 @@ def main() -> int:
     sizes = [int(a) for a in sys.argv[1:]] or [10_000, 100_000, 1_000_000]
     for n in sizes:
         docs = corpus(n)
-        distinct = len({f for m in docs.values() for f in m.spans})
+        distinct = len({f for m in docs.values() for f in m.forms})
         t0 = time.perf_counter()
         a = analyse(docs)
         secs = time.perf_counter() - t0

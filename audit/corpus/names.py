@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import functools
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
 from rapidfuzz.distance import Levenshtein
@@ -59,6 +59,26 @@ def is_derivation(a: str, b: str) -> bool:
 
 def _similarity(a: str, b: str) -> float:
     return Levenshtein.normalized_similarity(a, b)
+
+
+def _close_pairs(forms: list[str]) -> Iterator[tuple[int, int]]:
+    """Index pairs (i < j) of a block that can be linked at all: close once transliteration is
+    neutralised, or close enough folded to be a garbled name. One vectorised comparison of the whole
+    block (rapidfuzz's cdist) instead of a Python loop over every pair."""
+    import numpy as np
+    from rapidfuzz.process import cdist
+
+    tn = [tnorm(f) for f in forms]
+    fo = [fold(f) for f in forms]
+    spelling = cdist(
+        tn, tn, scorer=Levenshtein.normalized_similarity, score_cutoff=SPELLING_SIMILARITY - 1e-6, dtype=np.float32
+    )
+    garbled = cdist(
+        fo, fo, scorer=Levenshtein.normalized_similarity, score_cutoff=GARBLED_SIMILARITY - 1e-6, dtype=np.float32
+    )
+    same_key = np.array(tn, dtype=object)[:, None] == np.array(tn, dtype=object)[None, :]
+    ii, jj = np.nonzero(np.triu((spelling > 0) | (garbled > 0) | same_key, k=1))
+    return zip(ii.tolist(), jj.tolist(), strict=True)
 
 
 @dataclass(frozen=True)
@@ -156,27 +176,27 @@ def analyse(summaries: Mapping[str, DocMentions]) -> NameAnalysis:
         if len(block) < 2 or len(block) > MAX_BLOCK:
             continue  # an oversized block (a very common given name) would make the pass quadratic
         uniq = sorted(set(block))
-        for i, a in enumerate(uniq):
-            for b in uniq[i + 1 :]:
-                if (a, b) in pairs or fold(a) == fold(b) and a.casefold() == b.casefold():
-                    continue
-                if is_derivation(a, b) or frozenset((fold(a), fold(b))) in alias_keys:
-                    continue
-                if min(english_zipf(fold(a)), english_zipf(fold(b))) >= ESTABLISHED_ZIPF:
-                    continue  # both are established English words (Defence/Defense): a style choice, not a name
-                ta, tb = tnorm(a), tnorm(b)
-                spelling = ta == tb or _similarity(ta, tb) >= SPELLING_SIMILARITY
-                # given names used with different surnames are different people
-                if after[a] and after[b] and not any(close(x, y) for x in after[a] for y in after[b]):
-                    continue
-                shared_given = bool(before[a] and before[b] and any(close(x, y) for x in before[a] for y in before[b]))
-                if before[a] and before[b] and not shared_given:
-                    continue  # different given names: different people
-                if spelling:
-                    pairs[(a, b)] = (False, "spelling variant", _similarity(ta, tb))
-                elif shared_given and _similarity(fold(a), fold(b)) >= GARBLED_SIMILARITY:
-                    given = sorted(before[a] | before[b])[0]
-                    pairs[(a, b)] = (True, f"same given name ({given})", _similarity(fold(a), fold(b)))
+        for i, j in _close_pairs(uniq):
+            a, b = uniq[i], uniq[j]
+            if (a, b) in pairs or fold(a) == fold(b) and a.casefold() == b.casefold():
+                continue
+            if is_derivation(a, b) or frozenset((fold(a), fold(b))) in alias_keys:
+                continue
+            if min(english_zipf(fold(a)), english_zipf(fold(b))) >= ESTABLISHED_ZIPF:
+                continue  # both are established English words (Defence/Defense): a style choice, not a name
+            ta, tb = tnorm(a), tnorm(b)
+            spelling = ta == tb or _similarity(ta, tb) >= SPELLING_SIMILARITY
+            # given names used with different surnames are different people
+            if after[a] and after[b] and not any(close(x, y) for x in after[a] for y in after[b]):
+                continue
+            shared_given = bool(before[a] and before[b] and any(close(x, y) for x in before[a] for y in before[b]))
+            if before[a] and before[b] and not shared_given:
+                continue  # different given names: different people
+            if spelling:
+                pairs[(a, b)] = (False, "spelling variant", _similarity(ta, tb))
+            elif shared_given and _similarity(fold(a), fold(b)) >= GARBLED_SIMILARITY:
+                given = sorted(before[a] | before[b])[0]
+                pairs[(a, b)] = (True, f"same given name ({given})", _similarity(fold(a), fold(b)))
 
     def cannot_link(x: str, y: str) -> bool:
         # stated aliases name one place in two languages: information, never a variant, even transitively.
@@ -213,11 +233,18 @@ def analyse(summaries: Mapping[str, DocMentions]) -> NameAnalysis:
     clusters.sort(key=lambda c: c["canonical"])
 
     table = exonym_table()
+    folded_forms = {fold(x) for x in docs}
+    partners: dict[str, set[str]] = defaultdict(set)  # folded form -> the folded forms stated as its aliases
+    for key in alias_keys:
+        a, b = (*key, *key)[:2] if len(key) == 1 else tuple(key)
+        partners[a].add(b)
+        partners[b].add(a)
+    in_forms = set(forms)
     exonyms: dict[str, tuple[str, str]] = {}
-    for f in forms + [f for f in docs if f not in forms]:
+    for f in forms + [f for f in docs if f not in in_forms]:
         if f in table and f not in variants:
             eng, why = table[f]
-            if eng != f and not any(frozenset((fold(f), fold(x))) in alias_keys for x in docs):
+            if eng != f and not any(p in folded_forms for p in partners.get(fold(f), ())):
                 exonyms[f] = (eng, why)
     return NameAnalysis(variants, exonyms, clusters)
 

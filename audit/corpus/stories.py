@@ -27,7 +27,10 @@ RARE_ZIPF = 2.5  # lower-case words rarer than this in English are distinctive
 STORY_SIMILARITY = 0.215  # mean Jaccard between two groups for them to be one story
 CANDIDATE_FLOOR = 0.08  # pairs less similar than this are not edges at all
 NUM_PERM = 128
-LSH_THRESHOLD = 0.1
+BAND_ROWS = 2  # 64 bands of 2 rows: a pair with Jaccard 0.1 is a candidate with probability 0.47
+RUN_CAP = 8  # members of a crowded bucket are each paired with this many others
+MIN_AGREEING_ROWS = 4  # signature rows (of 128) two documents must share for an exact comparison
+MAX_NEIGHBOURS = 30  # most similar partners a document keeps for clustering
 MAX_CHARS = 100_000
 _NUMBER = re.compile(r"\d[\d,.]*\d|\d")
 
@@ -87,26 +90,96 @@ def story_terms(view: TextView) -> StorySketch:
     return StorySketch(hashes, m.hashvalues.copy())
 
 
-def _candidate_pairs(terms: Mapping[str, StorySketch]) -> dict[tuple[str, str], float]:
-    from datasketch import LeanMinHash, MinHashLSH
+def _band_keys(signatures: np.ndarray, band: int) -> np.ndarray:
+    rows = signatures[:, band * BAND_ROWS : (band + 1) * BAND_ROWS]
+    key = np.zeros(len(signatures), dtype=np.uint64)
+    for k in range(rows.shape[1]):
+        key = (key * np.uint64(0x100000001B3)) ^ rows[:, k]  # FNV-style mixing; wraps modulo 2**64
+    return key
 
-    lsh = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM)
-    sigs = {}
-    for doc_id in sorted(terms):
-        if len(terms[doc_id]):
-            m = LeanMinHash(seed=1, hashvalues=terms[doc_id].signature, scheme=_empty_minhash().scheme)
-            sigs[doc_id] = m
-            lsh.insert(doc_id, m)
-    pairs = {}
-    for doc_id, sig in sigs.items():
-        a = terms[doc_id]
-        for other in lsh.query(sig):
-            if other <= doc_id:
-                continue
-            j = a.jaccard(terms[other])
-            if j >= CANDIDATE_FLOOR:
-                pairs[(doc_id, other)] = j
-    return pairs
+
+def _band_pairs(signatures: np.ndarray) -> np.ndarray:
+    """Index pairs (i < j) that agree on every row of at least one band: locality-sensitive hashing,
+    done with one sort a band. A bucket of more than RUN_CAP documents (many near-copies of one text)
+    pairs each member with its RUN_CAP successors only, so the pairs grow linearly, not quadratically."""
+    n = len(signatures)
+    found = []
+    for band in range(NUM_PERM // BAND_ROWS):
+        keys = _band_keys(signatures, band)
+        order = np.argsort(keys, kind="stable")  # equal keys keep index order
+        sorted_keys = keys[order]
+        new_group = np.r_[True, sorted_keys[1:] != sorted_keys[:-1]]
+        group_start = np.maximum.accumulate(np.where(new_group, np.arange(n), 0))
+        group_size = np.diff(np.r_[np.flatnonzero(new_group), n])[np.cumsum(new_group) - 1]
+        rank = np.arange(n) - group_start
+        for step in range(1, RUN_CAP + 1):
+            live = step < group_size
+            if not live.any():
+                break
+            partner = order[(group_start + (rank + step) % group_size)[live]]
+            mine = order[live]
+            found.append(np.minimum(mine, partner).astype(np.int64) * n + np.maximum(mine, partner))
+    if not found:
+        return np.empty((0, 2), dtype=np.int64)
+    codes = np.unique(np.concatenate(found))
+    return np.stack([codes // n, codes % n], axis=1)
+
+
+def _top_per_document(pairs: np.ndarray, score: np.ndarray, k: int) -> np.ndarray:
+    """Which pairs are among the `k` best-scoring of either of their documents (ties: lower index)."""
+    if not len(pairs):
+        return np.zeros(0, dtype=bool)
+    m = len(pairs)
+    rows = np.concatenate([pairs[:, 0], pairs[:, 1]])
+    cols = np.concatenate([pairs[:, 1], pairs[:, 0]])
+    order = np.lexsort((cols, -np.concatenate([score, score]), rows))
+    sorted_rows = rows[order]
+    rank = np.arange(2 * m) - np.searchsorted(sorted_rows, sorted_rows, side="left")
+    keep = np.zeros(2 * m, dtype=bool)
+    keep[order[rank < k]] = True
+    return keep[:m] | keep[m:]
+
+
+def _candidate_pairs(terms: Mapping[str, StorySketch]) -> dict[tuple[str, str], float]:
+    """Pairs of documents with exact Jaccard similarity >= CANDIDATE_FLOOR among the LSH candidates;
+    each document keeps its MAX_NEIGHBOURS most similar partners."""
+    ids = [d for d in sorted(terms) if len(terms[d])]
+    if len(ids) < 2:
+        return {}
+    signatures = np.stack([terms[d].signature for d in ids])
+    pairs = _band_pairs(signatures)
+    # The signatures' agreement estimates the Jaccard similarity; the exact one is computed only where
+    # the estimate is not hopeless (a pair at the floor, 0.08, agrees on about 10 of 128 rows).
+    agree = np.concatenate(
+        [
+            (signatures[pairs[k : k + 65536, 0]] == signatures[pairs[k : k + 65536, 1]]).sum(axis=1)
+            for k in range(0, len(pairs), 65536)
+        ]
+        or [np.empty(0, dtype=np.int64)]
+    )
+    hopeful = agree >= MIN_AGREEING_ROWS
+    pairs, agree = pairs[hopeful], agree[hopeful]
+    pairs = pairs[_top_per_document(pairs, agree, 2 * MAX_NEIGHBOURS)]
+    scored: dict[tuple[int, int], float] = {}
+    for i, j in pairs.tolist():
+        jac = terms[ids[i]].jaccard(terms[ids[j]])
+        if jac >= CANDIDATE_FLOOR:
+            scored[(i, j)] = jac
+    best: dict[int, list[tuple[float, int, int]]] = {}
+    for (i, j), jac in scored.items():
+        for x in (i, j):
+            heap = best.setdefault(x, [])
+            item = (jac, -j if x == i else -i, -x)
+            if len(heap) < MAX_NEIGHBOURS:
+                heapq.heappush(heap, item)
+            elif item > heap[0]:
+                heapq.heapreplace(heap, item)
+    keep = set()
+    for x, heap in best.items():
+        for _, neg_other, _ in heap:
+            other = -neg_other
+            keep.add((min(x, other), max(x, other)))
+    return {(ids[i], ids[j]): scored[(i, j)] for i, j in sorted(keep)}
 
 
 def assign_stories(terms: Mapping[str, StorySketch]) -> dict[str, str]:
