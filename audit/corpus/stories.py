@@ -30,6 +30,7 @@ NUM_PERM = 128
 BAND_ROWS = 2  # 64 bands of 2 rows: a pair with Jaccard 0.1 is a candidate with probability 0.47
 RUN_CAP = 8  # members of a crowded bucket are each paired with this many others
 MIN_AGREEING_ROWS = 4  # signature rows (of 128) two documents must share for an exact comparison
+NEAR_COPY = 0.8  # Jaccard at and above which two documents are copies of one text
 MAX_NEIGHBOURS = 30  # most similar partners a document keeps for clustering
 MAX_CHARS = 100_000
 _NUMBER = re.compile(r"\d[\d,.]*\d|\d")
@@ -182,9 +183,42 @@ def _candidate_pairs(terms: Mapping[str, StorySketch]) -> dict[tuple[str, str], 
     return {(ids[i], ids[j]): scored[(i, j)] for i, j in sorted(keep)}
 
 
+def _near_copies(terms: Mapping[str, StorySketch], pairs: Mapping[tuple[str, str], float]) -> dict[str, str]:
+    """doc_id -> the smallest id of its near-copies (Jaccard >= NEAR_COPY, transitively).
+
+    Syndicated copies of one report (hundreds of them, with a changed line each) are one text: they are
+    clustered as one document, so that the sparse graph of closest partners cannot split them."""
+    parent = {d: d for d in terms}
+
+    def find(x: str) -> str:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for (a, b), j in sorted(pairs.items()):
+        if j >= NEAR_COPY:
+            ra, rb = find(a), find(b)
+            if ra != rb:
+                parent[max(ra, rb)] = min(ra, rb)
+    return {d: find(d) for d in terms}
+
+
 def assign_stories(terms: Mapping[str, StorySketch]) -> dict[str, str]:
     """doc_id -> story id (`s` + a short hash of the story's smallest document id), for every document."""
     pairs = _candidate_pairs(terms)
+    rep = _near_copies(terms, pairs)
+    copies: dict[str, list[str]] = {}
+    for d in sorted(terms):
+        copies.setdefault(rep[d], []).append(d)
+    between: dict[tuple[str, str], float] = {}
+    for (a, b), j in pairs.items():
+        ra, rb = rep[a], rep[b]
+        if ra != rb:
+            key = (min(ra, rb), max(ra, rb))
+            between[key] = max(between.get(key, 0.0), j)
+    pairs = between
+    terms = copies  # the representatives are clustered; their copies follow them
     size = {d: 1 for d in terms}
     sums: dict[str, dict[str, float]] = {d: {} for d in terms}
     for (a, b), j in pairs.items():
@@ -218,7 +252,8 @@ def assign_stories(terms: Mapping[str, StorySketch]) -> dict[str, str]:
             x, y = min(keep, z), max(keep, z)
             heapq.heappush(heap, (-(s / (size[keep] * size[z])), x, y))
     out = {}
-    for docs in members.values():
+    for reps in members.values():
+        docs = [d for r in reps for d in copies[r]]
         story = "s" + hashlib.blake2b(min(docs).encode("utf-8"), digest_size=4).hexdigest()
         for d in docs:
             out[d] = story
