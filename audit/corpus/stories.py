@@ -99,12 +99,23 @@ def _band_keys(signatures: np.ndarray, band: int) -> np.ndarray:
     return key
 
 
-def _band_pairs(signatures: np.ndarray) -> np.ndarray:
+def _agreement(signatures: np.ndarray, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+    """Rows of the signature on which each pair agrees: 128 times an estimate of their Jaccard similarity."""
+    out = np.empty(len(i), dtype=np.int16)
+    for k in range(0, len(i), 65536):
+        out[k : k + 65536] = (signatures[i[k : k + 65536]] == signatures[j[k : k + 65536]]).sum(axis=1)
+    return out
+
+
+def _band_pairs(signatures: np.ndarray, min_agreement: int = 0) -> np.ndarray:
     """Index pairs (i < j) that agree on every row of at least one band: locality-sensitive hashing,
     done with one sort a band. A bucket of more than RUN_CAP documents (many near-copies of one text)
-    pairs each member with its RUN_CAP successors only, so the pairs grow linearly, not quadratically."""
+    pairs each member with its RUN_CAP successors only, so the pairs grow linearly, not quadratically.
+    Pairs whose signatures agree on fewer than `min_agreement` rows are dropped band by band, so memory
+    holds only the pairs worth comparing."""
     n = len(signatures)
-    found = []
+    kept = np.empty(0, dtype=np.int64)  # pair codes i * n + j, sorted
+    batch: list[np.ndarray] = []
     for band in range(NUM_PERM // BAND_ROWS):
         keys = _band_keys(signatures, band)
         order = np.argsort(keys, kind="stable")  # equal keys keep index order
@@ -113,6 +124,7 @@ def _band_pairs(signatures: np.ndarray) -> np.ndarray:
         group_start = np.maximum.accumulate(np.where(new_group, np.arange(n), 0))
         group_size = np.diff(np.r_[np.flatnonzero(new_group), n])[np.cumsum(new_group) - 1]
         rank = np.arange(n) - group_start
+        found = []
         for step in range(1, RUN_CAP + 1):
             live = step < group_size
             if not live.any():
@@ -120,10 +132,15 @@ def _band_pairs(signatures: np.ndarray) -> np.ndarray:
             partner = order[(group_start + (rank + step) % group_size)[live]]
             mine = order[live]
             found.append(np.minimum(mine, partner).astype(np.int64) * n + np.maximum(mine, partner))
-    if not found:
-        return np.empty((0, 2), dtype=np.int64)
-    codes = np.unique(np.concatenate(found))
-    return np.stack([codes // n, codes % n], axis=1)
+        batch.extend(found)
+        if len(batch) >= 64 or band == NUM_PERM // BAND_ROWS - 1:  # merge every few bands: bounded memory, few sorts
+            if batch:
+                codes = np.setdiff1d(np.unique(np.concatenate(batch)), kept, assume_unique=True)
+                if min_agreement:
+                    codes = codes[_agreement(signatures, codes // n, codes % n) >= min_agreement]
+                kept = np.union1d(kept, codes)
+            batch = []
+    return np.stack([kept // n, kept % n], axis=1)
 
 
 def _top_per_document(pairs: np.ndarray, score: np.ndarray, k: int) -> np.ndarray:
@@ -148,39 +165,19 @@ def _candidate_pairs(terms: Mapping[str, StorySketch]) -> dict[tuple[str, str], 
     if len(ids) < 2:
         return {}
     signatures = np.stack([terms[d].signature for d in ids])
-    pairs = _band_pairs(signatures)
     # The signatures' agreement estimates the Jaccard similarity; the exact one is computed only where
-    # the estimate is not hopeless (a pair at the floor, 0.08, agrees on about 10 of 128 rows).
-    agree = np.concatenate(
-        [
-            (signatures[pairs[k : k + 65536, 0]] == signatures[pairs[k : k + 65536, 1]]).sum(axis=1)
-            for k in range(0, len(pairs), 65536)
-        ]
-        or [np.empty(0, dtype=np.int64)]
+    # the estimate is not hopeless (a pair at the floor, 0.08, agrees on about 10 of 128 rows), and
+    # only for each document's best-agreeing partners.
+    pairs = _band_pairs(signatures, MIN_AGREEING_ROWS)
+    pairs = pairs[_top_per_document(pairs, _agreement(signatures, pairs[:, 0], pairs[:, 1]), 2 * MAX_NEIGHBOURS)]
+    del signatures
+    jac = np.fromiter(
+        (terms[ids[i]].jaccard(terms[ids[j]]) for i, j in pairs.tolist()), dtype=np.float64, count=len(pairs)
     )
-    hopeful = agree >= MIN_AGREEING_ROWS
-    pairs, agree = pairs[hopeful], agree[hopeful]
-    pairs = pairs[_top_per_document(pairs, agree, 2 * MAX_NEIGHBOURS)]
-    scored: dict[tuple[int, int], float] = {}
-    for i, j in pairs.tolist():
-        jac = terms[ids[i]].jaccard(terms[ids[j]])
-        if jac >= CANDIDATE_FLOOR:
-            scored[(i, j)] = jac
-    best: dict[int, list[tuple[float, int, int]]] = {}
-    for (i, j), jac in scored.items():
-        for x in (i, j):
-            heap = best.setdefault(x, [])
-            item = (jac, -j if x == i else -i, -x)
-            if len(heap) < MAX_NEIGHBOURS:
-                heapq.heappush(heap, item)
-            elif item > heap[0]:
-                heapq.heapreplace(heap, item)
-    keep = set()
-    for x, heap in best.items():
-        for _, neg_other, _ in heap:
-            other = -neg_other
-            keep.add((min(x, other), max(x, other)))
-    return {(ids[i], ids[j]): scored[(i, j)] for i, j in sorted(keep)}
+    close = jac >= CANDIDATE_FLOOR
+    pairs, jac = pairs[close], jac[close]
+    best = _top_per_document(pairs, jac, MAX_NEIGHBOURS)
+    return {(ids[i], ids[j]): float(x) for (i, j), x in zip(pairs[best].tolist(), jac[best].tolist(), strict=True)}
 
 
 def _near_copies(terms: Mapping[str, StorySketch], pairs: Mapping[tuple[str, str], float]) -> dict[str, str]:
