@@ -2,7 +2,8 @@
 
 Data flows one way. The per-document stage is a pure function of one document (it runs in this
 process or in worker processes, with identical results); the corpus stage sees the summaries the
-per-document stage extracted for each corpus check; scoring sees only findings.
+per-document stage extracted for each corpus check; scoring sees only findings. A large run keeps
+texts and findings on disk between the stages (`SpilledResults`), so memory holds only the summaries.
 """
 
 from __future__ import annotations
