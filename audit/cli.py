@@ -112,7 +112,14 @@ def _audit(args: argparse.Namespace, cfg: dict[str, Any], work_dir: Path | None 
             if getattr(args, "engine", "local") == "dask":
                 from audit.dask_engine import audit_documents_dask
 
-                result = audit_documents_dask(docs, options, scheduler=args.scheduler, workers=args.jobs or None)
+                result = audit_documents_dask(
+                    docs,
+                    options,
+                    scheduler=args.scheduler,
+                    workers=args.jobs or None,
+                    spill=spill,
+                    progress=bar.update if bar else None,
+                )
             else:
                 result = audit_documents(
                     docs, options, progress=bar.update if bar else None, n_docs=n_docs, cache=cache, spill=spill

@@ -3,15 +3,19 @@
 The same two passes as the local engine, as map and reduce: the per-document stage (checks and the
 corpus checks' extract halves) is mapped over partitions of a Dask bag on the cluster; the corpus
 stage (stories, claims, the corpus checks' decide halves, scoring) reduces the gathered summaries on
-the client. Results are identical to a local run (a test compares them on a LocalCluster).
+the client. Partitions are gathered one at a time, in order; with `spill`, each goes to disk as it
+arrives, as in the local engine, so the client holds the summaries, not the results. Results are
+identical to a local run (a test compares them on a LocalCluster). The input documents themselves
+are still sent from the client.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import os
+from collections.abc import Callable, Iterable
 from typing import Any
 
-from audit.engine import AuditResult, Options, check_chunk, collect_summaries, corpus_stage
+from audit.engine import AuditResult, DocResult, Options, SpilledResults, check_chunk, corpus_stage
 from audit.model import Document
 
 DOCS_PER_PARTITION = 256
@@ -27,6 +31,8 @@ def audit_documents_dask(
     scheduler: str | None = None,
     client: Any = None,
     workers: int | None = None,
+    spill: str | os.PathLike[str] | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> AuditResult:
     """Audit on an existing cluster (`scheduler` address or `client`) or on a new LocalCluster."""
     import dask.bag as db
@@ -44,16 +50,30 @@ def audit_documents_dask(
                 n_workers=workers or 2, threads_per_worker=1, processes=True, dashboard_address=None
             )
             client = own_client = Client(own_cluster)
+    summaries: dict[str, dict[str, Any]] = {}
+    results: list[DocResult] | SpilledResults = SpilledResults(spill) if spill is not None else []
     try:
         n_parts = max(1, -(-len(docs) // DOCS_PER_PARTITION))
         bag = db.from_sequence(docs, npartitions=n_parts)
-        per_doc = bag.map_partitions(_check_partition, options).compute(scheduler=client.get)
+        del docs
+        futures = client.compute(bag.map_partitions(_check_partition, options).to_delayed())
+        for k, future in enumerate(futures):  # in partition order: the input order
+            shard = []
+            part, futures[k] = future.result(), None  # drop the future: the cluster may free the partition
+            for doc, found, summ in part:
+                shard.append(DocResult(doc, found))
+                for code, sm in summ.items():
+                    summaries.setdefault(code, {})[doc.id] = sm
+            del part
+            if isinstance(results, SpilledResults):
+                results.add(shard)
+            else:
+                results.extend(shard)
+            if progress:
+                progress(len(shard))
     finally:
         if own_client is not None:
             own_client.close()
         if own_cluster is not None:
             own_cluster.close()
-    order = {d.id: i for i, d in enumerate(docs)}
-    per_doc = sorted(per_doc, key=lambda t: order[t[0].id])
-    results, summaries = collect_summaries(per_doc)
     return corpus_stage(results, summaries, options)

@@ -375,16 +375,3 @@ def corpus_stage(
         for r in results:
             finish_result(r, decisions)
     return AuditResult(results, options, decisions.claims)
-
-
-def collect_summaries(
-    per_doc: Iterable[tuple[Document, list[Finding], dict[str, Any]]],
-) -> tuple[list[DocResult], dict[str, dict[str, Any]]]:
-    """Per-document outcomes -> the results list and the summaries the corpus pass reads."""
-    results: list[DocResult] = []
-    summaries: dict[str, dict[str, Any]] = {}
-    for doc, found, summ in per_doc:
-        results.append(DocResult(doc, found))
-        for code, sm in summ.items():
-            summaries.setdefault(code, {})[doc.id] = sm
-    return results, summaries

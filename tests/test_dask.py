@@ -21,7 +21,7 @@ def _corpus():
     return base + more
 
 
-def test_dask_localcluster_matches_the_local_engine():
+def test_dask_localcluster_matches_the_local_engine(tmp_path):
     from distributed import Client, LocalCluster
 
     from audit.dask_engine import DOCS_PER_PARTITION, audit_documents_dask
@@ -34,6 +34,10 @@ def test_dask_localcluster_matches_the_local_engine():
         Client(cluster) as client,
     ):
         remote = audit_documents_dask(docs, Options(), client=client)
+        spilled = audit_documents_dask(docs, Options(), client=client, spill=tmp_path / "spill")
+    assert [(r.doc.id, r.findings, r.score, r.story) for r in spilled.results] == [
+        (r.doc.id, r.findings, r.score, r.story) for r in local.results
+    ]
     assert [r.doc.id for r in remote.results] == [r.doc.id for r in local.results]
     assert remote.findings == local.findings
     assert [r.score for r in remote.results] == [r.score for r in local.results]

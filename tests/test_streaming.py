@@ -119,3 +119,19 @@ def test_mentions_survive_pickling_compact_and_interned():
     assert other.forms[0] is back.forms[0]  # one copy of each form, however many documents use it
     assert isinstance(back, DocMentions)
     json.dumps(back.forms)
+
+
+def test_outputs_are_byte_identical_across_processes_with_different_hash_seeds(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    outs = []
+    for seed in ("1", "2"):
+        out = tmp_path / f"out{seed}"
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        cmd = [sys.executable, "-m", "audit.cli", "run", str(SAMPLE), "--out", str(out), "--no-validation"]
+        subprocess.run(cmd, check=True, env=env, capture_output=True)
+        outs.append(out)
+    for name in ("findings.jsonl", "scores.csv", "sources.csv", "claims.csv", "report.html"):
+        assert (outs[0] / name).read_bytes() == (outs[1] / name).read_bytes(), name

@@ -71,6 +71,8 @@ def _scan(result: AuditResult, max_docs: int) -> tuple[dict[str, Any], set[int],
             heapq.heappush(worst, item)
         elif max_docs and item > worst[0]:
             heapq.heapreplace(worst, item)
+    totals["checks"] = dict(sorted(totals["checks"].items()))  # sets above: fix the order for byte-identical output
+    totals["check_docs"] = dict(sorted(totals["check_docs"].items()))
     score_sum = totals.pop("score_sum")
     totals["mean"] = round(score_sum / totals["audited"], 1) if totals["audited"] else None
     return totals, {i for _, _, i in worst}, variants
