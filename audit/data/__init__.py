@@ -61,6 +61,9 @@ def trie_pattern(phrases: list[str]) -> str:
 
 
 @functools.cache
-def phrase_regex(name: str, prefix: str = r"\b", suffix: str = r"\b") -> re.Pattern[str]:
-    """One case-insensitive pattern matching any of the list's phrases; spaces match any whitespace."""
+def phrase_regex(name: str, prefix: str = r"(?<!\w)", suffix: str = r"(?!\w)") -> re.Pattern[str]:
+    """One case-insensitive pattern matching any of the list's phrases; spaces match any whitespace.
+
+    By default a phrase must not touch a word character on either side (`\b` would refuse a phrase
+    that ends in punctuation, such as `like this:`, before a space)."""
     return re.compile(prefix + "(?:" + trie_pattern(list(load_list(name))) + ")" + suffix, re.IGNORECASE)
