@@ -15,7 +15,7 @@ import os
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from audit.engine import AuditResult, DocResult, Options, SpilledResults, check_chunk, corpus_stage
+from audit.engine import AuditResult, Options, ResultSink, check_chunk, corpus_stage
 from audit.model import Document
 
 DOCS_PER_PARTITION = 256
@@ -50,30 +50,18 @@ def audit_documents_dask(
                 n_workers=workers or 2, threads_per_worker=1, processes=True, dashboard_address=None
             )
             client = own_client = Client(own_cluster)
-    summaries: dict[str, dict[str, Any]] = {}
-    results: list[DocResult] | SpilledResults = SpilledResults(spill) if spill is not None else []
+    sink = ResultSink(spill, progress)
     try:
         n_parts = max(1, -(-len(docs) // DOCS_PER_PARTITION))
         bag = db.from_sequence(docs, npartitions=n_parts)
         del docs
         futures = client.compute(bag.map_partitions(_check_partition, options).to_delayed())
         for k, future in enumerate(futures):  # in partition order: the input order
-            shard = []
             part, futures[k] = future.result(), None  # drop the future: the cluster may free the partition
-            for doc, found, summ in part:
-                shard.append(DocResult(doc, found))
-                for code, sm in summ.items():
-                    summaries.setdefault(code, {})[doc.id] = sm
-            del part
-            if isinstance(results, SpilledResults):
-                results.add(shard)
-            else:
-                results.extend(shard)
-            if progress:
-                progress(len(shard))
+            sink.add(part)
     finally:
         if own_client is not None:
             own_client.close()
         if own_cluster is not None:
             own_cluster.close()
-    return corpus_stage(results, summaries, options)
+    return corpus_stage(sink.results, sink.summaries, options)

@@ -68,15 +68,22 @@ class SpilledResults:
         self.n = 0
 
     def add(self, shard: list[DocResult]) -> None:
-        import pickle
-
         path = self.folder / f"shard-{len(self.shards):06d}.pkl"
-        with path.open("wb") as f:
-            pickle.dump(shard, f, protocol=pickle.HIGHEST_PROTOCOL)
+        self._write(path, shard)
         self.shards.append(path)
         self.n += len(shard)
 
-    def _read(self, path) -> list[DocResult]:
+    @staticmethod
+    def _write(path, shard: list[DocResult]) -> None:
+        import pickle
+
+        tmp = path.with_suffix(".tmp")
+        with tmp.open("wb") as f:
+            pickle.dump(shard, f, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+
+    @staticmethod
+    def _read(path) -> list[DocResult]:
         import pickle
 
         with path.open("rb") as f:
@@ -84,16 +91,11 @@ class SpilledResults:
 
     def update(self, fn: Callable[[DocResult], None]) -> None:
         """Apply `fn` to every result, shard by shard, and store the changed shards."""
-        import pickle
-
         for path in self.shards:
             shard = self._read(path)
             for r in shard:
                 fn(r)
-            tmp = path.with_suffix(".tmp")
-            with tmp.open("wb") as f:
-                pickle.dump(shard, f, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, path)
+            self._write(path, shard)
 
     def __iter__(self) -> Iterator[DocResult]:
         for path in self.shards:
@@ -121,13 +123,9 @@ class AuditResult:
     options: Options
     claims: list[dict[str, Any]] = field(default_factory=list)  # corroboration rows (audit.corpus.claims)
 
-    def iter_findings(self) -> Iterator[Finding]:
-        for r in self.results:
-            yield from r.findings
-
     @property
     def findings(self) -> list[Finding]:
-        return list(self.iter_findings())
+        return [f for r in self.results for f in r.findings]
 
 
 def _view(doc: Document, options: Options) -> TextView:
@@ -266,6 +264,32 @@ class ShardCache:
         os.replace(tmp, self.folder / f"{key}.pkl")
 
 
+class ResultSink:
+    """Where the per-document stage's outcomes go, shard by shard, whichever engine ran it: the results
+    (a list, or `SpilledResults` with a `spill` folder) and each corpus check's summaries by document."""
+
+    def __init__(
+        self, spill: str | os.PathLike[str] | None = None, progress: Callable[[int], None] | None = None
+    ) -> None:
+        self.results: list[DocResult] | SpilledResults = SpilledResults(spill) if spill is not None else []
+        self.summaries: dict[str, dict[str, Any]] = {}
+        self.progress = progress
+
+    def add(self, outcomes: Iterable[tuple[Document, list[Finding], dict[str, Any]]]) -> None:
+        """One shard's (document, findings, summaries), in input order."""
+        shard = []
+        for doc, found, summ in outcomes:
+            shard.append(DocResult(doc, found))
+            for code, sm in summ.items():
+                self.summaries.setdefault(code, {})[doc.id] = sm
+        if isinstance(self.results, SpilledResults):
+            self.results.add(shard)
+        else:
+            self.results.extend(shard)
+        if self.progress:
+            self.progress(len(shard))
+
+
 def audit_documents(
     docs: Iterable[Document],
     options: Options | None = None,
@@ -284,26 +308,12 @@ def audit_documents(
     """
     options = options or Options()
     checks = options.checks()
-    corpus_checks = [c for c in checks if c.is_corpus]
-    results: list[DocResult] | SpilledResults = SpilledResults(spill) if spill is not None else []
-    summaries: dict[str, dict[str, Any]] = {c.code: {} for c in corpus_checks}
-    summaries[STORY_KEY] = {}
-    summaries[CLAIMS_KEY] = {}
+    sink = ResultSink(spill, progress)
 
     def collect(chunk: list[Document], outcome: list[tuple[list[Finding], dict[str, Any]]], key: str | None) -> None:
         if cache is not None and key is not None:
             cache.put(key, outcome)
-        shard = []
-        for doc, (found, summ) in zip(chunk, outcome, strict=True):
-            shard.append(DocResult(doc, found))
-            for code, sm in summ.items():
-                summaries[code][doc.id] = sm
-        if isinstance(results, SpilledResults):
-            results.add(shard)
-        else:
-            results.extend(shard)
-        if progress:
-            progress(len(chunk))
+        sink.add((doc, found, summ) for doc, (found, summ) in zip(chunk, outcome, strict=True))
 
     jobs = _effective_jobs(options, n_docs)
     pool = ProcessPoolExecutor(max_workers=jobs) if jobs > 1 else None
@@ -327,7 +337,7 @@ def audit_documents(
         if pool is not None:
             pool.shutdown(cancel_futures=True)
 
-    return corpus_stage(results, summaries, options)
+    return corpus_stage(sink.results, sink.summaries, options)
 
 
 @dataclass

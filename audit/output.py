@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
 
-from audit.engine import AuditResult
+from audit.engine import AuditResult, DocResult
 from audit.model import CATEGORIES
 from audit.provenance import PROVENANCE_COLUMNS, Provenance
 
@@ -74,25 +74,30 @@ def score_columns(result: AuditResult) -> list[str]:
     return [*SCORE_COLUMNS, *EXTRA_COLUMNS, *meta_cols]
 
 
+def score_row(r: DocResult, provenance: Provenance) -> dict[str, Any]:
+    """One document's row of the scores table."""
+    d = r.doc
+    row: dict[str, Any] = {"doc_id": d.id, "source": d.source or "", "status": d.status, "story": r.story or ""}
+    row.update(provenance(r))
+    if r.score is not None:
+        row.update(score=f"{r.score.score:.1f}", n_findings=r.score.n_findings, **r.score.counts)
+        row["reasons"] = "; ".join(r.score.reasons)
+        row["reason"] = ""
+    else:
+        row.update(score="", n_findings=0, **dict.fromkeys(CATEGORIES, 0))
+        row["reason"] = d.reason or ""
+        row["reasons"] = ""
+    for k, v in d.meta.items():
+        if k not in row:
+            row[k] = _cell(v)
+    return row
+
+
 def iter_score_rows(result: AuditResult) -> Iterator[dict[str, Any]]:
     """One row a document, in input order, computed as the results stream by."""
     provenance = Provenance(result)
     for r in result.results:
-        d = r.doc
-        row: dict[str, Any] = {"doc_id": d.id, "source": d.source or "", "status": d.status, "story": r.story or ""}
-        row.update(provenance(r))
-        if r.score is not None:
-            row.update(score=f"{r.score.score:.1f}", n_findings=r.score.n_findings, **r.score.counts)
-            row["reasons"] = "; ".join(r.score.reasons)
-            row["reason"] = ""
-        else:
-            row.update(score="", n_findings=0, **dict.fromkeys(CATEGORIES, 0))
-            row["reason"] = d.reason or ""
-            row["reasons"] = ""
-        for k, v in d.meta.items():
-            if k not in row:
-                row[k] = _cell(v)
-        yield row
+        yield score_row(r, provenance)
 
 
 def score_rows(result: AuditResult) -> tuple[list[str], list[dict[str, Any]]]:

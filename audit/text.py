@@ -7,6 +7,7 @@ Offsets are always Python string indices into the original text.
 from __future__ import annotations
 
 import functools
+import hashlib
 import itertools
 import re
 from dataclasses import dataclass
@@ -75,6 +76,11 @@ def word_count(s: str, limit: int = 1000) -> int:
         if n > limit:
             break
     return n
+
+
+def hash64(s: str) -> int:
+    """A stable 64-bit hash of a string (BLAKE2b): the same on every machine and in every process."""
+    return int.from_bytes(hashlib.blake2b(s.encode("utf-8"), digest_size=8).digest(), "little")
 
 
 def has_words(s: str, n: int) -> bool:

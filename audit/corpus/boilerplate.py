@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
 import sys
 from array import array
@@ -13,7 +12,7 @@ import numpy as np
 
 from audit.model import Hit
 from audit.registry import corpus_check
-from audit.text import TextView, word_count
+from audit.text import TextView, hash64, word_count
 
 MIN_DOCS = 3  # a line must recur in at least this many documents of one source
 MIN_SHARE = 0.2  # ... and in at least this share of that source's documents
@@ -23,7 +22,7 @@ MIN_WORDS = 3
 def fingerprint(line: str) -> int:
     """A stable 64-bit fingerprint of a line: case, digits, punctuation and spacing ignored."""
     norm = " ".join(re.sub(r"[\W\d_]+", " ", line.casefold()).split())
-    return int.from_bytes(hashlib.blake2b(norm.encode("utf-8"), digest_size=8).digest(), "little")
+    return hash64(norm)
 
 
 # (source, line fingerprints, their spans as start, end pairs): about 16 bytes a line in memory

@@ -76,8 +76,7 @@ def _close_pairs(forms: list[str]) -> Iterator[tuple[int, int]]:
     garbled = cdist(
         fo, fo, scorer=Levenshtein.normalized_similarity, score_cutoff=GARBLED_SIMILARITY - 1e-6, dtype=np.float32
     )
-    same_key = np.array(tn, dtype=object)[:, None] == np.array(tn, dtype=object)[None, :]
-    ii, jj = np.nonzero(np.triu((spelling > 0) | (garbled > 0) | same_key, k=1))
+    ii, jj = np.nonzero(np.triu((spelling > 0) | (garbled > 0), k=1))  # equal keys score 1: included
     return zip(ii.tolist(), jj.tolist(), strict=True)
 
 
@@ -236,7 +235,8 @@ def analyse(summaries: Mapping[str, DocMentions]) -> NameAnalysis:
     folded_forms = {fold(x) for x in docs}
     partners: dict[str, set[str]] = defaultdict(set)  # folded form -> the folded forms stated as its aliases
     for key in alias_keys:
-        a, b = (*key, *key)[:2] if len(key) == 1 else tuple(key)
+        a, *rest = key
+        b = rest[0] if rest else a  # an alias that folds to the form itself
         partners[a].add(b)
         partners[b].add(a)
     in_forms = set(forms)

@@ -21,7 +21,7 @@ import numpy as np
 
 from audit.corpus.mentions import _is_name_token, english_zipf
 from audit.corpus.translit import fold
-from audit.text import TextView, words
+from audit.text import TextView, hash64, words
 
 RARE_ZIPF = 2.5  # lower-case words rarer than this in English are distinctive
 STORY_SIMILARITY = 0.215  # mean Jaccard between two groups for them to be one story
@@ -65,10 +65,6 @@ def _empty_minhash():
     return MinHash(num_perm=NUM_PERM, seed=1)
 
 
-def _term_hash(term: str) -> int:
-    return int.from_bytes(hashlib.blake2b(term.encode("utf-8"), digest_size=8).digest(), "little")
-
-
 def story_terms(view: TextView) -> StorySketch:
     """Names, figures (two digits or more) and rare words of the document, sketched."""
     text = view.text[:MAX_CHARS]
@@ -84,7 +80,7 @@ def story_terms(view: TextView) -> StorySketch:
         if len(digits) >= 2:
             terms.add("#" + digits)
     ordered = sorted(terms)
-    hashes = np.unique(np.fromiter((_term_hash(t) for t in ordered), dtype=np.uint64, count=len(ordered)))
+    hashes = np.unique(np.fromiter((hash64(t) for t in ordered), dtype=np.uint64, count=len(ordered)))
     m = _empty_minhash().copy()
     if ordered:
         m.update_batch([t.encode("utf-8") for t in ordered])
@@ -124,15 +120,13 @@ def _band_pairs(signatures: np.ndarray, min_agreement: int = 0) -> np.ndarray:
         group_start = np.maximum.accumulate(np.where(new_group, np.arange(n), 0))
         group_size = np.diff(np.r_[np.flatnonzero(new_group), n])[np.cumsum(new_group) - 1]
         rank = np.arange(n) - group_start
-        found = []
         for step in range(1, RUN_CAP + 1):
             live = step < group_size
             if not live.any():
                 break
             partner = order[(group_start + (rank + step) % group_size)[live]]
             mine = order[live]
-            found.append(np.minimum(mine, partner).astype(np.int64) * n + np.maximum(mine, partner))
-        batch.extend(found)
+            batch.append(np.minimum(mine, partner).astype(np.int64) * n + np.maximum(mine, partner))
         if len(batch) >= 64 or band == NUM_PERM // BAND_ROWS - 1:  # merge every few bands: bounded memory, few sorts
             if batch:
                 codes = np.setdiff1d(np.unique(np.concatenate(batch)), kept, assume_unique=True)
@@ -214,22 +208,19 @@ def assign_stories(terms: Mapping[str, StorySketch]) -> dict[str, str]:
         if ra != rb:
             key = (min(ra, rb), max(ra, rb))
             between[key] = max(between.get(key, 0.0), j)
-    pairs = between
-    terms = copies  # the representatives are clustered; their copies follow them
-    size = {d: 1 for d in terms}
-    sums: dict[str, dict[str, float]] = {d: {} for d in terms}
-    for (a, b), j in pairs.items():
+    # the representatives (keys of `copies`) are clustered; their copies follow them
+    sums: dict[str, dict[str, float]] = {d: {} for d in copies}
+    for (a, b), j in between.items():
         sums[a][b] = j
         sums[b][a] = j
-    heap = [(-j / 1.0, a, b) for (a, b), j in sorted(pairs.items())]
+    heap = [(-j / 1.0, a, b) for (a, b), j in sorted(between.items())]
     heapq.heapify(heap)
-    alive = {d: d for d in terms}  # cluster key -> itself while it exists
-    members = {d: [d] for d in terms}
+    members = {d: [d] for d in copies}  # the clusters alive, by key
     while heap:
         neg, a, b = heapq.heappop(heap)
-        if a not in alive or b not in alive or b not in sums[a]:
+        if a not in members or b not in members or b not in sums[a]:
             continue
-        avg = sums[a][b] / (size[a] * size[b])
+        avg = sums[a][b] / (len(members[a]) * len(members[b]))
         if abs(avg + neg) > 1e-12:
             continue  # stale entry
         if avg < STORY_SIMILARITY:
@@ -242,12 +233,10 @@ def assign_stories(terms: Mapping[str, StorySketch]) -> dict[str, str]:
             sums[keep][z] = sums[keep].get(z, 0.0) + s
             sums[z][keep] = sums[keep][z]
         sums[keep].pop(drop, None)
-        size[keep] += size.pop(drop)
         members[keep] += members.pop(drop)
-        del alive[drop]
         for z, s in sorted(sums[keep].items()):
             x, y = min(keep, z), max(keep, z)
-            heapq.heappush(heap, (-(s / (size[keep] * size[z])), x, y))
+            heapq.heappush(heap, (-(s / (len(members[keep]) * len(members[z]))), x, y))
     out = {}
     for reps in members.values():
         docs = [d for r in reps for d in copies[r]]

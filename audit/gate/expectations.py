@@ -101,15 +101,17 @@ def gate_table(result):
     import numpy as np
     import pandas as pd
 
-    from audit.output import iter_score_rows, score_columns
+    from audit.output import score_columns, score_row
+    from audit.provenance import Provenance
     from audit.registry import all_checks
 
     cols = score_columns(result)
     codes = {c.code: k for k, c in enumerate(all_checks())}
     counts = np.zeros((len(result.results), len(codes)), dtype=np.int32)
     rows = []
-    for i, (row, r) in enumerate(zip(iter_score_rows(result), result.results, strict=True)):
-        rows.append(row)
+    provenance = Provenance(result)
+    for i, r in enumerate(result.results):
+        rows.append(score_row(r, provenance))
         for f in r.findings:
             if f.code in codes:
                 counts[i, codes[f.code]] += 1

@@ -16,7 +16,7 @@ from importlib import resources
 from typing import IO, Any
 
 from audit import __version__
-from audit.engine import AuditResult, DocResult
+from audit.engine import AuditResult
 from audit.model import CATEGORIES
 from audit.sources import source_rows
 
@@ -25,10 +25,6 @@ _TOKEN = re.compile(r"[^\W\d_][\w'’-]*[^\W_]|[^\W\d_]")
 
 
 REPORT_DOCS = 10_000  # documents whose text the report embeds (the lowest-scoring; all are in scores.csv)
-
-
-def _sort_key(r: DocResult) -> tuple[float, str]:
-    return (-1.0 if r.score is None else r.score.score, r.doc.id)
 
 
 def _scan(result: AuditResult, max_docs: int) -> tuple[dict[str, Any], set[int], dict[str, dict[str, dict]]]:
@@ -43,69 +39,45 @@ def _scan(result: AuditResult, max_docs: int) -> tuple[dict[str, Any], set[int],
         "checks": {},
         "check_docs": {},
     }
-    worst: list[tuple[float, str, int]] = []  # a max-heap (negated) of the lowest-scoring documents
     variants: dict[str, dict[str, dict[str, Any]]] = defaultdict(dict)
-    for i, r in enumerate(result.results):
-        totals["documents"] += 1
-        if r.score is not None:
-            totals["audited"] += 1
-            totals["score_sum"] += r.score.score
-            totals["bins"][min(9, int(r.score.score // 10))] += 1
-        totals["findings"] += len(r.findings)
-        codes = set()
-        for f in r.findings:
-            totals["categories"][f.category] = totals["categories"].get(f.category, 0) + 1
-            totals["checks"][f.code] = totals["checks"].get(f.code, 0) + 1
-            codes.add(f.code)
-            if f.code in NAME_CODES and f.suggestion:
-                v = variants[f.suggestion].setdefault(
-                    f.evidence, {"form": f.evidence, "code": f.code, "occurrences": 0, "docs": set()}
-                )
-                v["occurrences"] += 1
-                v["docs"].add(f.doc_id)
-        for code in codes:
-            totals["check_docs"][code] = totals["check_docs"].get(code, 0) + 1
-        score, doc_id = _sort_key(r)
-        item = (-score, _Desc(doc_id), i)
-        if len(worst) < max_docs:
-            heapq.heappush(worst, item)
-        elif max_docs and item > worst[0]:
-            heapq.heapreplace(worst, item)
+
+    def tallied():
+        for i, r in enumerate(result.results):
+            totals["documents"] += 1
+            if r.score is not None:
+                totals["audited"] += 1
+                totals["score_sum"] += r.score.score
+                totals["bins"][min(9, int(r.score.score // 10))] += 1
+            totals["findings"] += len(r.findings)
+            codes = set()
+            for f in r.findings:
+                totals["categories"][f.category] = totals["categories"].get(f.category, 0) + 1
+                totals["checks"][f.code] = totals["checks"].get(f.code, 0) + 1
+                codes.add(f.code)
+                if f.code in NAME_CODES and f.suggestion:
+                    v = variants[f.suggestion].setdefault(
+                        f.evidence, {"form": f.evidence, "code": f.code, "occurrences": 0, "docs": set()}
+                    )
+                    v["occurrences"] += 1
+                    v["docs"].add(f.doc_id)
+            for code in codes:
+                totals["check_docs"][code] = totals["check_docs"].get(code, 0) + 1
+            yield (-1.0 if r.score is None else r.score.score, r.doc.id), i
+
+    keyed = tallied()
+    shown = {i for _, i in heapq.nsmallest(max_docs, keyed)}  # holds max_docs items, not the corpus
+    for _ in keyed:  # nsmallest(0, ...) reads nothing, and the totals need every document
+        pass
     totals["checks"] = dict(sorted(totals["checks"].items()))  # sets above: fix the order for byte-identical output
     totals["check_docs"] = dict(sorted(totals["check_docs"].items()))
     score_sum = totals.pop("score_sum")
     totals["mean"] = round(score_sum / totals["audited"], 1) if totals["audited"] else None
-    return totals, {i for _, _, i in worst}, variants
+    return totals, shown, variants
 
 
-class _Desc(str):
-    """A string that orders backwards, so that the heap keeps the smallest ids among equal scores."""
-
-    __slots__ = ()
-
-    def __lt__(self, other: str) -> bool:
-        return str.__gt__(self, other)
-
-    def __gt__(self, other: str) -> bool:
-        return str.__lt__(self, other)
-
-
-def _name_clusters(result: AuditResult, variants: dict[str, dict[str, dict[str, Any]]]) -> list[dict[str, Any]]:
-    # one pass over the corpus counts every canonical form's documents and occurrences
-    canon_docs: dict[str, list[str]] = defaultdict(list)
-    canon_count: dict[str, int] = defaultdict(int)
-    wanted = set(variants)
-    if wanted:
-        for r in result.results:
-            if not r.doc.readable:
-                continue
-            seen = set()
-            for w in _TOKEN.findall(r.doc.text):
-                if w in wanted:
-                    canon_count[w] += 1
-                    seen.add(w)
-            for w in seen:
-                canon_docs[w].append(r.doc.id)
+def _name_clusters(
+    variants: dict[str, dict[str, dict[str, Any]]], canon_docs: dict[str, list[str]], canon_count: dict[str, int]
+) -> list[dict[str, Any]]:
     clusters = []
     for canonical in sorted(variants):
         docs, occurrences = canon_docs.get(canonical, []), canon_count.get(canonical, 0)
@@ -138,10 +110,20 @@ def _report_data(
         return index[s]
 
     docs = []
+    canon_docs: dict[str, list[str]] = defaultdict(list)  # every canonical name form's documents
+    canon_count: dict[str, int] = defaultdict(int)  # ... and occurrences
     for i, r in enumerate(result.results):
+        d = r.doc
+        if variants and d.readable:
+            seen = set()
+            for w in _TOKEN.findall(d.text):
+                if w in variants:
+                    canon_count[w] += 1
+                    seen.add(w)
+            for w in seen:
+                canon_docs[w].append(d.id)
         if i not in shown:
             continue
-        d = r.doc
         docs.append(
             {
                 "id": d.id,
@@ -166,7 +148,7 @@ def _report_data(
         "docs": docs,
         "sources": source_rows(result, ratings),
         "claims": result.claims,
-        "names": _name_clusters(result, variants),
+        "names": _name_clusters(variants, canon_docs, canon_count),
     }
     return data, sorted(shown)
 
