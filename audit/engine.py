@@ -134,14 +134,31 @@ def _view(doc: Document, options: Options) -> TextView:
     return TextView(doc.text, doc.id, doc.source, languages, options.lang_engine)
 
 
+class SpanError(ValueError):
+    """A check returned a span outside the text or reversed: a bug in the check."""
+
+
 def _to_findings(doc: Document, c: Check, hits: Iterable[Any]) -> Iterator[Finding]:
+    """Findings from a check's hits, spans taken as they are: never clamped or swapped.
+
+    A span out of range or reversed is a bug in the check. Under `AUDIT_STRICT_SPANS` (the tests) it
+    raises; otherwise the hit is dropped with a warning, so that one faulty check loses no document.
+    """
     text = doc.text
     n = len(text)
     for h in hits:
-        start, end = max(0, min(h.start, n)), max(0, min(h.end, n))
-        if end < start:
-            start, end = end, start
-        yield Finding(doc.id, start, end, c.code, c.category, c.severity, h.message, text[start:end], h.suggestion)
+        if not 0 <= h.start <= h.end <= n:
+            msg = f"{c.code} returned span {h.start}:{h.end} for a text of {n} characters in {doc.id!r}"
+            if os.environ.get("AUDIT_STRICT_SPANS", "") not in ("", "0"):  # the tests set it
+                raise SpanError(msg)
+            import warnings
+
+            warnings.warn(msg, RuntimeWarning, stacklevel=2)
+            continue
+        yield Finding(
+            doc.id, h.start, h.end, c.code, c.category, c.severity, h.message, text[h.start : h.end], h.suggestion,
+            getattr(h, "confidence", None),
+        )
 
 
 def check_document(

@@ -47,10 +47,11 @@ class Finding:
     message: str
     evidence: str
     suggestion: str | None = None
+    confidence: float | None = field(default=None, compare=False)  # name links: how sure the link is (0-1)
 
     def to_dict(self) -> dict[str, Any]:
-        """The SPEC.md field order for findings.jsonl."""
-        return {
+        """The SPEC.md field order for findings.jsonl (`confidence` follows where a check sets one)."""
+        d = {
             "doc_id": self.doc_id,
             "code": self.code,
             "category": self.category,
@@ -61,6 +62,9 @@ class Finding:
             "evidence": self.evidence,
             "suggestion": self.suggestion,
         }
+        if self.confidence is not None:
+            d["confidence"] = self.confidence
+        return d
 
 
 @dataclass(slots=True, frozen=True)
@@ -71,3 +75,4 @@ class Hit:
     end: int
     message: str
     suggestion: str | None = None
+    confidence: float | None = None

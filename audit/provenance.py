@@ -6,15 +6,16 @@ from collections import Counter
 from typing import Any
 
 from audit.engine import AuditResult, DocResult
+from audit.registry import all_checks
 
 PROVENANCE_COLUMNS = ("republished", "machine_translated", "byline", "residue_density", "claims", "corroborated")
-MT_DETECTED = frozenset({"MT002", "MT003", "MT006", "MT007", "MT008", "MT009"})
 
 
 class Provenance:
     """Per-document provenance signals, one document at a time (the claim counts are the only state)."""
 
     def __init__(self, result: AuditResult) -> None:
+        self.mt_signals = frozenset(c.code for c in all_checks() if c.mt_signal)
         self.claims = Counter(c["doc_id"] for c in result.claims)
         self.corroborated = Counter(c["doc_id"] for c in result.claims if c["status"] in ("supported", "consistent"))
 
@@ -23,7 +24,7 @@ class Provenance:
         messages = {f.message for f in r.findings if f.code == "RES007"}
         if "MT001" in codes:
             mt = "disclosed"
-        elif codes & MT_DETECTED:
+        elif codes & self.mt_signals:
             mt = "detected"
         else:
             mt = ""

@@ -28,6 +28,10 @@ class Check:
     fn: DocCheckFn | None = None
     extract: Callable[[Any], Any] | None = None
     decide: Callable[[Mapping[str, Any]], Mapping[str, list[Hit]]] | None = None
+    fix: str = "none"  # what `audit fix` may do with a finding: "remove", "replace" or "none" (never edits)
+    autofix: bool = False  # applied by `audit fix` by default; others only when chosen with --select
+    mt_signal: bool = False  # a finding counts as detected machine translation (`machine_translated`)
+    names: bool = False  # a name check: its suggestion is a canonical name, applied only with --fix-names
 
     @property
     def summary(self) -> str:
@@ -42,7 +46,14 @@ class Check:
 REGISTRY: dict[str, Check] = {}
 
 
-def _validate(code: str, category: str, severity: str, doc: str | None) -> None:
+FIX_ACTIONS = ("none", "remove", "replace")
+
+
+def _validate(code: str, category: str, severity: str, doc: str | None, meta: Mapping[str, Any]) -> None:
+    if meta.get("fix", "none") not in FIX_ACTIONS:
+        raise ValueError(f"{code}: fix {meta.get('fix')!r} not one of {FIX_ACTIONS}")
+    if meta.get("autofix") and meta.get("fix", "none") == "none":
+        raise ValueError(f"{code}: autofix needs a fix action")
     if code in REGISTRY:
         raise ValueError(f"check code {code} registered twice")
     if severity not in SEVERITIES:
@@ -53,25 +64,27 @@ def _validate(code: str, category: str, severity: str, doc: str | None) -> None:
         raise ValueError(f"{code}: a check needs a docstring; it is the check's documentation")
 
 
-def check(code: str, category: str, severity: str = "warning") -> Callable[[DocCheckFn], DocCheckFn]:
-    """Register a per-document check."""
+def check(code: str, category: str, severity: str = "warning", **meta: Any) -> Callable[[DocCheckFn], DocCheckFn]:
+    """Register a per-document check. `meta`: `fix`, `autofix`, `mt_signal`, `names` (see `Check`)."""
 
     def wrap(fn: DocCheckFn) -> DocCheckFn:
         doc = inspect.getdoc(fn) or ""
-        _validate(code, category, severity, doc)
-        REGISTRY[code] = Check(code, fn.__name__, category, severity, doc, fn=fn)
+        _validate(code, category, severity, doc, meta)
+        REGISTRY[code] = Check(code, fn.__name__, category, severity, doc, fn=fn, **meta)
         return fn
 
     return wrap
 
 
-def corpus_check(code: str, category: str, severity: str = "warning") -> Callable[[type], type]:
-    """Register a corpus check: a class with static `extract(view)` and `decide(summaries)`."""
+def corpus_check(code: str, category: str, severity: str = "warning", **meta: Any) -> Callable[[type], type]:
+    """Register a corpus check: a class with static `extract(view)` and `decide(summaries)`; `meta` as for `check`."""
 
     def wrap(cls: type) -> type:
         doc = inspect.getdoc(cls) or ""
-        _validate(code, category, severity, doc)
-        REGISTRY[code] = Check(code, cls.__name__, category, severity, doc, extract=cls.extract, decide=cls.decide)
+        _validate(code, category, severity, doc, meta)
+        REGISTRY[code] = Check(
+            code, cls.__name__, category, severity, doc, extract=cls.extract, decide=cls.decide, **meta
+        )
         return cls
 
     return wrap

@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
+
+os.environ.setdefault("AUDIT_STRICT_SPANS", "1")  # a check's bad span raises in the tests (engine.STRICT_SPANS)
 
 from audit.engine import Options, audit_documents
 from audit.model import Document

@@ -14,7 +14,7 @@ SHORT_LINE_CHARS = 1000
 _FIRST_PERSON = re.compile(r"\b(?:I|I'm|I’m|I've|I’ve|my|me)\b")
 
 
-@check("BIO001", "bio", "warning")
+@check("BIO001", "bio", "warning", fix="remove")
 def self_promotion(view: TextView) -> Iterator[Hit]:
     """First-person author bios: `With a wealth of experience honed over 4+ years in journalism, I bring...`.
 
@@ -44,7 +44,7 @@ _THIRD_PERSON = re.compile(
 _ABOUT = re.compile(r"^\s*(?:about the author|about the writer|about us|sobre|über|a propos de|à propos de)\b", re.I)
 
 
-@check("BIO002", "bio", "warning")
+@check("BIO002", "bio", "warning", fix="remove")
 def author_blurb(view: TextView) -> Iterator[Hit]:
     """Third-person author blurbs: `Eric Song is IGN's deal curator and ...`, `About the author`.
 
@@ -76,7 +76,7 @@ _CONTACT = re.compile(
 )
 
 
-@check("BIO003", "bio", "warning")
+@check("BIO003", "bio", "warning", fix="remove")
 def contact_line(view: TextView) -> Iterator[Hit]:
     """Author contact lines: e-mail addresses, `Follow her on Twitter @handle`, `can be reached at`.
 

@@ -56,7 +56,7 @@ def _repeated_paragraphs(view: TextView) -> list[tuple[Line, Line, float]]:
     return out
 
 
-@check("INT001", "integrity", "error")
+@check("INT001", "integrity", "error", fix="remove", autofix=True)
 def duplicate_paragraph(view: TextView) -> Iterator[Hit]:
     """A paragraph that repeats an earlier paragraph of the same document word for word.
 
@@ -95,7 +95,7 @@ _SUSPECT = re.compile(
 )
 
 
-@check("INT003", "integrity", "error")
+@check("INT003", "integrity", "error", fix="replace", autofix=True)
 def mojibake(view: TextView) -> Iterator[Hit]:
     """Mojibake: text decoded with the wrong encoding (`Ã©` for `é`, `â€™` for `’`).
 
@@ -155,7 +155,7 @@ def wrong_language(view: TextView) -> Iterator[Hit]:
 _BROKEN = re.compile(r"\ufffd+|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]+")
 
 
-@check("INT006", "integrity", "warning")
+@check("INT006", "integrity", "warning", fix="remove")
 def broken_characters(view: TextView) -> Iterator[Hit]:
     """Replacement characters (U+FFFD) and control characters: bytes lost in decoding."""
     for m in _BROKEN.finditer(view.text):

@@ -18,7 +18,7 @@ _COMMENTS = re.compile(
 MAX_LINK_WORDS = 25
 
 
-@check("RES011", "residue", "warning")
+@check("RES011", "residue", "warning", fix="remove")
 def link_list(view: TextView) -> Iterator[Hit]:
     """Lists of links under a section header (`Most Popular`, `Related Topics`, `You may also like`).
 
@@ -43,7 +43,7 @@ def link_list(view: TextView) -> Iterator[Hit]:
         i = j
 
 
-@check("RES012", "residue", "warning")
+@check("RES012", "residue", "warning", fix="remove")
 def comment_thread(view: TextView) -> Iterator[Hit]:
     """Reader comments: everything after a `Comments` header at the end of the page.
 
@@ -73,7 +73,7 @@ def _is_headline_like(s: str) -> bool:
     )
 
 
-@check("RES014", "residue", "info")
+@check("RES014", "residue", "info", fix="remove")
 def page_header_line(view: TextView) -> Iterator[Hit]:
     """Short labels between the headline and the article body: section names, bylines, kickers.
 
@@ -95,7 +95,7 @@ TAIL_MIN_HEADLINES = 3
 TAIL_BODY_WORDS = 25
 
 
-@check("RES015", "residue", "warning")
+@check("RES015", "residue", "warning", fix="remove")
 def trailing_link_list(view: TextView) -> Iterator[Hit]:
     """A run of headlines after the article's last paragraph: related stories without a header.
 
@@ -127,7 +127,7 @@ def trailing_link_list(view: TextView) -> Iterator[Hit]:
 MAX_REPEATED_WORDS = 8
 
 
-@check("RES016", "residue", "warning")
+@check("RES016", "residue", "warning", fix="remove")
 def repeated_short_line(view: TextView) -> Iterator[Hit]:
     """Short lines (under 8 words, not sentences) that occur more than once in a document: menus, repeated titles.
 

@@ -32,7 +32,7 @@ def _nationality_the() -> re.Pattern[str]:
     return re.compile(r"\b(" + adj + r")\s+the\s+((?:[A-Z][\w'’-]*)(?:\s+(?:of|for|and|the|[A-Z][\w'’-]*)){0,6})")
 
 
-@check("MT002", "mt", "warning")
+@check("MT002", "mt", "warning", fix="replace", mt_signal=True)
 def misplaced_article(view: TextView) -> Iterator[Hit]:
     """A nationality adjective before `the` and a capitalised name: `French the Ministry of Foreign Affairs`.
 
@@ -61,7 +61,7 @@ _CALQUE = re.compile(
 )
 
 
-@check("MT003", "mt", "warning")
+@check("MT003", "mt", "warning", fix="replace", mt_signal=True)
 def role_calque(view: TextView) -> Iterator[Hit]:
     """Calqued roles: `Prime minister of the country Nikol Pashinyan` for `the country's prime minister`."""
     if not view.is_english:
@@ -100,7 +100,7 @@ def foreign_quotation_marks(view: TextView) -> Iterator[Hit]:
         yield Hit(m.start(), m.end(), "foreign quotation marks", f"“{inner}”")
 
 
-@check("MT006", "mt", "error")
+@check("MT006", "mt", "error", fix="remove", mt_signal=True)
 def retranslated_paragraph(view: TextView) -> Iterator[Hit]:
     """A paragraph repeated with different wording (`a broad attack` / `a widespread attack`): two translations of one source.
 
@@ -126,7 +126,7 @@ _ENGLISH_CUES = frozenset(
 )
 
 
-@check("MT007", "mt", "warning")
+@check("MT007", "mt", "warning", mt_signal=True)
 def untranslated_fragment(view: TextView) -> Iterator[Hit]:
     """Sentences left in another language inside an English document (untranslated fragments).
 

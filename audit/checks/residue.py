@@ -27,7 +27,7 @@ _AD = re.compile(
 )
 
 
-@check("RES001", "residue", "error")
+@check("RES001", "residue", "error", fix="remove", autofix=True)
 def ad_placeholder(view: TextView) -> Iterator[Hit]:
     """Ad placeholders and ad labels: `[ad_1]`, `[adsense]`, a line reading `Advertisement`.
 
@@ -73,7 +73,7 @@ def is_link_header(s: str) -> bool:
     return word_count(rest) <= 2 and ":" not in s[m.end() :].rstrip(": ")
 
 
-@check("RES002", "residue", "warning")
+@check("RES002", "residue", "warning", fix="remove")
 def related_link(view: TextView) -> Iterator[Hit]:
     """Read-more and related-story links: `Read more: ...`, `Related: ...`, `You may also like`.
 
@@ -90,7 +90,7 @@ def related_link(view: TextView) -> Iterator[Hit]:
             yield _line_hit(line, "link to another story or page")
 
 
-@check("RES003", "residue", "warning")
+@check("RES003", "residue", "warning", fix="remove", autofix=True)
 def call_to_action(view: TextView) -> Iterator[Hit]:
     """Subscribe, share, follow and sign-up prompts, cookie and JavaScript notices.
 
@@ -113,7 +113,7 @@ _COUNTER = re.compile(
 _ICON = re.compile(r"\b[a-z]+_[a-z_]+\b")
 
 
-@check("RES004", "residue", "warning")
+@check("RES004", "residue", "warning", fix="remove")
 def page_furniture(view: TextView) -> Iterator[Hit]:
     """Lines that are only a button or menu label or a counter: `Share`, `Email`, `Tags:`, `Rating: 36 Votes`, `1 / 23`.
 
@@ -157,7 +157,7 @@ def _credit_regex() -> re.Pattern[str]:
     )
 
 
-@check("RES005", "residue", "warning")
+@check("RES005", "residue", "warning", fix="remove")
 def caption_credit(view: TextView) -> Iterator[Hit]:
     """Photo captions and credits: `© Sputnik/Name`, `Photo: X`, a caption ending in `. EPA`, `REUTERS/Name`.
 
@@ -200,7 +200,7 @@ _EMBED_ATTRIBUTION = re.compile(
 _STAMP_KEY = re.compile(r"\b(?:updated|published|posted|modified|ago|read)\b|\d{1,2}:\d{2}", re.IGNORECASE)
 
 
-@check("RES006", "residue", "warning")
+@check("RES006", "residue", "warning", fix="remove")
 def timestamp(view: TextView) -> Iterator[Hit]:
     """Date, time and reading-time stamps on a line of their own: `Updated: September 20, 2023, 7:17 AM`.
 
@@ -229,7 +229,7 @@ _SOURCE = re.compile(
 _BYLINE = re.compile(r"^\s*(?:by|von|por|par|di|door|av|af)\s+[A-Z@][^\n]{0,100}$", re.IGNORECASE)
 
 
-@check("RES007", "residue", "warning")
+@check("RES007", "residue", "warning", fix="remove")
 def source_line(view: TextView) -> Iterator[Hit]:
     """Source, credit and byline lines: `Source :Skai`, `Reporting by X; Editing by Y`, `By Jane Doe, Reuters`.
 
@@ -260,7 +260,7 @@ _META_FIELD = re.compile(
 )
 
 
-@check("RES008", "residue", "warning")
+@check("RES008", "residue", "warning", fix="remove")
 def metadata_field(view: TextView) -> Iterator[Hit]:
     """Metadata fields leaked into the body: `date 2023-09-19`, `Tags: ...`, `Filed under: ...`."""
     seen: set[int] = set()
@@ -290,7 +290,7 @@ _KNOWN_TAGS = frozenset(
 )
 
 
-@check("RES009", "residue", "warning")
+@check("RES009", "residue", "warning", fix="remove", autofix=True)
 def html_remnant(view: TextView) -> Iterator[Hit]:
     """HTML tags, escaped tags, character entities and CMS shortcodes left in the text.
 
@@ -314,7 +314,7 @@ _COPYRIGHT = re.compile(
 )
 
 
-@check("RES010", "residue", "warning")
+@check("RES010", "residue", "warning", fix="remove", autofix=True)
 def copyright_notice(view: TextView) -> Iterator[Hit]:
     """Copyright and rights notices: `© 2019 CBS Interactive Inc. All Rights Reserved.`"""
     for line in view.body:

@@ -29,7 +29,7 @@ def fingerprint(line: str) -> int:
 Summary = tuple[str | None, array, array]
 
 
-@corpus_check("RES013", "residue", "warning")
+@corpus_check("RES013", "residue", "warning", fix="remove")
 class RepeatedBoilerplate:
     """Lines that recur in many documents of the same source (at least 3 and 20% of them): template text.
 

@@ -294,7 +294,7 @@ def _garbled(form: str, a: NameAnalysis) -> tuple[str, str] | None:
     return (f"garbled name: probably {v.canonical} ({v.evidence})", v.canonical) if v and v.garbled else None
 
 
-@corpus_check("NAME001", "name", "warning")
+@corpus_check("NAME001", "name", "warning", fix="replace", names=True)
 class NameVariant:
     """Spelling variants of one name across the corpus (`Pashinian` for `Pashinyan`); the suggestion is the canonical form.
 
@@ -309,7 +309,7 @@ class NameVariant:
         return _hits(summaries, _variant)
 
 
-@corpus_check("NAME002", "name", "info")
+@corpus_check("NAME002", "name", "info", fix="replace", names=True)
 class PlaceExonym:
     """Place names in a local spelling where English writes them otherwise (`Laçın` -> `Lachin`).
 
@@ -324,7 +324,7 @@ class PlaceExonym:
         return _hits(summaries, _exonym)
 
 
-@corpus_check("MT008", "mt", "error")
+@corpus_check("MT008", "mt", "error", fix="replace", mt_signal=True, names=True)
 class GarbledName:
     """Names garbled by round-trip translation (`Stéphane Dizaric` for `Stephane Dujarric`).
 

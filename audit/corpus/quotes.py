@@ -53,7 +53,7 @@ def _quotes(view: TextView) -> list[tuple[int, int, str, tuple[str, ...]]]:
     return out
 
 
-@corpus_check("MT009", "mt", "warning")
+@corpus_check("MT009", "mt", "warning", mt_signal=True)
 class QuoteDrift:
     """A quotation re-translated: other sources quote the same speaker near-verbatim in other words.
 

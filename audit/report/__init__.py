@@ -18,9 +18,9 @@ from typing import IO, Any
 from audit import __version__
 from audit.engine import AuditResult
 from audit.model import CATEGORIES
+from audit.registry import all_checks
 from audit.sources import source_rows
 
-NAME_CODES = ("NAME001", "NAME002", "MT008")
 _TOKEN = re.compile(r"[^\W\d_][\w'’-]*[^\W_]|[^\W\d_]")
 
 
@@ -40,6 +40,7 @@ def _scan(result: AuditResult, max_docs: int) -> tuple[dict[str, Any], set[int],
         "check_docs": {},
     }
     variants: dict[str, dict[str, dict[str, Any]]] = defaultdict(dict)
+    name_codes = frozenset(c.code for c in all_checks() if c.names)
 
     def tallied():
         for i, r in enumerate(result.results):
@@ -54,7 +55,7 @@ def _scan(result: AuditResult, max_docs: int) -> tuple[dict[str, Any], set[int],
                 totals["categories"][f.category] = totals["categories"].get(f.category, 0) + 1
                 totals["checks"][f.code] = totals["checks"].get(f.code, 0) + 1
                 codes.add(f.code)
-                if f.code in NAME_CODES and f.suggestion:
+                if f.code in name_codes and f.suggestion:
                     v = variants[f.suggestion].setdefault(
                         f.evidence, {"form": f.evidence, "code": f.code, "occurrences": 0, "docs": set()}
                     )

@@ -1,0 +1,97 @@
+"""Per-check fixture files, in the manner of sqlfluff's YAML rule cases.
+
+Every registered check has `tests/fixtures/<CODE>.yaml`:
+
+```yaml
+code: RES001
+source: where the cases come from (written for this project; never the seeds or ../shared/eval)
+fire:            # each case must produce exactly these findings of this check
+  - text: "The council met.\\n[ad_1]\\nIt voted."
+    hits: ["[ad_1]"]            # the evidence of each finding, in order of start offset
+    spans: [[17, 23]]           # optional: exact (start, end) offsets, in the same order
+pass:            # near-misses: the check must find nothing
+  - text: "The [ad] hoc committee met."
+```
+
+A corpus check's case gives `docs` (a list of `{id, text, source?}`) instead of `text`, and its
+`hits` map a document id to that document's evidence list (documents not named expect none).
+Each case is audited through the engine with only that check selected, so a case states what a
+user running `audit run --select CODE` would see.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from audit.engine import Options, audit_documents
+from audit.model import Document
+from audit.registry import all_checks
+
+FIXTURES = Path(__file__).parent / "fixtures"
+MIN_CASES = 5
+
+
+def _load(code: str) -> dict:
+    return yaml.safe_load((FIXTURES / f"{code}.yaml").read_text(encoding="utf-8"))
+
+
+def _cases() -> list[tuple[str, str, int, dict]]:
+    out = []
+    for c in all_checks():
+        path = FIXTURES / f"{c.code}.yaml"
+        if not path.exists():
+            continue
+        data = _load(c.code)
+        for kind in ("fire", "pass"):
+            for i, case in enumerate(data.get(kind) or []):
+                out.append((c.code, kind, i, case))
+    return out
+
+
+def _run(code: str, case: dict) -> dict[str, list]:
+    if "docs" in case:
+        docs = [Document(str(d["id"]), d["text"], source=d.get("source")) for d in case["docs"]]
+    else:
+        docs = [Document("case", case["text"], source=case.get("source"))]
+    result = audit_documents(docs, Options(select=(code,), jobs=1, stories="docs" in case))
+    found: dict[str, list] = {d.id: [] for d in docs}
+    for f in result.findings:
+        if f.code == code:
+            found[f.doc_id].append(f)
+    return found
+
+
+def test_every_check_has_a_fixture_file():
+    missing = [c.code for c in all_checks() if not (FIXTURES / f"{c.code}.yaml").exists()]
+    assert not missing, f"checks without tests/fixtures/<CODE>.yaml: {', '.join(missing)}"
+
+
+@pytest.mark.parametrize("code", [c.code for c in all_checks() if (FIXTURES / f"{c.code}.yaml").exists()])
+def test_fixture_file_is_complete(code):
+    data = _load(code)
+    assert data.get("code") == code
+    assert str(data.get("source", "")).strip(), "say where the cases come from"
+    assert len(data.get("fire") or []) >= MIN_CASES, f"{code}: fewer than {MIN_CASES} cases that must fire"
+    assert len(data.get("pass") or []) >= MIN_CASES, f"{code}: fewer than {MIN_CASES} near-misses"
+
+
+@pytest.mark.parametrize(
+    ("code", "kind", "i", "case"), _cases(), ids=[f"{c}-{k}-{i}" for c, k, i, _ in _cases()]
+)
+def test_fixture_case(code, kind, i, case):
+    found = _run(code, case)
+    if kind == "pass":
+        assert not any(found.values()), f"{code} fired on a near-miss: {[f.evidence for fs in found.values() for f in fs]}"
+        return
+    expected = case["hits"]
+    if "docs" not in case:
+        expected = {"case": expected}
+    for doc_id, fs in found.items():
+        want = expected.get(doc_id, [])
+        got = [f.evidence for f in sorted(fs, key=lambda f: (f.start, f.end))]
+        assert got == want, f"{code} on {doc_id}: got {got}, want {want}"
+    if "spans" in case:
+        assert [[f.start, f.end] for f in sorted(found["case"], key=lambda f: (f.start, f.end))] == case["spans"]
