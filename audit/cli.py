@@ -181,38 +181,35 @@ def cmd_run(args: argparse.Namespace, cfg: dict[str, Any]) -> int:
 
 
 def cmd_fix(args: argparse.Namespace, cfg: dict[str, Any]) -> int:
-    import difflib
-
-    from audit.fix import fix_documents
+    from audit.fix import FixPolicy, corpus_diff, fix_documents, write_edits
     from audit.load import load_documents
     from audit.output import write_corpus
 
     options = _options(args, cfg)
     options.checks()
+    max_removal = args.max_removal if args.max_removal is not None else float(cfg.get("max-removal", 0.10))
+    if not 0 <= max_removal <= 1:
+        raise ValueError(f"--max-removal must be a share between 0 and 1, not {max_removal}")
+    policy = FixPolicy.from_options(options, fix_names=args.fix_names, max_removal=max_removal)
     docs = list(load_documents(args.inputs))
-    fixed, summaries = fix_documents(docs, options, fix_names=args.fix_names)
+    fixed, summaries = fix_documents(docs, options, policy=policy)
     out = Path(args.out)
-    write_corpus(fixed, args.inputs, out)
-    changed = 0
-    for before, after, s in zip(docs, fixed, summaries, strict=True):
+    written = write_corpus(fixed, args.inputs, out)
+    write_edits(summaries, out / "edits.jsonl")
+    changed = review = 0
+    for before, s in zip(docs, summaries, strict=True):
         if not before.readable:
             print(f"unreadable, not written: {before.id}: {before.reason}")
-            continue
-        if not s.changed:
-            continue
-        changed += 1
-        codes = ", ".join(f"{c} x{n}" for c, n in sorted(s.codes.items()))
-        print(f"{before.id}: {s.removed} removed, {s.replaced} replaced ({codes})")
-        if args.diff:
-            sys.stdout.writelines(
-                difflib.unified_diff(
-                    before.text.splitlines(keepends=True),
-                    after.text.splitlines(keepends=True),
-                    fromfile=f"a/{before.id}",
-                    tofile=f"b/{before.id}",
-                )
-            )
-    print(f"{changed} of {len(docs)} documents changed; cleaned corpus in {out}")
+        elif s.needs_review or s.changed:
+            print(s.line())
+            changed += s.changed
+            review += bool(s.needs_review)
+    if args.diff:
+        sys.stdout.write(corpus_diff(docs, fixed, args.inputs, written))
+    print(
+        f"{changed} of {len(docs)} documents changed, {review} need review; "
+        f"cleaned corpus in {out}, every edit in {out / 'edits.jsonl'}"
+    )
     return EXIT_OK
 
 
@@ -343,7 +340,17 @@ def build_parser() -> argparse.ArgumentParser:
     _common(fix)
     fix.add_argument("--out", "-o", required=True, metavar="DIR", help="folder for the cleaned corpus")
     fix.add_argument("--fix-names", action="store_true", help="also replace name variants by their canonical forms")
-    fix.add_argument("--diff", action="store_true", help="print a unified diff of every change")
+    fix.add_argument(
+        "--diff", action="store_true", help="print a unified diff of every change (apply it with `patch -p1`)"
+    )
+    fix.add_argument(
+        "--max-removal",
+        type=float,
+        default=None,
+        metavar="SHARE",
+        help="leave a document unchanged, as needing review, when fixes would remove more than this share "
+        "of its characters (default 0.10)",
+    )
     fix.set_defaults(func=cmd_fix)
     rules = sub.add_parser("rules", help="list every check: code, category, severity, description")
     rules.add_argument("--format", choices=("text", "json"), default="text")
