@@ -235,8 +235,17 @@ def apply_fixes(
             rep = _capitalised(left, rep)
         new = left + rep + right
         keep = min(_common_suffix(text[len(left) :], new[len(left) :]), len(text) - end)
-        edits.append(Edit(doc_id, code, len(left), len(text) - keep, text[len(left) : len(text) - keep],
-                          new[len(left) : len(new) - keep], round))
+        edits.append(
+            Edit(
+                doc_id,
+                code,
+                len(left),
+                len(text) - keep,
+                text[len(left) : len(text) - keep],
+                new[len(left) : len(new) - keep],
+                round,
+            )
+        )
         text = new
     return text, edits[::-1]
 
@@ -301,7 +310,9 @@ def _guarded(
         cut = (len(d.text) - len(fixed.text)) / max(1, len(d.text))
         if s.needs_review or (s.changed and cut > policy.max_removal):
             if not s.needs_review:
-                s.needs_review = f"fixes would remove {100 * cut:.0f}% of its characters (limit {100 * policy.max_removal:.0f}%)"
+                s.needs_review = (
+                    f"fixes would remove {100 * cut:.0f}% of its characters (limit {100 * policy.max_removal:.0f}%)"
+                )
             fixed = _copy(d)
             s.removed = s.replaced = s.chars_removed = 0
             s.codes, s.edits = {}, []

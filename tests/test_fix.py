@@ -101,7 +101,9 @@ def test_a_removal_that_would_break_a_quotation_is_not_made():
 
 def test_edits_log_exact_spans_of_the_input():
     text = "The vote was held date 2023-09-19 in the capital.\nRead more\nEnd."
-    out, edits = apply_fixes(text, [finding(text, "date 2023-09-19", "RES008"), finding(text, "Read more", "RES002")], EVERYTHING)
+    out, edits = apply_fixes(
+        text, [finding(text, "date 2023-09-19", "RES008"), finding(text, "Read more", "RES002")], EVERYTHING
+    )
     rebuilt = text
     for e in reversed(edits):
         assert rebuilt[e.start : e.end] == e.before
@@ -186,12 +188,16 @@ def test_the_diff_applies_with_patch_p1(tmp_path, monkeypatch, capsys, kind):
         target = "corpus.jsonl"
     assert main(["fix", target, "--out", "out", "--diff"]) == 0
     printed = capsys.readouterr().out
-    diff = "".join(line + "\n" for line in printed.splitlines() if not re.match(r"^[abc]: |^\d+ of \d+ documents", line))
+    diff = "".join(
+        line + "\n" for line in printed.splitlines() if not re.match(r"^[abc]: |^\d+ of \d+ documents", line)
+    )
     assert ("\\ No newline at end of file" in diff) == (kind == "folder")  # b.txt ends without a break
     subprocess.run(["patch", "-p1", "--batch", "--forward"], input=diff, text=True, check=True, capture_output=True)
     if kind == "folder":
         for k in texts:
-            assert (tmp_path / "corpus" / f"{k}.txt").read_bytes() == (tmp_path / "out" / "corpus" / f"{k}.txt").read_bytes()
+            assert (tmp_path / "corpus" / f"{k}.txt").read_bytes() == (
+                tmp_path / "out" / "corpus" / f"{k}.txt"
+            ).read_bytes()
     else:
         assert (tmp_path / "corpus.jsonl").read_bytes() == (tmp_path / "out" / "corpus.jsonl").read_bytes()
     edits = [json.loads(line) for line in (tmp_path / "out" / "edits.jsonl").read_text(encoding="utf-8").splitlines()]

@@ -48,7 +48,9 @@ def test_seeds_keep_quotations_and_capitals_and_the_diff_applies(shared, tmp_pat
         assert len(_LOWER_START.findall(after[k])) <= len(_LOWER_START.findall(text)), k
     kept = [q for line in after["001_668d7c7c0085b13f"].splitlines() for q in _QUOTATION.findall(line)]
     assert "“immediate end to the conflict”" in kept  # MT009's quotation: information, never an edit
-    diff = "".join(line + "\n" for line in printed.splitlines() if line.startswith(("---", "+++", "@@", " ", "-", "+", "\\")))
+    diff = "".join(
+        line + "\n" for line in printed.splitlines() if line.startswith(("---", "+++", "@@", " ", "-", "+", "\\"))
+    )
     subprocess.run(["patch", "-p1", "--batch", "--forward"], input=diff, text=True, check=True, capture_output=True)
     for p in (tmp_path / "seeds").iterdir():
         assert p.read_bytes() == (tmp_path / "out" / "seeds" / p.name).read_bytes(), p.name
