@@ -1,10 +1,13 @@
 """The HTML report as a person sees it, in headless Chromium (Debian's package, driven by Playwright).
 
-Skips with the reason where Playwright or Chromium is missing. Screenshots go to tmp_path, or to the
-folder named by AUDIT_SCREENSHOTS.
+The browser tests skip with the reason where Playwright or Chromium is missing; the tests of the page's
+data run everywhere. Screenshots go to tmp_path, or to the folder named by AUDIT_SCREENSHOTS.
 """
 
+import csv
+import json
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -14,22 +17,130 @@ from conftest import SAMPLE, SHARED
 from audit.engine import Options, audit_documents
 from audit.load import load_documents
 from audit.model import Document
-from audit.report import render_report
+from audit.report import _whole_quotes as whole_quotes
+from audit.report import cut_words, plain_reason, render_report, report_data
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (pip install playwright)")
-pytestmark = pytest.mark.skipif(
-    CHROMIUM is None, reason="Debian's chromium is not installed (apt-get install chromium)"
-)
+try:
+    from playwright import sync_api
+except ImportError:  # the data tests still run
+    sync_api = None
 
 HOSTILE = (
     'Breaking: <script>window.__pwned = 1</script> "><img src=x onerror="window.__pwned = 2"> '
     "</script><script>window.__pwned = 3</script>\nRead more\nThe council met on Monday and approved the budget."
 )
 
+ROWS = [  # a CSV with title and url columns: two sources, a residue, an MT disclosure and a provenance mark
+    {
+        "id": "a1",
+        "title": "Council approves the harbour budget",
+        "url": "https://www.example.org/news/a1",
+        "source": "courier",
+        "text": "Council approves budget\n[ad_1]\nThe council approved the harbour budget on Tuesday, officials said, "
+        "after a debate that lasted most of the afternoon and ended with a clear vote.\nRead more: Floods hit the "
+        "north\nThe mayor said the money would repair the old pier before winter storms arrive.",
+    },
+    {
+        "id": "a2",
+        "title": "",
+        "url": "https://news.example.com/2023/ferry",
+        "source": "courier",
+        "text": "Ferry cancelled after storm\nThe ferry to the island was cancelled on Monday because of high waves, "
+        "the operator said, and passengers were offered refunds or seats on Wednesday's crossing instead of waiting.",
+    },
+    {
+        "id": "b1",
+        "title": "Minister visits the flooded valley",
+        "url": "http://wire.example.net/b1",
+        "source": "wire",
+        "text": "Minister visits the flooded valley\nThis article was machine translated.\nThe minister visited the "
+        "flooded valley on Sunday and promised help to farmers whose fields were destroyed by the water, according "
+        "to local officials (Reuters) - who spoke to reporters.",
+    },
+]
+
+
+def csv_corpus(tmp_path: Path) -> list[Document]:
+    path = tmp_path / "articles.csv"
+    with path.open("w", newline="", encoding="utf-8") as f:
+        w = csv.DictWriter(f, fieldnames=["id", "title", "url", "source", "text"])
+        w.writeheader()
+        w.writerows(ROWS)
+    return list(load_documents([path]))
+
+
+def corpus():
+    seeds = SHARED / "seeds"
+    return list(load_documents([seeds if seeds.is_dir() else SAMPLE]))
+
+
+def _report(tmp_path: Path, docs) -> Path:
+    result = audit_documents(docs, Options(jobs=1))
+    path = tmp_path / "report.html"
+    path.write_text(render_report(result), encoding="utf-8")
+    return path
+
+
+# --- the page's data -------------------------------------------------------------------------------
+
+
+def test_plain_reasons_and_word_boundaries():
+    assert plain_reason("-18.0 MT006 mt: paragraph repeats line 1 in other words (97% similar; new: widespread)") == (
+        "paragraph repeated in other words"
+    )
+    assert plain_reason("-13.5 RES001 residue: ad placeholder (x2)") == "ad placeholder (2×)"
+    assert plain_reason("-2.4 residue and bios cover 6% of the text") == "residue and bios: 6% of the text"
+    assert plain_reason("-5.0 XYZ001 custom: something odd") == "something odd"  # a plug-in check: its message
+    assert cut_words("an immediate end to the fighting", 25) == "an immediate end to the…"
+    assert cut_words("short enough", 25) == "short enough"
+    quote = "The secretary-general calls for an immediate end to the fighting and for restraint"
+    message = f"quotation re-translated: other sources quote this speaker as “{quote[:60]}”"
+    assert whole_quotes(message, quote).endswith(f"“{quote}”")  # whole when it fits
+    assert "“" not in whole_quotes("no quotation", quote) and whole_quotes(message, None) == message
+
+
+def test_data_titles_hosts_worst_first_and_totals_that_add_up(tmp_path):
+    result = audit_documents(csv_corpus(tmp_path), Options(jobs=1))
+    data = report_data(result)
+    by_id = {d["id"]: d for d in data["docs"]}
+    assert by_id["a1"]["title"] == "Council approves the harbour budget" and by_id["a1"]["host"] == "example.org"
+    assert by_id["a2"]["title"] == "Ferry cancelled after storm" and by_id["a2"]["host"] == "news.example.com"
+    scores = [d["score"] for d in data["docs"]]
+    assert scores == sorted(scores)  # worst first: the page does not sort again
+    totals = data["totals"]
+    assert totals["categories"]["provenance"] >= 1 and "provenance" in data["categories"]
+    assert sum(totals["categories"].values()) == totals["findings"]
+    assert [s["kind"] for s in data["source_from"]] == ["column"]
+    courier = next(s for s in data["sources"] if s["source"] == "courier")
+    assert sum(courier["bins"]) == 2 and courier["with"]["residue"] == 1
+
+
+def test_the_worst_text_comes_before_the_script_and_output_is_deterministic(tmp_path):
+    result = audit_documents(csv_corpus(tmp_path), Options(jobs=1))
+    html = render_report(result)
+    assert html == render_report(result)
+    first, script = html.index('id="t0"'), html.index("<script>\n")
+    assert first < script and html.count('<script type="application/json" id="t') == len(ROWS)
+    assert "__FIRST__" not in html and "__DATA__" not in html
+
+
+def test_a_text_holding_a_placeholder_stays_text(tmp_path):
+    docs = [Document("x", "__DATA__ and __TITLE__ __FIRST__ " * 20, source="s"), *csv_corpus(tmp_path)]
+    html = render_report(audit_documents(docs, Options(jobs=1)), title="t")
+    data = json.loads(re.search(r'id="data">(.*?)</script>', html, re.S).group(1))
+    assert len(data["docs"]) == 4 and html.count("<title>t</title>") == 1
+
+
+# --- in the browser --------------------------------------------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def browser():
+    if sync_api is None:
+        pytest.skip("playwright is not installed (pip install playwright)")
+    if CHROMIUM is None:
+        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
     with sync_api.sync_playwright() as p:
         b = p.chromium.launch(
             executable_path=CHROMIUM,
@@ -44,13 +155,6 @@ def browser():
         )
         yield b
         b.close()
-
-
-def _report(tmp_path: Path, docs) -> Path:
-    result = audit_documents(docs, Options(jobs=1))
-    path = tmp_path / "report.html"
-    path.write_text(render_report(result), encoding="utf-8")
-    return path
 
 
 def _shot(page, tmp_path: Path, name: str) -> Path:
@@ -74,9 +178,8 @@ def page(browser):
     pg.close()
 
 
-def corpus():
-    seeds = SHARED / "seeds"
-    return list(load_documents([seeds if seeds.is_dir() else SAMPLE]))
+def rows(page):
+    return page.locator("#doc-list tbody tr.doc")
 
 
 def test_highlights_hover_and_click(page, tmp_path):
@@ -99,41 +202,157 @@ def test_filters_by_category_code_source_score_and_id(page, tmp_path):
     total = len(docs)
     assert page.locator("#count").inner_text() == f"{total} of {total} documents"
     page.select_option("#f-category", "bio")
-    n_bio = page.locator("#doc-list tbody tr").count()
+    n_bio = rows(page).count()
     assert 0 < n_bio < total
     page.select_option("#f-category", "")
     page.select_option("#f-code", "RES001")
-    assert page.locator("#doc-list tbody tr").count() >= 1
+    assert rows(page).count() >= 1
     page.select_option("#f-code", "")
     page.fill("#f-min", "99.5")
-    assert page.locator("#doc-list tbody tr").count() < total
+    assert rows(page).count() < total
     page.fill("#f-min", "0")
     some_id = docs[1].id
     page.fill("#f-search", some_id)
-    rows = page.locator("#doc-list tbody tr")
-    assert rows.count() >= 1 and rows.first.get_attribute("data-id") == some_id
+    assert rows(page).count() >= 1 and rows(page).first.get_attribute("data-id") == some_id
     page.fill("#f-search", "")
     page.select_option("#f-source", index=1)
-    assert page.locator("#doc-list tbody tr").count() >= 1
+    assert rows(page).count() >= 1
 
 
-def test_name_variants_and_sources_views(page, tmp_path):
-    page.goto(_report(tmp_path, corpus()).as_uri())
-    page.click("button[data-tab=t-names]")
-    assert page.locator("#names [data-canonical]").count() >= 1
-    page.click("button[data-tab=t-claims]")
-    assert page.locator("#claims tbody tr").count() >= 1
-    page.click("button[data-tab=t-sources]")
-    assert page.locator("#sources tbody tr").count() >= 1
-    _shot(page, tmp_path, "report-sources.png")
+def test_list_shows_title_and_host_and_opens_the_worst_document(page, tmp_path):
+    docs = csv_corpus(tmp_path)
+    page.goto(_report(tmp_path, docs).as_uri())
+    page.wait_for_selector("#detail h2")
+    first = rows(page).first
+    assert first.get_attribute("data-id") == "a1"  # the worst document comes first, and is open
+    assert first.locator(".t").inner_text() == "Council approves the harbour budget"
+    assert first.locator(".h").inner_text().startswith("example.org")
+    assert page.locator("#detail h2").inner_text() == "Council approves the harbour budget"
+    ferry = page.locator('#doc-list tr[data-id="a2"]')
+    assert ferry.locator(".t").inner_text() == "Ferry cancelled after storm"  # no title: the first line
+    assert ferry.locator(".h").inner_text().startswith("news.example.com")
+    assert first.locator("td.main").inner_text() == "ad placeholder"  # plain words; codes and points on hover
+    assert "RES001" in first.locator("td.main").get_attribute("title")
+    assert page.locator("#detail .reasons").inner_text().count("points") >= 1
+    page.fill("#f-search", "news.example")
+    assert rows(page).count() == 1
+    _shot(page, tmp_path, "report-csv.png")
+
+
+def test_category_totals_equal_the_findings_card(page, tmp_path):
+    docs = corpus()
+    page.goto(_report(tmp_path, docs).as_uri())
+    card = int(page.locator("#card-findings b").inner_text())
+    bars = page.locator("#catbars .catbar")
+    counts = [int(bars.nth(k).get_attribute("data-count")) for k in range(bars.count())]
+    assert sum(counts) == card
+    assert page.locator('#catbars .catbar[data-category="provenance"]').count() == 1
+    assert page.evaluate("""() => {  // every histogram label lies inside the chart
+        const box = document.getElementById('hist').getBoundingClientRect();
+        return [...document.querySelectorAll('#hist text')].every(t => {
+            const r = t.getBoundingClientRect();
+            return r.top >= box.top && r.bottom <= box.bottom && r.left >= box.left && r.right <= box.right;
+        });
+    }""")
+    page.locator('#catbars .catbar[data-category="residue"]').click()  # a bar lists its documents
+    assert page.locator("#f-category").input_value() == "residue" and rows(page).count() >= 1
+
+
+def test_sources_sort_filter_and_counts_that_link_to_the_list(page, tmp_path):
+    page.goto(_report(tmp_path, csv_corpus(tmp_path)).as_uri())
+    page.click("#tab-sources")
+    assert "`source` column" not in page.locator("#source-from").inner_text()
+    assert "source column" in page.locator("#source-from").inner_text()
+
+    def order():
+        return [r.get_attribute("data-source") for r in page.locator("#sources tbody tr").all()]
+
+    assert order() == ["courier", "wire"]  # most documents first
+    page.locator("#sources th", has_text="source").first.locator("button").click()
+    assert order() == ["courier", "wire"]
+    assert page.locator("#sources th", has_text="source").first.get_attribute("aria-sort") == "ascending"
+    page.locator("#sources th", has_text="source").first.locator("button").click()
+    assert order() == ["wire", "courier"]
+    assert page.locator("#sources tbody tr svg.mini").count() == 2  # score distribution per source
+    page.fill("#s-filter", "wir")
+    assert order() == ["wire"] and page.locator("#s-count").inner_text() == "1 of 2 sources"
+    page.fill("#s-filter", "")
+    page.locator('#sources tr[data-source="courier"] td').nth(1).locator("button").click()
+    assert page.locator("#t-docs").is_visible()
+    assert page.locator("#count").inner_text() == "2 of 3 documents"
+    assert {r.get_attribute("data-id") for r in rows(page).all()} == {"a1", "a2"}
+    page.click("#tab-sources")
+    page.locator('#sources tr[data-source="wire"] button', has_text="100%").first.click()  # wire's mt rate
+    assert page.locator("#f-category").input_value() in ("mt", "provenance")
+    assert [r.get_attribute("data-id") for r in rows(page).all()] == ["b1"]
+
+
+def test_names_ordered_searchable_and_each_spelling_one_click_away(page, tmp_path):
+    docs = corpus()
+    path = _report(tmp_path, docs)
+    names = report_data(audit_documents(docs, Options(jobs=1)))["names"]
+    if not names:
+        pytest.skip("no name variants in this corpus")
+    page.goto(path.as_uri())
+    page.click("#tab-names")
+    shown = [r.get_attribute("data-canonical") for r in page.locator("#names tbody tr").all()]
+    assert shown == [c["canonical"] for c in names]
+    touched = [c["documents"] for c in names]
+    assert touched == sorted(touched, reverse=True)  # the names touching most documents first
+    page.locator("#names th", has_text="name").first.locator("button").click()
+    shown = [r.get_attribute("data-canonical") for r in page.locator("#names tbody tr").all()]
+    assert shown == sorted(shown, key=str.lower)
+    variant = next(f for f in names[0]["forms"] if not f["canonical"])
+    page.fill("#n-filter", variant["form"].lower())
+    assert names[0]["canonical"] in [r.get_attribute("data-canonical") for r in page.locator("#names tbody tr").all()]
+    page.locator("#names button", has_text=variant["form"] + " ·").first.click()
+    assert page.locator("#only").is_visible() and variant["form"] in page.locator("#only-label").inner_text()
+    assert rows(page).count() == len(variant["shown"])
+    page.click("#only-clear")
+    assert rows(page).count() == len(docs)
+    _shot(page, tmp_path, "report-names.png")
+
+
+def test_keyboard_reaches_rows_tabs_and_counts(page, tmp_path):
+    docs = corpus()
+    page.goto(_report(tmp_path, docs).as_uri())
+    page.wait_for_selector("#detail h2")
+    page.focus("#doc-list tbody tr[tabindex='0']")
+    page.keyboard.press("ArrowDown")
+    second = rows(page).nth(1)
+    assert page.evaluate("document.activeElement.dataset.id") == second.get_attribute("data-id")
+    assert "sel" in second.get_attribute("class")
+    assert page.locator("#detail h2").inner_text() == second.locator(".t").inner_text()
+    page.keyboard.press("End")
+    assert page.evaluate("document.activeElement.dataset.id") == rows(page).last.get_attribute("data-id")
+    page.focus("#tab-docs")
+    page.keyboard.press("ArrowRight")
+    assert page.evaluate("document.activeElement.id") == "tab-sources"
+    assert page.locator("#t-sources").is_visible() and not page.locator("#t-docs").is_visible()
+    for _ in range(40):  # Tab through the view to the first count that links to documents
+        page.keyboard.press("Tab")
+        if page.evaluate(
+            "!!document.activeElement.closest('#sources tbody') && document.activeElement.tagName === 'BUTTON'"
+        ):
+            break
+    else:
+        pytest.fail("no count in the Sources table is reachable by Tab")
+    page.keyboard.press("Enter")
+    assert page.locator("#t-docs").is_visible() and rows(page).count() >= 1
 
 
 def test_hostile_document_shows_as_text_and_runs_nothing(page, tmp_path):
     docs = [Document("<img src=x onerror=alert(1)>", HOSTILE, source="<b>evil</b>"), *corpus()[:2]]
+    docs[0].meta = {"title": "<script>window.__pwned = 4</script>", "url": "javascript:window.__pwned = 5"}
     page.goto(_report(tmp_path, docs).as_uri())
     page.fill("#f-search", "<img")
     page.locator("#doc-list tbody tr").first.click()
     assert page.evaluate("window.__pwned") is None
     assert "<script>window.__pwned = 1</script>" in page.locator("#text").inner_text()
-    assert page.locator("#text script, #text img, #doc-list img").count() == 0
+    assert page.locator("#text script, #text img, #doc-list img, #detail a").count() == 0  # no javascript: link
+    page.click("#tab-sources")
+    assert (
+        page.locator('#sources tr[data-source="<b>evil</b>"]').count() == 1 and page.locator("#sources b").count() == 0
+    )
+    assert page.evaluate("window.__pwned") is None
     _shot(page, tmp_path, "report-hostile.png")

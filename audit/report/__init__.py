@@ -3,6 +3,9 @@
 All corpus text is embedded as JSON in a `<script type="application/json">` block (with `<`, `>`, `&`
 and line separators escaped so no document can close it) and rendered by the page's script with
 `textContent` only, never as HTML: a hostile document shows as text and runs nothing.
+
+The documents come worst first (the page does not sort them again); the worst one's text is written
+before the page's script, so that it opens at once, and every other text after it, parsed on demand.
 """
 
 from __future__ import annotations
@@ -10,13 +13,15 @@ from __future__ import annotations
 import heapq
 import io
 import json
+import math
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from importlib import resources
 from typing import IO, Any
+from urllib.parse import urlsplit
 
 from audit import __version__
-from audit.engine import AuditResult
+from audit.engine import AuditResult, DocResult
 from audit.model import CATEGORIES
 from audit.registry import all_checks
 from audit.sources import source_rows
@@ -25,92 +30,372 @@ _TOKEN = re.compile(r"[^\W\d_][\w'’-]*[^\W_]|[^\W\d_]")
 
 
 REPORT_DOCS = 10_000  # documents whose text the report embeds (the lowest-scoring; all are in scores.csv)
+BINS = 10  # score bands of 10 points; mt_probability bands of 0.1
+TITLE_LIMIT = 160  # characters of a title or first line in the list
+QUOTE_LIMIT = 240  # characters of a quotation in a message
+
+# The main reason in plain words, by check: what a person judging the document needs to read in the list.
+PLAIN: dict[str, str] = {
+    "BIO001": "first-person author bio",
+    "BIO002": "author blurb",
+    "BIO003": "author contact line",
+    "INT001": "paragraph repeated word for word",
+    "INT002": "text cut off mid-sentence",
+    "INT003": "garbled characters (wrong encoding)",
+    "INT004": "empty or almost empty",
+    "INT005": "not in the expected language",
+    "INT006": "lost or control characters",
+    "MT001": "says it was machine-translated",
+    "MT002": "word order left by translation",
+    "MT003": "role worded as in translation",
+    "MT004": "space before punctuation, French style",
+    "MT005": "foreign quotation marks",
+    "MT006": "paragraph repeated in other words",
+    "MT007": "sentences left untranslated",
+    "MT008": "name garbled by translation",
+    "MT009": "quotation worded differently elsewhere",
+    "NAME001": "name spelt differently elsewhere",
+    "NAME002": "place name in a local spelling",
+    "PRV001": "republished from an agency or another site",
+    "RES001": "ad placeholder",
+    "RES002": "read-more link",
+    "RES003": "subscribe or share prompt",
+    "RES004": "menu or button label",
+    "RES005": "photo caption or credit",
+    "RES006": "date or time stamp line",
+    "RES007": "source or byline line",
+    "RES008": "page metadata in the text",
+    "RES009": "HTML left in the text",
+    "RES010": "copyright notice",
+    "RES011": "list of links",
+    "RES012": "reader comments",
+    "RES013": "template text shared across the source",
+    "RES014": "labels above the article",
+    "RES015": "related headlines after the article",
+    "RES016": "repeated short lines",
+}
+
+# Where each document's source came from, as the page says it.
+SOURCE_FROM: dict[str, str] = {
+    "column": "the `source` column of the input",
+    "folder": "the folder each file sits in (a file at the top of an input folder takes that folder's name)",
+    "url-host": "the host name of each document's `url`",
+    "none": "nowhere: these documents have no source and are grouped under (none)",
+}
+
+_REASON = re.compile(r"-(\d+(?:\.\d+)?) (\S+) (\w+): (.*?)(?: \(x(\d+)\))?", re.S)
+_OTHER_REASON = re.compile(r"-(\d+(?:\.\d+)?) (.*)", re.S)
+_COVERAGE = re.compile(r"(.+) cover (\d+%) of the text")
+_QUOTED = re.compile(r"“([^”]*)”")
+_PLACEHOLDER = re.compile(r"__(TITLE|FIRST|DATA)__")
 
 
-def _scan(result: AuditResult, max_docs: int) -> tuple[dict[str, Any], set[int], dict[str, dict[str, dict]]]:
-    """One pass: corpus totals, the positions of the documents to show, and the name variants found."""
-    totals: dict[str, Any] = {
-        "documents": 0,
-        "audited": 0,
-        "findings": 0,
-        "score_sum": 0.0,
-        "bins": [0] * 10,
-        "categories": dict.fromkeys(CATEGORIES, 0),
-        "checks": {},
-        "check_docs": {},
-    }
-    variants: dict[str, dict[str, dict[str, Any]]] = defaultdict(dict)
-    name_codes = frozenset(c.code for c in all_checks() if c.names)
+def cut_words(s: str, limit: int) -> str:
+    """`s` on one line, whole if it fits in `limit` characters, else cut at a word boundary with an ellipsis."""
+    s = " ".join(s.split())
+    if len(s) <= limit:
+        return s
+    space = s.rfind(" ", 0, limit + 1)
+    head = s[:space] if space > limit // 2 else s[:limit]
+    return head.rstrip(" ,;:-–—") + "…"
+
+
+def plain_reason(reason: str) -> str:
+    """A score deduction (`-18.0 MT006 mt: paragraph repeats ...`) in plain words: `paragraph repeated in other words`."""
+    m = _REASON.fullmatch(reason)
+    if m:
+        label = PLAIN.get(m.group(2)) or m.group(4)
+        return label + (f" ({m.group(5)}×)" if m.group(5) else "")
+    m = _OTHER_REASON.fullmatch(reason)
+    if not m:
+        return reason
+    cover = _COVERAGE.fullmatch(m.group(2))
+    return f"{cover.group(1)}: {cover.group(2)} of the text" if cover else m.group(2)
+
+
+def _whole_quotes(message: str, suggestion: str | None) -> str:
+    """A quotation the message cut short, given whole (or cut at a word) from the suggestion that holds it."""
+    if not suggestion or "“" not in message:
+        return message
+
+    def whole(m: re.Match[str]) -> str:
+        q = m.group(1)
+        if q and len(suggestion) > len(q) and suggestion.startswith(q):
+            return f"“{cut_words(suggestion, QUOTE_LIMIT)}”"
+        return m.group(0)
+
+    return _QUOTED.sub(whole, message)
+
+
+def _whole_reason_quotes(reason: str, r: DocResult) -> str:
+    """A deduction whose message quotes a cut quotation, with the quotation given whole (see `_whole_quotes`)."""
+    m = _REASON.fullmatch(reason)
+    if not m or "“" not in reason:
+        return reason
+    first = next((f for f in r.findings if f.code == m.group(2)), None)
+    return reason if first is None else _whole_quotes(reason, first.suggestion)
+
+
+def _title(meta: dict[str, Any], text: str) -> str:
+    """The `title` column, or else the first non-blank line of the text."""
+    t = meta.get("title")
+    if isinstance(t, str) and t.strip():
+        return cut_words(t, TITLE_LIMIT)
+    start = 0
+    while start < len(text):
+        end = text.find("\n", start)
+        end = len(text) if end < 0 else end
+        if text[start:end].strip():
+            return cut_words(text[start:end], TITLE_LIMIT)
+        start = end + 1
+    return ""
+
+
+def _host(url: Any) -> str:
+    if not isinstance(url, str) or not url.strip():
+        return ""
+    try:
+        host = urlsplit(url.strip()).hostname or ""
+    except ValueError:
+        return ""
+    return host.removeprefix("www.")
+
+
+def _mt_probability(r: DocResult) -> float | None:
+    """The document's `mt_probability` (0-1) where the audit computed one."""
+    p = getattr(r, "mt_probability", None)
+    if p is None or p == "" or r.score is None:
+        return None
+    try:
+        p = float(p)
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(p) else min(1.0, max(0.0, p))
+
+
+def _band(x: float, width: float) -> int:
+    return min(BINS - 1, max(0, int(x // width)))
+
+
+def _category_order(categories: dict[str, int]) -> list[str]:
+    """The contract's five categories, provenance, then any a plug-in check added."""
+    fixed = [*CATEGORIES, "provenance"]
+    return fixed + sorted(c for c in categories if c not in fixed)
+
+
+def _source_kind(r: DocResult, declared: str | None) -> str:
+    """How this document's source was set: as declared by the run (`--source-from`), else as the input shows."""
+    d = r.doc
+    if not d.source:
+        return "none"
+    if declared:
+        return declared
+    return "folder" if d.origin and d.origin.endswith(".txt") else "column"
+
+
+class _Tally:
+    """One pass over every document: corpus totals, per-source figures, the name variants found."""
+
+    def __init__(self, declared_source_from: str | None) -> None:
+        self.totals: dict[str, Any] = {
+            "documents": 0,
+            "audited": 0,
+            "findings": 0,
+            "bins": [0] * BINS,
+            "categories": dict.fromkeys(CATEGORIES, 0),
+            "checks": {},
+            "check_docs": {},
+        }
+        self.score_sum = 0.0
+        self.sources: dict[str, dict[str, Any]] = {}
+        self.source_from: Counter[str] = Counter()
+        self.declared = declared_source_from
+        self.variants: dict[str, dict[str, dict[str, Any]]] = defaultdict(dict)
+        self.name_codes = frozenset(c.code for c in all_checks() if c.names)
+        self.with_mtp = False
+
+    def _source(self, r: DocResult) -> dict[str, Any]:
+        key = r.doc.source or ""
+        if key not in self.sources:
+            self.sources[key] = {"bins": [0] * BINS, "with": Counter(), "mtp": [0] * BINS}
+        return self.sources[key]
+
+    def add(self, r: DocResult) -> None:
+        t, s = self.totals, self._source(r)
+        t["documents"] += 1
+        self.source_from[_source_kind(r, self.declared)] += 1
+        if r.score is not None:
+            t["audited"] += 1
+            self.score_sum += r.score.score
+            t["bins"][_band(r.score.score, 10)] += 1
+            s["bins"][_band(r.score.score, 10)] += 1
+        p = _mt_probability(r)
+        if p is not None:
+            self.with_mtp = True
+            s["mtp"][_band(p, 0.1)] += 1
+        t["findings"] += len(r.findings)
+        codes, cats = set(), set()
+        for f in r.findings:
+            t["categories"][f.category] = t["categories"].get(f.category, 0) + 1
+            t["checks"][f.code] = t["checks"].get(f.code, 0) + 1
+            codes.add(f.code)
+            cats.add(f.category)
+            if f.code in self.name_codes and f.suggestion:
+                v = self.variants[f.suggestion].setdefault(
+                    f.evidence, {"form": f.evidence, "code": f.code, "occurrences": 0, "docs": set()}
+                )
+                v["occurrences"] += 1
+                v["docs"].add(f.doc_id)
+        for code in codes:
+            t["check_docs"][code] = t["check_docs"].get(code, 0) + 1
+        s["with"].update(cats)
+
+    def finish(self) -> dict[str, Any]:
+        """The totals, in a fixed order (byte-identical output whatever the hash seed)."""
+        t = self.totals
+        t["checks"] = dict(sorted(t["checks"].items()))
+        t["check_docs"] = dict(sorted(t["check_docs"].items()))
+        t["categories"] = {c: t["categories"].get(c, 0) for c in _category_order(t["categories"])}
+        t["mean"] = round(self.score_sum / t["audited"], 1) if t["audited"] else None
+        return t
+
+    def source_from_rows(self) -> list[dict[str, Any]]:
+        """Where the sources came from: one row a way, with its documents, commonest first."""
+        return [
+            {"kind": k, "documents": n, "text": SOURCE_FROM.get(k, k)}
+            for k, n in sorted(self.source_from.items(), key=lambda x: (-x[1], x[0]))
+        ]
+
+
+def _scan(result: AuditResult, max_docs: int) -> tuple[_Tally, dict[int, int]]:
+    """One pass: the tally, and the documents to show: input position -> rank, worst first."""
+    declared = getattr(result.options, "source_from", None) or getattr(result, "source_from", None)
+    tally = _Tally(declared if isinstance(declared, str) else None)
 
     def tallied():
         for i, r in enumerate(result.results):
-            totals["documents"] += 1
-            if r.score is not None:
-                totals["audited"] += 1
-                totals["score_sum"] += r.score.score
-                totals["bins"][min(9, int(r.score.score // 10))] += 1
-            totals["findings"] += len(r.findings)
-            codes = set()
-            for f in r.findings:
-                totals["categories"][f.category] = totals["categories"].get(f.category, 0) + 1
-                totals["checks"][f.code] = totals["checks"].get(f.code, 0) + 1
-                codes.add(f.code)
-                if f.code in name_codes and f.suggestion:
-                    v = variants[f.suggestion].setdefault(
-                        f.evidence, {"form": f.evidence, "code": f.code, "occurrences": 0, "docs": set()}
-                    )
-                    v["occurrences"] += 1
-                    v["docs"].add(f.doc_id)
-            for code in codes:
-                totals["check_docs"][code] = totals["check_docs"].get(code, 0) + 1
+            tally.add(r)
             yield (-1.0 if r.score is None else r.score.score, r.doc.id), i
 
     keyed = tallied()
-    shown = {i for _, i in heapq.nsmallest(max_docs, keyed)}  # holds max_docs items, not the corpus
+    worst = heapq.nsmallest(max_docs, keyed)  # holds max_docs items, not the corpus
     for _ in keyed:  # nsmallest(0, ...) reads nothing, and the totals need every document
         pass
-    totals["checks"] = dict(sorted(totals["checks"].items()))  # sets above: fix the order for byte-identical output
-    totals["check_docs"] = dict(sorted(totals["check_docs"].items()))
-    score_sum = totals.pop("score_sum")
-    totals["mean"] = round(score_sum / totals["audited"], 1) if totals["audited"] else None
-    return totals, shown, variants
+    return tally, {i: rank for rank, (_, i) in enumerate(worst)}
+
+
+def _shown_ranks(ids, rank_of_id: dict[str, int]) -> list[int]:
+    return sorted(rank_of_id[x] for x in ids if x in rank_of_id)
 
 
 def _name_clusters(
-    variants: dict[str, dict[str, dict[str, Any]]], canon_docs: dict[str, list[str]], canon_count: dict[str, int]
+    variants: dict[str, dict[str, dict[str, Any]]],
+    canon_docs: dict[str, list[str]],
+    canon_count: dict[str, int],
+    rank_of_id: dict[str, int],
 ) -> list[dict[str, Any]]:
+    """Name clusters, those touching most documents first; each form's documents as ranks in the page's list."""
     clusters = []
     for canonical in sorted(variants):
-        docs, occurrences = canon_docs.get(canonical, []), canon_count.get(canonical, 0)
-        forms = [{"form": canonical, "code": "", "occurrences": occurrences, "docs": sorted(docs), "canonical": True}]
+        docs = canon_docs.get(canonical, [])
+        forms = [
+            {
+                "form": canonical,
+                "code": "",
+                "occurrences": canon_count.get(canonical, 0),
+                "docs": docs,
+                "canonical": True,
+            }
+        ]
         for v in sorted(variants[canonical].values(), key=lambda v: (-len(v["docs"]), v["form"])):
-            forms.append({**v, "docs": sorted(v["docs"]), "canonical": False})
-        clusters.append({"canonical": canonical, "forms": forms})
+            forms.append({**v, "canonical": False})
+        touched = set(docs).union(*(v["docs"] for v in variants[canonical].values()))
+        for f in forms:
+            f["documents"] = len(set(f["docs"]))
+            f["shown"] = _shown_ranks(set(f.pop("docs")), rank_of_id)
+        clusters.append(
+            {
+                "canonical": canonical,
+                "documents": len(touched),
+                "occurrences": sum(f["occurrences"] for f in forms),
+                "shown": _shown_ranks(touched, rank_of_id),
+                "forms": forms,
+            }
+        )
+    clusters.sort(key=lambda c: (-c["documents"], c["canonical"]))
     return clusters
+
+
+class _Strings:
+    """Messages, suggestions and reasons repeat across documents: stored once, referenced by index."""
+
+    def __init__(self) -> None:
+        self.strings: list[str] = []
+        self.index: dict[str, int] = {}
+
+    def __call__(self, s: str | None) -> int:
+        if s is None:
+            return -1
+        if s not in self.index:
+            self.index[s] = len(self.strings)
+            self.strings.append(s)
+        return self.index[s]
+
+
+def _doc_entry(r: DocResult, ref: _Strings) -> dict[str, Any]:
+    """One document of the page's list: what the list shows, and the findings the text view highlights."""
+    d = r.doc
+    reasons = r.score.reasons if r.score else []
+    if r.score is None:
+        main = f"unreadable: {d.reason or ''}"
+    else:
+        main = plain_reason(reasons[0]) if reasons else "no findings"
+    url = d.meta.get("url")
+    entry = {
+        "id": d.id,
+        "title": _title(d.meta, d.text),
+        "host": _host(url),
+        "url": url.strip() if isinstance(url, str) else "",
+        "source": d.source or "",
+        "status": d.status,
+        "reason": d.reason or "",
+        "score": r.score.score if r.score else None,
+        "story": r.story or "",
+        "counts": r.score.counts if r.score else dict.fromkeys(CATEGORIES, 0),
+        "m": ref(main),
+        "r": [ref(_whole_reason_quotes(x, r)) for x in reasons],
+        "f": [
+            [f.start, f.end, f.code, ref(_whole_quotes(f.message, f.suggestion)), ref(f.suggestion)] for f in r.findings
+        ],
+    }
+    p = _mt_probability(r)
+    if p is not None:
+        entry["mtp"] = round(p, 3)
+    return entry
+
+
+def _source_table(result: AuditResult, ratings: dict[str, str] | None, tally: _Tally) -> list[dict[str, Any]]:
+    """The rows of sources.csv, each with its score bands, documents per category and mt_probability bands."""
+    cats = list(tally.totals["categories"])
+    rows = source_rows(result, ratings)
+    for row in rows:
+        fig = tally.sources.get(row["source"], {"bins": [0] * BINS, "with": Counter(), "mtp": [0] * BINS})
+        row["bins"] = fig["bins"]
+        row["with"] = {c: fig["with"].get(c, 0) for c in cats}
+        if tally.with_mtp:
+            row["mtp_bins"] = fig["mtp"]
+    return rows
 
 
 def _report_data(
     result: AuditResult, ratings: dict[str, str] | None, max_docs: int
-) -> tuple[dict[str, Any], list[int]]:
-    """The page's data and the positions of the documents it shows, in input order.
-
-    Messages, suggestions and reasons repeat across documents, so they are stored once in `strings`
-    and referenced by index (a 10,000-document corpus's data shrinks about fourfold)."""
-    from audit.registry import all_checks
-
-    totals, shown, variants = _scan(result, max_docs)
-    strings: list[str] = []
-    index: dict[str, int] = {}
-
-    def ref(s: str | None) -> int:
-        if s is None:
-            return -1
-        if s not in index:
-            index[s] = len(strings)
-            strings.append(s)
-        return index[s]
-
-    docs = []
+) -> tuple[dict[str, Any], dict[int, int], str | None]:
+    """The page's data, the documents it shows (input position -> rank, worst first), and the worst one's text."""
+    tally, shown = _scan(result, max_docs)
+    totals, variants = tally.finish(), tally.variants
+    ref = _Strings()
+    docs: list[Any] = [None] * len(shown)
+    first_text = None
     canon_docs: dict[str, list[str]] = defaultdict(list)  # every canonical name form's documents
     canon_count: dict[str, int] = defaultdict(int)  # ... and occurrences
     for i, r in enumerate(result.results):
@@ -125,39 +410,40 @@ def _report_data(
                 canon_docs[w].append(d.id)
         if i not in shown:
             continue
-        docs.append(
-            {
-                "id": d.id,
-                "source": d.source or "",
-                "status": d.status,
-                "reason": d.reason or "",
-                "score": r.score.score if r.score else None,
-                "story": r.story or "",
-                "counts": r.score.counts if r.score else dict.fromkeys(CATEGORIES, 0),
-                "r": [ref(x) for x in (r.score.reasons if r.score else [])],
-                "f": [[f.start, f.end, f.code, ref(f.message), ref(f.suggestion)] for f in r.findings],
-            }
-        )
+        docs[shown[i]] = _doc_entry(r, ref)
+        if shown[i] == 0:
+            first_text = d.text
+    rank_of_id = {d["id"]: k for k, d in enumerate(docs)}
+    checks = all_checks()
     data = {
         "version": __version__,
-        "categories": list(CATEGORIES),
+        "categories": list(totals["categories"]),
         "checks": {
-            c.code: {"category": c.category, "severity": c.severity, "summary": c.summary} for c in all_checks()
+            c.code: {
+                "category": c.category,
+                "severity": c.severity,
+                "summary": c.summary,
+                "label": PLAIN.get(c.code, ""),
+            }
+            for c in checks
         },
         "totals": totals,
-        "strings": strings,
+        "strings": ref.strings,
         "docs": docs,
-        "sources": source_rows(result, ratings),
+        "sources": _source_table(result, ratings, tally),
+        "source_from": tally.source_from_rows(),
+        "mt_probability": tally.with_mtp,
         "claims": result.claims,
-        "names": _name_clusters(variants, canon_docs, canon_count),
+        "names": _name_clusters(variants, canon_docs, canon_count, rank_of_id),
     }
-    return data, sorted(shown)
+    return data, shown, first_text
 
 
 def report_data(
     result: AuditResult, ratings: dict[str, str] | None = None, max_docs: int = REPORT_DOCS
 ) -> dict[str, Any]:
-    """The data the page renders: corpus totals, the `max_docs` lowest-scoring documents, sources, claims, names."""
+    """The data the page renders: corpus totals, the `max_docs` lowest-scoring documents (worst first),
+    sources, claims, names."""
     return _report_data(result, ratings, max_docs)[0]
 
 
@@ -170,6 +456,10 @@ def _embed(data: Any) -> str:
         .replace("\u2028", "\\u2028")
         .replace("\u2029", "\\u2029")
     )
+
+
+def _text_block(rank: int, text: str) -> str:
+    return f'<script type="application/json" id="t{rank}">{_embed(text)}</script>\n'
 
 
 def write_report(
@@ -185,16 +475,19 @@ def write_report(
     """
     template = resources.files(__package__).joinpath("template.html").read_text(encoding="utf-8")
     safe_title = title.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    data, shown = _report_data(result, ratings, max_docs)
+    data, shown, first_text = _report_data(result, ratings, max_docs)
     head, tail = template.split("__TEXTS__")
-    f.write(head.replace("__TITLE__", safe_title).replace("__DATA__", _embed(data)))
+    values = {
+        "TITLE": safe_title,
+        "FIRST": _text_block(0, first_text) if first_text is not None else "",
+        "DATA": _embed(data),
+    }
+    f.write(_PLACEHOLDER.sub(lambda m: values[m.group(1)], head))  # one pass: no value is scanned again
     del data
-    wanted = set(shown)
-    k = 0
     for i, r in enumerate(result.results):
-        if i in wanted:
-            f.write(f'<script type="application/json" id="t{k}">{_embed(r.doc.text)}</script>\n')
-            k += 1
+        rank = shown.get(i)
+        if rank:  # rank 0, the worst document, was written before the script
+            f.write(_text_block(rank, r.doc.text))
     f.write(tail)
 
 
