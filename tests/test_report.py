@@ -356,3 +356,31 @@ def test_hostile_document_shows_as_text_and_runs_nothing(page, tmp_path):
     )
     assert page.evaluate("window.__pwned") is None
     _shot(page, tmp_path, "report-hostile.png")
+
+
+def test_where_sources_came_from_and_the_mt_probability_distribution(tmp_path):
+    docs = csv_corpus(tmp_path)
+    docs[2].meta = {**docs[2].meta, "source_from": "url-host"}
+    result = audit_documents(docs, Options(jobs=1))
+    data = report_data(result)
+    assert {s["kind"]: s["documents"] for s in data["source_from"]} == {"column": 2, "url-host": 1}
+    assert data["mt_probability"] is False and "mtp_bins" not in data["sources"][0]  # not computed: not shown
+    for r, p in zip(result.results, (0.05, 0.55, 0.95), strict=True):
+        r.mt_probability = p
+    data = report_data(result)
+    courier = next(s for s in data["sources"] if s["source"] == "courier")
+    assert data["mt_probability"] is True and courier["mtp_bins"] == [1, 0, 0, 0, 0, 1, 0, 0, 0, 0]
+    assert sorted(d["mtp"] for d in data["docs"]) == [0.05, 0.55, 0.95]
+
+
+def test_sources_show_the_mt_probability_once_there(page, tmp_path):
+    result = audit_documents(csv_corpus(tmp_path), Options(jobs=1))
+    for r, p in zip(result.results, (0.05, 0.55, 0.95), strict=True):
+        r.mt_probability = p
+    path = tmp_path / "report.html"
+    path.write_text(render_report(result), encoding="utf-8")
+    page.goto(path.as_uri())
+    page.click("#tab-sources")
+    assert page.locator("#sources th", has_text="MT probability").count() == 1
+    assert page.locator("#sources tbody tr").first.locator("svg.mini").count() == 2  # scores and MT probability
+    assert "machine-translation probability" in page.locator("#detail").inner_text()

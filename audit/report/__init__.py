@@ -79,7 +79,8 @@ PLAIN: dict[str, str] = {
 SOURCE_FROM: dict[str, str] = {
     "column": "the `source` column of the input",
     "folder": "the folder each file sits in (a file at the top of an input folder takes that folder's name)",
-    "url-host": "the host name of each document's `url`",
+    "file": "the name of the input file, without its suffix",
+    "url-host": "the host name of each document's `url` (without `www.`)",
     "none": "nowhere: these documents have no source and are grouped under (none)",
 }
 
@@ -155,7 +156,8 @@ def _host(url: Any) -> str:
     if not isinstance(url, str) or not url.strip():
         return ""
     try:
-        host = urlsplit(url.strip()).hostname or ""
+        url = url.strip()
+        host = urlsplit(url if "//" in url else f"//{url}").hostname or ""
     except ValueError:
         return ""
     return host.removeprefix("www.")
@@ -183,20 +185,22 @@ def _category_order(categories: dict[str, int]) -> list[str]:
     return fixed + sorted(c for c in categories if c not in fixed)
 
 
-def _source_kind(r: DocResult, declared: str | None) -> str:
-    """How this document's source was set: as declared by the run (`--source-from`), else as the input shows."""
+def _source_kind(r: DocResult) -> str:
+    """How this document's source was set: as the loader recorded it (`meta["source_from"]`, which
+    `--source-from` chooses), else as the input shows (a `.txt` file takes its folder)."""
     d = r.doc
     if not d.source:
         return "none"
-    if declared:
-        return declared
+    kind = d.meta.get("source_from")
+    if isinstance(kind, str) and kind:
+        return kind
     return "folder" if d.origin and d.origin.endswith(".txt") else "column"
 
 
 class _Tally:
     """One pass over every document: corpus totals, per-source figures, the name variants found."""
 
-    def __init__(self, declared_source_from: str | None) -> None:
+    def __init__(self) -> None:
         self.totals: dict[str, Any] = {
             "documents": 0,
             "audited": 0,
@@ -209,7 +213,6 @@ class _Tally:
         self.score_sum = 0.0
         self.sources: dict[str, dict[str, Any]] = {}
         self.source_from: Counter[str] = Counter()
-        self.declared = declared_source_from
         self.variants: dict[str, dict[str, dict[str, Any]]] = defaultdict(dict)
         self.name_codes = frozenset(c.code for c in all_checks() if c.names)
         self.with_mtp = False
@@ -223,7 +226,7 @@ class _Tally:
     def add(self, r: DocResult) -> None:
         t, s = self.totals, self._source(r)
         t["documents"] += 1
-        self.source_from[_source_kind(r, self.declared)] += 1
+        self.source_from[_source_kind(r)] += 1
         if r.score is not None:
             t["audited"] += 1
             self.score_sum += r.score.score
@@ -269,8 +272,7 @@ class _Tally:
 
 def _scan(result: AuditResult, max_docs: int) -> tuple[_Tally, dict[int, int]]:
     """One pass: the tally, and the documents to show: input position -> rank, worst first."""
-    declared = getattr(result.options, "source_from", None) or getattr(result, "source_from", None)
-    tally = _Tally(declared if isinstance(declared, str) else None)
+    tally = _Tally()
 
     def tallied():
         for i, r in enumerate(result.results):
