@@ -1,90 +1,278 @@
-"""Boilerplate author bios, promotional blurbs and contact lines."""
+"""Boilerplate author bios, promotional blurbs and contact lines.
+
+`audit fix --select bio` deletes what these checks flag, so a finding must be a bio, not a sentence of
+the story that happens to name a reporter. A bio is told apart by where it sits and how it is built:
+it is a short paragraph at an edge of the text (after the article, or among the byline lines at the
+top), it is about the writer (the first person, `The author is ...`, or a name the story never
+mentions), and it quotes nobody. Phrases are data (`audit/data/bio_cues.txt`); the grammar is here.
+The checks look at English text only: the cues are English.
+"""
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 
-from audit.data import phrase_regex
+from audit.data import load_list, trie_pattern
 from audit.model import Hit
 from audit.registry import check
-from audit.text import TextView, word_count
+from audit.text import Line, TextView, word_count
 
-SHORT_LINE_CHARS = 1000
-_FIRST_PERSON = re.compile(r"\b(?:I|I'm|I’m|I've|I’ve|my|me)\b")
+HEAD_LINES = 3  # the headline and byline lines at the top
+TAIL_MIN_LINES = 3  # the tail is the last third of the lines, and at least this many
+BIO_WORDS = 90  # a bio paragraph is at most this long
+AUTHOR_IS_WORDS = 45  # `The writer is ...` notes are one or two sentences
+HEADER_BODY_WORDS = 120  # the paragraph under an `About the author` header
+CONTACT_WORDS = 40  # a contact line at an edge of the text
+OWN_LINE_WORDS = 12  # a contact line this short is flagged wherever it stands
+PROSE_WORDS = 12  # a line this long before the bio is story text, where its subject would be named
+
+
+@functools.cache
+def _phrases(kind: str) -> tuple[str, ...]:
+    """The entries of one kind in `audit/data/bio_cues.txt` (`kind: phrase` lines)."""
+    out = []
+    for entry in load_list("bio_cues"):
+        k, _, phrase = entry.partition(":")
+        if k.strip() == kind and phrase.strip():
+            out.append(phrase.strip())
+    return tuple(out)
+
+
+def _alternation(kind: str) -> str:
+    """One kind's phrases as a pattern; an apostrophe matches both ' and ’."""
+    return trie_pattern(list(_phrases(kind))).replace("'", "['’]")
+
+
+@functools.cache
+def _cue(kind: str) -> re.Pattern[str]:
+    return re.compile(r"(?<!\w)(?:" + _alternation(kind) + r")(?!\w)", re.IGNORECASE)
+
+
+_STOP = r"(?:at|for|of|in|on|with|who|whose|which|that|and|or|to|from|by|but|is|was|has|said)"
+_MODIFIERS = r"(?:(?!" + _STOP + r"\b)[\w&'’.-]+,?\s+){0,5}?"  # "senior", "award-winning", "Ideas"
+_NAME = r"[A-Z][\w'’.-]+(?:\s+(?:(?:de|da|van|von|der|den|bin|al|el|la|le|di|du)\s+)?[A-Z][\w'’.-]+){0,3}"
+_PERSON = r"(?!The\s)[A-Z][\w'’.-]+(?:\s+(?:(?:de|da|van|von|der|den|bin|al|el|la|le|di|du)\s+)?[A-Z][\w'’.-]+){1,3}"
+_OUTLET_POSSESSIVE = r"[A-Z][\w&.'’ -]{0,40}?['’]s"
+_SPEECH = re.compile(r"\b(?:said|says|told|asked|added|according to)\b|^\s*[\"“”‘']")
+_FIRST_PERSON = re.compile(r"\b(?:I|I['’](?:m|ve|d|ll)|[Mm]y|[Mm]e)\b")
+_PRONOUN_START = re.compile(r"^[\s*_]*(?:She|He|They|Her|His|Their)\b")
+
+
+@functools.cache
+def _role() -> str:
+    return r"(?:" + _alternation("role") + r")s?(?!\w)"
+
+
+@functools.cache
+def _self_role() -> re.Pattern[str]:
+    """`I am a freelance journalist`, `I work as a writer`, `As a reporter, I`."""
+    verbs = r"(?:I\s+am|I['’]m|I\s+work(?:ed)?\s+as|I\s+have\s+been|I['’]ve\s+been|I\s+was|[Aa]s)"
+    return re.compile(r"(?<!\w)" + verbs + r"\s+(?:an?|the)\s+" + _MODIFIERS + _role(), re.IGNORECASE)
+
+
+@functools.cache
+def _experience() -> re.Pattern[str]:
+    """`15 years in journalism`, `years of experience in broadcast news`, `a decade as a reporter`."""
+    field = r"(?:" + _alternation("field") + r")(?!\w)"
+    return re.compile(
+        r"(?<!\w)(?:years|a\s+decade|decades)\s+(?:of\s+(?:experience|work)\s+)?"
+        r"(?:in\s+" + _MODIFIERS + field + r"|as\s+an?\s+" + _MODIFIERS + _role() + ")",
+        re.IGNORECASE,
+    )
+
+
+_CUE_PATTERNS = {"role": _self_role, "experience": _experience}
+
+
+def _tail_start(view: TextView) -> int:
+    n = len(view.body)
+    return n - max(TAIL_MIN_LINES, n // 3)
+
+
+def _edge_lines(view: TextView, head: bool) -> Iterator[tuple[int, Line]]:
+    """(index, line) of the body lines at the end of the text and, with `head`, at its top."""
+    tail = _tail_start(view)
+    for i, line in enumerate(view.body):
+        if i >= tail or (head and i < HEAD_LINES):
+            yield i, line
+
+
+def _short(s: str, max_words: int, min_words: int = 1) -> bool:
+    return len(s) <= 12 * max_words and min_words <= word_count(s) <= max_words
+
+
+def _merged_cues(s: str, kinds: tuple[str, ...]) -> list[tuple[str, str]]:
+    """(text, kind) of the cues in `s`; overlapping matches count once, under the strongest kind."""
+    spans = []
+    for kind in kinds:
+        pattern = _CUE_PATTERNS[kind]() if kind in _CUE_PATTERNS else _cue(kind)
+        spans += [(m.start(), m.end(), kind) for m in pattern.finditer(s)]
+    merged: list[list] = []
+    for start, end, kind in sorted(spans):
+        if merged and start < merged[-1][1]:
+            last = merged[-1]
+            last[1] = max(last[1], end)
+            if last[2] == "life":
+                last[2] = kind
+        else:
+            merged.append([start, end, kind])
+    return [(s[a:b].lower(), k) for a, b, k in merged]
 
 
 @check("BIO001", "bio", "warning", fix="remove")
 def self_promotion(view: TextView) -> Iterator[Hit]:
-    """First-person author bios: `With a wealth of experience honed over 4+ years in journalism, I bring...`.
+    """First-person author bios: `I am a journalist based in Nairobi. My work has appeared in ...`.
 
-    A paragraph of at most 120 words qualifies when it speaks in the first person and uses at least two
-    career or self-promotion phrases from `audit/data/bio_cues.txt`.
+    A paragraph of at most 90 words in the last third of the text, in the first person, quoting
+    nobody, with two bio cues from `audit/data/bio_cues.txt` of which one is about writing: a role
+    (`I work as a freelance reporter`, `As a writer, I`), years in a line of work (`15 years in
+    broadcast news`) or a career phrase (`my work has appeared in`, `I write about`); details such as
+    `based in` only support.
     """
-    cues = phrase_regex("bio_cues")
-    for line in view.body:
+    if not view.is_english:
+        return
+    for _, line in _edge_lines(view, head=False):
         s = line.text
-        n = word_count(s)
-        if n < 8 or n > 120 or not _FIRST_PERSON.search(s):
+        if not _short(s, BIO_WORDS, 4) or not _FIRST_PERSON.search(s) or _SPEECH.search(s):
             continue
-        found = {m.group().lower() for m in cues.finditer(s)}
-        if len(found) >= 2:
-            yield Hit(*line.span, "first-person author bio: " + ", ".join(sorted(found)), "")
+        cues = _merged_cues(s, ("role", "experience", "self", "life"))
+        if len(cues) >= 2 and any(kind != "life" for _, kind in cues):
+            yield Hit(*line.span, "first-person author bio: " + "; ".join(sorted(t for t, _ in cues)), "")
 
 
-_ROLE = (
-    r"(?:reporter|writer|editor|journalist|correspondent|columnist|contributor|curator|producer|author|blogger|"
-    r"analyst|photographer|photojournalist|freelancer|intern|anchor|host|critic|news\s+editor|staff\s+writer)"
+@functools.cache
+def _blurb() -> re.Pattern[str]:
+    """`<Name> is a senior reporter at ...`, `<Name> writes about ...`, `<Name> covers X for Y`."""
+    subject = r"(?P<name>" + _PERSON + r")(?:\s*\([^()\n]{1,40}\))?,?"
+    is_role = (
+        r"(?:is|was|has\s+been|serves\s+as|works\s+as)\s+(?:an?|the|" + _OUTLET_POSSESSIVE + r")\s+"
+        + _MODIFIERS + _role()
+    )
+    covers = r"covers\s+[^.;\n]{1,80}?\s+(?:for|at)\s+(?:the\s+)?[A-Z]"
+    lead = r"(?:" + _alternation("lead") + r")(?!\w)(?!\s+(?:this|that|it|these|those|him|her|them)\b)"
+    return re.compile(r"^[\s*_>]*" + subject + r"\s+(?:" + is_role + "|" + covers + "|" + lead + ")")
+
+
+_AUTHOR_IS = re.compile(
+    r"^[\s*_>]*The\s+(?:authors?|writers?|columnist|reporter)\s+(?:is|are|was)\s+(?:an?|the)\s+\w"
+    r"|^[\s*_>]*The\s+(?:authors?|writers?|columnist|reporter)\s+(?:teaches|works|lives|holds|covers|writes)\b"
 )
-_NAME = r"[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){0,3}"
-_THIRD_PERSON = re.compile(
-    r"^\s*" + _NAME + r"\s+(?:is|was|has been|serves as)\s+(?:a|an|the|[A-Z][\w&.'’ -]{0,40}?['’]s)\s+"
-    r"(?:[\w,&'’-]+\s+){0,6}?" + _ROLE + r"s?\b"
-)
-_ABOUT = re.compile(r"^\s*(?:about the author|about the writer|about us|sobre|über|a propos de|à propos de)\b", re.I)
+
+
+def _named_elsewhere(view: TextView, i: int, name: str) -> bool:
+    """True when a paragraph of the story other than line `i` names this person: the blurb is about
+    someone the story reports on, not about its writer."""
+    surname = re.sub(r"['’]s$", "", name.split()[-1])
+    pattern = re.compile(r"(?<!\w)" + re.escape(surname) + r"(?!\w)")
+    return any(
+        j != i and word_count(ln.text) >= PROSE_WORDS and pattern.search(ln.text) for j, ln in enumerate(view.body)
+    )
+
+
+def _is_blurb(view: TextView, i: int, s: str) -> bool:
+    """A third-person bio paragraph about the writer."""
+    if not _short(s, BIO_WORDS) or _SPEECH.search(s):
+        return False
+    if _AUTHOR_IS.match(s):
+        return _short(s, AUTHOR_IS_WORDS)
+    m = _blurb().match(s)
+    if not m or _cue("org").search(m.group("name")):
+        return False
+    return not _named_elsewhere(view, i, m.group("name"))
+
+
+def _continues_blurb(s: str) -> bool:
+    """`She previously worked at ...`: a further paragraph of the same bio."""
+    if not _PRONOUN_START.match(s) or _SPEECH.search(s) or not _short(s, BIO_WORDS):
+        return False
+    return bool(_merged_cues(s, ("life", "lead", "contact")) or re.search(_role(), s, re.IGNORECASE))
+
+
+@functools.cache
+def _header() -> re.Pattern[str]:
+    return re.compile(r"^[\s*_#>]*(?:" + _alternation("header") + r")[\s:.*_]*$", re.IGNORECASE)
+
+
+_ABOUT_NAME = re.compile(r"^[\s*_#>]*About\s+(?P<name>" + _NAME + r")[\s:*_]*$")
+
+
+def _bio_header(view: TextView, i: int) -> bool:
+    """`About the author`, or `About <Name>` over a paragraph that names the same person."""
+    s = view.body[i].text
+    if word_count(s) > 6:
+        return False
+    if _header().match(s):
+        return True
+    m = _ABOUT_NAME.match(s)
+    nxt = view.body[i + 1].text if i + 1 < len(view.body) else ""
+    return bool(m) and re.search(r"(?<!\w)" + re.escape(m.group("name").split()[-1]) + r"(?!\w)", nxt) is not None
 
 
 @check("BIO002", "bio", "warning", fix="remove")
 def author_blurb(view: TextView) -> Iterator[Hit]:
-    """Third-person author blurbs: `Eric Song is IGN's deal curator and ...`, `About the author`.
+    """Third-person author blurbs: `Jane Roe is a senior reporter at The Courier`, `About the author`.
 
-    Only short paragraphs (at most 80 words) in the first three or the last third of the lines count,
-    so that a reporter mentioned inside a story is not flagged.
+    A short paragraph (at most 90 words) at the top or in the last third of the text that opens with
+    a person's name (not an organisation's: `Izvestia writes about this` is an attribution) and a
+    writer's role or work (`is a staff writer at`, `writes about`, `covers X for Y`,
+    `is the author of`), or with `The writer is ...`; it quotes nobody, and no other paragraph of the
+    story names that person (so `Smith is a senior official at the ministry` in a story is not a bio).
+    A bio header flags itself and the paragraph under it; `She previously worked at ...` after a
+    blurb is flagged with it.
     """
-    body = view.body
-    n = len(body)
-    for i, line in enumerate(body):
-        if not (i < 3 or i >= n - max(3, n // 3)):
+    if not view.is_english:
+        return
+    body, done = view.body, set()
+    for i, line in _edge_lines(view, head=True):
+        if i in done:
             continue
-        s = line.text
-        if len(s) > SHORT_LINE_CHARS or word_count(s) > 80:
-            continue
-        if _THIRD_PERSON.match(s):
-            yield Hit(*line.span, "author blurb", "")
-        elif _ABOUT.match(s) and word_count(s) <= 6:
-            yield Hit(*line.span, "author section header", "")
-            if i + 1 < n and word_count(body[i + 1].text) <= 120:
-                yield Hit(*body[i + 1].span, "author blurb under an 'about' header", "")
+        if _bio_header(view, i):
+            yield Hit(*line.span, "author bio header", "")
+            if i + 1 < len(body) and _short(body[i + 1].text, HEADER_BODY_WORDS):
+                done.add(i + 1)
+                yield Hit(*body[i + 1].span, "author bio under a header", "")
+        elif _is_blurb(view, i, line.text):
+            yield Hit(*line.span, "third-person author blurb", "")
+            for j in range(i + 1, min(i + 3, len(body))):
+                if not _continues_blurb(body[j].text):
+                    break
+                done.add(j)
+                yield Hit(*body[j].span, "third-person author blurb (continued)", "")
 
 
 _EMAIL = re.compile(r"\b[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,5}\b")
-_CONTACT = re.compile(
-    r"\b(?:can|may) be (?:reached|contacted|emailed) at\b|\bfollow (?:him|her|them|me|us|@?\w+) on "
-    r"(?:twitter|x|facebook|instagram|linkedin|threads|bluesky)\b|\bcontact the (?:author|writer|reporter)\b"
-    r"|^\s*(?:email|e-mail|twitter|contact)\s*:|^\s*@\w{2,30}\s*$",
+_FOLLOW = re.compile(
+    r"\bfollow\s+(?:me|him|her|them|us|@\w{2,30}|[A-Z][\w.-]+(?:\s+[A-Z][\w.-]+){0,2})\s+on\s+"
+    r"(?:Twitter|X|Facebook|Instagram|LinkedIn|Threads|Bluesky|Mastodon|TikTok|YouTube|Substack)\b",
     re.IGNORECASE,
 )
+_LABEL = re.compile(r"^[\s*_]*(?:e-?mail|twitter|contact|instagram|linkedin|bluesky)\s*:|^\s*@\w{2,30}\s*$", re.I)
+
+
+def _contact_cue(s: str) -> bool:
+    return bool(_cue("contact").search(s) or _FOLLOW.search(s) or _LABEL.search(s))
 
 
 @check("BIO003", "bio", "warning", fix="remove")
 def contact_line(view: TextView) -> Iterator[Hit]:
     """Author contact lines: e-mail addresses, `Follow her on Twitter @handle`, `can be reached at`.
 
-    Lines of at most 40 words; an e-mail address inside a long paragraph is left alone.
+    A line of its own (at most 12 words) with an address or a contact phrase, anywhere; or a line of
+    at most 40 words at the top or in the last third of the text with a contact phrase (`can be reached
+    at`, `Follow her on X`, `Email:`) that quotes nobody. An address in a sentence of the story
+    (`Requests can be sent by e-mail to ...`) is left alone.
     """
-    for line in view.body:
+    if not view.is_english:
+        return
+    tail = _tail_start(view)
+    for i, line in enumerate(view.body):
         s = line.text
-        if len(s) > SHORT_LINE_CHARS or word_count(s) > 40:
-            continue
-        if _CONTACT.search(s) or _EMAIL.search(s):
+        if _short(s, OWN_LINE_WORDS):
+            found = _contact_cue(s) or _EMAIL.search(s)
+        else:
+            edge = i < HEAD_LINES or i >= tail
+            found = edge and _short(s, CONTACT_WORDS) and not _SPEECH.search(s) and _contact_cue(s)
+        if found:
             yield Hit(*line.span, "author contact line", "")
