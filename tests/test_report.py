@@ -384,3 +384,12 @@ def test_sources_show_the_mt_probability_once_there(page, tmp_path):
     assert page.locator("#sources th", has_text="MT probability").count() == 1
     assert page.locator("#sources tbody tr").first.locator("svg.mini").count() == 2  # scores and MT probability
     assert "machine-translation probability" in page.locator("#detail").inner_text()
+
+
+def test_a_title_from_the_text_skips_residue_above_the_headline():
+    text = (
+        "[ad_1]\nShare\nStorm closes the port of Odesa\nThe port of Odesa closed on Monday as a storm brought "
+        "waves of six metres, the harbour master said, and ships waited at anchor outside the bay until the wind fell."
+    )
+    data = report_data(audit_documents([Document("d", text, source="s")], Options(jobs=1)))
+    assert data["docs"][0]["title"] == "Storm closes the port of Odesa"

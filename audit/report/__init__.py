@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 
 from audit import __version__
 from audit.engine import AuditResult, DocResult
-from audit.model import CATEGORIES
+from audit.model import CATEGORIES, Finding
 from audit.registry import all_checks
 from audit.sources import source_rows
 
@@ -137,19 +137,26 @@ def _whole_reason_quotes(reason: str, r: DocResult) -> str:
     return reason if first is None else _whole_quotes(reason, first.suggestion)
 
 
-def _title(meta: dict[str, Any], text: str) -> str:
-    """The `title` column, or else the first non-blank line of the text."""
+def _title(meta: dict[str, Any], text: str, findings: list[Finding]) -> str:
+    """The `title` column, or else the first non-blank line of the text that is not residue (an `[ad_1]`
+    or a menu above the headline), or else the first non-blank line."""
     t = meta.get("title")
     if isinstance(t, str) and t.strip():
         return cut_words(t, TITLE_LIMIT)
-    start = 0
-    while start < len(text):
+    noise = sorted((f.start, f.end) for f in findings if f.category in ("residue", "bio"))
+    first, start = None, 0
+    while start < len(text) and start < 20_000:
         end = text.find("\n", start)
         end = len(text) if end < 0 else end
-        if text[start:end].strip():
-            return cut_words(text[start:end], TITLE_LIMIT)
+        line = text[start:end]
+        if line.strip():
+            first = first if first is not None else line
+            a = start + len(line) - len(line.lstrip())
+            b = start + len(line.rstrip())
+            if not any(s <= a and b <= e for s, e in noise):
+                return cut_words(line, TITLE_LIMIT)
         start = end + 1
-    return ""
+    return cut_words(first or "", TITLE_LIMIT)
 
 
 def _host(url: Any) -> str:
@@ -355,7 +362,7 @@ def _doc_entry(r: DocResult, ref: _Strings) -> dict[str, Any]:
     url = d.meta.get("url")
     entry = {
         "id": d.id,
-        "title": _title(d.meta, d.text),
+        "title": _title(d.meta, d.text, r.findings),
         "host": _host(url),
         "url": url.strip() if isinstance(url, str) else "",
         "source": d.source or "",
