@@ -48,3 +48,40 @@ def test_wrong_language():
 
 def test_broken_characters():
     assert hits("INT006", "The \ufffd\ufffd minister said\x07 so.") == ["\ufffd\ufffd", "\x07"]
+
+
+def test_short_repeated_lines_are_structure_not_duplicates():
+    step = "Bake for 25 minutes until golden."  # a recipe step under two recipes
+    row = "Preheat the oven to 200C and line a large baking tray with paper."  # 13 words
+    text = f"{PARA}\nSponge\n{step}\n{row}\nIcing\n{step}\n{row}\nServe at once, the cook said."
+    assert hits("INT001", text) == []
+
+
+def test_a_question_put_to_every_guest_is_not_a_duplicate():
+    q = "What first made you want to cook for other people, and what do you still cook at home every week?"
+    text = "\n".join([PARA, "Anna", q, "My grandmother did.", "Ben", q, "Nothing else made me as happy."])
+    assert hits("INT001", text) == []
+
+
+def test_a_long_paragraph_found_three_times_is_a_template():
+    note = (
+        "Prices include delivery to any address in the country and can change without notice; "
+        "check the shop page for the current offer before you order."
+    )
+    text = "\n".join([PARA, note, "First item.", note, "Second item.", note])
+    assert hits("INT001", text) == []
+
+
+def test_headline_or_caption_at_the_end_is_not_truncation():
+    assert hits("INT002", f"{PARA}\nAs production begins, the carmaker bets it all on an electric future") == []
+    assert hits("INT002", f"{PARA}\nThe minister said the talks had gone well and that a deal was close,") != []
+    assert hits("INT002", f"{PARA}\nThe minister said the talks had gone well and that the deal would be signed in") != []
+
+
+def test_capitals_do_not_change_the_language():
+    from audit.language import _fasttext_model, identify
+
+    caps = "STOCKS FALL AS OIL PRICES SURGE"
+    assert _fasttext_model().predict(caps, k=1)[0][0] != "__label__en"  # the model on its own: Chinese, p=0.88
+    assert identify(caps)[0] == "en"
+    assert hits("INT005", caps) == []

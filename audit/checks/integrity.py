@@ -56,19 +56,60 @@ def _repeated_paragraphs(view: TextView) -> list[tuple[Line, Line, float]]:
     return out
 
 
+DUPLICATE_MIN_WORDS = 20  # shorter repeats are list items, recipe steps, schedule rows and captions: the page's structure
+TEMPLATE_COPIES = 3  # a paragraph found this often is a template of the page (a question put to every guest)
+
+
+def _template_keys(view: TextView) -> set[str]:
+    """Normalised paragraphs that recur TEMPLATE_COPIES times or more: the page repeats them on purpose."""
+    counts: dict[str, int] = {}
+    for ln in view.body:
+        if word_count(ln.text) >= DUPLICATE_MIN_WORDS:
+            key = _norm(ln.text)
+            counts[key] = counts.get(key, 0) + 1
+    return {k for k, n in counts.items() if n >= TEMPLATE_COPIES}
+
+
 @check("INT001", "integrity", "error", fix="remove", autofix=True)
 def duplicate_paragraph(view: TextView) -> Iterator[Hit]:
     """A paragraph that repeats an earlier paragraph of the same document word for word.
 
     Case and punctuation are ignored. The later copy is flagged; its suggestion is to drop it.
-    Near-duplicates with different wording are MT006's.
+    Only real paragraphs count: at least 20 words, not a question (an interview puts the same question
+    to each guest), and not found three or more times (a recipe step or a line under every item of a
+    list is the page's structure). Near-duplicates with different wording are MT006's.
     """
+    templates: set[str] | None = None
     for first, later, sim in repeated_paragraphs(view):
-        if sim >= 100.0:
+        s = later.text.rstrip()
+        if sim < 100.0 or word_count(s) < DUPLICATE_MIN_WORDS or s.endswith("?"):
+            continue
+        if templates is None:
+            templates = _template_keys(view)
+        if _norm(s) not in templates:
             yield Hit(*later.span, f"paragraph repeats line {first.index + 1}", "")
 
 
 _ELLIPSIS_END = re.compile(r"(?:\.\.\.|…|\[\s*(?:\.\.\.|…)\s*\])\s*$")
+# Words a complete English sentence does not end on: articles, prepositions, conjunctions, auxiliaries.
+_OPEN_ENDINGS = frozenset(
+    """a an the of to in on at for from with by into onto about as than and or but nor that which who whose
+    whom if because while although though when where whether so its their his her our your my is are was were
+    be been being has have had will would shall should can could may might must do does did not
+    such this these those every each some any no between among after before during under over against without
+    through toward towards via per amid""".split()
+)
+
+
+def _cut_mid_sentence(s: str) -> bool:
+    """A line without an end mark that stops where no sentence ends: on a comma or dash, or on a word such
+    as `the`, `of` or `and`, or a word broken off at a hyphen. A headline (`Volkswagen bets it all on an electric future`) is complete."""
+    if ends_sentence(s):
+        return False
+    if s[-1] == "," or (s[-1] in "-–—" and s[-2:-1].isalpha()):  # a comma, or a word broken off (`exten-`)
+        return True
+    ws = words(s[-200:])
+    return bool(ws) and ws[-1].lower() in _OPEN_ENDINGS and s[-1].isalpha()
 
 
 @check("INT002", "integrity", "warning")
@@ -76,6 +117,8 @@ def truncated_ending(view: TextView) -> Iterator[Hit]:
     """The text stops mid-sentence or on an ellipsis, as paywalled and cut-off pages do.
 
     Looks at the last non-blank line only when it reads as prose (at least 8 words, mostly lower case).
+    Mid-sentence means no end mark and a last word or mark no sentence ends on (`the`, `of`, `and`, a
+    comma, a hyphen): a last line without a full stop is often a headline or a caption, which is complete.
     """
     if not view.body:
         return
@@ -86,7 +129,7 @@ def truncated_ending(view: TextView) -> Iterator[Hit]:
         return
     if _ELLIPSIS_END.search(s):
         yield Hit(*last.span, "text ends on an ellipsis: probably truncated")
-    elif not ends_sentence(s) and (s[-1].isalpha() or s[-1] in ",-–—"):
+    elif _cut_mid_sentence(s):
         yield Hit(*last.span, "text ends mid-sentence: probably truncated")
 
 
