@@ -21,9 +21,16 @@ def test_comment_thread_after_header():
     assert hits("RES012", text) == ["Comments", "Great article, thanks.", "I disagree with the council."]
 
 
-def test_header_labels_between_headline_and_body():
-    text = "Council approves new budget\nPolitics\nJane Roe\n" + BODY
-    assert hits("RES014", text) == ["Politics", "Jane Roe"]
+def test_bylines_between_headline_and_body():
+    text = "Council approves new budget\nPolitics\nJane Whitcombe\n" + BODY
+    assert hits("RES014", text) == ["Jane Whitcombe"]
+
+
+def test_header_zone_tables_and_subtitles_are_content():
+    table = "Standings after round 12\nPos Driver Points\n1\nKyle Marchetti\n5040\n" + BODY
+    assert hits("RES014", table) == []
+    dek = "Council approves new budget\nThe spending plan nobody wanted\n" + BODY
+    assert hits("RES014", dek) == []
 
 
 def test_headline_is_content_even_after_a_placeholder():
@@ -52,8 +59,13 @@ def test_a_numbered_list_that_is_the_article_is_not_a_tail():
     assert hits("RES015", text) == []
 
 
-def test_repeated_short_lines_but_not_the_headline():
-    text = "Council approves budget\nCouncil approves budget\n" + BODY + "Follow us on\nFollow us on\n"
-    found = hits("RES016", text)
-    assert found.count("Council approves budget") == 1
-    assert found.count("Follow us on") == 2
+def test_a_menu_repeated_in_order_is_flagged_both_times():
+    menu = "World\nBusiness\nSport\nCulture\n"
+    text = "Council approves budget\n" + menu + BODY + menu
+    assert hits("RES016", text) == ["World", "Business", "Sport", "Culture"] * 2
+
+
+def test_repeated_subheads_of_a_structured_article_are_content():
+    day = "Breakfast\nOatmeal with berries\nLunch\nLentil soup\nDinner\nGrilled salmon with rice\n"
+    text = "A week of easy meals\n" + BODY + "Day 1\n" + day + "Day 2\n" + day.replace("Lentil", "Tomato")
+    assert hits("RES016", text) == []

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from audit.checks.residue import is_link_header
+from audit.checks.residue import LEADING_DATE, is_link_header, is_ui_label
 from audit.model import Hit
 from audit.registry import check
 from audit.text import TextView, is_prose, word_count, words
@@ -23,7 +23,7 @@ def link_list(view: TextView) -> Iterator[Hit]:
     """Lists of links under a section header (`Most Popular`, `Related Topics`, `You may also like`).
 
     After such a header, the following short lines (headlines, at most 25 words) are flagged until a
-    line of running prose ends the list.
+    line of running prose, a comment thread or a table row ends the list.
     """
     body = view.body
     i = 0
@@ -34,61 +34,154 @@ def link_list(view: TextView) -> Iterator[Hit]:
         j = i + 1
         while j < len(body):
             s = body[j].text
-            if word_count(s) > MAX_LINK_WORDS or is_prose(s, 12):
-                break
-            if _COMMENTS.match(s):
-                break
-            yield Hit(*body[j].span, f"item of the link list under {body[i].text.strip()[:40]!r}", "")
+            if word_count(s) > MAX_LINK_WORDS or is_prose(s, 12) or _COMMENTS.match(s) or s.count("|") >= 2:
+                break  # prose, a comment thread or a table ends the list
+            if any(c.isalnum() for c in s):
+                yield Hit(*body[j].span, f"item of the link list under {body[i].text.strip()[:40]!r}", "")
             j += 1
         i = j
+
+
+_BARE_COMMENTS = re.compile(r"^\s*(?:comments?|discussion|conversation)\s*:?\s*$", re.IGNORECASE)
+THREAD_MIN_PROSE = 150  # words of prose above a header for the article to be above it
+
+
+def _prose_words(lines: list) -> int:
+    return sum(word_count(ln.text) for ln in lines if is_prose(ln.text))
+
+
+_FORM = re.compile(
+    r"^\s*(?:name|e-?mail|website|your (?:name|e-?mail|comment)|comment)\s*(?:\(required\))?\s*\*\s*$"
+    r"|^\s*(?:leave a (?:reply|comment)|post a comment|add a comment|your email address will not be published)\b",
+    re.IGNORECASE,
+)
+
+
+def _in_a_bar(body: list, i: int) -> bool:
+    """True when line i sits among buttons or menu labels: a share bar or a section menu, not a header.
+
+    A comment form around it (`Name *`, `Leave a Reply`) makes it the header of the comments after all.
+    """
+    if any(_FORM.match(body[k].text) for k in range(max(0, i - 3), min(len(body), i + 4))):
+        return False
+    near = [body[k].text for k in (i - 1, i + 1) if 0 <= k < len(body) and not _COMMENTS.match(body[k].text)]
+    if any(is_ui_label(s) for s in near):
+        return True
+    return bool(_BARE_COMMENTS.match(body[i].text)) and len(near) == 2 and all(_is_short_label(s) for s in near)
+
+
+def _is_short_label(s: str) -> bool:
+    s = s.strip()
+    return 0 < word_count(s) <= 4 and not s.endswith((".", "!", "?", ":", "*"))
 
 
 @check("RES012", "residue", "warning", fix="remove")
 def comment_thread(view: TextView) -> Iterator[Hit]:
     """Reader comments: everything after a `Comments` header at the end of the page.
 
-    The header must come after the first quarter of the document; the thread runs to the end.
+    The header must come after the first quarter of the document; the thread runs to the end. A
+    `Comment` button in a share bar (`Tweet` / `Share` / `Comment`) or a `Comment` section in a menu is
+    not a header; nor is one with the article still below it (more prose below than above, and less
+    than 150 words of prose above).
     """
     body = view.body
     n = len(body)
     for i, line in enumerate(body):
-        if i >= max(3, n // 4) and _COMMENTS.match(line.text):
-            for ln in body[i:]:
+        if i < max(3, n // 4) or not _COMMENTS.match(line.text) or _in_a_bar(body, i):
+            continue
+        above = _prose_words(body[:i])
+        if above < THREAD_MIN_PROSE and _prose_words(body[i + 1 :]) > above:
+            continue
+        for ln in body[i:]:
+            if any(c.isalnum() for c in ln.text):
                 yield Hit(*ln.span, "reader comment section", "")
-            return
+        return
 
 
 HEAD_LINES = 8  # how far down the page header (kicker, byline, section label) can reach
 BODY_WORDS = 15  # a prose line at least this long starts the article body
+_NAME_PARTICLES = frozenset("de da di del della van von der den la le al el bin ibn dos das du st".split())
+_HANDLE = re.compile(r"\s*(?:@\w{2,30}|\|.*|/.*)$")
+RARE_NAME_ZIPF = 3.8  # a surname is rare as an English word
+COMMON_ZIPF = 5.2  # ... and no part of a name is a very common word
 
 
-def _is_headline_like(s: str) -> bool:
-    s = s.strip()
-    ws = words(s)
-    return (
-        3 <= len(ws) <= 15
-        and not s.endswith((".", "!", "?", ".”", '."', "…", ":"))
-        and (s[0].isupper() or s[0] in "‘'\"“")
-        and "://" not in s
-    )
+def _name_tokens_ok(tokens: list[str]) -> bool:
+    from audit.corpus.mentions import english_zipf
+
+    core = [t for t in tokens if t.lower() not in _NAME_PARTICLES and not re.fullmatch(r"[A-Z]\.?", t)]
+    if not 2 <= len(tokens) <= 4 or not core:
+        return False
+    if not all(re.fullmatch(r"[A-Z][\w'’.-]*", t) and not any(c.isdigit() for c in t) for t in core):
+        return False
+    zipfs = [english_zipf(t.lower().strip(".")) for t in core]
+    return max(zipfs) < COMMON_ZIPF and min(zipfs) < RARE_NAME_ZIPF
+
+
+def is_byline_name(s: str) -> bool:
+    """A line that is a person's name, optionally with a handle, a role or an outlet after a comma.
+
+    `Jane Roe`, `Jane Roe @janeroe`, `JANE ROE, Staff Writer`. Each part of the name is capitalised,
+    none is a very common English word and one is rare (a surname): headings and labels do not pass.
+    """
+    s = _HANDLE.sub("", s.strip())
+    name, _, rest = s.partition(",")
+    if word_count(rest) > 5 or ":" in s or any(c.isdigit() for c in name):
+        return False
+    tokens = name.split()
+    if all(t.isupper() for t in tokens if len(t) > 1):
+        tokens = [t.title() for t in tokens]
+    return _name_tokens_ok(tokens)
+
+
+def _header_zone(body: list) -> list:
+    """The lines between the headline and the first line of running prose, among the first 8."""
+    head = next((i for i, ln in enumerate(body[:HEAD_LINES]) if word_count(ln.text) >= 3), 0)
+    zone = []
+    for line in body[head + 1 : HEAD_LINES]:
+        if is_prose(line.text.strip(), BODY_WORDS):
+            break
+        zone.append(line)
+    return zone
 
 
 @check("RES014", "residue", "info", fix="remove")
 def page_header_line(view: TextView) -> Iterator[Hit]:
-    """Short labels between the headline and the article body: section names, bylines, kickers.
+    """Bylines between the headline and the article body: `Jane Roe`, `JANE ROE, Staff Writer`.
 
     Looks at the lines after the headline (the first line of at least three words, which is content)
-    and before the first line of running prose, among the first 8 lines; flags those of at most 8
-    words that are not sentences.
+    and before the first line of running prose, among the first 8 lines, and flags a person's name
+    on a line of its own (with a handle, role or outlet after it). A name among numbers (a table) or
+    one of three or more names in a row (a cast or panel list) is content.
     """
-    body = view.body
-    head = next((i for i, ln in enumerate(body[:HEAD_LINES]) if word_count(ln.text) >= 3), 0)
-    for line in body[head + 1 : HEAD_LINES]:
-        s = line.text.strip()
-        if is_prose(s, BODY_WORDS):
-            return
-        if word_count(s) <= 8 and not s.endswith((".", "!", "?", "”", '"', ":")):
-            yield Hit(*line.span, "page header label before the article body", "")
+    zone = _header_zone(view.body)
+    names = [is_byline_name(ln.text) for ln in zone]
+    for k, line in enumerate(zone):
+        if not names[k] or sum(names[max(0, k - 2) : k + 3]) >= 3:
+            continue
+        near = [zone[j].text for j in (k - 1, k + 1) if 0 <= j < len(zone)]
+        if any(re.search(r"\d", t) and not re.search(r"[^\W\d_]{3}", t) for t in near):
+            continue  # a table cell among numbers
+        yield Hit(*line.span, "byline between the headline and the article body", "")
+
+
+_NUMBER = re.compile(r"^[\d.,:%$€£+\-–/]+$")
+
+
+def _is_headline_like(s: str) -> bool:
+    """A line that reads as a headline: 4-15 words, capitalised, no closing punctuation, not a list entry.
+
+    Lines that open with a digit or a date, hold table cells (`|`) or many numbers, or close on an
+    attribution in brackets are list and table entries (tour dates, scores, results, quotations).
+    """
+    s = s.strip()
+    ws = words(s)
+    if not 4 <= len(ws) <= 15 or s.endswith((".", "!", "?", ".”", '."', "…", ":", ")")):
+        return False
+    if not (s[0].isupper() or s[0] in "‘'\"“") or "://" in s or "|" in s or LEADING_DATE.match(s):
+        return False
+    tokens = s.split()
+    return sum(bool(_NUMBER.match(t)) for t in tokens) < 0.3 * len(tokens)
 
 
 TAIL_MIN_HEADLINES = 3
@@ -124,29 +217,75 @@ def trailing_link_list(view: TextView) -> Iterator[Hit]:
             yield Hit(*ln.span, "headline list after the article", "")
 
 
-MAX_REPEATED_WORDS = 8
+MENU_WORDS = 5  # a menu item is a short label
+MENU_BLOCK = 3  # a menu repeats a run of at least this many labels in the same order ...
+MENU_BLOCK_LONG = 5  # ... at least this many anywhere, fewer only as a header and footer pair
+CORE_WORDS = 15  # prose lines this long delimit the article's core
+MAX_COPIES = 50
+
+
+def _menu_key(s: str) -> str | None:
+    """The comparison key of a line that could be a menu label, or None.
+
+    A label is short (at most 5 words), has letters, does not end like a sentence or a lead-in
+    (`.`, `?`, `!`, `:`) and does not open with a digit (quantities, dates, scores, list numbers).
+    """
+    s = " ".join(s.split()).casefold()
+    if len(s) > 120 or not any(c.isalpha() for c in s) or s[:1].isdigit():
+        return None
+    n = word_count(s)
+    if not n or n > MENU_WORDS or s.endswith((".", "?", "!", ":")):
+        return None
+    return s
+
+
+def _repeated_runs(keys: list[str | None]) -> Iterator[tuple[int, int, int]]:
+    """(i, j, length): a run of at least MENU_BLOCK labels at i that recurs, in the same order, at j."""
+    where: dict[str, list[int]] = {}
+    for i, k in enumerate(keys):
+        if k is not None:
+            where.setdefault(k, []).append(i)
+    n = len(keys)
+    for copies in where.values():
+        copies = copies[:MAX_COPIES]
+        for a, i in enumerate(copies):
+            for j in copies[a + 1 :]:
+                if i > 0 and keys[i - 1] is not None and keys[i - 1] == keys[j - 1]:
+                    continue  # inside a run counted from its start
+                length = 0
+                while i + length < j and j + length < n and keys[i + length] is not None:
+                    if keys[i + length] != keys[j + length]:
+                        break
+                    length += 1
+                if length >= MENU_BLOCK:
+                    yield i, j, length
+
+
+def _menu_lines(body: list) -> set[int]:
+    """Lines of repeated runs that are menus: long runs anywhere, short ones above and again below the article."""
+    keys = [_menu_key(ln.text) for ln in body]
+    prose = [k for k, ln in enumerate(body) if is_prose(ln.text, CORE_WORDS)]
+    first, last = (prose[0], prose[-1]) if prose else (len(body), -1)
+    out: set[int] = set()
+    for i, j, length in _repeated_runs(keys):
+        if length >= MENU_BLOCK_LONG or i + length - 1 < first and j > last:
+            out.update(range(i, i + length))
+            out.update(range(j, j + length))
+    return out
 
 
 @check("RES016", "residue", "warning", fix="remove")
 def repeated_short_line(view: TextView) -> Iterator[Hit]:
-    """Short lines (under 8 words, not sentences) that occur more than once in a document: menus, repeated titles.
+    """Menus: a run of short labels that recurs in the same order elsewhere in the document.
 
-    Every copy is flagged except a first copy that is the headline.
+    Navigation bars, footers and section lists are printed twice by many pages (top and bottom); both
+    copies are flagged. A label has at most 5 words, does not end like a sentence and does not open
+    with a digit. The run must be at least 5 labels long, or 3 when one copy sits above the article and
+    the other below it (before its first and after its last line of 15 words or more). Lines repeated on their own
+    are left alone: structured articles repeat subheads on purpose (a meal plan's `Breakfast` / `Lunch`,
+    a recipe's ingredients, a box score's team names). The first line (the headline) is never flagged.
     """
-    seen: dict[str, int] = {}
     body = view.body
-    for i, line in enumerate(body):
-        if len(line.text) > 500:
-            continue
-        s = " ".join(line.text.split()).casefold()
-        if not word_count(s) or word_count(s) >= MAX_REPEATED_WORDS or s.endswith((".", "?", "!", ":")):
-            continue
-        if s in seen:
-            first = seen[s]
-            if first >= 0:
-                if first > 0:
-                    yield Hit(*body[first].span, "line repeated in the document", "")
-                seen[s] = -1
-            yield Hit(*line.span, "line repeated in the document", "")
-        else:
-            seen[s] = i
+    for i in sorted(_menu_lines(body)):
+        if i > 0:
+            yield Hit(*body[i].span, "menu repeated in the document", "")

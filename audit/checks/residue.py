@@ -6,7 +6,7 @@ import functools
 import re
 from collections.abc import Iterator
 
-from audit.data import load_list, phrase_regex, trie_pattern
+from audit.data import load_list, pattern_list, phrase_regex, trie_pattern
 from audit.model import Hit
 from audit.registry import check
 from audit.text import TextView, ends_sentence, is_prose, word_count, words
@@ -79,6 +79,7 @@ def related_link(view: TextView) -> Iterator[Hit]:
 
     Fires on short lines that open with a known link phrase (`audit/data/related_openers.txt`), or that
     consist of a section header (`audit/data/related_headers.txt`) alone or followed by `:` or `|`.
+    A sentence that merely opens with such words (`Also on July 26, the pilots ...`) is prose.
     """
     openers = _opener_regex()
     headers = _headers_regex()
@@ -86,26 +87,47 @@ def related_link(view: TextView) -> Iterator[Hit]:
         s = line.text
         if len(s) > 1000 or word_count(s) > 30:
             continue
-        if openers.match(s) or headers.match(s):
+        m = openers.match(s) or headers.match(s)
+        if m and (not is_prose(s, 10) or s[m.end() :].lstrip()[:1] in (":", "|", "»", "›", ">")):
             yield _line_hit(line, "link to another story or page")
+
+
+FOOTER_WORDS = 12  # a footer or account link is a short line, never a sentence
+
+
+def is_prompt(s: str) -> bool:
+    """A line that is a call to action: a phrase of `prompts.txt` or `prompt_patterns.txt` (at most 40 words),
+    or a footer or account link of `footer_links.txt` on a short line that is not a sentence."""
+    if len(s) > 1000:
+        return False
+    n = word_count(s)
+    if n > MAX_PROMPT_WORDS:
+        return False
+    if phrase_regex("prompts").search(s) or pattern_list("prompt_patterns").search(s):
+        return True
+    return (
+        n <= FOOTER_WORDS
+        and not s.rstrip().endswith((".", "!", "?", "”", '"'))
+        and bool(phrase_regex("footer_links").search(s))
+    )
 
 
 @check("RES003", "residue", "warning", fix="remove", autofix=True)
 def call_to_action(view: TextView) -> Iterator[Hit]:
-    """Subscribe, share, follow and sign-up prompts, cookie and JavaScript notices.
+    """Subscribe, share, follow and sign-up prompts, cookie, consent, app, login and comment-form notices.
 
-    Fires on lines of at most 40 words that contain a phrase from `audit/data/prompts.txt`.
+    Fires on lines of at most 40 words that contain a phrase from `audit/data/prompts.txt` or a pattern
+    from `audit/data/prompt_patterns.txt` (promotions that name the outlet: `Download the Example app
+    for iOS and Android`), and on short lines that are not sentences and hold a footer or account link
+    from `audit/data/footer_links.txt` (`Privacy Policy`, `Log In`).
     """
-    rx = phrase_regex("prompts")
     for line in view.body:
-        if len(line.text) > 1000 or word_count(line.text) > MAX_PROMPT_WORDS:
-            continue
-        if rx.search(line.text):
+        if is_prompt(line.text):
             yield _line_hit(line, "call to action left by the page")
 
 
 _COUNTER = re.compile(
-    r"^\s*(?:(?:rating|votes?|likes?|views?|shares?|comments?|replies|reads)(?:\s*:)?\s*)?\d[\d,. ]{0,12}"
+    r"^\s*(?:(?:rating|votes?|likes?|views?|shares?|comments?|replies|reads)(?:\s*:)?\s*)?[(\[]?\d[\d,. ]{0,12}[)\]]?"
     r"(?:\s*(?:votes?|likes?|views?|shares?|comments?|replies|reads|k))?\s*$"
     r"|^\s*(?:(?:image|photo|picture|slide)\s*)?\d{1,3}\s*(?:of|/)\s*\d{1,3}\s*$",
     re.IGNORECASE,
@@ -119,17 +141,40 @@ def page_furniture(view: TextView) -> Iterator[Hit]:
 
     The labels are listed in `audit/data/ui_words.txt`; a line must consist of labels alone.
     """
-    ui = {w.lower() for w in load_list("ui_words")}
     for line in view.body:
         if len(line.text) <= 60 and _COUNTER.match(line.text):
             yield _line_hit(line, "page furniture (counter)")
-            continue
-        s = _ICON.sub("", line.text).strip().strip("|•·-–—:[]()").strip()
-        if not s or len(s) > 40:
-            continue
-        parts = [p.strip().lower() for p in re.split(r"\s*[|•·/]\s*|\s{2,}", s) if p.strip()]
-        if parts and all(p in ui or p.rstrip(":") in ui for p in parts):
+        elif is_ui_label(line.text):
             yield _line_hit(line, "page furniture (button or menu label)")
+
+
+@functools.cache
+def _ui_words() -> frozenset[str]:
+    return frozenset(w.lower() for w in load_list("ui_words"))
+
+
+_SHARE_ON = re.compile(
+    r"^(?:click to |tap to )?(?:share|post|send|tweet|pin|follow us|email|e-mail)\s+(?:it\s+)?(?:on|via|to|by|with)\s+"
+)
+_NEW_WINDOW = re.compile(r"\s*\(?\s*opens in (?:a )?new (?:window|tab)\s*\)?\s*$", re.IGNORECASE)
+
+
+def _is_label(part: str, ui: frozenset[str]) -> bool:
+    part = _NEW_WINDOW.sub("", part).strip().rstrip(":")
+    return part in ui or bool(_SHARE_ON.match(part)) and _SHARE_ON.sub("", part) in ui
+
+
+def is_ui_label(text: str) -> bool:
+    """A line that consists of button or menu labels alone (`Share`, `Tweet | Email`, `Log In`).
+
+    `Share on WhatsApp` and `Click to share on X (Opens in new window)` count when the network is a label.
+    """
+    s = _ICON.sub("", text).strip().strip("|•·-–—:[]()").strip()
+    if not s or len(s) > 80:
+        return False
+    ui = _ui_words()
+    parts = [p.strip().lower() for p in re.split(r"\s*[|•·/]\s*|\s{2,}", s) if p.strip()]
+    return bool(parts) and all(_is_label(p, ui) for p in parts)
 
 
 def _agency_alt() -> str:
@@ -169,8 +214,8 @@ def caption_credit(view: TextView) -> Iterator[Hit]:
         if len(s) > 600:
             continue
         m = rx.search(s)
-        if not m:
-            continue
+        if not m or _COPYRIGHT.search(s):
+            continue  # a copyright notice is RES010's
         if m.lastgroup in ("agency",) and m.start() == len(s) - len(s.lstrip()) and word_count(s) > 4:
             continue
         yield _line_hit(line, "photo caption or credit")
@@ -200,24 +245,65 @@ _EMBED_ATTRIBUTION = re.compile(
 _STAMP_KEY = re.compile(r"\b(?:updated|published|posted|modified|ago|read)\b|\d{1,2}:\d{2}", re.IGNORECASE)
 
 
+_REPUBLISHED = re.compile(r"^\W*(?:originally|first)\s+(?:published|appeared|posted)\b", re.IGNORECASE)
+_DAY_MONTH = (
+    r"(?:" + _MONTHS + r")\.?\s+\d{1,2}\b|\d{1,2}\s+(?:" + _MONTHS + r")\b|\d{1,2}[/.]\d{1,2}(?:[/.]\d{2,4})?\b"
+)
+LEADING_DATE = re.compile(r"^\W{0,3}(?:(?:" + _WEEKDAYS + r")\.?,?\s+)?(?:" + _DAY_MONTH + ")", re.IGNORECASE)
+"""A line that opens with a date (`July 19 -- ...`, `Mon., Nov. 4`, `19/07`)."""
+LIST_RUN = 3  # this many lines in a row that open with a date are a list (tour dates, a schedule, a timeline)
+
+
+def _is_stamp(s: str, first: bool) -> bool:
+    """A date, time or reading-time stamp: a date signal and at most three words that are not part of it."""
+    if not s or len(s) > 120 or not _DATE_SIGNAL.search(s) or _EMBED_ATTRIBUTION.match(s) or _REPUBLISHED.match(s):
+        return False
+    ws = words(s)
+    other = [w for w in ws if w.lower().rstrip(".") not in _STAMP_WORDS and w.lower() != "by"]
+    if len(other) > 3 or (ends_sentence(s) and s.rstrip()[-1] in ".!?" and len(ws) > 6):
+        return False
+    if s.rstrip()[-1:] in ".!?" and any(w.islower() and len(w) > 2 for w in other):
+        return False  # "The event begins on July 27." is a sentence
+    return not (len(other) > 1 and not _STAMP_KEY.search(s) and first)  # a short dated headline is content
+
+
+def _date_lists(body: list) -> set[int]:
+    """Indices of lines in runs of at least LIST_RUN consecutive lines that open with a date."""
+    out: set[int] = set()
+    run: list[int] = []
+    for i, line in enumerate([*body, None]):
+        if line is not None and LEADING_DATE.match(line.text.strip()):
+            run.append(i)
+            continue
+        if len(run) >= LIST_RUN:
+            out.update(run)
+        run = []
+    return out
+
+
+def _dated_subheads(body: list, stamps: list[int]) -> set[int]:
+    """Bare dates (no time, no `Updated`) each followed by prose: the subheads of a diary or blotter."""
+    bare = [i for i in stamps if not _STAMP_KEY.search(body[i].text) and i + 1 < len(body)]
+    heads = {i for i in bare if is_prose(body[i + 1].text, 8)}
+    return heads if len(heads) >= 2 else set()
+
+
 @check("RES006", "residue", "warning", fix="remove")
 def timestamp(view: TextView) -> Iterator[Hit]:
     """Date, time and reading-time stamps on a line of their own: `Updated: September 20, 2023, 7:17 AM`.
 
     A line qualifies when it carries a date or time and at most three words that are not part of it
-    (an author's name beside the date is allowed).
+    (an author's name beside the date is allowed), and does not read as a sentence. Dates that are
+    content are left alone: three or more lines in a row that open with a date (tour dates, a
+    schedule), bare dates that head entries of prose (a police blotter, a diary), and
+    `Originally published on ...` (provenance, PRV001).
     """
-    for i, line in enumerate(view.body):
-        s = line.text.strip()
-        if not s or len(s) > 120 or not _DATE_SIGNAL.search(s) or _EMBED_ATTRIBUTION.match(s):
-            continue
-        ws = words(s)
-        other = [w for w in ws if w.lower().rstrip(".") not in _STAMP_WORDS and w.lower() != "by"]
-        if len(other) > 3 or (ends_sentence(s) and s.rstrip()[-1] in ".!?" and len(ws) > 6):
-            continue
-        if len(other) > 1 and not _STAMP_KEY.search(s) and i == 0:
-            continue  # a short dated headline at the top is content
-        yield _line_hit(line, "date or time stamp")
+    body = view.body
+    stamps = [i for i, line in enumerate(body) if _is_stamp(line.text.strip(), i == 0)]
+    skip = _date_lists(body) | _dated_subheads(body, stamps)
+    for i in stamps:
+        if i not in skip:
+            yield _line_hit(body[i], "date or time stamp")
 
 
 _SOURCE = re.compile(
@@ -309,7 +395,9 @@ def html_remnant(view: TextView) -> Iterator[Hit]:
 
 
 _COPYRIGHT = re.compile(
-    r"^\s*(?:copyright\b|©|ⓒ|\(c\)\s*\d{4}).{0,300}$|all\s+rights\s+reserved|may not be (?:published|reproduced)",
+    r"^\s*copyright\b|all\s+rights\s+reserved|may not be (?:published|reproduced)"
+    r"|(?:©|ⓒ|\(c\)|\bcopyright)\s*(?:©\s*)?(?:19|20)\d\d\b"
+    r"|^\s*[©ⓒ].{0,80}\b(?:inc|ltd|llc|corp|corporation|limited|plc|gmbh|co)\b\.?\s*$",
     re.IGNORECASE,
 )
 

@@ -67,3 +67,9 @@ def phrase_regex(name: str, prefix: str = r"(?<!\w)", suffix: str = r"(?!\w)") -
     By default a phrase must not touch a word character on either side (`\b` would refuse a phrase
     that ends in punctuation, such as `like this:`, before a space)."""
     return re.compile(prefix + "(?:" + trie_pattern(list(load_list(name))) + ")" + suffix, re.IGNORECASE)
+
+
+@functools.cache
+def pattern_list(name: str) -> re.Pattern[str]:
+    """The regular expressions of `audit/data/<name>.txt` (one a line) as one case-insensitive pattern."""
+    return re.compile("|".join(f"(?:{p})" for p in load_list(name)), re.IGNORECASE)
