@@ -3,13 +3,17 @@
 Data flows one way. The per-document stage is a pure function of one document (it runs in this
 process or in worker processes, with identical results); the corpus stage sees the summaries the
 per-document stage extracted for each corpus check; scoring sees only findings. A large run keeps
-texts and findings on disk between the stages (`SpilledResults`), so memory holds only the summaries.
+texts and findings on disk between the stages (`SpilledResults`) and the summaries too
+(`SummaryStore`): each corpus check's decide half reads them through a disk-backed Mapping, so the
+main process holds an index of the documents, not their summaries.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable, Iterator
+from array import array
+from collections import OrderedDict
+from collections.abc import Callable, ItemsView, Iterable, Iterator, Mapping, ValuesView
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
@@ -66,12 +70,25 @@ class SpilledResults:
         self.folder.mkdir(parents=True, exist_ok=True)
         self.shards: list[Path] = []
         self.n = 0
+        self._next = 0
+
+    def next_path(self):
+        """Where the next shard goes, in input order (a worker may write it there itself)."""
+        path = self.folder / f"shard-{self._next:06d}.pkl"
+        self._next += 1
+        return path
 
     def add(self, shard: list[DocResult]) -> None:
-        path = self.folder / f"shard-{len(self.shards):06d}.pkl"
+        path = self.next_path()
         self._write(path, shard)
-        self.shards.append(path)
-        self.n += len(shard)
+        self.add_written(path, len(shard))
+
+    def add_written(self, path, n: int) -> None:
+        """A shard of `n` results that was written to `path` (by `write_shard`, here or in a worker)."""
+        from pathlib import Path
+
+        self.shards.append(Path(path))
+        self.n += n
 
     @staticmethod
     def _write(path, shard: list[DocResult]) -> None:
@@ -115,6 +132,271 @@ class SpilledResults:
             pass
 
 
+class SummaryStore:
+    """The corpus checks' summaries on disk, read back through one read-only Mapping a check.
+
+    Each shard's summaries arrive as one blob of pickles (`pack_summaries`, made where the shard was
+    checked: a worker process or a Dask worker), grouped by check so that a check's summaries of a
+    shard are contiguous, each object stored once however many checks share it (the three name
+    checks share one extract). Blobs are appended to part files here, or stay in the file a worker
+    wrote. Memory holds only the index: every document's id and, a check, its summary's offset and
+    length (about 150 bytes a document in all). `view(code)` is a `Mapping[doc_id, summary]` in input
+    order, as the in-memory dict was: iteration streams shard by shard with one read a shard; lookups
+    by id read one summary (with a small cache of the latest ones, for the checks that compare pairs).
+    Reads use `os.pread`, not mmap, so that pages read stay out of the process's resident set.
+    """
+
+    PART_BYTES = 1 << 30  # a part file is closed at this size and the next one started
+    OPEN_FILES = 32  # part files kept open for reading
+    CACHED_VALUES = 2048  # summaries a view keeps decoded for repeated lookups
+
+    def __init__(self, folder: str | os.PathLike[str]) -> None:
+        from pathlib import Path
+
+        self.folder = Path(folder)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.ids: list[str] = []
+        self.pos: dict[str, int] = {}
+        self.part = array("I")  # ordinal -> part file
+        self.loc: dict[str, tuple[array, array]] = {}  # code -> (offsets, -1 when absent; lengths) by ordinal
+        self.parts: list[Any] = []  # part file paths
+        self.owned: list[bool] = []  # whether close() deletes the part
+        self._writer: Any = None
+        self._writer_part = -1
+        self._fds: OrderedDict[int, int] = OrderedDict()
+        self._views: dict[str, SummaryView] = {}
+
+    def _append(self, blob: bytes) -> tuple[int, int]:
+        if self._writer is None or self._writer.tell() + len(blob) > self.PART_BYTES and self._writer.tell():
+            if self._writer is not None:
+                self._writer.close()
+            path = self.folder / f"part-{len(self.parts):05d}.bin"
+            self._writer = path.open("wb")
+            self._writer_part = len(self.parts)
+            self.parts.append(path)
+            self.owned.append(True)
+        base = self._writer.tell()
+        self._writer.write(blob)
+        return self._writer_part, base
+
+    def add(self, packed: PackedSummaries, path: str | os.PathLike[str] | None = None) -> None:
+        """One shard's summaries: the blob itself, or the file a worker wrote it to (`path`, kept in
+        place and deleted by close())."""
+        codes, ids, table, blob = packed
+        if not ids:
+            return
+        if path is not None:
+            self.parts.append(path)
+            self.owned.append(True)
+            part, base = len(self.parts) - 1, 0
+        elif blob:
+            part, base = self._append(blob)
+        else:
+            part, base = 0, 0  # no summary at all in this shard: nothing is read
+        self._views.clear()
+        cols = []
+        for code in codes:
+            if code not in self.loc:
+                self.loc[code] = (array("q", [-1]) * len(self.ids), array("Q", [0]) * len(self.ids))
+            cols.append(self.loc[code])
+        width = 2 * len(codes)
+        for i, doc_id in enumerate(ids):
+            row = table[i * width : (i + 1) * width]
+            if all(row[2 * k] < 0 for k in range(len(codes))):
+                continue  # an unreadable document has no summaries
+            p = self.pos.get(doc_id)
+            if p is None:  # a repeated id keeps its first place and takes the later summaries, as a dict would
+                p = self.pos[doc_id] = len(self.ids)
+                self.ids.append(doc_id)
+                self.part.append(part)
+                for offsets, lengths in self.loc.values():
+                    offsets.append(-1)
+                    lengths.append(0)
+            else:
+                self.part[p] = part
+                for offsets, _ in self.loc.values():
+                    offsets[p] = -1
+            for k, (offsets, lengths) in enumerate(cols):
+                if row[2 * k] >= 0:
+                    offsets[p] = base + row[2 * k]
+                    lengths[p] = row[2 * k + 1]
+
+    def seal(self) -> None:
+        """No more shards: close the part being written."""
+        if self._writer is not None:
+            self._writer.close()
+            self._writer = None
+
+    def _read(self, part: int, offset: int, length: int) -> bytes:
+        fd = self._fds.get(part)
+        if fd is None:
+            self.seal()
+            fd = self._fds[part] = os.open(self.parts[part], os.O_RDONLY)
+            if len(self._fds) > self.OPEN_FILES:
+                os.close(self._fds.popitem(last=False)[1])
+        else:
+            self._fds.move_to_end(part)
+        data = os.pread(fd, length, offset)
+        if len(data) != length:
+            raise OSError(f"summary store {self.parts[part]}: short read at {offset}")
+        return data
+
+    def __contains__(self, code: object) -> bool:
+        return code in self.loc
+
+    def __getitem__(self, code: str) -> SummaryView:
+        if code not in self.loc:
+            raise KeyError(code)
+        view = self._views.get(code)
+        if view is None:
+            offsets = self.loc[code][0]
+            # checks that share one extract share one view: the same Mapping object for all of them
+            twin = next((v for v in self._views.values() if v.offsets == offsets), None)
+            view = self._views[code] = twin or SummaryView(self, code)
+        return view
+
+    def get(self, code: str, default: Any = None) -> Any:
+        return self[code] if code in self.loc else default
+
+    def close(self) -> None:
+        """Close and delete the part files (and the folder, when it is empty)."""
+        from pathlib import Path
+
+        self.seal()
+        for fd in self._fds.values():
+            os.close(fd)
+        self._fds.clear()
+        for path, owned in zip(self.parts, self.owned, strict=True):
+            if owned:
+                Path(path).unlink(missing_ok=True)
+        self.parts, self.owned = [], []
+        self._views.clear()
+        try:
+            self.folder.rmdir()
+        except OSError:
+            pass
+
+
+class SummaryView(Mapping[str, Any]):
+    """One corpus check's summaries by document id, read from a `SummaryStore` (read-only)."""
+
+    def __init__(self, store: SummaryStore, code: str) -> None:
+        self.store = store
+        self.offsets, self.lengths = store.loc[code]
+        self._n = len(self.offsets) - self.offsets.count(-1)
+        self._cache: OrderedDict[int, Any] = OrderedDict()
+
+    def _load(self, p: int) -> Any:
+        import pickle
+
+        v = self._cache.get(p)
+        if v is not None:
+            self._cache.move_to_end(p)
+            return v
+        v = pickle.loads(self.store._read(self.store.part[p], self.offsets[p], self.lengths[p]))
+        self._cache[p] = v
+        if len(self._cache) > self.store.CACHED_VALUES:
+            self._cache.popitem(last=False)
+        return v
+
+    def __getitem__(self, doc_id: str) -> Any:
+        p = self.store.pos[doc_id]
+        if self.offsets[p] < 0:
+            raise KeyError(doc_id)
+        return self._load(p)
+
+    def __contains__(self, doc_id: object) -> bool:
+        p = self.store.pos.get(doc_id)  # type: ignore[call-overload]
+        return p is not None and self.offsets[p] >= 0
+
+    def __iter__(self) -> Iterator[str]:
+        return (d for d, off in zip(self.store.ids, self.offsets, strict=True) if off >= 0)
+
+    def __len__(self) -> int:
+        return self._n
+
+    def _stream(self) -> Iterator[tuple[str, Any]]:
+        """(id, summary) in input order, reading each run of adjacent summaries with one read."""
+        import pickle
+
+        store, offsets, lengths = self.store, self.offsets, self.lengths
+        run: list[int] = []
+        end = -1
+
+        def flush() -> Iterator[tuple[str, Any]]:
+            first = offsets[run[0]]
+            data = memoryview(store._read(store.part[run[0]], first, end - first))
+            for p in run:
+                o = offsets[p] - first
+                yield store.ids[p], pickle.loads(data[o : o + lengths[p]])
+
+        for p in range(len(offsets)):
+            off = offsets[p]
+            if off < 0:
+                continue
+            if run and (off != end or store.part[p] != store.part[run[0]] or end - offsets[run[0]] > 1 << 23):
+                yield from flush()
+                run = []
+            run.append(p)
+            end = off + lengths[p]
+        if run:
+            yield from flush()
+
+    def items(self) -> ItemsView[str, Any]:
+        return _StreamedItems(self)
+
+    def values(self) -> ValuesView[Any]:
+        return _StreamedValues(self)
+
+
+class _StreamedItems(ItemsView):
+    def __iter__(self):
+        return self._mapping._stream()
+
+
+class _StreamedValues(ValuesView):
+    def __iter__(self):
+        return (v for _, v in self._mapping._stream())
+
+
+# (codes, document ids, offsets and lengths: for each document and code an offset into the blob and a
+# length, -1 and 0 where the document has no such summary, flattened; the blob of pickles)
+PackedSummaries = tuple[tuple[str, ...], list[str], array, bytes]
+
+
+def pack_summaries(items: Iterable[tuple[str, dict[str, Any]]]) -> PackedSummaries:
+    """One shard's summaries (document id, {code: summary}) as one blob, grouped by code; an object that
+    several codes share is stored once."""
+    import io
+    import pickle
+
+    items = list(items)
+    codes: list[str] = []
+    for _, summ in items:
+        for code in summ:
+            if code not in codes:
+                codes.append(code)
+    width = 2 * len(codes)
+    table = array("q", [-1, 0]) * (len(items) * len(codes))
+    buf = io.BytesIO()
+    for k, code in enumerate(codes):
+        for i, (_, summ) in enumerate(items):
+            if code not in summ:
+                continue
+            sm = summ[code]
+            twin = next((j for j, c in enumerate(codes[:k]) if summ.get(c) is sm), None)
+            if twin is not None:
+                table[i * width + 2 * k : i * width + 2 * k + 2] = table[
+                    i * width + 2 * twin : i * width + 2 * twin + 2
+                ]
+                continue
+            start = buf.tell()
+            pickle.dump(sm, buf, protocol=pickle.HIGHEST_PROTOCOL)
+            table[i * width + 2 * k] = start
+            table[i * width + 2 * k + 1] = buf.tell() - start
+    return tuple(codes), [doc_id for doc_id, _ in items], table, buf.getvalue()
+
+
 @dataclass
 class AuditResult:
     """Every document's result, in input order: a list, or `SpilledResults` for a run that spilled to disk."""
@@ -156,7 +438,15 @@ def _to_findings(doc: Document, c: Check, hits: Iterable[Any]) -> Iterator[Findi
             warnings.warn(msg, RuntimeWarning, stacklevel=2)
             continue
         yield Finding(
-            doc.id, h.start, h.end, c.code, c.category, c.severity, h.message, text[h.start : h.end], h.suggestion,
+            doc.id,
+            h.start,
+            h.end,
+            c.code,
+            c.category,
+            c.severity,
+            h.message,
+            text[h.start : h.end],
+            h.suggestion,
             getattr(h, "confidence", None),
         )
 
@@ -281,30 +571,86 @@ class ShardCache:
         os.replace(tmp, self.folder / f"{key}.pkl")
 
 
+@dataclass
+class ShardOutcome:
+    """One shard checked and written: `n` results in the file `path`, and its summaries packed (the
+    blob itself, or, with `summaries_path`, the file it was written to). What a worker sends back."""
+
+    path: str
+    n: int
+    summaries: PackedSummaries
+    summaries_path: str | None = None
+
+
+def write_shard(
+    path: str | os.PathLike[str],
+    outcomes: Iterable[tuple[Document, list[Finding], dict[str, Any]]],
+    summaries_path: str | os.PathLike[str] | None = None,
+) -> ShardOutcome:
+    """Write one shard's results (texts and findings) to `path` and pack its summaries; with
+    `summaries_path`, the summaries' blob goes to that file too (a worker on a shared file system)."""
+    from pathlib import Path
+
+    outcomes = list(outcomes)
+    SpilledResults._write(Path(path), [DocResult(doc, found) for doc, found, _ in outcomes])
+    packed = pack_summaries((doc.id, summ) for doc, _, summ in outcomes if summ)
+    if summaries_path is not None:
+        tmp = f"{summaries_path}.tmp"
+        with open(tmp, "wb") as f:
+            f.write(packed[3])
+        os.replace(tmp, summaries_path)
+        packed = (packed[0], packed[1], packed[2], b"")
+    return ShardOutcome(str(path), len(outcomes), packed, None if summaries_path is None else str(summaries_path))
+
+
+def check_shard(args: tuple[list[Document], Options, str, str | None, str | None]) -> ShardOutcome:
+    """A worker's whole share of a spilled run: check a shard, keep it in the --resume cache, write it."""
+    docs, options, path, cache_folder, key = args
+    outcome = check_chunk((docs, options))
+    if cache_folder is not None and key is not None:
+        ShardCache(cache_folder).put(key, outcome)
+    return write_shard(path, ((d, found, summ) for d, (found, summ) in zip(docs, outcome, strict=True)))
+
+
 class ResultSink:
     """Where the per-document stage's outcomes go, shard by shard, whichever engine ran it: the results
-    (a list, or `SpilledResults` with a `spill` folder) and each corpus check's summaries by document."""
+    (a list, or `SpilledResults` with a `spill` folder) and each corpus check's summaries by document
+    (a dict of dicts, or with `spill` a `SummaryStore` in the spill folder)."""
 
     def __init__(
         self, spill: str | os.PathLike[str] | None = None, progress: Callable[[int], None] | None = None
     ) -> None:
+        from pathlib import Path
+
         self.results: list[DocResult] | SpilledResults = SpilledResults(spill) if spill is not None else []
-        self.summaries: dict[str, dict[str, Any]] = {}
+        self.summaries: dict[str, dict[str, Any]] | SummaryStore = (
+            SummaryStore(Path(spill) / "summaries") if spill is not None else {}
+        )
         self.progress = progress
 
-    def add(self, outcomes: Iterable[tuple[Document, list[Finding], dict[str, Any]]]) -> None:
-        """One shard's (document, findings, summaries), in input order."""
+    def add(self, outcomes: Iterable[tuple[Document, list[Finding], dict[str, Any]]], path: Any = None) -> None:
+        """One shard's (document, findings, summaries), in input order (`path`: where the shard goes,
+        reserved with `results.next_path()`; by default the next one)."""
+        if isinstance(self.results, SpilledResults):
+            self.add_shard(write_shard(path or self.results.next_path(), outcomes))
+            return
+        assert isinstance(self.summaries, dict)
         shard = []
         for doc, found, summ in outcomes:
             shard.append(DocResult(doc, found))
             for code, sm in summ.items():
                 self.summaries.setdefault(code, {})[doc.id] = sm
-        if isinstance(self.results, SpilledResults):
-            self.results.add(shard)
-        else:
-            self.results.extend(shard)
+        self.results.extend(shard)
         if self.progress:
             self.progress(len(shard))
+
+    def add_shard(self, shard: ShardOutcome) -> None:
+        """One shard already written (`write_shard`, by this process or a worker)."""
+        assert isinstance(self.results, SpilledResults) and isinstance(self.summaries, SummaryStore)
+        self.results.add_written(shard.path, shard.n)
+        self.summaries.add(shard.summaries, shard.summaries_path)
+        if self.progress:
+            self.progress(shard.n)
 
 
 def audit_documents(
@@ -326,30 +672,40 @@ def audit_documents(
     options = options or Options()
     checks = options.checks()
     sink = ResultSink(spill, progress)
+    spilled = isinstance(sink.results, SpilledResults)
 
-    def collect(chunk: list[Document], outcome: list[tuple[list[Finding], dict[str, Any]]], key: str | None) -> None:
+    def collect(chunk: list[Document] | None, outcome: Any, key: str | None, path: Any) -> None:
+        if isinstance(outcome, ShardOutcome):  # a worker checked and wrote the shard
+            sink.add_shard(outcome)
+            return
+        assert chunk is not None
         if cache is not None and key is not None:
             cache.put(key, outcome)
-        sink.add((doc, found, summ) for doc, (found, summ) in zip(chunk, outcome, strict=True))
+        sink.add(((doc, found, summ) for doc, (found, summ) in zip(chunk, outcome, strict=True)), path)
 
     jobs = _effective_jobs(options, n_docs)
     pool = ProcessPoolExecutor(max_workers=jobs) if jobs > 1 else None
     try:
-        pending: list[tuple[list[Document], Any, str | None]] = []
+        # (documents, outcome or its future, cache key, shard path): shards are collected in input order
+        pending: list[tuple[list[Document] | None, Any, str | None, Any]] = []
         for chunk in _chunks(docs, SHARD_SIZE if pool is None else 64):
             key = ShardCache.key(chunk, options) if cache is not None else None
             cached = cache.get(key) if cache is not None and key is not None else None
+            path = sink.results.next_path() if isinstance(sink.results, SpilledResults) else None
             if cached is not None and len(cached) == len(chunk):
-                pending.append((chunk, cached, None))
+                pending.append((chunk, cached, None, path))
             elif pool is None:
-                pending.append((chunk, [check_document(d, options, checks) for d in chunk], key))
+                pending.append((chunk, [check_document(d, options, checks) for d in chunk], key, path))
+            elif spilled:  # the worker writes the shard and packs its summaries: little comes back
+                folder = str(cache.folder) if cache is not None else None
+                pending.append((None, pool.submit(check_shard, (chunk, options, str(path), folder, key)), None, path))
             else:
-                pending.append((chunk, pool.submit(check_chunk, (chunk, options)), key))
+                pending.append((chunk, pool.submit(check_chunk, (chunk, options)), key, path))
             while pending and (pool is None or len(pending) > jobs * 4 or not hasattr(pending[0][1], "result")):
-                ch, out, k = pending.pop(0)
-                collect(ch, out.result() if hasattr(out, "result") else out, k)
-        for ch, out, k in pending:
-            collect(ch, out.result() if hasattr(out, "result") else out, k)
+                ch, out, k, p = pending.pop(0)
+                collect(ch, out.result() if hasattr(out, "result") else out, k, p)
+        for ch, out, k, p in pending:
+            collect(ch, out.result() if hasattr(out, "result") else out, k, p)
     finally:
         if pool is not None:
             pool.shutdown(cancel_futures=True)
@@ -366,9 +722,21 @@ class CorpusDecisions:
     hits: dict[str, list[tuple[Check, Any]]] = field(default_factory=dict)
 
 
-def decide_corpus(summaries: dict[str, dict[str, Any]], options: Options) -> CorpusDecisions:
+def _forget_cached_analyses() -> None:
+    """Drop the name checks' shared analysis of an earlier run. It is keyed on the ids of the summary
+    objects, and summaries read from a `SummaryStore` are new objects that may reuse an earlier run's ids."""
+    import sys
+
+    names = sys.modules.get("audit.corpus.names")
+    cache = getattr(names, "_LAST", None)
+    if isinstance(cache, list):
+        cache[:] = [None] * len(cache)
+
+
+def decide_corpus(summaries: Mapping[str, Mapping[str, Any]] | SummaryStore, options: Options) -> CorpusDecisions:
     """The corpus pass: stories, claims, and every corpus check's decision, from the summaries alone."""
     out = CorpusDecisions()
+    _forget_cached_analyses()
     if options.stories and summaries.get(STORY_KEY):
         out.stories = assign_stories(summaries[STORY_KEY])
         out.claims = corroborate(summaries.get(CLAIMS_KEY, {}), out.stories)
@@ -377,6 +745,7 @@ def decide_corpus(summaries: dict[str, dict[str, Any]], options: Options) -> Cor
             continue
         for doc_id, hits in c.decide(summaries.get(c.code, {})).items():
             out.hits.setdefault(doc_id, []).extend((c, h) for h in hits)
+    _forget_cached_analyses()
     return out
 
 
@@ -391,11 +760,16 @@ def finish_result(r: DocResult, decisions: CorpusDecisions) -> None:
 
 
 def corpus_stage(
-    results: list[DocResult] | SpilledResults, summaries: dict[str, dict[str, Any]], options: Options
+    results: list[DocResult] | SpilledResults,
+    summaries: dict[str, dict[str, Any]] | SummaryStore,
+    options: Options,
 ) -> AuditResult:
     """The corpus pass and scoring: stories, claims, every corpus check's decision, then scores."""
     decisions = decide_corpus(summaries, options)
-    summaries.clear()  # the decisions are all the rest needs
+    if isinstance(summaries, SummaryStore):  # the decisions are all the rest needs
+        summaries.close()
+    else:
+        summaries.clear()
     if isinstance(results, SpilledResults):
         results.update(lambda r: finish_result(r, decisions))
     else:

@@ -7,6 +7,7 @@ documents with totals over all of them; nothing of the spill is left behind.
 import json
 import pickle
 
+import pytest
 from conftest import SAMPLE
 
 from audit.cli import main
@@ -135,3 +136,150 @@ def test_outputs_are_byte_identical_across_processes_with_different_hash_seeds(t
         outs.append(out)
     for name in ("findings.jsonl", "scores.csv", "sources.csv", "claims.csv", "report.html"):
         assert (outs[0] / name).read_bytes() == (outs[1] / name).read_bytes(), name
+
+
+def _synthetic(n: int = 300, seed: int = 5) -> list[Document]:
+    """A few hundred documents on which every corpus check has work: events reported by several
+    sources (stories, figures to corroborate), a name spelled two ways, a quotation re-worded, and a
+    footer that each source repeats."""
+    import random
+
+    rng = random.Random(seed)
+    events = [
+        [
+            "Prime Minister Nikol Pashinyan met Ilham Aliyev in Brussels on Tuesday to discuss the border.",
+            "Pashinyan said the talks on the Lachin corridor had been difficult but useful.",
+            'Charles Michel said: "Both leaders agreed to keep talking about the peace treaty next month."',
+            "At least 29 people were killed in the clashes, officials said, and nearly 7,000 were evacuated.",
+        ],
+        [
+            "Heavy rain hit the port of Odesa, flooding streets near the harbour and cutting power to homes.",
+            "Mayor Hennadiy Trukhanov said emergency crews had pumped water out of two crossings.",
+            '"The worst is behind us, but the sea is still high," Trukhanov told reporters outside the council.',
+            "Three people were injured by falling trees and 1,200 residents were evacuated overnight.",
+        ],
+        [
+            "Stephane Dujarric, the spokesman for the Secretary-General, said aid convoys had reached the city.",
+            'Antonio Guterres said: "We need a ceasefire now so that food and medicine can reach every family."',
+            "Dujarric added that 40 trucks had crossed the border on Monday and more would follow.",
+            "More than 120,000 inhabitants live in the area, according to the United Nations.",
+        ],
+    ]
+    variants = {"Pashinyan": "Pashinian", "Dujarric": "Dizaric"}
+    reworded = 'Antonio Guterres said: "A truce is needed immediately, so food and medicines can get to all families."'
+    filler = [
+        "The council approved the budget for the coming year after a long debate.",
+        "Schools in the district moved classes online for the rest of the week.",
+        "Forecasters expect the wind to ease on Thursday, although more rain is likely.",
+        "The ministry published the new figures on its website late on Friday.",
+        "Shares in the company rose after it reported higher profits for the quarter.",
+        "Local farmers said the harvest had been better than expected this year.",
+    ]
+    sources = ["courier", "wire", "gazette", "herald", "mirror"]
+    footers = {s: f"Follow the {s.title()} Daily on social media for the latest updates and news." for s in sources}
+    docs = []
+    for i in range(n):
+        source = sources[i % len(sources)]
+        event = events[rng.randrange(len(events))]
+        lines = [f"Report {i}: " + rng.choice(filler)]
+        lines += rng.sample(event, k=rng.randint(2, len(event)))
+        lines += rng.sample(filler, k=2)
+        text = "\n\n".join(lines)
+        if source == "mirror":  # one source spells names its own way
+            for a, b in variants.items():
+                text = text.replace(a, b)
+        elif source == "herald" and events[2][1] in text and not any(reworded in d.text for d in docs):
+            text = text.replace(events[2][1], reworded)  # and one document re-words a quotation
+        if rng.random() < 0.7:
+            text += "\n\n" + footers[source]
+        docs.append(Document(f"{source}-{i:04d}", text, source=source))
+    docs.insert(7, Document("gone", "", status="unreadable", reason="test: cannot decode"))
+    return docs
+
+
+OUTPUT_FILES = ("findings.jsonl", "scores.csv", "sources.csv", "claims.csv", "report.html")
+
+
+def test_out_of_core_corpus_pass_gives_the_in_memory_outputs_byte_for_byte(tmp_path):
+    """Summaries on disk (read through SummaryStore's Mappings) against summaries in dicts, in this
+    process and with workers that write their own shards: every output file identical."""
+    from audit.engine import SummaryStore
+
+    docs = _synthetic()
+    memory = audit_documents(docs, Options(jobs=1))
+    codes = {f.code for f in memory.findings}
+    assert {"RES013", "NAME001", "MT009"} <= codes, codes  # the corpus checks had work to do
+    assert len({r.story for r in memory.results if r.story}) < len(docs) // 10  # stories group documents
+    assert memory.claims
+    write_outputs(memory, tmp_path / "memory")
+    seen_stores = []
+    real_init = SummaryStore.__init__
+
+    def spy(self, *a, **k):
+        seen_stores.append(self)
+        real_init(self, *a, **k)
+
+    SummaryStore.__init__ = spy
+    try:
+        for jobs in (1, 2):
+            spilled = audit_documents(iter(docs), Options(jobs=jobs), spill=tmp_path / f"spill{jobs}")
+            assert isinstance(spilled.results, SpilledResults)
+            assert spilled.claims == memory.claims
+            write_outputs(spilled, tmp_path / f"spilled{jobs}")
+            spilled.results.close()
+            assert not (tmp_path / f"spill{jobs}").exists()
+            for name in OUTPUT_FILES:
+                assert (tmp_path / "memory" / name).read_bytes() == (tmp_path / f"spilled{jobs}" / name).read_bytes(), (
+                    jobs,
+                    name,
+                )
+    finally:
+        SummaryStore.__init__ = real_init
+    assert len(seen_stores) == 2 and all(not s.ids or s.loc for s in seen_stores)
+
+
+def test_cli_run_equals_the_in_memory_audit(tmp_path):
+    out = tmp_path / "cli"
+    assert main(["run", str(SAMPLE), "--out", str(out), "--no-validation", "--jobs", "1", "--no-progress"]) == 0
+    memory = audit_documents(load_documents([SAMPLE]), Options(jobs=1))
+    write_outputs(memory, tmp_path / "memory")
+    for name in OUTPUT_FILES:
+        assert (out / name).read_bytes() == (tmp_path / "memory" / name).read_bytes(), name
+
+
+def test_summary_store_reads_back_what_a_dict_would_hold(tmp_path):
+    from audit.engine import SummaryStore, pack_summaries
+
+    one, two, three = {"name": "shared by two codes"}, {"k": 1}, {"again": 1}
+    shards = [
+        [("a", {"X": [1, 2], "Y": one, "Z": one}), ("b", {}), ("c", {"X": [3], "Y": two, "Z": two})],
+        [("d", {"X": "text", "Y": one, "Z": one}), ("a", {"X": [9], "Y": three, "Z": three})],  # a repeated id
+        [("e", {"W": (1.5, None)})],
+    ]
+    expected: dict[str, dict] = {}
+    store = SummaryStore(tmp_path / "store")
+    for k, shard in enumerate(shards):
+        for doc_id, summ in shard:
+            for code, sm in summ.items():
+                expected.setdefault(code, {})[doc_id] = sm
+        packed = pack_summaries(shard)
+        if k == 1:  # as a worker on a shared file system does: the blob in a file of its own
+            blob = tmp_path / "worker.bin"
+            blob.write_bytes(packed[3])
+            store.add((*packed[:3], b""), blob)
+        else:
+            store.add(packed)
+    assert sorted(store.loc) == sorted(expected)
+    store.CACHED_VALUES = 2
+    for code, want in expected.items():
+        view = store[code]
+        assert list(view) == list(want) and len(view) == len(want)
+        assert list(view.items()) == list(want.items()) and list(view.values()) == list(want.values())
+        assert dict(view) == want and all(view[d] == want[d] for d in reversed(list(want)))
+        assert "b" not in view and "nobody" not in view and view.get("nobody") is None
+        with pytest.raises(KeyError):
+            view["b"]
+    assert store["Y"] is store["Z"]  # one Mapping for checks that share one extract
+    assert store.get("V", {}) == {}
+    store.close()
+    assert not (tmp_path / "store").exists() and not (tmp_path / "worker.bin").exists()
