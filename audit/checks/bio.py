@@ -56,6 +56,7 @@ _NAME = r"[A-Z][\w'’.-]+(?:\s+(?:(?:de|da|van|von|der|den|bin|al|el|la|le|di|d
 _PERSON = r"(?!The\s)[A-Z][\w'’.-]+(?:\s+(?:(?:de|da|van|von|der|den|bin|al|el|la|le|di|du)\s+)?[A-Z][\w'’.-]+){1,3}"
 _OUTLET_POSSESSIVE = r"[A-Z][\w&.'’ -]{0,40}?['’]s"
 _SPEECH = re.compile(r"\b(?:said|says|told|asked|added|according to)\b|^\s*[\"“”‘']")
+_ATTRIBUTION = re.compile(r"\b(?:citing|quoting|(?:reports|reported|writes|wrote)\s+that|with\s+reference\s+to)\b")
 _FIRST_PERSON = re.compile(r"\b(?:I|I['’](?:m|ve|d|ll)|[Mm]y|[Mm]e)\b")
 _PRONOUN_START = re.compile(r"^[\s*_]*(?:She|He|They|Her|His|Their)\b")
 
@@ -173,7 +174,7 @@ def _named_elsewhere(view: TextView, i: int, name: str) -> bool:
 
 def _is_blurb(view: TextView, i: int, s: str) -> bool:
     """A third-person bio paragraph about the writer."""
-    if not _short(s, BIO_WORDS) or _SPEECH.search(s):
+    if not _short(s, BIO_WORDS) or _SPEECH.search(s) or _ATTRIBUTION.search(s):
         return False
     if _AUTHOR_IS.match(s):
         return _short(s, AUTHOR_IS_WORDS)
@@ -217,7 +218,8 @@ def author_blurb(view: TextView) -> Iterator[Hit]:
     A short paragraph (at most 90 words) at the top or in the last third of the text that opens with
     a person's name (not an organisation's: `Izvestia writes about this` is an attribution) and a
     writer's role or work (`is a staff writer at`, `writes about`, `covers X for Y`,
-    `is the author of`), or with `The writer is ...`; it quotes nobody, and no other paragraph of the
+    `is the author of`), or with `The writer is ...`; it quotes and cites nobody (`Al Jazeera reports on
+    the talks, citing ...` is an attribution), and no other paragraph of the
     story names that person (so `Smith is a senior official at the ministry` in a story is not a bio).
     A bio header flags itself and the paragraph under it; `She previously worked at ...` after a
     blurb is flagged with it.

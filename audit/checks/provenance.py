@@ -14,8 +14,12 @@ _REPUBLISHED = re.compile(
     r"\((?:" + _AGENCIES + r")(?:/[A-Za-z ]{2,30})?\)[ \t]*[-–—]"  # "(Reuters) -", "LONDON (AP) —"
     r"|\bwith (?:additional )?reporting (?:by|from) (?:" + _AGENCIES + r")[^\n]{0,120}"
     r"|^[ \t]*(?:source|sources|via)[ \t]*:[ \t]*\S[^\n]{0,80}$"
-    r"|\b(?:originally|first) (?:published|appeared) (?:on|in|by|at) [^\n]{1,80}"
-    r"|\bthis (?:article|story) (?:was|is) (?:republished|reproduced|syndicated|originally published)[^\n]{0,120}"
+    r"|\b(?:this|a version of this|an earlier version of this)[ \t]+(?:article|story|piece|post|column|essay)[ \t]+"
+    r"(?:was[ \t]+|is[ \t]+|has[ \t]+been[ \t]+)?(?:originally[ \t]+|first[ \t]+)?"
+    r"(?:published|appeared|republished|reproduced|syndicated)[ \t]+(?:on|in|by|at|with|from|under)\b[^\n]{0,120}"
+    r"|^[ \t]*the[ \t]+(?:article|story|piece|post|column|essay)[ \t]+(?:was[ \t]+|has[ \t]+been[ \t]+)?"
+    r"(?:originally|first)[ \t]+(?:published|appeared)[ \t]+(?:on|in|by|at)\b[^\n]{1,120}"
+    r"|^[ \t]*(?:originally|first)[ \t]+(?:published|appeared)[ \t]+(?:on|in|by|at)\b[^\n]{1,80}"
     r"|^[ \t]*(?:[-–—][ \t]*)?" + _AGENCIES + r"[ \t]*$",
     re.MULTILINE | re.IGNORECASE,
 )
@@ -26,6 +30,8 @@ def republication_marker(view: TextView) -> Iterator[Hit]:
     """Marks of republication: agency datelines `(Reuters) -`, `With reporting by AFP`, `Source: X`, `Originally published on`.
 
     Information for judging a source (original reporting or republished wire copy); it costs no score.
+    `First published in` counts only where the text speaks of itself (`This story was first published
+    in ...`, a line opening `The article originally appeared in ...`) or a line opens with it; `the virus first appeared in` is a sentence of the story.
     """
     for m in _REPUBLISHED.finditer(view.text):
         s, e = m.span()
