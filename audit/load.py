@@ -3,7 +3,9 @@
 A folder: each `*.txt` below it is a document, id = relative path without `.txt`, source = the
 folder the file sits in. A `.txt` file: one document. `.jsonl`, `.csv`, `.parquet`: one document a row
 with `id` and `text`, optional `source`, `url`, `title`, `published`, `language`; other columns are
-carried through to the scores table.
+carried through to the scores table. `Columns` names other id, text and source columns and says where
+a row's source comes from when it has none (`source_from`); every document records in
+`meta["source_from"]` where its source came from (`column`, `folder`, `file` or `url-host`).
 """
 
 from __future__ import annotations
@@ -12,16 +14,44 @@ import csv
 import json
 import os
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from audit.model import STATUS_UNREADABLE, Document
 
 ROW_FORMATS = (".jsonl", ".csv", ".parquet")
+SOURCE_FROM = ("column", "folder", "file", "url-host")
+SOURCE_KEY = "source_from"  # meta key: where the document's source came from
 
 
 class InputError(Exception):
     """An input that cannot be used at all (missing path, unknown format): a usage error."""
+
+
+@dataclass(frozen=True, slots=True)
+class Columns:
+    """Which columns of a row file hold the id, the text and the source, and where a row's source comes
+    from when its source column is absent or empty: nowhere (`column`), the name of the folder the
+    input file sits in (`folder`), the input file's name without its suffix (`file`), or the host of
+    the row's `url` column without `www.` (`url-host`). `.txt` documents always take their folder."""
+
+    id: str = "id"
+    text: str = "text"
+    source: str = "source"
+    source_from: str = "column"
+
+    def __post_init__(self) -> None:
+        if self.source_from not in SOURCE_FROM:
+            raise InputError(f"source from {self.source_from!r}: choose one of {', '.join(SOURCE_FROM)}")
+        if len({self.id, self.text, self.source}) < 3:
+            raise InputError(
+                f"the id, text and source columns must differ (id {self.id!r}, text {self.text!r}, source {self.source!r})"
+            )
+
+
+DEFAULT_COLUMNS = Columns()
 
 
 def _unreadable(doc_id: str, reason: str, origin: str, line: int | None = None, source: str | None = None) -> Document:
@@ -41,11 +71,15 @@ def _read_text_file(path: Path, doc_id: str, source: str | None) -> Document:
     try:
         data = path.read_bytes()
     except OSError as e:
-        return _unreadable(doc_id, f"cannot read file: {e.strerror or e}", str(path), source=source)
-    text, err = _decode(data)
-    if err:
-        return _unreadable(doc_id, err, str(path), source=source)
-    return Document(doc_id, text, source=source, origin=str(path), line=1)
+        doc = _unreadable(doc_id, f"cannot read file: {e.strerror or e}", str(path), source=source)
+    else:
+        text, err = _decode(data)
+        if err:
+            doc = _unreadable(doc_id, err, str(path), source=source)
+        else:
+            doc = Document(doc_id, text, source=source, origin=str(path), line=1)
+    doc.meta = {SOURCE_KEY: "folder"}
+    return doc
 
 
 def _iter_folder(root: Path) -> Iterator[Document]:
@@ -63,31 +97,67 @@ def _iter_folder(root: Path) -> Iterator[Document]:
         yield _read_text_file(path, rel[: -len(".txt")], source)
 
 
-def _row_document(row: dict[str, Any], origin: str, line: int, fallback_id: str) -> Document:
-    raw_id = row.get("id")
-    doc_id = (
-        fallback_id
-        if raw_id is None or (isinstance(raw_id, float) and raw_id != raw_id) or str(raw_id) == ""
-        else str(raw_id)
-    )
-    source = row.get("source")
-    source = None if source is None or (isinstance(source, float) and source != source) or source == "" else str(source)
-    text = row.get("text")
-    meta = {k: v for k, v in row.items() if k not in ("id", "text", "source")}
-    if "text" not in row:
-        doc = _unreadable(doc_id, "no 'text' field", origin, line, source)
+def _missing(v: Any) -> bool:
+    return v is None or (isinstance(v, float) and v != v) or v == ""
+
+
+def url_host(url: Any) -> str | None:
+    """The host of a URL, lower-case, without a leading `www.`; None when there is none."""
+    if not isinstance(url, str) or not url.strip():
+        return None
+    url = url.strip()
+    try:
+        host = urlsplit(url if "//" in url else f"//{url}").hostname
+    except ValueError:  # a malformed URL (say an unclosed IPv6 bracket) has no host
+        return None
+    return host.removeprefix("www.") if host else None
+
+
+def _row_source(row: dict[str, Any], origin: str, columns: Columns) -> tuple[str | None, str | None]:
+    """(source, where it came from) for one row."""
+    value = row.get(columns.source)
+    if not _missing(value):
+        return str(value), "column"
+    if columns.source_from == "folder" and not origin.startswith("<"):
+        return Path(origin).resolve().parent.name or None, "folder"
+    if columns.source_from == "file" and not origin.startswith("<"):
+        return Path(origin).stem, "file"
+    if columns.source_from == "url-host":
+        host = url_host(row.get("url"))
+        return (host, "url-host") if host else (None, None)
+    return None, None
+
+
+def _row_document(
+    row: dict[str, Any], origin: str, line: int, fallback_id: str, columns: Columns = DEFAULT_COLUMNS
+) -> Document:
+    raw_id = row.get(columns.id)
+    doc_id = fallback_id if _missing(raw_id) else str(raw_id)
+    source, source_from = _row_source(row, origin, columns)
+    text = row.get(columns.text)
+    meta = {k: v for k, v in row.items() if k not in (columns.id, columns.text, columns.source)}
+    if source_from:
+        meta[SOURCE_KEY] = source_from
+    name = columns.text
+    if name not in row:
+        doc = _unreadable(doc_id, f"no {name!r} field (--text-column names the text column)", origin, line, source)
     elif not isinstance(text, str):
         if text is None or (isinstance(text, float) and text != text):
-            doc = _unreadable(doc_id, "'text' is missing (null)", origin, line, source)
+            doc = _unreadable(doc_id, f"{name!r} is missing (null)", origin, line, source)
         else:
-            doc = _unreadable(doc_id, f"'text' is not a string but {type(text).__name__}", origin, line, source)
+            doc = _unreadable(doc_id, f"{name!r} is not a string but {type(text).__name__}", origin, line, source)
     else:
         doc = Document(doc_id, text, source=source, origin=origin, line=line)
     doc.meta = meta
     return doc
 
 
-def _iter_jsonl(path: Path) -> Iterator[Document]:
+def _json_error(e: json.JSONDecodeError) -> str:
+    """`Invalid control character at column 39`: json's own message ends in "at" for some errors."""
+    return f"{e.msg.removesuffix(' at')} at column {e.pos + 1}"
+
+
+def _iter_jsonl(path: Path, columns: Columns = DEFAULT_COLUMNS) -> Iterator[Document]:
     stem = path.stem
     try:
         f = path.open("rb")
@@ -106,21 +176,19 @@ def _iter_jsonl(path: Path) -> Iterator[Document]:
             if lineno == 1:
                 text = text.removeprefix("\ufeff")
             try:
-                row = json.loads(text)
+                row = json.loads(text.rstrip("\r\n"))
             except json.JSONDecodeError as e:
-                yield _unreadable(
-                    fallback, f"line {lineno}: malformed JSON: {e.msg} at column {e.colno}", str(path), lineno
-                )
+                yield _unreadable(fallback, f"line {lineno}: malformed JSON: {_json_error(e)}", str(path), lineno)
                 continue
             if not isinstance(row, dict):
                 yield _unreadable(
                     fallback, f"line {lineno}: a JSON {type(row).__name__}, not an object", str(path), lineno
                 )
                 continue
-            yield _row_document(row, str(path), lineno, fallback)
+            yield _row_document(row, str(path), lineno, fallback, columns)
 
 
-def _iter_csv(path: Path) -> Iterator[Document]:
+def _iter_csv(path: Path, columns: Columns = DEFAULT_COLUMNS) -> Iterator[Document]:
     stem = path.stem
     try:
         data = path.read_bytes()
@@ -147,7 +215,7 @@ def _iter_csv(path: Path) -> Iterator[Document]:
         if None in row:
             extra = row.pop(None)
             yield _unreadable(
-                str(row.get("id") or f"{stem}:{line}"),
+                str(row.get(columns.id) or f"{stem}:{line}"),
                 f"line {line}: {len(extra)} more fields than the header",
                 str(path),
                 line,
@@ -155,10 +223,13 @@ def _iter_csv(path: Path) -> Iterator[Document]:
             continue
         if any(v is None for v in row.values()):
             yield _unreadable(
-                str(row.get("id") or f"{stem}:{line}"), f"line {line}: fewer fields than the header", str(path), line
+                str(row.get(columns.id) or f"{stem}:{line}"),
+                f"line {line}: fewer fields than the header",
+                str(path),
+                line,
             )
             continue
-        yield _row_document(row, str(path), line, f"{stem}:{line}")
+        yield _row_document(row, str(path), line, f"{stem}:{line}", columns)
 
 
 def _lines_keepends(text: str) -> Iterator[str]:
@@ -173,7 +244,7 @@ def _lines_keepends(text: str) -> Iterator[str]:
         start = end + 1
 
 
-def _iter_parquet(path: Path) -> Iterator[Document]:
+def _iter_parquet(path: Path, columns: Columns = DEFAULT_COLUMNS) -> Iterator[Document]:
     try:
         import pyarrow.parquet as pq
 
@@ -185,10 +256,10 @@ def _iter_parquet(path: Path) -> Iterator[Document]:
     for batch in pf.iter_batches(batch_size=2048):
         for row in batch.to_pylist():
             row_no += 1
-            yield _row_document(row, str(path), row_no, f"{path.stem}:{row_no}")
+            yield _row_document(row, str(path), row_no, f"{path.stem}:{row_no}", columns)
 
 
-def iter_input(path: str | os.PathLike[str]) -> Iterator[Document]:
+def iter_input(path: str | os.PathLike[str], columns: Columns = DEFAULT_COLUMNS) -> Iterator[Document]:
     """Documents of one input path, in a stable order."""
     p = Path(path)
     if p.is_dir():
@@ -198,11 +269,11 @@ def iter_input(path: str | os.PathLike[str]) -> Iterator[Document]:
     elif p.suffix == ".txt":
         yield _read_text_file(p, p.stem, p.parent.resolve().name)
     elif p.suffix == ".jsonl":
-        yield from _iter_jsonl(p)
+        yield from _iter_jsonl(p, columns)
     elif p.suffix == ".csv":
-        yield from _iter_csv(p)
+        yield from _iter_csv(p, columns)
     elif p.suffix == ".parquet":
-        yield from _iter_parquet(p)
+        yield from _iter_parquet(p, columns)
     else:
         raise InputError(f"unsupported input {p}: give a folder of .txt files or a .txt, .jsonl, .csv or .parquet file")
 
@@ -263,13 +334,14 @@ def unique_ids(docs: Iterable[Document]) -> Iterator[Document]:
         yield doc
 
 
-def load_documents(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Document]:
-    """Every document of every input, in input order, with unique ids."""
+def load_documents(paths: Iterable[str | os.PathLike[str]], columns: Columns | None = None) -> Iterator[Document]:
+    """Every document of every input, in input order, with unique ids; `columns` names the row files' columns."""
     paths = list(paths)
     check_inputs(paths)
+    columns = columns or DEFAULT_COLUMNS
 
     def chain() -> Iterator[Document]:
         for p in paths:
-            yield from iter_input(p)
+            yield from iter_input(p, columns)
 
     return unique_ids(chain())

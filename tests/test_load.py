@@ -2,7 +2,7 @@ import json
 
 import pytest
 
-from audit.load import InputError, load_documents
+from audit.load import Columns, InputError, load_documents, url_host
 
 
 def test_folder_ids_and_sources(tmp_path):
@@ -63,3 +63,78 @@ def test_missing_or_unsupported_input_is_a_usage_error(tmp_path):
     (tmp_path / "x.docx").write_text("x")
     with pytest.raises(InputError):
         list(load_documents([tmp_path / "x.docx"]))
+
+
+def test_malformed_json_lines_say_at_once(tmp_path):
+    p = tmp_path / "docs.jsonl"
+    p.write_text('{"id": "a", "text": "tab\there"}\n{"id": "b",, "text": "x"}\n{"id": "c"\n', encoding="utf-8")
+    reasons = [d.reason for d in load_documents([p])]
+    assert reasons == [
+        "line 1: malformed JSON: Invalid control character at column 25",
+        "line 2: malformed JSON: Expecting property name enclosed in double quotes at column 12",
+        "line 3: malformed JSON: Expecting ',' delimiter at column 11",
+    ]
+
+
+def test_other_id_text_and_source_columns(tmp_path):
+    p = tmp_path / "rows.jsonl"
+    rows = [
+        {"url": "https://a.example/1", "body": "Text one", "outlet": "A", "lang_note": "x"},
+        {"url": "https://b.example/2", "body": "Text two", "text": "not this one"},
+        {"url": "https://c.example/3", "summary": "no body"},
+    ]
+    p.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    docs = list(load_documents([p], Columns(id="url", text="body", source="outlet")))
+    assert [(d.id, d.text, d.source) for d in docs] == [
+        ("https://a.example/1", "Text one", "A"),
+        ("https://b.example/2", "Text two", None),
+        ("https://c.example/3", "", None),
+    ]
+    assert docs[0].meta == {"lang_note": "x", "source_from": "column"}
+    assert docs[1].meta == {"text": "not this one"}  # another column named text is carried, not read
+    assert docs[2].reason == "no 'body' field (--text-column names the text column)"
+
+
+@pytest.mark.parametrize(
+    "mode, sources, recorded",
+    [
+        ("column", ["given", None, None], ["column", None, None]),
+        ("folder", ["given", "feeds", "feeds"], ["column", "folder", "folder"]),
+        ("file", ["given", "wire", "wire"], ["column", "file", "file"]),
+        ("url-host", ["given", "example.org", None], ["column", "url-host", None]),
+    ],
+)
+def test_source_from(tmp_path, mode, sources, recorded):
+    folder = tmp_path / "feeds"
+    folder.mkdir()
+    p = folder / "wire.jsonl"
+    rows = [
+        {"id": "1", "text": "a", "source": "given", "url": "https://other.example/x"},
+        {"id": "2", "text": "b", "source": "", "url": "https://WWW.Example.org:8080/path?q=1"},
+        {"id": "3", "text": "c"},
+    ]
+    p.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    docs = list(load_documents([p], Columns(source_from=mode)))
+    assert [d.source for d in docs] == sources
+    assert [d.meta.get("source_from") for d in docs] == recorded
+
+
+def test_text_files_record_that_their_source_is_their_folder(tmp_path):
+    (tmp_path / "outlet").mkdir()
+    (tmp_path / "outlet" / "a.txt").write_text("Text A", encoding="utf-8")
+    (doc,) = load_documents([tmp_path], Columns(source_from="url-host"))
+    assert (doc.source, doc.meta) == ("outlet", {"source_from": "folder"})
+
+
+def test_url_host():
+    assert url_host("https://www.Example.org:8080/a?b") == "example.org"
+    assert url_host("example.org/news/1") == "example.org"
+    assert url_host("http://[::1") is None  # malformed: no host, no exception
+    assert [url_host(v) for v in ("", None, 3, "/relative/path")] == [None, None, None, None]
+
+
+def test_bad_columns_are_usage_errors():
+    with pytest.raises(InputError, match="choose one of column, folder, file, url-host"):
+        Columns(source_from="moon")
+    with pytest.raises(InputError, match="must differ"):
+        Columns(id="text")
