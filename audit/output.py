@@ -1,4 +1,10 @@
-"""Writers for `findings.jsonl` and `scores.csv` (SPEC.md), each written atomically."""
+"""Writers for `findings.jsonl` and `scores.csv` (SPEC.md), each written atomically.
+
+`evidence` in findings.jsonl is capped at EVIDENCE_CAP characters: a finding whose span is longer (a
+20 MB one-sentence document cut off mid-sentence) carries the first EVIDENCE_CAP characters and
+`"evidence_truncated": true`; `start`/`end` stay exact, and every other finding keeps
+`evidence == text[start:end]`.
+"""
 
 from __future__ import annotations
 
@@ -13,10 +19,12 @@ from pathlib import Path
 from typing import IO, Any
 
 from audit.engine import AuditResult, DocResult
-from audit.model import CATEGORIES
+from audit.load import DEFAULT_COLUMNS, SOURCE_KEY, Columns
+from audit.model import CATEGORIES, Document, Finding
 from audit.provenance import PROVENANCE_COLUMNS, Provenance
 
 SCORE_COLUMNS = ("doc_id", "source", "status", "score", "n_findings", *CATEGORIES)
+EVIDENCE_CAP = 10_000  # characters of evidence written per finding
 EXTRA_COLUMNS = ("reason", "reasons", "story", *PROVENANCE_COLUMNS)
 
 
@@ -46,10 +54,19 @@ def atomic_write(path: Path, newline: str | None = None) -> Iterator[IO[str]]:
         raise
 
 
+def finding_record(f: Finding) -> dict[str, Any]:
+    """A finding as findings.jsonl writes it: evidence capped at EVIDENCE_CAP characters, flagged when cut."""
+    d = f.to_dict()
+    if len(f.evidence) > EVIDENCE_CAP:
+        d["evidence"] = f.evidence[:EVIDENCE_CAP]
+        d["evidence_truncated"] = True
+    return d
+
+
 def finding_lines(result: AuditResult) -> Iterator[str]:
     for r in result.results:
         for f in r.findings:
-            yield json.dumps(f.to_dict(), ensure_ascii=False) + "\n"
+            yield json.dumps(finding_record(f), ensure_ascii=False) + "\n"
 
 
 def _cell(v: Any) -> Any:
@@ -168,12 +185,24 @@ def write_outputs(
     return paths
 
 
-def write_corpus(docs: list, inputs: list[str], out: Path) -> list[Path]:
+def _corpus_row(d: Document, columns: Columns) -> dict[str, Any]:
+    """A document as a row of its input file: the input's column names; a source the loader derived
+    (from the folder, the file or the url) is not written back, nor is the loader's bookkeeping."""
+    row = {columns.id: d.meta.get("duplicate_of", d.id), columns.text: d.text}
+    if d.source is not None and d.meta.get(SOURCE_KEY, "column") == "column":
+        row[columns.source] = d.source
+    row.update({k: v for k, v in d.meta.items() if k not in ("duplicate_of", SOURCE_KEY)})
+    return row
+
+
+def write_corpus(docs: list, inputs: list[str], out: Path, columns: Columns | None = None) -> list[Path]:
     """Write documents back in the format each input came in, under `out`.
 
     A folder input becomes `out/<folder name>/<id>.txt`; a file input becomes `out/<file name>` in its
-    own format. Unreadable documents cannot be rewritten and are left out (the summary reports them).
+    own format, with the column names it was read with (`columns`). Unreadable documents cannot be
+    rewritten and are left out (the summary reports them).
     """
+    columns = columns or DEFAULT_COLUMNS
     out.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
     for inp in inputs:
@@ -197,22 +226,11 @@ def write_corpus(docs: list, inputs: list[str], out: Path) -> list[Path]:
         elif src.suffix == ".jsonl":
             with atomic_write(target) as f:
                 for d in mine:
-                    row = {"id": d.meta.get("duplicate_of", d.id), "text": d.text}
-                    if d.source is not None:
-                        row["source"] = d.source
-                    row.update({k: v for k, v in d.meta.items() if k != "duplicate_of"})
-                    f.write(json.dumps(row, ensure_ascii=False) + "\n")
+                    f.write(json.dumps(_corpus_row(d, columns), ensure_ascii=False) + "\n")
         elif src.suffix in (".csv", ".parquet"):
             import pandas as pd
 
-            rows = []
-            for d in mine:
-                row = {"id": d.meta.get("duplicate_of", d.id), "text": d.text}
-                if d.source is not None:
-                    row["source"] = d.source
-                row.update({k: v for k, v in d.meta.items() if k != "duplicate_of"})
-                rows.append(row)
-            frame = pd.DataFrame(rows)
+            frame = pd.DataFrame([_corpus_row(d, columns) for d in mine])
             if src.suffix == ".csv":
                 with atomic_write(target, newline="") as f:
                     frame.to_csv(f, index=False)

@@ -115,3 +115,40 @@ def test_parallel_and_single_process_runs_are_identical():
     two = audit_documents(docs, Options(jobs=2))
     assert one.findings == two.findings
     assert [r.score for r in one.results] == [r.score for r in two.results]
+
+
+def test_evidence_is_capped_in_findings_jsonl_and_marked(tmp_path):
+    from audit.output import EVIDENCE_CAP
+
+    sentence = " ".join(["the council said that the budget would grow"] * 500) + " and the"  # one sentence, cut off
+    rows = tmp_path / "rows.jsonl"
+    short = "[ad_1]\nThe council met on Monday and approved the plan, officials said."
+    rows.write_text(
+        json.dumps({"id": "long", "text": sentence}) + "\n" + json.dumps({"id": "ad", "text": short}) + "\n"
+    )
+    out = tmp_path / "out"
+    assert main(["run", str(rows), "--out", str(out), "--no-validation"]) == 0
+    texts = {"long": sentence, "ad": short}
+    findings = [json.loads(line) for line in (out / "findings.jsonl").read_text(encoding="utf-8").splitlines()]
+    capped = [f for f in findings if f.get("evidence_truncated")]
+    assert [(f["doc_id"], f["code"]) for f in capped] == [("long", "INT002")]
+    (f,) = capped
+    assert (f["start"], f["end"]) == (0, len(sentence)) and len(sentence) > EVIDENCE_CAP  # the span stays exact
+    assert f["evidence"] == sentence[: f["start"] + EVIDENCE_CAP] and len(f["evidence"]) == EVIDENCE_CAP
+    assert list(f)[-1] == "evidence_truncated" and f["evidence_truncated"] is True
+    for f in findings:
+        if f["end"] - f["start"] <= EVIDENCE_CAP:
+            assert "evidence_truncated" not in f and f["evidence"] == texts[f["doc_id"]][f["start"] : f["end"]]
+    assert any(f["code"] == "RES001" for f in findings)
+
+
+def test_a_span_exactly_at_the_cap_is_written_whole():
+    from audit.model import Finding
+    from audit.output import EVIDENCE_CAP, finding_record
+
+    at = Finding("d", 5, 5 + EVIDENCE_CAP, "INT002", "integrity", "warning", "cut off", "x" * EVIDENCE_CAP)
+    assert finding_record(at) == at.to_dict()
+    over = Finding("d", 5, 6 + EVIDENCE_CAP, "INT002", "integrity", "warning", "cut off", "y" * (EVIDENCE_CAP + 1))
+    record = finding_record(over)
+    assert record["evidence"] == "y" * EVIDENCE_CAP and record["evidence_truncated"] is True
+    assert (record["start"], record["end"]) == (5, 6 + EVIDENCE_CAP)
