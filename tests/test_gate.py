@@ -54,7 +54,12 @@ def test_github_annotations_point_into_the_files(capsys):
     lines = capsys.readouterr().out.splitlines()
     ad = [ln for ln in lines if "RES001" in ln]
     assert ad and ad[0].startswith("::error file=") and "storm-roundup.txt,line=1,col=1" in ad[0]
-    assert any(ln.startswith("::error title=news-audit gate::") for ln in lines)
+    gate = [ln for ln in lines if ln.startswith("::error title=news-audit gate::")]
+    assert len(gate) == 3  # one annotation per failed expectation, with the threshold and the observed value
+    assert any(
+        "score ≥ 60 for 90%25 of documents: 83.3%25 (1 of 6 below: wire-digest/storm-aftermath)" in g for g in gate
+    )
+    assert any("mt > 0 in at most 20%25 of documents: 33.3%25" in g for g in gate)
 
 
 def test_sarif_validates_against_the_2_1_0_schema(capsys):
@@ -63,14 +68,50 @@ def test_sarif_validates_against_the_2_1_0_schema(capsys):
     doc = json.loads(capsys.readouterr().out)
     schema = json.loads((ROOT / "tests" / "data" / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
     jsonschema.validate(doc, schema)
-    assert doc["runs"][0]["results"] and doc["runs"][0]["tool"]["driver"]["rules"]
+    run = doc["runs"][0]
+    rules = run["tool"]["driver"]["rules"]
+    assert run["results"] and rules
+    gate = [r for r in run["results"] if r["ruleId"].startswith("gate/")]
+    assert sorted(r["ruleId"] for r in gate) == [
+        "gate/expect_column_share_nonzero_to_be_at_most",
+        "gate/expect_column_values_to_be_between",
+        "gate/expect_column_values_to_be_in_set",
+    ]
+    for r in gate:
+        assert r["level"] == "error" and rules[r["ruleIndex"]]["id"] == r["ruleId"]
+    score = next(r for r in gate if r["ruleId"] == "gate/expect_column_values_to_be_between")
+    assert (
+        "score ≥ 60 for 90% of documents: 83.3% (1 of 6 below: wire-digest/storm-aftermath)" in score["message"]["text"]
+    )
+    assert score["properties"]["worst"] == ["wire-digest/storm-aftermath"]
+    (where,) = score["locations"]
+    assert where["physicalLocation"]["artifactLocation"]["uri"].endswith("storm-aftermath.txt")
+    assert where["logicalLocations"] == [{"name": "wire-digest/storm-aftermath", "kind": "module"}]
+    assert run["invocations"][0]["properties"]["failedExpectations"] == 3
 
 
-def test_bad_suite_is_an_error_exit_2(tmp_path):
-    assert main(["check", str(SAMPLE), "--suite", str(tmp_path / "missing.json")]) == 2
-    bad = tmp_path / "bad.json"
-    bad.write_text(json.dumps({"name": "x", "expectations": [{"type": "expect_no_such_thing", "kwargs": {}}]}))
-    assert main(["check", str(SAMPLE), "--suite", str(bad)]) == 2
+def _suite(tmp_path, *expectations, name="x"):
+    path = tmp_path / f"{name}.json"
+    path.write_text(json.dumps({"name": name, "expectations": list(expectations)}), encoding="utf-8")
+    return path
+
+
+def test_bad_suite_is_an_error_exit_2(tmp_path, capsys):
+    missing = tmp_path / "missing.json"
+    assert main(["check", str(SAMPLE), "--suite", str(missing)]) == 2
+    assert capsys.readouterr().err == f"audit: error: no such suite file: {missing}\n"
+    unknown = _suite(tmp_path, {"type": "expect_no_such_thing", "kwargs": {}}, name="unknown")
+    assert main(["check", str(SAMPLE), "--suite", str(unknown)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("audit: error: suite unknown: cannot load expectation expect_no_such_thing: ")
+    assert "not found" in err and err.count("\n") == 1
+    share = {"type": "expect_column_share_nonzero_to_be_at_most", "kwargs": {"column": "mt", "max_share": 3}}
+    assert main(["check", str(SAMPLE), "--suite", str(_suite(tmp_path, share, name="share"))]) == 2
+    assert "max_share must be a share between 0 and 1, not 3" in capsys.readouterr().err
+    shapeless = tmp_path / "shapeless.json"
+    shapeless.write_text(json.dumps({"expectations": [{"kwargs": {}}]}))
+    assert main(["check", str(SAMPLE), "--suite", str(shapeless)]) == 2
+    assert "expectation 1 needs a 'type' string and a 'kwargs' object" in capsys.readouterr().err
 
 
 def test_custom_expectation_survives_a_reload_from_disk(tmp_path):
@@ -108,17 +149,116 @@ def test_packaged_default_suite_matches_the_projects():
     assert json.loads(packaged.read_text()) == json.loads(DEFAULT_SUITE.read_text())
 
 
-def test_a_validation_that_cannot_run_exits_2(tmp_path):
-    suite = tmp_path / "suite.json"
-    suite.write_text(
-        json.dumps(
-            {
-                "name": "x",
-                "expectations": [{"type": "expect_column_values_to_be_unique", "kwargs": {"column": "no_such_column"}}],
-            }
-        )
+def test_a_validation_that_cannot_run_exits_2_with_great_expectations_message(tmp_path, capsys):
+    suite = _suite(tmp_path, {"type": "expect_column_values_to_be_unique", "kwargs": {"column": "no_such_column"}})
+    out = tmp_path / "v"
+    assert main(["check", str(SAMPLE), "--suite", str(suite), "--out", str(out)]) == 2
+    captured = capsys.readouterr()
+    assert captured.err == (
+        "audit: error: the validation could not run: expect_column_values_to_be_unique(no_such_column): "
+        'Error: The column "no_such_column" in BatchData does not exist.\n'
     )
-    assert main(["check", str(SAMPLE), "--suite", str(suite)]) in (1, 2)
+    assert "PASS" not in captured.out and "FAIL" not in captured.out
+    assert not out.exists()  # nothing written for a validation that did not run
     broken = tmp_path / "broken.json"
     broken.write_text("{not json")
     assert main(["check", str(SAMPLE), "--suite", str(broken)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"audit: error: suite {broken} is not JSON: Expecting property name") and "line 1" in err
+
+
+def test_an_empty_batch_fails_and_says_0_documents(tmp_path, capsys):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert main(["check", str(empty)]) == 1
+    out = capsys.readouterr().out
+    assert out.startswith("FAIL suite news_audit_default: 1 of 7 expectations failed on 0 documents\n")
+    assert "expect_table_row_count_to_be_between(): an empty batch nearly always means a broken upstream step" in out
+    assert "at least 1 document: 0 documents" in out
+    assert main(["check", str(empty), "--format", "json"]) == 1
+    data = json.loads(capsys.readouterr().out)["validation"]
+    assert data["success"] is False and data["documents"] == 0
+    assert data["failures"][0]["message"] == "at least 1 document: 0 documents"
+    assert main(["check", str(empty), "--allow-empty"]) == 0
+    assert capsys.readouterr().out.startswith(
+        "PASS suite news_audit_default: 0 of 6 expectations failed on 0 documents"
+    )
+
+
+def test_failure_messages_give_threshold_observed_value_and_worst_ids(capsys):
+    assert main(["check", str(SAMPLE)]) == 1
+    out = capsys.readouterr().out
+    assert "FAIL suite news_audit_default: 3 of 6 expectations failed on 6 documents" in out
+    assert (
+        "  x expect_column_values_to_be_between(score): most documents are clean enough to keep - "
+        "score ≥ 60 for 90% of documents: 83.3% (1 of 6 below: wire-digest/storm-aftermath)\n"
+    ) in out
+    assert "RES001 = 0 for every document: 83.3% (1 of 6 with RES001 > 0: aggregator/storm-roundup)\n" in out
+    # the mt share names documents (most mt findings first), not finding counts
+    assert (
+        "mt > 0 in at most 20% of documents: 33.3% (2 of 6 with mt > 0: "
+        "wire-digest/storm-aftermath, aggregator/storm-roundup)\n"
+    ) in out
+    assert main(["check", str(SAMPLE), "--format", "json"]) == 1
+    failures = {f["column"]: f for f in json.loads(capsys.readouterr().out)["validation"]["failures"]}
+    score = failures["score"]
+    assert score["threshold"] == "score ≥ 60 for 90% of documents" and score["observed"] == "83.3%"
+    assert (score["unexpected"], score["documents"], score["worst"]) == (1, 6, ["wire-digest/storm-aftermath"])
+    assert score["message"] == "score ≥ 60 for 90% of documents: 83.3% (1 of 6 below: wire-digest/storm-aftermath)"
+    assert score["result"]["unexpected_count"] == 1  # Great Expectations' own figures stay available
+    assert failures["mt"]["worst"] == ["wire-digest/storm-aftermath", "aggregator/storm-roundup"]
+
+
+def test_worst_documents_are_the_lowest_scores_of_a_large_batch():
+    import pandas as pd
+
+    from audit.gate.expectations import read_suite_spec, validate
+
+    scores = [90.0 - (i % 7) for i in range(83)] + [59.5 - i * 3 for i in range(17)]
+    frame = pd.DataFrame({"doc_id": [f"d{i:03d}" for i in range(100)], "score": scores})
+    spec = read_suite_spec()
+    spec["expectations"] = [e for e in spec["expectations"] if e["kwargs"].get("column") == "score"]
+    (failure,) = validate(frame, spec).failures
+    assert failure.message == (
+        "score ≥ 60 for 90% of documents: 83% (17 of 100 below: d099, d098, d097, d096, d095, …)"
+    )
+    assert failure.worst == [f"d{i:03d}" for i in range(99, 89, -1)]
+
+
+def test_check_out_naming_a_file_exits_2(tmp_path, capsys):
+    target = tmp_path / "result.json"
+    target.write_text("keep me")
+    assert main(["check", str(SAMPLE), "--out", str(target)]) == 2
+    assert capsys.readouterr().err == f"audit: error: --out {target} is a file, not a folder\n"
+    assert target.read_text() == "keep me"
+
+
+def test_explanations_word_each_kind_of_expectation():
+    import pandas as pd
+
+    from audit.gate.explain import explain, pct
+
+    assert [pct(x) for x in (0.9, 5 / 6, 0.99999, 0.00001, 1.0, 0.0)] == ["90%", "83.3%", "99.9%", "0.1%", "100%", "0%"]
+    frame = pd.DataFrame(
+        {"doc_id": ["a", "b", "c", "d"], "score": [5.0, 120.0, 50.0, None], "status": ["ok", "bad", "ok", "bad"]}
+    )
+    counts = {"element_count": 4, "missing_count": 1, "unexpected_count": 2}
+    between = explain(
+        "expect_column_values_to_be_between", {"column": "score", "min_value": 10, "max_value": 100}, counts, frame
+    )
+    # farthest outside first: b is 20 above the range, a 5 below it
+    assert between.message == "10 ≤ score ≤ 100 for every document: 33.3% (2 of 3 outside: b, a)"
+    in_set = explain(
+        "expect_column_values_to_be_in_set",
+        {"column": "status", "value_set": ["ok"], "mostly": 0.75},
+        {"element_count": 4, "missing_count": 0, "unexpected_count": 2},
+        frame,
+    )
+    assert in_set.message == "status = ok for 75% of documents: 50% (2 of 4 with another status: b, d)"
+    other = explain(
+        "expect_column_mean_to_be_between",
+        {"column": "score", "min_value": 70, "max_value": None},
+        {"observed_value": 58.3},
+        frame,
+    )
+    assert other.message == "expect_column_mean_to_be_between(max_value=None, min_value=70): observed 58.3"

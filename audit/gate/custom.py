@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 import great_expectations.expectations as gxe
+from great_expectations.exceptions import InvalidExpectationConfigurationError
 
 
 class ExpectColumnShareNonzeroToBeAtMost(gxe.ExpectColumnValuesToBeInSet):
@@ -22,7 +23,10 @@ class ExpectColumnShareNonzeroToBeAtMost(gxe.ExpectColumnValuesToBeInSet):
     library_metadata: ClassVar[dict[str, Any]] = {"maturity": "production", "tags": ["news-audit"], "contributors": []}
 
     def __init__(self, **data: Any) -> None:
-        share = float(data.get("max_share", 0.1))
+        share = data.get("max_share", 0.1)
+        if isinstance(share, bool) or not isinstance(share, int | float) or not 0 <= share <= 1:
+            raise InvalidExpectationConfigurationError(f"max_share must be a share between 0 and 1, not {share!r}")
+        share = float(share)
         data["max_share"] = share
         data["value_set"] = [0]
         data["mostly"] = round(1.0 - share, 10)

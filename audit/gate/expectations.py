@@ -13,6 +13,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from audit.gate import GateError
+from audit.gate.explain import Explanation, explain
+
 DEFAULT_SUITE = Path(__file__).resolve().parent.parent.parent / "expectations" / "news_audit.json"
 THRESHOLDS = ("fail-under", "min-share", "max-mt-share")
 
@@ -33,12 +36,30 @@ def _gx():
     return gx
 
 
+EMPTY_BATCH = {
+    "type": "expect_table_row_count_to_be_between",
+    "kwargs": {"min_value": 1},
+    "meta": {"why": "an empty batch nearly always means a broken upstream step (--allow-empty accepts it)"},
+}
+
+
 @dataclass
 class Failure:
+    """One failed expectation: `message` says the threshold, the observed value and the worst documents."""
+
     expectation: str
     column: str | None
     why: str
-    observed: dict[str, Any]
+    observed: dict[str, Any]  # Great Expectations' own figures
+    explanation: Explanation | None = None
+
+    @property
+    def message(self) -> str:
+        return self.explanation.message if self.explanation else ""
+
+    @property
+    def worst(self) -> list[str]:
+        return self.explanation.worst if self.explanation else []
 
 
 @dataclass
@@ -47,12 +68,32 @@ class Validation:
     suite: str
     failures: list[Failure] = field(default_factory=list)
     evaluated: int = 0
+    documents: int = 0
     result_json: dict[str, Any] = field(default_factory=dict)
 
 
+def _check_spec(spec: Any, where: str) -> dict:
+    if not isinstance(spec, dict) or not isinstance(spec.get("expectations", []), list):
+        raise GateError(f"suite {where}: a JSON object with a list of expectations is needed")
+    for i, exp in enumerate(spec.get("expectations", []), 1):
+        if not (isinstance(exp, dict) and isinstance(exp.get("type"), str) and isinstance(exp.get("kwargs"), dict)):
+            raise GateError(f"suite {where}: expectation {i} needs a 'type' string and a 'kwargs' object")
+    return spec
+
+
 def read_suite_spec(path: str | os.PathLike[str] | None = None, thresholds: dict[str, Any] | None = None) -> dict:
-    """The suite as plain JSON, with thresholds applied to the kwargs their meta names."""
-    spec = json.loads(Path(path or default_suite_path()).read_text(encoding="utf-8"))
+    """The suite as plain JSON, with thresholds applied to the kwargs their meta names; GateError when unusable."""
+    where = Path(path or default_suite_path())
+    try:
+        spec = _check_spec(json.loads(where.read_text(encoding="utf-8")), str(where))
+    except FileNotFoundError:
+        raise GateError(f"no such suite file: {where}") from None
+    except OSError as e:
+        raise GateError(f"cannot read suite {where}: {e.strerror or e}") from e
+    except UnicodeDecodeError as e:
+        raise GateError(f"suite {where} is not UTF-8: {e.reason} at byte {e.start}") from e
+    except json.JSONDecodeError as e:
+        raise GateError(f"suite {where} is not JSON: {e.msg} at line {e.lineno} column {e.colno}") from e
     for exp in spec.get("expectations", []):
         for kwarg, name in (exp.get("meta", {}).get("threshold") or {}).items():
             if thresholds and thresholds.get(name) is not None:
@@ -60,23 +101,30 @@ def read_suite_spec(path: str | os.PathLike[str] | None = None, thresholds: dict
     return spec
 
 
+def _one_line(e: Exception) -> str:
+    return "; ".join(line.strip() for line in str(e).splitlines() if line.strip())
+
+
 def load_suite(spec: dict, context=None):
     """A Great Expectations ExpectationSuite from its JSON; unknown expectation types are an error, not dropped."""
     gx = _gx()
+    from great_expectations.compatibility.pydantic import ValidationError
+    from great_expectations.exceptions import GreatExpectationsError
     from great_expectations.expectations.expectation_configuration import ExpectationConfiguration
 
     if context is None:
         gx.get_context(mode="ephemeral")
 
+    spec = _check_spec(spec, str(spec.get("name", "")) if isinstance(spec, dict) else "")
     suite = gx.ExpectationSuite(name=spec.get("name", "news_audit"), meta=spec.get("meta", {}))
     for exp in spec.get("expectations", []):
         cfg = ExpectationConfiguration(type=exp["type"], kwargs=dict(exp["kwargs"]), meta=exp.get("meta", {}))
         try:
             suite.add_expectation(cfg.to_domain_obj())
-        except Exception as e:  # noqa: BLE001 - GE raises several types for an unknown expectation
-            raise ValueError(f"suite {suite.name}: cannot load expectation {exp['type']}: {e}") from e
+        except (GreatExpectationsError, ValidationError) as e:  # an unknown type, or kwargs it refuses
+            raise GateError(f"suite {suite.name}: cannot load expectation {exp['type']}: {_one_line(e)}") from e
     if len(suite.expectations) != len(spec.get("expectations", [])):
-        raise ValueError(f"suite {suite.name}: some expectations were dropped while loading")
+        raise GateError(f"suite {suite.name}: some expectations were dropped while loading")
     return suite
 
 
@@ -123,60 +171,111 @@ def gate_table(result):
     return frame
 
 
-def validate(frame, spec: dict, docs_dir: str | os.PathLike[str] | None = None) -> Validation:
-    """Run the suite on the table; with `docs_dir`, also write the result JSON and the Data Docs site there."""
+def _run_checkpoint(gx, ctx, suite, frame, data_docs: bool):
+    """Great Expectations' validation result of `suite` on `frame`, with the Data Docs built when asked."""
+    try:
+        ctx.variables.progress_bars = {"globally": False}
+        ctx.variables.save()
+    except Exception:  # noqa: BLE001 - cosmetic only
+        pass
+    source = ctx.data_sources.add_pandas("news_audit")
+    batch = source.add_dataframe_asset("documents").add_batch_definition_whole_dataframe("all documents")
+    suite = ctx.suites.add(suite)
+    vd = ctx.validation_definitions.add(gx.ValidationDefinition(name="news_audit", data=batch, suite=suite))
+    checkpoint = ctx.checkpoints.add(
+        gx.Checkpoint(
+            name="news_audit_gate",
+            validation_definitions=[vd],
+            actions=[gx.checkpoint.UpdateDataDocsAction(name="data_docs")] if data_docs else [],
+        )
+    )
+    run = checkpoint.run(batch_parameters={"dataframe": frame})
+    (vres,) = list(run.run_results.values())
+    return run, vres
+
+
+def exception_messages(info: Any) -> list[str]:
+    """The messages of the exceptions Great Expectations caught while evaluating one expectation.
+
+    `exception_info` is either one {"raised_exception", "exception_message", ...} record or a dict of
+    them keyed by metric."""
+    if not isinstance(info, dict) or not info:
+        return []
+    records = [info] if "raised_exception" in info else list(info.values())
+    return sorted(
+        {str(r.get("exception_message")) for r in records if isinstance(r, dict) and r.get("raised_exception")}
+    )
+
+
+def _raise_if_broken(vres) -> None:
+    """An expectation that could not be evaluated (a missing column) makes the gate an error, not a failure."""
+    broken = []
+    for r in vres.results:
+        messages = exception_messages(r.exception_info)
+        if messages:
+            cfg = r.expectation_config
+            broken.append(f"{cfg.type}({cfg.kwargs.get('column') or ''}): {'; '.join(messages)}")
+    if broken:
+        raise GateError("the validation could not run: " + " | ".join(broken))
+
+
+OBSERVED_KEYS = (
+    "observed_value",
+    "unexpected_count",
+    "unexpected_percent",
+    "element_count",
+    "missing_count",
+    "partial_unexpected_list",
+)
+
+
+def _failures(vres, frame) -> list[Failure]:
+    out = []
+    for r in vres.results:
+        if r.success:
+            continue
+        cfg = r.expectation_config
+        result = dict(r.result or {})
+        observed = {k: v for k, v in result.items() if k in OBSERVED_KEYS}
+        why = (cfg.meta or {}).get("why", "")
+        out.append(
+            Failure(cfg.type, cfg.kwargs.get("column"), why, observed, explain(cfg.type, cfg.kwargs, result, frame))
+        )
+    return out
+
+
+def _write_docs(out: Validation, workdir: Path, docs_dir: str | os.PathLike[str]) -> None:
+    target = Path(docs_dir)
+    target.mkdir(parents=True, exist_ok=True)
+    (target / "validation_result.json").write_text(json.dumps(out.result_json, indent=2, default=str), encoding="utf-8")
+    site = workdir / "gx" / "uncommitted" / "data_docs" / "local_site"
+    if site.exists():
+        shutil.rmtree(target / "data_docs", ignore_errors=True)
+        shutil.copytree(site, target / "data_docs")
+
+
+def validate(
+    frame, spec: dict, docs_dir: str | os.PathLike[str] | None = None, allow_empty: bool = False
+) -> Validation:
+    """Run the suite on the table; with `docs_dir`, also write the result JSON and the Data Docs site there.
+
+    An empty table fails (EMPTY_BATCH joins the suite) unless `allow_empty`. GateError when the suite
+    cannot be loaded or one of its expectations cannot be evaluated; nothing is written then.
+    """
+    if len(frame) == 0 and not allow_empty:
+        spec = {**spec, "expectations": [EMPTY_BATCH, *spec.get("expectations", [])]}
     gx = _gx()
     workdir = Path(tempfile.mkdtemp(prefix="audit-gx-"))
     try:
         ctx = gx.get_context(mode="file", project_root_dir=str(workdir))
-        suite = load_suite(spec, ctx)
-        try:
-            ctx.variables.progress_bars = {"globally": False}
-            ctx.variables.save()
-        except Exception:  # noqa: BLE001 - cosmetic only
-            pass
-        source = ctx.data_sources.add_pandas("news_audit")
-        batch = source.add_dataframe_asset("documents").add_batch_definition_whole_dataframe("all documents")
-        suite = ctx.suites.add(suite)
-        vd = ctx.validation_definitions.add(gx.ValidationDefinition(name="news_audit", data=batch, suite=suite))
-        checkpoint = ctx.checkpoints.add(
-            gx.Checkpoint(
-                name="news_audit_gate",
-                validation_definitions=[vd],
-                actions=[gx.checkpoint.UpdateDataDocsAction(name="data_docs")] if docs_dir else [],
-            )
-        )
-        run = checkpoint.run(batch_parameters={"dataframe": frame})
-        (vres,) = list(run.run_results.values())
-        out = Validation(success=bool(run.success), suite=suite.name, result_json=vres.to_json_dict())
-        for r in vres.results:
-            out.evaluated += 1
-            if r.success:
-                continue
-            cfg = r.expectation_config
-            observed = {
-                k: v
-                for k, v in (r.result or {}).items()
-                if k
-                in (
-                    "observed_value",
-                    "unexpected_count",
-                    "unexpected_percent",
-                    "element_count",
-                    "partial_unexpected_list",
-                )
-            }
-            out.failures.append(Failure(cfg.type, cfg.kwargs.get("column"), (cfg.meta or {}).get("why", ""), observed))
+        run, vres = _run_checkpoint(gx, ctx, load_suite(spec, ctx), frame, data_docs=bool(docs_dir))
+        _raise_if_broken(vres)
+        out = Validation(success=bool(run.success), suite=vres.suite_name, documents=len(frame))
+        out.result_json = vres.to_json_dict()
+        out.evaluated = len(vres.results)
+        out.failures = _failures(vres, frame)
         if docs_dir:
-            target = Path(docs_dir)
-            target.mkdir(parents=True, exist_ok=True)
-            (target / "validation_result.json").write_text(
-                json.dumps(out.result_json, indent=2, default=str), encoding="utf-8"
-            )
-            site = workdir / "gx" / "uncommitted" / "data_docs" / "local_site"
-            if site.exists():
-                shutil.rmtree(target / "data_docs", ignore_errors=True)
-                shutil.copytree(site, target / "data_docs")
+            _write_docs(out, workdir, docs_dir)
         return out
     finally:
         shutil.rmtree(workdir, ignore_errors=True)

@@ -9,6 +9,7 @@ from typing import Any
 
 from audit import __version__
 from audit.engine import AuditResult, DocResult
+from audit.gate.explain import SHOWN
 from audit.model import Finding
 
 SARIF_LEVEL = {"error": "error", "warning": "warning", "info": "note"}
@@ -32,20 +33,25 @@ def worst(result: AuditResult, n: int = 10) -> list[DocResult]:
     return heapq.nsmallest(n, (r for r in result.results if r.score), key=lambda r: (r.score.score, r.doc.id))
 
 
+def _documents(n: int) -> str:
+    return f"{n} document" if n == 1 else f"{n} documents"
+
+
+def _failure_line(fl) -> str:
+    """`expect_…(score): why - score ≥ 60 for 90% of documents: 83% (17 of 100 below: id1, id2, …)`."""
+    return f"{fl.expectation}({fl.column or ''}): {fl.why} - {fl.message}"
+
+
 def _validation_lines(validation) -> Iterator[str]:
     if validation is None:
         return
     status = "PASS" if validation.success else "FAIL"
-    yield f"{status} suite {validation.suite}: {len(validation.failures)} of {validation.evaluated} expectations failed"
+    yield (
+        f"{status} suite {validation.suite}: {len(validation.failures)} of {validation.evaluated} expectations "
+        f"failed on {_documents(validation.documents)}"
+    )
     for fl in validation.failures:
-        obs = fl.observed
-        detail = ""
-        if "unexpected_count" in obs:
-            sample = ", ".join(str(v) for v in (obs.get("partial_unexpected_list") or [])[:5])
-            detail = f"{obs['unexpected_count']} of {obs.get('element_count')} documents unexpected ({obs.get('unexpected_percent', 0):.1f}%): {sample}"
-        elif "observed_value" in obs:
-            detail = f"observed {obs['observed_value']}"
-        yield f"  x {fl.expectation}({fl.column or ''}): {fl.why} - {detail}"
+        yield f"  x {_failure_line(fl)}"
 
 
 def render_text(result: AuditResult, validation=None) -> str:
@@ -60,6 +66,24 @@ def render_text(result: AuditResult, validation=None) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _failure_json(fl) -> dict[str, Any]:
+    """A failed expectation in JSON: the message, its parts (threshold, observed, counts, worst ids) and
+    Great Expectations' own figures (`result`)."""
+    ex = fl.explanation
+    return {
+        "expectation": fl.expectation,
+        "column": fl.column,
+        "why": fl.why,
+        "message": fl.message,
+        "threshold": ex.threshold if ex else None,
+        "observed": ex.observed if ex else None,
+        "unexpected": ex.unexpected if ex else None,
+        "documents": ex.documents if ex else None,
+        "worst": fl.worst,
+        "result": fl.observed,
+    }
+
+
 def render_json(result: AuditResult, validation=None) -> str:
     data: dict[str, Any] = {
         "documents": len(result.results),
@@ -72,7 +96,8 @@ def render_json(result: AuditResult, validation=None) -> str:
             "success": validation.success,
             "suite": validation.suite,
             "evaluated": validation.evaluated,
-            "failures": [fl.__dict__ for fl in validation.failures],
+            "documents": validation.documents,
+            "failures": [_failure_json(fl) for fl in validation.failures],
         }
     return json.dumps(data, indent=2, default=str) + "\n"
 
@@ -94,18 +119,12 @@ def render_github(result: AuditResult, validation=None) -> str:
             out.append(f"::{GITHUB_LEVEL[f.severity]} {','.join(props)}::{_gh_escape(msg)}")
     if validation is not None:
         for fl in validation.failures:
-            out.append(
-                f"::error title={_gh_escape('news-audit gate', True)}::{_gh_escape(f'{fl.expectation}({fl.column}): {fl.why}')}"
-            )
+            out.append(f"::error title={_gh_escape('news-audit gate', True)}::{_gh_escape(_failure_line(fl))}")
     return "\n".join(out) + ("\n" if out else "")
 
 
-def render_sarif(result: AuditResult, validation=None) -> str:
-    from audit.registry import all_checks
-
-    checks = all_checks()
-    index = {c.code: i for i, c in enumerate(checks)}
-    rules = [
+def _sarif_rules(checks) -> list[dict[str, Any]]:
+    return [
         {
             "id": c.code,
             "name": c.name,
@@ -116,29 +135,89 @@ def render_sarif(result: AuditResult, validation=None) -> str:
         }
         for c in checks
     ]
+
+
+def _sarif_finding(r: DocResult, f: Finding, index: dict[str, int]) -> dict[str, Any]:
+    path, line, col = location(r, f)
+    res: dict[str, Any] = {
+        "ruleId": f.code,
+        "level": SARIF_LEVEL[f.severity],
+        "message": {"text": f.message},
+        "partialFingerprints": {"newsAudit/v1": f"{f.doc_id}:{f.code}:{f.start}:{f.end}"},
+        "properties": {"category": f.category, "start": f.start, "end": f.end, "evidence": f.evidence[:500]},
+    }
+    if f.code in index:
+        res["ruleIndex"] = index[f.code]
+    if f.suggestion is not None:
+        res["properties"]["suggestion"] = f.suggestion
+    loc: dict[str, Any] = {"logicalLocations": [{"name": r.doc.id, "kind": "module"}]}
+    if path:
+        region: dict[str, Any] = {"startLine": line, "startColumn": col}
+        if f.evidence:
+            region["snippet"] = {"text": f.evidence[:500]}
+        loc["physicalLocation"] = {"artifactLocation": {"uri": path}, "region": region}
+    res["locations"] = [loc]
+    return res
+
+
+def _document_location(r: DocResult) -> dict[str, Any]:
+    """Where a document is: its file (and row line), and its id."""
+    loc: dict[str, Any] = {"logicalLocations": [{"name": r.doc.id, "kind": "module"}]}
+    if r.doc.origin is not None:
+        region = {"startLine": r.doc.line or 1}
+        loc["physicalLocation"] = {"artifactLocation": {"uri": r.doc.origin}, "region": region}
+    return loc
+
+
+def _sarif_gate(result: AuditResult, validation, first_index: int) -> tuple[list[dict], list[dict]]:
+    """(rules, results) for the gate: each failed expectation is an error result `gate/<expectation>`,
+    located at its worst documents."""
+    kinds = sorted({fl.expectation for fl in validation.failures})
+    rules = [
+        {
+            "id": f"gate/{kind}",
+            "name": kind,
+            "shortDescription": {"text": f"Great Expectations expectation {kind} of the news-audit gate"},
+            "defaultConfiguration": {"level": "error"},
+            "properties": {"category": "gate"},
+        }
+        for kind in kinds
+    ]
+    wanted = {i for fl in validation.failures for i in fl.worst[:SHOWN]}
+    docs = {r.doc.id: r for r in result.results if r.doc.id in wanted} if wanted else {}
     results = []
-    for r in result.results:
-        for f in r.findings:
-            path, line, col = location(r, f)
-            res: dict[str, Any] = {
-                "ruleId": f.code,
-                "level": SARIF_LEVEL[f.severity],
-                "message": {"text": f.message},
-                "partialFingerprints": {"newsAudit/v1": f"{f.doc_id}:{f.code}:{f.start}:{f.end}"},
-                "properties": {"category": f.category, "start": f.start, "end": f.end, "evidence": f.evidence[:500]},
-            }
-            if f.code in index:
-                res["ruleIndex"] = index[f.code]
-            if f.suggestion is not None:
-                res["properties"]["suggestion"] = f.suggestion
-            loc: dict[str, Any] = {"logicalLocations": [{"name": r.doc.id, "kind": "module"}]}
-            if path:
-                region: dict[str, Any] = {"startLine": line, "startColumn": col}
-                if f.evidence:
-                    region["snippet"] = {"text": f.evidence[:500]}
-                loc["physicalLocation"] = {"artifactLocation": {"uri": path}, "region": region}
-            res["locations"] = [loc]
-            results.append(res)
+    for fl in validation.failures:
+        ex = fl.explanation
+        res: dict[str, Any] = {
+            "ruleId": f"gate/{fl.expectation}",
+            "ruleIndex": first_index + kinds.index(fl.expectation),
+            "level": "error",
+            "message": {"text": _failure_line(fl)},
+            "partialFingerprints": {"newsAudit/v1": f"gate:{validation.suite}:{fl.expectation}:{fl.column or ''}"},
+            "properties": {
+                "suite": validation.suite,
+                "column": fl.column,
+                "threshold": ex.threshold if ex else None,
+                "observed": ex.observed if ex else None,
+                "unexpected": ex.unexpected if ex else None,
+                "documents": ex.documents if ex else None,
+                "worst": fl.worst,
+            },
+        }
+        locations = [_document_location(docs[i]) for i in fl.worst[:SHOWN] if i in docs]
+        if locations:
+            res["locations"] = locations
+        results.append(res)
+    return rules, results
+
+
+def render_sarif(result: AuditResult, validation=None) -> str:
+    from audit.registry import all_checks
+
+    checks = all_checks()
+    index = {c.code: i for i, c in enumerate(checks)}
+    rules = _sarif_rules(checks)
+    results = [_sarif_finding(r, f, index) for r in result.results for f in r.findings]
     run: dict[str, Any] = {
         "tool": {
             "driver": {"name": "news-audit", "version": __version__, "informationUri": INFORMATION_URI, "rules": rules}
@@ -146,12 +225,16 @@ def render_sarif(result: AuditResult, validation=None) -> str:
         "results": results,
     }
     if validation is not None:
+        gate_rules, gate_results = _sarif_gate(result, validation, len(rules))
+        rules.extend(gate_rules)
+        results.extend(gate_results)
         run["invocations"] = [
             {
                 "executionSuccessful": True,
                 "properties": {
                     "gatePassed": validation.success,
                     "suite": validation.suite,
+                    "documents": validation.documents,
                     "failedExpectations": len(validation.failures),
                 },
             }
