@@ -14,6 +14,10 @@ from audit import __version__
 EXIT_OK, EXIT_FAIL, EXIT_ERROR = 0, 1, 2
 
 
+class UsageError(Exception):
+    """A usage or environment error the command line found (an unusable --out, a missing extra): exit 2."""
+
+
 def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "inputs", nargs="+", metavar="INPUT", help="folders of .txt files, or .txt/.jsonl/.csv/.parquet files"
@@ -48,6 +52,26 @@ def _common(p: argparse.ArgumentParser) -> None:
         metavar="N",
         help="worker processes (default: one per core above 2000 documents)",
     )
+    _column_options(p)
+
+
+def _column_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--text-column", default=None, metavar="NAME", help="row files: the text column (default: text)")
+    p.add_argument("--id-column", default=None, metavar="NAME", help="row files: the id column (default: id)")
+    p.add_argument(
+        "--source-column", default=None, metavar="NAME", help="row files: the source column (default: source)"
+    )
+    p.add_argument(
+        "--source-from",
+        choices=("column", "folder", "file", "url-host"),
+        default=None,
+        help="a row's source when its source column is absent or empty: none (column, the default), the input "
+        "file's folder, the input file's name, or the host of its url column; .txt documents take their folder",
+    )
+
+
+def _engine_options(p: argparse.ArgumentParser) -> None:
+    """Options of the commands that audit a corpus in one pass (run, check), not of fix."""
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     p.add_argument(
         "--engine",
@@ -73,13 +97,88 @@ def _options(args: argparse.Namespace, cfg: dict[str, Any]):
     select = joined(args.select) or as_tuple(cfg.get("select"))
     ignore = joined(args.ignore) or as_tuple(cfg.get("ignore"))
     langs = as_tuple(args.language) if args.language else as_tuple(cfg.get("language", "en"))
-    return Options(
+    options = Options(
         select=select,
         ignore=ignore,
         languages=langs,
         lang_engine=args.lang_engine or cfg.get("lang-engine", "fasttext"),
         jobs=args.jobs if args.jobs is not None else int(cfg.get("jobs", 0)),
     )
+    from audit.registry import all_checks
+
+    all_checks()  # registering the checks: an error there is a bug, not a usage error
+    try:
+        options.checks()
+    except ValueError as e:  # an unknown --select/--ignore code or category
+        raise UsageError(str(e)) from e
+    return options
+
+
+def _columns(args: argparse.Namespace, cfg: dict[str, Any]):
+    """The row files' id, text and source columns and where a missing source comes from (options, then config)."""
+    from audit.load import Columns
+
+    def pick(key: str, default: str) -> str:
+        given = getattr(args, key.replace("-", "_"), None)
+        return given if given is not None else str(cfg.get(key, default))
+
+    return Columns(
+        id=pick("id-column", "id"),
+        text=pick("text-column", "text"),
+        source=pick("source-column", "source"),
+        source_from=pick("source-from", "column"),
+    )
+
+
+def _require_dask() -> None:
+    """`--engine dask` without the extra is a usage error that says what to install."""
+    try:
+        import dask.bag  # noqa: F401
+        import distributed  # noqa: F401
+    except ModuleNotFoundError as e:
+        if (e.name or "").partition(".")[0] not in ("dask", "distributed"):
+            raise
+        raise UsageError(
+            f"--engine dask needs Dask, which is not installed (no module {e.name!r}): pip install 'news-audit[dask]'"
+        ) from e
+
+
+def _out_dir(args: argparse.Namespace, cfg: dict[str, Any]) -> Path | None:
+    if args.command == "run":
+        return Path(args.out or cfg.get("out", "reports/latest"))
+    out = getattr(args, "out", None)
+    return Path(out) if out else None
+
+
+def _check_out(out: Path) -> None:
+    """Before any work: --out must be a folder, or a path where one can be made, that can be written in.
+
+    Probes with a temporary file that is removed at once; creates nothing else."""
+    import os
+    import tempfile
+
+    probe = out
+    while not probe.exists() and probe != probe.parent:
+        probe = probe.parent
+    if not probe.is_dir():
+        what = "is a file" if probe == out else f"cannot be made: {probe} is a file"
+        raise UsageError(f"--out {out} {what}, not a folder")
+    try:
+        fd, name = tempfile.mkstemp(prefix=".audit-probe-", dir=probe)
+    except OSError as e:
+        raise UsageError(f"--out {out}: cannot write in {probe}: {e.strerror or e}") from e
+    os.close(fd)
+    os.unlink(name)
+
+
+@contextmanager
+def _writing(out: Path | str) -> Iterator[None]:
+    """An output that cannot be written is an error naming the file, not a traceback. Every file is
+    written atomically, so each is either whole and new or as it was."""
+    try:
+        yield
+    except OSError as e:
+        raise UsageError(f"cannot write {e.filename or out}: {e.strerror or e}") from e
 
 
 @contextmanager
@@ -91,9 +190,12 @@ def _audit(args: argparse.Namespace, cfg: dict[str, Any], work_dir: Path | None 
     from audit.engine import ShardCache, audit_documents
     from audit.load import count_documents, load_documents
 
-    options = _options(args, cfg)
-    options.checks()  # fail early on an unknown --select/--ignore
-    docs = load_documents(args.inputs)  # checks that every input exists before any work
+    options = _options(args, cfg)  # fails early on an unknown --select/--ignore
+    if args.engine == "dask":
+        _require_dask()
+    elif args.scheduler:
+        raise UsageError("--scheduler needs --engine dask")
+    docs = load_documents(args.inputs, _columns(args, cfg))  # checks that every input exists before any work
     n_docs = count_documents(args.inputs)
     cache = (
         ShardCache(Path(args.out or cfg.get("out", "reports/latest")) / ".cache")
@@ -158,23 +260,41 @@ def _summary(result) -> str:
     return "\n".join(lines + unreadable)
 
 
-def cmd_run(args: argparse.Namespace, cfg: dict[str, Any]) -> int:
-    from audit.output import write_outputs
+def _ratings(path: str) -> dict[str, str]:
     from audit.sources import read_ratings
 
-    out = Path(args.out or cfg.get("out", "reports/latest"))
-    ratings = read_ratings(args.source_ratings) if args.source_ratings else None
-    with _audit(args, cfg, work_dir=out) as result:
-        paths = write_outputs(result, out, ratings=ratings, report_docs=args.report_docs)
-        print(_summary(result))
-        if not args.no_validation:
-            from audit.gate.expectations import gate_table, read_suite_spec, validate
+    try:
+        return read_ratings(path)
+    except OSError as e:
+        raise UsageError(f"cannot read --source-ratings {path}: {e.strerror or e}") from e
+    except (ValueError, UnicodeDecodeError) as e:  # no source/rating header, or not UTF-8
+        raise UsageError(f"--source-ratings {path}: {e}") from e
 
-            suite = cfg.get("suite")
-            validation = validate(gate_table(result), read_suite_spec(suite, _thresholds_from(cfg)), out / "validation")
+
+def cmd_run(args: argparse.Namespace, cfg: dict[str, Any]) -> int:
+    from audit.output import write_outputs
+
+    out = Path(args.out or cfg.get("out", "reports/latest"))
+    ratings = _ratings(args.source_ratings) if args.source_ratings else None
+    spec = None
+    if not args.no_validation:
+        from audit.gate.expectations import read_suite_spec
+
+        spec = read_suite_spec(cfg.get("suite"), _thresholds_from(cfg))  # a broken suite fails before the audit
+    with _audit(args, cfg, work_dir=out) as result:
+        with _writing(out):
+            paths = write_outputs(result, out, ratings=ratings, report_docs=args.report_docs)
+        print(_summary(result))
+        if spec is not None:
+            from audit.gate.expectations import gate_table, validate
+
+            with _writing(out / "validation"):
+                validation = validate(gate_table(result), spec, out / "validation")
             paths["validation"] = out / "validation"
             print(
-                f"validation ({validation.suite}): {'pass' if validation.success else 'fail'}, {len(validation.failures)} of {validation.evaluated} expectations failed"
+                f"validation ({validation.suite}): {'pass' if validation.success else 'fail'}, "
+                f"{len(validation.failures)} of {validation.evaluated} expectations failed "
+                f"on {validation.documents} documents"
             )
     print(f"wrote {', '.join(str(p) for p in paths.values())}")
     return EXIT_OK
@@ -189,12 +309,13 @@ def cmd_fix(args: argparse.Namespace, cfg: dict[str, Any]) -> int:
     options.checks()
     max_removal = args.max_removal if args.max_removal is not None else float(cfg.get("max-removal", 0.10))
     if not 0 <= max_removal <= 1:
-        raise ValueError(f"--max-removal must be a share between 0 and 1, not {max_removal}")
+        raise UsageError(f"--max-removal must be a share between 0 and 1, not {max_removal}")
     policy = FixPolicy.from_options(options, fix_names=args.fix_names, max_removal=max_removal)
-    docs = list(load_documents(args.inputs))
+    columns = _columns(args, cfg)
+    docs = list(load_documents(args.inputs, columns))
     fixed, summaries = fix_documents(docs, options, policy=policy)
     out = Path(args.out)
-    written = write_corpus(fixed, args.inputs, out)
+    written = write_corpus(fixed, args.inputs, out, columns)
     write_edits(summaries, out / "edits.jsonl")
     changed = review = 0
     for before, s in zip(docs, summaries, strict=True):
@@ -227,15 +348,10 @@ def cmd_check(args: argparse.Namespace, cfg: dict[str, Any]) -> int:
     from audit.gate.expectations import gate_table, read_suite_spec, validate
     from audit.gate.formats import RENDERERS
 
-    suite = args.suite or cfg.get("suite")
-    if suite and not Path(suite).exists():
-        raise ValueError(f"no such suite file: {suite}")
-    spec = read_suite_spec(suite, _thresholds_from(cfg, args))
+    spec = read_suite_spec(args.suite or cfg.get("suite"), _thresholds_from(cfg, args))  # GateError: exit 2
     with _audit(args, cfg) as result:
-        try:
-            validation = validate(gate_table(result), spec, args.out)
-        except Exception as e:  # noqa: BLE001 - the gate must answer 2, not crash, when validation cannot run
-            raise ValueError(f"the validation could not run: {type(e).__name__}: {e}") from e
+        with _writing(args.out or ""):
+            validation = validate(gate_table(result), spec, args.out, allow_empty=args.allow_empty)
         sys.stdout.write(RENDERERS[args.format](result, validation))
     if args.exit_zero or validation.success:
         return EXIT_OK
@@ -273,6 +389,41 @@ def cmd_rules(args: argparse.Namespace, cfg: dict[str, Any]) -> int:
     return EXIT_OK
 
 
+def _gate_options(p: argparse.ArgumentParser) -> None:
+    """The options of `audit check`: the suite, its thresholds, the output format and where to write."""
+    p.add_argument(
+        "--suite",
+        default=None,
+        metavar="FILE",
+        help="Great Expectations suite JSON (default: expectations/news_audit.json)",
+    )
+    p.add_argument("--format", choices=("text", "json", "github", "sarif"), default="text", help="output format")
+    p.add_argument(
+        "--fail-under", type=float, default=None, metavar="SCORE", help="minimum document score (default 60)"
+    )
+    p.add_argument(
+        "--min-share",
+        type=float,
+        default=None,
+        metavar="SHARE",
+        help="share of documents that must reach it (default 0.9)",
+    )
+    p.add_argument(
+        "--max-mt-share",
+        type=float,
+        default=None,
+        metavar="SHARE",
+        help="largest share of documents with mt findings (default 0.2)",
+    )
+    p.add_argument("--exit-zero", action="store_true", help="exit 0 even when the gate fails")
+    p.add_argument(
+        "--allow-empty",
+        action="store_true",
+        help="let a batch of 0 documents pass (by default it fails: it nearly always means a broken upstream step)",
+    )
+    p.add_argument("--out", default=None, metavar="DIR", help="also write the validation result and Data Docs here")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="audit",
@@ -282,6 +433,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
     run = sub.add_parser("run", help="audit and write findings.jsonl, scores.csv and the report into --out")
     _common(run)
+    _engine_options(run)
     run.add_argument("--out", "-o", default=None, metavar="DIR", help="output folder (default: reports/latest)")
     run.add_argument(
         "--resume",
@@ -309,32 +461,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.set_defaults(func=cmd_run)
     chk = sub.add_parser("check", help="the CI gate: audit, validate with a Great Expectations suite, exit 0/1/2")
     _common(chk)
-    chk.add_argument(
-        "--suite",
-        default=None,
-        metavar="FILE",
-        help="Great Expectations suite JSON (default: expectations/news_audit.json)",
-    )
-    chk.add_argument("--format", choices=("text", "json", "github", "sarif"), default="text", help="output format")
-    chk.add_argument(
-        "--fail-under", type=float, default=None, metavar="SCORE", help="minimum document score (default 60)"
-    )
-    chk.add_argument(
-        "--min-share",
-        type=float,
-        default=None,
-        metavar="SHARE",
-        help="share of documents that must reach it (default 0.9)",
-    )
-    chk.add_argument(
-        "--max-mt-share",
-        type=float,
-        default=None,
-        metavar="SHARE",
-        help="largest share of documents with mt findings (default 0.2)",
-    )
-    chk.add_argument("--exit-zero", action="store_true", help="exit 0 even when the gate fails")
-    chk.add_argument("--out", default=None, metavar="DIR", help="also write the validation result and Data Docs here")
+    _engine_options(chk)
+    _gate_options(chk)
     chk.set_defaults(func=cmd_check)
     fix = sub.add_parser("fix", help="write the corpus cleaned, in the format it came in")
     _common(fix)
@@ -360,14 +488,18 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     from audit.config import ConfigError, load_config
+    from audit.gate import GateError
     from audit.load import InputError
 
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
         cfg = load_config()
+        out = _out_dir(args, cfg)
+        if out is not None:
+            _check_out(out)
         return args.func(args, cfg)
-    except (InputError, ConfigError, ValueError) as e:
+    except (InputError, ConfigError, GateError, UsageError) as e:
         print(f"audit: error: {e}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:

@@ -2,8 +2,10 @@
 
 Recognised keys: `select`, `ignore` (lists of codes or categories), `language` (a code or a list;
 "any" turns the language check off), `lang-engine` ("fasttext" or "langdetect"), `jobs` (int),
-`out` (the default output folder), and for `audit check`: `suite` (a suite file), `fail-under`,
-`min-share`, `max-mt-share` (the thresholds the default suite names).
+`out` (the default output folder), `text-column`, `id-column`, `source-column` (the row files'
+columns) and `source-from` (`column`, `folder`, `file` or `url-host`), for `audit check`: `suite` (a
+suite file), `fail-under`, `min-share`, `max-mt-share` (the thresholds the default suite names), and
+for `audit fix`: `max-removal`.
 """
 
 from __future__ import annotations
@@ -23,6 +25,11 @@ KEYS = (
     "fail-under",
     "min-share",
     "max-mt-share",
+    "text-column",
+    "id-column",
+    "source-column",
+    "source-from",
+    "max-removal",
 )
 
 

@@ -2,7 +2,9 @@ import csv
 import json
 import subprocess
 import sys
+from pathlib import Path
 
+import pytest
 from conftest import ROOT, SAMPLE
 
 from audit.cli import main
@@ -33,7 +35,7 @@ def test_run_on_the_sample_corpus_writes_spec_outputs(tmp_path):
         p.relative_to(SAMPLE).with_suffix("").as_posix(): p.read_text(encoding="utf-8") for p in SAMPLE.rglob("*.txt")
     }
     for f in findings:
-        assert list(f) == keys
+        assert list(f)[:9] == keys and set(list(f)[9:]) <= {"confidence"}
         assert texts[f["doc_id"]][f["start"] : f["end"]] == f["evidence"]
     with (tmp_path / "scores.csv").open(encoding="utf-8", newline="") as fh:
         rows = list(csv.DictReader(fh))
@@ -93,3 +95,207 @@ def test_unreadable_documents_appear_in_scores(tmp_path):
     rows = {r["doc_id"]: r for r in csv.DictReader((out / "scores.csv").open(encoding="utf-8"))}
     assert rows["bad"]["status"] == "unreadable" and rows["bad"]["reason"]
     assert rows["good"]["status"] == "ok"
+
+
+def test_out_naming_a_file_exits_2_without_a_traceback(tmp_path, capsys):
+    target = tmp_path / "report.txt"
+    target.write_text("keep me")
+    for cmd in (["run", str(SAMPLE), "--no-validation"], ["fix", str(SAMPLE)]):
+        assert main([*cmd, "--out", str(target)]) == 2
+        assert capsys.readouterr().err == f"audit: error: --out {target} is a file, not a folder\n"
+    assert main(["run", str(SAMPLE), "--out", str(target / "sub")]) == 2
+    assert capsys.readouterr().err == (
+        f"audit: error: --out {target / 'sub'} cannot be made: {target} is a file, not a folder\n"
+    )
+    assert target.read_text() == "keep me"
+    r = run_cli("run", str(SAMPLE), "--out", str(target), "--no-validation")
+    assert r.returncode == 2 and "Traceback" not in r.stderr and r.stderr.startswith("audit: error: --out ")
+
+
+def _refuse_writes_in(monkeypatch, folder):
+    """Root ignores file modes, so a read-only folder is simulated: creating a file in it fails with EACCES."""
+    import errno
+    import tempfile
+
+    real = tempfile.mkstemp
+
+    def mkstemp(*args, **kwargs):
+        if kwargs.get("dir") is not None and Path(kwargs["dir"]).resolve() == folder.resolve():
+            raise PermissionError(errno.EACCES, "Permission denied", str(folder))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(tempfile, "mkstemp", mkstemp)
+
+
+def test_a_read_only_output_folder_exits_2_and_writes_nothing(tmp_path, monkeypatch, capsys):
+    out = tmp_path / "out"
+    assert main(["run", str(SAMPLE), "--out", str(out), "--no-validation"]) == 0
+    capsys.readouterr()
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    _refuse_writes_in(monkeypatch, out)
+    for cmd in (["run", str(SAMPLE), "--no-validation"], ["check", str(SAMPLE)], ["fix", str(SAMPLE)]):
+        assert main([*cmd, "--out", str(out)]) == 2
+        assert capsys.readouterr().err == f"audit: error: --out {out}: cannot write in {out}: Permission denied\n"
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+
+
+def test_a_write_that_fails_midway_exits_2_and_keeps_the_old_file(tmp_path, monkeypatch, capsys):
+    import errno
+
+    out = tmp_path / "out"
+    assert main(["run", str(SAMPLE), "--out", str(out), "--no-validation"]) == 0
+    capsys.readouterr()
+    scores = (out / "scores.csv").read_bytes()
+
+    def disk_full(result, f):
+        f.write("doc_id,source\n")
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr("audit.output.write_scores", disk_full)
+    assert main(["run", str(SAMPLE), "--out", str(out), "--no-validation"]) == 2
+    assert capsys.readouterr().err == f"audit: error: cannot write {out}: No space left on device\n"
+    assert (out / "scores.csv").read_bytes() == scores
+    assert not [p for p in out.iterdir() if p.name.endswith(".tmp") or p.name.startswith(".audit-")]
+
+
+def test_engine_dask_without_the_extra_exits_2(tmp_path, monkeypatch, capsys):
+    monkeypatch.setitem(sys.modules, "dask.bag", None)  # as if news-audit[dask] were not installed
+    monkeypatch.setitem(sys.modules, "distributed", None)
+    out = tmp_path / "out"
+    assert main(["run", str(SAMPLE), "--engine", "dask", "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("audit: error: --engine dask needs Dask, which is not installed")
+    assert err.endswith("pip install 'news-audit[dask]'\n") and not out.exists()
+    assert main(["check", str(SAMPLE), "--engine", "dask"]) == 2
+    assert "pip install 'news-audit[dask]'" in capsys.readouterr().err
+    assert main(["run", str(SAMPLE), "--scheduler", "tcp://127.0.0.1:8786", "--out", str(out)]) == 2
+    assert capsys.readouterr().err == "audit: error: --scheduler needs --engine dask\n"
+
+
+@pytest.mark.parametrize(
+    "option", [["--engine", "dask"], ["--engine", "local"], ["--scheduler", "x"], ["--no-progress"]]
+)
+def test_fix_rejects_the_options_it_would_ignore(tmp_path, capsys, option):
+    with pytest.raises(SystemExit) as e:
+        main(["fix", str(SAMPLE), "--out", str(tmp_path / "out"), *option])
+    assert e.value.code == 2
+    assert f"audit: error: unrecognized arguments: {' '.join(option)}" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
+
+
+def test_an_internal_bug_is_not_a_usage_error(tmp_path, monkeypatch):
+    def bug(result):
+        raise ValueError("a bug in the summary")
+
+    monkeypatch.setattr("audit.cli._summary", bug)
+    with pytest.raises(ValueError, match="a bug in the summary"):
+        main(["run", str(SAMPLE), "--out", str(tmp_path), "--no-validation"])
+
+
+def test_bad_source_ratings_exit_2(tmp_path, capsys):
+    missing = tmp_path / "none.csv"
+    assert main(["run", str(SAMPLE), "--out", str(tmp_path / "o"), "--source-ratings", str(missing)]) == 2
+    assert (
+        capsys.readouterr().err == f"audit: error: cannot read --source-ratings {missing}: No such file or directory\n"
+    )
+    headless = tmp_path / "r.csv"
+    headless.write_text("outlet,score\nx,1\n")
+    assert main(["run", str(SAMPLE), "--out", str(tmp_path / "o"), "--source-ratings", str(headless)]) == 2
+    assert "needs the columns 'source' and 'rating'" in capsys.readouterr().err
+
+
+AFTER_AD = (
+    "The council approved the budget on Tuesday after a debate that lasted six hours, officials said. "
+    "It increases spending on schools and public transport and cuts the council's own costs."
+)
+ROWS = [
+    {
+        "url": "https://www.example.org/a",
+        "body": "[ad_1]\n" + AFTER_AD,
+        "outlet": "courier",
+    },
+    {
+        "url": "https://news.example.com/b",
+        "body": "The ferry was cancelled on Monday, the operator said.",
+        "outlet": "",
+    },
+]
+
+
+def _rows_csv(tmp_path):
+    path = tmp_path / "articles.csv"
+    with path.open("w", encoding="utf-8", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=["url", "body", "outlet"], lineterminator="\n")
+        w.writeheader()
+        w.writerows(ROWS)
+    return path
+
+
+def test_text_id_and_source_columns_on_run_check_and_fix(tmp_path, capsys):
+    src = _rows_csv(tmp_path)
+    cols = ["--id-column", "url", "--text-column", "body", "--source-column", "outlet"]
+    out = tmp_path / "run"
+    assert main(["run", str(src), *cols, "--out", str(out), "--no-validation"]) == 0
+    rows = {r["doc_id"]: r for r in csv.DictReader((out / "scores.csv").open(encoding="utf-8", newline=""))}
+    assert set(rows) == {"https://www.example.org/a", "https://news.example.com/b"}
+    assert (
+        rows["https://www.example.org/a"]["source"] == "courier" and rows["https://news.example.com/b"]["source"] == ""
+    )
+    assert all(r["status"] == "ok" for r in rows.values()) and "body" not in rows["https://www.example.org/a"]
+    findings = [json.loads(x) for x in (out / "findings.jsonl").read_text(encoding="utf-8").splitlines()]
+    ad = next(f for f in findings if f["code"] == "RES001")
+    assert ad["doc_id"] == "https://www.example.org/a" and ad["evidence"] == "[ad_1]"
+    capsys.readouterr()
+    assert main(["check", str(src), *cols, "--format", "json", "--select", "RES001"]) == 1
+    failures = json.loads(capsys.readouterr().out)["validation"]["failures"]
+    assert next(f for f in failures if f["column"] == "RES001")["worst"] == ["https://www.example.org/a"]
+    fixed = tmp_path / "fixed"
+    assert main(["fix", str(src), *cols, "--out", str(fixed)]) == 0
+    with (fixed / "articles.csv").open(encoding="utf-8", newline="") as f:
+        back = list(csv.DictReader(f))
+    assert [r["url"] for r in back] == [r["url"] for r in ROWS] and back[0]["body"] == AFTER_AD
+    assert back[0]["outlet"] == "courier" and "text" not in back[0] and "id" not in back[0]
+
+
+def test_without_the_options_other_columns_are_reported_unreadable_with_a_hint(tmp_path, capsys):
+    out = tmp_path / "run"
+    assert main(["run", str(_rows_csv(tmp_path)), "--out", str(out), "--no-validation"]) == 0
+    rows = list(csv.DictReader((out / "scores.csv").open(encoding="utf-8", newline="")))
+    assert {r["reason"] for r in rows} == {"no 'text' field (--text-column names the text column)"}
+
+
+def test_source_from_url_host_and_its_record(tmp_path, capsys):
+    src = _rows_csv(tmp_path)
+    cols = ["--id-column", "url", "--text-column", "body", "--source-column", "outlet", "--source-from", "url-host"]
+    out = tmp_path / "run"
+    assert main(["run", str(src), *cols, "--out", str(out), "--no-validation"]) == 0
+    rows = {r["doc_id"]: r for r in csv.DictReader((out / "scores.csv").open(encoding="utf-8", newline=""))}
+    assert (rows["https://www.example.org/a"]["source"], rows["https://www.example.org/a"]["source_from"]) == (
+        "courier",
+        "column",
+    )
+    assert (rows["https://news.example.com/b"]["source"], rows["https://news.example.com/b"]["source_from"]) == (
+        "news.example.com",
+        "url-host",
+    )
+    fixed = tmp_path / "fixed"
+    assert main(["fix", str(src), *cols, "--out", str(fixed)]) == 0
+    back = list(csv.DictReader((fixed / "articles.csv").open(encoding="utf-8", newline="")))
+    assert [r["outlet"] for r in back] == ["courier", ""]  # a derived source is not written into the corpus
+    assert "source_from" not in back[0]
+
+
+def test_columns_from_the_config_table(tmp_path, monkeypatch, capsys):
+    src = _rows_csv(tmp_path)
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.audit]\ntext-column = "body"\nid-column = "url"\nsource-from = "file"\n', encoding="utf-8"
+    )
+    monkeypatch.chdir(tmp_path)
+    assert main(["run", str(src), "--out", str(tmp_path / "run"), "--no-validation"]) == 0
+    rows = list(csv.DictReader((tmp_path / "run" / "scores.csv").open(encoding="utf-8", newline="")))
+    assert [(r["doc_id"], r["source"]) for r in rows] == [(ROWS[0]["url"], "articles"), (ROWS[1]["url"], "articles")]
+    (tmp_path / "pyproject.toml").write_text('[tool.audit]\nsource-from = "moon"\n', encoding="utf-8")
+    assert main(["run", str(src), "--out", str(tmp_path / "run"), "--no-validation"]) == 2
+    assert capsys.readouterr().err.endswith(
+        "audit: error: source from 'moon': choose one of column, folder, file, url-host\n"
+    )
