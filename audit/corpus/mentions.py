@@ -3,8 +3,13 @@
 A mention is a capitalised word that is not a common English word in that position: a word at the
 start of a sentence counts only if English rarely writes it in lower case (wordfreq), function words
 and calendar words never count. For each mention we keep the capitalised words next to it (the given
-name before a surname, the surname after a given name) and any alias the text states
-("Stepanakert, known as Xankandi in Azeri").
+name before a surname, the surname after a given name), any alias the text states ("Stepanakert,
+known as Xankandi in Azeri"), and whether the document also writes the word in lower case (then it
+is an ordinary word that a heading or a sentence start capitalised, not a name).
+
+`name_tokens` is the one tokenizer for names: the name checks, the stories' and quotations' name
+terms and the report's name counts all see the same words. Only English documents have mentions:
+the name rules are English rules (German capitalises every noun, Russian inflects names).
 """
 
 from __future__ import annotations
@@ -34,6 +39,7 @@ def _upper_class() -> str:
 # with the upper-case class (the engine then skips ahead to the next capital letter) and checks the
 # character before it with a two-character look-behind.
 _CAP_WORD = re.compile(r"(" + _upper_class() + r"(?<![\w'’-].)[\w'’-]*[^\W_])(?:['’]s)?(?![\w'’])")
+_LOWER_WORD = re.compile(r"(?<![\w'’-])[^\W\d_][\w'’-]*[^\W_]")
 _SENTENCE_END = re.compile(r"[.!?…:;\"“”]\s*$|^\s*$")
 _ALIAS = re.compile(
     r"(?<![\w'’-])([A-Z][\w'’-]+)[^\w\s]{0,3}\s{0,3}(?:\(|,)?\s{0,3}(?:also\s+|otherwise\s+)?(?:known|called|spelled|spelt|referred\s+to|named)"
@@ -65,10 +71,11 @@ class DocMentions:
 
     `forms` are the distinct name-like words (interned, so the corpus shares one copy of each);
     `spans` their occurrences, flattened as start, end pairs in form order, `counts` how many each
-    has; `pairs` the adjacent capitalised words (before, after) flattened; `aliases` the stated aliases.
+    has; `pairs` the adjacent capitalised words (before, after) flattened; `aliases` the stated aliases;
+    `lowered` the forms that the document also writes in lower case (ordinary words).
     """
 
-    __slots__ = ("source", "forms", "counts", "spans", "pairs", "aliases")
+    __slots__ = ("source", "forms", "counts", "spans", "pairs", "aliases", "lowered", "__weakref__")
 
     def __init__(
         self,
@@ -78,6 +85,7 @@ class DocMentions:
         spans: array | None = None,
         pairs: tuple[str, ...] = (),
         aliases: tuple[frozenset[str], ...] = (),
+        lowered: tuple[str, ...] = (),
     ) -> None:
         self.source = sys.intern(source) if source is not None else None
         self.forms = tuple(sys.intern(f) for f in forms)
@@ -85,9 +93,13 @@ class DocMentions:
         self.spans = spans if spans is not None else array("I")
         self.pairs = tuple(sys.intern(w) for w in pairs)
         self.aliases = aliases
+        self.lowered = tuple(sys.intern(w) for w in lowered)
 
     def __reduce__(self):  # unpickled forms are interned again by __init__
-        return (DocMentions, (self.source, self.forms, self.counts, self.spans, self.pairs, self.aliases))
+        return (
+            DocMentions,
+            (self.source, self.forms, self.counts, self.spans, self.pairs, self.aliases, self.lowered),
+        )
 
     @classmethod
     def build(
@@ -96,6 +108,7 @@ class DocMentions:
         spans: dict[str, list[tuple[int, int]]],
         pairs: set[tuple[str, str]],
         aliases: set[frozenset[str]],
+        lowered: set[str] | frozenset[str] = frozenset(),
     ) -> DocMentions:
         forms = tuple(spans)
         flat = array("I", (x for f in forms for span in spans[f] for x in span))
@@ -106,6 +119,7 @@ class DocMentions:
             flat,
             tuple(w for pair in sorted(pairs) for w in pair),
             tuple(sorted(aliases, key=sorted)),
+            tuple(f for f in forms if f in lowered),
         )
 
     def occurrences(self) -> Iterator[tuple[str, list[tuple[int, int]]]]:
@@ -133,27 +147,36 @@ def _is_name_token(form: str, sentence_start: bool) -> bool:
     return not (sentence_start and z >= COMMON_SENTENCE_START)
 
 
-def extract_mentions(view: TextView) -> DocMentions:
-    """Every name-like capitalised word of the document, with its neighbours and stated aliases."""
-    text = view.text
-    spans: dict[str, list[tuple[int, int]]] = {}
-    pairs: set[tuple[str, str]] = set()
-    prev_form: str | None = None
-    prev_end = -10
+def name_tokens(text: str) -> Iterator[tuple[int, int, str]]:
+    """(start, end, word) for every capitalised word of `text`, a possessive `'s` and trailing
+    apostrophes or hyphens cut off: the one tokenizer for names (mentions, stories, quotations, report)."""
     for m in _CAP_WORD.finditer(text):
         word = m.group(1)
         if word.endswith(("'s", "’s")):
             word = word[:-2]
         word = word.rstrip("'’-")
-        if not word or not word[0].isupper():
-            prev_form = None
-            continue
-        start = m.start(1)
+        if word and word[0].isupper():
+            yield m.start(1), m.start(1) + len(word), word
+
+
+def _lower_case_words(text: str) -> set[str]:
+    return {w for w in _LOWER_WORD.findall(text) if w[0].islower()}
+
+
+def extract_mentions(view: TextView) -> DocMentions:
+    """Every name-like capitalised word of an English document, with its neighbours and stated aliases."""
+    if not view.is_english:
+        return DocMentions(view.source)
+    text = view.text
+    spans: dict[str, list[tuple[int, int]]] = {}
+    pairs: set[tuple[str, str]] = set()
+    prev_form: str | None = None
+    prev_end = -10
+    for start, end, word in name_tokens(text):
         sentence_start = bool(_SENTENCE_END.search(text[max(0, start - 3) : start])) or start == 0
         if not _is_name_token(word, sentence_start):
             prev_form = None
             continue
-        end = start + len(word)
         spans.setdefault(word, []).append((start, end))
         if prev_form is not None and text[prev_end:start] in (" ", "\u00a0"):
             pairs.add((prev_form, word))
@@ -163,4 +186,5 @@ def extract_mentions(view: TextView) -> DocMentions:
         a, b = m.group(1), m.group(2)
         if b[:1].isupper():
             aliases.add(frozenset((a, b)))
-    return DocMentions.build(view.source, spans, pairs, aliases)
+    lower = _lower_case_words(text) if spans else set()
+    return DocMentions.build(view.source, spans, pairs, aliases, {f for f in spans if f.casefold() in lower})

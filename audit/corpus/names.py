@@ -1,29 +1,35 @@
-"""Name variants across the corpus: cluster spellings of one name and choose the canonical form.
+"""Name variants across the corpus: link spellings of one name, and never two different names.
 
-Per document (extract): name mentions (`audit.corpus.mentions`). Across the corpus (decide):
+Per document (extract): name mentions (`audit.corpus.mentions`). Across the corpus, one analysis in
+six steps (`analyse`), shared by NAME001, NAME002 and MT008:
 
-1. Candidate pairs come from blocking on a transliteration-neutral consonant key and on the first
-   four folded letters, so the work grows with the number of distinct names, not its square.
-2. A pair is linked when the spellings are close once transliteration differences are neutralised
-   (`tnorm`: Hryhorenko ~ Grigorenko, Pashinian ~ Pashinyan), or when a rarer spelling shares a given
-   name with a well-attested one (Stéphane Dizaric ~ Stephane Dujarric: a garbled name).
-3. Never linked: a word and its derivations (Russia/Russian, Armenia/Armenian, Azeri/Azeris), forms
-   that a document states as aliases ("Stepanakert, known as Xankandi"), and given names used with
-   different surnames (Antony Blinken / Antonio Guterres: two people).
-4. The canonical form of a cluster is the best-supported one: documents and sources using it, then
-   its frequency in English (wordfreq), then occurrences.
+1. count: each spelling's documents, sources and occurrences, its neighbours (the given name before a
+   surname), the aliases documents state, and the spellings some document writes in lower case.
+2. block: candidate pairs come only from blocks (a transliteration-neutral consonant key, the first
+   four letters, the surnames after one given name), so the work grows with the distinct names.
+3. link: string similarity alone never links two spellings; `judge_pair` asks for evidence and says
+   how sure the link is (`confidence`, 0-1).
+4. cluster: links are merged strongest first; a merge that would join two forms that must stay apart
+   is refused.
+5. canonical: the best-supported form of a cluster (sources, documents, English frequency,
+   occurrences); each variant's confidence is the weakest link on its path to the canonical form.
+6. exonyms: forms listed in `audit/data/exonyms.tsv` (curated) or `audit/data/gazetteer.tsv`
+   (GeoNames) get their English spelling.
 
-Place names also get a gazetteer pass: a form listed in `audit/data/exonyms.tsv` (curated) or
-`audit/data/gazetteer.tsv` (from GeoNames) is reported with its English spelling.
+Confidence means: at 0.8 or more (`FIX_CONFIDENCE`) a link is safe to apply unattended (`audit fix
+--fix-names`); below that it is reported for a person to judge.
 """
 
 from __future__ import annotations
 
 import functools
+import re
+import weakref
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
 
+import numpy as np
 from rapidfuzz.distance import Levenshtein
 
 from audit.corpus.mentions import DocMentions, english_zipf, extract_mentions
@@ -38,10 +44,21 @@ DERIVATION_TAILS = frozenset(
     "a e i n s an en in on ia ie is es ns ans ian ians ese ish ic ics ism ist ite ites er ers ova eva ina".split()
 ) | {""}
 SPELLING_SIMILARITY = 0.8  # normalised similarity of tnorm keys for a spelling variant
-GARBLED_SIMILARITY = 0.55  # folded similarity for a garbled name that shares a given name
+# Folded similarity for a garbled name (a surname after a shared given name). Derived from data by
+# bench/eval_names.py --garbled: the lowest value that keeps different surnames after one given name
+# (unrelated articles and WMT stories) apart while garbled renderings labelled in the WMT23 stories
+# still link; see the README's figures.
+GARBLED_SIMILARITY = 0.6
 MIN_NAME_LEN = 4
 MAX_BLOCK = 400
-ESTABLISHED_ZIPF = 4.0
+KNOWN_ZIPF = 1.5  # wordfreq knows the spelling beyond its noise floor: English uses it for something of its own
+ATTESTED_ZIPF = 2.5  # English uses the spelling often: an entity or word of its own
+RARE_ZIPF = 2.0  # rarer than this, two near-identical spellings hardly name two different things
+COMMON_GIVEN_ZIPF = 4.0  # a given name this common (John, David) is no evidence that two people are one
+CONTEXT_MIN = 2.0  # weighted co-mentioned names two documents share to tell one story
+MAX_POSTINGS = 500  # a name in more documents than this is too common to place a document in a story
+FIX_CONFIDENCE = 0.8  # links at or above this are safe to apply unattended (audit fix --fix-names)
+TRIVIAL = ("same letters", "doubled letters", "transliteration")
 
 
 def is_derivation(a: str, b: str) -> bool:
@@ -61,11 +78,40 @@ def _similarity(a: str, b: str) -> float:
     return Levenshtein.normalized_similarity(a, b)
 
 
+_DOUBLED = re.compile(r"(.)\1+")
+
+
+@functools.cache
+def given_name_groups() -> dict[str, int]:
+    """tnorm key -> group: forms of one given name in several languages (`audit/data/given_names.tsv`)."""
+    return {tnorm(f): i for i, row in enumerate(load_table("given_names")) for f in row}
+
+
+def string_kind(a: str, b: str) -> tuple[str, float] | None:
+    """How two spellings differ, from the most to the least harmless: `same letters` (accents or case:
+    Müller/Muller, McDonald/Mcdonald), `doubled letters` (Zaporizhia/Zaporizhzhia), `transliteration`
+    (equal once romanisation differences are neutralised: Hryhorenko/Grigorenko, Yuri/Yury) or
+    `spelling` (close once neutralised: Gavrilita/Gavrilitsa) or `given name` (one given name in two
+    languages, `audit/data/given_names.tsv`: Serhii/Sergei); None when they are further apart."""
+    fa, fb = fold(a), fold(b)
+    if fa == fb:
+        return "same letters", 1.0
+    if _DOUBLED.sub(r"\1", fa) == _DOUBLED.sub(r"\1", fb):
+        return "doubled letters", 1.0
+    ta, tb = tnorm(a), tnorm(b)
+    if ta == tb:
+        return "transliteration", 1.0
+    s = _similarity(ta, tb)
+    if s >= SPELLING_SIMILARITY:
+        return "spelling", s
+    groups = given_name_groups()
+    return ("given name", s) if groups.get(ta, -1) == groups.get(tb, -2) else None
+
+
 def _close_pairs(forms: list[str]) -> Iterator[tuple[int, int]]:
     """Index pairs (i < j) of a block that can be linked at all: close once transliteration is
     neutralised, or close enough folded to be a garbled name. One vectorised comparison of the whole
     block (rapidfuzz's cdist) instead of a Python loop over every pair."""
-    import numpy as np
     from rapidfuzz.process import cdist
 
     tn = [tnorm(f) for f in forms]
@@ -76,7 +122,10 @@ def _close_pairs(forms: list[str]) -> Iterator[tuple[int, int]]:
     garbled = cdist(
         fo, fo, scorer=Levenshtein.normalized_similarity, score_cutoff=GARBLED_SIMILARITY - 1e-6, dtype=np.float32
     )
-    ii, jj = np.nonzero(np.triu((spelling > 0) | (garbled > 0), k=1))  # equal keys score 1: included
+    groups = given_name_groups()
+    group = np.array([groups.get(t, -1 - i) for i, t in enumerate(tn)])  # -1 - i: in no group, equal to nothing
+    same_given = group[:, None] == group[None, :]
+    ii, jj = np.nonzero(np.triu((spelling > 0) | (garbled > 0) | same_given, k=1))  # equal keys score 1: included
     return zip(ii.tolist(), jj.tolist(), strict=True)
 
 
@@ -86,6 +135,20 @@ class Variant:
     canonical: str
     garbled: bool
     evidence: str
+    confidence: float = 1.0
+
+
+@dataclass(frozen=True)
+class Link:
+    """Evidence that two spellings are one name: how they differ and what ties them together."""
+
+    a: str
+    b: str
+    kind: str  # a `string_kind`, or "garbled"
+    similarity: float
+    confidence: float
+    evidence: str
+    fixed: frozenset[str] = frozenset()  # forms that may not become the variant (given names of several people)
 
 
 @dataclass
@@ -93,11 +156,352 @@ class NameAnalysis:
     variants: dict[str, Variant]  # form -> how it relates to its canonical form
     exonyms: dict[str, tuple[str, str]]  # form -> (English form, why)
     clusters: list[dict]
+    links: list[Link] = field(default_factory=list)
 
 
-def _cluster(pairs: Iterable[tuple[str, str]], cannot_link) -> dict[str, str]:
-    """Union the linked pairs in the order given (strongest first), refusing any union that would put
-    two forms that must stay apart into one cluster; returns form -> cluster root."""
+# ---------------------------------------------------------------------------------------------- 1. count
+
+
+@dataclass
+class Counts:
+    """What the corpus says about each spelling (step 1)."""
+
+    docs: dict[str, list[int]]  # form -> indices of the documents using it, ascending
+    sources: dict[str, int]  # form -> sources using it (a document without a source is a source of its own)
+    occurrences: dict[str, int]
+    before: dict[str, set[str]]  # form -> capitalised words right before it (given names)
+    after: dict[str, set[str]]
+    alias_keys: set[frozenset[str]]  # folded pairs that a document states as aliases
+    lowered: set[str]  # forms that some document also writes in lower case: ordinary words
+    doc_forms: list[tuple[str, ...]]  # document index -> its forms
+
+    def support(self, f: str) -> tuple:
+        """What makes a spelling the canonical one: sources, documents, English frequency, occurrences."""
+        return (self.sources[f], len(self.docs[f]), round(english_zipf(fold(f)), 2), self.occurrences[f], f.isascii(), f)
+
+
+def count(summaries: Mapping[str, DocMentions]) -> Counts:
+    """Step 1: one pass over the documents' mentions, in document-id order."""
+    docs: dict[str, list[int]] = defaultdict(list)
+    named: dict[str, set[str]] = defaultdict(set)
+    sourceless: dict[str, int] = defaultdict(int)
+    occurrences: dict[str, int] = defaultdict(int)
+    before: dict[str, set[str]] = defaultdict(set)
+    after: dict[str, set[str]] = defaultdict(set)
+    aliases: set[frozenset[str]] = set()
+    lowered: set[str] = set()
+    doc_forms = []
+    for i, doc_id in enumerate(sorted(summaries)):
+        m = summaries[doc_id]
+        doc_forms.append(m.forms)
+        for form, n in zip(m.forms, m.counts, strict=True):
+            docs[form].append(i)
+            if m.source is None:
+                sourceless[form] += 1
+            else:
+                named[form].add(m.source)
+            occurrences[form] += n
+        for prev, word in m.neighbours():
+            before[word].add(prev)
+            after[prev].add(word)
+        aliases.update(m.aliases)
+        lowered.update(getattr(m, "lowered", ()))
+    sources = {f: len(named.get(f, ())) + sourceless.get(f, 0) for f in docs}
+    alias_keys = {frozenset(fold(x) for x in pair) for pair in aliases}
+    return Counts(dict(docs), sources, dict(occurrences), before, after, alias_keys, lowered, doc_forms)
+
+
+# ---------------------------------------------------------------------------------------------- 2. block
+
+
+def block(c: Counts) -> Iterator[list[str]]:
+    """Step 2: groups of forms worth comparing, each sorted; a form is in several (same consonant key,
+    first four letters, consonants of the ending, one given name in several languages, surnames after one
+    given name, given names before one surname). Blocks larger than
+    MAX_BLOCK (a very common given name) are skipped, so that the pass never turns quadratic."""
+    forms = sorted(f for f in c.docs if len(fold(f)) >= MIN_NAME_LEN)
+    groups = given_name_groups()
+    blocks: dict[str, list[str]] = defaultdict(list)
+    for f in forms:
+        key = block_key(f)
+        blocks["k:" + key].append(f)
+        blocks["p:" + fold(f)[:4]].append(f)
+        if len(key) >= 5:
+            blocks["s:" + key[-4:]].append(f)  # the consonants of the ending: Ugledar/Vuhledar
+        if tnorm(f) in groups:
+            blocks[f"n:{groups[tnorm(f)]}"].append(f)
+        for g in sorted(c.before.get(f, ())):
+            blocks["g:" + tnorm(g)].append(f)  # surnames after the same given name: garbled-name candidates
+        for g in sorted(c.after.get(f, ())):
+            blocks["f:" + tnorm(g)].append(f)  # given names before the same surname
+    for key in sorted(blocks):
+        members = blocks[key]
+        if 2 <= len(members) <= MAX_BLOCK:
+            yield sorted(set(members))
+
+
+def candidate_pairs(c: Counts) -> list[tuple[str, str]]:
+    """Every pair (a < b) of one block close enough to be linked at all, once, in a fixed order."""
+    seen: set[tuple[str, str]] = set()
+    for members in block(c):
+        for i, j in _close_pairs(members):
+            seen.add((members[i], members[j]))
+    return sorted(seen)
+
+
+# ---------------------------------------------------------------------------------------------- 3. link
+
+
+def _weight(form: str) -> float:
+    """How much a shared co-mentioned name says about two documents telling one story."""
+    z = english_zipf(fold(form))
+    return 1.0 if z < 3.0 else 0.5 if z < 4.0 else 0.25
+
+
+class StoryContext:
+    """Whether the documents of two spellings tell one story: some document of one and some document of
+    the other share co-mentioned names (transliteration-neutral, so Ihor and Igor count as one), weighted
+    by how rare the names are in English (`_weight`). Names in more than MAX_POSTINGS documents are too
+    common to say anything. Computed lazily, for the documents of candidate pairs only."""
+
+    DOCS_PER_FORM = 4  # documents of the rarer spelling looked at
+
+    def __init__(self, c: Counts) -> None:
+        self.c = c
+        self.postings: dict[str, list[int]] = defaultdict(list)
+        for i, forms in enumerate(c.doc_forms):
+            for k in sorted({tnorm(f) for f in forms if len(fold(f)) >= MIN_NAME_LEN}):
+                self.postings[k].append(i)
+        self._keys: dict[int, dict[str, tuple[float, str]]] = {}
+        self._neighbours: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+        self._doc_sets: dict[str, np.ndarray] = {}
+
+    def keys(self, i: int) -> dict[str, tuple[float, str]]:
+        """Document i's names: transliteration-neutral key -> (weight, a spelling)."""
+        if i not in self._keys:
+            out: dict[str, tuple[float, str]] = {}
+            for f in sorted(self.c.doc_forms[i]):
+                if len(fold(f)) >= MIN_NAME_LEN:
+                    k = tnorm(f)
+                    out[k] = max(out.get(k, (0.0, f)), (_weight(f), f))
+            self._keys[i] = out
+        return self._keys[i]
+
+    def neighbours(self, i: int) -> tuple[np.ndarray, np.ndarray]:
+        """Other documents sharing names with document i (ascending) and the weight of the names shared."""
+        if i not in self._neighbours:
+            score: dict[int, float] = defaultdict(float)
+            for k, (w, _) in sorted(self.keys(i).items()):
+                post = self.postings[k]
+                if len(post) <= MAX_POSTINGS:
+                    for j in post:
+                        score[j] += w
+            score.pop(i, None)
+            ids = np.fromiter(sorted(score), dtype=np.int64, count=len(score))
+            self._neighbours[i] = (ids, np.array([score[j] for j in ids.tolist()], dtype=np.float64))
+        return self._neighbours[i]
+
+    def _docs(self, form: str) -> np.ndarray:
+        if form not in self._doc_sets:
+            self._doc_sets[form] = np.array(self.c.docs[form], dtype=np.int64)
+        return self._doc_sets[form]
+
+    def shared(self, a: str, b: str) -> tuple[float, list[str]]:
+        """The best weighted overlap of co-mentioned names between a document of `a` and a document of
+        `b` (the pair's own names left out), and the names shared, heaviest first."""
+        own = sorted({tnorm(a), tnorm(b)})
+        small, large = sorted((a, b), key=lambda f: (len(self.c.docs[f]), f))
+        other = self._docs(large)
+        best = (0.0, -1, -1)
+        for i in self.c.docs[small][: self.DOCS_PER_FORM]:
+            ids, weights = self.neighbours(i)
+            if not len(ids):
+                continue
+            at = np.minimum(np.searchsorted(other, ids), len(other) - 1)
+            hit = other[at] == ids
+            ids, weights = ids[hit], weights[hit]
+            mine = self.keys(i)
+            counted = [(k, mine[k][0]) for k in own if k in mine and len(self.postings[k]) <= MAX_POSTINGS]
+            for x in np.lexsort((ids, -weights)).tolist():
+                if weights[x] < best[0]:
+                    break  # sorted by weight: nothing further can win
+                j = int(ids[x])
+                theirs = self.keys(j)
+                w = float(weights[x]) - sum(v for k, v in counted if k in theirs)
+                if w > best[0] or (w == best[0] and w > 0 and (i, j) < (best[1], best[2])):
+                    best = (w, i, j)
+        if best[1] < 0:
+            return 0.0, []
+        mine, theirs = self.keys(best[1]), self.keys(best[2])
+        names = sorted((k for k in mine if k in theirs and k not in own), key=lambda k: (-mine[k][0], mine[k][1]))
+        return best[0], [mine[k][1] for k in names]
+
+
+def same_name(x: str, y: str) -> bool:
+    """Two neighbouring words that may be one name: equal, close once transliteration is neutralised,
+    or forms of one given name in two languages (Serhii/Sergei)."""
+    if x == y:
+        return True
+    tx, ty = tnorm(x), tnorm(y)
+    groups = given_name_groups()
+    return _similarity(tx, ty) >= SPELLING_SIMILARITY or groups.get(tx, -1) == groups.get(ty, -2)
+
+
+@dataclass(frozen=True)
+class People:
+    """What the neighbouring words say about two spellings: that they name different people, the given
+    name before both, the surname after both, and which of them stand before several people's surnames."""
+
+    differ: bool
+    given: str | None
+    surname: str | None
+    several: frozenset[str]
+
+
+def _shared(xs: set[str], ys: set[str]) -> str | None:
+    shared = sorted(x for x in xs for y in ys if same_name(x, y))
+    return min(shared, key=lambda g: (english_zipf(fold(g)), g)) if shared else None
+
+
+def _several(words: set[str]) -> bool:
+    first = sorted(words)[:1]
+    return any(not same_name(first[0], w) for w in words) if first else False
+
+
+def people(c: Counts, a: str, b: str) -> People:
+    """Given names used with different surnames, or surnames after different given names, are
+    different people; a shared given name (or surname) is evidence of one person."""
+    aa, ab = c.after.get(a, set()), c.after.get(b, set())
+    ba, bb = c.before.get(a, set()), c.before.get(b, set())
+    surname = _shared(aa, ab)
+    given = _shared(ba, bb)
+    differ = bool(aa and ab and surname is None) or bool(ba and bb and given is None)
+    return People(differ, given, surname, frozenset(f for f, w in ((a, aa), (b, ab)) if _several(w)))
+
+
+_STYLED = re.compile(r"[A-Z]{2}[a-z]")  # TACtical: capitals for emphasis or a brand, not a spelling
+
+
+def _refused(c: Counts, a: str, b: str, kind: str | None, surname: str | None) -> bool:
+    """Pairs never linked: ordinary words (written in lower case somewhere in the corpus), words in
+    capitals (typography), aliases a document states, and a word and its derivation (Russia/Russian,
+    Ivanov/Ivanova) where English knows the longer form. An unknown name with a case ending that
+    translation left (Minay/Minaya) is a spelling, and so are two given names before one surname
+    (Gwynn/Gwynne Shotwell)."""
+    if a in c.lowered or b in c.lowered or a.isupper() or b.isupper() or _STYLED.search(a + " " + b):
+        return True
+    if frozenset((fold(a), fold(b))) in c.alias_keys:
+        return True
+    if kind in TRIVIAL or surname is not None or not is_derivation(a, b):
+        return False
+    return english_zipf(fold(max(a, b, key=lambda f: (len(fold(f)), f)))) >= KNOWN_ZIPF
+
+
+def _garbled(c: Counts, a: str, b: str, story: float, anchor: str | None) -> Link | None:
+    """A garbled rendering (Stéphane Dizaric for Stephane Dujarric): one spelling has no support of its own
+    (one document, unknown to English), the other is used by several documents; they stand next to one
+    given name (or surname), in documents that tell one story, and never meet in one document (one writer
+    naming two people keeps them apart)."""
+    if anchor is None or story < CONTEXT_MIN or set(c.docs[a]) & set(c.docs[b]):
+        return None
+    sim = _similarity(fold(a), fold(b))
+    if sim < GARBLED_SIMILARITY:
+        return None
+    lone = [f for f in (a, b) if len(c.docs[f]) == 1 and english_zipf(fold(f)) < KNOWN_ZIPF]
+    if len(lone) != 1 or len(c.docs[b if lone[0] == a else a]) < 2:
+        return None
+    sure = english_zipf(fold(anchor)) < 3.0 and story >= 2 * CONTEXT_MIN
+    return Link(a, b, "garbled", sim, 0.8 if sure else 0.6, f"next to the same name ({anchor})")
+
+
+def _confidence(kind: str, story: bool, person: bool, rare: bool) -> float:
+    """The confidence table of `judge_pair`; 0 means no link."""
+    if kind in ("same letters", "doubled letters"):
+        return 0.95 if story or person else 0.8 if rare else 0.0
+    if kind == "transliteration":
+        return 0.95 if story and person else 0.85 if story or person else 0.6 if rare else 0.0
+    if kind == "given name":
+        return 0.85 if story and person else 0.0
+    return 0.9 if story and person else 0.8 if story else 0.0  # spelling
+
+
+def judge_pair(c: Counts, ctx: StoryContext, a: str, b: str) -> Link | None:
+    """Link two spellings only with evidence beyond string similarity.
+
+    Never: ordinary words, words in capitals, derivations, stated aliases (`_refused`), different people
+    (`people`), or two spellings that English knows each on its own (wordfreq), unless they differ only
+    in accents, case, doubled letters or transliteration, or name one person (a shared given name or
+    surname) in one story. Evidence: one story (`StoryContext`) and one person (a shared given name that
+    is not too common, or a shared surname). Confidence (`_confidence`):
+
+    | how the spellings differ                        | story and person | one of them | neither |
+    | accents, case, doubled letters                  | 0.95             | 0.95        | 0.8 if both are rare in English |
+    | transliteration (Yuri/Yury)                     | 0.95             | 0.85        | 0.6 if both are rare |
+    | given name in two languages (Serhii/Sergei)     | 0.85             | none        | none |
+    | spelling (Gavrilita/Gavrilitsa)                 | 0.9              | 0.8 with the story, else none | none |
+    | garbled (`_garbled`, MT008)                     | 0.8 or 0.6       | none        | none |
+
+    Two spellings English uses often (both at ATTESTED_ZIPF or more) link only inside one story; a given
+    name that stands before several people's surnames (Sergei Shoigu, Sergei Kulakov) is never made the
+    variant of another: a fix would rename them all (`Link.fixed`)."""
+    sk = string_kind(a, b)
+    kind = sk[0] if sk else None
+    p = people(c, a, b)
+    if p.differ or _refused(c, a, b, kind, p.surname):
+        return None
+    given = p.given if p.given is not None and english_zipf(fold(p.given)) < COMMON_GIVEN_ZIPF else None
+    anchor = given or p.surname
+    za, zb = english_zipf(fold(a)), english_zipf(fold(b))
+    story, names = ctx.shared(a, b)
+    in_story = story >= CONTEXT_MIN
+    if kind is None:
+        return _garbled(c, a, b, story, anchor) if min(za, zb) < KNOWN_ZIPF else None
+    known = min(za, zb) >= KNOWN_ZIPF and kind not in TRIVIAL
+    if (known and not (in_story and anchor)) or (min(za, zb) >= ATTESTED_ZIPF and not in_story):
+        return None
+    if kind == "given name" and p.surname is None:
+        return None
+    conf = _confidence(kind, in_story, anchor is not None, max(za, zb) < RARE_ZIPF)
+    if conf == 0.0:
+        return None
+    keep = p.several if p.surname is not None and kind not in TRIVIAL else frozenset()
+    if len(keep) == 2:
+        return None
+    why = [kind]
+    if anchor is not None:
+        why.append(f"next to {anchor} in both")
+    if in_story:
+        why.append("same story: " + ", ".join(names[:3]))
+    return Link(a, b, kind, sk[1], conf, "; ".join(why), keep)
+
+
+def link(c: Counts) -> list[Link]:
+    """Step 3: the links among the candidate pairs, strongest first."""
+    ctx = StoryContext(c)
+    links = [x for a, b in candidate_pairs(c) if (x := judge_pair(c, ctx, a, b)) is not None]
+    return sorted(links, key=lambda x: (-x.confidence, -x.similarity, x.a, x.b))
+
+
+# ---------------------------------------------------------------------------------------------- 4. cluster
+
+
+def _must_stay_apart(c: Counts, linked: set[tuple[str, str]], x: str, y: str) -> bool:
+    """Forms that no chain of links may join: stated aliases (one place in two languages), and two
+    spellings English knows each on its own that differ by more than accents, case, doubling or
+    transliteration (Yaroslav the name, Yaroslavl the city), unless a link joins them directly.
+    Derivations are refused pair by pair only: case endings that translation leaves (Minay/Minaya)
+    would otherwise split real clusters."""
+    if frozenset((fold(x), fold(y))) in c.alias_keys:
+        return True
+    if min(english_zipf(fold(x)), english_zipf(fold(y))) < KNOWN_ZIPF or (min(x, y), max(x, y)) in linked:
+        return False
+    kind = string_kind(x, y)
+    return kind is None or kind[0] not in TRIVIAL
+
+
+def cluster(links: Iterable[Link], cannot_link: Callable[[str, str], bool]) -> list[Link]:
+    """Step 4: union the links in the order given (strongest first), refusing any union that would put two
+    forms that must stay apart into one cluster; returns the links used (a spanning forest)."""
     parent: dict[str, str] = {}
     members: dict[str, list[str]] = {}
 
@@ -109,197 +513,192 @@ def _cluster(pairs: Iterable[tuple[str, str]], cannot_link) -> dict[str, str]:
             x = parent[x]
         return x
 
-    for a, b in pairs:
-        ra, rb = find(a), find(b)
+    used = []
+    for lk in links:
+        ra, rb = find(lk.a), find(lk.b)
         if ra == rb or any(cannot_link(x, y) for x in members[ra] for y in members[rb]):
             continue
         keep, drop = min(ra, rb), max(ra, rb)
         parent[drop] = keep
         members[keep] += members.pop(drop)
-    return {x: find(x) for x in parent}
+        used.append(lk)
+    return used
 
 
-@functools.cache
-def exonym_table() -> dict[str, tuple[str, str]]:
-    table: dict[str, tuple[str, str]] = {}
-    for row in load_table("gazetteer"):
-        table[row[0]] = (row[1], f"GeoNames: English spelling of {row[0]} ({row[2]})")
-    for row in load_table("exonyms"):
-        table[row[0]] = (row[1], row[2] if len(row) > 2 else "curated exonym")
-    return table
+# ---------------------------------------------------------------------------------------------- 5. canonical
 
 
-def analyse(summaries: Mapping[str, DocMentions]) -> NameAnalysis:
-    """The corpus-wide half: count, block, link, cluster and choose canonical forms."""
-    docs: dict[str, int] = defaultdict(int)  # form -> documents using it
-    named_sources: dict[str, set[str]] = defaultdict(set)
-    sourceless: dict[str, int] = defaultdict(int)  # a document without a source counts as a source of its own
-    occurrences: dict[str, int] = defaultdict(int)
-    before: dict[str, set[str]] = defaultdict(set)
-    after: dict[str, set[str]] = defaultdict(set)
-    aliases: set[frozenset[str]] = set()
-    for doc_id in sorted(summaries):
-        m = summaries[doc_id]
-        for form, n in zip(m.forms, m.counts, strict=True):
-            docs[form] += 1
-            if m.source is None:
-                sourceless[form] += 1
-            else:
-                named_sources[form].add(m.source)
-            occurrences[form] += n
-        for prev, word in m.neighbours():
-            before[word].add(prev)
-            after[prev].add(word)
-        aliases.update(m.aliases)
-    alias_keys = {frozenset(fold(x) for x in pair) for pair in aliases}
+def _paths(tree: list[Link], root: str) -> dict[str, tuple[float, bool, Link]]:
+    """form -> (weakest confidence on its path to `root`, whether a garbled link is on it, its own link)."""
+    adjacent: dict[str, list[tuple[str, Link]]] = defaultdict(list)
+    for lk in tree:
+        adjacent[lk.a].append((lk.b, lk))
+        adjacent[lk.b].append((lk.a, lk))
+    out: dict[str, tuple[float, bool, Link]] = {}
+    stack = [(root, 1.0, False)]
+    seen = {root}
+    while stack:
+        node, conf, garbled = stack.pop()
+        for nxt, lk in sorted(adjacent[node], key=lambda p: p[0]):
+            if nxt not in seen:
+                seen.add(nxt)
+                state = (min(conf, lk.confidence), garbled or lk.kind == "garbled")
+                out[nxt] = (*state, lk)
+                stack.append((nxt, *state))
+    return out
 
-    forms = sorted(f for f in docs if len(fold(f)) >= MIN_NAME_LEN)
-    blocks: dict[str, list[str]] = defaultdict(list)
-    for f in forms:
-        blocks["k:" + block_key(f)].append(f)
-        blocks["p:" + fold(f)[:4]].append(f)
-        for g in before[f]:
-            blocks["g:" + tnorm(g)].append(f)  # surnames after the same given name: garbled-name candidates
 
-    def n_sources(f: str) -> int:
-        return len(named_sources.get(f, ())) + sourceless.get(f, 0)
+def canonical(c: Counts, tree: list[Link]) -> tuple[dict[str, Variant], list[dict]]:
+    """Step 5: each cluster's best-supported form, and every other form as its variant."""
+    groups: dict[str, list[Link]] = defaultdict(list)
+    parent: dict[str, str] = {}
 
-    def support(f: str) -> tuple:
-        return (n_sources(f), docs[f], round(english_zipf(fold(f)), 2), occurrences[f], f.isascii(), f)
+    def find(x: str) -> str:
+        while parent.get(x, x) != x:
+            x = parent[x]
+        return x
 
-    def close(x: str, y: str) -> bool:
-        return x == y or _similarity(tnorm(x), tnorm(y)) >= SPELLING_SIMILARITY
-
-    pairs: dict[tuple[str, str], tuple[bool, str]] = {}
-    for block in blocks.values():
-        if len(block) < 2 or len(block) > MAX_BLOCK:
-            continue  # an oversized block (a very common given name) would make the pass quadratic
-        uniq = sorted(set(block))
-        for i, j in _close_pairs(uniq):
-            a, b = uniq[i], uniq[j]
-            if (a, b) in pairs or fold(a) == fold(b) and a.casefold() == b.casefold():
-                continue
-            if is_derivation(a, b) or frozenset((fold(a), fold(b))) in alias_keys:
-                continue
-            if min(english_zipf(fold(a)), english_zipf(fold(b))) >= ESTABLISHED_ZIPF:
-                continue  # both are established English words (Defence/Defense): a style choice, not a name
-            ta, tb = tnorm(a), tnorm(b)
-            spelling = ta == tb or _similarity(ta, tb) >= SPELLING_SIMILARITY
-            # given names used with different surnames are different people
-            if after[a] and after[b] and not any(close(x, y) for x in after[a] for y in after[b]):
-                continue
-            shared_given = bool(before[a] and before[b] and any(close(x, y) for x in before[a] for y in before[b]))
-            if before[a] and before[b] and not shared_given:
-                continue  # different given names: different people
-            if spelling:
-                pairs[(a, b)] = (False, "spelling variant", _similarity(ta, tb))
-            elif shared_given and _similarity(fold(a), fold(b)) >= GARBLED_SIMILARITY:
-                given = sorted(before[a] | before[b])[0]
-                pairs[(a, b)] = (True, f"same given name ({given})", _similarity(fold(a), fold(b)))
-
-    def cannot_link(x: str, y: str) -> bool:
-        # stated aliases name one place in two languages: information, never a variant, even transitively.
-        # (Derivations are refused pair by pair only: case endings that MT leaves, Minay/Minaya, would
-        # otherwise split real clusters.)
-        return frozenset((fold(x), fold(y))) in alias_keys
-
-    strongest_first = sorted(pairs, key=lambda p: (-pairs[p][2], p))
-    root = _cluster(strongest_first, cannot_link)
-    members: dict[str, list[str]] = defaultdict(list)
-    for f, r in root.items():
-        members[r].append(f)
+    for lk in tree:
+        ra, rb = find(lk.a), find(lk.b)
+        parent[max(ra, rb)] = min(ra, rb)
+    for lk in tree:
+        groups[find(lk.a)].append(lk)
     variants: dict[str, Variant] = {}
     clusters = []
-    for group in members.values():
-        canonical = max(group, key=support)
-        for f in group:
-            if f == canonical or fold(f) == fold(canonical) and f.casefold() == canonical.casefold():
-                continue
-            key = (f, canonical) if (f, canonical) in pairs else (canonical, f)
-            garbled, why, _ = pairs.get(key, (False, "same cluster", 0.0))
-            # a garbled name has no support of its own: one source, unknown to English
-            garbled = garbled and n_sources(f) == 1 and english_zipf(fold(f)) == 0.0
-            variants[f] = Variant(f, canonical, garbled, why)
+    for links in groups.values():
+        forms = sorted({f for lk in links for f in (lk.a, lk.b)})
+        best = max(forms, key=c.support)
+        for f, (conf, garbled, lk) in sorted(_paths(links, best).items()):
+            if f not in lk.fixed:
+                variants[f] = Variant(f, best, garbled, lk.evidence, conf)
         clusters.append(
             {
-                "canonical": canonical,
+                "canonical": best,
                 "variants": [
-                    {"form": f, "documents": docs[f], "occurrences": occurrences[f]}
-                    for f in sorted(group, key=support, reverse=True)
+                    {"form": f, "documents": len(c.docs[f]), "occurrences": c.occurrences[f]}
+                    for f in sorted(forms, key=c.support, reverse=True)
                 ],
             }
         )
-    clusters.sort(key=lambda c: c["canonical"])
+    clusters.sort(key=lambda x: x["canonical"])
+    return variants, clusters
 
+
+# ---------------------------------------------------------------------------------------------- 6. exonyms
+
+
+@functools.cache
+def exonym_table() -> dict[str, tuple[str, str, float]]:
+    """local form -> (English form, why, confidence): the GeoNames table, then the curated one over it."""
+    table: dict[str, tuple[str, str, float]] = {}
+    for row in load_table("gazetteer"):
+        table[row[0]] = (row[1], f"GeoNames: English spelling of {row[0]} ({row[2]})", 0.85)
+    for row in load_table("exonyms"):
+        table[row[0]] = (row[1], row[2] if len(row) > 2 else "curated exonym", 0.9)
+    return table
+
+
+def exonyms(c: Counts, variants: Mapping[str, Variant]) -> dict[str, tuple[str, str, float]]:
+    """Step 6: forms in the gazetteer, unless a document states the English form as an alias of it
+    ("Stepanakert, known as Xankandi": information, not an error)."""
     table = exonym_table()
-    folded_forms = {fold(x) for x in docs}
+    folded = {fold(x) for x in c.docs}
     partners: dict[str, set[str]] = defaultdict(set)  # folded form -> the folded forms stated as its aliases
-    for key in alias_keys:
+    for key in c.alias_keys:
         a, *rest = key
         b = rest[0] if rest else a  # an alias that folds to the form itself
         partners[a].add(b)
         partners[b].add(a)
-    in_forms = set(forms)
-    exonyms: dict[str, tuple[str, str]] = {}
-    for f in forms + [f for f in docs if f not in in_forms]:
+    out: dict[str, tuple[str, str, float]] = {}
+    for f in sorted(c.docs):
         if f in table and f not in variants:
-            eng, why = table[f]
-            if eng != f and not any(p in folded_forms for p in partners.get(fold(f), ())):
-                exonyms[f] = (eng, why)
-    return NameAnalysis(variants, exonyms, clusters)
+            eng, why, conf = table[f]
+            if eng != f and not any(p in folded for p in partners.get(fold(f), ())):
+                out[f] = (eng, why, conf)
+    return out
 
 
-_LAST: list = [None, None]
+def analyse(summaries: Mapping[str, DocMentions]) -> NameAnalysis:
+    """The corpus-wide half, shared by the name checks: count, block and link, cluster, canonical, exonyms."""
+    c = count(summaries)
+    links = link(c)
+    linked = {(lk.a, lk.b) for lk in links}
+    tree = cluster(links, lambda x, y: _must_stay_apart(c, linked, x, y))
+    variants, clusters = canonical(c, tree)
+    return NameAnalysis(variants, exonyms(c, variants), clusters, links)
 
 
-def _cached_analysis(summaries: Mapping[str, DocMentions]) -> NameAnalysis:
-    """The analysis shared by the name checks of one run (they see the same summary objects)."""
+# ---------------------------------------------------------------------------------------------- the checks
+
+# The three name checks see the same mention objects (one `view.memo` per document): the analysis is
+# computed once and kept beside the first of them, for as long as the corpus pass holds them.
+_SHARED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def shared_analysis(summaries: Mapping[str, DocMentions]) -> NameAnalysis:
+    """`analyse(summaries)`, computed once for the three name checks of one corpus pass."""
+    if not summaries:
+        return analyse(summaries)
+    anchor = summaries[min(summaries)]
     key = tuple((k, id(v)) for k, v in sorted(summaries.items()))
-    if _LAST[0] != key:
-        _LAST[0], _LAST[1] = key, analyse(summaries)
-    return _LAST[1]
+    got = _SHARED.get(anchor)
+    if got is None or got[0] != key:
+        got = (key, analyse(summaries))
+        _SHARED[anchor] = got
+    return got[1]
 
 
 def _mentions(view: TextView) -> DocMentions:
     return view.memo("mentions", extract_mentions)
 
 
-def _hits(summaries: Mapping[str, DocMentions], describe) -> dict[str, list[Hit]]:
+Describe = Callable[[str, NameAnalysis], "tuple[str, str, float] | None"]
+
+
+def _hits(summaries: Mapping[str, DocMentions], describe: Describe) -> dict[str, list[Hit]]:
     """Every occurrence of the forms `describe(form, analysis)` has something to say about."""
-    a = _cached_analysis(summaries)
+    a = shared_analysis(summaries)
     out: dict[str, list[Hit]] = {}
     for doc_id, m in summaries.items():
         for form, spans in m.occurrences():
             said = describe(form, a)
             if said is not None:
-                message, suggestion = said
-                out.setdefault(doc_id, []).extend(Hit(s, e, message, suggestion) for s, e in spans)
+                message, suggestion, conf = said
+                out.setdefault(doc_id, []).extend(Hit(s, e, message, suggestion, conf) for s, e in spans)
     return out
 
 
-def _variant(form: str, a: NameAnalysis) -> tuple[str, str] | None:
+def _variant(form: str, a: NameAnalysis) -> tuple[str, str, float] | None:
     v = a.variants.get(form)
-    return (f"name variant of {v.canonical} ({v.evidence})", v.canonical) if v and not v.garbled else None
+    if v is None or v.garbled:
+        return None
+    return f"name variant of {v.canonical} ({v.evidence})", v.canonical, v.confidence
 
 
-def _exonym(form: str, a: NameAnalysis) -> tuple[str, str] | None:
+def _exonym(form: str, a: NameAnalysis) -> tuple[str, str, float] | None:
     if form not in a.exonyms:
         return None
-    eng, why = a.exonyms[form]
-    return f"English usage is {eng} ({why})", eng
+    eng, why, conf = a.exonyms[form]
+    return f"English usage is {eng} ({why})", eng, conf
 
 
-def _garbled(form: str, a: NameAnalysis) -> tuple[str, str] | None:
+def _garbled_name(form: str, a: NameAnalysis) -> tuple[str, str, float] | None:
     v = a.variants.get(form)
-    return (f"garbled name: probably {v.canonical} ({v.evidence})", v.canonical) if v and v.garbled else None
+    if v is None or not v.garbled:
+        return None
+    return f"garbled name: probably {v.canonical} ({v.evidence})", v.canonical, v.confidence
 
 
 @corpus_check("NAME001", "name", "warning", fix="replace", names=True)
 class NameVariant:
     """Spelling variants of one name across the corpus (`Pashinian` for `Pashinyan`); the suggestion is the canonical form.
 
-    Spellings are clustered (transliteration-aware, blocked so that it stays near-linear) and the canonical
-    form is the one used by the most sources and documents, then the most common in English (wordfreq).
+    Two spellings are linked only with evidence beyond their likeness: documents that tell one story or
+    a shared given name, or, across unrelated documents, two rare spellings that differ only in accents,
+    case or doubled letters. Ordinary words, derivations (Russia/Russian), stated aliases, different
+    people and two spellings English knows each on its own are never linked. The canonical form is the
+    one most sources and documents use, then the commoner in English (wordfreq). `confidence` >= 0.8:
+    safe to apply unattended.
     """
 
     extract = staticmethod(_mentions)
@@ -313,8 +712,9 @@ class NameVariant:
 class PlaceExonym:
     """Place names in a local spelling where English writes them otherwise (`Laçın` -> `Lachin`).
 
-    From `audit/data/exonyms.tsv` (curated) and `audit/data/gazetteer.tsv` (GeoNames). A stated alias
-    ("Stepanakert, known as Xankandi in Azeri") is information and is not reported.
+    From `audit/data/exonyms.tsv` (curated, confidence 0.9) and `audit/data/gazetteer.tsv` (GeoNames,
+    built by tools/build_gazetteer.py, confidence 0.85). A stated alias ("Stepanakert, known as Xankandi
+    in Azeri") is information and is not reported.
     """
 
     extract = staticmethod(_mentions)
@@ -328,12 +728,14 @@ class PlaceExonym:
 class GarbledName:
     """Names garbled by round-trip translation (`Stéphane Dizaric` for `Stephane Dujarric`).
 
-    A spelling with no support of its own (one source, unknown to English) that shares a given name with
-    a well-attested spelling it resembles; the suggestion is the attested form.
+    A spelling with no support of its own (one source, unknown to English) after the same given name as a
+    spelling other sources use, in documents that tell one story and never in one document with it; its
+    folded similarity must reach GARBLED_SIMILARITY (derived from data). The suggestion is the attested
+    form; confidence 0.8 with a rare given name and a clear story, else 0.6.
     """
 
     extract = staticmethod(_mentions)
 
     @staticmethod
     def decide(summaries: Mapping[str, DocMentions]) -> dict[str, list[Hit]]:
-        return _hits(summaries, _garbled)
+        return _hits(summaries, _garbled_name)

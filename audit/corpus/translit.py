@@ -77,6 +77,7 @@ def english_transliteration(s: str) -> str:
 _TN_RULES = [
     (re.compile(p), r)
     for p, r in (
+        (r"['’ʼ`-]", ""),
         (r"kh", "h"),
         (r"zh", "j"),
         (r"ch", "c"),
@@ -107,7 +108,8 @@ _TN_RULES = [
 def tnorm(s: str) -> str:
     """A transliteration-neutral key: `Hryhorenko` and `Grigorenko`, `Ihor` and `Igor` meet.
 
-    Folds diacritics and merges letters that romanisation systems disagree on (y/i/j, h/g, kh/h, zh/j, w/v).
+    Folds diacritics, drops apostrophes and hyphens (Mar'inka, Marinka), and merges letters that
+    romanisation systems disagree on (y/i/j, h/g, kh/h, zh/j, w/v).
     """
     t = fold(s)
     for rx, rep in _TN_RULES:
