@@ -83,7 +83,9 @@ def test_third_person_bios_after_a_story():
 
 
 def test_a_second_bio_paragraph_goes_with_the_first():
-    bio = "Priya Natarajan is a staff writer for the Northern Ledger.\nShe previously worked at a radio station in York."
+    bio = (
+        "Priya Natarajan is a staff writer for the Northern Ledger.\nShe previously worked at a radio station in York."
+    )
     assert hits("BIO002", STORY + bio) == bio.split("\n")
 
 
@@ -100,7 +102,9 @@ def test_third_person_news_sentences_are_not_bios():
 
 
 def test_a_person_the_story_reports_on_is_not_the_writer():
-    story = STORY.replace("Residents had", "Jane Roe, a reporter who lives in one of the estates, and her neighbours had")
+    story = STORY.replace(
+        "Residents had", "Jane Roe, a reporter who lives in one of the estates, and her neighbours had"
+    )
     assert hits("BIO002", story + THIRD_PERSON_BIOS[0]) == []
 
 

@@ -148,8 +148,11 @@ def _blurb() -> re.Pattern[str]:
     """`<Name> is a senior reporter at ...`, `<Name> writes about ...`, `<Name> covers X for Y`."""
     subject = r"(?P<name>" + _PERSON + r")(?:\s*\([^()\n]{1,40}\))?,?"
     is_role = (
-        r"(?:is|was|has\s+been|serves\s+as|works\s+as)\s+(?:an?|the|" + _OUTLET_POSSESSIVE + r")\s+"
-        + _MODIFIERS + _role()
+        r"(?:is|was|has\s+been|serves\s+as|works\s+as)\s+(?:an?|the|"
+        + _OUTLET_POSSESSIVE
+        + r")\s+"
+        + _MODIFIERS
+        + _role()
     )
     covers = r"covers\s+[^.;\n]{1,80}?\s+(?:for|at)\s+(?:the\s+)?[A-Z]"
     lead = r"(?:" + _alternation("lead") + r")(?!\w)(?!\s+(?:this|that|it|these|those|him|her|them)\b)"

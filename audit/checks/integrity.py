@@ -56,7 +56,9 @@ def _repeated_paragraphs(view: TextView) -> list[tuple[Line, Line, float]]:
     return out
 
 
-DUPLICATE_MIN_WORDS = 20  # shorter repeats are list items, recipe steps, schedule rows and captions: the page's structure
+DUPLICATE_MIN_WORDS = (
+    20  # shorter repeats are list items, recipe steps, schedule rows and captions: the page's structure
+)
 TEMPLATE_COPIES = 3  # a paragraph found this often is a template of the page (a question put to every guest)
 
 
