@@ -1,46 +1,351 @@
 """The audit on Dask (`audit run --engine dask`, extra `news-audit[dask]`).
 
-The same two passes as the local engine, as map and reduce: the per-document stage (checks and the
-corpus checks' extract halves) is mapped over partitions of a Dask bag on the cluster; the corpus
-stage (stories, claims, the corpus checks' decide halves, scoring) reduces the gathered summaries on
-the client. Partitions are gathered one at a time, in order; with `spill`, each goes to disk as it
-arrives, as in the local engine, so the client holds the summaries, not the results. Results are
-identical to a local run (a test compares them on a LocalCluster). The input documents themselves
-are still sent from the client.
+The same two passes as the local engine, as map and reduce, with the work where the data is:
+
+- **Workers read their own partitions** of the inputs (`plan_partitions`): a JSONL file in byte
+  ranges cut at line starts (about 8 MB each; line numbers are counted by the workers first, so ids
+  and messages match a local run), a Parquet file by row group, a folder of `.txt` files in groups
+  of files, a CSV or `.txt` file whole. The client opens no document.
+- **Workers check and write**: each partition is checked (the per-document checks and the corpus
+  checks' extract halves) and, when the spill folder is on a file system the workers share with the
+  client (a marker file tells), written there by the worker itself: its results (texts and findings)
+  and its packed summaries. What comes back is a few bytes a document: the ids and the summaries'
+  offsets. Without a shared folder the worker sends the results and the packed summaries instead.
+- **The client coordinates**: it collects the partitions in input order, gives repeated ids their
+  `#2` suffix as `load_documents` would, runs the corpus pass over the summaries on disk
+  (`SummaryStore`) and scores every shard in place; the outputs are written from the shards.
+
+Results are identical to a local run (tests compare them on a LocalCluster). Where the workers cannot
+see the inputs (another machine, no shared file system), the client reads the documents and sends
+them in partitions, as `audit_documents_dask(docs)` without `inputs` does.
 """
 
 from __future__ import annotations
 
+import json
 import os
-from collections.abc import Callable, Iterable
+import uuid
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
-from audit.engine import AuditResult, Options, ResultSink, check_chunk, corpus_stage
+from audit.engine import (
+    AuditResult,
+    DocResult,
+    Options,
+    PackedSummaries,
+    ResultSink,
+    ShardOutcome,
+    SpilledResults,
+    check_chunk,
+    corpus_stage,
+    write_shard,
+)
 from audit.model import Document
 
-DOCS_PER_PARTITION = 256
+DOCS_PER_PARTITION = 256  # documents a partition when the client sends them, and .txt files a partition
+BYTES_PER_PARTITION = 8 << 20  # a JSONL partition's byte range
 
 
-def _check_partition(docs: list[Document], options: Options) -> list[tuple[Document, list, dict[str, Any]]]:
-    return [(d, *outcome) for d, outcome in zip(docs, check_chunk((docs, options)), strict=True)]
+@dataclass(frozen=True)
+class Partition:
+    """A piece of the input that one worker reads on its own.
+
+    `kind`: `jsonl` (bytes `start` to `end` of `path`, whose first line is line `first`), `parquet`
+    (row group `start` of `path`, whose first row is row `first`), `files` (the `.txt` files `files`,
+    each as (path, origin, id, source)), or `input` (the whole of `path`, read as `load_documents`
+    reads it). `path` is absolute (workers have their own working folders); `origin` is the path as
+    the user gave it, which documents record (annotations and SARIF locations use it)."""
+
+    kind: str
+    path: str
+    origin: str
+    start: int = 0
+    end: int = 0
+    first: int = 1
+    files: tuple[tuple[str, str, str, str | None], ...] = ()
+
+
+def _jsonl_ranges(path: Path, size: int) -> list[tuple[int, int]]:
+    """Byte ranges of about `size` bytes, each starting at a line start (the client reads one line a cut)."""
+    total = path.stat().st_size
+    cuts = [0]
+    with path.open("rb") as f:
+        while cuts[-1] + size < total:
+            f.seek(cuts[-1] + size - 1)
+            f.readline()  # to the end of the line the cut falls in
+            pos = f.tell()
+            if pos >= total:
+                break
+            cuts.append(pos)
+    cuts.append(total)
+    return [(a, b) for a, b in zip(cuts, cuts[1:], strict=False) if b > a] or [(0, 0)]
+
+
+def _folder_files(root: Path) -> list[tuple[str, str, str, str | None]]:
+    """(absolute path, path as read, id, source) of every `.txt` file below `root`, in the order
+    `load_documents` reads them."""
+    paths = []
+    for dirpath, dirnames, filenames in os.walk(root, onerror=None):
+        dirnames.sort()
+        paths.extend(Path(dirpath) / n for n in filenames if n.endswith(".txt"))
+    paths.sort(key=lambda p: p.relative_to(root).as_posix())
+    out = []
+    for path in paths:
+        rel = path.relative_to(root).as_posix()
+        parent = path.parent.relative_to(root).as_posix()
+        source = root.resolve().name if parent == "." else parent
+        out.append((str(path.resolve()), str(path), rel[: -len(".txt")], source))
+    return out
+
+
+def plan_partitions(
+    inputs: Iterable[str | os.PathLike[str]], bytes_per_partition: int | None = None
+) -> list[Partition]:
+    """The partitions of the inputs, in input order; JSONL partitions still need their first line
+    numbers (`_number_lines`). Cheap: file sizes, one line a cut, Parquet metadata, folder listings."""
+    from audit.load import check_inputs
+
+    bytes_per_partition = bytes_per_partition or BYTES_PER_PARTITION
+    inputs = [Path(p) for p in inputs]
+    check_inputs(inputs)
+    parts: list[Partition] = []
+    for p in inputs:
+        path, origin = str(p.resolve()), str(p)
+        if p.is_dir():
+            files = _folder_files(p)
+            for k in range(0, len(files), DOCS_PER_PARTITION):
+                parts.append(Partition("files", path, origin, files=tuple(files[k : k + DOCS_PER_PARTITION])))
+        elif p.suffix == ".jsonl":
+            try:
+                ranges = _jsonl_ranges(p, bytes_per_partition)
+            except OSError:  # the reader reports it on a document of its own
+                parts.append(Partition("input", path, origin))
+                continue
+            parts.extend(Partition("jsonl", path, origin, a, b) for a, b in ranges)
+        elif p.suffix == ".parquet":
+            try:
+                import pyarrow.parquet as pq
+
+                meta = pq.ParquetFile(p).metadata
+                groups = [meta.row_group(i).num_rows for i in range(meta.num_row_groups)]
+            except Exception:  # noqa: BLE001 - the reader reports the real error on a document
+                parts.append(Partition("input", path, origin))
+                continue
+            first = 1
+            for i, rows in enumerate(groups):
+                parts.append(Partition("parquet", path, origin, i, i + 1, first))
+                first += rows
+        else:  # CSV (a quoted field may hold line breaks: no byte ranges) and single .txt files
+            parts.append(Partition("input", path, origin))
+    return parts
+
+
+def _count_lines(part: Partition) -> int:
+    with open(part.path, "rb") as f:
+        f.seek(part.start)
+        data = f.read(part.end - part.start)
+    return data.count(b"\n") + (1 if data and not data.endswith(b"\n") else 0)
+
+
+def _jsonl_document(raw: bytes, lineno: int, path: str, columns: Any) -> Document | None:
+    """One line of a JSONL file as `load_documents` reads it (None for a blank line)."""
+    from audit import load
+
+    if not raw.strip():
+        return None
+    fallback = f"{Path(path).stem}:{lineno}"
+    text, err = load._decode(raw)
+    if err:
+        return load._unreadable(fallback, f"line {lineno}: {err}", path, lineno)
+    if lineno == 1:
+        text = text.removeprefix("\ufeff")
+    try:
+        row = json.loads(text)
+    except json.JSONDecodeError as e:
+        return load._unreadable(fallback, f"line {lineno}: malformed JSON: {load._json_error(e)}", path, lineno)
+    if not isinstance(row, dict):
+        return load._unreadable(fallback, f"line {lineno}: a JSON {type(row).__name__}, not an object", path, lineno)
+    return load._row_document(row, path, lineno, fallback, columns)
+
+
+def read_partition(part: Partition, columns: Any = None) -> Iterator[Document]:
+    """The documents of one partition, exactly as `load_documents` reads them (before repeated ids
+    are renamed, which needs the whole input and is done by the client)."""
+    from audit import load
+
+    columns = columns or load.DEFAULT_COLUMNS
+    if part.kind == "files":
+        for path, origin, doc_id, source in part.files:
+            doc = load._read_text_file(Path(path), doc_id, source)
+            doc.origin = origin
+            yield doc
+        return
+    for doc in _read(part, columns):
+        if doc.origin == part.path:
+            doc.origin = part.origin
+        yield doc
+
+
+def _read(part: Partition, columns: Any) -> Iterator[Document]:
+    from audit import load
+
+    if part.kind == "input":
+        yield from load.iter_input(part.path, columns)
+    elif part.kind == "jsonl":
+        with open(part.path, "rb") as f:
+            f.seek(part.start)
+            lineno, pos = part.first - 1, part.start
+            while pos < part.end:
+                raw = f.readline()
+                if not raw:
+                    break
+                lineno += 1
+                pos += len(raw)
+                doc = _jsonl_document(raw, lineno, part.path, columns)
+                if doc is not None:
+                    yield doc
+    elif part.kind == "parquet":
+        import pyarrow.parquet as pq
+
+        table = pq.ParquetFile(part.path).read_row_group(part.start)
+        stem = Path(part.path).stem
+        for k, row in enumerate(table.to_pylist()):
+            row_no = part.first + k
+            yield load._row_document(row, part.path, row_no, f"{stem}:{row_no}", columns)
+    else:
+        raise ValueError(f"unknown partition kind {part.kind!r}")
+
+
+def _number_lines(client: Any, parts: list[Partition]) -> list[Partition]:
+    """Give each JSONL partition the number of its first line: the workers count the lines of their
+    byte ranges (a pass over the bytes, no parsing) and the client adds them up."""
+    ranges = [k for k, p in enumerate(parts) if p.kind == "jsonl"]
+    if not ranges:
+        return parts
+    counts = client.gather(client.map(_count_lines, [parts[k] for k in ranges], pure=False))
+    out = list(parts)
+    first: dict[str, int] = {}
+    for k, n in zip(ranges, counts, strict=True):
+        line = first.get(parts[k].path, 1)
+        out[k] = replace(parts[k], first=line)
+        first[parts[k].path] = line + n
+    return out
+
+
+def _audit_partition(
+    part: Partition | list[Document],
+    options: Options,
+    columns: Any,
+    shard_path: str | None,
+    summaries_path: str | None,
+) -> tuple[list[str], ShardOutcome | tuple[list[DocResult], PackedSummaries]]:
+    """A worker's task: read (or take) a partition's documents, check them, and write the shard and
+    its summaries to the shared spill folder (returning their locations), or send them back."""
+    docs = list(read_partition(part, columns)) if isinstance(part, Partition) else part
+    outcome = check_chunk((docs, options))
+    triples = [(d, found, summ) for d, (found, summ) in zip(docs, outcome, strict=True)]
+    ids = [d.id for d in docs]
+    if shard_path is not None:
+        return ids, write_shard(shard_path, triples, summaries_path)
+    from audit.engine import pack_summaries
+
+    packed = pack_summaries((d.id, summ) for d, _, summ in triples)
+    return ids, ([DocResult(d, found) for d, found, _ in triples], packed)
+
+
+class _UniqueIds:
+    """`load.unique_ids`, fed one id at a time as the partitions arrive in input order."""
+
+    def __init__(self) -> None:
+        from audit.load import unique_ids
+
+        self._feed: deque[SimpleNamespace] = deque()
+        self._renamed = unique_ids(self._pull())
+
+    def _pull(self) -> Iterator[SimpleNamespace]:
+        while True:
+            yield self._feed.popleft()
+
+    def __call__(self, doc_id: str) -> str:
+        self._feed.append(SimpleNamespace(id=doc_id, meta={}))
+        return next(self._renamed).id
+
+
+def _rename(results: list[DocResult], new_ids: list[str]) -> None:
+    """Give repeated ids the names `load_documents` gives them (`id#2`), findings included."""
+    for r, new in zip(results, new_ids, strict=True):
+        if r.doc.id != new:
+            r.doc.meta = {**r.doc.meta, "duplicate_of": r.doc.id}
+            r.doc.id = new
+            r.findings = [replace(f, doc_id=new) for f in r.findings]
+
+
+def _renamed_packed(packed: PackedSummaries, new_ids: list[str]) -> PackedSummaries:
+    """A shard's packed summaries under its documents' final ids (one entry a document, in order)."""
+    codes, ids, table, blob = packed
+    assert len(ids) == len(new_ids)
+    return codes, new_ids, table, blob
+
+
+def _workers_see(client: Any, paths: Sequence[str], marker: tuple[str, str] | None = None) -> bool:
+    """Whether every worker can read `paths` (and, with `marker`, finds that file with that content:
+    the same folder, not one of the same name on another machine)."""
+    try:
+        seen = client.run(_exists, list(paths), marker)
+    except Exception:  # noqa: BLE001 - a worker that cannot answer cannot be relied on
+        return False
+    return bool(seen) and all(seen.values())
+
+
+def _exists(paths: list[str], marker: tuple[str, str] | None) -> bool:
+    if not all(os.path.exists(p) for p in paths):
+        return False
+    if marker is not None:
+        try:
+            return Path(marker[0]).read_text(encoding="utf-8") == marker[1]
+        except OSError:
+            return False
+    return True
+
+
+def _partitions_from(docs: Iterable[Document], size: int) -> Iterator[list[Document]]:
+    chunk: list[Document] = []
+    for d in docs:
+        chunk.append(d)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
 
 
 def audit_documents_dask(
-    docs: Iterable[Document],
+    docs: Iterable[Document] | None = None,
     options: Options | None = None,
     scheduler: str | None = None,
     client: Any = None,
     workers: int | None = None,
     spill: str | os.PathLike[str] | None = None,
     progress: Callable[[int], None] | None = None,
+    inputs: Sequence[str | os.PathLike[str]] | None = None,
+    columns: Any = None,
+    window: int | None = None,
 ) -> AuditResult:
-    """Audit on an existing cluster (`scheduler` address or `client`) or on a new LocalCluster."""
-    import dask.bag as db
+    """Audit on an existing cluster (`scheduler` address or `client`) or on a new LocalCluster.
+
+    With `inputs` (the paths `load_documents` would read, and its `columns`), the workers read the
+    input themselves, partition by partition; otherwise the client sends `docs` in partitions. With
+    `spill`, results and summaries go to disk (written by the workers where they share the folder),
+    and the client holds an index of the documents, not their summaries. `window`: partitions in
+    flight at once (default: four a worker thread)."""
     from distributed import Client, LocalCluster
 
     options = options or Options()
     options.checks()
-    docs = list(docs)
     own_cluster = own_client = None
     if client is None:
         if scheduler:
@@ -52,16 +357,99 @@ def audit_documents_dask(
             client = own_client = Client(own_cluster)
     sink = ResultSink(spill, progress)
     try:
-        n_parts = max(1, -(-len(docs) // DOCS_PER_PARTITION))
-        bag = db.from_sequence(docs, npartitions=n_parts)
-        del docs
-        futures = client.compute(bag.map_partitions(_check_partition, options).to_delayed())
-        for k, future in enumerate(futures):  # in partition order: the input order
-            part, futures[k] = future.result(), None  # drop the future: the cluster may free the partition
-            sink.add(part)
+        shared = False
+        if isinstance(sink.results, SpilledResults):
+            marker = (str(sink.results.folder / ".shared"), uuid.uuid4().hex)
+            Path(marker[0]).write_text(marker[1], encoding="utf-8")
+            shared = _workers_see(client, [str(sink.results.folder)], marker)
+            Path(marker[0]).unlink()
+        pieces: Iterable[Partition | list[Document]]
+        if inputs is not None and _workers_see(client, [str(Path(p).resolve()) for p in inputs]):
+            parts = plan_partitions(inputs)
+            pieces = _number_lines(client, parts)
+        else:
+            if docs is None:
+                from audit.load import load_documents
+
+                docs = load_documents(inputs or (), columns)
+            pieces = _partitions_from(docs, DOCS_PER_PARTITION)
+        _run(client, pieces, options, columns, sink, shared, window)
     finally:
         if own_client is not None:
             own_client.close()
         if own_cluster is not None:
             own_cluster.close()
     return corpus_stage(sink.results, sink.summaries, options)
+
+
+def _run(
+    client: Any,
+    pieces: Iterable[Partition | list[Document]],
+    options: Options,
+    columns: Any,
+    sink: ResultSink,
+    shared: bool,
+    window: int | None,
+) -> None:
+    """Submit the partitions (at most `window` in flight) and collect them in input order."""
+    if window is None:
+        threads = sum((client.nthreads() or {1: 1}).values())
+        window = max(2, 4 * threads)
+    unique = _UniqueIds()
+    spilled = isinstance(sink.results, SpilledResults)
+    store_folder = getattr(sink.summaries, "folder", None)
+    in_flight: deque[Any] = deque()
+
+    def collect(future: Any) -> None:
+        ids, got = future.result()
+        future.release()
+        new_ids = [unique(d) for d in ids]
+        if isinstance(got, ShardOutcome):  # written by the worker in the shared spill folder
+            if new_ids != ids:  # rare: a repeated id; the shard is rewritten with the new names
+                results = SpilledResults._read(Path(got.path))
+                _rename(results, new_ids)
+                SpilledResults._write(Path(got.path), results)
+                got = replace(got, summaries=_renamed_packed(got.summaries, new_ids))
+            sink.add_shard(got)
+            return
+        results, packed = got
+        _rename(results, new_ids)
+        if spilled:
+            path = sink.results.next_path()  # type: ignore[union-attr]
+            SpilledResults._write(path, results)
+            sink.add_shard(ShardOutcome(str(path), len(results), _renamed_packed(packed, new_ids)))
+        else:
+            summaries = _unpacked(packed)
+            sink.add((r.doc, r.findings, summ) for r, summ in zip(results, summaries, strict=True))
+
+    for piece in pieces:
+        shard_path = summaries_path = None
+        if shared:
+            shard_path = str(sink.results.next_path())  # type: ignore[union-attr]
+            summaries_path = str(Path(store_folder) / f"{Path(shard_path).stem}.bin")  # type: ignore[arg-type]
+        in_flight.append(
+            client.submit(_audit_partition, piece, options, columns, shard_path, summaries_path, pure=False)
+        )
+        while len(in_flight) > window:
+            collect(in_flight.popleft())
+    while in_flight:
+        collect(in_flight.popleft())
+
+
+def _unpacked(packed: PackedSummaries) -> Iterator[dict[str, Any]]:
+    """Each document's {code: summary} from a packed shard, in order (for a run that keeps summaries
+    in memory); an object that several codes share comes back shared, as the name checks expect."""
+    import pickle
+
+    codes, ids, table, blob = packed
+    width = 2 * len(codes)
+    for i in range(len(ids)):
+        summ: dict[str, Any] = {}
+        loaded: dict[int, Any] = {}
+        for k, code in enumerate(codes):
+            off, length = table[i * width + 2 * k], table[i * width + 2 * k + 1]
+            if off >= 0:
+                if off not in loaded:
+                    loaded[off] = pickle.loads(blob[off : off + length])
+                summ[code] = loaded[off]
+        yield summ

@@ -593,7 +593,7 @@ def write_shard(
 
     outcomes = list(outcomes)
     SpilledResults._write(Path(path), [DocResult(doc, found) for doc, found, _ in outcomes])
-    packed = pack_summaries((doc.id, summ) for doc, _, summ in outcomes if summ)
+    packed = pack_summaries((doc.id, summ) for doc, _, summ in outcomes)  # one entry a document
     if summaries_path is not None:
         tmp = f"{summaries_path}.tmp"
         with open(tmp, "wb") as f:
@@ -722,21 +722,9 @@ class CorpusDecisions:
     hits: dict[str, list[tuple[Check, Any]]] = field(default_factory=dict)
 
 
-def _forget_cached_analyses() -> None:
-    """Drop the name checks' shared analysis of an earlier run. It is keyed on the ids of the summary
-    objects, and summaries read from a `SummaryStore` are new objects that may reuse an earlier run's ids."""
-    import sys
-
-    names = sys.modules.get("audit.corpus.names")
-    cache = getattr(names, "_LAST", None)
-    if isinstance(cache, list):
-        cache[:] = [None] * len(cache)
-
-
 def decide_corpus(summaries: Mapping[str, Mapping[str, Any]] | SummaryStore, options: Options) -> CorpusDecisions:
     """The corpus pass: stories, claims, and every corpus check's decision, from the summaries alone."""
     out = CorpusDecisions()
-    _forget_cached_analyses()
     if options.stories and summaries.get(STORY_KEY):
         out.stories = assign_stories(summaries[STORY_KEY])
         out.claims = corroborate(summaries.get(CLAIMS_KEY, {}), out.stories)
@@ -745,7 +733,6 @@ def decide_corpus(summaries: Mapping[str, Mapping[str, Any]] | SummaryStore, opt
             continue
         for doc_id, hits in c.decide(summaries.get(c.code, {})).items():
             out.hits.setdefault(doc_id, []).extend((c, h) for h in hits)
-    _forget_cached_analyses()
     return out
 
 

@@ -1,4 +1,11 @@
-"""The Dask engine gives the local engine's results, on a real LocalCluster."""
+"""The Dask engine gives the local engine's results, on a real LocalCluster with several workers.
+
+Workers read their own partitions of the input (JSONL byte ranges, Parquet row groups, groups of
+.txt files, whole CSV files) and write their shards and summaries themselves; the client never reads
+a document.
+"""
+
+import json
 
 import pytest
 from conftest import SAMPLE
@@ -6,8 +13,22 @@ from conftest import SAMPLE
 from audit.engine import Options, audit_documents
 from audit.load import load_documents
 from audit.model import Document
+from audit.output import write_outputs
 
 pytest.importorskip("distributed", reason="the dask extra is not installed (pip install 'news-audit[dask]')")
+
+OUTPUT_FILES = ("findings.jsonl", "scores.csv", "sources.csv", "claims.csv", "report.html")
+
+
+@pytest.fixture(scope="module")
+def client():
+    from distributed import Client, LocalCluster
+
+    with (
+        LocalCluster(n_workers=3, threads_per_worker=1, processes=True, dashboard_address=None) as cluster,
+        Client(cluster) as c,
+    ):
+        yield c
 
 
 def _corpus():
@@ -21,24 +42,108 @@ def _corpus():
     return base + more
 
 
-def test_dask_localcluster_matches_the_local_engine(tmp_path):
-    from distributed import Client, LocalCluster
+def _snapshot(result) -> list:
+    return [
+        (r.doc.id, r.doc.source, r.doc.origin, r.doc.line, r.doc.status, r.doc.reason, r.doc.meta, r.findings)
+        + (r.score, r.story)
+        for r in result.results
+    ]
 
+
+def _same_outputs(a, b, tmp_path) -> None:
+    write_outputs(a, tmp_path / "a")
+    write_outputs(b, tmp_path / "b")
+    for name in OUTPUT_FILES:
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
+
+
+def test_documents_sent_by_the_client_match_the_local_engine(client, tmp_path):
     from audit.dask_engine import DOCS_PER_PARTITION, audit_documents_dask
 
     docs = _corpus()
     assert len(docs) > DOCS_PER_PARTITION  # several partitions
     local = audit_documents(docs, Options(jobs=1))
-    with (
-        LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster,
-        Client(cluster) as client,
-    ):
-        remote = audit_documents_dask(docs, Options(), client=client)
-        spilled = audit_documents_dask(docs, Options(), client=client, spill=tmp_path / "spill")
-    assert [(r.doc.id, r.findings, r.score, r.story) for r in spilled.results] == [
-        (r.doc.id, r.findings, r.score, r.story) for r in local.results
-    ]
-    assert [r.doc.id for r in remote.results] == [r.doc.id for r in local.results]
-    assert remote.findings == local.findings
-    assert [r.score for r in remote.results] == [r.score for r in local.results]
-    assert [r.story for r in remote.results] == [r.story for r in local.results]
+    remote = audit_documents_dask(docs, Options(), client=client)
+    spilled = audit_documents_dask(docs, Options(), client=client, spill=tmp_path / "spill")
+    assert _snapshot(remote) == _snapshot(local) == _snapshot(spilled)
+    _same_outputs(local, spilled, tmp_path)
+
+
+def _inputs(tmp_path):
+    """A folder of .txt files, a JSONL file with every kind of bad line and repeated ids, a Parquet file
+    of several row groups and a CSV file: each format's partitioning has something to get wrong."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    base = [d for d in load_documents([SAMPLE]) if d.readable]
+    rows = []
+    for i in range(90):
+        d = base[i % len(base)]
+        rows.append({"id": f"row{i % 40}", "text": d.text + f"\nRead more: story {i}", "source": d.source, "n": i})
+    lines = [json.dumps(r, ensure_ascii=False) for r in rows]
+    lines[3] = "not json"
+    lines[5] = ""
+    lines[8] = '["a", "list"]'
+    lines[11] = json.dumps({"id": "no-text"})
+    jsonl = tmp_path / "rows.jsonl"
+    raw = ("\ufeff" + "\n".join(lines)).encode("utf-8")
+    jsonl.write_bytes(raw[:1500] + b"\xff\xfe broken utf-8 \n" + raw[1500:])  # no final newline either
+    table = pa.Table.from_pylist([{**r, "id": f"pq{r['n']}"} for r in rows[:50]])
+    parquet = tmp_path / "rows.parquet"
+    pq.write_table(table, parquet, row_group_size=12)
+    csv = tmp_path / "rows.csv"
+    csv.write_text('id,text,source\nc1,"A line\nand another, with a, comma",wire\nrow3,dup of a jsonl id,wire\n')
+    return [SAMPLE, jsonl, parquet, csv]
+
+
+def test_workers_read_their_partitions_and_write_their_shards(client, tmp_path, monkeypatch):
+    import audit.dask_engine as dask_engine
+    import audit.engine as engine
+    import audit.load as load
+
+    inputs = _inputs(tmp_path)
+    local = audit_documents(load_documents(inputs), Options(jobs=1), spill=tmp_path / "local")
+    monkeypatch.setattr(dask_engine, "BYTES_PER_PARTITION", 2000)  # many JSONL byte ranges
+    parts = dask_engine.plan_partitions(inputs)
+    assert sum(p.kind == "jsonl" for p in parts) >= 5 and sum(p.kind == "parquet" for p in parts) == 5
+
+    written = []
+    real_add_shard = engine.ResultSink.add_shard
+
+    def spy(self, shard):
+        written.append(shard.summaries_path)
+        return real_add_shard(self, shard)
+
+    def no_reading(*a, **k):
+        raise AssertionError("the client read the documents")
+
+    monkeypatch.setattr(engine.ResultSink, "add_shard", spy)
+    monkeypatch.setattr(load, "load_documents", no_reading)
+    monkeypatch.setattr(load, "iter_input", no_reading)
+    result = dask_engine.audit_documents_dask(
+        None, Options(), client=client, spill=tmp_path / "spill", inputs=[str(p) for p in inputs]
+    )
+    assert written and all(written)  # every shard's summaries were written by a worker
+    assert _snapshot(result) == _snapshot(local)
+    assert any(r.doc.id == "row3#2" for r in result.results)  # repeated ids renamed as load_documents does
+    _same_outputs(local, result, tmp_path)
+
+
+def test_partitions_read_exactly_what_load_documents_reads(tmp_path):
+    from audit.dask_engine import _count_lines, _number_lines, plan_partitions, read_partition
+    from audit.load import iter_input
+
+    inputs = _inputs(tmp_path)
+    parts = plan_partitions(inputs, bytes_per_partition=700)
+
+    class Inline:  # a client that runs the line counts here
+        def map(self, fn, items, pure=False):
+            return [fn(x) for x in items]
+
+        def gather(self, xs):
+            return xs
+
+    assert sum(_count_lines(p) for p in parts if p.kind == "jsonl") == len(inputs[1].read_bytes().split(b"\n"))
+    read = [d for p in _number_lines(Inline(), parts) for d in read_partition(p)]
+    expected = [d for p in inputs for d in iter_input(p)]
+    assert read == expected
