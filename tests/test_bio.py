@@ -93,9 +93,10 @@ def test_third_person_news_sentences_are_not_bios():
     for line in [
         "John Smith is a senior official at the ministry, who said the plan would be reviewed next year.",
         "Maria Lopez is a nurse at the city hospital and has worked there for 20 years.",
-        "Izvestia writes about this with reference to experts.",  # an outlet, not a person
-        "The Daily Express writes about this.",
-        "Defence Ministry reports on the completion of the tests.",
+        "Northern Ledger writes about this, quoting two experts.",  # an outlet, not a person
+        "The Evening Standard writes about it.",
+        "Harbor Review writes about the new port in its weekend issue.",
+        "Interior Ministry reports on the progress of the inquiry.",
         "The author is at her best when describing the mountains.",
     ]:
         assert hits("BIO002", STORY + line) == [], line
@@ -136,3 +137,12 @@ def test_bio_cues_are_not_pieces_of_the_seeds(shared):
         if kind.strip() not in ("role", "org", "field") and phrase.strip() in seeds:
             copied.append(entry)
     assert not copied
+
+
+def test_a_bio_that_opens_with_a_name_and_goes_on_with_she():
+    bio = (
+        "Lena Park grew up on a farm near the coast. She has been writing about agriculture for the Ledger since 2011."
+    )
+    assert hits("BIO002", STORY + bio) == [bio]
+    news = "Lena Park was arrested on Monday. She has been writing about corruption, her lawyer said."
+    assert hits("BIO002", STORY + news) == []

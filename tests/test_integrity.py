@@ -73,7 +73,7 @@ def test_a_long_paragraph_found_three_times_is_a_template():
 
 
 def test_headline_or_caption_at_the_end_is_not_truncation():
-    assert hits("INT002", f"{PARA}\nAs production begins, the carmaker bets it all on an electric future") == []
+    assert hits("INT002", f"{PARA}\nWith the old mill gone, the town looks to a greener future for its riverside") == []
     assert hits("INT002", f"{PARA}\nThe minister said the talks had gone well and that a deal was close,") != []
     assert (
         hits("INT002", f"{PARA}\nThe minister said the talks had gone well and that the deal would be signed in") != []

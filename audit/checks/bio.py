@@ -181,10 +181,19 @@ def _is_blurb(view: TextView, i: int, s: str) -> bool:
         return False
     if _AUTHOR_IS.match(s):
         return _short(s, AUTHOR_IS_WORDS)
-    m = _blurb().match(s)
+    m = _blurb().match(s) or (_pronoun_lead().search(s) and _NAME_START.match(s))
     if not m or _cue("org").search(m.group("name")):
         return False
     return not _named_elsewhere(view, i, m.group("name"))
+
+
+_NAME_START = re.compile(r"^[\s*_>]*(?P<name>" + _PERSON + r")(?![\w'’.-])")
+
+
+@functools.cache
+def _pronoun_lead() -> re.Pattern[str]:
+    """`She has been writing about ...` inside a paragraph that opens with a name."""
+    return re.compile(r"\b(?:She|He|They)\s+(?:" + _alternation("lead") + r")(?!\w)")
 
 
 def _continues_blurb(s: str) -> bool:
@@ -219,11 +228,12 @@ def author_blurb(view: TextView) -> Iterator[Hit]:
     """Third-person author blurbs: `Jane Roe is a senior reporter at The Courier`, `About the author`.
 
     A short paragraph (at most 90 words) at the top or in the last third of the text that opens with
-    a person's name (not an organisation's: `Izvestia writes about this` is an attribution) and a
-    writer's role or work (`is a staff writer at`, `writes about`, `covers X for Y`,
-    `is the author of`), or with `The writer is ...`; it quotes and cites nobody (`Al Jazeera reports on
-    the talks, citing ...` is an attribution), and no other paragraph of the
-    story names that person (so `Smith is a senior official at the ministry` in a story is not a bio).
+    a person's name (not an organisation's: `Harbor Review writes about this` is an attribution) and a
+    writer's role or work (`is a staff writer at`, `writes about`, `covers X for Y`, `is the author
+    of`), or that opens with a name and goes on `She has been writing about ...`, or that opens with
+    `The writer is ...`. It quotes and cites nobody (`Al Jazeera reports on the talks, citing ...` is
+    an attribution), and no other paragraph of the story names that person (so `Smith is a senior
+    official at the ministry` in a story is not a bio).
     A bio header flags itself and the paragraph under it; `She previously worked at ...` after a
     blurb is flagged with it.
     """

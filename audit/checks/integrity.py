@@ -104,8 +104,9 @@ _OPEN_ENDINGS = frozenset(
 
 
 def _cut_mid_sentence(s: str) -> bool:
-    """A line without an end mark that stops where no sentence ends: on a comma or dash, or on a word such
-    as `the`, `of` or `and`, or a word broken off at a hyphen. A headline (`Volkswagen bets it all on an electric future`) is complete."""
+    """A line without an end mark that stops where no sentence ends: on a comma, on a word broken off at
+    a hyphen, or on a word such as `the`, `of` or `and`. A headline (`The town looks to a greener
+    future`) is complete."""
     if ends_sentence(s):
         return False
     if s[-1] == "," or (s[-1] in "-–—" and s[-2:-1].isalpha()):  # a comma, or a word broken off (`exten-`)
