@@ -1,4 +1,9 @@
-from conftest import hits
+import pytest
+import yaml
+from conftest import ROOT, hits
+
+from audit.registry import all_checks
+from audit.text import TextView
 
 HEADLINE = "Council approves new budget after long debate\n"
 BODY = (
@@ -69,3 +74,34 @@ def test_repeated_subheads_of_a_structured_article_are_content():
     day = "Breakfast\nOatmeal with berries\nLunch\nLentil soup\nDinner\nGrilled salmon with rice\n"
     text = "A week of easy meals\n" + BODY + "Day 1\n" + day + "Day 2\n" + day.replace("Lentil", "Tomato")
     assert hits("RES016", text) == []
+
+
+STRUCTURED = yaml.safe_load((ROOT / "tests" / "data" / "structured_articles.yaml").read_text(encoding="utf-8"))
+
+
+def _flagged_lines(text: str) -> list[str]:
+    """The lines that residue findings cover for at least half of their characters."""
+    view = TextView(text)
+    spans = [(h.start, h.end) for c in all_checks() if c.category == "residue" and c.fn is not None for h in c.fn(view)]
+    out = []
+    for line in view.body:
+        start, end = line.span
+        covered = sum(max(0, min(e, end) - max(s, start)) for s, e in _merge(spans))
+        if 2 * covered >= end - start:
+            out.append(text[start:end])
+    return out
+
+
+def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    merged: list[tuple[int, int]] = []
+    for s, e in sorted(spans):
+        if merged and s <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(e, merged[-1][1]))
+        else:
+            merged.append((s, e))
+    return merged
+
+
+@pytest.mark.parametrize("article", STRUCTURED["articles"], ids=[a["name"] for a in STRUCTURED["articles"]])
+def test_structured_articles_keep_their_content(article):
+    assert _flagged_lines(article["text"]) == article["residue"]

@@ -5,14 +5,16 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from audit.checks.residue import LEADING_DATE, is_link_header, is_ui_label
+from audit.checks.residue import LEADING_DATE, is_byline_name, is_link_header, is_ui_label
 from audit.model import Hit
 from audit.registry import check
 from audit.text import TextView, is_prose, word_count, words
 
 _COMMENTS = re.compile(
-    r"^\s*(?:\d+\s+)?(?:top rated |reader |user |latest |most recent )?comments?(?:\s*\(\d+\))?(?:\s*:)?\s*$"
-    r"|^\s*(?:discussion|join the discussion|conversation|reader comments|what readers say)\s*$",
+    r"^\s*(?:[(\[]?\d+[)\]]?\s*)?(?:top rated |reader |user |latest |most recent )?comments?(?:\s*[(\[]\d+[)\]])?(?:\s*:)?\s*$"
+    r"|^\s*(?:discussion|join the discussion|conversation|reader comments|what readers say)\s*$"
+    r"|^\s*(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten)\s+(?:responses?|repl(?:y|ies)|comments?|thoughts?)"
+    r"\s+(?:to|on)\s+[“\"‘'].{1,200}$",
     re.IGNORECASE,
 )
 MAX_LINK_WORDS = 25
@@ -100,38 +102,6 @@ def comment_thread(view: TextView) -> Iterator[Hit]:
 
 HEAD_LINES = 8  # how far down the page header (kicker, byline, section label) can reach
 BODY_WORDS = 15  # a prose line at least this long starts the article body
-_NAME_PARTICLES = frozenset("de da di del della van von der den la le al el bin ibn dos das du st".split())
-_HANDLE = re.compile(r"\s*(?:@\w{2,30}|\|.*|/.*)$")
-RARE_NAME_ZIPF = 3.8  # a surname is rare as an English word
-COMMON_ZIPF = 5.2  # ... and no part of a name is a very common word
-
-
-def _name_tokens_ok(tokens: list[str]) -> bool:
-    from audit.corpus.mentions import english_zipf
-
-    core = [t for t in tokens if t.lower() not in _NAME_PARTICLES and not re.fullmatch(r"[A-Z]\.?", t)]
-    if not 2 <= len(tokens) <= 4 or not core:
-        return False
-    if not all(re.fullmatch(r"[A-Z][\w'’.-]*", t) and not any(c.isdigit() for c in t) for t in core):
-        return False
-    zipfs = [english_zipf(t.lower().strip(".")) for t in core]
-    return max(zipfs) < COMMON_ZIPF and min(zipfs) < RARE_NAME_ZIPF
-
-
-def is_byline_name(s: str) -> bool:
-    """A line that is a person's name, optionally with a handle, a role or an outlet after a comma.
-
-    `Jane Roe`, `Jane Roe @janeroe`, `JANE ROE, Staff Writer`. Each part of the name is capitalised,
-    none is a very common English word and one is rare (a surname): headings and labels do not pass.
-    """
-    s = _HANDLE.sub("", s.strip())
-    name, _, rest = s.partition(",")
-    if word_count(rest) > 5 or ":" in s or any(c.isdigit() for c in name):
-        return False
-    tokens = name.split()
-    if all(t.isupper() for t in tokens if len(t) > 1):
-        tokens = [t.title() for t in tokens]
-    return _name_tokens_ok(tokens)
 
 
 def _header_zone(body: list) -> list:

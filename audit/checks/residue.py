@@ -126,23 +126,47 @@ def call_to_action(view: TextView) -> Iterator[Hit]:
             yield _line_hit(line, "call to action left by the page")
 
 
+_COUNTER_WORDS = r"votes?|likes?|views?|shares?|comments?|replies|reads|responses|reactions"
 _COUNTER = re.compile(
-    r"^\s*(?:(?:rating|votes?|likes?|views?|shares?|comments?|replies|reads)(?:\s*:)?\s*)?[(\[]?\d[\d,. ]{0,12}[)\]]?"
-    r"(?:\s*(?:votes?|likes?|views?|shares?|comments?|replies|reads|k))?\s*$"
+    r"^\s*(?:rating|" + _COUNTER_WORDS + r")\s*:?\s*[(\[]?\d[\d,. ]{0,12}[)\]]?(?:\s*(?:" + _COUNTER_WORDS + r"))?\s*$"
+    r"|^\s*[(\[]?\d[\d,.]{0,8}[)\]]?\s*k?\s*(?:" + _COUNTER_WORDS + r")\s*$"
     r"|^\s*(?:(?:image|photo|picture|slide)\s*)?\d{1,3}\s*(?:of|/)\s*\d{1,3}\s*$",
     re.IGNORECASE,
 )
+_BARE_COUNT = re.compile(r"^\s*[(\[]?(\d{1,3})[)\]]?\s*$")
 _ICON = re.compile(r"\b[a-z]+_[a-z_]+\b")
+
+
+def _bare_counts(body: list) -> set[int]:
+    """Lines holding a bare number of at most 3 digits (a share or comment count, a page number).
+
+    Two or more in a row are table cells unless they count up by one (pagination).
+    """
+    nums = [_BARE_COUNT.match(ln.text) for ln in body]
+    out: set[int] = set()
+    i = 0
+    while i < len(body):
+        j = i
+        while j < len(body) and nums[j]:
+            j += 1
+        values = [int(m.group(1)) for m in nums[i:j] if m]
+        if j - i == 1 or j > i and all(b == a + 1 for a, b in zip(values, values[1:], strict=False)):
+            out.update(range(i, j))
+        i = j + 1
+    return out
 
 
 @check("RES004", "residue", "warning", fix="remove")
 def page_furniture(view: TextView) -> Iterator[Hit]:
     """Lines that are only a button or menu label or a counter: `Share`, `Email`, `Tags:`, `Rating: 36 Votes`, `1 / 23`.
 
-    The labels are listed in `audit/data/ui_words.txt`; a line must consist of labels alone.
+    The labels are listed in `audit/data/ui_words.txt`; a line must consist of labels alone. A bare
+    number counts when it has at most 3 digits and is not one of a run of table cells.
     """
-    for line in view.body:
-        if len(line.text) <= 60 and _COUNTER.match(line.text):
+    body = view.body
+    counts = _bare_counts(body)
+    for i, line in enumerate(body):
+        if i in counts or len(line.text) <= 60 and _COUNTER.match(line.text):
             yield _line_hit(line, "page furniture (counter)")
         elif is_ui_label(line.text):
             yield _line_hit(line, "page furniture (button or menu label)")
@@ -202,11 +226,16 @@ def _credit_regex() -> re.Pattern[str]:
     )
 
 
+MAX_CAPTION_WORDS = 60
+
+
 @check("RES005", "residue", "warning", fix="remove")
 def caption_credit(view: TextView) -> Iterator[Hit]:
     """Photo captions and credits: `© Sputnik/Name`, `Photo: X`, a caption ending in `. EPA`, `REUTERS/Name`.
 
-    A credit marks its whole line as a caption when the line is short (at most 60 words).
+    A credit marks its whole line as a caption when the line is short (at most 60 words); so does a
+    caption cue from `audit/data/caption_cues.txt` (`Jane Roe, left, and ...`, `Pictured: ...`,
+    `In this file photo ...`, `... poses for a photo`).
     """
     rx = _credit_regex()
     for line in view.body:
@@ -214,11 +243,12 @@ def caption_credit(view: TextView) -> Iterator[Hit]:
         if len(s) > 600:
             continue
         m = rx.search(s)
-        if not m or _COPYRIGHT.search(s):
+        if _COPYRIGHT.search(s):
             continue  # a copyright notice is RES010's
-        if m.lastgroup in ("agency",) and m.start() == len(s) - len(s.lstrip()) and word_count(s) > 4:
-            continue
-        yield _line_hit(line, "photo caption or credit")
+        if m and m.lastgroup == "agency" and m.start() == len(s) - len(s.lstrip()) and word_count(s) > 4:
+            m = None
+        if m or word_count(s) <= MAX_CAPTION_WORDS and pattern_list("caption_cues").search(s):
+            yield _line_hit(line, "photo caption or credit")
 
 
 _MONTHS = (
@@ -282,10 +312,10 @@ def _date_lists(body: list) -> set[int]:
 
 
 def _dated_subheads(body: list, stamps: list[int]) -> set[int]:
-    """Bare dates (no time, no `Updated`) each followed by prose: the subheads of a diary or blotter."""
-    bare = [i for i in stamps if not _STAMP_KEY.search(body[i].text) and i + 1 < len(body)]
-    heads = {i for i in bare if is_prose(body[i + 1].text, 8)}
-    return heads if len(heads) >= 2 else set()
+    """Bare dates (no time, no `Updated`) when two or more head prose: the subheads of a diary or blotter."""
+    bare = [i for i in stamps if not _STAMP_KEY.search(body[i].text)]
+    heads = [i for i in bare if i + 1 < len(body) and is_prose(body[i + 1].text, 8)]
+    return set(bare) if len(heads) >= 2 else set()
 
 
 @check("RES006", "residue", "warning", fix="remove")
@@ -306,6 +336,40 @@ def timestamp(view: TextView) -> Iterator[Hit]:
             yield _line_hit(body[i], "date or time stamp")
 
 
+_NAME_PARTICLES = frozenset("de da di del della van von der den la le al el bin ibn dos das du st".split())
+_HANDLE = re.compile(r"\s*(?:@\w{2,30}.*|\|.*|/.*)$")
+RARE_NAME_ZIPF = 3.8  # a surname is rare as an English word
+COMMON_ZIPF = 5.2  # ... and no part of a name is a very common word
+
+
+def _name_tokens_ok(tokens: list[str]) -> bool:
+    from audit.corpus.mentions import english_zipf
+
+    core = [t for t in tokens if t.lower() not in _NAME_PARTICLES and not re.fullmatch(r"[A-Z]\.?", t)]
+    if not 2 <= len(tokens) <= 4 or not core:
+        return False
+    if not all(re.fullmatch(r"[A-Z][\w'’.-]*", t) and not any(c.isdigit() for c in t) for t in core):
+        return False
+    zipfs = [english_zipf(t.lower().strip(".")) for t in core]
+    return max(zipfs) < COMMON_ZIPF and min(zipfs) < RARE_NAME_ZIPF
+
+
+def is_byline_name(s: str) -> bool:
+    """A line that is a person's name, optionally with a handle, a role or an outlet after a comma.
+
+    `Jane Roe`, `Jane Roe @janeroe`, `JANE ROE, Staff Writer`. Each part of the name is capitalised,
+    none is a very common English word and one is rare (a surname): headings and labels do not pass.
+    """
+    s = _HANDLE.sub("", s.strip())
+    name, _, rest = s.partition(",")
+    if word_count(rest) > 5 or ":" in s or any(c.isdigit() for c in name):
+        return False
+    tokens = name.split()
+    if all(t.isupper() for t in tokens if len(t) > 1):
+        tokens = [t.title() for t in tokens]
+    return _name_tokens_ok(tokens)
+
+
 _SOURCE = re.compile(
     r"^\s*\(?(?:source|sources|via|credit|credits|courtesy(?: of)?)\s*:\s*\S.{0,80}$"
     r"|^\s*\(?(?:with\s+)?(?:additional\s+)?(?:reporting|writing|editing|compiled|contributed|translated|"
@@ -313,20 +377,28 @@ _SOURCE = re.compile(
     re.IGNORECASE,
 )
 _BYLINE = re.compile(r"^\s*(?:by|von|por|par|di|door|av|af)\s+[A-Z@][^\n]{0,100}$", re.IGNORECASE)
+_HANDLE_BYLINE = re.compile(r"^\s*(?:by\s+)?[^\W\d_][^@\n]{2,60}\s@\w{2,30}\b[^\n]{0,40}$", re.IGNORECASE)
+# a site named as the source ("EXAMPLE.COM"); an address to visit ("www.example.com") is content
+_DOMAIN_LINE = re.compile(
+    r"^\s*(?!www\.)[a-z0-9][\w-]{1,40}(?:\.[\w-]{2,20}){0,2}\.(?:com|org|net|news|info|co\.uk|tv)\s*$", re.I
+)
 
 
 @check("RES007", "residue", "warning", fix="remove")
 def source_line(view: TextView) -> Iterator[Hit]:
     """Source, credit and byline lines: `Source :Skai`, `Reporting by X; Editing by Y`, `By Jane Doe, Reuters`.
 
-    A byline must be short (at most 12 words) and not read as a sentence.
+    A byline must be short (at most 12 words) and not read as a sentence; a name with a handle
+    (`Jane Roe @janeroe / 2 days`) is one too, and so is a line that is only a site's domain (`EXAMPLE.COM`).
     """
     for line in view.body:
         s = line.text
         if len(s) > 400:
             continue
-        if _SOURCE.match(s):
+        if _SOURCE.match(s) or _DOMAIN_LINE.match(s):
             yield _line_hit(line, "source or credit line")
+        elif _HANDLE_BYLINE.match(s) and is_byline_name(s.split("@")[0].removeprefix("By ").removeprefix("by ")):
+            yield _line_hit(line, "byline")
         elif _BYLINE.match(s) and word_count(s) <= 12 and not s.rstrip().endswith((".", "?", "!")):
             first = s.split(None, 2)
             if len(first) > 1 and first[1][:1].isupper() or "@" in s[:20]:
@@ -396,6 +468,7 @@ def html_remnant(view: TextView) -> Iterator[Hit]:
 
 _COPYRIGHT = re.compile(
     r"^\s*copyright\b|all\s+rights\s+reserved|may not be (?:published|reproduced)"
+    r"|\b(?:licensed|available|published|distributed)\s+under\s+(?:a\s+|the\s+)?creative\s+commons\b"
     r"|(?:©|ⓒ|\(c\)|\bcopyright)\s*(?:©\s*)?(?:19|20)\d\d\b"
     r"|^\s*[©ⓒ].{0,80}\b(?:inc|ltd|llc|corp|corporation|limited|plc|gmbh|co)\b\.?\s*$",
     re.IGNORECASE,
@@ -404,7 +477,11 @@ _COPYRIGHT = re.compile(
 
 @check("RES010", "residue", "warning", fix="remove", autofix=True)
 def copyright_notice(view: TextView) -> Iterator[Hit]:
-    """Copyright and rights notices: `© 2019 CBS Interactive Inc. All Rights Reserved.`"""
+    """Copyright, licence and rights notices: `© 2019 CBS Interactive Inc. All Rights Reserved.`
+
+    Also licence lines (`Content is available under Creative Commons ...`); a line of 25 words or more
+    that reads as prose is never flagged.
+    """
     for line in view.body:
         if len(line.text) <= 400 and _COPYRIGHT.search(line.text) and not is_prose(line.text, 25):
             yield _line_hit(line, "copyright notice")
