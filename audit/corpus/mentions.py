@@ -53,6 +53,13 @@ _STOP = frozenset(
     monday tuesday wednesday thursday friday saturday sunday january february march april may june july
     august september october november december""".split()
 )
+# words of a title or role right before a name: one more piece of evidence that two spellings name one person
+TITLES = frozenset(
+    """president prime minister secretary general spokesman spokeswoman spokesperson chancellor king queen prince
+    princess pope governor mayor senator judge chief ambassador commander envoy minister coach captain striker
+    director chairman chairwoman leader premier dr prof""".split()
+)
+_WORD_BEFORE = re.compile(r"([^\W\d_]+)\.?\s+$")
 MIN_LEN = 3
 COMMON_SENTENCE_START = 3.0  # zipf: a sentence-initial word this common in lower case is not a name
 COMMON_ANYWHERE = 5.0  # zipf: a capitalised word this common is a heading word, not a name
@@ -72,10 +79,11 @@ class DocMentions:
     `forms` are the distinct name-like words (interned, so the corpus shares one copy of each);
     `spans` their occurrences, flattened as start, end pairs in form order, `counts` how many each
     has; `pairs` the adjacent capitalised words (before, after) flattened; `aliases` the stated aliases;
-    `lowered` the forms that the document also writes in lower case (ordinary words).
+    `lowered` the forms that the document also writes in lower case (ordinary words); `titles` the
+    (title, form) pairs of names right after a title or role (`Chancellor Olaf Scholz`), flattened.
     """
 
-    __slots__ = ("source", "forms", "counts", "spans", "pairs", "aliases", "lowered", "__weakref__")
+    __slots__ = ("source", "forms", "counts", "spans", "pairs", "aliases", "lowered", "titles", "__weakref__")
 
     def __init__(
         self,
@@ -86,6 +94,7 @@ class DocMentions:
         pairs: tuple[str, ...] = (),
         aliases: tuple[frozenset[str], ...] = (),
         lowered: tuple[str, ...] = (),
+        titles: tuple[str, ...] = (),
     ) -> None:
         self.source = sys.intern(source) if source is not None else None
         self.forms = tuple(sys.intern(f) for f in forms)
@@ -94,11 +103,12 @@ class DocMentions:
         self.pairs = tuple(sys.intern(w) for w in pairs)
         self.aliases = aliases
         self.lowered = tuple(sys.intern(w) for w in lowered)
+        self.titles = tuple(sys.intern(w) for w in titles)
 
     def __reduce__(self):  # unpickled forms are interned again by __init__
         return (
             DocMentions,
-            (self.source, self.forms, self.counts, self.spans, self.pairs, self.aliases, self.lowered),
+            (self.source, self.forms, self.counts, self.spans, self.pairs, self.aliases, self.lowered, self.titles),
         )
 
     @classmethod
@@ -109,6 +119,7 @@ class DocMentions:
         pairs: set[tuple[str, str]],
         aliases: set[frozenset[str]],
         lowered: set[str] | frozenset[str] = frozenset(),
+        titles: set[tuple[str, str]] | frozenset[tuple[str, str]] = frozenset(),
     ) -> DocMentions:
         forms = tuple(spans)
         flat = array("I", (x for f in forms for span in spans[f] for x in span))
@@ -120,6 +131,7 @@ class DocMentions:
             tuple(w for pair in sorted(pairs) for w in pair),
             tuple(sorted(aliases, key=sorted)),
             tuple(f for f in forms if f in lowered),
+            tuple(w for pair in sorted(titles) for w in pair),
         )
 
     def occurrences(self) -> Iterator[tuple[str, list[tuple[int, int]]]]:
@@ -128,6 +140,11 @@ class DocMentions:
         for form, n in zip(self.forms, self.counts, strict=True):
             yield form, [(self.spans[i], self.spans[i + 1]) for i in range(k, k + 2 * n, 2)]
             k += 2 * n
+
+    def titled(self) -> Iterator[tuple[str, str]]:
+        """(title, the name after it)."""
+        it = iter(self.titles)
+        return zip(it, it, strict=True)
 
     def neighbours(self) -> Iterator[tuple[str, str]]:
         """(capitalised word, the capitalised word right after it)."""
@@ -170,8 +187,10 @@ def extract_mentions(view: TextView) -> DocMentions:
     text = view.text
     spans: dict[str, list[tuple[int, int]]] = {}
     pairs: set[tuple[str, str]] = set()
+    titles: set[tuple[str, str]] = set()
     prev_form: str | None = None
     prev_end = -10
+    title = None
     for start, end, word in name_tokens(text):
         sentence_start = bool(_SENTENCE_END.search(text[max(0, start - 3) : start])) or start == 0
         if not _is_name_token(word, sentence_start):
@@ -180,6 +199,11 @@ def extract_mentions(view: TextView) -> DocMentions:
         spans.setdefault(word, []).append((start, end))
         if prev_form is not None and text[prev_end:start] in (" ", "\u00a0"):
             pairs.add((prev_form, word))
+        else:
+            before = _WORD_BEFORE.search(text, max(0, start - 24), start)
+            title = before.group(1).casefold() if before and before.group(1).casefold() in TITLES else None
+        if title is not None:
+            titles.add((title, word))
         prev_form, prev_end = word, end
     aliases = set()
     for m in _ALIAS.finditer(text):
@@ -187,4 +211,5 @@ def extract_mentions(view: TextView) -> DocMentions:
         if b[:1].isupper():
             aliases.add(frozenset((a, b)))
     lower = _lower_case_words(text) if spans else set()
-    return DocMentions.build(view.source, spans, pairs, aliases, {f for f in spans if f.casefold() in lower})
+    lowered = {f for f in spans if f.casefold() in lower}
+    return DocMentions.build(view.source, spans, pairs, aliases, lowered, titles)

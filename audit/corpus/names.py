@@ -174,6 +174,7 @@ class Counts:
     alias_keys: set[frozenset[str]]  # folded pairs that a document states as aliases
     lowered: set[str]  # forms that some document also writes in lower case: ordinary words
     doc_forms: list[tuple[str, ...]]  # document index -> its forms
+    titles: dict[str, set[str]] = field(default_factory=dict)  # form -> titles right before it (chancellor)
 
     def support(self, f: str) -> tuple:
         """What makes a spelling the canonical one: sources, documents, English frequency, occurrences."""
@@ -190,6 +191,7 @@ def count(summaries: Mapping[str, DocMentions]) -> Counts:
     after: dict[str, set[str]] = defaultdict(set)
     aliases: set[frozenset[str]] = set()
     lowered: set[str] = set()
+    titles: dict[str, set[str]] = defaultdict(set)
     doc_forms = []
     for i, doc_id in enumerate(sorted(summaries)):
         m = summaries[doc_id]
@@ -206,9 +208,11 @@ def count(summaries: Mapping[str, DocMentions]) -> Counts:
             after[prev].add(word)
         aliases.update(m.aliases)
         lowered.update(getattr(m, "lowered", ()))
+        for title, word in m.titled() if hasattr(m, "titled") else ():
+            titles[word].add(title)
     sources = {f: len(named.get(f, ())) + sourceless.get(f, 0) for f in docs}
     alias_keys = {frozenset(fold(x) for x in pair) for pair in aliases}
-    return Counts(dict(docs), sources, dict(occurrences), before, after, alias_keys, lowered, doc_forms)
+    return Counts(dict(docs), sources, dict(occurrences), before, after, alias_keys, lowered, doc_forms, titles)
 
 
 # ---------------------------------------------------------------------------------------------- 2. block
@@ -356,6 +360,7 @@ class People:
     given: str | None
     surname: str | None
     several: frozenset[str]
+    title: str | None = None  # a title or role before both (Chancellor Scholz, Chancellor Scholtz)
 
 
 def _shared(xs: set[str], ys: set[str]) -> str | None:
@@ -376,7 +381,9 @@ def people(c: Counts, a: str, b: str) -> People:
     surname = _shared(aa, ab)
     given = _shared(ba, bb)
     differ = bool(aa and ab and surname is None) or bool(ba and bb and given is None)
-    return People(differ, given, surname, frozenset(f for f, w in ((a, aa), (b, ab)) if _several(w)))
+    several = frozenset(f for f, w in ((a, aa), (b, ab)) if _several(w))
+    title = min(c.titles.get(a, set()) & c.titles.get(b, set()), default=None)
+    return People(differ, given, surname, several, title)
 
 
 _STYLED = re.compile(r"[A-Z]{2}[a-z]")  # TACtical: capitals for emphasis or a brand, not a spelling
@@ -384,12 +391,15 @@ _STYLED = re.compile(r"[A-Z]{2}[a-z]")  # TACtical: capitals for emphasis or a b
 
 def _refused(c: Counts, a: str, b: str, kind: str | None, surname: str | None) -> bool:
     """Pairs never linked: ordinary words (written in lower case somewhere in the corpus), words in
-    capitals (typography), aliases a document states, and a word and its derivation (Russia/Russian,
+    capitals (typography), a name and a compound of it (Toyosawa/Toyosawa-cho), aliases a document states, and a word and its derivation (Russia/Russian,
     Ivanov/Ivanova) where English knows the longer form. An unknown name with a case ending that
     translation left (Minay/Minaya) is a spelling, and so are two given names before one surname
     (Gwynn/Gwynne Shotwell)."""
     if a in c.lowered or b in c.lowered or a.isupper() or b.isupper() or _STYLED.search(a + " " + b):
         return True
+    short, long = sorted((fold(a), fold(b)), key=lambda f: (len(f), f))
+    if long.startswith(short + "-"):
+        return True  # a compound (Toyosawa-cho is the town of Toyosawa)
     if frozenset((fold(a), fold(b))) in c.alias_keys:
         return True
     if kind in TRIVIAL or surname is not None or not is_derivation(a, b):
@@ -450,7 +460,7 @@ def judge_pair(c: Counts, ctx: StoryContext, a: str, b: str) -> Link | None:
     if p.differ or _refused(c, a, b, kind, p.surname):
         return None
     given = p.given if p.given is not None and english_zipf(fold(p.given)) < COMMON_GIVEN_ZIPF else None
-    anchor = given or p.surname
+    anchor = given or p.surname or p.title
     za, zb = english_zipf(fold(a)), english_zipf(fold(b))
     story, names = ctx.shared(a, b)
     in_story = story >= CONTEXT_MIN

@@ -78,6 +78,7 @@ _TN_RULES = [
     (re.compile(p), r)
     for p, r in (
         (r"['’ʼ`-]", ""),
+        (r"(?<=[aou])e", ""),  # German ae, oe, ue for ä, ö, ü (Mueller, Müller)
         (r"kh", "h"),
         (r"zh", "j"),
         (r"ch", "c"),
