@@ -393,3 +393,15 @@ def test_a_title_from_the_text_skips_residue_above_the_headline():
     )
     data = report_data(audit_documents([Document("d", text, source="s")], Options(jobs=1)))
     assert data["docs"][0]["title"] == "Storm closes the port of Odesa"
+
+
+def test_corroboration_read_when_its_tab_opens_and_linked_to_documents(page, tmp_path):
+    page.goto(_report(tmp_path, corpus()).as_uri())
+    page.wait_for_load_state("load")
+    page.click("#tab-claims")
+    claims = page.locator("#claims tbody tr[data-status]")
+    assert claims.count() >= 1
+    doc_id = claims.first.locator("td").nth(1).inner_text()
+    claims.first.locator("td").nth(1).locator("button").click()
+    assert [r.get_attribute("data-id") for r in rows(page).all()] == [doc_id]
+    assert page.locator("#detail h2").is_visible()

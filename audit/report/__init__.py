@@ -16,6 +16,7 @@ import json
 import math
 import re
 from collections import Counter, defaultdict
+from dataclasses import dataclass
 from importlib import resources
 from typing import IO, Any
 from urllib.parse import urlsplit
@@ -351,8 +352,9 @@ class _Strings:
         return self.index[s]
 
 
-def _doc_entry(r: DocResult, ref: _Strings) -> dict[str, Any]:
-    """One document of the page's list: what the list shows, and the findings the text view highlights."""
+def _doc_entry(r: DocResult, ref: _Strings, codes: _Strings, categories: list[str]) -> tuple[dict[str, Any], list]:
+    """One document of the page's list (what the list shows and filters on), and the part written with its
+    text, read only when it is opened: its findings (`[start, end, code, message, suggestion]`) and url."""
     d = r.doc
     reasons = r.score.reasons if r.score else []
     if r.score is None:
@@ -360,27 +362,29 @@ def _doc_entry(r: DocResult, ref: _Strings) -> dict[str, Any]:
     else:
         main = plain_reason(reasons[0]) if reasons else "no findings"
     url = d.meta.get("url")
+    counts = r.score.counts if r.score else {}
     entry = {
         "id": d.id,
         "title": _title(d.meta, d.text, r.findings),
         "host": _host(url),
-        "url": url.strip() if isinstance(url, str) else "",
         "source": d.source or "",
         "status": d.status,
         "reason": d.reason or "",
         "score": r.score.score if r.score else None,
         "story": r.story or "",
-        "counts": r.score.counts if r.score else dict.fromkeys(CATEGORIES, 0),
+        "k": [counts.get(c, 0) for c in categories],  # findings per category, in the order of `categories`
+        "c": sorted({codes(f.code) for f in r.findings}),  # the checks that fired, for the check filter
         "m": ref(main),
         "r": [ref(_whole_reason_quotes(x, r)) for x in reasons],
-        "f": [
-            [f.start, f.end, f.code, ref(_whole_quotes(f.message, f.suggestion)), ref(f.suggestion)] for f in r.findings
-        ],
     }
     p = _mt_probability(r)
     if p is not None:
         entry["mtp"] = round(p, 3)
-    return entry
+    found = [
+        [f.start, f.end, codes(f.code), ref(_whole_quotes(f.message, f.suggestion)), ref(f.suggestion)]
+        for f in r.findings
+    ]
+    return entry, [found, url.strip() if isinstance(url, str) else ""]
 
 
 def _source_table(result: AuditResult, ratings: dict[str, str] | None, tally: _Tally) -> list[dict[str, Any]]:
@@ -396,15 +400,39 @@ def _source_table(result: AuditResult, ratings: dict[str, str] | None, tally: _T
     return rows
 
 
-def _report_data(
-    result: AuditResult, ratings: dict[str, str] | None, max_docs: int
-) -> tuple[dict[str, Any], dict[int, int], str | None]:
-    """The page's data, the documents it shows (input position -> rank, worst first), and the worst one's text."""
+@dataclass
+class _Page:
+    """What the page is written from: its data, the documents shown (input position -> rank, worst first),
+    and per shown document what is written with its text (findings and url)."""
+
+    data: dict[str, Any]
+    shown: dict[int, int]
+    extras: list[Any]
+    first_text: str | None = None
+
+
+def _checks(codes: _Strings) -> dict[str, Any]:
+    """Every check, as the page describes it; each code gets its index in `codes`, in code order."""
+    out = {}
+    for c in all_checks():
+        codes(c.code)
+        out[c.code] = {
+            "category": c.category,
+            "severity": c.severity,
+            "summary": c.summary,
+            "label": PLAIN.get(c.code, ""),
+        }
+    return out
+
+
+def _report_data(result: AuditResult, ratings: dict[str, str] | None, max_docs: int) -> _Page:
+    """The page's data, and what is written with each shown text."""
     tally, shown = _scan(result, max_docs)
     totals, variants = tally.finish(), tally.variants
-    ref = _Strings()
+    ref, codes = _Strings(), _Strings()
+    checks = _checks(codes)  # every check's code gets its index first, in code order
+    page = _Page({}, shown, [None] * len(shown))
     docs: list[Any] = [None] * len(shown)
-    first_text = None
     canon_docs: dict[str, list[str]] = defaultdict(list)  # every canonical name form's documents
     canon_count: dict[str, int] = defaultdict(int)  # ... and occurrences
     for i, r in enumerate(result.results):
@@ -419,41 +447,32 @@ def _report_data(
                 canon_docs[w].append(d.id)
         if i not in shown:
             continue
-        docs[shown[i]] = _doc_entry(r, ref)
+        docs[shown[i]], page.extras[shown[i]] = _doc_entry(r, ref, codes, list(totals["categories"]))
         if shown[i] == 0:
-            first_text = d.text
-    rank_of_id = {d["id"]: k for k, d in enumerate(docs)}
-    checks = all_checks()
-    data = {
+            page.first_text = d.text
+    page.data = {
         "version": __version__,
         "categories": list(totals["categories"]),
-        "checks": {
-            c.code: {
-                "category": c.category,
-                "severity": c.severity,
-                "summary": c.summary,
-                "label": PLAIN.get(c.code, ""),
-            }
-            for c in checks
-        },
+        "checks": checks,
+        "codes": codes.strings,
         "totals": totals,
         "strings": ref.strings,
         "docs": docs,
         "sources": _source_table(result, ratings, tally),
         "source_from": tally.source_from_rows(),
         "mt_probability": tally.with_mtp,
+        "names": _name_clusters(variants, canon_docs, canon_count, {d["id"]: k for k, d in enumerate(docs)}),
         "claims": result.claims,
-        "names": _name_clusters(variants, canon_docs, canon_count, rank_of_id),
     }
-    return data, shown, first_text
+    return page
 
 
 def report_data(
     result: AuditResult, ratings: dict[str, str] | None = None, max_docs: int = REPORT_DOCS
 ) -> dict[str, Any]:
     """The data the page renders: corpus totals, the `max_docs` lowest-scoring documents (worst first),
-    sources, claims, names."""
-    return _report_data(result, ratings, max_docs)[0]
+    sources, names, claims (each document's findings are written with its text)."""
+    return _report_data(result, ratings, max_docs).data
 
 
 def _embed(data: Any) -> str:
@@ -467,8 +486,8 @@ def _embed(data: Any) -> str:
     )
 
 
-def _text_block(rank: int, text: str) -> str:
-    return f'<script type="application/json" id="t{rank}">{_embed(text)}</script>\n'
+def _block(block_id: str, value: Any) -> str:
+    return f'<script type="application/json" id="{block_id}">{_embed(value)}</script>\n'
 
 
 def write_report(
@@ -478,25 +497,29 @@ def write_report(
     ratings: dict[str, str] | None = None,
     max_docs: int = REPORT_DOCS,
 ) -> None:
-    """Write the report page to `f`, streaming: each shown text sits in its own JSON block, parsed only when opened.
+    """Write the report page to `f`, streaming: each shown text sits in its own JSON block (with its
+    findings), parsed only when opened; the claims come last, read when their tab opens.
 
     Memory holds the data of the `max_docs` documents shown, never the whole corpus.
     """
     template = resources.files(__package__).joinpath("template.html").read_text(encoding="utf-8")
     safe_title = title.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    data, shown, first_text = _report_data(result, ratings, max_docs)
+    page = _report_data(result, ratings, max_docs)
+    claims = page.data.pop("claims")
     head, tail = template.split("__TEXTS__")
     values = {
         "TITLE": safe_title,
-        "FIRST": _text_block(0, first_text) if first_text is not None else "",
-        "DATA": _embed(data),
+        "FIRST": _block("t0", [page.first_text, *page.extras[0]]) if page.first_text is not None else "",
+        "DATA": _embed(page.data),
     }
     f.write(_PLACEHOLDER.sub(lambda m: values[m.group(1)], head))  # one pass: no value is scanned again
-    del data
+    page.data = {}
     for i, r in enumerate(result.results):
-        rank = shown.get(i)
+        rank = page.shown.get(i)
         if rank:  # rank 0, the worst document, was written before the script
-            f.write(_text_block(rank, r.doc.text))
+            f.write(_block(f"t{rank}", [r.doc.text, *page.extras[rank]]))
+            page.extras[rank] = None
+    f.write(_block("claims-data", claims))
     f.write(tail)
 
 
