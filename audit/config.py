@@ -5,7 +5,8 @@ Recognised keys: `select`, `ignore` (lists of codes or categories), `language` (
 `out` (the default output folder), `text-column`, `id-column`, `source-column` (the row files'
 columns) and `source-from` (`column`, `folder`, `file` or `url-host`), for `audit check`: `suite` (a
 suite file), `fail-under`, `min-share`, `max-mt-share` (the thresholds the default suite names), and
-for `audit fix`: `max-removal`.
+for `audit fix`: `max-removal`; `mt-threshold` (0-1: the MT probability above which `machine_translated`
+is `detected`; default the model's own, chosen for at most 2% false positives on English originals).
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ KEYS = (
     "source-column",
     "source-from",
     "max-removal",
+    "mt-threshold",
 )
 
 
@@ -60,7 +62,31 @@ def load_config(path: Path | None = None) -> dict[str, Any]:
     unknown = sorted(set(out) - set(KEYS))
     if unknown:
         raise ConfigError(f"{path}: unknown [tool.audit] keys: {', '.join(unknown)} (known: {', '.join(KEYS)})")
+    for key, value in out.items():
+        _check_type(path, key, value)
     return out
+
+
+NUMBERS = ("fail-under", "min-share", "max-mt-share", "max-removal", "mt-threshold")
+LISTS = ("select", "ignore", "language")
+STRINGS = ("lang-engine", "out", "suite", "text-column", "id-column", "source-column", "source-from")
+
+
+def _check_type(path: Path, key: str, value: Any) -> None:
+    """A value of the wrong type is the config's error, found when it is read, not a crash later."""
+    if key == "jobs":
+        ok, want = isinstance(value, int) and not isinstance(value, bool), "an integer"
+    elif key in NUMBERS:
+        ok, want = isinstance(value, int | float) and not isinstance(value, bool), "a number"
+    elif key in LISTS:
+        ok = isinstance(value, str) or (isinstance(value, list) and all(isinstance(v, str) for v in value))
+        want = "a string or a list of strings"
+    elif key in STRINGS:
+        ok, want = isinstance(value, str), "a string"
+    else:
+        return
+    if not ok:
+        raise ConfigError(f"{path}: [tool.audit] {key} must be {want}, not {value!r}")
 
 
 def as_tuple(v: Any) -> tuple[str, ...]:

@@ -299,3 +299,30 @@ def test_columns_from_the_config_table(tmp_path, monkeypatch, capsys):
     assert capsys.readouterr().err.endswith(
         "audit: error: source from 'moon': choose one of column, folder, file, url-host\n"
     )
+
+
+def test_config_values_of_the_wrong_type_are_config_errors(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "pyproject.toml").write_text('[tool.audit]\njobs = "two"\n', encoding="utf-8")
+    assert main(["run", str(SAMPLE), "--out", str(tmp_path / "o"), "--no-validation"]) == 2
+    assert capsys.readouterr().err == (
+        f"audit: error: {tmp_path / 'pyproject.toml'}: [tool.audit] jobs must be an integer, not 'two'\n"
+    )
+    (tmp_path / "pyproject.toml").write_text("[tool.audit]\nmin-share = 1.5\n", encoding="utf-8")
+    assert main(["check", str(SAMPLE)]) == 2
+    assert capsys.readouterr().err == "audit: error: min-share must be a share between 0 and 1, not 1.5\n"
+    (tmp_path / "pyproject.toml").write_text("", encoding="utf-8")
+    assert main(["check", str(SAMPLE), "--fail-under", "101"]) == 2
+    assert capsys.readouterr().err == "audit: error: fail-under must be a score between 0 and 100, not 101.0\n"
+
+
+def test_the_validation_cost_is_one_figure_in_help_and_readme():
+    import re
+
+    from audit.cli import build_parser
+
+    run_help = build_parser()._subparsers._group_actions[0].choices["run"].format_help()
+    in_help = set(re.findall(r"Great\s+Expectations\s+validation[^.]*?about\s+([\d.]+)\s+s", run_help))
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    in_readme = set(re.findall(r"Great\s+Expectations[^.]*?about\s+([\d.]+)\s+s\b", readme))
+    assert len(in_help) == 1 and in_readme == in_help, (in_help, in_readme)
