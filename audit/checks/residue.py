@@ -384,11 +384,25 @@ _DOMAIN_LINE = re.compile(
 )
 
 
+_WRITER = re.compile(
+    r"[@,|/]|\b(?:staff|correspondent|reporter|writer|editor|contributor|bureau|desk|team|newsroom|wire|agency)s?\b",
+    re.IGNORECASE,
+)
+
+
+def _names_a_writer(rest: str) -> bool:
+    """What follows `By` names writers: people's names, an agency, a handle, or a name with a role or outlet."""
+    if _WRITER.search(rest) or re.search(r"\b(?:" + _agency_alt() + r")\b", rest, re.IGNORECASE):
+        return True
+    return all(is_byline_name(p) for p in re.split(r"\s+(?:and|&)\s+", rest.strip()) if p)
+
+
 @check("RES007", "residue", "warning", fix="remove")
 def source_line(view: TextView) -> Iterator[Hit]:
     """Source, credit and byline lines: `Source :Skai`, `Reporting by X; Editing by Y`, `By Jane Doe, Reuters`.
 
-    A byline must be short (at most 12 words) and not read as a sentence; a name with a handle
+    A byline must be short (at most 12 words), not read as a sentence, and name writers after `By` (people's
+    names, an agency, a handle, or a role or outlet after a comma: `By Land and Sea` is a subhead); a name with a handle
     (`Jane Roe @janeroe / 2 days`) is one too, and so is a line that is only a site's domain (`EXAMPLE.COM`).
     """
     for line in view.body:
@@ -400,8 +414,7 @@ def source_line(view: TextView) -> Iterator[Hit]:
         elif _HANDLE_BYLINE.match(s) and is_byline_name(s.split("@")[0].removeprefix("By ").removeprefix("by ")):
             yield _line_hit(line, "byline")
         elif _BYLINE.match(s) and word_count(s) <= 12 and not s.rstrip().endswith((".", "?", "!")):
-            first = s.split(None, 2)
-            if len(first) > 1 and first[1][:1].isupper() or "@" in s[:20]:
+            if _names_a_writer(s.split(None, 1)[1]):
                 yield _line_hit(line, "byline")
 
 
