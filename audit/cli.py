@@ -195,6 +195,8 @@ def _writing(out: Path | str) -> Iterator[None]:
     try:
         yield
     except OSError as e:
+        if e.filename is not None and not Path(e.filename).resolve().is_relative_to(Path(out).resolve()):
+            raise  # not an output (a data file the package cannot read): a bug, not a usage error
         raise UsageError(f"cannot write {e.filename or out}: {e.strerror or e}") from e
 
 
@@ -305,8 +307,9 @@ def cmd_run(args: argparse.Namespace, cfg: dict[str, Any]) -> int:
         if spec is not None:
             from audit.gate.expectations import gate_table, validate
 
+            table = gate_table(result)
             with _writing(out / "validation"):
-                validation = validate(gate_table(result), spec, out / "validation")
+                validation = validate(table, spec, out / "validation")
             paths["validation"] = out / "validation"
             print(
                 f"validation ({validation.suite}): {'pass' if validation.success else 'fail'}, "
@@ -371,8 +374,12 @@ def cmd_check(args: argparse.Namespace, cfg: dict[str, Any]) -> int:
 
     spec = read_suite_spec(args.suite or cfg.get("suite"), _thresholds_from(cfg, args))  # GateError: exit 2
     with _audit(args, cfg) as result:
-        with _writing(args.out or ""):
-            validation = validate(gate_table(result), spec, args.out, allow_empty=args.allow_empty)
+        table = gate_table(result)
+        if args.out:
+            with _writing(args.out):
+                validation = validate(table, spec, args.out, allow_empty=args.allow_empty)
+        else:
+            validation = validate(table, spec, allow_empty=args.allow_empty)
         sys.stdout.write(RENDERERS[args.format](result, validation))
     if args.exit_zero or validation.success:
         return EXIT_OK

@@ -326,3 +326,12 @@ def test_the_validation_cost_is_one_figure_in_help_and_readme():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     in_readme = set(re.findall(r"Great\s+Expectations[^.]*?about\s+([\d.]+)\s+s\b", readme))
     assert len(in_help) == 1 and in_readme == in_help, (in_help, in_readme)
+
+
+def test_a_data_file_the_package_cannot_read_is_a_bug_not_a_write_error(tmp_path, monkeypatch):
+    def missing_data(result, f):
+        raise FileNotFoundError(2, "No such file or directory", str(tmp_path / "package" / "model.tsv"))
+
+    monkeypatch.setattr("audit.output.write_scores", missing_data)
+    with pytest.raises(FileNotFoundError):
+        main(["run", str(SAMPLE), "--out", str(tmp_path / "out"), "--no-validation"])
