@@ -136,20 +136,25 @@ def page_header_line(view: TextView) -> Iterator[Hit]:
 
 
 _NUMBER = re.compile(r"^[\d.,:%$€£+\-–/]+$")
+_LIST_NUMBER = re.compile(r"^\d+\s*(?:[.)\]:|\-–—]|$)")
 
 
 def _is_headline_like(s: str) -> bool:
     """A line that reads as a headline: 4-15 words, capitalised, no closing punctuation, not a list entry.
 
-    Lines that open with a digit or a date, hold table cells (`|`) or many numbers, or close on an
-    attribution in brackets are list and table entries (tour dates, scores, results, quotations).
+    Lines that open with a list number (`1.`, `2)`) or a date, hold table cells (`|`) or many numbers,
+    or close on an attribution in brackets are list and table entries (tour dates, scores, quotations).
     """
     s = s.strip()
     ws = words(s)
     if not 4 <= len(ws) <= 15 or s.endswith((".", "!", "?", ".”", '."', "…", ":", ")")):
         return False
-    if not (s[0].isupper() or s[0] in "‘'\"“") or "://" in s or "|" in s or LEADING_DATE.match(s):
+    if not (s[0].isupper() or s[0].isdigit() or s[0] in "‘'\"“") or "://" in s or "|" in s:
         return False
+    if LEADING_DATE.match(s) or _LIST_NUMBER.match(s):
+        return False
+    if s[0].isdigit() and 2 * sum(w[0].isupper() for w in ws) < len(ws):
+        return False  # "1 large or 1200 g whole chicken": a quantity, not "15 Amazing Images of Stars"
     tokens = s.split()
     return sum(bool(_NUMBER.match(t)) for t in tokens) < 0.3 * len(tokens)
 
@@ -163,8 +168,8 @@ def trailing_link_list(view: TextView) -> Iterator[Hit]:
     """A run of headlines after the article's last paragraph: related stories without a header.
 
     After the last prose line of at least 25 words, if at least three lines and 40% of the rest read as
-    headlines (3-15 words, capitalised, no closing punctuation) and the rest is shorter than the article
-    above it, the headlines are flagged, and so are the short lines (at most 30 words) between two of them.
+    headlines (4-15 words, capitalised, no closing punctuation, not a numbered or dated list entry) and the
+    rest has fewer words than the article above it, the headlines are flagged, and so are the short lines (at most 30 words) between two of them.
     """
     body = view.body
     last = -1
@@ -175,7 +180,7 @@ def trailing_link_list(view: TextView) -> Iterator[Hit]:
     if last < 0:
         return
     tail = body[last + 1 :]
-    if len(tail) > last + 1:
+    if sum(word_count(ln.text) for ln in tail) > sum(word_count(ln.text) for ln in body[: last + 1]):
         return  # more "tail" than article: a list that is the article itself
     n_headlines = sum(_is_headline_like(ln.text) for ln in tail)
     if n_headlines < TAIL_MIN_HEADLINES or n_headlines < 0.4 * len(tail):
@@ -183,7 +188,7 @@ def trailing_link_list(view: TextView) -> Iterator[Hit]:
     marks = [i for i, ln in enumerate(tail) if _is_headline_like(ln.text)]
     for i in range(marks[0], marks[-1] + 1):
         ln = tail[i]
-        if i in marks or word_count(ln.text) <= 30:
+        if i in marks or 0 < word_count(ln.text) <= 30:
             yield Hit(*ln.span, "headline list after the article", "")
 
 

@@ -22,7 +22,8 @@ def _line_hit(line, message: str, suggestion: str | None = "") -> Hit:
 _AD = re.compile(
     r"\[(?:ad|ads|advert|advertisement|adsense|adsbygoogle)[_\- ]?\d{0,3}\]"
     r"|^[ \t]*(?:advertisement|advert|sponsored|ad|ads|story continues below(?: this)? advertisement"
-    r"|article continues below(?: this)? (?:ad|advertisement)|skip advertisement)[ \t]*\r?$",
+    r"|article continues below(?: this)? (?:ad|advertisement)|skip advertisement|continue reading below"
+    r"|publicidade|publicidad|anzeige|werbung|publicité|pubblicità|iklan|реклама|reklama|reklam|advertentie)[ \t]*\r?$",
     re.IGNORECASE | re.MULTILINE,
 )
 
@@ -62,6 +63,8 @@ _STORIES_HEADER = re.compile(
 def is_link_header(s: str) -> bool:
     """A line that is only a header opening a list of links ("Related", "Most Popular", "Popular on X")."""
     s = s.strip()
+    if s.endswith(("...", "…")):
+        s = s.rstrip(".… ")  # "You may also like..."
     if len(s) > 60 or word_count(s) > 6 or s.endswith((".", "?", "!")):
         return False
     if _STORIES_HEADER.match(s):
@@ -133,6 +136,7 @@ _COUNTER = re.compile(
     r"|^\s*(?:(?:image|photo|picture|slide)\s*)?\d{1,3}\s*(?:of|/)\s*\d{1,3}\s*$",
     re.IGNORECASE,
 )
+_BREADCRUMB = re.compile(r"^\s*home\s*[›»>/|]\s*\S.{0,150}$", re.IGNORECASE)
 _BARE_COUNT = re.compile(r"^\s*[(\[]?(\d{1,3})[)\]]?\s*$")
 _ICON = re.compile(r"\b[a-z]+_[a-z_]+\b")
 
@@ -161,7 +165,8 @@ def page_furniture(view: TextView) -> Iterator[Hit]:
     """Lines that are only a button or menu label or a counter: `Share`, `Email`, `Tags:`, `Rating: 36 Votes`, `1 / 23`.
 
     The labels are listed in `audit/data/ui_words.txt`; a line must consist of labels alone. A bare
-    number counts when it has at most 3 digits and is not one of a run of table cells.
+    number counts when it has at most 3 digits and is not one of a run of table cells. Breadcrumbs
+    (`Home > News > World`) count too.
     """
     body = view.body
     counts = _bare_counts(body)
@@ -170,6 +175,8 @@ def page_furniture(view: TextView) -> Iterator[Hit]:
             yield _line_hit(line, "page furniture (counter)")
         elif is_ui_label(line.text):
             yield _line_hit(line, "page furniture (button or menu label)")
+        elif _BREADCRUMB.match(line.text):
+            yield _line_hit(line, "page furniture (breadcrumb)")
 
 
 @functools.cache
@@ -227,6 +234,8 @@ def _credit_regex() -> re.Pattern[str]:
 
 
 MAX_CAPTION_WORDS = 60
+# a credit alone in brackets under a picture: "(Example Pictures)", "(Walt Disney Co.)"
+_PAREN_CREDIT = re.compile(r"^\s*\(\s*[A-Z][\w.&'’-]*(?:\s+(?:[A-Z][\w.&'’-]*|of|and|&|de|for)){0,5}\s*\)\s*$")
 
 
 @check("RES005", "residue", "warning", fix="remove")
@@ -235,7 +244,8 @@ def caption_credit(view: TextView) -> Iterator[Hit]:
 
     A credit marks its whole line as a caption when the line is short (at most 60 words); so does a
     caption cue from `audit/data/caption_cues.txt` (`Jane Roe, left, and ...`, `Pictured: ...`,
-    `In this file photo ...`, `... poses for a photo`).
+    `In this file photo ...`, `... poses for a photo`), and a capitalised name alone in brackets
+    (`(Example Pictures)`).
     """
     rx = _credit_regex()
     for line in view.body:
@@ -247,7 +257,7 @@ def caption_credit(view: TextView) -> Iterator[Hit]:
             continue  # a copyright notice is RES010's
         if m and m.lastgroup == "agency" and m.start() == len(s) - len(s.lstrip()) and word_count(s) > 4:
             m = None
-        if m or word_count(s) <= MAX_CAPTION_WORDS and pattern_list("caption_cues").search(s):
+        if m or _PAREN_CREDIT.match(s) or word_count(s) <= MAX_CAPTION_WORDS and pattern_list("caption_cues").search(s):
             yield _line_hit(line, "photo caption or credit")
 
 
@@ -275,6 +285,9 @@ _EMBED_ATTRIBUTION = re.compile(
 _STAMP_KEY = re.compile(r"\b(?:updated|published|posted|modified|ago|read)\b|\d{1,2}:\d{2}", re.IGNORECASE)
 
 
+_DATE_VALUE = re.compile(
+    r"\d{1,2}:\d{2}|\b\d{4}\b|\b(?:" + _MONTHS + r")\.?\s+\d{1,2}\b|\b\d{1,2}\s+(?:" + _MONTHS + r")\b", re.I
+)
 _REPUBLISHED = re.compile(r"^\W*(?:originally|first)\s+(?:published|appeared|posted)\b", re.IGNORECASE)
 _DAY_MONTH = (
     r"(?:" + _MONTHS + r")\.?\s+\d{1,2}\b|\d{1,2}\s+(?:" + _MONTHS + r")\b|\d{1,2}[/.]\d{1,2}(?:[/.]\d{2,4})?\b"
@@ -286,8 +299,10 @@ LIST_RUN = 3  # this many lines in a row that open with a date are a list (tour 
 
 def _is_stamp(s: str, first: bool) -> bool:
     """A date, time or reading-time stamp: a date signal and at most three words that are not part of it."""
-    if not s or len(s) > 120 or not _DATE_SIGNAL.search(s) or _EMBED_ATTRIBUTION.match(s) or _REPUBLISHED.match(s):
+    if not s or len(s) > 120 or not _DATE_SIGNAL.search(s) or _EMBED_ATTRIBUTION.match(s):
         return False
+    if _REPUBLISHED.match(s) and not _DATE_VALUE.search(s):
+        return False  # "Originally published on Example Science": provenance, not a date
     ws = words(s)
     other = [w for w in ws if w.lower().rstrip(".") not in _STAMP_WORDS and w.lower() != "by"]
     if len(other) > 3 or (ends_sentence(s) and s.rstrip()[-1] in ".!?" and len(ws) > 6):
@@ -378,6 +393,11 @@ _SOURCE = re.compile(
 )
 _BYLINE = re.compile(r"^\s*(?:by|von|por|par|di|door|av|af)\s+[A-Z@][^\n]{0,100}$", re.IGNORECASE)
 _HANDLE_BYLINE = re.compile(r"^\s*(?:by\s+)?[^\W\d_][^@\n]{2,60}\s@\w{2,30}\b[^\n]{0,40}$", re.IGNORECASE)
+# a writer's role or desk on a line of its own: "Opinion Columnist", "Staff Writer", "New Delhi Bureau"
+_ROLE_LINE = re.compile(
+    r"^\s*(?:[A-Z][\w'’.-]*,?\s+){0,3}(?:columnist|correspondent|reporter|writer|editor|contributor|photographer"
+    r"|bureau|desk)s?\s*$"
+)
 # a site named as the source ("EXAMPLE.COM"); an address to visit ("www.example.com") is content
 _DOMAIN_LINE = re.compile(
     r"^\s*(?!www\.)[a-z0-9][\w-]{1,40}(?:\.[\w-]{2,20}){0,2}\.(?:com|org|net|news|info|co\.uk|tv)\s*$", re.I
@@ -403,7 +423,8 @@ def source_line(view: TextView) -> Iterator[Hit]:
 
     A byline must be short (at most 12 words), not read as a sentence, and name writers after `By` (people's
     names, an agency, a handle, or a role or outlet after a comma: `By Land and Sea` is a subhead); a name with a handle
-    (`Jane Roe @janeroe / 2 days`) is one too, and so is a line that is only a site's domain (`EXAMPLE.COM`).
+    (`Jane Roe @janeroe / 2 days`) is one too, and so are a role or desk alone (`Opinion Columnist`,
+    `New Delhi Bureau`) and a line that is only a site's domain (`EXAMPLE.COM`).
     """
     for line in view.body:
         s = line.text
@@ -411,6 +432,8 @@ def source_line(view: TextView) -> Iterator[Hit]:
             continue
         if _SOURCE.match(s) or _DOMAIN_LINE.match(s):
             yield _line_hit(line, "source or credit line")
+        elif _ROLE_LINE.match(s) and s.strip()[:1].isupper():
+            yield _line_hit(line, "byline (the writer's role)")
         elif _HANDLE_BYLINE.match(s) and is_byline_name(s.split("@")[0].removeprefix("By ").removeprefix("by ")):
             yield _line_hit(line, "byline")
         elif _BYLINE.match(s) and word_count(s) <= 12 and not s.rstrip().endswith((".", "?", "!")):
