@@ -22,13 +22,11 @@ from typing import IO, Any
 from urllib.parse import urlsplit
 
 from audit import __version__
+from audit.corpus.mentions import name_tokens
 from audit.engine import AuditResult, DocResult
 from audit.model import CATEGORIES, Finding
 from audit.registry import all_checks
 from audit.sources import source_rows
-
-_TOKEN = re.compile(r"[^\W\d_][\w'’-]*[^\W_]|[^\W\d_]")
-
 
 REPORT_DOCS = 10_000  # documents whose text the report embeds (the lowest-scoring; all are in scores.csv)
 BINS = 10  # score bands of 10 points; mt_probability bands of 0.1
@@ -439,7 +437,7 @@ def _report_data(result: AuditResult, ratings: dict[str, str] | None, max_docs: 
         d = r.doc
         if variants and d.readable:
             seen = set()
-            for w in _TOKEN.findall(d.text):
+            for _, _, w in name_tokens(d.text):  # the name checks' own tokenizer
                 if w in variants:
                     canon_count[w] += 1
                     seen.add(w)
