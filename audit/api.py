@@ -40,6 +40,7 @@ class Audit:
         cols, rows = score_rows(self.result)
         frame = pd.DataFrame(rows, columns=cols)
         frame["score"] = pd.to_numeric(frame["score"], errors="coerce")
+        frame["mt_probability"] = pd.to_numeric(frame["mt_probability"], errors="coerce")
         return frame
 
     @property
@@ -55,9 +56,17 @@ def _options(
     language: str | Sequence[str] = "en",
     lang_engine: str = "fasttext",
     jobs: int = 1,
+    mt_threshold: float | None = None,
 ) -> Options:
     languages = (language,) if isinstance(language, str) else tuple(language)
-    return Options(select=tuple(select), ignore=tuple(ignore), languages=languages, lang_engine=lang_engine, jobs=jobs)
+    return Options(
+        select=tuple(select),
+        ignore=tuple(ignore),
+        languages=languages,
+        lang_engine=lang_engine,
+        jobs=jobs,
+        mt_threshold=mt_threshold,
+    )
 
 
 def audit_texts(
@@ -66,7 +75,7 @@ def audit_texts(
     sources: Iterable[str | None] | None = None,
     **options: Any,
 ) -> Audit:
-    """Audit a list of texts (ids default to "0", "1", ...). Options: select, ignore, language, lang_engine, jobs."""
+    """Audit a list of texts (ids default to "0", "1", ...). Options: select, ignore, language, lang_engine, jobs, mt_threshold."""
     texts = list(texts)
     ids = [str(i) for i in ids] if ids is not None else [str(i) for i in range(len(texts))]
     srcs = list(sources) if sources is not None else [None] * len(texts)

@@ -251,10 +251,10 @@ def _audit_partition(
     ids = [d.id for d in docs]
     if shard_path is not None:
         return ids, write_shard(shard_path, triples, summaries_path)
-    from audit.engine import pack_summaries
+    from audit.engine import corpus_summaries, doc_result, pack_summaries
 
-    packed = pack_summaries((d.id, summ) for d, _, summ in triples)
-    return ids, ([DocResult(d, found) for d, found, _ in triples], packed)
+    packed = pack_summaries((d.id, corpus_summaries(summ)) for d, _, summ in triples)
+    return ids, ([doc_result(d, found, summ) for d, found, summ in triples], packed)
 
 
 class _UniqueIds:

@@ -27,6 +27,7 @@ from audit.text import TextView
 
 STORY_KEY = "@story"
 CLAIMS_KEY = "@claims"
+MT_KEY = "@mt"  # the per-document MT probability travels with the summaries and lands on DocResult
 PARALLEL_THRESHOLD = 2000  # documents; below this, worker start-up costs more than it saves
 
 
@@ -40,6 +41,7 @@ class Options:
     lang_engine: str = "fasttext"
     jobs: int = 0  # 0: automatic (one per core for large inputs), 1: this process only
     stories: bool = True  # group documents that report the same event (the `story` column)
+    mt_threshold: float | None = None  # P(mt) above which a document is `detected`; None: the model's own
 
     def checks(self) -> list[Check]:
         return selected_checks(self.select, self.ignore)
@@ -53,6 +55,7 @@ class DocResult:
     findings: list[Finding] = field(default_factory=list)
     score: DocScore | None = None
     story: str | None = None
+    mt_probability: float | None = None  # audit.mtmodel's P(machine-translated); None when not computed
 
 
 class SpilledResults:
@@ -469,6 +472,11 @@ def check_document(
     if options.stories:
         summaries[STORY_KEY] = story_terms(view)
         summaries[CLAIMS_KEY] = extract_claims(view)
+    if any(c.category == "mt" for c in checks):
+        from audit.mtmodel import artifact_checks, mt_probability
+
+        artifacts = {c.code for c in artifact_checks()} & {f.code for f in findings}
+        summaries[MT_KEY] = mt_probability(doc.text, len(artifacts))
     return findings, summaries
 
 
@@ -582,6 +590,16 @@ class ShardOutcome:
     summaries_path: str | None = None
 
 
+def doc_result(doc: Document, found: list[Finding], summ: dict[str, Any]) -> DocResult:
+    """A document's result from its per-document outcome (the MT probability rides with the summaries)."""
+    return DocResult(doc, found, mt_probability=summ.get(MT_KEY))
+
+
+def corpus_summaries(summ: dict[str, Any]) -> dict[str, Any]:
+    """The summaries the corpus pass needs: all but the MT probability, which stays with the document."""
+    return {k: v for k, v in summ.items() if k != MT_KEY} if MT_KEY in summ else summ
+
+
 def write_shard(
     path: str | os.PathLike[str],
     outcomes: Iterable[tuple[Document, list[Finding], dict[str, Any]]],
@@ -592,8 +610,8 @@ def write_shard(
     from pathlib import Path
 
     outcomes = list(outcomes)
-    SpilledResults._write(Path(path), [DocResult(doc, found) for doc, found, _ in outcomes])
-    packed = pack_summaries((doc.id, summ) for doc, _, summ in outcomes)  # one entry a document
+    SpilledResults._write(Path(path), [doc_result(doc, found, summ) for doc, found, summ in outcomes])
+    packed = pack_summaries((doc.id, corpus_summaries(summ)) for doc, _, summ in outcomes)  # one entry a document
     if summaries_path is not None:
         tmp = f"{summaries_path}.tmp"
         with open(tmp, "wb") as f:
@@ -637,8 +655,8 @@ class ResultSink:
         assert isinstance(self.summaries, dict)
         shard = []
         for doc, found, summ in outcomes:
-            shard.append(DocResult(doc, found))
-            for code, sm in summ.items():
+            shard.append(doc_result(doc, found, summ))
+            for code, sm in corpus_summaries(summ).items():
                 self.summaries.setdefault(code, {})[doc.id] = sm
         self.results.extend(shard)
         if self.progress:

@@ -1,4 +1,4 @@
-from conftest import corpus_findings, hits
+from conftest import hits
 
 
 def test_disclosures():
@@ -57,13 +57,3 @@ def test_untranslated_fragment():
     )
     found = hits("MT007", text)
     assert len(found) == 1 and found[0].startswith("Die Brücke")
-
-
-def test_garbled_name_needs_a_shared_given_name_and_an_attested_form():
-    texts = {
-        "a": "Spokesman Stephane Dujarric said the talks would continue.",
-        "b": "The UN said, according to spokesman Stephane Dujarric, that aid was on the way.",
-        "c": "In a statement, his representative Stéphane Dizaric called for calm.",
-    }
-    found = corpus_findings(texts, ("MT008",))
-    assert [(f.doc_id, f.evidence, f.suggestion) for f in found] == [("c", "Dizaric", "Dujarric")]

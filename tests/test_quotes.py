@@ -11,7 +11,8 @@ def test_retranslated_quote_is_flagged_with_the_attested_wording():
     assert [(f.doc_id, f.evidence) for f in found] == [
         ("c", "in the most intense way to end the conflicts and to de-escalate the fighting")
     ]
-    assert "strongest terms" in found[0].suggestion
+    assert "strongest terms" in found[0].message
+    assert found[0].suggestion is None  # information: a quotation is never rewritten
 
 
 def test_a_different_statement_or_too_few_sources_is_not_drift():

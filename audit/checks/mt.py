@@ -10,18 +10,37 @@ from audit.checks.integrity import repeated_paragraphs
 from audit.data import load_list, phrase_regex
 from audit.model import Hit
 from audit.registry import check
-from audit.text import TextView, word_count, words
+from audit.text import TextView, is_prose, word_count, words
+
+DISCLOSURE_MAX_WORDS = 30
+LABEL_MAX_WORDS = 12  # a line this short is a label or footer, not a sentence about translation
+_THIS_TEXT = re.compile(
+    r"\b(?:this|the)\s+(?:article|text|story|page|post|content|report|site|website|news)\b|\bpowered\s+by\b",
+    re.IGNORECASE,
+)
+
+
+_DISCLOSING = re.compile(r"translated|\b(?:powered\s+by|by|via|using|with)\b", re.IGNORECASE)
 
 
 @check("MT001", "mt", "error")
 def translation_disclosure(view: TextView) -> Iterator[Hit]:
     """Disclosures of machine translation: `Powered by automated translation`, `This article was machine translated`.
 
-    Fires on lines of at most 30 words containing a phrase from `audit/data/mt_disclosures.txt`.
+    Fires on a line containing a phrase from `audit/data/mt_disclosures.txt` when the line is a short
+    label that says how the text was made (at most 12 words, with `translated`, `by`, `via`, `using`)
+    or speaks of the text itself (`this article`, `powered by`) in at most 30 words. A sentence about
+    translation (`Machine translation has improved`, `The novel, translated from Russian by a team of
+    three, won the prize`) is not a disclosure.
     """
     rx = phrase_regex("mt_disclosures")
     for line in view.body:
-        if len(line.text) <= 1000 and word_count(line.text) <= 30 and rx.search(line.text):
+        if len(line.text) > 1000 or not rx.search(line.text):
+            continue
+        n = word_count(line.text)
+        if (n <= LABEL_MAX_WORDS and _DISCLOSING.search(line.text)) or (
+            n <= DISCLOSURE_MAX_WORDS and _THIS_TEXT.search(line.text)
+        ):
             yield Hit(*line.span, "machine-translation disclosure", "")
 
 
@@ -57,7 +76,7 @@ def misplaced_article(view: TextView) -> Iterator[Hit]:
 
 _CALQUE = re.compile(
     r"\b((?:[Pp]rime|[Ff]oreign|[Dd]efen[cs]e|[Ii]nterior|[Ff]inance)\s+[Mm]inister|[Pp]resident|[Ll]eader|[Hh]ead)"
-    r"\s+of\s+the\s+(country|state|republic)\s+((?:[A-Z][\w'’-]+)(?:\s+[A-Z][\w'’-]+){0,3})"
+    r"\s+of\s+the\s+([Cc]ountry|[Ss]tate|[Rr]epublic)\s+((?:[A-Z][\w'’-]+)(?:\s+[A-Z][\w'’-]+){0,3})"
 )
 
 
@@ -71,7 +90,7 @@ def role_calque(view: TextView) -> Iterator[Hit]:
             m.start(),
             m.end(),
             "role phrase calqued from the source language",
-            f"the {m.group(2)}'s {m.group(1).lower()} {m.group(3)}",
+            f"the {m.group(2).lower()}'s {m.group(1).lower()} {m.group(3)}",
         )
 
 
@@ -100,21 +119,54 @@ def foreign_quotation_marks(view: TextView) -> Iterator[Hit]:
         yield Hit(m.start(), m.end(), "foreign quotation marks", f"“{inner}”")
 
 
+RETRANSLATED_MIN_WORDS = 15  # shorter near-repeats are list entries, recipe steps, results, schedule rows
+_NUMBER = re.compile(r"\d+(?:[.,:]\d+)*")
+_CAPITALISED = re.compile(r"\b[A-Z][\w'’-]+")
+
+
+def _names(s: str) -> set[str]:
+    from audit.mtmodel import function_words
+
+    fw = frozenset(function_words())
+    return {w for w in _CAPITALISED.findall(s) if w.lower() not in fw}
+
+
+def _same_facts(a: str, b: str) -> bool:
+    """Two wordings of one source keep its numbers and names; two list entries differ in them."""
+    if sorted(_NUMBER.findall(a)) != sorted(_NUMBER.findall(b)):
+        return False
+    na, nb = _names(a), _names(b)
+    return not (na or nb) or len(na & nb) / len(na | nb) >= 0.5
+
+
 @check("MT006", "mt", "error", fix="remove", mt_signal=True)
 def retranslated_paragraph(view: TextView) -> Iterator[Hit]:
     """A paragraph repeated with different wording (`a broad attack` / `a widespread attack`): two translations of one source.
 
-    Pairs of paragraphs at least 80% similar (rapidfuzz ratio) but not identical; the later one is flagged.
+    Pairs of prose paragraphs (at least 15 words, ending like a sentence) at least 80% similar (rapidfuzz
+    ratio) but not identical, with the same numbers and mostly the same names; the later one is
+    flagged. A paragraph that resembles several others is a template (tour dates, results, recipe
+    steps), not a re-translation, and is left alone.
     """
-    for first, later, sim in repeated_paragraphs(view):
-        if sim < 100.0:
-            a, b = set(words(first.text.lower())), set(words(later.text.lower()))
-            drift = sorted(b - a)[:6]
-            yield Hit(
-                *later.span,
-                f"paragraph repeats line {first.index + 1} in other words ({sim:.0f}% similar; new: {', '.join(drift)})",
-                "",
-            )
+    pairs = [(a, b, sim) for a, b, sim in repeated_paragraphs(view) if sim < 100.0]
+    partners: dict[int, int] = {}
+    for a, b, _ in pairs:
+        partners[a.index] = partners.get(a.index, 0) + 1
+        partners[b.index] = partners.get(b.index, 0) + 1
+    for first, later, sim in pairs:
+        if partners[first.index] > 1 or partners[later.index] > 1:
+            continue
+        if not (is_prose(first.text, RETRANSLATED_MIN_WORDS) and is_prose(later.text, RETRANSLATED_MIN_WORDS)):
+            continue
+        if not _same_facts(first.text, later.text):
+            continue
+        a, b = set(words(first.text.lower())), set(words(later.text.lower()))
+        drift = sorted(b - a)[:6]
+        yield Hit(
+            *later.span,
+            f"paragraph repeats line {first.index + 1} in other words ({sim:.0f}% similar; new: {', '.join(drift)})",
+            "",
+        )
 
 
 MIN_FRAGMENT_WORDS = 6
@@ -159,3 +211,83 @@ def untranslated_fragment(view: TextView) -> Iterator[Hit]:
         return  # mostly another language: INT005's concern, not a fragment
     for start, end, code, prob in foreign:
         yield Hit(start, end, f"untranslated '{code}' sentence (p={prob:.2f})")
+
+
+_DIALOGUE_DASH = re.compile(
+    r"^[ \t]*[-–—][ \t]*(?=[\"“]?[A-Z])[^\n]{0,600}?[,!?.…][ \t]*[-–—][ \t]+(?=[a-z])", re.MULTILINE
+)
+
+
+@check("MT010", "mt", "warning", mt_signal=True)
+def dialogue_dash(view: TextView) -> Iterator[Hit]:
+    """Direct speech in the source's dialogue-dash form: `- We are ready, - he said.` (Russian, Ukrainian, Hebrew).
+
+    A line opened by a dash whose speech is closed by a second dash before a lower-case reporting
+    clause; English writes quotation marks. A dash-led list item has no second dash after punctuation.
+    """
+    if not view.is_english:
+        return
+    for m in _DIALOGUE_DASH.finditer(view.text):
+        lead = len(m.group()) - len(m.group().lstrip())
+        trail = len(m.group()) - len(m.group().rstrip())
+        yield Hit(m.start() + lead, m.end() - trail, "direct speech set off by dashes (source-language punctuation)")
+
+
+@functools.cache
+def _surname_first() -> re.Pattern[str]:
+    given = "|".join(sorted(load_list("mt_given_names"), key=len, reverse=True))
+    suffix = (
+        r"(?:ov|ova|ev|eva|yov|yova|in|ina|yn|yna|sky|skiy|skyi|ska|skaya|enko|uk|yuk|chuk|vich|ich|ko|dze|shvili|yan)"
+    )
+    # "Ivanov Dmitry", not "Dmitry Ivanov"; not part of a longer run of capitalised words
+    return re.compile(r"(?<![\w'’-])([A-Z][a-z]+" + suffix + r")[ \t]+(" + given + r")(?![\w'’-])(?![ \t]+[A-Z])")
+
+
+_CAPITALISED_BEFORE = re.compile(r"[A-Z][\w'’-]*[ \t]+$")
+
+
+@check("MT011", "mt", "warning", fix="replace", mt_signal=True)
+def surname_first(view: TextView) -> Iterator[Hit]:
+    """A Slavic surname before the given name (`Ivanov Dmitry (violin)`): the source's list order carried over.
+
+    English writes the given name first. Given names from `audit/data/mt_given_names.txt`; the surname
+    must end like a Russian, Ukrainian, Belarusian, Georgian or Armenian one. The suggestion swaps them.
+    """
+    if not view.is_english:
+        return
+    for m in _surname_first().finditer(view.text):
+        if _CAPITALISED_BEFORE.search(view.text[max(0, m.start() - 40) : m.start()]):
+            continue  # part of a longer run of names ("Pavel Ivanov Ilya ...")
+        yield Hit(m.start(), m.end(), "surname before given name (source-language order)", f"{m.group(2)} {m.group(1)}")
+
+
+_TRANSLIT_ABBREVIATION = re.compile(r"(?<![\w'’-])[A-Z]{1,4}(?:Ch|Zh|Ts|Sh|Kh|Shch)[A-Z]{1,4}(?![\w'’-])")
+_FOREIGN_SCRIPT = re.compile(
+    r"[\u0370-\u03ff\u0400-\u04ff\u0590-\u05ff\u0600-\u06ff\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af]"
+    r"[\u0370-\u03ff\u0400-\u04ff\u0590-\u05ff\u0600-\u06ff\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af\w.-]*"
+)
+_GLOSS_BEFORE = re.compile(r"[(\[]\s*$")
+
+
+@check("MT012", "mt", "warning", mt_signal=True)
+def untranslated_abbreviation(view: TextView) -> Iterator[Hit]:
+    """Abbreviations transliterated letter by letter (`MChS`, `RZhD`) or words left in the source script (`МВД`).
+
+    A capitalised abbreviation with a transliteration digraph inside (Ch, Zh, Ts, Sh, Kh) is a Russian
+    or Ukrainian one spelt out in Latin letters; English uses the institution's name or its English
+    abbreviation. A word in Cyrillic, Greek, Hebrew, Arabic, Japanese, Chinese or Korean script inside an
+    English sentence was not translated, unless it is a gloss in brackets (`Kyiv (Київ)`). Runs of
+    several such words are sentences, MT007's concern.
+    """
+    if not view.is_english:
+        return
+    for m in _TRANSLIT_ABBREVIATION.finditer(view.text):
+        yield Hit(m.start(), m.end(), "abbreviation transliterated letter by letter")
+    for line in view.body:
+        found = list(_FOREIGN_SCRIPT.finditer(line.text))
+        if not found or len(found) > 3 or word_count(line.text) < 6:
+            continue
+        for m in found:
+            if _GLOSS_BEFORE.search(line.text[: m.start()]):
+                continue
+            yield Hit(line.start + m.start(), line.start + m.end(), "word left in the source script")

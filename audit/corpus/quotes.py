@@ -58,7 +58,8 @@ class QuoteDrift:
     """A quotation re-translated: other sources quote the same speaker near-verbatim in other words.
 
     Needs two documents that agree word for word; the drifting quotation shares at least a fifth of
-    their content words. The suggestion is the wording the other sources use.
+    their content words. Information only: the message quotes the wording the other sources use, and
+    there is no suggestion, because a quotation is never rewritten (the speaker's words may be either).
     """
 
     @staticmethod
@@ -112,6 +113,6 @@ class QuoteDrift:
         for (doc_id, k), other in sorted(flagged.items()):
             s, e, _, _ = summaries[doc_id][k]
             out.setdefault(doc_id, []).append(
-                Hit(s, e, f"quotation re-translated: other sources quote this speaker as “{other[:80]}”", other)
+                Hit(s, e, f"quotation re-translated: other sources quote this speaker as “{other[:80]}”", None)
             )
         return out

@@ -1,0 +1,339 @@
+#!/usr/bin/env python3
+"""Train and validate the machine-translation model (`audit/data/mt_model.tsv`): a maintainer's tool.
+
+    .venv/bin/python tools/train_mt_model.py            # validate, then train and write the model
+    .venv/bin/python tools/train_mt_model.py --eval     # validate only (prints the figures, writes nothing)
+
+Data (read-only, ../shared/eval): `mt-dev.jsonl` (WMT21/22: English originals, human translations and
+32 systems' machine translations from is, ja, ru), the English `ground_truth` bodies of
+`extraction-dev.jsonl` (web news written in English: more originals), and `wmt23-uk-en-news.tsv`
+(uk -> en: a human translation and four systems, NLLB and GPT-4 among them, joined per document).
+
+Validation never splits a story's versions: it holds out a whole source language (every system's
+translations of it, and its human translations) together with one group of originals, trains on the
+rest, and scores what was held out (leave-one-pair-out); then it holds out a whole system family
+instead (leave-one-family-out). It reports ROC-AUC and recall at the threshold, per held-out pair and
+per family, with human translations apart from machine translation (they carry translationese too),
+and false positives per group of originals. The threshold is the one that keeps the held-out news
+originals' false-positive rate at or under 2% (TARGET_FP); the final model is trained on everything.
+
+Features and their normalisation are audit/mtmodel.py's: training and inference share that code.
+Cost: a few minutes on one core, numpy only (Newton's method on an L2-penalised logistic loss).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import math
+import sys
+import time
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from audit import mtmodel  # noqa: E402
+
+SHARED = ROOT.parent / "shared" / "eval"
+OUT = ROOT / "audit" / "data" / mtmodel.MODEL_FILE
+LAMBDA = 1.0  # L2 penalty on standardised weights
+MIN_DF = 0.1  # an n-gram is a feature when at least this share of documents of EVERY training group has it
+PREFILTER_DF = 0.03  # n-grams rarer than this overall never make a column
+TARGET_FP = 0.02  # largest false-positive rate on held-out English news originals
+NEWS_ORIGINALS = ("is", "hr", "zh", "txt", "aeb")  # groups of originals that are news (the web pages are not all)
+FAMILIES = {  # system -> family, for leave-one-family-out; a system not named is a family of its own
+    "Online-A": "online",
+    "Online-B": "online",
+    "Online-G": "online",
+    "Online-W": "online",
+    "Online-Y": "online",
+    "ONLINE-Y": "online",
+    "Facebook-AI": "meta",
+    "NLLB_Greedy": "meta",
+    "GPT4-5shot": "gpt",
+    "Lan-Bridge": "lan-bridge",
+    "Lan-BridgeMT": "lan-bridge",
+}
+
+
+@dataclass
+class Doc:
+    id: str
+    text: str
+    label: str  # original | human_translation | mt
+    src: str  # source language ("en" for originals)
+    system: str
+    group: str  # originals: which set they come from; translations: the source language
+
+
+def _original_group(pair: str) -> str:
+    if pair.endswith(":txt"):
+        return "txt"
+    return pair.split(":")[1].split("-")[1]  # wmt21:en-is -> is
+
+
+def load_docs() -> list[Doc]:
+    """Every document of the three sources, labelled; non-English extraction pages are left out."""
+    from audit.language import identify
+
+    docs = []
+    with open(SHARED / "mt-dev.jsonl", encoding="utf-8") as f:
+        for line in f:
+            d = json.loads(line)
+            if d["label"] == "original":
+                docs.append(Doc(d["id"], d["text"], "original", "en", "original", _original_group(d["pair"])))
+            else:
+                src = d["pair"].split(":")[1].split("-")[0]
+                docs.append(Doc(d["id"], d["text"], d["label"], src, d["system"], src))
+    pages: dict[str, str] = {}
+    with open(SHARED / "extraction-dev.jsonl", encoding="utf-8") as f:
+        for line in f:
+            d = json.loads(line)
+            pages[d["page"]] = d["ground_truth"]
+    for page, text in sorted(pages.items()):
+        if identify(text)[0] == "en":
+            docs.append(Doc(f"aeb:{page[:12]}", text, "original", "en", "original", "aeb"))
+    csv.field_size_limit(1 << 30)
+    segs: dict[tuple[str, str], list[tuple[int, str]]] = defaultdict(list)
+    with open(SHARED / "wmt23-uk-en-news.tsv", encoding="utf-8", newline="") as f:
+        for row in csv.DictReader(f, delimiter="\t"):
+            for col, val in row.items():
+                if col == "ref_human" or col.startswith("hyp_"):
+                    segs[(row["doc_id"], col)].append((int(row["seg_id"]), val))
+    for (doc, col), parts in sorted(segs.items()):
+        text = "\n".join(t for _, t in sorted(parts))
+        if col == "ref_human":
+            docs.append(Doc(f"wmt23:uk-en:{doc}:ref", text, "human_translation", "uk", "ref", "uk"))
+        else:
+            docs.append(Doc(f"wmt23:uk-en:{doc}:{col[4:]}", text, "mt", "uk", col[4:], "uk"))
+    return docs
+
+
+def artifact_count(text: str) -> int:
+    """How many of the artifact checks that feed the model fire on a text (as the engine counts them)."""
+    from audit.text import TextView
+
+    view = TextView(text)
+    return sum(1 for c in mtmodel.artifact_checks() if any(True for _ in c.fn(view)))
+
+
+def featurise(docs: list[Doc]) -> tuple[list[mtmodel.Profile], np.ndarray]:
+    t = time.perf_counter()
+    profiles = [mtmodel.profile(d.text) for d in docs]
+    per_doc = (time.perf_counter() - t) / len(docs) * 1000
+    artifacts = np.array([artifact_count(d.text) for d in docs], dtype=float)
+    print(f"profiles: {len(docs)} documents, {per_doc:.2f} ms each (this machine, shared)", file=sys.stderr)
+    return profiles, artifacts
+
+
+class Design:
+    """The feature matrix over every n-gram that any document has, and the statistics."""
+
+    def __init__(self, profiles: list[mtmodel.Profile], artifacts: np.ndarray) -> None:
+        k = len(mtmodel.alphabet())
+        cross = {mtmodel.encode("</s> <s>")}
+        codes, df = np.unique(np.concatenate([p.codes for p in profiles]), return_counts=True)
+        # a superset of every fold's columns: an n-gram in MIN_DF of each training group is in a good
+        # share of all documents
+        codes = codes[df >= PREFILTER_DF * len(profiles)]
+        keep = [c for c in codes.tolist() if not self._crosses(c, k, cross)]
+        self.codes = np.array(keep, dtype=np.int64)
+        rows = np.zeros((len(profiles), len(self.codes) + len(mtmodel.STATS) + 1))
+        for r, p in enumerate(profiles):
+            pos = np.searchsorted(self.codes, p.codes)
+            pos[pos == len(self.codes)] = 0
+            hit = self.codes[pos] == p.codes
+            rows[r, pos[hit]] = np.sqrt(p.counts[hit] / max(1, p.n_tokens))
+            rows[r, len(self.codes) : -1] = [p.stats[n] for n in mtmodel.STATS]
+        rows[:, -1] = np.log1p(artifacts)
+        self.X = rows
+        self.stat_names = (*mtmodel.STATS, "artifacts")
+
+    @staticmethod
+    def _crosses(code: int, k: int, cross: set[int]) -> bool:
+        base = k + 1
+        a, b, c = code // base // base, code // base % base, code % base
+        return (a * base + b) in cross or (b * base + c) in cross
+
+    def columns(self, groups: list[np.ndarray]) -> np.ndarray:
+        """N-grams present in at least MIN_DF of the documents of every group, and every statistic."""
+        n = len(self.codes)
+        df = np.min([(self.X[g, :n] > 0).mean(0) for g in groups], axis=0)
+        return np.concatenate([df >= MIN_DF, np.ones(len(self.stat_names), dtype=bool)])
+
+
+@dataclass
+class Fit:
+    mean: np.ndarray
+    sd: np.ndarray
+    beta: np.ndarray
+    intercept: float
+
+    def logit(self, X: np.ndarray) -> np.ndarray:
+        return (X - self.mean) / self.sd @ self.beta + self.intercept
+
+
+def fit_logistic(X: np.ndarray, y: np.ndarray, lam: float = LAMBDA, iters: int = 30) -> Fit:
+    """L2-penalised logistic regression by Newton's method, each class weighted to half the loss."""
+    mean, sd = X.mean(0), X.std(0)
+    sd[sd < 1e-9] = 1.0
+    Z = np.hstack([np.ones((len(X), 1)), (X - mean) / sd])
+    w = np.where(y == 1, 0.5 / max(1, (y == 1).sum()), 0.5 / max(1, (y == 0).sum()))
+    beta = np.zeros(Z.shape[1])
+    penalty = np.full(Z.shape[1], 2 * lam)
+    penalty[0] = 0.0
+    for _ in range(iters):
+        p = 1 / (1 + np.exp(-np.clip(Z @ beta, -50, 50)))
+        grad = Z.T @ (w * (p - y)) + penalty * beta
+        hess = (Z * (w * p * (1 - p))[:, None]).T @ Z + np.diag(penalty + 1e-9)
+        step = np.linalg.solve(hess, grad)
+        beta -= step
+        if np.abs(step).max() < 1e-6:
+            break
+    return Fit(mean, sd, beta[1:], float(beta[0]))
+
+
+def auc(pos: np.ndarray, neg: np.ndarray) -> float:
+    """P(a positive outranks a negative), ties counting half."""
+    if len(pos) == 0 or len(neg) == 0:
+        return float("nan")
+    allv = np.concatenate([pos, neg])
+    order = allv.argsort(kind="mergesort")
+    ranks = np.empty(len(allv))
+    sorted_v = allv[order]
+    i = 0
+    while i < len(allv):
+        j = i
+        while j < len(allv) and sorted_v[j] == sorted_v[i]:
+            j += 1
+        ranks[order[i:j]] = (i + j + 1) / 2
+        i = j
+    return float((ranks[: len(pos)].sum() - len(pos) * (len(pos) + 1) / 2) / (len(pos) * len(neg)))
+
+
+class Corpus:
+    def __init__(self, docs: list[Doc], design: Design) -> None:
+        self.docs = docs
+        self.design = design
+        self.label = np.array([d.label for d in docs])
+        self.src = np.array([d.src for d in docs])
+        self.group = np.array([d.group for d in docs])
+        self.family = np.array([FAMILIES.get(d.system, d.system) if d.label == "mt" else "" for d in docs])
+        self.orig = self.label == "original"
+
+    def train(self, mask: np.ndarray) -> tuple[Fit, np.ndarray]:
+        """Fit on the masked documents (human translations never train the model)."""
+        mask = mask & (self.label != "human_translation")
+        groups = [mask & (self.src == s) & (self.label == "mt") for s in sorted(set(self.src[mask & ~self.orig]))]
+        groups.append(mask & self.orig)
+        cols = self.design.columns([g for g in groups if g.any()])
+        y = (self.label[mask] == "mt").astype(float)
+        return fit_logistic(self.design.X[mask][:, cols], y), cols
+
+    def held_out(self, folds: list[np.ndarray]) -> np.ndarray:
+        """Out-of-fold log-odds: each fold's documents scored by a model trained without them (averaged
+        where a document is held out by several folds)."""
+        total, count = np.zeros(len(self.docs)), np.zeros(len(self.docs))
+        for fold in folds:
+            fit, cols = self.train(~fold)
+            total[fold] += fit.logit(self.design.X[fold][:, cols])
+            count[fold] += 1
+        return np.where(count > 0, total / np.maximum(count, 1), np.nan)
+
+    def pair_folds(self) -> list[np.ndarray]:
+        """Leave one source language out (all its translations), crossed with one group of originals."""
+        langs = sorted(set(self.src[~self.orig]))
+        ogroups = sorted(set(self.group[self.orig]))
+        return [(self.src == s) & ~self.orig | (self.group == g) & self.orig for s in langs for g in ogroups]
+
+    def family_folds(self) -> list[np.ndarray]:
+        """Leave one system family out (its machine translations), cycling through the groups of originals."""
+        fams = sorted(set(self.family[self.label == "mt"]))
+        ogroups = sorted(set(self.group[self.orig]))
+        return [(self.family == f) | (self.group == ogroups[i % len(ogroups)]) & self.orig for i, f in enumerate(fams)]
+
+
+def threshold_for(neg: np.ndarray, max_fp: float = TARGET_FP) -> float:
+    """The lowest log-odds threshold at which at most `max_fp` of `neg` score above it."""
+    s = np.sort(neg)[::-1]
+    allowed = int(math.floor(max_fp * len(s)))
+    return float(s[allowed]) if allowed < len(s) else float(s[-1])
+
+
+def summarise(c: Corpus, z: np.ndarray, thr: float, title: str, by: str) -> list[str]:
+    """One table: AUC and recall at `thr` per held-out pair (or family), MT and human translations apart."""
+    news = c.orig & np.isin(c.group, NEWS_ORIGINALS)
+    neg = z[news]
+    out = [f"## {title}", f"{'held out':<22} {'docs':>5} {'AUC':>6} {'recall':>7}   (MT; human translations below)"]
+    keys = sorted(set(c.src[c.label == "mt"])) if by == "pair" else sorted(set(c.family[c.label == "mt"]))
+    for label in ("mt", "human_translation"):
+        for k in keys:
+            m = (c.label == label) & ((c.src == k) if by == "pair" else (c.family == k))
+            if m.any():
+                out.append(f"{label[:5]} {k:<16} {m.sum():>5} {auc(z[m], neg):>6.3f} {np.mean(z[m] > thr):>7.3f}")
+        m = c.label == label
+        if by == "pair" or label == "mt":
+            out.append(f"{label[:5]} {'ALL':<16} {m.sum():>5} {auc(z[m], neg):>6.3f} {np.mean(z[m] > thr):>7.3f}")
+    if by == "pair":
+        out.append("false positives on originals at the threshold, per group:")
+        for g in sorted(set(c.group[c.orig])):
+            m = c.orig & (c.group == g)
+            out.append(f"  original {g:<10} {m.sum():>5} {np.mean(z[m] > thr):>7.3f}")
+        out.append(f"  news originals   {news.sum():>5} {np.mean(neg > thr):>7.3f}")
+    return out
+
+
+def write_model(path: Path, c: Corpus, fit: Fit, cols: np.ndarray, thr_logit: float, notes: list[str]) -> None:
+    d = c.design
+    n = len(d.codes)
+    names = [mtmodel.decode(code) for code in d.codes[cols[:n]]] + list(d.stat_names)
+    kinds = ["ngram"] * int(cols[:n].sum()) + ["stat"] * len(d.stat_names)
+    prob = 1 / (1 + math.exp(-thr_logit))
+    lines = [
+        "# The machine-translation model of audit/mtmodel.py, written by tools/train_mt_model.py: do not edit by hand.",
+        "# Trained on ../shared/eval (WMT21/22 mt-dev, extraction-dev English ground truths, WMT23 uk-en):",
+        "# English originals against machine translation; human translations are left out of training.",
+        "# Rows: kind, feature (an n-gram of symbols or a statistic), mean, sd, weight on (x - mean) / sd.",
+        "# N-gram features are sqrt(count / tokens). `threshold` is P(mt) for `detected` (<= 2% FP on originals).",
+        *[f"# {line}" for line in notes],
+        f"intercept\t{fit.intercept:.6f}",
+        f"threshold\t{prob:.4f}",
+    ]
+    for kind, name, mean, sd, w in zip(kinds, names, fit.mean, fit.sd, fit.beta, strict=True):
+        lines.append(f"{kind}\t{name}\t{mean:.6g}\t{sd:.6g}\t{w:.6g}")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--eval", action="store_true", help="validate only; write nothing")
+    ap.add_argument("--out", type=Path, default=OUT)
+    args = ap.parse_args()
+    docs = load_docs()
+    profiles, artifacts = featurise(docs)
+    c = Corpus(docs, Design(profiles, artifacts))
+    z_pair = c.held_out(c.pair_folds())
+    news = c.orig & np.isin(c.group, NEWS_ORIGINALS)
+    thr = threshold_for(z_pair[news])
+    report = summarise(c, z_pair, thr, "leave-one-pair-out (with one group of originals)", "pair")
+    z_fam = c.held_out(c.family_folds())
+    report += summarise(c, z_fam, threshold_for(z_fam[news]), "leave-one-system-family-out", "family")
+    report.append(f"threshold: log-odds {thr:.3f} = P(mt) {1 / (1 + math.exp(-thr)):.4f} (held-out news originals)")
+    print("\n".join(report))
+    if args.eval:
+        return 0
+    fit, cols = c.train(np.ones(len(docs), dtype=bool))
+    headline = [line for line in report if "ALL" in line or "news originals" in line]
+    write_model(args.out, c, fit, cols, thr, ["held-out figures (see the tool for all):", *headline])
+    print(f"wrote {args.out} ({int(cols.sum())} features)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
