@@ -59,3 +59,101 @@ def test_stated_alias_is_not_a_variant_or_an_exonym():
 def test_gazetteer_exonym():
     found = corpus_findings({"a": "Azerbaijan closed the Laçın Corridor on Monday."}, ("NAME002",))
     assert [(f.evidence, f.suggestion) for f in found] == [("Laçın", "Lachin")]
+
+
+def test_string_kinds_from_harmless_to_far():
+    from audit.corpus.names import string_kind
+
+    assert string_kind("Müller", "Muller")[0] == "same letters"
+    assert string_kind("McDonald", "Mcdonald")[0] == "same letters"
+    assert string_kind("Rossetti", "Rosetti")[0] == "doubled letters"
+    assert string_kind("Yuri", "Yury")[0] == "transliteration"
+    assert string_kind("Mueller", "Müller")[0] == "transliteration"
+    assert string_kind("Serhii", "Sergei")[0] in ("spelling", "given name")
+    assert string_kind("Oleksii", "Aleksei")[0] == "given name"
+    assert string_kind("Dujarric", "Dizaric") is None  # too far for a spelling: only a garbled name (MT008)
+
+
+def test_unrelated_articles_link_no_well_known_names_and_no_words():
+    texts = {
+        "a": "Boeing delivered forty jets in March as Airbus kept its lead.",
+        "b": "Beijing raised rates on Tuesday and shares fell in Shanghai.",
+        "c": "Syria said the border crossing at Bab al-Hawa would stay open.",
+        "d": "Siri now answers in twelve languages, the company said in Cupertino.",
+        "e": "Colombia beat Peru in Barranquilla on Friday.",
+        "f": "Columbia University opened a campus in Manhattan.",
+        "g": "Keir Starmer spoke in Leeds. The Starter Home scheme was praised.",
+        "h": "The road will curve around the hill; the Curved Bridge opens in June.",
+        "i": "Striker Harvey Elliott scored in Liverpool. Elliot Anderson scored for Forest.",
+    }
+    assert corpus_findings(texts, ("NAME001", "MT008")) == []
+
+
+def test_confidence_says_whether_a_fix_is_safe():
+    from audit.corpus.names import FIX_CONFIDENCE
+
+    story = {
+        "a": "Mayor Mykola Pavlyuk of Zbarazh met farmers from Vyshnivets and Kremenets about the Horyn floods.",
+        "b": "Mykola Pavlyuk, mayor of Zbarazh, said Vyshnivets and Kremenets lost crops to the Horyn.",
+        "c": "Zbarazh mayor Mykola Pavliuk visited Vyshnivets and Kremenets after the Horyn flooded.",
+    }
+    found = corpus_findings(story, ("NAME001",))
+    assert {(f.evidence, f.suggestion) for f in found} == {("Pavliuk", "Pavlyuk")}
+    assert all(f.confidence >= FIX_CONFIDENCE for f in found)
+    # unrelated reports: a rare name with and without accents is linked, a transliteration only reported
+    apart = {
+        "a": "The Brno half marathon went to Kratochvíl on Sunday.",
+        "b": "A bakery in Olomouc, run by the Kratochvil family, won a national prize.",
+        "c": "Kratochvíl will run in Prague next.",
+        "d": "A gallery opened by Hrytsenko in Lviv showed new paintings.",
+        "e": "The Odesa opera hired Gritsenko as its new director.",
+        "f": "Hrytsenko's gallery in Lviv is open daily.",
+    }
+    found = {(f.evidence, f.suggestion): f.confidence for f in corpus_findings(apart, ("NAME001",))}
+    assert found[("Kratochvil", "Kratochvíl")] >= FIX_CONFIDENCE
+    assert found[("Gritsenko", "Hrytsenko")] < FIX_CONFIDENCE
+
+
+def test_a_given_name_of_several_people_is_never_renamed():
+    texts = {
+        "a": "On Monday Vladimir Putin met Vladimir Tkachenko in Moscow about the Donbas grain deal.",
+        "b": "In Kyiv, Volodymyr Tkachenko said the Donbas grain deal with Moscow was dead.",
+        "c": "Volodymyr Tkachenko told Kyiv reporters the Donbas grain talks had failed.",
+    }
+    found = corpus_findings(texts, ("NAME001", "MT008"))
+    assert not any(f.evidence == "Vladimir" for f in found)
+
+
+def test_mentions_only_in_english_and_words_written_in_lower_case():
+    from audit.corpus.mentions import extract_mentions
+    from audit.text import TextView
+
+    german = "Die Versicherten erhalten ab Montag eine neue Gesundheitskarte, sagte die Ministerin in Berlin."
+    assert extract_mentions(TextView(german * 3)).forms == ()
+    m = extract_mentions(TextView("The Curved Bridge opens in June; the road will curve around Tarnow."))
+    assert "Tarnow" in m.forms and m.lowered == ()
+    m = extract_mentions(TextView("The Curve Bridge opens in June; the road will curve around Tarnow."))
+    assert m.lowered == ("Curve",)
+
+
+def test_the_analysis_is_computed_once_for_the_three_name_checks():
+    from audit.corpus.mentions import extract_mentions
+    from audit.corpus.names import analyse, shared_analysis
+    from audit.text import TextView
+
+    summaries = {k: extract_mentions(TextView(v)) for k, v in {"a": "Nikol Pashinyan spoke.", "b": "Nikol Pashinian spoke."}.items()}
+    first = shared_analysis(summaries)
+    assert shared_analysis(dict(summaries)) is first
+    assert analyse(summaries).variants == first.variants
+
+
+def test_gazetteer_covers_places_outside_the_seed_regions():
+    from audit.data import load_table
+
+    texts = {"a": "Delegates left München for Genève. Tourists returned to Xiva and Göteborg."}
+    found = {(f.evidence, f.suggestion) for f in corpus_findings(texts, ("NAME002",))}
+    assert found == {("München", "Munich"), ("Genève", "Geneva"), ("Xiva", "Khiva"), ("Göteborg", "Gothenburg")}
+    rows = load_table("gazetteer")
+    assert {r[4] for r in rows} == {"exonym", "romanisation"}
+    assert len({r[2] for r in rows}) > 50  # countries
+    assert not any(" " in r[0] for r in rows)  # one word, as the name checks see names
