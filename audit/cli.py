@@ -335,8 +335,9 @@ def cmd_fix(args: argparse.Namespace, cfg: dict[str, Any]) -> int:
     docs = list(load_documents(args.inputs, columns))
     fixed, summaries = fix_documents(docs, options, policy=policy)
     out = Path(args.out)
-    written = write_corpus(fixed, args.inputs, out, columns)
-    write_edits(summaries, out / "edits.jsonl")
+    with _writing(out):
+        written = write_corpus(fixed, args.inputs, out, columns)
+        write_edits(summaries, out / "edits.jsonl")
     changed = review = 0
     for before, s in zip(docs, summaries, strict=True):
         if not before.readable:
