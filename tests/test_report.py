@@ -94,10 +94,12 @@ def test_plain_reasons_and_word_boundaries():
     assert plain_reason("-5.0 XYZ001 custom: something odd") == "something odd"  # a plug-in check: its message
     assert cut_words("an immediate end to the fighting", 25) == "an immediate end to the…"
     assert cut_words("short enough", 25) == "short enough"
-    quote = "The secretary-general calls for an immediate end to the fighting and for restraint"
+    quote = "The secretary-general calls in the strongest terms for an immediate end to the fighting and for restraint"
     message = f"quotation re-translated: other sources quote this speaker as “{quote[:60]}”"
     assert whole_quotes(message, quote).endswith(f"“{quote}”")  # whole when it fits
-    assert "“" not in whole_quotes("no quotation", quote) and whole_quotes(message, None) == message
+    assert "“" not in whole_quotes("no quotation", quote)
+    cut = f"quotation re-translated: other sources quote this speaker as “{quote[:80]}”"  # as MT009 writes it
+    assert quote[:80].endswith(" f") and whole_quotes(cut, None).endswith("an immediate end to the…”")
 
 
 def test_data_titles_hosts_worst_first_and_totals_that_add_up(tmp_path):

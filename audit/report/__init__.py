@@ -32,6 +32,7 @@ REPORT_DOCS = 10_000  # documents whose text the report embeds (the lowest-scori
 BINS = 10  # score bands of 10 points; mt_probability bands of 0.1
 TITLE_LIMIT = 160  # characters of a title or first line in the list
 QUOTE_LIMIT = 240  # characters of a quotation in a message
+MESSAGE_QUOTE_CUT = 80  # audit/corpus/quotes.py (MT009) cuts the quotation in its message at 80 characters
 
 # The main reason in plain words, by check: what a person judging the document needs to read in the list.
 PLAIN: dict[str, str] = {
@@ -114,14 +115,17 @@ def plain_reason(reason: str) -> str:
 
 
 def _whole_quotes(message: str, suggestion: str | None) -> str:
-    """A quotation the message cut short, given whole (or cut at a word) from the suggestion that holds it."""
-    if not suggestion or "“" not in message:
+    """A quotation the message cut short, given whole from the suggestion that holds it (cut at a word
+    where it is long), or else cut back to the last whole word with an ellipsis: never `…end to the f”`."""
+    if "“" not in message:
         return message
 
     def whole(m: re.Match[str]) -> str:
         q = m.group(1)
-        if q and len(suggestion) > len(q) and suggestion.startswith(q):
+        if suggestion and len(suggestion) > len(q) and suggestion.startswith(q):
             return f"“{cut_words(suggestion, QUOTE_LIMIT)}”"
+        if len(q) == MESSAGE_QUOTE_CUT and " " in q:
+            return f"“{q[: q.rfind(' ')].rstrip(' ,;:-–—')}…”"
         return m.group(0)
 
     return _QUOTED.sub(whole, message)
