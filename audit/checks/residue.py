@@ -90,17 +90,20 @@ def related_link(view: TextView) -> Iterator[Hit]:
         s = line.text
         if len(s) > 1000 or word_count(s) > 30:
             continue
-        m = openers.match(s) or headers.match(s)
+        m = openers.match(s) or headers.match(s) or pattern_list("related_patterns").match(s)
         if m and (not is_prose(s, 10) or s[m.end() :].lstrip()[:1] in (":", "|", "»", "›", ">")):
             yield _line_hit(line, "link to another story or page")
 
 
-FOOTER_WORDS = 12  # a footer or account link is a short line, never a sentence
+SHORT_PROMPT_WORDS = 20  # phrases that also occur in prose count only on a line this short
+FOOTER_WORDS = 12  # a footer or account link is a short line, never a sentence ...
+FOOTER_SHARE = 0.5  # ... made up mostly of such links
 
 
 def is_prompt(s: str) -> bool:
     """A line that is a call to action: a phrase of `prompts.txt` or `prompt_patterns.txt` (at most 40 words),
-    or a footer or account link of `footer_links.txt` on a short line that is not a sentence."""
+    a phrase of `prompts_short.txt` (at most 20 words), or footer and account links of `footer_links.txt`
+    that make up most of a short line that is not a sentence."""
     if len(s) > 1000:
         return False
     n = word_count(s)
@@ -108,11 +111,12 @@ def is_prompt(s: str) -> bool:
         return False
     if phrase_regex("prompts").search(s) or pattern_list("prompt_patterns").search(s):
         return True
-    return (
-        n <= FOOTER_WORDS
-        and not s.rstrip().endswith((".", "!", "?", "”", '"'))
-        and bool(phrase_regex("footer_links").search(s))
-    )
+    if n <= SHORT_PROMPT_WORDS and phrase_regex("prompts_short").search(s):
+        return True
+    if n > FOOTER_WORDS or s.rstrip().endswith((".", "!", "?", "”", '"')):
+        return False
+    linked = sum(len(m.group()) for m in phrase_regex("footer_links").finditer(s))
+    return linked >= FOOTER_SHARE * len("".join(s.split()))
 
 
 @check("RES003", "residue", "warning", fix="remove", autofix=True)
@@ -121,8 +125,10 @@ def call_to_action(view: TextView) -> Iterator[Hit]:
 
     Fires on lines of at most 40 words that contain a phrase from `audit/data/prompts.txt` or a pattern
     from `audit/data/prompt_patterns.txt` (promotions that name the outlet: `Download the Example app
-    for iOS and Android`), and on short lines that are not sentences and hold a footer or account link
-    from `audit/data/footer_links.txt` (`Privacy Policy`, `Log In`).
+    for iOS and Android`), on lines of at most 20 words with a phrase from `audit/data/prompts_short.txt`
+    (phrases that also occur in prose: `delivered to your inbox`), and on short lines that are not
+    sentences and consist mostly of footer or account links from `audit/data/footer_links.txt`
+    (`Privacy Policy | Terms of Use`, `Log In`; not `How to register to vote`).
     """
     for line in view.body:
         if is_prompt(line.text):
@@ -288,6 +294,7 @@ _STAMP_KEY = re.compile(r"\b(?:updated|published|posted|modified|ago|read)\b|\d{
 _DATE_VALUE = re.compile(
     r"\d{1,2}:\d{2}|\b\d{4}\b|\b(?:" + _MONTHS + r")\.?\s+\d{1,2}\b|\b\d{1,2}\s+(?:" + _MONTHS + r")\b", re.I
 )
+_UNTIL = re.compile(r"^\W*(?:until|till|through|since|from|between|before|after|open|opens|closes|runs)\b", re.I)
 _REPUBLISHED = re.compile(r"^\W*(?:originally|first)\s+(?:published|appeared|posted)\b", re.IGNORECASE)
 _DAY_MONTH = (
     r"(?:" + _MONTHS + r")\.?\s+\d{1,2}\b|\d{1,2}\s+(?:" + _MONTHS + r")\b|\d{1,2}[/.]\d{1,2}(?:[/.]\d{2,4})?\b"
@@ -301,6 +308,8 @@ def _is_stamp(s: str, first: bool) -> bool:
     """A date, time or reading-time stamp: a date signal and at most three words that are not part of it."""
     if not s or len(s) > 120 or not _DATE_SIGNAL.search(s) or _EMBED_ATTRIBUTION.match(s):
         return False
+    if _UNTIL.match(s):
+        return False  # "Until August 23.": when something runs, not when the page was written
     if _REPUBLISHED.match(s) and not _DATE_VALUE.search(s):
         return False  # "Originally published on Example Science": provenance, not a date
     ws = words(s)
@@ -405,7 +414,7 @@ _DOMAIN_LINE = re.compile(
 
 
 _WRITER = re.compile(
-    r"[@,|/]|\b(?:staff|correspondent|reporter|writer|editor|contributor|bureau|desk|team|newsroom|wire|agency)s?\b",
+    r"[@|/]|\b(?:staff|correspondent|reporter|writer|editor|contributor|bureau|desk|team|newsroom|wire|agency)s?\b",
     re.IGNORECASE,
 )
 
@@ -489,7 +498,8 @@ def html_remnant(view: TextView) -> Iterator[Hit]:
     """HTML tags, escaped tags, character entities and CMS shortcodes left in the text.
 
     `<div class=...>`, `&nbsp;`, `&lt;span ...&gt;`, `[button link=...]`, `[/automerge]`. Tags must be real
-    HTML element names, so `<3` or `a <b> c` comparisons in prose are not flagged.
+    HTML element names, and a tag with words after its name must have attributes (`name=value`), so
+    `<3`, `3 < 4 > 2` and `<A note on eating fish>` in prose are not flagged.
     """
     for m in _HTML.finditer(view.text):
         s = m.group()
@@ -497,6 +507,8 @@ def html_remnant(view: TextView) -> Iterator[Hit]:
             name = _HTML_TAG_NAME.match(s)
             if not name or name.group(1).lower() not in _KNOWN_TAGS:
                 continue
+            if " " in s.strip("</>") and "=" not in s:
+                continue  # "<A note on eating fish>": a title in brackets, not a tag with attributes
         if re.fullmatch(r"\[(?:ad|ads|advert)_\d+\]", s, re.IGNORECASE):
             continue  # RES001's
         yield Hit(m.start(), m.end(), "HTML or markup remnant", "")
