@@ -30,7 +30,7 @@ class Check:
     decide: Callable[[Mapping[str, Any]], Mapping[str, list[Hit]]] | None = None
     fix: str = "none"  # what `audit fix` may do with a finding: "remove", "replace" or "none" (never edits)
     autofix: bool = False  # applied by `audit fix` by default; others only when chosen with --select
-    mt_signal: bool = False  # a finding counts as detected machine translation (`machine_translated`)
+    mt_signal: bool = False  # an MT artifact: a per-document check's firing feeds the MT model (audit/mtmodel.py)
     names: bool = False  # a name check: its suggestion is a canonical name, applied only with --fix-names
 
     @property
