@@ -206,7 +206,7 @@ def is_ui_label(text: str) -> bool:
 
     `Share on WhatsApp` and `Click to share on X (Opens in new window)` count when the network is a label.
     """
-    s = _ICON.sub("", text).strip().strip("|•·-–—:[]()").strip()
+    s = _ICON.sub("", text).strip().strip("|•·-–—:[]().…").strip()
     if not s or len(s) > 80:
         return False
     ui = _ui_words()
@@ -366,7 +366,7 @@ RARE_NAME_ZIPF = 3.8  # a surname is rare as an English word
 COMMON_ZIPF = 5.2  # ... and no part of a name is a very common word
 
 
-def _name_tokens_ok(tokens: list[str]) -> bool:
+def _name_tokens_ok(tokens: list[str], need_rare: bool = True) -> bool:
     from audit.corpus.mentions import english_zipf
 
     core = [t for t in tokens if t.lower() not in _NAME_PARTICLES and not re.fullmatch(r"[A-Z]\.?", t)]
@@ -375,14 +375,15 @@ def _name_tokens_ok(tokens: list[str]) -> bool:
     if not all(re.fullmatch(r"[A-Z][\w'’.-]*", t) and not any(c.isdigit() for c in t) for t in core):
         return False
     zipfs = [english_zipf(t.lower().strip(".")) for t in core]
-    return max(zipfs) < COMMON_ZIPF and min(zipfs) < RARE_NAME_ZIPF
+    return max(zipfs) < COMMON_ZIPF and (min(zipfs) < RARE_NAME_ZIPF or not need_rare)
 
 
-def is_byline_name(s: str) -> bool:
+def is_byline_name(s: str, need_rare: bool = True) -> bool:
     """A line that is a person's name, optionally with a handle, a role or an outlet after a comma.
 
     `Jane Roe`, `Jane Roe @janeroe`, `JANE ROE, Staff Writer`. Each part of the name is capitalised,
     none is a very common English word and one is rare (a surname): headings and labels do not pass.
+    With `need_rare=False` (after `By`, which already says a name follows) `Troy Smith` passes too.
     """
     s = _HANDLE.sub("", s.strip())
     name, _, rest = s.partition(",")
@@ -391,7 +392,7 @@ def is_byline_name(s: str) -> bool:
     tokens = name.split()
     if all(t.isupper() for t in tokens if len(t) > 1):
         tokens = [t.title() for t in tokens]
-    return _name_tokens_ok(tokens)
+    return _name_tokens_ok(tokens, need_rare)
 
 
 _SOURCE = re.compile(
@@ -404,7 +405,7 @@ _BYLINE = re.compile(r"^\s*(?:by|von|por|par|di|door|av|af)\s+[A-Z@][^\n]{0,100}
 _HANDLE_BYLINE = re.compile(r"^\s*(?:by\s+)?[^\W\d_][^@\n]{2,60}\s@\w{2,30}\b[^\n]{0,40}$", re.IGNORECASE)
 # a writer's role or desk on a line of its own: "Opinion Columnist", "Staff Writer", "New Delhi Bureau"
 _ROLE_LINE = re.compile(
-    r"^\s*(?:[A-Z][\w'’.-]*,?\s+){0,3}(?:columnist|correspondent|reporter|writer|editor|contributor|photographer"
+    r"^\s*(?:[A-Z][\w'’.-]*,?\s+){0,4}(?:columnist|correspondent|reporter|writer|editor|contributor|photographer"
     r"|bureau|desk)s?\s*$"
 )
 # a site named as the source ("EXAMPLE.COM"); an address to visit ("www.example.com") is content
@@ -423,7 +424,7 @@ def _names_a_writer(rest: str) -> bool:
     """What follows `By` names writers: people's names, an agency, a handle, or a name with a role or outlet."""
     if _WRITER.search(rest) or re.search(r"\b(?:" + _agency_alt() + r")\b", rest, re.IGNORECASE):
         return True
-    return all(is_byline_name(p) for p in re.split(r"\s+(?:and|&)\s+", rest.strip()) if p)
+    return all(is_byline_name(p, need_rare=False) for p in re.split(r"\s+(?:and|&)\s+", rest.strip()) if p)
 
 
 @check("RES007", "residue", "warning", fix="remove")
