@@ -1,12 +1,13 @@
 #!/usr/bin/env python3
 """Name checks measured on real text: recall where names vary, false findings where they do not.
 
-    python bench/eval_names.py [--show] [--mixed] [--mt-dev] [--garbled]
+    python bench/eval_names.py [--show] [--per-story] [--mixed] [--mt-dev] [--garbled]
 
 - WMT23 (default): ../shared/eval/wmt23-uk-en-news.tsv, one English document per story and translator
   (segments joined in order; the translator is the document's source), audited as one corpus; the
   clusters the NAME001/NAME002/MT008 findings imply are compared with the hand labels in
-  tests/data/wmt23_name_pairs.tsv (see its header for how the candidates were chosen).
+  tests/data/wmt23_name_pairs.tsv (see its header for how the candidates were chosen). `--per-story`
+  also audits each story's five translations as a corpus of its own.
 - `--mixed`: unrelated clean articles, the held-out-like case: the human-made bodies (`ground_truth`) of
   all 60 pages of ../shared/eval/extraction-dev.jsonl plus the English originals of mt-dev.jsonl (228
   documents, each story once), audited as one corpus. Every name finding there is counted (per 100
@@ -75,7 +76,29 @@ def linked_pairs(docs: list[Document]) -> set[tuple[str, str]]:
 
 
 def evaluate(docs: list[Document], labels: dict[tuple[str, str], bool]) -> dict:
-    linked = linked_pairs(docs)
+    """The whole set audited as one corpus."""
+    return evaluate_pairs(linked_pairs(docs), labels)
+
+
+def evaluate_per_story(docs: list[Document], labels: dict[tuple[str, str], bool]) -> dict:
+    """Each story audited on its own (its five translations as the whole corpus), as a user checking one
+    story would; pairs count where both forms occur in that story."""
+    from audit.corpus.mentions import extract_mentions
+    from audit.text import TextView
+
+    by_story: dict[str, list[Document]] = defaultdict(list)
+    for d in docs:
+        by_story[d.meta["story"]].append(d)
+    linked: set[tuple[str, str]] = set()
+    present: set[tuple[str, str]] = set()
+    for story in sorted(by_story):
+        forms = {f for d in by_story[story] for f in extract_mentions(TextView(d.text)).forms}
+        present.update(p for p in labels if p[0] in forms and p[1] in forms)
+        linked |= linked_pairs(by_story[story])
+    return evaluate_pairs(linked, {p: v for p, v in labels.items() if p in present})
+
+
+def evaluate_pairs(linked: set[tuple[str, str]], labels: dict[tuple[str, str], bool]) -> dict:
     positives = {p for p, same in labels.items() if same}
     found = positives & linked
     checked = {p for p in linked if p in labels}
@@ -260,6 +283,8 @@ def main() -> int:
         return 1
     show = "--show" in sys.argv
     _report("wmt23 name pairs", evaluate(wmt_documents(), load_labels()), show)
+    if "--per-story" in sys.argv:
+        _report("wmt23 name pairs, each story on its own", evaluate_per_story(wmt_documents(), load_labels()), show)
     if "--mixed" in sys.argv:
         docs = mixed_documents()
         found = name_findings(docs)

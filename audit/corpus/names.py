@@ -55,7 +55,9 @@ KNOWN_ZIPF = 1.5  # wordfreq knows the spelling beyond its noise floor: English 
 ATTESTED_ZIPF = 2.5  # English uses the spelling often: an entity or word of its own
 RARE_ZIPF = 2.0  # rarer than this, two near-identical spellings hardly name two different things
 COMMON_GIVEN_ZIPF = 4.0  # a given name this common (John, David) is no evidence that two people are one
-CONTEXT_MIN = 2.0  # weighted co-mentioned names two documents share to tell one story
+# weighted co-mentioned names two documents share to tell one story: 254 of the 260 pairs of translations of
+# one WMT23 story (98%) share at least this much, 37 of the 25,878 pairs of 228 unrelated articles (0.14%)
+CONTEXT_MIN = 2.0
 MAX_POSTINGS = 500  # a name in more documents than this is too common to place a document in a story
 FIX_CONFIDENCE = 0.8  # links at or above this are safe to apply unattended (audit fix --fix-names)
 TRIVIAL = ("same letters", "doubled letters", "transliteration")
@@ -294,15 +296,21 @@ class StoryContext:
     def neighbours(self, i: int) -> tuple[np.ndarray, np.ndarray]:
         """Other documents sharing names with document i (ascending) and the weight of the names shared."""
         if i not in self._neighbours:
-            score: dict[int, float] = defaultdict(float)
+            posts, weights = [], []
             for k, (w, _) in sorted(self.keys(i).items()):
                 post = self.postings[k]
                 if len(post) <= MAX_POSTINGS:
-                    for j in post:
-                        score[j] += w
-            score.pop(i, None)
-            ids = np.fromiter(sorted(score), dtype=np.int64, count=len(score))
-            self._neighbours[i] = (ids, np.array([score[j] for j in ids.tolist()], dtype=np.float64))
+                    posts.append(post)
+                    weights.append(w)
+            if posts:
+                ids = np.concatenate([np.asarray(p, dtype=np.int64) for p in posts])
+                each = np.repeat(np.asarray(weights), [len(p) for p in posts])
+                docs, where = np.unique(ids, return_inverse=True)
+                total = np.bincount(where, weights=each)
+                mine = docs != i
+                self._neighbours[i] = (docs[mine], total[mine])
+            else:
+                self._neighbours[i] = (np.zeros(0, dtype=np.int64), np.zeros(0))
         return self._neighbours[i]
 
     def _docs(self, form: str) -> np.ndarray:
@@ -407,18 +415,19 @@ def _refused(c: Counts, a: str, b: str, kind: str | None, surname: str | None) -
     return english_zipf(fold(max(a, b, key=lambda f: (len(fold(f)), f)))) >= KNOWN_ZIPF
 
 
-def _garbled(c: Counts, a: str, b: str, story: float, anchor: str | None) -> Link | None:
+def _garbled(c: Counts, ctx: StoryContext, a: str, b: str, anchor: str) -> Link | None:
     """A garbled rendering (Stéphane Dizaric for Stephane Dujarric): one spelling has no support of its own
     (one document, unknown to English), the other is used by several documents; they stand next to one
     given name (or surname), in documents that tell one story, and never meet in one document (one writer
     naming two people keeps them apart)."""
-    if anchor is None or story < CONTEXT_MIN or set(c.docs[a]) & set(c.docs[b]):
-        return None
     sim = _similarity(fold(a), fold(b))
-    if sim < GARBLED_SIMILARITY:
+    if sim < GARBLED_SIMILARITY or set(c.docs[a]) & set(c.docs[b]):
         return None
     lone = [f for f in (a, b) if len(c.docs[f]) == 1 and english_zipf(fold(f)) < KNOWN_ZIPF]
     if len(lone) != 1 or len(c.docs[b if lone[0] == a else a]) < 2:
+        return None
+    story = ctx.shared(a, b)[0]
+    if story < CONTEXT_MIN:
         return None
     sure = english_zipf(fold(anchor)) < 3.0 and story >= 2 * CONTEXT_MIN
     return Link(a, b, "garbled", sim, 0.8 if sure else 0.6, f"next to the same name ({anchor})")
@@ -462,20 +471,18 @@ def judge_pair(c: Counts, ctx: StoryContext, a: str, b: str) -> Link | None:
     given = p.given if p.given is not None and english_zipf(fold(p.given)) < COMMON_GIVEN_ZIPF else None
     anchor = given or p.surname or p.title
     za, zb = english_zipf(fold(a)), english_zipf(fold(b))
+    if kind is None:
+        return _garbled(c, ctx, a, b, anchor) if min(za, zb) < KNOWN_ZIPF and anchor else None
+    keep = p.several if p.surname is not None and kind not in TRIVIAL else frozenset()
+    known = min(za, zb) >= KNOWN_ZIPF and kind not in TRIVIAL
+    if (known and anchor is None) or (kind == "given name" and p.surname is None) or len(keep) == 2:
+        return None  # decided before the costlier story context
     story, names = ctx.shared(a, b)
     in_story = story >= CONTEXT_MIN
-    if kind is None:
-        return _garbled(c, a, b, story, anchor) if min(za, zb) < KNOWN_ZIPF else None
-    known = min(za, zb) >= KNOWN_ZIPF and kind not in TRIVIAL
-    if (known and not (in_story and anchor)) or (min(za, zb) >= ATTESTED_ZIPF and not in_story):
-        return None
-    if kind == "given name" and p.surname is None:
+    if (known and not in_story) or (min(za, zb) >= ATTESTED_ZIPF and not in_story):
         return None
     conf = _confidence(kind, in_story, anchor is not None, max(za, zb) < RARE_ZIPF)
     if conf == 0.0:
-        return None
-    keep = p.several if p.surname is not None and kind not in TRIVIAL else frozenset()
-    if len(keep) == 2:
         return None
     why = [kind]
     if anchor is not None:
