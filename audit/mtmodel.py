@@ -27,6 +27,7 @@ import functools
 import math
 import re
 from dataclasses import dataclass
+from itertools import chain
 from importlib import resources
 
 import numpy as np
@@ -50,7 +51,7 @@ _SUFFIXES = ("ing", "ed", "ly", "tion", "sion", "ment", "ness", "ity", "al", "iv
 SHAPES = ("S", "C", "A", "X'", "w-w", "w", "-s", "0", "...", "#", *(f"-{s}" for s in _SUFFIXES))
 BOUNDARY = ("<s>", "</s>")
 MATTR_WINDOW = 50
-MAX_CHARS = 20_000  # a longer text is judged on its first 20,000 characters: style does not need more
+MAX_CHARS = 8_000  # a longer text is judged on its first 8,000 characters: style needs no more, and cost stays bounded
 MODEL_FILE = "mt_model.tsv"
 
 
@@ -87,6 +88,13 @@ def _frequencies() -> dict[str, float]:
     from wordfreq import get_frequency_dict
 
     return get_frequency_dict("en")
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _zipf(word: str) -> float:
+    """wordfreq's Zipf frequency of a lower-cased word (0 when English does not know it)."""
+    f = _frequencies().get(word, 0.0)
+    return math.log10(f) + 9 if f > 0 else 0.0
 
 
 def _word_symbol(w: str, low: str, initial: bool, sym: dict[str, int]) -> str:
@@ -135,17 +143,16 @@ def _token(tok: str) -> tuple[tuple[int, ...], tuple[int, ...], str | None]:
 
 def symbolise(sentence: str) -> tuple[list[int], list[str]]:
     """(symbol ids, lower-cased words) of one normalised sentence."""
-    ids: list[int] = []
-    ws: list[str] = []
-    first = True
-    for tok in _TOKEN.findall(sentence):
-        at_start, elsewhere, low = _token(tok)
-        ids.extend(at_start if first else elsewhere)
+    infos = [_token(tok) for tok in _TOKEN.findall(sentence)]
+    ids = list(chain.from_iterable(info[1] for info in infos))
+    at = 0
+    for at_start, elsewhere, low in infos:  # the first word (or number) takes its sentence-start form
         if low is not None:
-            first = False
-            if low:
-                ws.append(low)
-    return ids, ws
+            if at_start != elsewhere:
+                ids[at : at + len(elsewhere)] = at_start
+            break
+        at += len(elsewhere)
+    return ids, [info[2] for info in infos if info[2]]
 
 
 def _mattr(ws: list[str], window: int = MATTR_WINDOW) -> float:
@@ -205,8 +212,7 @@ def _sentence_stats(lengths: list[int]) -> dict[str, float]:
 
 
 def _word_stats(words_all: list[str], content: list[str], sets: list[set[str]]) -> dict[str, float]:
-    freqs = _frequencies()
-    zipfs = [math.log10(f) + 9 if (f := freqs.get(w, 0.0)) > 0 else 0.0 for w in content] or [0.0]
+    zipfs = [_zipf(w) for w in content] or [0.0]
     n_content = len(zipfs)
     return {
         "zipf_mean": sum(zipfs) / n_content,

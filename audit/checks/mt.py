@@ -48,7 +48,9 @@ def translation_disclosure(view: TextView) -> Iterator[Hit]:
 def _nationality_the() -> re.Pattern[str]:
     adj = "|".join(sorted(load_list("nationalities"), key=len, reverse=True))
     # "French the Ministry of Foreign Affairs": adjective, then "the", then a capitalised noun phrase
-    return re.compile(r"\b(" + adj + r")\s+the\s+((?:[A-Z][\w'’-]*)(?:\s+(?:of|for|and|the|[A-Z][\w'’-]*)){0,6})")
+    return re.compile(
+        r"\b(" + adj + r")[ \t]+the[ \t]+((?:[A-Z][\w'’-]*)(?:[ \t]+(?:of|for|and|the|[A-Z][\w'’-]*)){0,6})"
+    )
 
 
 @check("MT002", "mt", "warning", fix="replace", mt_signal=True)
@@ -75,8 +77,8 @@ def misplaced_article(view: TextView) -> Iterator[Hit]:
 
 
 _CALQUE = re.compile(
-    r"\b((?:[Pp]rime|[Ff]oreign|[Dd]efen[cs]e|[Ii]nterior|[Ff]inance)\s+[Mm]inister|[Pp]resident|[Ll]eader|[Hh]ead)"
-    r"\s+of\s+the\s+([Cc]ountry|[Ss]tate|[Rr]epublic)\s+((?:[A-Z][\w'’-]+)(?:\s+[A-Z][\w'’-]+){0,3})"
+    r"\b((?:[Pp]rime|[Ff]oreign|[Dd]efen[cs]e|[Ii]nterior|[Ff]inance)[ \t]+[Mm]inister|[Pp]resident|[Ll]eader|[Hh]ead)"
+    r"[ \t]+of[ \t]+the[ \t]+([Cc]ountry|[Ss]tate|[Rr]epublic)[ \t]+((?:[A-Z][\w'’-]+)(?:[ \t]+[A-Z][\w'’-]+){0,3})"
 )
 
 
@@ -136,17 +138,28 @@ def _same_facts(a: str, b: str) -> bool:
     if sorted(_NUMBER.findall(a)) != sorted(_NUMBER.findall(b)):
         return False
     na, nb = _names(a), _names(b)
-    return not (na or nb) or len(na & nb) / len(na | nb) >= 0.5
+    return not (na or nb) or len(na & nb) / len(na | nb) >= 0.8
+
+
+_LIST_ITEM = re.compile(r"^\s*(?:[-–—*•·]|\d+[.)])\s")
+
+
+def _reworded(a: str, b: str) -> list[str] | None:
+    """The words `b` puts in place of `a`'s when each has words the other lacks (a re-wording, not a
+    cut or an addition); None otherwise."""
+    wa, wb = set(words(a.lower())), set(words(b.lower()))
+    return sorted(wb - wa) if wa - wb and wb - wa else None
 
 
 @check("MT006", "mt", "error", fix="remove", mt_signal=True)
 def retranslated_paragraph(view: TextView) -> Iterator[Hit]:
     """A paragraph repeated with different wording (`a broad attack` / `a widespread attack`): two translations of one source.
 
-    Pairs of prose paragraphs (at least 15 words, ending like a sentence) at least 80% similar (rapidfuzz
-    ratio) but not identical, with the same numbers and mostly the same names; the later one is
-    flagged. A paragraph that resembles several others is a template (tour dates, results, recipe
-    steps), not a re-translation, and is left alone.
+    Pairs of prose paragraphs (at least 15 words, ending like a sentence, not list items) at least 80%
+    similar (rapidfuzz ratio) but not identical, with the same numbers and names, each with words the
+    other lacks (a re-wording, not a quotation repeated with a cut); the later one is flagged. A
+    paragraph that resembles several others is a template (tour dates, results, recipe steps), not a
+    re-translation, and is left alone.
     """
     pairs = [(a, b, sim) for a, b, sim in repeated_paragraphs(view) if sim < 100.0]
     partners: dict[int, int] = {}
@@ -158,10 +171,12 @@ def retranslated_paragraph(view: TextView) -> Iterator[Hit]:
             continue
         if not (is_prose(first.text, RETRANSLATED_MIN_WORDS) and is_prose(later.text, RETRANSLATED_MIN_WORDS)):
             continue
-        if not _same_facts(first.text, later.text):
+        if _LIST_ITEM.match(first.text) or _LIST_ITEM.match(later.text) or not _same_facts(first.text, later.text):
             continue
-        a, b = set(words(first.text.lower())), set(words(later.text.lower()))
-        drift = sorted(b - a)[:6]
+        drift = _reworded(first.text, later.text)
+        if drift is None:
+            continue
+        drift = drift[:6]
         yield Hit(
             *later.span,
             f"paragraph repeats line {first.index + 1} in other words ({sim:.0f}% similar; new: {', '.join(drift)})",
@@ -236,11 +251,9 @@ def dialogue_dash(view: TextView) -> Iterator[Hit]:
 @functools.cache
 def _surname_first() -> re.Pattern[str]:
     given = "|".join(sorted(load_list("mt_given_names"), key=len, reverse=True))
-    suffix = (
-        r"(?:ov|ova|ev|eva|yov|yova|in|ina|yn|yna|sky|skiy|skyi|ska|skaya|enko|uk|yuk|chuk|vich|ich|ko|dze|shvili|yan)"
-    )
+    suffix = r"(?:ov|ova|ev|eva|yov|yova|kin|kina|sky|skiy|skyi|skaya|enko|uk|yuk|chuk|vich|ko|dze|shvili|yan)"
     # "Ivanov Dmitry", not "Dmitry Ivanov"; not part of a longer run of capitalised words
-    return re.compile(r"(?<![\w'’-])([A-Z][a-z]+" + suffix + r")[ \t]+(" + given + r")(?![\w'’-])(?![ \t]+[A-Z])")
+    return re.compile(r"(?<![\w'’-])([A-Z][a-z]{2,}" + suffix + r")[ \t]+(" + given + r")(?![\w'’-])(?![ \t]+[A-Z])")
 
 
 _CAPITALISED_BEFORE = re.compile(r"[A-Z][\w'’-]*[ \t]+$")
@@ -262,10 +275,16 @@ def surname_first(view: TextView) -> Iterator[Hit]:
 
 
 _TRANSLIT_ABBREVIATION = re.compile(r"(?<![\w'’-])[A-Z]{1,4}(?:Ch|Zh|Ts|Sh|Kh|Shch)[A-Z]{1,4}(?![\w'’-])")
-_FOREIGN_SCRIPT = re.compile(
-    r"[\u0370-\u03ff\u0400-\u04ff\u0590-\u05ff\u0600-\u06ff\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af]"
-    r"[\u0370-\u03ff\u0400-\u04ff\u0590-\u05ff\u0600-\u06ff\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af\w.-]*"
+_SCRIPT_LETTERS = (
+    "\u0386-\u03ce"  # Greek
+    "\u0400-\u04ff"  # Cyrillic
+    "\u05d0-\u05ea"  # Hebrew
+    "\u0620-\u064a"  # Arabic
+    "\u3041-\u3096\u30a1-\u30fa"  # Japanese kana (not the middle dot or the prolonged-sound mark)
+    "\u4e00-\u9fff\uac00-\ud7a3"  # Chinese characters, Korean
 )
+_FOREIGN_SCRIPT = re.compile(f"[{_SCRIPT_LETTERS}]+(?:[-.][{_SCRIPT_LETTERS}]+)*")
+_EMBED = re.compile(r"\(@\w+\)")  # an embedded post's signature line: the platform's own text
 _GLOSS_BEFORE = re.compile(r"[(\[]\s*$")
 
 
@@ -285,7 +304,7 @@ def untranslated_abbreviation(view: TextView) -> Iterator[Hit]:
         yield Hit(m.start(), m.end(), "abbreviation transliterated letter by letter")
     for line in view.body:
         found = list(_FOREIGN_SCRIPT.finditer(line.text))
-        if not found or len(found) > 3 or word_count(line.text) < 6:
+        if not found or len(found) > 3 or word_count(line.text) < 6 or _EMBED.search(line.text):
             continue
         for m in found:
             if _GLOSS_BEFORE.search(line.text[: m.start()]):
