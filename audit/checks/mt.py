@@ -310,3 +310,48 @@ def untranslated_abbreviation(view: TextView) -> Iterator[Hit]:
             if _GLOSS_BEFORE.search(line.text[: m.start()]):
                 continue
             yield Hit(line.start + m.start(), line.start + m.end(), "word left in the source script")
+
+
+_TITLE_WORD = re.compile(r"(?<![\w'’-])[A-Z][a-z]+(?:[A-Z][a-z]+)?(?![\w-])")
+NAME_MAX_ZIPF = 3.0  # a word English uses this often is a word, not a transliterated name
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _name_key(word: str) -> str | None:
+    """The transliteration-neutral key of a capitalised word that can only be a name, else None."""
+    from audit.corpus.translit import tnorm
+    from audit.mtmodel import function_words
+
+    low = word.lower()
+    if len(word) < 4 or low in function_words():
+        return None
+    from wordfreq import zipf_frequency
+
+    if zipf_frequency(low, "en") >= NAME_MAX_ZIPF:
+        return None
+    return tnorm(word)
+
+
+@check("MT013", "mt", "warning", fix="replace", mt_signal=True)
+def name_spelled_two_ways(view: TextView) -> Iterator[Hit]:
+    """One name spelled two ways in one document (`Hryhorenko` ... `Grigorenko`): two transliterations, or two translators.
+
+    Capitalised words that English does not use as ordinary words, compared on a transliteration-
+    neutral key (`audit/corpus/translit.py`). Each spelling used less often than the document's
+    commonest one for that key (the earlier on a tie) is flagged; the suggestion is the commonest.
+    """
+    if not view.is_english:
+        return
+    spellings: dict[str, dict[str, list[tuple[int, int]]]] = {}
+    for m in _TITLE_WORD.finditer(view.text):
+        key = _name_key(m.group())
+        if key:
+            spellings.setdefault(key, {}).setdefault(m.group(), []).append(m.span())
+    for forms in spellings.values():
+        if len(forms) < 2:
+            continue
+        best = max(forms, key=lambda f: (len(forms[f]), -forms[f][0][0]))
+        for form, spans in forms.items():
+            if form.lower() != best.lower():  # `Airpods` for `AirPods` is styling, not spelling
+                for start, end in spans:
+                    yield Hit(start, end, f"'{form}' is spelled '{best}' elsewhere in this document", best)
