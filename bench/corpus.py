@@ -6,9 +6,14 @@
 - `build_realistic(n)`: a crawl-like corpus. Paragraphs of real articles (extraction-dev ground
   truths, trafilatura-dev pages, mt-dev originals, human translations and two MT systems) are
   recombined in runs of consecutive paragraphs, so documents read locally like articles but rarely
-  share much with each other (near-duplicates as rare as in a crawl). Documents are 0.5-30 KB
-  (log-normal, median about 4 KB), spread over 37 sources; each source has a template (a header or
-  footer line taken from real scraper residue) that most of its documents carry, as a site's pages do.
+  share much with each other (near-duplicates as rare as in a crawl). The pool has about 9,000
+  paragraphs, so a large corpus uses each one many times: to keep the corpus as sparse at 30,000
+  documents as at 6,000 (a crawl does not repeat its sentences more as it grows), each document
+  gives the names in its paragraphs (capitalised words inside a sentence) its own spellings from a
+  pool of names that grows with the corpus, drawn with Zipf's law so that some names recur widely
+  (30% keep their real spelling; months and weekdays are kept), and its own figures (years kept). Documents are 0.5-30 KB (log-normal, median
+  about 4 KB), spread over 37 sources; each source has a template (a header or footer line taken
+  from real scraper residue) that most of its documents carry, as a site's pages do.
 - `real_pages()`: the extracted news pages themselves (the `text` of extraction-dev.jsonl and
   trafilatura-dev.jsonl), 0.5-100 KB: the end-to-end benchmark's corpus (bench/e2e.py).
 """
@@ -17,6 +22,7 @@ from __future__ import annotations
 
 import csv
 import functools
+import itertools
 import json
 import math
 import random
@@ -127,10 +133,54 @@ def _paragraphs() -> tuple[tuple[tuple[str, ...], ...], tuple[str, ...]]:
     return tuple(articles), tuple(sorted(residue))
 
 
+_SYLLABLES = (
+    "ka ri mo len sha vy ko dan pe tro iv an ol ga lyn hor ze nel vich ski ova ur bek mir lu sa to ber ham".split()
+)
+_MID_SENTENCE_NAME = re.compile(r"(?<=[a-z,;] )[A-Z][a-z]{2,}\b")
+_FIGURE = re.compile(r"\b\d{2,}\b")
+_NOT_NAMES = frozenset(
+    "January February March April May June July August September October November December Monday Tuesday "
+    "Wednesday Thursday Friday Saturday Sunday The This That These Those There Then And But For Not".split()
+)
+
+
+def _name_pool(n: int, rng: random.Random) -> list[str]:
+    names: set[str] = set()
+    while len(names) < n:
+        names.add("".join(rng.choice(_SYLLABLES) for _ in range(rng.randint(2, 4))).capitalize())
+    return sorted(names)
+
+
+def _respell(text: str, names: dict[str, str], pick, rng: random.Random) -> str:
+    """The document's own names and figures (years kept)."""
+
+    def name(m: re.Match[str]) -> str:
+        w = m.group()
+        if w in _NOT_NAMES:
+            return w
+        if w not in names:
+            names[w] = w if rng.random() < 0.3 else pick()
+        return names[w]
+
+    def figure(m: re.Match[str]) -> str:
+        d = m.group()
+        if len(d) == 4 and d[:2] in ("19", "20"):
+            return d
+        return str(rng.randrange(10 ** (len(d) - 1), 10 ** len(d)))
+
+    return _FIGURE.sub(figure, _MID_SENTENCE_NAME.sub(name, text))
+
+
 def build_realistic(n: int, seed: int = 11) -> list[Document]:
     """n crawl-like documents (see the module docstring); the same n and seed give the same corpus."""
     articles, residue = _paragraphs()
     rng = random.Random(seed)
+    pool = _name_pool(max(2000, n // 2), random.Random(seed + 1))
+    cum = list(itertools.accumulate(1.0 / (k + 50) for k in range(len(pool))))  # the commonest in ~10% of documents
+
+    def pick() -> str:
+        return rng.choices(pool, cum_weights=cum)[0]
+
     sources = [f"site{k:02d}" for k in range(N_SOURCES)]
     templates = {s: (rng.choice(residue), rng.choice(residue), rng.random()) for s in sources}
     weights = [1.0 / (k + 1) ** 0.6 for k in range(N_SOURCES)]  # a few large sites, many small ones
@@ -153,6 +203,8 @@ def build_realistic(n: int, seed: int = 11) -> list[Document]:
                 size += len(art[k]) + 2
                 if size >= target:
                     break
+        names: dict[str, str] = {}
+        parts = [_respell(p, names, pick, rng) for p in parts]
         header, footer, style = templates[source]
         if rng.random() < 0.8:  # most pages of a site carry its template line
             if style < 0.5:
