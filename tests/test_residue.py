@@ -1,4 +1,9 @@
-from conftest import hits
+import pytest
+import yaml
+from conftest import ROOT, hits
+
+from audit.registry import all_checks
+from audit.text import TextView
 
 
 def test_ad_placeholders_fire_and_prose_mentioning_ads_does_not():
@@ -95,3 +100,50 @@ def test_html_remnants_but_not_comparisons_or_editorial_brackets():
 def test_copyright_notice():
     text = "© 2019 Example Media Inc. All Rights Reserved.\nThe court ruled that copyright had expired in 1990."
     assert hits("RES010", text) == ["© 2019 Example Media Inc. All Rights Reserved."]
+
+
+LINES = yaml.safe_load((ROOT / "tests" / "data" / "residue_lines.yaml").read_text(encoding="utf-8"))
+_ABOVE = (
+    "Harbour authority approves new ferry terminal\n"
+    "The harbour authority approved plans for a new ferry terminal on Wednesday, ending a decade of argument "
+    "over where the island services should dock and how much the town should pay.\n"
+    "The terminal will be built on the site of the old fish market and should open in 2027, the authority said, "
+    "with room for two ferries to load at the same time.\n"
+)
+_BELOW = (
+    "Local businesses welcomed the decision, though some residents said they were worried about traffic on the "
+    "narrow roads that lead down to the quay.\n"
+    '"This is the right place, and it is about time," said the authority\'s chair, Morag Lindsay, after the vote.\n'
+    "The project is expected to cost about £60 million, most of it from the regional government.\n"
+)
+
+
+def _residue_spans(text: str) -> list[tuple[int, int]]:
+    view = TextView(text)
+    return [(h.start, h.end) for c in all_checks() if c.category == "residue" and c.fn for h in c.fn(view)]
+
+
+def _inserted(line: str) -> tuple[bool, list[str]]:
+    """(is the inserted line flagged, evidence of findings elsewhere in the article)."""
+    text = _ABOVE + line + "\n" + _BELOW
+    start, end = len(_ABOVE), len(_ABOVE) + len(line)
+    covered, cur, elsewhere = 0, start, []
+    for s, e in sorted(_residue_spans(text)):
+        if s >= end or e <= start:
+            elsewhere.append(text[s:e])
+            continue
+        s, e = max(s, cur), min(e, end)
+        if e > s:
+            covered, cur = covered + e - s, e
+    return 2 * covered >= end - start, elsewhere
+
+
+@pytest.mark.parametrize("line", LINES["residue"])
+def test_common_residue_inserted_in_an_article_is_flagged_and_nothing_else(line):
+    flagged, elsewhere = _inserted(line)
+    assert flagged and not elsewhere, (flagged, elsewhere)
+
+
+@pytest.mark.parametrize("line", LINES["prose"])
+def test_prose_that_looks_like_residue_is_not_flagged(line):
+    assert _inserted(line) == (False, [])

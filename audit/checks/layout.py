@@ -72,6 +72,25 @@ def _in_a_bar(body: list, i: int) -> bool:
     return bool(_BARE_COMMENTS.match(body[i].text)) and len(near) == 2 and all(_is_short_label(s) for s in near)
 
 
+_COMMENT_VOICE = re.compile(
+    r"(?:^|\s)(?:I|I'm|I’m|I've|I’ve|my|me)\b|[!?]|\b(?:reply|says:|wrote:|ago|thanks|thank you|great|lol)\b"
+    r"|\d{1,2}:\d{2}",
+    re.IGNORECASE,
+)
+
+
+def _article_goes_on(lines: list) -> bool:
+    """True when the lines after a `Comments` line read as more of the article: at least two of them
+    are prose, and none has the voice or furniture of a comment (first person, `!`, `Reply`, a time)."""
+    texts = [ln.text for ln in lines]
+    if sum(is_prose(t) for t in texts) < 2:
+        return False
+    return not any(_COMMENT_VOICE.search(_QUOTED.sub("", t)) for t in texts)
+
+
+_QUOTED = re.compile(r"[\"“][^\"”]*[\"”]")
+
+
 def _is_short_label(s: str) -> bool:
     s = s.strip()
     return 0 < word_count(s) <= 4 and not s.endswith((".", "!", "?", ":", "*"))
@@ -83,8 +102,9 @@ def comment_thread(view: TextView) -> Iterator[Hit]:
 
     The header must come after the first quarter of the document; the thread runs to the end. A
     `Comment` button in a share bar (`Tweet` / `Share` / `Comment`) or a `Comment` section in a menu is
-    not a header; nor is one with the article still below it (more prose below than above, and less
-    than 150 words of prose above).
+    not a header; nor is one with the article still below it: more prose below than above (with less
+    than 150 words above), or the next lines are prose without a commenter's voice (first person,
+    `!`, `Reply`, times) - a comment count left in the middle of the text.
     """
     body = view.body
     n = len(body)
@@ -92,7 +112,7 @@ def comment_thread(view: TextView) -> Iterator[Hit]:
         if i < max(3, n // 4) or not _COMMENTS.match(line.text) or _in_a_bar(body, i):
             continue
         above = _prose_words(body[:i])
-        if above < THREAD_MIN_PROSE and _prose_words(body[i + 1 :]) > above:
+        if above < THREAD_MIN_PROSE and _prose_words(body[i + 1 :]) > above or _article_goes_on(body[i + 1 : i + 4]):
             continue
         for ln in body[i:]:
             if any(c.isalnum() for c in ln.text):

@@ -95,6 +95,7 @@ def related_link(view: TextView) -> Iterator[Hit]:
             yield _line_hit(line, "link to another story or page")
 
 
+_QUOTATION = re.compile(r"[\"“][^\"“”\n]{1,300}[\"”]")
 SHORT_PROMPT_WORDS = 20  # phrases that also occur in prose count only on a line this short
 FOOTER_WORDS = 12  # a footer or account link is a short line, never a sentence ...
 FOOTER_SHARE = 0.5  # ... made up mostly of such links
@@ -109,6 +110,7 @@ def is_prompt(s: str) -> bool:
     n = word_count(s)
     if n > MAX_PROMPT_WORDS:
         return False
+    s = _QUOTATION.sub(" ", s)  # a call to action someone is quoted saying is part of the story
     if phrase_regex("prompts").search(s) or pattern_list("prompt_patterns").search(s):
         return True
     if n <= SHORT_PROMPT_WORDS and phrase_regex("prompts_short").search(s):
@@ -116,7 +118,7 @@ def is_prompt(s: str) -> bool:
     if n > FOOTER_WORDS or s.rstrip().endswith((".", "!", "?", "”", '"')):
         return False
     linked = sum(len(m.group()) for m in phrase_regex("footer_links").finditer(s))
-    return linked >= FOOTER_SHARE * len("".join(s.split()))
+    return linked > 0 and linked >= FOOTER_SHARE * len("".join(s.split()))
 
 
 @check("RES003", "residue", "warning", fix="remove", autofix=True)
@@ -193,6 +195,7 @@ def _ui_words() -> frozenset[str]:
 _SHARE_ON = re.compile(
     r"^(?:click to |tap to )?(?:share|post|send|tweet|pin|follow us|email|e-mail)\s+(?:it\s+)?(?:on|via|to|by|with)\s+"
 )
+_COUNT_IN_BRACKETS = re.compile(r"\s*[(\[]\d{1,6}[)\]]")
 _NEW_WINDOW = re.compile(r"\s*\(?\s*opens in (?:a )?new (?:window|tab)\s*\)?\s*$", re.IGNORECASE)
 
 
@@ -206,7 +209,7 @@ def is_ui_label(text: str) -> bool:
 
     `Share on WhatsApp` and `Click to share on X (Opens in new window)` count when the network is a label.
     """
-    s = _ICON.sub("", text).strip().strip("|•·-–—:[]().…").strip()
+    s = _COUNT_IN_BRACKETS.sub("", _ICON.sub("", text)).strip().strip("|•·-–—:[]().…!").strip()
     if not s or len(s) > 80:
         return False
     ui = _ui_words()
@@ -241,6 +244,9 @@ def _credit_regex() -> re.Pattern[str]:
 
 MAX_CAPTION_WORDS = 60
 # a credit alone in brackets under a picture: "(Example Pictures)", "(Walt Disney Co.)"
+_SLASH_CREDIT = re.compile(
+    r"^\s*(?:[A-Z][\w.'’-]+\s+){1,3}[A-Z][\w.'’-]+\s*/\s*[A-Z][\w.&'’-]*(?:\s+[A-Z][\w.&'’-]*){0,4}\s*$"
+)
 _PAREN_CREDIT = re.compile(r"^\s*\(\s*[A-Z][\w.&'’-]*(?:\s+(?:[A-Z][\w.&'’-]*|of|and|&|de|for)){0,5}\s*\)\s*$")
 
 
@@ -263,7 +269,13 @@ def caption_credit(view: TextView) -> Iterator[Hit]:
             continue  # a copyright notice is RES010's
         if m and m.lastgroup == "agency" and m.start() == len(s) - len(s.lstrip()) and word_count(s) > 4:
             m = None
-        if m or _PAREN_CREDIT.match(s) or word_count(s) <= MAX_CAPTION_WORDS and pattern_list("caption_cues").search(s):
+        if (
+            m
+            or _PAREN_CREDIT.match(s)
+            or _SLASH_CREDIT.match(s)
+            or word_count(s) <= MAX_CAPTION_WORDS
+            and pattern_list("caption_cues").search(s)
+        ):
             yield _line_hit(line, "photo caption or credit")
 
 
@@ -401,7 +413,10 @@ _SOURCE = re.compile(
     r"translation|research|production)\s+by\b.{0,300}$",
     re.IGNORECASE,
 )
-_BYLINE = re.compile(r"^\s*(?:by|von|por|par|di|door|av|af)\s+[A-Z@][^\n]{0,100}$", re.IGNORECASE)
+_BYLINE = re.compile(
+    r"^\s*(?:by|(?:written|words|story|text|reported|posted)\s+by|von|por|par|di|door|av|af)\s+[A-Z@][^\n]{0,100}$",
+    re.IGNORECASE,
+)
 _HANDLE_BYLINE = re.compile(r"^\s*(?:by\s+)?[^\W\d_][^@\n]{2,60}\s@\w{2,30}\b[^\n]{0,40}$", re.IGNORECASE)
 # a writer's role or desk on a line of its own: "Opinion Columnist", "Staff Writer", "New Delhi Bureau"
 _ROLE_LINE = re.compile(
@@ -447,7 +462,7 @@ def source_line(view: TextView) -> Iterator[Hit]:
         elif _HANDLE_BYLINE.match(s) and is_byline_name(s.split("@")[0].removeprefix("By ").removeprefix("by ")):
             yield _line_hit(line, "byline")
         elif _BYLINE.match(s) and word_count(s) <= 12 and not s.rstrip().endswith((".", "?", "!")):
-            if _names_a_writer(s.split(None, 1)[1]):
+            if _names_a_writer(re.sub(r"^\s*(?:\w+\s+)?by\s+|^\s*\w+\s+", "", s, count=1, flags=re.IGNORECASE)):
                 yield _line_hit(line, "byline")
 
 
@@ -516,8 +531,9 @@ def html_remnant(view: TextView) -> Iterator[Hit]:
 
 
 _COPYRIGHT = re.compile(
-    r"^\s*copyright\b|all\s+rights\s+reserved|may not be (?:published|reproduced)"
-    r"|\b(?:licensed|available|published|distributed)\s+under\s+(?:a\s+|the\s+)?creative\s+commons\b"
+    r"^\s*copyright\s*(?:©|\(c\)|\d|(?-i:[A-Z])|$)|all\s+rights\s+reserved|may not be (?:published|reproduced)"
+    r"|\b(?:content|text|work|material|site|website|photos?|images?|articles?)\s+(?:is\s+|are\s+)?"
+    r"(?:licensed|available|published|distributed)\s+under\s+(?:a\s+|the\s+)?creative\s+commons\b"
     r"|(?:©|ⓒ|\(c\)|\bcopyright)\s*(?:©\s*)?(?:19|20)\d\d\b"
     r"|^\s*[©ⓒ].{0,80}\b(?:inc|ltd|llc|corp|corporation|limited|plc|gmbh|co)\b\.?\s*$",
     re.IGNORECASE,
