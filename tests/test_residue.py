@@ -103,19 +103,18 @@ def test_copyright_notice():
 
 
 LINES = yaml.safe_load((ROOT / "tests" / "data" / "residue_lines.yaml").read_text(encoding="utf-8"))
-_ABOVE = (
-    "Harbour authority approves new ferry terminal\n"
+_ARTICLE = [
+    "Harbour authority approves new ferry terminal",
     "The harbour authority approved plans for a new ferry terminal on Wednesday, ending a decade of argument "
-    "over where the island services should dock and how much the town should pay.\n"
+    "over where the island services should dock and how much the town should pay.",
     "The terminal will be built on the site of the old fish market and should open in 2027, the authority said, "
-    "with room for two ferries to load at the same time.\n"
-)
-_BELOW = (
+    "with room for two ferries to load at the same time.",
     "Local businesses welcomed the decision, though some residents said they were worried about traffic on the "
-    "narrow roads that lead down to the quay.\n"
-    '"This is the right place, and it is about time," said the authority\'s chair, Morag Lindsay, after the vote.\n'
-    "The project is expected to cost about £60 million, most of it from the regional government.\n"
-)
+    "narrow roads that lead down to the quay.",
+    '"This is the right place, and it is about time," said the authority\'s chair, Morag Lindsay, after the vote.',
+    "The project is expected to cost about £60 million, most of it from the regional government.",
+]
+POSITIONS = (0, 1, 3, len(_ARTICLE))  # above the headline, under it, mid-article, at the end
 
 
 def _residue_spans(text: str) -> list[tuple[int, int]]:
@@ -123,10 +122,11 @@ def _residue_spans(text: str) -> list[tuple[int, int]]:
     return [(h.start, h.end) for c in all_checks() if c.category == "residue" and c.fn for h in c.fn(view)]
 
 
-def _inserted(line: str) -> tuple[bool, list[str]]:
-    """(is the inserted line flagged, evidence of findings elsewhere in the article)."""
-    text = _ABOVE + line + "\n" + _BELOW
-    start, end = len(_ABOVE), len(_ABOVE) + len(line)
+def _inserted(line: str, pos: int) -> tuple[bool, list[str]]:
+    """(is the line inserted before paragraph `pos` flagged, evidence of findings elsewhere in the article)."""
+    text = "\n".join([*_ARTICLE[:pos], line, *_ARTICLE[pos:]])
+    start = sum(len(p) + 1 for p in _ARTICLE[:pos])
+    end = start + len(line)
     covered, cur, elsewhere = 0, start, []
     for s, e in sorted(_residue_spans(text)):
         if s >= end or e <= start:
@@ -140,10 +140,12 @@ def _inserted(line: str) -> tuple[bool, list[str]]:
 
 @pytest.mark.parametrize("line", LINES["residue"])
 def test_common_residue_inserted_in_an_article_is_flagged_and_nothing_else(line):
-    flagged, elsewhere = _inserted(line)
-    assert flagged and not elsewhere, (flagged, elsewhere)
+    for pos in POSITIONS:
+        flagged, elsewhere = _inserted(line, pos)
+        assert flagged and not elsewhere, (pos, flagged, elsewhere)
 
 
 @pytest.mark.parametrize("line", LINES["prose"])
 def test_prose_that_looks_like_residue_is_not_flagged(line):
-    assert _inserted(line) == (False, [])
+    for pos in POSITIONS[1:]:  # below the headline: a first line is a headline whatever it says
+        assert _inserted(line, pos) == (False, []), pos

@@ -25,7 +25,8 @@ def link_list(view: TextView) -> Iterator[Hit]:
     """Lists of links under a section header (`Most Popular`, `Related Topics`, `You may also like`).
 
     After such a header, the following short lines (headlines, at most 25 words) are flagged until a
-    line of running prose, a comment thread or a table row ends the list.
+    line of running prose, a comment thread or a table row ends the list. A list has at least two
+    items: one short line and then prose is a headline under a stray label.
     """
     body = view.body
     i = 0
@@ -34,14 +35,18 @@ def link_list(view: TextView) -> Iterator[Hit]:
             i += 1
             continue
         j = i + 1
-        while j < len(body):
-            s = body[j].text
-            if word_count(s) > MAX_LINK_WORDS or is_prose(s, 12) or _COMMENTS.match(s) or s.count("|") >= 2:
-                break  # prose, a comment thread or a table ends the list
-            if any(c.isalnum() for c in s):
-                yield Hit(*body[j].span, f"item of the link list under {body[i].text.strip()[:40]!r}", "")
+        while j < len(body) and not _ends_link_list(body[j].text):
             j += 1
+        items = [ln for ln in body[i + 1 : j] if any(c.isalnum() for c in ln.text)]
+        if len(items) >= 2:
+            for ln in items:
+                yield Hit(*ln.span, f"item of the link list under {body[i].text.strip()[:40]!r}", "")
         i = j
+
+
+def _ends_link_list(s: str) -> bool:
+    """Prose, a comment thread or a table row ends a list of links."""
+    return word_count(s) > MAX_LINK_WORDS or is_prose(s, 12) or bool(_COMMENTS.match(s)) or s.count("|") >= 2
 
 
 _BARE_COMMENTS = re.compile(r"^\s*(?:comments?|discussion|conversation)\s*:?\s*$", re.IGNORECASE)
@@ -126,7 +131,9 @@ BODY_WORDS = 15  # a prose line at least this long starts the article body
 
 def _header_zone(body: list) -> list:
     """The lines between the headline and the first line of running prose, among the first 8."""
-    head = next((i for i, ln in enumerate(body[:HEAD_LINES]) if word_count(ln.text) >= 3), 0)
+    head = next(
+        (i for i, ln in enumerate(body[:HEAD_LINES]) if word_count(ln.text) >= 3 and not is_ui_label(ln.text)), 0
+    )
     zone = []
     for line in body[head + 1 : HEAD_LINES]:
         if is_prose(line.text.strip(), BODY_WORDS):
