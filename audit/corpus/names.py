@@ -1,14 +1,17 @@
 """Name variants across the corpus: link spellings of one name, and never two different names.
 
-Per document (extract): name mentions (`audit.corpus.mentions`). Across the corpus, one analysis in
-six steps (`analyse`), shared by NAME001, NAME002 and MT008:
+Per document (extract): name mentions (`audit.corpus.mentions`, English documents only). Across the
+corpus, one analysis in six steps (`analyse`), computed once and shared by NAME001, NAME002 and MT008
+(`shared_analysis`):
 
 1. count: each spelling's documents, sources and occurrences, its neighbours (the given name before a
-   surname), the aliases documents state, and the spellings some document writes in lower case.
-2. block: candidate pairs come only from blocks (a transliteration-neutral consonant key, the first
-   four letters, the surnames after one given name), so the work grows with the distinct names.
-3. link: string similarity alone never links two spellings; `judge_pair` asks for evidence and says
-   how sure the link is (`confidence`, 0-1).
+   surname, the title before a name), the aliases documents state, and the spellings some document
+   writes in lower case (ordinary words).
+2. block: candidate pairs come only from blocks (a transliteration-neutral consonant key and its
+   ending, the first four letters, one given name in several languages, the names next to one given
+   name or surname), so the work grows with the distinct names, not their square.
+3. link: string similarity alone never links two spellings; `judge_pair` asks for evidence (one story,
+   one person) and says how sure the link is (`confidence`, 0-1).
 4. cluster: links are merged strongest first; a merge that would join two forms that must stay apart
    is refused.
 5. canonical: the best-supported form of a cluster (sources, documents, English frequency,
@@ -25,6 +28,7 @@ from __future__ import annotations
 import functools
 import re
 import weakref
+from array import array
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -168,7 +172,7 @@ class NameAnalysis:
 class Counts:
     """What the corpus says about each spelling (step 1)."""
 
-    docs: dict[str, list[int]]  # form -> indices of the documents using it, ascending
+    docs: dict[str, array]  # form -> indices of the documents using it, ascending (4 bytes each)
     sources: dict[str, int]  # form -> sources using it (a document without a source is a source of its own)
     occurrences: dict[str, int]
     before: dict[str, set[str]]  # form -> capitalised words right before it (given names)
@@ -185,7 +189,7 @@ class Counts:
 
 def count(summaries: Mapping[str, DocMentions]) -> Counts:
     """Step 1: one pass over the documents' mentions, in document-id order."""
-    docs: dict[str, list[int]] = defaultdict(list)
+    docs: dict[str, array] = defaultdict(lambda: array("I"))
     named: dict[str, set[str]] = defaultdict(set)
     sourceless: dict[str, int] = defaultdict(int)
     occurrences: dict[str, int] = defaultdict(int)
@@ -274,7 +278,7 @@ class StoryContext:
 
     def __init__(self, c: Counts) -> None:
         self.c = c
-        self.postings: dict[str, list[int]] = defaultdict(list)
+        self.postings: dict[str, array] = defaultdict(lambda: array("I"))  # 4 bytes a name a document
         for i, forms in enumerate(c.doc_forms):
             for k in sorted({tnorm(f) for f in forms if len(fold(f)) >= MIN_NAME_LEN}):
                 self.postings[k].append(i)
@@ -303,7 +307,7 @@ class StoryContext:
                     posts.append(post)
                     weights.append(w)
             if posts:
-                ids = np.concatenate([np.asarray(p, dtype=np.int64) for p in posts])
+                ids = np.concatenate([np.frombuffer(p, dtype=np.uint32) for p in posts]).astype(np.int64)
                 each = np.repeat(np.asarray(weights), [len(p) for p in posts])
                 docs, where = np.unique(ids, return_inverse=True)
                 total = np.bincount(where, weights=each)
@@ -315,7 +319,7 @@ class StoryContext:
 
     def _docs(self, form: str) -> np.ndarray:
         if form not in self._doc_sets:
-            self._doc_sets[form] = np.array(self.c.docs[form], dtype=np.int64)
+            self._doc_sets[form] = np.frombuffer(self.c.docs[form], dtype=np.uint32).astype(np.int64)
         return self._doc_sets[form]
 
     def shared(self, a: str, b: str) -> tuple[float, list[str]]:
