@@ -58,6 +58,7 @@ MIN_NAME_LEN = 4
 MAX_BLOCK = 400
 KNOWN_ZIPF = 1.5  # wordfreq knows the spelling beyond its noise floor: English uses it for something of its own
 ATTESTED_ZIPF = 2.5  # English uses the spelling often: an entity or word of its own
+WORD_ZIPF = 4.5  # as common as an everyday word (edition 4.8): never the partner of another spelling
 RARE_ZIPF = 2.0  # rarer than this, two near-identical spellings hardly name two different things
 COMMON_GIVEN_ZIPF = 4.0  # a given name this common (John, David) is no evidence that two people are one
 # weighted co-mentioned names two documents share to tell one story: 254 of the 260 pairs of translations of
@@ -381,9 +382,13 @@ def _shared(xs: set[str], ys: set[str]) -> str | None:
     return min(shared, key=lambda g: (english_zipf(fold(g)), g)) if shared else None
 
 
-def _several(words: set[str]) -> bool:
+def _several(words: set[str], others: set[str]) -> bool:
+    """A given name before several people's surnames (`words`), some of whom the other spelling never
+    names (`others`): renaming it would rename them too (Vladimir Putin beside Vladimir Tkachenko)."""
     first = sorted(words)[:1]
-    return any(not same_name(first[0], w) for w in words) if first else False
+    if not first or all(same_name(first[0], w) for w in words):
+        return False
+    return any(not any(same_name(w, o) for o in others) for w in words)
 
 
 def people(c: Counts, a: str, b: str) -> People:
@@ -394,7 +399,7 @@ def people(c: Counts, a: str, b: str) -> People:
     surname = _shared(aa, ab)
     given = _shared(ba, bb)
     differ = bool(aa and ab and surname is None) or bool(ba and bb and given is None)
-    several = frozenset(f for f, w in ((a, aa), (b, ab)) if _several(w))
+    several = frozenset(f for f, w, o in ((a, aa, ab), (b, ab, aa)) if _several(w, o))
     title = min(c.titles.get(a, set()) & c.titles.get(b, set()), default=None)
     return People(differ, given, surname, several, title)
 
@@ -407,8 +412,8 @@ _FEMININE = re.compile(r"(?:ov|ev|in|yn)a$|(?:sk|tsk|ck)aya$|(?:sk|tsk|ck)a$")
 
 
 def _refused(c: Counts, a: str, b: str, kind: str | None, surname: str | None) -> bool:
-    """Pairs never linked: ordinary words (written in lower case somewhere in the corpus), words in
-    capitals (typography), a name and a compound of it (Toyosawa/Toyosawa-cho), aliases a document
+    """Pairs never linked: ordinary words (written in lower case somewhere in the corpus, or as common
+    as everyday words, unless only accents or case differ), words in capitals (typography), a name and a compound of it (Toyosawa/Toyosawa-cho), aliases a document
     states, a surname and its feminine form (Kharlamov/Kharlamova), and a word and its derivation
     (Russia/Russian) where English knows the longer form. An unknown name with a case ending that
     translation left (Minay/Minaya) is a spelling, and so are two given names before one surname
@@ -420,6 +425,8 @@ def _refused(c: Counts, a: str, b: str, kind: str | None, surname: str | None) -
         return True  # a compound (Toyosawa-cho is the town of Toyosawa)
     if frozenset((fold(a), fold(b))) in c.alias_keys:
         return True
+    if kind not in TRIVIAL and max(english_zipf(short), english_zipf(long)) >= WORD_ZIPF:
+        return True  # an everyday English word (Edition, Starter) is no variant of a name
     if kind in TRIVIAL or surname is not None or not is_derivation(a, b):
         return False
     if _FEMININE.search(long) and not _FEMININE.search(short):
