@@ -265,6 +265,15 @@ def garbled_threshold(docs: list[Document], labels: dict[tuple[str, str], bool],
     print(f"lowest threshold at which the similarity alone is 90% precise: {derived}")
 
 
+def _looks_alike(a: str, b: str) -> bool:
+    from rapidfuzz.distance import Levenshtein
+
+    from audit.corpus.translit import fold, tnorm
+
+    sim = max(Levenshtein.normalized_similarity(fold(a), fold(b)), Levenshtein.normalized_similarity(tnorm(a), tnorm(b)))
+    return sim >= 0.7
+
+
 def _report(name: str, r: dict, show: bool) -> None:
     print(
         f"{name}: recall {r['recall']:.3f} ({r['found']}/{r['positives']}), "
@@ -297,7 +306,10 @@ def main() -> int:
         docs = mt_story_documents()
         labels = mt_story_labels(docs)
         if "--mt-dev" in sys.argv:
-            _report(f"mt-dev stories ({len(docs)} versions)", evaluate(docs, labels), show)
+            linked = linked_pairs(docs)
+            _report(f"mt-dev stories ({len(docs)} versions)", evaluate_pairs(linked, labels), show)
+            close = {p: v for p, v in labels.items() if not v or _looks_alike(*p)}
+            _report("mt-dev stories, pairs that look alike (similarity >= 0.7)", evaluate_pairs(linked, close), False)
         if "--garbled" in sys.argv:
             wmt_labels = {**labels, **load_labels()}
             garbled_threshold(wmt_documents() + docs, wmt_labels, mixed_documents())

@@ -65,6 +65,7 @@ COMMON_GIVEN_ZIPF = 4.0  # a given name this common (John, David) is no evidence
 # one WMT23 story (98%) share at least this much, 37 of the 25,878 pairs of 228 unrelated articles (0.14%)
 CONTEXT_MIN = 2.0
 MAX_POSTINGS = 500  # a name in more documents than this is too common to place a document in a story
+MAX_NEIGHBOURS = 100  # a document's closest documents by shared names: where its story is told
 FIX_CONFIDENCE = 0.8  # links at or above this are safe to apply unattended (audit fix --fix-names)
 TRIVIAL = ("same letters", "doubled letters", "transliteration")
 
@@ -274,7 +275,9 @@ class StoryContext:
     """Whether the documents of two spellings tell one story: some document of one and some document of
     the other share co-mentioned names (transliteration-neutral, so Ihor and Igor count as one), weighted
     by how rare the names are in English (`_weight`). Names in more than MAX_POSTINGS documents are too
-    common to say anything. Computed lazily, for the documents of candidate pairs only."""
+    common to say anything, and only a document's MAX_NEIGHBOURS closest documents count (the pass stays
+    near-linear however many documents share a common name). Computed lazily, for the documents of
+    candidate pairs only."""
 
     DOCS_PER_FORM = 4  # documents of the rarer spelling looked at
 
@@ -314,7 +317,11 @@ class StoryContext:
                 docs, where = np.unique(ids, return_inverse=True)
                 total = np.bincount(where, weights=each)
                 mine = docs != i
-                self._neighbours[i] = (docs[mine], total[mine])
+                docs, total = docs[mine], total[mine]
+                if len(docs) > MAX_NEIGHBOURS:  # the closest documents only, as stories.py keeps them
+                    keep = np.sort(np.lexsort((docs, -total))[:MAX_NEIGHBOURS])
+                    docs, total = docs[keep], total[keep]
+                self._neighbours[i] = (docs, total)
             else:
                 self._neighbours[i] = (np.zeros(0, dtype=np.int64), np.zeros(0))
         return self._neighbours[i]
