@@ -27,8 +27,8 @@ import functools
 import math
 import re
 from dataclasses import dataclass
-from itertools import chain
 from importlib import resources
+from itertools import chain
 
 import numpy as np
 
@@ -53,6 +53,7 @@ BOUNDARY = ("<s>", "</s>")
 MATTR_WINDOW = 50
 MAX_CHARS = 8_000  # a longer text is judged on its first 8,000 characters: style needs no more, and cost stays bounded
 MODEL_FILE = "mt_model.tsv"
+MAX_ARTIFACTS = 3  # distinct artifact checks counted: each adds the weight the model file gives them
 
 
 def normalise(text: str) -> str:
@@ -323,7 +324,7 @@ class Model:
             pos[pos == len(self.codes)] = 0
             hit = self.codes[pos] == p.codes
             z += float(self.ngram_w[pos[hit]] @ np.sqrt(p.counts[hit] / p.n_tokens))
-        stats = {**p.stats, "artifacts": math.log1p(artifacts)}
+        stats = {**p.stats, "artifacts": min(artifacts, MAX_ARTIFACTS)}
         z += float(self.stat_w @ np.array([stats[n] for n in self.stat_names]))
         return z
 

@@ -14,8 +14,9 @@ translations of it, and its human translations) together with one group of origi
 rest, and scores what was held out (leave-one-pair-out); then it holds out a whole system family
 instead (leave-one-family-out). It reports ROC-AUC and recall at the threshold, per held-out pair and
 per family, with human translations apart from machine translation (they carry translationese too),
-and false positives per group of originals. The threshold is the one that keeps the held-out news
-originals' false-positive rate at or under 2% (TARGET_FP); the final model is trained on everything.
+and false positives per group of originals. The threshold keeps the held-out news originals'
+false-positive rate at 1.5% (TARGET_FP: under the 2% the issue allows, with a margin for a smaller
+or different set of originals); the final model is trained on everything.
 
 Features and their normalisation are audit/mtmodel.py's: training and inference share that code.
 Cost: a few minutes on one core, numpy only (Newton's method on an L2-penalised logistic loss).
@@ -43,9 +44,10 @@ from audit import mtmodel  # noqa: E402
 SHARED = ROOT.parent / "shared" / "eval"
 OUT = ROOT / "audit" / "data" / mtmodel.MODEL_FILE
 LAMBDA = 1.0  # L2 penalty on standardised weights
-MIN_DF = 0.1  # an n-gram is a feature when at least this share of documents of EVERY training group has it
+MIN_DF = 0.05  # an n-gram is a feature when at least this share of documents of EVERY training group has it
+MAX_ARTIFACTS = mtmodel.MAX_ARTIFACTS  # artifact checks counted per document
 PREFILTER_DF = 0.03  # n-grams rarer than this overall never make a column
-TARGET_FP = 0.02  # largest false-positive rate on held-out English news originals
+TARGET_FP = 0.015  # false-positive rate on held-out English news originals: under 2%, with a margin for new data
 NEWS_ORIGINALS = ("is", "hr", "zh", "txt", "aeb")  # groups of originals that are news (the web pages are not all)
 FAMILIES = {  # system -> family, for leave-one-family-out; a system not named is a family of its own
     "Online-A": "online",
@@ -151,7 +153,8 @@ class Design:
             hit = self.codes[pos] == p.codes
             rows[r, pos[hit]] = np.sqrt(p.counts[hit] / max(1, p.n_tokens))
             rows[r, len(self.codes) : -1] = [p.stats[n] for n in mtmodel.STATS]
-        rows[:, -1] = np.log1p(artifacts)
+        rows[:, -1] = np.minimum(artifacts, MAX_ARTIFACTS)
+        self.artifacts = rows[:, -1]
         self.X = rows
         self.stat_names = (*mtmodel.STATS, "artifacts")
 
@@ -162,10 +165,11 @@ class Design:
         return (a * base + b) in cross or (b * base + c) in cross
 
     def columns(self, groups: list[np.ndarray]) -> np.ndarray:
-        """N-grams present in at least MIN_DF of the documents of every group, and every statistic."""
+        """N-grams present in at least MIN_DF of the documents of every group, and every statistic but
+        the artifact count (weighted apart: see `artifact_weight`)."""
         n = len(self.codes)
         df = np.min([(self.X[g, :n] > 0).mean(0) for g in groups], axis=0)
-        return np.concatenate([df >= MIN_DF, np.ones(len(self.stat_names), dtype=bool)])
+        return np.concatenate([df >= MIN_DF, np.ones(len(self.stat_names) - 1, dtype=bool), [False]])
 
 
 @dataclass
@@ -174,9 +178,19 @@ class Fit:
     sd: np.ndarray
     beta: np.ndarray
     intercept: float
+    artifact_weight: float = 0.0
 
-    def logit(self, X: np.ndarray) -> np.ndarray:
-        return (X - self.mean) / self.sd @ self.beta + self.intercept
+    def logit(self, X: np.ndarray, artifacts: np.ndarray) -> np.ndarray:
+        return (X - self.mean) / self.sd @ self.beta + self.intercept + self.artifact_weight * artifacts
+
+
+def artifact_weight(fired_mt: np.ndarray, fired_orig: np.ndarray) -> float:
+    """Log-odds per artifact check that fired: how much likelier a firing is on machine translation than
+    on an original (add-one smoothed rates of documents with any). The artifacts are rare on WMT's strong
+    systems, so a penalised fit would shrink this weight to nothing although a firing is strong evidence."""
+    rate_mt = (fired_mt.sum() + 1) / (len(fired_mt) + 2)
+    rate_orig = (fired_orig.sum() + 1) / (len(fired_orig) + 2)
+    return float(max(0.0, math.log(rate_mt / rate_orig)))
 
 
 def fit_logistic(X: np.ndarray, y: np.ndarray, lam: float = LAMBDA, iters: int = 30) -> Fit:
@@ -234,7 +248,10 @@ class Corpus:
         groups.append(mask & self.orig)
         cols = self.design.columns([g for g in groups if g.any()])
         y = (self.label[mask] == "mt").astype(float)
-        return fit_logistic(self.design.X[mask][:, cols], y), cols
+        fit = fit_logistic(self.design.X[mask][:, cols], y)
+        fired = self.design.artifacts > 0
+        fit.artifact_weight = artifact_weight(fired[mask & (self.label == "mt")], fired[mask & self.orig])
+        return fit, cols
 
     def held_out(self, folds: list[np.ndarray]) -> np.ndarray:
         """Out-of-fold log-odds: each fold's documents scored by a model trained without them (averaged
@@ -242,7 +259,7 @@ class Corpus:
         total, count = np.zeros(len(self.docs)), np.zeros(len(self.docs))
         for fold in folds:
             fit, cols = self.train(~fold)
-            total[fold] += fit.logit(self.design.X[fold][:, cols])
+            total[fold] += fit.logit(self.design.X[fold][:, cols], self.design.artifacts[fold])
             count[fold] += 1
         return np.where(count > 0, total / np.maximum(count, 1), np.nan)
 
@@ -292,21 +309,22 @@ def summarise(c: Corpus, z: np.ndarray, thr: float, title: str, by: str) -> list
 def write_model(path: Path, c: Corpus, fit: Fit, cols: np.ndarray, thr_logit: float, notes: list[str]) -> None:
     d = c.design
     n = len(d.codes)
-    names = [mtmodel.decode(code) for code in d.codes[cols[:n]]] + list(d.stat_names)
-    kinds = ["ngram"] * int(cols[:n].sum()) + ["stat"] * len(d.stat_names)
+    names = [mtmodel.decode(code) for code in d.codes[cols[:n]]] + [s for s in d.stat_names if s != "artifacts"]
+    kinds = ["ngram"] * int(cols[:n].sum()) + ["stat"] * (len(d.stat_names) - 1)
     prob = 1 / (1 + math.exp(-thr_logit))
     lines = [
         "# The machine-translation model of audit/mtmodel.py, written by tools/train_mt_model.py: do not edit by hand.",
         "# Trained on ../shared/eval (WMT21/22 mt-dev, extraction-dev English ground truths, WMT23 uk-en):",
         "# English originals against machine translation; human translations are left out of training.",
         "# Rows: kind, feature (an n-gram of symbols or a statistic), mean, sd, weight on (x - mean) / sd.",
-        "# N-gram features are sqrt(count / tokens). `threshold` is P(mt) for `detected` (<= 2% FP on originals).",
+        "# N-gram features are sqrt(count / tokens). `threshold` is P(mt) for `detected` (1.5% FP on held-out originals).",
         *[f"# {line}" for line in notes],
         f"intercept\t{fit.intercept:.6f}",
         f"threshold\t{prob:.4f}",
     ]
     for kind, name, mean, sd, w in zip(kinds, names, fit.mean, fit.sd, fit.beta, strict=True):
         lines.append(f"{kind}\t{name}\t{mean:.6g}\t{sd:.6g}\t{w:.6g}")
+    lines.append(f"stat\tartifacts\t0\t1\t{fit.artifact_weight:.6g}")  # per artifact check fired, up to 3
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 

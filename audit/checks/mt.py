@@ -127,10 +127,16 @@ _CAPITALISED = re.compile(r"\b[A-Z][\w'’-]+")
 
 
 def _names(s: str) -> set[str]:
+    """Capitalised words inside sentences (a sentence's first word is capitalised whatever it is)."""
     from audit.mtmodel import function_words
 
     fw = frozenset(function_words())
-    return {w for w in _CAPITALISED.findall(s) if w.lower() not in fw}
+    out = set()
+    for m in _CAPITALISED.finditer(s):
+        before = s[: m.start()].rstrip()
+        if before and before[-1] not in ".!?:\"“(" and m.group().lower() not in fw:
+            out.add(m.group())
+    return out
 
 
 def _same_facts(a: str, b: str) -> bool:
