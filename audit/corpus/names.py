@@ -117,24 +117,25 @@ def string_kind(a: str, b: str) -> tuple[str, float] | None:
     return ("given name", s) if groups.get(ta, -1) == groups.get(tb, -2) else None
 
 
-def _close_pairs(forms: list[str]) -> Iterator[tuple[int, int]]:
+def _close_pairs(forms: list[str], garbled: bool) -> Iterator[tuple[int, int]]:
     """Index pairs (i < j) of a block that can be linked at all: close once transliteration is
-    neutralised, or close enough folded to be a garbled name. One vectorised comparison of the whole
-    block (rapidfuzz's cdist) instead of a Python loop over every pair."""
+    neutralised, one given name in two languages, or (in a block of names next to one name, `garbled`)
+    close enough folded to be a garbled name. One vectorised comparison of the whole block (rapidfuzz's
+    cdist) instead of a Python loop over every pair."""
     from rapidfuzz.process import cdist
 
     tn = [tnorm(f) for f in forms]
-    fo = [fold(f) for f in forms]
-    spelling = cdist(
+    close = cdist(
         tn, tn, scorer=Levenshtein.normalized_similarity, score_cutoff=SPELLING_SIMILARITY - 1e-6, dtype=np.float32
-    )
-    garbled = cdist(
-        fo, fo, scorer=Levenshtein.normalized_similarity, score_cutoff=GARBLED_SIMILARITY - 1e-6, dtype=np.float32
-    )
+    ) > 0  # equal keys score 1: included
+    if garbled:
+        fo = [fold(f) for f in forms]
+        close |= cdist(
+            fo, fo, scorer=Levenshtein.normalized_similarity, score_cutoff=GARBLED_SIMILARITY - 1e-6, dtype=np.float32
+        ) > 0
     groups = given_name_groups()
     group = np.array([groups.get(t, -1 - i) for i, t in enumerate(tn)])  # -1 - i: in no group, equal to nothing
-    same_given = group[:, None] == group[None, :]
-    ii, jj = np.nonzero(np.triu((spelling > 0) | (garbled > 0) | same_given, k=1))  # equal keys score 1: included
+    ii, jj = np.nonzero(np.triu(close | (group[:, None] == group[None, :]), k=1))
     return zip(ii.tolist(), jj.tolist(), strict=True)
 
 
@@ -227,11 +228,11 @@ def count(summaries: Mapping[str, DocMentions]) -> Counts:
 # ---------------------------------------------------------------------------------------------- 2. block
 
 
-def block(c: Counts) -> Iterator[list[str]]:
-    """Step 2: groups of forms worth comparing, each sorted; a form is in several (same consonant key,
-    first four letters, consonants of the ending, one given name in several languages, surnames after one
-    given name, given names before one surname). Blocks larger than
-    MAX_BLOCK (a very common given name) are skipped, so that the pass never turns quadratic."""
+def block(c: Counts) -> Iterator[tuple[str, list[str]]]:
+    """Step 2: (key, forms) groups worth comparing, each sorted; a form is in several (same consonant key,
+    first four letters, consonants of the ending, one given name in several languages, and, where garbled
+    names are looked for, surnames after one given name `g:` and given names before one surname `f:`).
+    Blocks larger than MAX_BLOCK (a very common given name) are skipped, so the pass never turns quadratic."""
     forms = sorted(f for f in c.docs if len(fold(f)) >= MIN_NAME_LEN)
     groups = given_name_groups()
     blocks: dict[str, list[str]] = defaultdict(list)
@@ -250,14 +251,14 @@ def block(c: Counts) -> Iterator[list[str]]:
     for key in sorted(blocks):
         members = blocks[key]
         if 2 <= len(members) <= MAX_BLOCK:
-            yield sorted(set(members))
+            yield key, sorted(set(members))
 
 
 def candidate_pairs(c: Counts) -> list[tuple[str, str]]:
     """Every pair (a < b) of one block close enough to be linked at all, once, in a fixed order."""
     seen: set[tuple[str, str]] = set()
-    for members in block(c):
-        for i, j in _close_pairs(members):
+    for key, members in block(c):
+        for i, j in _close_pairs(members, garbled=key.startswith(("g:", "f:"))):
             seen.add((members[i], members[j]))
     return sorted(seen)
 
