@@ -266,6 +266,7 @@ def candidate_pairs(c: Counts) -> list[tuple[str, str]]:
 # ---------------------------------------------------------------------------------------------- 3. link
 
 
+@functools.lru_cache(maxsize=200_000)
 def _weight(form: str) -> float:
     """How much a shared co-mentioned name says about two documents telling one story."""
     z = english_zipf(fold(form))
@@ -296,7 +297,7 @@ class StoryContext:
         """Document i's names: transliteration-neutral key -> (weight, a spelling)."""
         if i not in self._keys:
             out: dict[str, tuple[float, str]] = {}
-            for f in sorted(self.c.doc_forms[i]):
+            for f in self.c.doc_forms[i]:  # the max of (weight, spelling) does not depend on the order
                 if len(fold(f)) >= MIN_NAME_LEN:
                     k = tnorm(f)
                     out[k] = max(out.get(k, (0.0, f)), (_weight(f), f))
