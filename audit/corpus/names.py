@@ -783,10 +783,11 @@ class PlaceExonym:
 class GarbledName:
     """Names garbled by round-trip translation (`Stéphane Dizaric` for `Stephane Dujarric`).
 
-    A spelling with no support of its own (one source, unknown to English) after the same given name as a
-    spelling other sources use, in documents that tell one story and never in one document with it; its
-    folded similarity must reach GARBLED_SIMILARITY (derived from data). The suggestion is the attested
-    form; confidence 0.8 with a rare given name and a clear story, else 0.6.
+    A spelling with no support of its own (one document, unknown to English) next to the same given name
+    (or surname, or title) as a spelling other documents use, in documents that tell one story and never
+    in one document with it; its folded similarity must reach GARBLED_SIMILARITY (derived from data,
+    `bench/eval_names.py --garbled`). The suggestion is the attested form; confidence 0.8 (safe to fix)
+    at similarity SURE_GARBLED or more with a rare given name and a clear story, else 0.6.
     """
 
     extract = staticmethod(_mentions)
