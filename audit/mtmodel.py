@@ -17,8 +17,13 @@ would learn the data set. The source language's typography is the artifact check
 Human translations carry translationese too: the model gives many of them a high probability. It
 says "reads as translated", and machine translation is by far the commonest way news gets there.
 
+The probability is calibrated for equal priors (training weighs originals and translations half and
+half): read it as a ranking and compare it with the threshold in the model file, which was chosen on
+held-out data for 1.5% false positives on English news originals.
+
 The weights live in `audit/data/mt_model.tsv` (trained by `tools/train_mt_model.py` from
-../shared/eval); inference is numpy only and deterministic, well under a millisecond a document.
+../shared/eval); inference is numpy only and deterministic. Cost: about 0.8 ms of CPU for a 1.6 KB
+article and 1.7 ms for a 4.5 KB one on a loaded 2-core machine; text after MAX_CHARS is not read.
 """
 
 from __future__ import annotations
