@@ -209,6 +209,8 @@ def is_ui_label(text: str) -> bool:
 
     `Share on WhatsApp` and `Click to share on X (Opens in new window)` count when the network is a label.
     """
+    if len(text) > 400:  # labels are short; and the substitutions below are quadratic on long runs of spaces
+        return False
     s = _COUNT_IN_BRACKETS.sub("", _ICON.sub("", text)).strip().strip("|•·-–—:[]().…!").strip()
     if not s or len(s) > 80:
         return False
