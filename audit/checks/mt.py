@@ -235,7 +235,7 @@ def untranslated_fragment(view: TextView) -> Iterator[Hit]:
 
 
 _DIALOGUE_DASH = re.compile(
-    r"^[ \t]*[-–—][ \t]*(?=[\"“]?[A-Z])[^\n]{0,600}?[,!?.…][ \t]*[-–—][ \t]+(?=[a-z])", re.MULTILINE
+    r"^[ \t]{0,8}[-–—][ \t]?(?=[\"“]?[A-Z])[^\n]{0,600}?[,!?.…][ \t]?[-–—][ \t](?=[a-z])", re.MULTILINE
 )
 
 
