@@ -49,7 +49,7 @@ def _ends_link_list(s: str) -> bool:
     return word_count(s) > MAX_LINK_WORDS or is_prose(s, 12) or bool(_COMMENTS.match(s)) or s.count("|") >= 2
 
 
-_BARE_COMMENTS = re.compile(r"^\s*(?:comments?|discussion|conversation)\s*:?\s*$", re.IGNORECASE)
+_BARE_COMMENTS = re.compile(r"^\s*(?:comments?|discussion|conversation)\s*(?::\s*)?$", re.IGNORECASE)
 THREAD_MIN_PROSE = 150  # words of prose above a header for the article to be above it
 
 
@@ -58,7 +58,7 @@ def _prose_words(lines: list) -> int:
 
 
 _FORM = re.compile(
-    r"^\s*(?:name|e-?mail|website|your (?:name|e-?mail|comment)|comment)\s*(?:\(required\))?\s*\*\s*$"
+    r"^\s*(?:name|e-?mail|website|your (?:name|e-?mail|comment)|comment)\s*(?:\(required\)\s*)?\*\s*$"
     r"|^\s*(?:leave a (?:reply|comment)|post a comment|add a comment|your email address will not be published)\b",
     re.IGNORECASE,
 )

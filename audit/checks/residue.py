@@ -399,6 +399,8 @@ def is_byline_name(s: str, need_rare: bool = True) -> bool:
     none is a very common English word and one is rare (a surname): headings and labels do not pass.
     With `need_rare=False` (after `By`, which already says a name follows) `Troy Smith` passes too.
     """
+    if len(s) > 120:
+        return False  # a byline is short
     s = _HANDLE.sub("", s.strip())
     name, _, rest = s.partition(",")
     if word_count(rest) > 5 or ":" in s or any(c.isdigit() for c in name):
