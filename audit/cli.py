@@ -404,6 +404,10 @@ def cmd_rules(args: argparse.Namespace, cfg: dict[str, Any]) -> int:
                         "scope": "corpus" if c.is_corpus else "document",
                         "name": c.name,
                         "description": c.summary,
+                        "fix": c.fix,
+                        "autofix": c.autofix,
+                        "mt_signal": c.mt_signal,
+                        "names": c.names,
                         "doc": c.doc,
                     }
                     for c in checks

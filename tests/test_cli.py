@@ -24,6 +24,9 @@ def test_rules_lists_every_check_from_the_registry(capsys):
     assert main(["rules", "--format", "json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert {d["category"] for d in data} >= {"residue", "bio", "mt", "name", "integrity"}
+    meta = {d["code"]: (d["fix"], d["autofix"], d["names"]) for d in data}
+    assert meta["RES001"] == ("remove", True, False) and meta["MT009"][0] == "none"
+    assert meta["NAME001"] == ("replace", False, True)
 
 
 def test_run_on_the_sample_corpus_writes_spec_outputs(tmp_path):
