@@ -66,20 +66,27 @@ def render_text(result: AuditResult, validation=None) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _failure_json(fl) -> dict[str, Any]:
-    """A failed expectation in JSON: the message, its parts (threshold, observed, counts, worst ids) and
-    Great Expectations' own figures (`result`)."""
+def _figures(fl) -> dict:
+    """The parts of a failure's explanation that JSON and SARIF both carry."""
     ex = fl.explanation
     return {
-        "expectation": fl.expectation,
-        "column": fl.column,
-        "why": fl.why,
-        "message": fl.message,
         "threshold": ex.threshold if ex else None,
         "observed": ex.observed if ex else None,
         "unexpected": ex.unexpected if ex else None,
         "documents": ex.documents if ex else None,
         "worst": fl.worst,
+    }
+
+
+def _failure_json(fl) -> dict[str, Any]:
+    """A failed expectation in JSON: the message, its parts (threshold, observed, counts, worst ids) and
+    Great Expectations' own figures (`result`)."""
+    return {
+        "expectation": fl.expectation,
+        "column": fl.column,
+        "why": fl.why,
+        "message": fl.message,
+        **_figures(fl),
         "result": fl.observed,
     }
 
@@ -187,7 +194,6 @@ def _sarif_gate(result: AuditResult, validation, first_index: int) -> tuple[list
     docs = {r.doc.id: r for r in result.results if r.doc.id in wanted} if wanted else {}
     results = []
     for fl in validation.failures:
-        ex = fl.explanation
         res: dict[str, Any] = {
             "ruleId": f"gate/{fl.expectation}",
             "ruleIndex": first_index + kinds.index(fl.expectation),
@@ -197,11 +203,7 @@ def _sarif_gate(result: AuditResult, validation, first_index: int) -> tuple[list
             "properties": {
                 "suite": validation.suite,
                 "column": fl.column,
-                "threshold": ex.threshold if ex else None,
-                "observed": ex.observed if ex else None,
-                "unexpected": ex.unexpected if ex else None,
-                "documents": ex.documents if ex else None,
-                "worst": fl.worst,
+                **_figures(fl),
             },
         }
         locations = [_document_location(docs[i]) for i in fl.worst[:SHOWN] if i in docs]
