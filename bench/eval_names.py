@@ -184,7 +184,7 @@ def mt_story_labels(docs: list[Document]) -> dict[tuple[str, str], bool]:
         if a.casefold() in lower or b.casefold() in lower:
             return False
         fa, fb = sorted((fold(a), fold(b)), key=len)
-        if fb.startswith(fa) and (suffix.fullmatch(fb[len(fa):]) or fb[len(fa) : len(fa) + 1] == "-"):
+        if fb.startswith(fa) and (suffix.fullmatch(fb[len(fa) :]) or fb[len(fa) : len(fa) + 1] == "-"):
             return False
         sim = max(Levenshtein.normalized_similarity(fa, fb), Levenshtein.normalized_similarity(tnorm(a), tnorm(b)))
         return sim >= 0.5
@@ -260,8 +260,10 @@ def garbled_threshold(docs: list[Document], labels: dict[tuple[str, str], bool],
         precision = kept / max(1, kept + through)
         if derived is None and precision >= 0.9:
             derived = t
-        print(f"  threshold {t:.3f}: same-name pairs kept {kept}/{len(pos)}, "
-              f"different-name pairs let through {through}/{len(neg)}, precision {precision:.3f}")
+        print(
+            f"  threshold {t:.3f}: same-name pairs kept {kept}/{len(pos)}, "
+            f"different-name pairs let through {through}/{len(neg)}, precision {precision:.3f}"
+        )
     print(f"lowest threshold at which the similarity alone is 90% precise: {derived}")
 
 
@@ -270,7 +272,9 @@ def _looks_alike(a: str, b: str) -> bool:
 
     from audit.corpus.translit import fold, tnorm
 
-    sim = max(Levenshtein.normalized_similarity(fold(a), fold(b)), Levenshtein.normalized_similarity(tnorm(a), tnorm(b)))
+    sim = max(
+        Levenshtein.normalized_similarity(fold(a), fold(b)), Levenshtein.normalized_similarity(tnorm(a), tnorm(b))
+    )
     return sim >= 0.7
 
 
@@ -300,8 +304,10 @@ def main() -> int:
         for f in found:
             print(f"  {f.doc_id}  {f.code}  {f.evidence!r} -> {f.suggestion!r}  ({f.confidence})  {f.message}")
         fixable = sum(1 for f in found if (f.confidence or 0) >= 0.8)
-        print(f"unrelated articles: {len(found)} name findings in {len(docs)} documents "
-              f"({100 * len(found) / len(docs):.2f} per 100), {fixable} at confidence >= 0.8")
+        print(
+            f"unrelated articles: {len(found)} name findings in {len(docs)} documents "
+            f"({100 * len(found) / len(docs):.2f} per 100), {fixable} at confidence >= 0.8"
+        )
     if "--mt-dev" in sys.argv or "--garbled" in sys.argv:
         docs = mt_story_documents()
         labels = mt_story_labels(docs)

@@ -78,13 +78,13 @@ def test_fixture_file_is_complete(code):
     assert len(data.get("pass") or []) >= MIN_CASES, f"{code}: fewer than {MIN_CASES} near-misses"
 
 
-@pytest.mark.parametrize(
-    ("code", "kind", "i", "case"), _cases(), ids=[f"{c}-{k}-{i}" for c, k, i, _ in _cases()]
-)
+@pytest.mark.parametrize(("code", "kind", "i", "case"), _cases(), ids=[f"{c}-{k}-{i}" for c, k, i, _ in _cases()])
 def test_fixture_case(code, kind, i, case):
     found = _run(code, case)
     if kind == "pass":
-        assert not any(found.values()), f"{code} fired on a near-miss: {[f.evidence for fs in found.values() for f in fs]}"
+        assert not any(found.values()), (
+            f"{code} fired on a near-miss: {[f.evidence for fs in found.values() for f in fs]}"
+        )
         return
     expected = case["hits"]
     if "docs" not in case:

@@ -141,7 +141,10 @@ def test_the_analysis_is_computed_once_for_the_three_name_checks():
     from audit.corpus.names import analyse, shared_analysis
     from audit.text import TextView
 
-    summaries = {k: extract_mentions(TextView(v)) for k, v in {"a": "Nikol Pashinyan spoke.", "b": "Nikol Pashinian spoke."}.items()}
+    summaries = {
+        k: extract_mentions(TextView(v))
+        for k, v in {"a": "Nikol Pashinyan spoke.", "b": "Nikol Pashinian spoke."}.items()
+    }
     first = shared_analysis(summaries)
     assert shared_analysis(dict(summaries)) is first
     assert analyse(summaries).variants == first.variants

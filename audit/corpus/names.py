@@ -125,14 +125,24 @@ def _close_pairs(forms: list[str], garbled: bool) -> Iterator[tuple[int, int]]:
     from rapidfuzz.process import cdist
 
     tn = [tnorm(f) for f in forms]
-    close = cdist(
-        tn, tn, scorer=Levenshtein.normalized_similarity, score_cutoff=SPELLING_SIMILARITY - 1e-6, dtype=np.float32
-    ) > 0  # equal keys score 1: included
+    close = (
+        cdist(
+            tn, tn, scorer=Levenshtein.normalized_similarity, score_cutoff=SPELLING_SIMILARITY - 1e-6, dtype=np.float32
+        )
+        > 0
+    )  # equal keys score 1: included
     if garbled:
         fo = [fold(f) for f in forms]
-        close |= cdist(
-            fo, fo, scorer=Levenshtein.normalized_similarity, score_cutoff=GARBLED_SIMILARITY - 1e-6, dtype=np.float32
-        ) > 0
+        close |= (
+            cdist(
+                fo,
+                fo,
+                scorer=Levenshtein.normalized_similarity,
+                score_cutoff=GARBLED_SIMILARITY - 1e-6,
+                dtype=np.float32,
+            )
+            > 0
+        )
     groups = given_name_groups()
     group = np.array([groups.get(t, -1 - i) for i, t in enumerate(tn)])  # -1 - i: in no group, equal to nothing
     ii, jj = np.nonzero(np.triu(close | (group[:, None] == group[None, :]), k=1))
@@ -188,7 +198,14 @@ class Counts:
 
     def support(self, f: str) -> tuple:
         """What makes a spelling the canonical one: sources, documents, English frequency, occurrences."""
-        return (self.sources[f], len(self.docs[f]), round(english_zipf(fold(f)), 2), self.occurrences[f], f.isascii(), f)
+        return (
+            self.sources[f],
+            len(self.docs[f]),
+            round(english_zipf(fold(f)), 2),
+            self.occurrences[f],
+            f.isascii(),
+            f,
+        )
 
 
 def count(summaries: Mapping[str, DocMentions]) -> Counts:
