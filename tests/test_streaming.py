@@ -283,3 +283,15 @@ def test_summary_store_reads_back_what_a_dict_would_hold(tmp_path):
     assert store.get("V", {}) == {}
     store.close()
     assert not (tmp_path / "store").exists() and not (tmp_path / "worker.bin").exists()
+
+
+def test_workers_fill_the_resume_cache_of_a_spilled_run(tmp_path):
+    from audit.engine import ShardCache
+
+    docs = _synthetic(150)
+    first = audit_documents(docs, Options(jobs=2), cache=ShardCache(tmp_path / "cache"), spill=tmp_path / "s1")
+    assert list((tmp_path / "cache").glob("*.pkl"))  # written by the worker processes
+    again = ShardCache(tmp_path / "cache")
+    second = audit_documents(docs, Options(jobs=2), cache=again, spill=tmp_path / "s2")
+    assert again.hits >= 2
+    assert _snapshot(first) == _snapshot(second) == _snapshot(audit_documents(docs, Options(jobs=1)))
