@@ -233,13 +233,15 @@ def _audit(args: argparse.Namespace, cfg: dict[str, Any], work_dir: Path | None 
             if getattr(args, "engine", "local") == "dask":
                 from audit.dask_engine import audit_documents_dask
 
-                result = audit_documents_dask(
-                    docs,
+                result = audit_documents_dask(  # the workers read their own partitions of the inputs
+                    None,
                     options,
                     scheduler=args.scheduler,
                     workers=args.jobs or None,
                     spill=spill,
                     progress=bar.update if bar else None,
+                    inputs=args.inputs,
+                    columns=_columns(args, cfg),
                 )
             else:
                 result = audit_documents(

@@ -147,3 +147,23 @@ def test_partitions_read_exactly_what_load_documents_reads(tmp_path):
     read = [d for p in _number_lines(Inline(), parts) for d in read_partition(p)]
     expected = [d for p in inputs for d in iter_input(p)]
     assert read == expected
+
+
+def test_the_command_line_dask_engine_lets_workers_read_and_matches_local(tmp_path, monkeypatch):
+    import audit.dask_engine as dask_engine
+    from audit.cli import main
+
+    seen = {}
+    real = dask_engine.audit_documents_dask
+
+    def spy(docs, *args, **kwargs):
+        seen["docs"], seen["inputs"] = docs, kwargs.get("inputs")
+        return real(docs, *args, **kwargs)
+
+    monkeypatch.setattr(dask_engine, "audit_documents_dask", spy)
+    local, dask = tmp_path / "local", tmp_path / "dask"
+    assert main(["run", str(SAMPLE), "--out", str(local), "--no-validation", "--no-progress"]) == 0
+    assert main(["run", str(SAMPLE), "--out", str(dask), "--no-validation", "--engine", "dask", "--jobs", "2"]) == 0
+    assert seen == {"docs": None, "inputs": [str(SAMPLE)]}  # the client hands over paths, not documents
+    for name in OUTPUT_FILES:
+        assert (local / name).read_bytes() == (dask / name).read_bytes(), name

@@ -160,3 +160,19 @@ def test_gazetteer_covers_places_outside_the_seed_regions():
     assert {r[4] for r in rows} == {"exonym", "romanisation"}
     assert len({r[2] for r in rows}) > 50  # countries
     assert not any(" " in r[0] for r in rows)  # one word, as the name checks see names
+
+
+def test_one_corpus_pass_analyses_names_once(monkeypatch, tmp_path):
+    import audit.corpus.names as names
+    from audit.cli import main
+
+    calls = []
+    real = names.analyse
+    monkeypatch.setattr(names, "analyse", lambda s: calls.append(1) or real(s))
+    src = tmp_path / "in"
+    src.mkdir()
+    for i, t in enumerate(["Nikol Pashinyan spoke on Monday in Yerevan.", "Nikol Pashinian spoke on Monday."]):
+        (src / f"{i}.txt").write_text(t, encoding="utf-8")
+    args = ["run", str(src), "--out", str(tmp_path / "out"), "--no-validation", "--select", "NAME001,NAME002,MT008"]
+    assert main(args) == 0
+    assert len(calls) == 1

@@ -707,9 +707,30 @@ _SHARED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 def shared_analysis(summaries: Mapping[str, DocMentions]) -> NameAnalysis:
-    """`analyse(summaries)`, computed once for the three name checks of one corpus pass."""
+    """`analyse(summaries)`, computed once for the three name checks of one corpus pass.
+
+    The engine hands the three checks one Mapping object, so the analysis is cached on that object
+    (dropped when it goes); a plain dict, which takes no weak reference, is matched by its contents.
+    """
     if not summaries:
         return analyse(summaries)
+    try:
+        ref = weakref.ref(summaries)
+    except TypeError:
+        return _shared_by_contents(summaries)
+    got = _BY_MAPPING.get(id(summaries))
+    if got is not None and got[0]() is summaries:
+        return got[1]
+    analysis = analyse(summaries)
+    _BY_MAPPING[id(summaries)] = (ref, analysis)
+    weakref.finalize(summaries, _BY_MAPPING.pop, id(summaries), None)
+    return analysis
+
+
+_BY_MAPPING: dict[int, tuple[weakref.ref, NameAnalysis]] = {}
+
+
+def _shared_by_contents(summaries: Mapping[str, DocMentions]) -> NameAnalysis:
     anchor = summaries[min(summaries)]
     key = tuple((k, id(v)) for k, v in sorted(summaries.items()))
     got = _SHARED.get(anchor)
