@@ -40,6 +40,7 @@ from audit.engine import (
     ResultSink,
     ShardOutcome,
     SpilledResults,
+    _chunks,
     check_chunk,
     corpus_stage,
     write_shard,
@@ -312,17 +313,6 @@ def _exists(paths: list[str], marker: tuple[str, str] | None) -> bool:
     return True
 
 
-def _partitions_from(docs: Iterable[Document], size: int) -> Iterator[list[Document]]:
-    chunk: list[Document] = []
-    for d in docs:
-        chunk.append(d)
-        if len(chunk) >= size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
-
-
 def audit_documents_dask(
     docs: Iterable[Document] | None = None,
     options: Options | None = None,
@@ -372,7 +362,7 @@ def audit_documents_dask(
                 from audit.load import load_documents
 
                 docs = load_documents(inputs or (), columns)
-            pieces = _partitions_from(docs, DOCS_PER_PARTITION)
+            pieces = _chunks(docs, DOCS_PER_PARTITION)
         _run(client, pieces, options, columns, sink, shared, window)
     finally:
         if own_client is not None:
