@@ -22,9 +22,9 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from audit.corpus.names import FIX_CONFIDENCE as NAME_FIX_CONFIDENCE  # --fix-names applies links at or above it
 from audit.model import Document, Finding
 
-NAME_FIX_CONFIDENCE = 0.8  # --fix-names applies a name link only at or above this confidence
 MAX_REMOVAL = 0.10  # share of a document's characters that fixes may remove before it needs review
 MAX_ROUNDS = 3
 LANGUAGE_CHECK = "INT005"  # a document this check flags (not in an expected language) is never edited
