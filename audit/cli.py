@@ -18,6 +18,17 @@ class UsageError(Exception):
     """A usage or environment error the command line found (an unusable --out, a missing extra): exit 2."""
 
 
+def _count(value: str) -> int:
+    """A whole number of 0 or more (`--jobs 0` means automatic): argparse reports anything else as a usage error."""
+    try:
+        n = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {value!r}") from None
+    if n < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more, not {n}")
+    return n
+
+
 def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "inputs", nargs="+", metavar="INPUT", help="folders of .txt files, or .txt/.jsonl/.csv/.parquet files"
@@ -54,7 +65,7 @@ def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--jobs",
         "-j",
-        type=int,
+        type=_count,
         default=None,
         metavar="N",
         help="worker processes (default: one per core above 2000 documents)",
@@ -483,7 +494,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.add_argument(
         "--report-docs",
-        type=int,
+        type=_count,
         default=None,
         metavar="N",
         help="documents whose text the report embeds, lowest scores first (default 10000; all are in scores.csv)",

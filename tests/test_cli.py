@@ -338,3 +338,13 @@ def test_a_data_file_the_package_cannot_read_is_a_bug_not_a_write_error(tmp_path
     monkeypatch.setattr("audit.output.write_scores", missing_data)
     with pytest.raises(FileNotFoundError):
         main(["run", str(SAMPLE), "--out", str(tmp_path / "out"), "--no-validation"])
+
+
+@pytest.mark.parametrize("option", [["--jobs", "-1"], ["--report-docs", "-5"], ["--jobs", "two"]])
+def test_negative_or_non_numeric_counts_are_usage_errors(tmp_path, capsys, option):
+    with pytest.raises(SystemExit) as e:
+        main(["run", str(SAMPLE), "--out", str(tmp_path / "out"), *option])
+    assert e.value.code == 2
+    err = capsys.readouterr().err
+    assert f"argument {option[0]}" in err and ("must be 0 or more" in err or "not a whole number" in err)
+    assert not (tmp_path / "out").exists()
