@@ -157,3 +157,13 @@ class TextView:
         """True unless the text is confidently in another language (English-only checks use this)."""
         code, prob = self.language
         return code == "en" or prob < 0.5
+
+
+def cut_words(s: str, limit: int) -> str:
+    """`s` on one line, whole if it fits in `limit` characters, else cut at a word boundary with an ellipsis."""
+    s = " ".join(s.split())
+    if len(s) <= limit:
+        return s
+    space = s.rfind(" ", 0, limit + 1)
+    head = s[:space] if space > limit // 2 else s[:limit]
+    return head.rstrip(" ,;:-–—") + "…"

@@ -18,3 +18,10 @@ def test_retranslated_quote_is_flagged_with_the_attested_wording():
 def test_a_different_statement_or_too_few_sources_is_not_drift():
     assert corpus_findings({"a": A, "b": B, "d": D}, ("MT009",)) == []
     assert corpus_findings({"a": A, "c": C}, ("MT009",)) == []
+
+
+def test_the_message_cuts_a_long_quotation_at_a_word():
+    from audit.text import cut_words
+
+    quote = "The secretary-general calls in the strongest terms for an immediate end to the fighting in the region"
+    assert cut_words(quote, 80) == "The secretary-general calls in the strongest terms for an immediate end to the…"

@@ -19,7 +19,7 @@ from audit.corpus.mentions import _is_name_token
 from audit.corpus.translit import tnorm
 from audit.model import Hit
 from audit.registry import corpus_check
-from audit.text import TextView, word_count, words
+from audit.text import TextView, cut_words, word_count, words
 
 _QUOTE = re.compile(r"“([^“”\n]{10,600})”|\"([^\"\n]{10,600})\"|«([^«»\n]{10,600})»")
 _STOP = frozenset(
@@ -113,6 +113,8 @@ class QuoteDrift:
         for (doc_id, k), other in sorted(flagged.items()):
             s, e, _, _ = summaries[doc_id][k]
             out.setdefault(doc_id, []).append(
-                Hit(s, e, f"quotation re-translated: other sources quote this speaker as “{other[:80]}”", None)
+                Hit(
+                    s, e, f"quotation re-translated: other sources quote this speaker as “{cut_words(other, 80)}”", None
+                )
             )
         return out

@@ -27,6 +27,7 @@ from audit.engine import AuditResult, DocResult
 from audit.model import CATEGORIES, Finding
 from audit.registry import all_checks
 from audit.sources import source_rows
+from audit.text import cut_words
 
 REPORT_DOCS = 10_000  # documents whose text the report embeds (the lowest-scoring; all are in scores.csv)
 BINS = 10  # score bands of 10 points; mt_probability bands of 0.1
@@ -89,16 +90,6 @@ _OTHER_REASON = re.compile(r"-(\d+(?:\.\d+)?) (.*)", re.S)
 _COVERAGE = re.compile(r"(.+) cover (\d+%) of the text")
 _QUOTED = re.compile(r"“([^”]*)”")
 _PLACEHOLDER = re.compile(r"__(TITLE|FIRST|DATA)__")
-
-
-def cut_words(s: str, limit: int) -> str:
-    """`s` on one line, whole if it fits in `limit` characters, else cut at a word boundary with an ellipsis."""
-    s = " ".join(s.split())
-    if len(s) <= limit:
-        return s
-    space = s.rfind(" ", 0, limit + 1)
-    head = s[:space] if space > limit // 2 else s[:limit]
-    return head.rstrip(" ,;:-–—") + "…"
 
 
 def plain_reason(reason: str) -> str:
