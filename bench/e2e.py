@@ -34,7 +34,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from corpus import real_pages  # noqa: E402
 
-from bench import peers  # noqa: E402
+from bench import peers, per_check_seconds  # noqa: E402
 
 
 def audit_run(corpus: Path, out: Path) -> float:
@@ -52,8 +52,6 @@ def profile(docs) -> None:
     import pstats
 
     from audit.engine import Options, check_document
-    from audit.registry import all_checks
-    from audit.text import TextView
 
     options = Options(jobs=1)
     checks = options.checks()
@@ -68,16 +66,7 @@ def profile(docs) -> None:
     secs = time.perf_counter() - t0
     print(f"\nper-document stage in this process: {1000 * secs / len(docs):.1f} ms a document (profiled)")
     pstats.Stats(prof).sort_stats("tottime").print_stats(25)
-    per_check: dict[str, float] = {}
-    for d in docs:
-        view = TextView(d.text, d.id, d.source)
-        for c in all_checks():
-            t = time.perf_counter()
-            if c.fn:
-                list(c.fn(view))
-            else:
-                c.extract(view)
-            per_check[c.code] = per_check.get(c.code, 0.0) + time.perf_counter() - t
+    per_check = per_check_seconds(docs)
     print("per check, ms a document (the first of NAME001/NAME002/MT008 pays for the shared mentions):")
     for code, s in sorted(per_check.items(), key=lambda x: -x[1])[:20]:
         print(f"  {code:8s} {1000 * s / len(docs):6.2f}")
