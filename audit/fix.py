@@ -20,10 +20,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 
 from audit.corpus.names import FIX_CONFIDENCE as NAME_FIX_CONFIDENCE  # --fix-names applies links at or above it
 from audit.model import Document, Finding
+from audit.registry import REGISTRY, selected_checks
 
 MAX_REMOVAL = 0.10  # share of a document's characters that fixes may remove before it needs review
 MAX_ROUNDS = 3
@@ -51,8 +52,6 @@ class FixPolicy:
         name_confidence: float = NAME_FIX_CONFIDENCE,
     ) -> FixPolicy:
         """The default policy (the `autofix` checks), widened by `--select` and narrowed by `--ignore`."""
-        from audit.registry import selected_checks
-
         select = tuple(options.select) if options is not None else ()
         ignore = tuple(options.ignore) if options is not None else ()
         codes = frozenset(
@@ -65,8 +64,6 @@ class FixPolicy:
     def allows(self, f: Finding) -> bool:
         if f.code not in self.codes or f.suggestion is None or f.end <= f.start:
             return False
-        from audit.registry import REGISTRY
-
         check = REGISTRY.get(f.code)
         if check is not None and check.names:
             return self.fix_names and (f.confidence or 0.0) >= self.name_confidence
@@ -86,15 +83,7 @@ class Edit:
     round: int = 1
 
     def to_dict(self) -> dict:
-        return {
-            "doc_id": self.doc_id,
-            "code": self.code,
-            "start": self.start,
-            "end": self.end,
-            "before": self.before,
-            "after": self.after,
-            "round": self.round,
-        }
+        return asdict(self)
 
 
 @dataclass
@@ -251,13 +240,11 @@ def apply_fixes(
 
 
 def _copy(d: Document) -> Document:
-    return Document(d.id, d.text, d.source, dict(d.meta), d.status, d.reason, d.origin, d.line)
+    return replace(d, meta=dict(d.meta))
 
 
-def _audit_options(options, policy: FixPolicy):
+def _audit_options(options):
     """The audit each round runs: the user's selection, plus the language check that guards every edit."""
-    from dataclasses import replace
-
     if options.select and LANGUAGE_CHECK not in options.ignore:
         return replace(options, select=(*options.select, LANGUAGE_CHECK))
     return options
@@ -275,7 +262,7 @@ def fix_documents(
 
     options = options or Options()
     policy = policy or FixPolicy.from_options(options, fix_names=fix_names)
-    audit_options = _audit_options(options, policy)
+    audit_options = _audit_options(options)
     current = [_copy(d) for d in docs]
     summaries = {d.id: FixSummary(d.id, length=len(d.text)) for d in docs}
     active = {d.id for d in docs if d.readable}
