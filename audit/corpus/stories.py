@@ -15,7 +15,9 @@ import functools
 import hashlib
 import heapq
 import re
+from collections import defaultdict
 from collections.abc import Mapping
+from typing import NamedTuple
 
 import numpy as np
 
@@ -33,6 +35,7 @@ MIN_AGREEING_ROWS = 4  # signature rows (of 128) two documents must share for an
 NEAR_COPY = 0.8  # Jaccard at and above which two documents are copies of one text
 MAX_NEIGHBOURS = 30  # most similar partners a document keeps for clustering
 MAX_CHARS = 100_000
+PAIR_CHUNK = 8192  # pairs compared at once (two blocks of 8192 signatures, 4 MB each)
 _NUMBER = re.compile(r"\d[\d,.]*\d|\d")
 
 
@@ -65,16 +68,21 @@ def _empty_minhash():
     return MinHash(num_perm=NUM_PERM, seed=1)
 
 
+@functools.lru_cache(maxsize=100_000)
+def _term(w: str) -> str | None:
+    """The story term a word gives (folded), or None: a name, or a lower-case word English uses rarely."""
+    if w[:1].isupper():
+        return fold(w) if _is_name_token(w, sentence_start=False) else None
+    if len(w) >= 5:
+        f = fold(w)
+        return f if english_zipf(f) < RARE_ZIPF else None
+    return None
+
+
 def story_terms(view: TextView) -> StorySketch:
     """Names, figures (two digits or more) and rare words of the document, sketched."""
     text = view.text[:MAX_CHARS]
-    terms = set()
-    for w in words(text):
-        if w[:1].isupper():
-            if _is_name_token(w, sentence_start=False):
-                terms.add(fold(w))
-        elif len(w) >= 5 and english_zipf(fold(w)) < RARE_ZIPF:
-            terms.add(fold(w))
+    terms = {t for w in set(words(text)) if (t := _term(w)) is not None}
     for n in _NUMBER.findall(text):
         digits = n.replace(",", "").rstrip(".")
         if len(digits) >= 2:
@@ -96,10 +104,11 @@ def _band_keys(signatures: np.ndarray, band: int) -> np.ndarray:
 
 
 def _agreement(signatures: np.ndarray, i: np.ndarray, j: np.ndarray) -> np.ndarray:
-    """Rows of the signature on which each pair agrees: 128 times an estimate of their Jaccard similarity."""
+    """Rows of the signature on which each pair agrees: 128 times an estimate of their Jaccard similarity.
+    Pairs are compared PAIR_CHUNK at a time, so memory holds two small blocks of rows, whatever their number."""
     out = np.empty(len(i), dtype=np.int16)
-    for k in range(0, len(i), 65536):
-        out[k : k + 65536] = (signatures[i[k : k + 65536]] == signatures[j[k : k + 65536]]).sum(axis=1)
+    for k in range(0, len(i), PAIR_CHUNK):
+        out[k : k + PAIR_CHUNK] = (signatures[i[k : k + PAIR_CHUNK]] == signatures[j[k : k + PAIR_CHUNK]]).sum(axis=1)
     return out
 
 
@@ -152,75 +161,129 @@ def _top_per_document(pairs: np.ndarray, score: np.ndarray, k: int) -> np.ndarra
     return keep[:m] | keep[m:]
 
 
-def _candidate_pairs(terms: Mapping[str, StorySketch]) -> dict[tuple[str, str], float]:
+class Pairs(NamedTuple):
+    """Candidate pairs of documents as arrays: `ids` (sorted), index pairs i < j (int32, sorted) and
+    their exact Jaccard similarity."""
+
+    ids: list[str]
+    i: np.ndarray
+    j: np.ndarray
+    jaccard: np.ndarray
+
+    def __len__(self) -> int:  # type: ignore[override]
+        return len(self.i)
+
+
+def _signatures(terms: Mapping[str, StorySketch]) -> tuple[list[str], np.ndarray]:
+    """The ids of the documents with story terms, sorted, and their MinHash signatures (one read of the
+    summaries, in their order; datasketch's values are below 2**32, so they are kept as uint32)."""
+    ids: list[str] = []
+    signatures = np.empty((len(terms), NUM_PERM), dtype=np.uint32)
+    for doc_id, sketch in terms.items():
+        if len(sketch):
+            sig = sketch.signature
+            if sig.max(initial=0) >> 32:
+                raise ValueError(f"story signature of {doc_id!r} has values of more than 32 bits")
+            signatures[len(ids)] = sig
+            ids.append(doc_id)
+    order = sorted(range(len(ids)), key=ids.__getitem__)
+    return [ids[k] for k in order], signatures[np.asarray(order, dtype=np.int64)]
+
+
+def _exact_jaccard(terms: Mapping[str, StorySketch], ids: list[str], i: np.ndarray, j: np.ndarray) -> np.ndarray:
+    out = np.empty(len(i), dtype=np.float64)
+    for k in range(0, len(i), PAIR_CHUNK):
+        ii, jj = i[k : k + PAIR_CHUNK].tolist(), j[k : k + PAIR_CHUNK].tolist()
+        out[k : k + len(ii)] = [terms[ids[a]].jaccard(terms[ids[b]]) for a, b in zip(ii, jj, strict=True)]
+    return out
+
+
+def _candidate_pairs(terms: Mapping[str, StorySketch]) -> Pairs:
     """Pairs of documents with exact Jaccard similarity >= CANDIDATE_FLOOR among the LSH candidates;
     each document keeps its MAX_NEIGHBOURS most similar partners."""
-    ids = [d for d in sorted(terms) if len(terms[d])]
+    ids, signatures = _signatures(terms)
     if len(ids) < 2:
-        return {}
-    signatures = np.stack([terms[d].signature for d in ids])
+        return Pairs(ids, np.zeros(0, np.int32), np.zeros(0, np.int32), np.zeros(0))
     # The signatures' agreement estimates the Jaccard similarity; the exact one is computed only where
     # the estimate is not hopeless (a pair at the floor, 0.08, agrees on about 10 of 128 rows), and
     # only for each document's best-agreeing partners.
     pairs = _band_pairs(signatures, MIN_AGREEING_ROWS)
     pairs = pairs[_top_per_document(pairs, _agreement(signatures, pairs[:, 0], pairs[:, 1]), 2 * MAX_NEIGHBOURS)]
     del signatures
-    jac = np.fromiter(
-        (terms[ids[i]].jaccard(terms[ids[j]]) for i, j in pairs.tolist()), dtype=np.float64, count=len(pairs)
-    )
+    jac = _exact_jaccard(terms, ids, pairs[:, 0], pairs[:, 1])
     close = jac >= CANDIDATE_FLOOR
     pairs, jac = pairs[close], jac[close]
     best = _top_per_document(pairs, jac, MAX_NEIGHBOURS)
-    return {(ids[i], ids[j]): float(x) for (i, j), x in zip(pairs[best].tolist(), jac[best].tolist(), strict=True)}
+    pairs = pairs[best].astype(np.int32)
+    return Pairs(ids, pairs[:, 0].copy(), pairs[:, 1].copy(), jac[best])
 
 
-def _near_copies(terms: Mapping[str, StorySketch], pairs: Mapping[tuple[str, str], float]) -> dict[str, str]:
-    """doc_id -> the smallest id of its near-copies (Jaccard >= NEAR_COPY, transitively).
+def _roots(parent: np.ndarray) -> np.ndarray:
+    """Every node's root in a forest given by parent pointers (pointer jumping)."""
+    while True:
+        up = parent[parent]
+        if np.array_equal(up, parent):
+            return parent
+        parent = up
+
+
+def _find(parent: np.ndarray, x: int) -> int:
+    while parent[x] != x:
+        parent[x] = parent[parent[x]]
+        x = int(parent[x])
+    return x
+
+
+def _near_copies(pairs: Pairs) -> np.ndarray:
+    """Each document's representative (by index into `pairs.ids`): the smallest of its near-copies
+    (Jaccard >= NEAR_COPY, transitively), from a union-find in one int32 array.
 
     Syndicated copies of one report (hundreds of them, with a changed line each) are one text: they are
     clustered as one document, so that the sparse graph of closest partners cannot split them."""
-    parent = {d: d for d in terms}
-
-    def find(x: str) -> str:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    for (a, b), j in sorted(pairs.items()):
-        if j >= NEAR_COPY:
-            ra, rb = find(a), find(b)
-            if ra != rb:
-                parent[max(ra, rb)] = min(ra, rb)
-    return {d: find(d) for d in terms}
-
-
-def assign_stories(terms: Mapping[str, StorySketch]) -> dict[str, str]:
-    """doc_id -> story id (`s` + a short hash of the story's smallest document id), for every document."""
-    pairs = _candidate_pairs(terms)
-    rep = _near_copies(terms, pairs)
-    copies: dict[str, list[str]] = {}
-    for d in sorted(terms):
-        copies.setdefault(rep[d], []).append(d)
-    between: dict[tuple[str, str], float] = {}
-    for (a, b), j in pairs.items():
-        ra, rb = rep[a], rep[b]
+    parent = np.arange(len(pairs.ids), dtype=np.int32)
+    near = pairs.jaccard >= NEAR_COPY
+    for a, b in zip(pairs.i[near].tolist(), pairs.j[near].tolist(), strict=True):
+        ra, rb = _find(parent, a), _find(parent, b)
         if ra != rb:
-            key = (min(ra, rb), max(ra, rb))
-            between[key] = max(between.get(key, 0.0), j)
-    # the representatives (keys of `copies`) are clustered; their copies follow them
-    sums: dict[str, dict[str, float]] = {d: {} for d in copies}
-    for (a, b), j in between.items():
+            parent[max(ra, rb)] = min(ra, rb)  # a root is the smallest index of its tree
+    return _roots(parent)
+
+
+def _between(pairs: Pairs, rep: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Edges between representatives (lo < hi, sorted), each with the best Jaccard of its pairs."""
+    ra, rb = rep[pairs.i].astype(np.int64), rep[pairs.j].astype(np.int64)
+    keep = ra != rb
+    lo, hi, jac = np.minimum(ra, rb)[keep], np.maximum(ra, rb)[keep], pairs.jaccard[keep]
+    code = lo * max(1, len(rep)) + hi
+    order = np.argsort(code, kind="stable")
+    code, jac = code[order], jac[order]
+    if not len(code):
+        return code, code, jac
+    starts = np.flatnonzero(np.r_[True, code[1:] != code[:-1]])
+    code = code[starts]
+    return code // len(rep), code % len(rep), np.maximum.reduceat(jac, starts)
+
+
+def _average_linkage(lo: np.ndarray, hi: np.ndarray, jac: np.ndarray) -> dict[int, int]:
+    """Average-linkage clustering of the representatives over the sparse graph of their best Jaccard
+    similarities (edges lo < hi, sorted): groups merge, best first, while their mean similarity stays at
+    or above STORY_SIMILARITY. Returns the merged representatives, each with the one it merged into (the
+    smaller); a cluster is named by its smallest representative."""
+    sums: dict[int, dict[int, float]] = defaultdict(dict)
+    heap = []
+    for a, b, j in zip(lo.tolist(), hi.tolist(), jac.tolist(), strict=True):
         sums[a][b] = j
         sums[b][a] = j
-    heap = [(-j / 1.0, a, b) for (a, b), j in sorted(between.items())]
+        heap.append((-j / 1.0, a, b))
     heapq.heapify(heap)
-    members = {d: [d] for d in copies}  # the clusters alive, by key
+    size: dict[int, int] = {}  # representatives a cluster holds (absent: 1)
+    merged: dict[int, int] = {}
     while heap:
         neg, a, b = heapq.heappop(heap)
-        if a not in members or b not in members or b not in sums[a]:
+        if a in merged or b in merged or b not in sums[a]:
             continue
-        avg = sums[a][b] / (len(members[a]) * len(members[b]))
+        na, nb = size.get(a, 1), size.get(b, 1)
+        avg = sums[a][b] / (na * nb)
         if abs(avg + neg) > 1e-12:
             continue  # stale entry
         if avg < STORY_SIMILARITY:
@@ -233,14 +296,43 @@ def assign_stories(terms: Mapping[str, StorySketch]) -> dict[str, str]:
             sums[keep][z] = sums[keep].get(z, 0.0) + s
             sums[z][keep] = sums[keep][z]
         sums[keep].pop(drop, None)
-        members[keep] += members.pop(drop)
+        merged[drop] = keep
+        size[keep] = na + nb
+        size.pop(drop, None)
         for z, s in sorted(sums[keep].items()):
-            x, y = min(keep, z), max(keep, z)
-            heapq.heappush(heap, (-(s / (len(members[keep]) * len(members[z]))), x, y))
-    out = {}
-    for reps in members.values():
-        docs = [d for r in reps for d in copies[r]]
-        story = "s" + hashlib.blake2b(min(docs).encode("utf-8"), digest_size=4).hexdigest()
-        for d in docs:
-            out[d] = story
+            heapq.heappush(heap, (-(s / (size[keep] * size.get(z, 1))), min(keep, z), max(keep, z)))
+    return merged
+
+
+def _story_id(doc_id: str) -> str:
+    return "s" + hashlib.blake2b(doc_id.encode("utf-8"), digest_size=4).hexdigest()
+
+
+def assign_stories(terms: Mapping[str, StorySketch]) -> dict[str, str]:
+    """doc_id -> story id (`s` + a short hash of the story's smallest document id), for every document.
+
+    Memory: the signatures (512 bytes a document, while the candidates are found), the candidate pairs
+    in arrays (at most MAX_NEIGHBOURS a document, 16 bytes each) and the clustering's graph, which holds
+    only the documents with a partner; the result is the one dict a document the engine asks for."""
+    pairs = _candidate_pairs(terms)
+    rep = _near_copies(pairs)
+    merged = _average_linkage(*_between(pairs, rep))
+
+    def cluster(r: int) -> int:
+        while r in merged:
+            r = merged[r]
+        return r
+
+    out: dict[str, str] = {}
+    names: dict[int, str] = {}
+    for k, doc_id in enumerate(pairs.ids):
+        key = cluster(int(rep[k]))
+        name = names.get(key)
+        if name is None:
+            name = names[key] = _story_id(pairs.ids[key])
+        out[doc_id] = name
+    names.clear()
+    for doc_id in terms:  # documents without story terms: a story each
+        if doc_id not in out:
+            out[doc_id] = _story_id(doc_id)
     return out
