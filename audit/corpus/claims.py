@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 import re
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 from audit.data import trie_pattern
@@ -124,13 +124,31 @@ def _range(hedge: str, num: str) -> tuple[float, float] | None:
     return v, v
 
 
+def _sentences_with_a_kind(text: str) -> Iterator[re.Match[str]]:
+    """The sentences (`_SENTENCE.finditer(text)`, in order) that hold a word saying what a figure counts,
+    found from those words rather than by searching every sentence.
+
+    A sentence starts just after the last `.`, `!`, `?` or newline before any of its characters (or at
+    the start), and a word of KINDS contains none of them, so the sentence holding a word found in the
+    whole text is `_SENTENCE.match` at that place; where that fails, no sentence holds the word."""
+    last = -1
+    for m in _ANY_KIND.finditer(text):
+        if m.start() < last:
+            continue  # in the sentence just taken
+        start = max(text.rfind(c, 0, m.start()) for c in ".!?\n") + 1
+        sm = _SENTENCE.match(text, start)
+        if sm is not None and sm.end() > m.start():
+            last = sm.end()
+            yield sm
+
+
 def extract_claims(view: TextView) -> list[Claim]:
     """The document's figures with what they count, in text order."""
     text = view.text[:200_000]
     out = []
-    for sm in _SENTENCE.finditer(text):
+    for sm in _sentences_with_a_kind(text):
         sent = sm.group()
-        if len(sent) > 1000 or not _ANY_KIND.search(sent):
+        if len(sent) > 1000:
             continue
         kinds = [(k, m.start(), m.end()) for k, rx in _KIND_RX.items() for m in rx.finditer(sent)]
         if not kinds:
