@@ -26,6 +26,7 @@ Confidence means: at 0.8 or more (`FIX_CONFIDENCE`) a link is safe to apply unat
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 import weakref
 from array import array
@@ -37,7 +38,7 @@ import numpy as np
 from rapidfuzz.distance import Levenshtein
 
 from audit.corpus.mentions import DocMentions, english_zipf, extract_mentions
-from audit.corpus.translit import block_key, fold, tnorm
+from audit.corpus.translit import block_key, fold, loose_key, place_stem, tnorm
 from audit.data import load_table
 from audit.model import Hit
 from audit.registry import corpus_check
@@ -55,6 +56,7 @@ SPELLING_SIMILARITY = 0.8  # normalised similarity of tnorm keys for a spelling 
 GARBLED_SIMILARITY = 0.55
 SURE_GARBLED = 0.7  # ... and where that similarity alone is 92% precise (same data): safe to fix (confidence 0.8)
 MIN_NAME_LEN = 4
+SHORT_NAME_LEN = 3  # three-letter names (Dia/Diia) link only as accents, doubling or transliteration, in one story
 MAX_BLOCK = 400
 KNOWN_ZIPF = 1.5  # wordfreq knows the spelling beyond its noise floor: English uses it for something of its own
 ATTESTED_ZIPF = 2.5  # English uses the spelling often: an entity or word of its own
@@ -68,6 +70,14 @@ MAX_POSTINGS = 500  # a name in more documents than this is too common to place 
 MAX_NEIGHBOURS = 100  # a document's closest documents by shared names: where its story is told
 FIX_CONFIDENCE = 0.8  # links at or above this are safe to apply unattended (audit fix --fix-names)
 TRIVIAL = ("same letters", "doubled letters", "transliteration")
+LOOSE = "b/v"  # equal but for b and v (`translit.loose_key`: Lesbos/Lesvos): linked inside one story only
+PLACE_FORM = "place form"  # a Slavic place name and the adjective or case form translation left (`place_form`)
+CASE_ENDING = "case ending"  # a name with a Slavic case ending, next to a neighbour with the same one
+# Slavic case endings that translation leaves on a masculine name ending in a consonant: genitive or
+# accusative -a, dative -u/-ovi, instrumental -om (Ilana Shora is "of Ilan Shor"). From the grammars of
+# Ukrainian, Russian, Polish and Czech, not from any evaluation file.
+CASE_ENDINGS = ("a", "u", "om", "ovi")
+PLACE_CONFIDENCE = 0.7  # reported, not applied unattended: the adjective may stand in a longer proper name
 
 
 def is_derivation(a: str, b: str) -> bool:
@@ -110,6 +120,8 @@ def string_kind(a: str, b: str) -> tuple[str, float] | None:
     ta, tb = tnorm(a), tnorm(b)
     if ta == tb:
         return "transliteration", 1.0
+    if loose_key(a) == loose_key(b):
+        return LOOSE, 1.0
     s = _similarity(ta, tb)
     if s >= SPELLING_SIMILARITY:
         return "spelling", s
@@ -250,12 +262,17 @@ def block(c: Counts) -> Iterator[tuple[str, list[str]]]:
     first four letters, consonants of the ending, one given name in several languages, and, where garbled
     names are looked for, surnames after one given name `g:` and given names before one surname `f:`).
     Blocks larger than MAX_BLOCK (a very common given name) are skipped, so the pass never turns quadratic."""
-    forms = sorted(f for f in c.docs if len(fold(f)) >= MIN_NAME_LEN)
+    forms = sorted(f for f in c.docs if len(fold(f)) >= SHORT_NAME_LEN)
     groups = given_name_groups()
     blocks: dict[str, list[str]] = defaultdict(list)
     for f in forms:
         key = block_key(f)
         blocks["k:" + key].append(f)
+        if len(fold(f)) < MIN_NAME_LEN:
+            continue  # a three-letter name is compared with its own consonant key only
+        stem = place_stem(f)[0]
+        if len(stem) >= MIN_NAME_LEN:
+            blocks["t:" + stem].append(f)  # a Slavic place name and its adjectives: Kakhovka/Kakhovsky
         blocks["p:" + fold(f)[:4]].append(f)
         if len(key) >= 5:
             blocks["s:" + key[-4:]].append(f)  # the consonants of the ending: Ugledar/Vuhledar
@@ -275,6 +292,9 @@ def candidate_pairs(c: Counts) -> list[tuple[str, str]]:
     """Every pair (a < b) of one block close enough to be linked at all, once, in a fixed order."""
     seen: set[tuple[str, str]] = set()
     for key, members in block(c):
+        if key.startswith("t:"):  # one stem: every pair is a candidate (`place_form` decides)
+            seen.update(itertools.combinations(members, 2))
+            continue
         for i, j in _close_pairs(members, garbled=key.startswith(("g:", "f:"))):
             seen.add((members[i], members[j]))
     return sorted(seen)
@@ -460,6 +480,82 @@ def _refused(c: Counts, a: str, b: str, kind: str | None, surname: str | None) -
     return english_zipf(long) >= KNOWN_ZIPF
 
 
+def place_form(a: str, b: str) -> bool:
+    """A Slavic place name and a form of it that translation left: one stem (`translit.place_stem`, at
+    least MIN_NAME_LEN letters) with a place-noun ending against an adjective ending (Kakhovka/Kakhovsky,
+    Lyman/Limanske, Kupyansk/Kupianske), a cut-off stem against either (Kupyan/Kupyansk), or the Ukrainian
+    against the Russian adjective (Opytne/Opitnoye). General: these endings are how both languages make
+    adjectives of places, and English writes the place name instead (the Kakhovka dam). Never two -sk-
+    adjectives (a surname and its feminine form, Zelensky/Zelenska: `_refused` decides those) nor two
+    words without such an ending."""
+    (sa, ka, ea), (sb, kb, eb) = place_stem(a), place_stem(b)
+    if sa != sb or len(sa) < MIN_NAME_LEN or not (ka or kb) or tnorm(a) == tnorm(b):
+        return False
+    if ka == kb:  # two adjectives: only a short (Ukrainian) against a long (Russian) ending, Opytne/Opitnoye
+        return ka == "adj" and min(len(ea), len(eb)) == 1 and max(len(ea), len(eb)) >= 2
+    return "adj" not in (ka, kb)  # a bare word and -a or -e is a name and its case ending (Dorin/Dorina)
+
+
+ORDINARY_ZIPF = 2.5  # a capitalised word after a place this common in English is a noun (Reservoir), not a surname
+
+
+def _placelike(c: Counts, f: str) -> bool:
+    """Nothing in the corpus says `f` is part of a person's name: no capitalised word (a given name) or
+    title right before it, and only ordinary words after it (Kakhovka Reservoir, not Stanislav Shor)."""
+    if c.before.get(f) or c.titles.get(f):
+        return False
+    return all(w in c.lowered or english_zipf(fold(w)) >= ORDINARY_ZIPF for w in c.after.get(f, ()))
+
+
+def _place_link(c: Counts, ctx: StoryContext, a: str, b: str) -> Link | None:
+    """A `place_form` pair, linked only in one story, when neither spelling stands in a person's name and
+    English has no word of its own for the adjective (it does for Russian, Kyivan)."""
+    if _refused(c, a, b, PLACE_FORM, None) or not (_placelike(c, a) and _placelike(c, b)):
+        return None
+    if any(place_stem(f)[1] and english_zipf(fold(f)) >= KNOWN_ZIPF for f in (a, b)):
+        return None
+    story, names = ctx.shared(a, b)
+    if story < CONTEXT_MIN:
+        return None
+    why = f"{PLACE_FORM} (a Slavic adjective or ending left by translation); same story: " + ", ".join(names[:3])
+    return Link(a, b, PLACE_FORM, 1.0, PLACE_CONFIDENCE, why)
+
+
+def _case_ending(x: str, y: str) -> str | None:
+    """The Slavic case ending (CASE_ENDINGS) that the longer word adds to the shorter, a name ending in a
+    consonant; None if there is none, or the longer is a feminine surname (Petrov/Petrova: two people)."""
+    short, long = sorted((x, y), key=lambda w: (len(w), w))
+    tail = long[len(short) :]
+    if not long.startswith(short) or tail not in CASE_ENDINGS or len(short) < 3 or short[-1] in "aeiouyAEIOUY":
+        return None
+    return None if _FEMININE.search(long) else tail
+
+
+def _case_anchor(c: Counts, a: str, b: str) -> str | None:
+    """A neighbour that carries the same case ending as the pair: `Ilan Shor` and `Ilana Shora` (one man,
+    the second in the genitive). A woman's name would change the given name only (Ilana Shor), so the
+    ending on both words is evidence of grammar, not of a second person."""
+    tail = _case_ending(a, b)
+    if tail is None:
+        return None
+    short, long = sorted((a, b), key=lambda w: (len(w), w))
+    for side in (c.after, c.before):
+        for w in sorted(side.get(short, ())):
+            if w + tail in side.get(long, ()):
+                return w
+    return None
+
+
+def _case_link(c: Counts, ctx: StoryContext, a: str, b: str, anchor: str) -> Link | None:
+    if _refused(c, a, b, CASE_ENDING, anchor):
+        return None
+    story, names = ctx.shared(a, b)
+    if story < CONTEXT_MIN:
+        return None
+    why = f"{CASE_ENDING} left by translation, as on {anchor}; same story: " + ", ".join(names[:3])
+    return Link(a, b, CASE_ENDING, 1.0, 0.85, why)
+
+
 def _garbled(c: Counts, ctx: StoryContext, a: str, b: str, anchor: str) -> Link | None:
     """A garbled rendering (Stéphane Dizaric for Stephane Dujarric): one spelling has no support of its own
     (one document, unknown to English), the other is used by several documents; they stand next to one
@@ -486,6 +582,8 @@ def _confidence(kind: str, story: bool, person: bool, rare: bool) -> float:
         return 0.95 if story and person else 0.85 if story or person else 0.6 if rare else 0.0
     if kind == "given name":
         return 0.85 if story and person else 0.0
+    if kind == LOOSE:
+        return 0.85 if story else 0.0
     return 0.9 if story and person else 0.7 if story else 0.0  # spelling
 
 
@@ -508,8 +606,16 @@ def judge_pair(c: Counts, ctx: StoryContext, a: str, b: str) -> Link | None:
     Two spellings English uses often (both at ATTESTED_ZIPF or more) link only inside one story; a given
     name that stands before several people's surnames (Sergei Shoigu, Sergei Kulakov) is never made the
     variant of another: a fix would rename them all (`Link.fixed`)."""
+    if place_form(a, b) and (lk := _place_link(c, ctx, a, b)) is not None:
+        return lk
+    case = _case_anchor(c, a, b)
+    if case is not None and (lk := _case_link(c, ctx, a, b, case)) is not None:
+        return lk
     sk = string_kind(a, b)
     kind = sk[0] if sk else None
+    short = min(len(fold(a)), len(fold(b))) < MIN_NAME_LEN
+    if short and (kind not in TRIVIAL or any(c.before.get(f) or c.after.get(f) for f in (a, b))):
+        return None  # a three-letter word: only a standalone name (Dia/Diia), spelt the same but for accents
     p = people(c, a, b)
     if p.differ or _refused(c, a, b, kind, p.surname):
         return None
@@ -519,12 +625,12 @@ def judge_pair(c: Counts, ctx: StoryContext, a: str, b: str) -> Link | None:
     if kind is None:
         return _garbled(c, ctx, a, b, anchor) if min(za, zb) < KNOWN_ZIPF and anchor else None
     keep = p.several if p.surname is not None and kind not in TRIVIAL else frozenset()
-    known = min(za, zb) >= KNOWN_ZIPF and kind not in TRIVIAL
+    known = min(za, zb) >= KNOWN_ZIPF and kind not in (*TRIVIAL, LOOSE)
     if (known and anchor is None) or (kind == "given name" and p.surname is None) or len(keep) == 2:
         return None  # decided before the costlier story context
     story, names = ctx.shared(a, b)
     in_story = story >= CONTEXT_MIN
-    if (known and not in_story) or (min(za, zb) >= ATTESTED_ZIPF and not in_story):
+    if (known or short or kind == LOOSE or min(za, zb) >= ATTESTED_ZIPF) and not in_story:
         return None
     conf = _confidence(kind, in_story, anchor is not None, max(za, zb) < RARE_ZIPF)
     if conf == 0.0:
@@ -610,6 +716,15 @@ def _paths(tree: list[Link], root: str) -> dict[str, tuple[float, bool, Link]]:
     return out
 
 
+def _place_noun_first(c: Counts, links: list[Link]) -> Callable[[str], tuple]:
+    """The canonical form's key: `Counts.support`, and where a cluster holds a place and its adjectives
+    (a PLACE_FORM link), the place's own name first (Kakhovka, Kupyansk, not Kakhovsky): English names
+    the place, not the adjective."""
+    if not any(lk.kind == PLACE_FORM for lk in links):
+        return c.support
+    return lambda f: (place_stem(f)[1] in ("", "vka") or place_stem(f)[2] == "sk", *c.support(f))
+
+
 def canonical(c: Counts, tree: list[Link]) -> tuple[dict[str, Variant], list[dict]]:
     """Step 5: each cluster's best-supported form, and every other form as its variant."""
     groups: dict[str, list[Link]] = defaultdict(list)
@@ -629,7 +744,7 @@ def canonical(c: Counts, tree: list[Link]) -> tuple[dict[str, Variant], list[dic
     clusters = []
     for links in groups.values():
         forms = sorted({f for lk in links for f in (lk.a, lk.b)})
-        best = max(forms, key=c.support)
+        best = max(forms, key=_place_noun_first(c, links))
         for f, (conf, garbled, lk) in sorted(_paths(links, best).items()):
             if f not in lk.fixed:
                 variants[f] = Variant(f, best, garbled, lk.evidence, conf)
