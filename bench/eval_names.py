@@ -1,13 +1,15 @@
 #!/usr/bin/env python3
 """Name checks measured on real text: recall where names vary, false findings where they do not.
 
-    python bench/eval_names.py [--show] [--per-story] [--mixed] [--mt-dev] [--garbled]
+    python bench/eval_names.py [--show] [--per-story] [--halves] [--mixed] [--mt-dev] [--garbled]
 
 - WMT23 (default): ../shared/eval/wmt23-uk-en-news.tsv, one English document per story and translator
   (segments joined in order; the translator is the document's source), audited as one corpus; the
   clusters the NAME001/NAME002/MT008 findings imply are compared with the hand labels in
   tests/data/wmt23_name_pairs.tsv (see its header for how the candidates were chosen). `--per-story`
-  also audits each story's five translations as a corpus of its own.
+  also audits each story's five translations as a corpus of its own; `--halves` audits the stories in two
+  halves (alternate story ids), each a corpus of its own, so that a rule written while looking at one half
+  can be measured on the other. `--show` prints the wrong, unchecked and missed pairs.
 - `--mixed`: unrelated clean articles, the held-out-like case: the human-made bodies (`ground_truth`) of
   all 60 pages of ../shared/eval/extraction-dev.jsonl plus the English originals of mt-dev.jsonl (228
   documents, each story once), audited as one corpus. Every name finding there is counted (per 100
@@ -96,6 +98,23 @@ def evaluate_per_story(docs: list[Document], labels: dict[tuple[str, str], bool]
         present.update(p for p in labels if p[0] in forms and p[1] in forms)
         linked |= linked_pairs(by_story[story])
     return evaluate_pairs(linked, {p: v for p, v in labels.items() if p in present})
+
+
+def evaluate_subset(docs: list[Document], labels: dict[tuple[str, str], bool]) -> dict:
+    """`docs` audited as one corpus, against the labelled pairs whose two forms both occur in it."""
+    from audit.corpus.mentions import extract_mentions
+    from audit.text import TextView
+
+    forms = {f for d in docs for f in extract_mentions(TextView(d.text)).forms}
+    present = {p: v for p, v in labels.items() if p[0] in forms and p[1] in forms}
+    return evaluate_pairs(linked_pairs(docs), present)
+
+
+def story_halves(docs: list[Document]) -> tuple[list[Document], list[Document]]:
+    """The documents of alternate stories (sorted story ids: first, third, ... and second, fourth, ...)."""
+    stories = sorted({d.meta["story"] for d in docs})
+    first = set(stories[0::2])
+    return [d for d in docs if d.meta["story"] in first], [d for d in docs if d.meta["story"] not in first]
 
 
 def evaluate_pairs(linked: set[tuple[str, str]], labels: dict[tuple[str, str], bool]) -> dict:
@@ -298,6 +317,9 @@ def main() -> int:
     _report("wmt23 name pairs", evaluate(wmt_documents(), load_labels()), show)
     if "--per-story" in sys.argv:
         _report("wmt23 name pairs, each story on its own", evaluate_per_story(wmt_documents(), load_labels()), show)
+    if "--halves" in sys.argv:
+        for name, half in zip(("first", "second"), story_halves(wmt_documents()), strict=True):
+            _report(f"wmt23 name pairs, {name} half of the stories", evaluate_subset(half, load_labels()), show)
     if "--mixed" in sys.argv:
         docs = mixed_documents()
         found = name_findings(docs)
