@@ -176,3 +176,116 @@ def test_one_corpus_pass_analyses_names_once(monkeypatch, tmp_path):
     args = ["run", str(src), "--out", str(tmp_path / "out"), "--no-validation", "--select", "NAME001,NAME002,MT008"]
     assert main(args) == 0
     assert len(calls) == 1
+
+
+# ------------------------------------------------------------------ recall rules of issue #14 (constructed pairs)
+
+
+def _pairs(texts: dict[str, str], codes: tuple[str, ...] = ("NAME001", "MT008")) -> dict[tuple[str, str], float]:
+    return {(f.evidence, f.suggestion): f.confidence for f in corpus_findings(texts, codes)}
+
+
+def test_place_stems_of_slavic_place_names_and_their_adjectives():
+    from audit.corpus.names import place_form
+    from audit.corpus.translit import place_stem
+
+    assert place_stem("Borsukivka")[:2] == (place_stem("Borsukivske")[0], "vka")
+    assert place_stem("Horodnianskyi")[0] == place_stem("Horodnia")[0] or place_stem("Horodnianskyi")[1] == "sk"
+    for a, b in [
+        ("Borsukivka", "Borsukivske"),  # place noun and Ukrainian adjective
+        ("Borsukivka", "Borsukovskiy"),  # ... and the Russian one (Ukrainian -iv, Russian -ov)
+        ("Teplodar", "Teplodarsk"),  # a cut-off name and the town in -sk
+        ("Lisne", "Lisnoye"),  # Ukrainian and Russian adjectival place names
+    ]:
+        assert place_form(a, b), (a, b)
+    for a, b in [
+        ("Dorin", "Dorina"),  # a name and a case ending or a woman's name: not a place form
+        ("Zelensky", "Zelenska"),  # a surname and its feminine form
+        ("Russia", "Russian"),  # an English derivation
+        ("Lisne", "Lisna"),  # two short endings: the same name in two genders, left to the other rules
+        ("Teplodar", "Teplodarka"),  # -ka after a consonant is no place suffix (Ivan/Ivanka)
+    ]:
+        assert not place_form(a, b), (a, b)
+
+
+def test_a_place_and_the_adjectives_translation_left_are_linked_in_one_story():
+    story = {
+        "a": "Water in the Borsukivka reservoir near Pryluky and Varva fell by a metre, the Sulava council said.",
+        "b": "The Borsukivske reservoir near Pryluky and Varva lost a metre of water, the Sulava council said.",
+        "c": "Officials in Sulava said the Borsukivsky reservoir near Pryluky and Varva was half empty.",
+    }
+    found = _pairs(story)
+    assert found == {("Borsukivske", "Borsukivka"): 0.7, ("Borsukivsky", "Borsukivka"): 0.7}  # the place is canonical
+    # unrelated reports: no story, no link
+    apart = {
+        "a": "Water in the Borsukivka reservoir fell by a metre, officials said.",
+        "b": "A new school opened in Kovel; the Borsukivske choir sang at the opening.",
+    }
+    assert _pairs(apart) == {}
+
+
+def test_a_surname_and_a_place_named_like_it_are_not_linked():
+    story = {
+        "a": "Oleh Petrov, the Sulava council head, inspected Petrovske and Varva on Monday.",
+        "b": "Sulava council head Oleh Petrov toured Varva and Petrovske after the flood.",
+        "c": "Marko Petrovsky of the Sulava council said Varva and Petrovske were dry again.",
+    }
+    found = _pairs(story)
+    assert not any({"Petrov", "Petrovske"} == {a, b} or {"Petrov", "Petrovsky"} == {a, b} for a, b in found)
+
+
+def test_a_case_ending_on_both_words_of_a_name_is_one_person():
+    story = {
+        "a": "Bohdan Kushnir, the mayor of Sambir, met farmers from Turka and Stryi on Monday.",
+        "b": "Farmers from Turka and Stryi met Bohdan Kushnir, the mayor of Sambir.",
+        "c": "Farmers from Turka and Stryi came to the office of Bohdana Kushnira, the mayor of Sambir.",
+    }
+    found = _pairs(story)
+    assert ("Bohdana", "Bohdan") in found and ("Kushnira", "Kushnir") in found
+    # a woman with the feminine surname is another person: neither name is linked
+    women = {
+        "a": "Ivan Horbach, the mayor of Sambir, met farmers from Turka and Stryi on Monday.",
+        "b": "Farmers from Turka and Stryi met Ivan Horbach, the mayor of Sambir.",
+        "c": "Farmers from Turka and Stryi met Ivana Horbachova, a vet from Sambir.",
+    }
+    found = _pairs(women)
+    assert not any(a in ("Ivana", "Horbachova") for a, _ in found), found
+    women = {k: v.replace("Horbach", "Petrov") for k, v in women.items()}  # Ivana Petrova: feminine, not a case
+    women["c"] = "Farmers from Turka and Stryi met Ivana Petrova, a vet from Sambir."
+    assert not any(a in ("Ivana", "Petrova") for a, _ in _pairs(women))
+
+
+def test_three_letter_names_link_only_as_one_standalone_spelling_in_one_story():
+    story = {
+        "a": "Permits in Chernihiv and Nizhyn are now issued through the Ria app, the Tsyfra office said.",
+        "b": "The Riia app now issues permits in Chernihiv and Nizhyn, the Tsyfra office said.",
+        "c": "Riia issues permits in Chernihiv and Nizhyn, the Tsyfra office said on Monday.",
+    }
+    assert _pairs(story) == {("Ria", "Riia"): 0.95}
+    people = {
+        "a": "Ana Kovalenko chaired the Chernihiv and Nizhyn meeting of the Tsyfra office.",
+        "b": "Anna Kovalchuk spoke at the Chernihiv and Nizhyn meeting of the Tsyfra office.",
+    }
+    assert not any("Ana" in p for p in _pairs(people))
+
+
+def test_german_z_and_greek_beta_inside_one_story_only():
+    from audit.corpus.names import string_kind
+
+    assert string_kind("Schulz", "Schultz")[0] == "transliteration"
+    assert string_kind("Heinz", "Heintz")[0] == "transliteration"
+    assert string_kind("Abydos", "Avydos")[0] == "b/v"
+    assert string_kind("Berserker", "Berzerker")[0] == "spelling"  # English s/z after r: no German rule there
+    story = {
+        "a": "Ferries to Avydos left Kavala and Alexandroupoli on time, the Thasos port office said.",
+        "b": "Ferries from Kavala and Alexandroupoli reached Abydos on time, the Thasos port office said.",
+        "c": "The Thasos port office said Kavala and Alexandroupoli ferries reached Avydos.",
+    }
+    assert _pairs(story) == {("Abydos", "Avydos"): 0.85}
+    apart = {
+        "a": "Ferries to Avydos left on time on Monday.",
+        "b": "A museum of Abydos opened in Cairo.",
+        "c": "Schulz won the Hamburg chess open.",
+        "d": "Schultz, a Texas rancher, sold his herd.",
+    }
+    assert _pairs(apart) == {}

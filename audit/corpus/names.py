@@ -406,6 +406,8 @@ def same_name(x: str, y: str) -> bool:
     or forms of one given name in two languages (Serhii/Sergei)."""
     if x == y:
         return True
+    if _feminine_pair(x, y):
+        return False  # Petrov and Petrova are two people
     tx, ty = tnorm(x), tnorm(y)
     groups = given_name_groups()
     return _similarity(tx, ty) >= SPELLING_SIMILARITY or groups.get(tx, -1) == groups.get(ty, -2)
@@ -455,6 +457,17 @@ _STYLED = re.compile(r"[A-Z]{2}[a-z]")  # TACtical: capitals for emphasis or a b
 
 # a surname and its feminine form (Kharlamov/Kharlamova, Zelensky/Zelenska): two people, or a case ending
 _FEMININE = re.compile(r"(?:ov|ev|in|yn)a$|(?:sk|tsk|ck)aya$|(?:sk|tsk|ck)a$")
+
+
+def _feminine_pair(x: str, y: str) -> bool:
+    """A surname and its feminine form (Petrov/Petrova, Zelensky/Zelenska): one stem, and only one of
+    them has a feminine ending (`_FEMININE`)."""
+    fx, fy = fold(x), fold(y)
+    if bool(_FEMININE.search(fx)) == bool(_FEMININE.search(fy)):
+        return False
+    short, long = (fy, fx) if _FEMININE.search(fx) else (fx, fy)
+    n = next((i for i, (p, q) in enumerate(zip(short, long, strict=False)) if p != q), min(len(short), len(long)))
+    return n >= max(3, len(short) - 2) and len(long) - n <= 4
 
 
 def _refused(c: Counts, a: str, b: str, kind: str | None, surname: str | None) -> bool:
@@ -541,8 +554,8 @@ def _case_anchor(c: Counts, a: str, b: str) -> str | None:
     short, long = sorted((a, b), key=lambda w: (len(w), w))
     for side in (c.after, c.before):
         for w in sorted(side.get(short, ())):
-            if w + tail in side.get(long, ()):
-                return w
+            if w + tail in side.get(long, ()) and _case_ending(w, w + tail) == tail:
+                return w  # (not Ivan Petrov / Ivana Petrova: a feminine surname is a woman)
     return None
 
 
