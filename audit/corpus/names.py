@@ -470,6 +470,20 @@ def _feminine_pair(x: str, y: str) -> bool:
     return n >= max(3, len(short) - 2) and len(long) - n <= 4
 
 
+NEUTER_ENDINGS = frozenset("ske skoye skoie skoe e oye oie oe o".split())
+
+
+def _person_and_place(c: Counts, a: str, b: str) -> bool:
+    """A Slavic neuter adjective (Petrovske, Lisnoye) names a place, never a person (surnames are
+    masculine or feminine): where nothing says it is part of a name (`_placelike`; Gwynne Shotwell), it is
+    not the spelling of a word that stands after a given name or a title (Marko Petrovsky)."""
+    for x, y in ((a, b), (b, a)):
+        neuter = place_stem(x)[1] and place_stem(x)[2] in NEUTER_ENDINGS and _placelike(c, x)
+        if neuter and (c.before.get(y) or c.titles.get(y)):
+            return True
+    return False
+
+
 def _refused(c: Counts, a: str, b: str, kind: str | None, surname: str | None) -> bool:
     """Pairs never linked: ordinary words (written in lower case somewhere in the corpus, or as common
     as everyday words, unless only accents or case differ), words in capitals (typography), a name and a compound of it (Toyosawa/Toyosawa-cho), aliases a document
@@ -630,7 +644,7 @@ def judge_pair(c: Counts, ctx: StoryContext, a: str, b: str) -> Link | None:
     if short and (kind not in TRIVIAL or any(c.before.get(f) or c.after.get(f) for f in (a, b))):
         return None  # a three-letter word: only a standalone name (Dia/Diia), spelt the same but for accents
     p = people(c, a, b)
-    if p.differ or _refused(c, a, b, kind, p.surname):
+    if p.differ or _refused(c, a, b, kind, p.surname) or _person_and_place(c, a, b):
         return None
     given = p.given if p.given is not None and english_zipf(fold(p.given)) < COMMON_GIVEN_ZIPF else None
     anchor = given or p.surname or p.title
