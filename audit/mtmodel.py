@@ -31,9 +31,8 @@ from __future__ import annotations
 import functools
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
-from itertools import chain
 
 import numpy as np
 
@@ -49,7 +48,8 @@ _TYPOGRAPHY = {
 }
 _TYPOGRAPHY_RX = re.compile("[" + re.escape("".join(_TYPOGRAPHY)) + "]")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"'(]?[A-Z0-9])")
-_TOKEN = re.compile(r"[^\W\d_]+(?:[-'][^\W\d_]+)*|\d+(?:[.,:]\d+)*|\.\.\.|[^\w\s]")
+# one tokenisation of the whole text: a newline token marks a sentence break (see `_breaks`)
+_TOKEN = re.compile(r"\n|[^\W\d_]+(?:[-'][^\W\d_]+)*|\d+(?:[.,:]\d+)*|\.\.\.|[^\w\s]")
 _PUNCT = {"[": "(", "]": ")", "{": "(", "}": ")", "£": "$", "€": "$", "¥": "$", "₽": "$"}
 _KEEP_PUNCT = ".,;:!?\"'()-/%$&"
 _SUFFIXES = ("ing", "ed", "ly", "tion", "sion", "ment", "ness", "ity", "al", "ive", "ous", "er", "est")
@@ -66,14 +66,16 @@ def normalise(text: str) -> str:
     return _TYPOGRAPHY_RX.sub(lambda m: _TYPOGRAPHY[m.group()], text)
 
 
+def _breaks(text: str) -> str:
+    """Normalised text with every sentence end a newline: a line break always ends a sentence, and so
+    does `. ` before a capital."""
+    plain = text.isascii() and "`" not in text  # the backtick is the one ASCII character normalised
+    return _SENTENCE_END.sub("\n", text if plain else normalise(text))
+
+
 def sentences(text: str) -> list[str]:
-    """Sentences of normalised text: a line break always ends one, and so does `. ` before a capital."""
-    out = []
-    for line in text.split("\n"):
-        line = line.strip()
-        if line:
-            out.extend(s for s in _SENTENCE_END.split(line) if s.strip())
-    return out
+    """Sentences of a text as the model reads them (typography normalised)."""
+    return [s.strip() for s in _breaks(text).split("\n") if s.strip()]
 
 
 @functools.cache
@@ -121,67 +123,66 @@ def _word_symbol(w: str, low: str, initial: bool, sym: dict[str, int]) -> str:
     return "w"
 
 
-@functools.lru_cache(maxsize=1 << 16)
-def _token(tok: str) -> tuple[tuple[int, ...], tuple[int, ...], str | None]:
-    """(symbol ids at a sentence start, ids elsewhere, the lower-cased word or None) of one token."""
+_BREAK = (0, 0, 0, 0, "", False, 0.0)
+_TYPES: dict[str, tuple[int, int, int, int, str, bool, float]] = {"\n": _BREAK}
+_TYPES_MAX = 1 << 18  # token types remembered (a few MB); the cache restarts when full
+
+
+def _token_type(tok: str) -> tuple[int, int, int, int, str, bool, float]:
+    """What the model needs of one token, computed once per process and remembered:
+    (symbol id at a sentence start, symbol id elsewhere, id of a split-off `'s` or 0, kind (1 punctuation,
+    2 number, 3 word), the lower-cased word, whether it is a content word, its Zipf frequency if so)."""
+    t = _TYPES.get(tok)
+    if t is not None:
+        return t
     sym = alphabet()
     c = tok[0]
     if c.isalpha():
-        low = tok.lower()
-        tail: tuple[int, ...] = ()
+        word, low, tail = tok, tok.lower(), 0
         if low.endswith("'s") and low not in sym:
-            tok, low, tail = tok[:-2], low[:-2], (sym["'s"],)
+            word, low, tail = tok[:-2], low[:-2], sym["'s"]
         if low in sym:
-            return (sym[low], *tail), (sym[low], *tail), low
-        return (
-            (sym[_word_symbol(tok, low, True, sym)], *tail),
-            (sym[_word_symbol(tok, low, False, sym)], *tail),
-            low,
-        )
-    if c.isdigit():
-        return (sym["0"],), (sym["0"],), ""
-    if tok == "...":
-        return (sym["..."],), (sym["..."],), None
-    c = _PUNCT.get(c, c)
-    one = (sym[c] if c in _KEEP_PUNCT else sym["#"],)
-    return one, one, None
+            t = (sym[low], sym[low], tail, 3, low, low not in _function_word_set(), 0.0)
+        else:
+            start, rest = sym[_word_symbol(word, low, True, sym)], sym[_word_symbol(word, low, False, sym)]
+            t = (start, rest, tail, 3, low, True, 0.0)
+        if t[5]:
+            t = (*t[:6], _zipf(low))
+    elif c.isdigit():
+        t = (sym["0"], sym["0"], 0, 2, "", False, 0.0)
+    else:
+        c = "..." if tok == "..." else _PUNCT.get(c, c)
+        one = sym[c] if c in _KEEP_PUNCT or c == "..." else sym["#"]
+        t = (one, one, 0, 1, "", False, 0.0)
+    if len(_TYPES) >= _TYPES_MAX:
+        _TYPES.clear()
+        _TYPES["\n"] = _BREAK
+    _TYPES[tok] = t
+    return t
 
 
-def symbolise(sentence: str) -> tuple[list[int], list[str]]:
-    """(symbol ids, lower-cased words) of one normalised sentence."""
-    infos = [_token(tok) for tok in _TOKEN.findall(sentence)]
-    ids = list(chain.from_iterable(info[1] for info in infos))
-    at = 0
-    for at_start, elsewhere, low in infos:  # the first word (or number) takes its sentence-start form
-        if low is not None:
-            if at_start != elsewhere:
-                ids[at : at + len(elsewhere)] = at_start
-            break
-        at += len(elsewhere)
-    return ids, [info[2] for info in infos if info[2]]
+@functools.cache
+def _function_word_set() -> frozenset[str]:
+    return frozenset(function_words())
 
 
-def _mattr(ws: list[str], window: int = MATTR_WINDOW) -> float:
-    """Moving-average type-token ratio: vocabulary variety that does not fall with text length.
+def _variety(prev: list[int], window: int) -> float:
+    """Moving-average type-token ratio from each word's previous position (-1: first use): vocabulary
+    variety that does not fall with text length.
 
     The mean over every window of `window` words of its distinct words / `window`: a word counts in
     the windows that contain it and no earlier occurrence of it.
     """
-    n = len(ws)
+    n = len(prev)
     if n == 0:
         return 0.0
+    p = np.asarray(prev, dtype=np.int64)
     if n <= window:
-        return len(set(ws)) / n
-    last: dict[str, int] = {}
-    prev = np.empty(n, dtype=np.int64)
-    for j, w in enumerate(ws):
-        prev[j] = last.get(w, -1)
-        last[w] = j
+        return float((p < 0).sum()) / n
     j = np.arange(n)
-    lo = np.maximum(prev + 1, j - window + 1)
+    lo = np.maximum(p + 1, j - window + 1)
     hi = np.minimum(j, n - window)
-    total = np.clip(hi - lo + 1, 0, None).sum()
-    return float(total) / (n - window + 1) / window
+    return float(np.clip(hi - lo + 1, 0, None).sum()) / (n - window + 1) / window
 
 
 def _repetition(sets: list[set[str]]) -> float:
@@ -217,22 +218,6 @@ def _sentence_stats(lengths: list[int]) -> dict[str, float]:
     }
 
 
-def _word_stats(words_all: list[str], content: list[str], sets: list[set[str]]) -> dict[str, float]:
-    zipfs = [_zipf(w) for w in content] or [0.0]
-    n_content = len(zipfs)
-    return {
-        "zipf_mean": sum(zipfs) / n_content,
-        "zipf_rare": sum(z < 3 for z in zipfs) / n_content,
-        "zipf_unknown": sum(z == 0 for z in zipfs) / n_content,
-        "zipf_common": sum(z >= 5 for z in zipfs) / n_content,
-        "repetition": _repetition(sets),
-        "word_len": sum(map(len, words_all)) / max(1, len(words_all)),
-        "mattr": _mattr(words_all),
-        "mattr_content": _mattr(content, 30),
-        "fw_share": 1 - len(content) / max(1, len(words_all)),
-    }
-
-
 STATS = (
     "sent_len_mean",
     "sent_len_cv",
@@ -250,6 +235,81 @@ STATS = (
 )
 
 
+@dataclass(slots=True)
+class _Scan:
+    """What one pass over a document's tokens collects."""
+
+    seq: list[int] = field(default_factory=list)  # symbol ids, each sentence between <s> and </s>
+    lengths: list[int] = field(default_factory=list)  # words per sentence
+    zipfs: list[float] = field(default_factory=list)  # Zipf frequency of each content word
+    prev_all: list[int] = field(default_factory=list)  # each word's previous position among all words
+    prev_content: list[int] = field(default_factory=list)  # the same among content words
+    sets: list[set[str]] = field(default_factory=list)  # each sentence's content words of 4+ letters
+    letters: int = 0  # letters in words
+
+
+def _scan(tokens: list[str], bos: int, eos: int) -> _Scan:
+    """One pass over the tokens (newline tokens are sentence breaks; an empty sentence is skipped)."""
+    out = _Scan()
+    seq, get = out.seq, _TYPES.get
+    last_all: dict[str, int] = {}
+    last_content: dict[str, int] = {}
+    cur: set[str] = set()
+    in_sentence, start, n_words = False, True, 0
+    for tok in tokens:
+        t = get(tok) or _token_type(tok)
+        kind = t[3]
+        if kind == 0:
+            if in_sentence:
+                seq.append(eos)
+                out.lengths.append(n_words)
+                out.sets.append(cur)
+                cur, in_sentence, n_words = set(), False, 0
+            start = True
+            continue
+        if not in_sentence:
+            seq.append(bos)
+            in_sentence = True
+        seq.append(t[0] if start and kind >= 2 else t[1])  # a sentence's first word takes its start form
+        start = start and kind < 2
+        if t[2]:
+            seq.append(t[2])
+        if kind == 3:
+            w = t[4]
+            n_words += 1
+            out.letters += len(w)
+            out.prev_all.append(last_all.get(w, -1))
+            last_all[w] = len(out.prev_all) - 1
+            if t[5]:
+                out.zipfs.append(t[6])
+                out.prev_content.append(last_content.get(w, -1))
+                last_content[w] = len(out.prev_content) - 1
+                if len(w) > 3:
+                    cur.add(w)
+    if in_sentence:
+        seq.append(eos)
+        out.lengths.append(n_words)
+        out.sets.append(cur)
+    return out
+
+
+def _word_stats(s: _Scan) -> dict[str, float]:
+    z = np.array(s.zipfs or [0.0])
+    n_words, n_content = len(s.prev_all), len(s.zipfs)
+    nc = max(1, n_content)
+    return {
+        "zipf_mean": float(z.sum()) / nc,
+        "zipf_rare": float((z < 3).sum()) / nc,
+        "zipf_unknown": float((z == 0).sum()) / nc,
+        "zipf_common": float((z >= 5).sum()) / nc,
+        "repetition": _repetition(s.sets),
+        "word_len": s.letters / max(1, n_words),
+        "mattr": _variety(s.prev_all, MATTR_WINDOW),
+        "mattr_content": _variety(s.prev_content, 30),
+        "fw_share": 1 - n_content / max(1, n_words),
+    }
+
+
 @dataclass(frozen=True, slots=True)
 class Profile:
     """What the model reads from one document: n-gram codes with their counts, and statistics."""
@@ -261,34 +321,16 @@ class Profile:
 
 
 def profile(text: str) -> Profile:
-    """The style profile of a text (typography normalised, layout ignored)."""
+    """The style profile of a text (typography normalised, layout ignored): one tokenisation, one pass."""
     sym = alphabet()
-    fw = frozenset(function_words())
     bos, eos = sym["<s>"], sym["</s>"]
-    seq: list[int] = []
-    lengths: list[int] = []
-    words_all: list[str] = []
-    content: list[str] = []
-    sets: list[set[str]] = []
-    n_tokens = 0
-    for s in sentences(normalise(text[:MAX_CHARS])):
-        ids, ws = symbolise(s)
-        if not ids:
-            continue
-        n_tokens += len(ids)
-        seq.append(bos)
-        seq.extend(ids)
-        seq.append(eos)
-        lengths.append(len(ws))
-        words_all.extend(ws)
-        cw = [w for w in ws if w not in fw]
-        content.extend(cw)
-        sets.append({w for w in cw if len(w) > 3})
-    arr = np.asarray(seq, dtype=np.int64)
+    scan = _scan(_TOKEN.findall(_breaks(text[:MAX_CHARS])), bos, eos)
+    arr = np.array(scan.seq, dtype=np.int64)
     codes = ngram_codes(arr, len(sym)) if len(arr) >= 3 else np.zeros(0, dtype=np.int64)
     codes = codes[(codes != bos) & (codes != eos)]  # boundaries count only inside n-grams
     uniq, counts = np.unique(codes, return_counts=True)
-    return Profile(uniq, counts, n_tokens, {**_sentence_stats(lengths), **_word_stats(words_all, content, sets)})
+    n_tokens = len(scan.seq) - 2 * len(scan.lengths)
+    return Profile(uniq, counts, n_tokens, {**_sentence_stats(scan.lengths), **_word_stats(scan)})
 
 
 def decode(code: int, k: int | None = None) -> str:
