@@ -9,6 +9,20 @@ def test_fold_and_transliteration_keys():
     assert tnorm("Hryhorenko") == tnorm("Grigorenko")
     assert tnorm("Ihor") == tnorm("Igor")
     assert block_key("Pashinian") == block_key("Pashinyan")
+    # romanisation conventions of other languages (constructed pairs, general rules)
+    for a, b in [
+        ("Tchernov", "Chernov"),  # French Tch
+        ("Schapiro", "Shapiro"),  # German and Yiddish sch
+        ("Czerwinski", "Cherwinski"),  # Polish cz
+        ("Szymanski", "Shymanski"),  # Polish sz
+        ("Baranoff", "Baranov"),  # older -off for -ov
+        ("Honbu", "Hombu"),  # Hepburn m before b
+        ("Kondoh", "Kondo"),  # Japanese long o
+        ("Kunz", "Kunts"),  # German z after n
+    ]:
+        assert tnorm(a) == tnorm(b), (a, b)
+    for a, b in [("Berserker", "Berzerker"), ("Honda", "Homda"), ("Shaw", "Sha"), ("Johan", "Joan")]:
+        assert tnorm(a) != tnorm(b), (a, b)
 
 
 def test_derivations_are_not_variants():

@@ -79,6 +79,13 @@ _TN_RULES = [
     for p, r in (
         (r"['’ʼ`-]", ""),
         (r"(?<=[aou])e", ""),  # German ae, oe, ue for ä, ö, ü (Mueller, Müller)
+        (r"^tch", "ch"),  # French romanisation of Russian ch (Tchaikovsky/Chaikovsky)
+        (r"sch", "sh"),  # German and Yiddish sch (Schmidt/Shmidt, Schoigu/Shoigu)
+        (r"cz", "ch"),  # Polish cz (Czarnecki/Charnetsky)
+        (r"sz", "sh"),  # Polish sz, Hungarian sz (Szewczyk/Shevchyk, Szabo/Sabo: sh and s meet below)
+        (r"(?<=[oe])ff$", "v"),  # older French and German romanisation of Russian -ov, -ev (Smirnoff)
+        (r"n(?=[bmp])", "m"),  # Hepburn m before b, m, p (Shimbun/Shinbun, Namba/Nanba)
+        (r"(?<=o)h$", ""),  # Japanese long o written oh (Itoh/Ito, Satoh/Sato)
         (r"kh", "h"),
         (r"zh", "j"),
         (r"ch", "c"),
