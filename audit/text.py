@@ -10,9 +10,11 @@ import functools
 import hashlib
 import itertools
 import re
+from collections.abc import Container, Iterator
 from dataclasses import dataclass
 
 from audit.language import identify
+from audit.scan import ALL, PREFILTER, DocScan
 
 _TERMINAL = frozenset(".!?…:;\"'”’»)]")
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
@@ -105,7 +107,7 @@ def is_prose(s: str, min_words: int = 8) -> bool:
 class TextView:
     """What every check receives: the document's text and shared, lazily derived structure."""
 
-    __slots__ = ("text", "doc_id", "source", "languages", "engine", "_lines", "_body", "_lang", "_memo")
+    __slots__ = ("text", "doc_id", "source", "languages", "engine", "_lines", "_body", "_lang", "_memo", "_scan")
 
     def __init__(
         self,
@@ -124,6 +126,7 @@ class TextView:
         self._body: list[Line] | None = None
         self._lang: tuple[str, float] | None = None
         self._memo: dict[str, object] = {}
+        self._scan: DocScan | None = None
 
     def memo(self, key: str, fn):
         """fn(self), computed once per document and shared by the checks that need it."""
@@ -144,6 +147,28 @@ class TextView:
         if self._body is None:
             self._body = [ln for ln in self.lines if ln.text.strip()]
         return self._body
+
+    def candidates(self, pattern: re.Pattern[str]) -> Container[int]:
+        """The indices (`Line.index`) of the lines where `pattern` can match; a check runs the pattern on
+        these lines only. One pre-filter scan of the document answers for all the checks' patterns
+        (audit.scan): a line without any of the literals that every match needs is left out."""
+        if self._scan is None:
+            self._scan = DocScan(self.text, [ln.start for ln in self.lines])
+        return self._scan.lines(pattern)
+
+    def finditer(self, pattern: re.Pattern[str]) -> Iterator[re.Match[str]]:
+        """`pattern.finditer(self.text)`, searched only where the pre-filter allows a match: nowhere when
+        no line holds a required literal; only in those lines when every match lies within one line
+        (`audit.scan.line_bound`); else the whole text."""
+        lines = self.candidates(pattern)
+        if lines is ALL or not PREFILTER.line_bound(pattern):
+            if lines:
+                yield from pattern.finditer(self.text)
+            return
+        all_lines, text = self.lines, self.text
+        for i in sorted(lines):
+            end = all_lines[i + 1].start - 1 if i + 1 < len(all_lines) else len(text)
+            yield from pattern.finditer(text, all_lines[i].start, end)
 
     @property
     def language(self) -> tuple[str, float]:

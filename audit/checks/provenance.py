@@ -33,7 +33,7 @@ def republication_marker(view: TextView) -> Iterator[Hit]:
     `First published in` counts only where the text speaks of itself (`This story was first published
     in ...`, a line opening `The article originally appeared in ...`) or a line opens with it; `the virus first appeared in` is a sentence of the story.
     """
-    for m in _REPUBLISHED.finditer(view.text):
+    for m in view.finditer(_REPUBLISHED):
         s, e = m.span()
         seg = view.text[s:e]
         s += len(seg) - len(seg.lstrip())

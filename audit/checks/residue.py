@@ -34,7 +34,7 @@ def ad_placeholder(view: TextView) -> Iterator[Hit]:
 
     Auto-blogging plugins and ad slots leave these behind when a page is scraped.
     """
-    for m in _AD.finditer(view.text):
+    for m in view.finditer(_AD):
         start, end = m.span()
         seg = view.text[start:end]
         start += len(seg) - len(seg.lstrip())
@@ -101,23 +101,39 @@ FOOTER_WORDS = 12  # a footer or account link is a short line, never a sentence 
 FOOTER_SHARE = 0.5  # ... made up mostly of such links
 
 
-def is_prompt(s: str) -> bool:
+@functools.cache
+def _prompt_patterns() -> tuple[re.Pattern[str], ...]:
+    return (
+        phrase_regex("prompts"),
+        pattern_list("prompt_patterns"),
+        phrase_regex("prompts_short"),
+        phrase_regex("footer_links"),
+    )
+
+
+_EVERY = (True, True, True, True)
+
+
+def is_prompt(s: str, may: tuple[bool, bool, bool, bool] = _EVERY) -> bool:
     """A line that is a call to action: a phrase of `prompts.txt` or `prompt_patterns.txt` (at most 40 words),
     a phrase of `prompts_short.txt` (at most 20 words), or footer and account links of `footer_links.txt`
-    that make up most of a short line that is not a sentence."""
-    if len(s) > 1000:
+    that make up most of a short line that is not a sentence.
+
+    `may` says which of those four lists can match the line at all (the document's pre-filter scan)."""
+    if len(s) > 1000 or not any(may):
         return False
     n = word_count(s)
     if n > MAX_PROMPT_WORDS:
         return False
+    prompts, patterns, short, footer = _prompt_patterns()
     s = _QUOTATION.sub(" ", s)  # a call to action someone is quoted saying is part of the story
-    if phrase_regex("prompts").search(s) or pattern_list("prompt_patterns").search(s):
+    if may[0] and prompts.search(s) or may[1] and patterns.search(s):
         return True
-    if n <= SHORT_PROMPT_WORDS and phrase_regex("prompts_short").search(s):
+    if n <= SHORT_PROMPT_WORDS and may[2] and short.search(s):
         return True
-    if n > FOOTER_WORDS or s.rstrip().endswith((".", "!", "?", "”", '"')):
+    if n > FOOTER_WORDS or s.rstrip().endswith((".", "!", "?", "”", '"')) or not may[3]:
         return False
-    linked = sum(len(m.group()) for m in phrase_regex("footer_links").finditer(s))
+    linked = sum(len(m.group()) for m in footer.finditer(s))
     return linked > 0 and linked >= FOOTER_SHARE * len("".join(s.split()))
 
 
@@ -132,8 +148,10 @@ def call_to_action(view: TextView) -> Iterator[Hit]:
     sentences and consist mostly of footer or account links from `audit/data/footer_links.txt`
     (`Privacy Policy | Terms of Use`, `Log In`; not `How to register to vote`).
     """
+    lines = [view.candidates(rx) for rx in _prompt_patterns()]
     for line in view.body:
-        if is_prompt(line.text):
+        i = line.index
+        if is_prompt(line.text, (i in lines[0], i in lines[1], i in lines[2], i in lines[3])):
             yield _line_hit(line, "call to action left by the page")
 
 
@@ -261,13 +279,14 @@ def caption_credit(view: TextView) -> Iterator[Hit]:
     `In this file photo ...`, `... poses for a photo`), and a capitalised name alone in brackets
     (`(Example Pictures)`).
     """
-    rx = _credit_regex()
+    rx, cues = _credit_regex(), pattern_list("caption_cues")
+    credit, copyright, cued = view.candidates(rx), view.candidates(_COPYRIGHT), view.candidates(cues)
     for line in view.body:
-        s = line.text
+        s, i = line.text, line.index
         if len(s) > 600:
             continue
-        m = rx.search(s)
-        if _COPYRIGHT.search(s):
+        m = rx.search(s) if i in credit else None
+        if i in copyright and _COPYRIGHT.search(s):
             continue  # a copyright notice is RES010's
         if m and m.lastgroup == "agency" and m.start() == len(s) - len(s.lstrip()) and word_count(s) > 4:
             m = None
@@ -275,8 +294,9 @@ def caption_credit(view: TextView) -> Iterator[Hit]:
             m
             or _PAREN_CREDIT.match(s)
             or _SLASH_CREDIT.match(s)
-            or word_count(s) <= MAX_CAPTION_WORDS
-            and pattern_list("caption_cues").search(s)
+            or i in cued
+            and word_count(s) <= MAX_CAPTION_WORDS
+            and cues.search(s)
         ):
             yield _line_hit(line, "photo caption or credit")
 
@@ -487,7 +507,7 @@ _META_FIELD = re.compile(
 def metadata_field(view: TextView) -> Iterator[Hit]:
     """Metadata fields leaked into the body: `date 2023-09-19`, `Tags: ...`, `Filed under: ...`."""
     seen: set[int] = set()
-    for m in _META_ISO.finditer(view.text):
+    for m in view.finditer(_META_ISO):
         seen.add(m.start())
         yield Hit(m.start(), m.end(), "metadata field in the body", "")
     for line in view.body:
@@ -551,6 +571,12 @@ def copyright_notice(view: TextView) -> Iterator[Hit]:
     Also licence lines (`Content is available under Creative Commons ...`); a line of 25 words or more
     that reads as prose is never flagged.
     """
+    notices = view.candidates(_COPYRIGHT)
     for line in view.body:
-        if len(line.text) <= 400 and _COPYRIGHT.search(line.text) and not is_prose(line.text, 25):
+        if (
+            line.index in notices
+            and len(line.text) <= 400
+            and _COPYRIGHT.search(line.text)
+            and not is_prose(line.text, 25)
+        ):
             yield _line_hit(line, "copyright notice")
