@@ -9,14 +9,19 @@ a quotation is re-translated when at least two other documents quote that speake
 from __future__ import annotations
 
 import hashlib
+import os
+import pickle
 import re
 import sys
+import zlib
 from array import array
 from collections.abc import Iterator, Mapping
+from typing import Any
 
 import numpy as np
 from rapidfuzz import fuzz, process
 
+from audit.budget import budget_bytes, work_dir
 from audit.corpus.mentions import _is_name_token
 from audit.corpus.translit import tnorm
 from audit.model import Hit
@@ -74,20 +79,32 @@ class QuoteDrift:
     @staticmethod
     def decide(summaries: Mapping[str, list[Quote]]) -> dict[str, list[Hit]]:
         ids = list(summaries)
-        order = sorted(range(len(ids)), key=ids.__getitem__)  # documents compared in id order
-        flagged: dict[tuple[int, int], str] = {}  # (rank of the document, quotation) -> the attested wording
-        seen: set[bytes] = set()  # blocks already decided (a quotation's "Antonio" and "Guterres" are one block)
-        for rank, k in _speaker_blocks(summaries, ids, order):
-            key = hashlib.blake2b(rank.tobytes() + k.tobytes(), digest_size=16).digest()
-            if key in seen:
-                continue
-            seen.add(key)
-            block = [(ids[order[r]], int(j)) for r, j in zip(rank.tolist(), k.tolist(), strict=True)]
-            texts = [summaries[d][j][2] for d, j in block]
-            for i, other in _drifting(rank, texts).items():
-                flagged.setdefault((int(rank[i]), int(k[i])), other)
+        order = np.asarray(sorted(range(len(ids)), key=ids.__getitem__), dtype=np.int32)  # id order
+        # (rank of the document, quotation) -> (speaker, the attested wording): the alphabetically first
+        # speaker whose block flags a quotation gives its message, whatever order the blocks come in
+        flagged: dict[tuple[int, int], tuple[str, str]] = {}
+        with _Entries(budget_bytes() // 8) as entries:
+            rank_of = np.empty(len(ids), dtype=np.int32)
+            rank_of[order] = np.arange(len(ids), dtype=np.int32)
+            for i, quotes in enumerate(summaries.values()):  # streams, in the order of `ids`
+                for j, (_, _, _, speakers) in enumerate(quotes):
+                    for sp in speakers:
+                        entries.add(sp, int(rank_of[i]), j)
+            del rank_of
+            for part in entries.parts():
+                seen: set[bytes] = set()  # blocks decided (a quotation's "Antonio" and "Guterres": one block)
+                for speaker, rank, k in _speaker_blocks(*part):
+                    key = hashlib.blake2b(rank.tobytes() + k.tobytes(), digest_size=16).digest()
+                    if key in seen:
+                        continue
+                    seen.add(key)
+                    texts = [summaries[ids[order[r]]][j][2] for r, j in zip(rank.tolist(), k.tolist(), strict=True)]
+                    for i, other in _drifting(rank, texts).items():
+                        item = (int(rank[i]), int(k[i]))
+                        if item not in flagged or speaker < flagged[item][0]:
+                            flagged[item] = (speaker, other)
         out: dict[str, list[Hit]] = {}
-        for (r, j), other in sorted(flagged.items()):
+        for (r, j), (_, other) in sorted(flagged.items()):
             doc_id = ids[order[r]]
             s, e, _, _ = summaries[doc_id][j]
             out.setdefault(doc_id, []).append(
@@ -98,37 +115,101 @@ class QuoteDrift:
         return out
 
 
+class _Entries:
+    """The (speaker, document rank, quotation place) triples of a corpus: in memory (12 bytes each and
+    the speakers' names) while they fit `limit` bytes, then in PARTS files on disk, by a hash of the
+    speaker, so that each part holds about 1/PARTS of them and is decided on its own."""
+
+    PARTS = 64
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.names: dict[str, int] = {}
+        self.spk, self.doc, self.place = array("i"), array("i"), array("i")
+        self.folder: str | None = None
+        self._work: Any = None
+
+    def __enter__(self) -> _Entries:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._work is not None:
+            self._work.__exit__(None, None, None)
+
+    def add(self, speaker: str, rank: int, place: int) -> None:
+        self.spk.append(self.names.setdefault(speaker, len(self.names)))
+        self.doc.append(rank)
+        self.place.append(place)
+        if len(self.spk) % 4096 == 0 and 12 * len(self.spk) + 150 * len(self.names) > self.limit:
+            self._spill()
+
+    def _spill(self) -> None:
+        """Append the triples in memory to the part files and forget them."""
+        if self._work is None:
+            self._work = work_dir("quotes-")
+            self.folder = self._work.__enter__()
+        names = list(self.names)
+        part_of = np.array([zlib.crc32(n.encode("utf-8")) % self.PARTS for n in names], dtype=np.int32)
+        spk = np.frombuffer(self.spk, dtype=np.int32)
+        doc, place = np.frombuffer(self.doc, dtype=np.int32), np.frombuffer(self.place, dtype=np.int32)
+        for p in np.unique(part_of[spk]).tolist():
+            mine = part_of[spk] == p
+            local, back = np.unique(spk[mine], return_inverse=True)
+            chunk = ([names[x] for x in local.tolist()], back.astype(np.int32), doc[mine], place[mine])
+            with open(os.path.join(self.folder, f"part-{p:03d}.pkl"), "ab") as f:
+                pickle.dump(chunk, f, protocol=pickle.HIGHEST_PROTOCOL)
+        self.names = {}
+        self.spk, self.doc, self.place = array("i"), array("i"), array("i")
+
+    def parts(self) -> Iterator[tuple[list[str], np.ndarray, np.ndarray, np.ndarray]]:
+        """(speakers' names, speaker, document rank, place) arrays, one part at a time."""
+        if self.folder is None:
+            names = sorted(self.names, key=self.names.__getitem__)
+            arrays = (np.frombuffer(a, dtype=np.int32) for a in (self.spk, self.doc, self.place))
+            yield (names, *arrays)
+            return
+        if len(self.spk):
+            self._spill()
+        for p in range(self.PARTS):
+            path = os.path.join(self.folder, f"part-{p:03d}.pkl")
+            if os.path.exists(path):
+                yield _read_part(path)
+                os.unlink(path)
+
+
+def _read_part(path: str) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray]:
+    names: dict[str, int] = {}
+    spk, doc, place = [], [], []
+    with open(path, "rb") as f:
+        while True:
+            try:
+                chunk_names, s, d, p = pickle.load(f)
+            except EOFError:
+                break
+            remap = np.array([names.setdefault(n, len(names)) for n in chunk_names], dtype=np.int32)
+            spk.append(remap[s])
+            doc.append(d)
+            place.append(p)
+    return list(names), np.concatenate(spk), np.concatenate(doc), np.concatenate(place)
+
+
 def _speaker_blocks(
-    summaries: Mapping[str, list[Quote]], ids: list[str], order: list[int]
-) -> Iterator[tuple[np.ndarray, np.ndarray]]:
-    """Each speaker's quotations worth comparing, speakers in alphabetical order: (the documents' ranks in
-    id order, the quotations' places in their documents), sorted. A speaker quoted in fewer than three
-    documents, or more than MAX_SPEAKER_QUOTES times, is skipped. Memory holds 12 bytes a (quotation,
-    speaker) pair and the speakers' names, not the quotations."""
-    rank_of = np.empty(len(ids), dtype=np.int32)
-    rank_of[np.asarray(order, dtype=np.int64)] = np.arange(len(ids), dtype=np.int32)
-    speaker_ids: dict[str, int] = {}
-    spk, doc, place = array("i"), array("i"), array("i")
-    for i, quotes in enumerate(summaries.values()):  # streams, in the order of `ids`
-        for j, (_, _, _, speakers) in enumerate(quotes):
-            for sp in speakers:
-                spk.append(speaker_ids.setdefault(sp, len(speaker_ids)))
-                doc.append(int(rank_of[i]))
-                place.append(j)
-    del rank_of
-    names = sorted(speaker_ids, key=speaker_ids.__getitem__)
+    names: list[str], spk: np.ndarray, doc: np.ndarray, place: np.ndarray
+) -> Iterator[tuple[str, np.ndarray, np.ndarray]]:
+    """Each speaker's quotations worth comparing, speakers in alphabetical order: (the speaker, the
+    documents' ranks in id order, the quotations' places in their documents), sorted. A speaker quoted
+    in fewer than three documents, or more than MAX_SPEAKER_QUOTES times, is skipped."""
     alpha = np.empty(len(names), dtype=np.int32)
-    alpha[np.asarray(sorted(range(len(names)), key=names.__getitem__), dtype=np.int64)] = np.arange(len(names))
-    del speaker_ids, names
-    s, d, p = (np.frombuffer(a, dtype=np.int32) for a in (spk, doc, place))
-    s = alpha[s]
-    by = np.lexsort((p, d, s))
-    s, d, p = s[by], d[by], p[by]
+    by_name = np.asarray(sorted(range(len(names)), key=names.__getitem__), dtype=np.int64)
+    alpha[by_name] = np.arange(len(names), dtype=np.int32)
+    s = alpha[spk]
+    by = np.lexsort((place, doc, s))
+    s, d, p = s[by], doc[by], place[by]
     bounds = np.flatnonzero(np.r_[True, s[1:] != s[:-1], True])
     for a, b in zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True):
         if b - a > MAX_SPEAKER_QUOTES or len(np.unique(d[a:b])) < 3:
             continue
-        yield d[a:b], p[a:b]
+        yield names[int(by_name[s[a]])], d[a:b], p[a:b]
 
 
 def _drifting(doc: np.ndarray, texts: list[str]) -> dict[int, str]:
