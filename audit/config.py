@@ -6,7 +6,8 @@ Recognised keys: `select`, `ignore` (lists of codes or categories), `language` (
 columns) and `source-from` (`column`, `folder`, `file` or `url-host`), for `audit check`: `suite` (a
 suite file), `fail-under`, `min-share`, `max-mt-share` (the thresholds the default suite names), and
 for `audit fix`: `max-removal`; `mt-threshold` (0-1: the MT probability above which `machine_translated`
-is `detected`; default the model's own, chosen for at most 2% false positives on English originals).
+is `detected`; default the model's own, chosen for at most 2% false positives on English originals);
+`memory` (int, MB: the corpus pass's budget, as `--memory`).
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ KEYS = (
     "source-from",
     "max-removal",
     "mt-threshold",
+    "memory",
 )
 
 
@@ -74,7 +76,7 @@ STRINGS = ("lang-engine", "out", "suite", "text-column", "id-column", "source-co
 
 def _check_type(path: Path, key: str, value: Any) -> None:
     """A value of the wrong type is the config's error, found when it is read, not a crash later."""
-    if key == "jobs":
+    if key in ("jobs", "memory"):
         ok, want = isinstance(value, int) and not isinstance(value, bool), "an integer"
     elif key in NUMBERS:
         ok, want = isinstance(value, int | float) and not isinstance(value, bool), "a number"

@@ -324,6 +324,7 @@ def audit_documents_dask(
     inputs: Sequence[str | os.PathLike[str]] | None = None,
     columns: Any = None,
     window: int | None = None,
+    memory: int | None = None,
 ) -> AuditResult:
     """Audit on an existing cluster (`scheduler` address or `client`) or on a new LocalCluster.
 
@@ -331,7 +332,8 @@ def audit_documents_dask(
     input themselves, partition by partition; otherwise the client sends `docs` in partitions. With
     `spill`, results and summaries go to disk (written by the workers where they share the folder),
     and the client holds an index of the documents, not their summaries. `window`: partitions in
-    flight at once (default: four a worker thread)."""
+    flight at once (default: four a worker thread). `memory`: the corpus pass's budget in MB, as in
+    `audit_documents`."""
     from distributed import Client, LocalCluster
 
     options = options or Options()
@@ -369,7 +371,7 @@ def audit_documents_dask(
             own_client.close()
         if own_cluster is not None:
             own_cluster.close()
-    return corpus_stage(sink.results, sink.summaries, options)
+    return corpus_stage(sink.results, sink.summaries, options, memory)
 
 
 def _run(

@@ -678,6 +678,7 @@ def audit_documents(
     n_docs: int | None = None,
     cache: ShardCache | None = None,
     spill: str | os.PathLike[str] | None = None,
+    memory: int | None = None,
 ) -> AuditResult:
     """Audit documents end to end; every input document is in the result, in input order.
 
@@ -685,7 +686,7 @@ def audit_documents(
     identical results; with a `cache`, shards finished by an earlier run are not recomputed. With a
     `spill` folder, texts and findings go to disk as each shard finishes (`SpilledResults`), so that
     memory holds only the corpus checks' summaries, whatever the corpus size; `docs` is consumed
-    lazily either way.
+    lazily either way. `memory`: the corpus pass's budget in MB (audit.budget; None: the default).
     """
     options = options or Options()
     checks = options.checks()
@@ -728,7 +729,7 @@ def audit_documents(
         if pool is not None:
             pool.shutdown(cancel_futures=True)
 
-    return corpus_stage(sink.results, sink.summaries, options)
+    return corpus_stage(sink.results, sink.summaries, options, memory)
 
 
 @dataclass
@@ -768,9 +769,15 @@ def corpus_stage(
     results: list[DocResult] | SpilledResults,
     summaries: dict[str, dict[str, Any]] | SummaryStore,
     options: Options,
+    memory: int | None = None,
 ) -> AuditResult:
-    """The corpus pass and scoring: stories, claims, every corpus check's decision, then scores."""
-    decisions = decide_corpus(summaries, options)
+    """The corpus pass and scoring: stories, claims, every corpus check's decision, then scores. The
+    corpus checks work within a budget of `memory` MB (audit.budget), putting their parts on disk
+    beside the summaries."""
+    from audit.budget import memory_budget
+
+    with memory_budget(memory, summaries.folder if isinstance(summaries, SummaryStore) else None):
+        decisions = decide_corpus(summaries, options)
     if isinstance(summaries, SummaryStore):  # the decisions are all the rest needs
         summaries.close()
     else:
