@@ -121,6 +121,7 @@ class _Entries:
     speaker, so that each part holds about 1/PARTS of them and is decided on its own."""
 
     PARTS = 64
+    CHECK = 4096  # triples added between two looks at the memory they take
 
     def __init__(self, limit: int) -> None:
         self.limit = limit
@@ -140,7 +141,7 @@ class _Entries:
         self.spk.append(self.names.setdefault(speaker, len(self.names)))
         self.doc.append(rank)
         self.place.append(place)
-        if len(self.spk) % 4096 == 0 and 12 * len(self.spk) + 150 * len(self.names) > self.limit:
+        if len(self.spk) % self.CHECK == 0 and 12 * len(self.spk) + 150 * len(self.names) > self.limit:
             self._spill()
 
     def _spill(self) -> None:
