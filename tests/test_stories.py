@@ -60,3 +60,161 @@ def test_many_copies_of_one_report_stay_one_story_and_the_work_stays_linear(monk
     assert len({out[k] for k in docs if k.startswith("q")}) == 1
     assert len({out[k] for k in docs if k.startswith("e")}) == 1 and out["e0"] != out["q000"]
     assert len(seen[0]) <= len(docs) * stories.MAX_NEIGHBOURS
+
+
+def _reference_clusters(terms):
+    """Stories as first written: the same candidate pairs, then a union-find and average-linkage
+    clustering over dicts keyed by document id (the reference for the array version)."""
+    import hashlib
+    import heapq
+
+    p = stories._candidate_pairs(terms)
+    pairs = {(p.ids[i], p.ids[j]): x for i, j, x in zip(p.i.tolist(), p.j.tolist(), p.jaccard.tolist(), strict=True)}
+    parent = {d: d for d in terms}
+
+    def find(x):
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for (a, b), j in sorted(pairs.items()):
+        if j >= stories.NEAR_COPY and find(a) != find(b):
+            ra, rb = find(a), find(b)
+            parent[max(ra, rb)] = min(ra, rb)
+    rep = {d: find(d) for d in terms}
+    copies = {}
+    for d in sorted(terms):
+        copies.setdefault(rep[d], []).append(d)
+    between = {}
+    for (a, b), j in pairs.items():
+        if rep[a] != rep[b]:
+            key = (min(rep[a], rep[b]), max(rep[a], rep[b]))
+            between[key] = max(between.get(key, 0.0), j)
+    sums = {d: {} for d in copies}
+    for (a, b), j in between.items():
+        sums[a][b] = sums[b][a] = j
+    heap = [(-j / 1.0, a, b) for (a, b), j in sorted(between.items())]
+    heapq.heapify(heap)
+    members = {d: [d] for d in copies}
+    while heap:
+        neg, a, b = heapq.heappop(heap)
+        if a not in members or b not in members or b not in sums[a]:
+            continue
+        avg = sums[a][b] / (len(members[a]) * len(members[b]))
+        if abs(avg + neg) > 1e-12:
+            continue
+        if avg < stories.STORY_SIMILARITY:
+            break
+        keep, drop = min(a, b), max(a, b)
+        for z, s in sums.pop(drop).items():
+            sums[z].pop(drop, None)
+            if z != keep:
+                sums[keep][z] = sums[keep].get(z, 0.0) + s
+                sums[z][keep] = sums[keep][z]
+        sums[keep].pop(drop, None)
+        members[keep] += members.pop(drop)
+        for z, s in sorted(sums[keep].items()):
+            heapq.heappush(heap, (-(s / (len(members[keep]) * len(members[z]))), min(keep, z), max(keep, z)))
+    out = {}
+    for reps in members.values():
+        docs = [d for r in reps for d in copies[r]]
+        story = "s" + hashlib.blake2b(min(docs).encode("utf-8"), digest_size=4).hexdigest()
+        out.update(dict.fromkeys(docs, story))
+    return out
+
+
+def _event_corpus(n_docs: int, seed: int) -> dict:
+    """Documents about 40 events, each drawing figures from its event's (two digits or more: story
+    terms), some near-copies, some with no story term at all."""
+    import random
+
+    rng = random.Random(seed)
+    events = [[str(rng.randint(10, 10**6)) for _ in range(30)] for _ in range(40)]
+    out = {}
+    for i in range(n_docs):
+        figures = rng.sample(rng.choice(events), rng.randint(8, 30)) + [str(rng.randint(10, 10**6))]
+        text = "figures: " + " ".join(figures) if i % 23 else "nothing to count here"
+        out[f"d{rng.randint(0, 10**6):07d}-{i}"] = story_terms(TextView(text))
+        if i % 11 == 0:  # a near-copy
+            out[f"c{i}"] = story_terms(TextView(text + " " + str(rng.randint(10, 99))))
+    return out
+
+
+def test_stories_equal_the_dict_based_reference_clustering():
+    for seed in (1, 2):
+        terms = _event_corpus(400, seed)
+        got = stories.assign_stories(terms)
+        assert got == _reference_clusters(terms)
+        assert 5 < len(set(got.values())) < len(terms)  # clusters, copies and singletons: not vacuous
+
+
+def test_near_copy_union_find_equals_a_reference_on_random_pairs():
+    rng = np.random.default_rng(9)
+    for n in (2, 50, 400):
+        i = rng.integers(0, n, size=3 * n)
+        j = rng.integers(0, n, size=3 * n)
+        keep = i < j
+        codes = np.unique(i[keep] * n + j[keep])
+        i, j = (codes // n).astype(np.int32), (codes % n).astype(np.int32)
+        jac = rng.choice([0.5, 0.8, 0.95], size=len(i))
+        ids = [f"x{k:04d}" for k in range(n)]
+        rep = stories._near_copies(stories.Pairs(ids, i, j, jac))
+        parent = list(range(n))
+
+        def find(x, parent=parent):
+            while parent[x] != x:
+                x = parent[x]
+            return x
+
+        for a, b, x in zip(i.tolist(), j.tolist(), jac.tolist(), strict=True):
+            if x >= stories.NEAR_COPY:
+                ra, rb = find(a), find(b)
+                parent[max(ra, rb)] = min(ra, rb)
+        assert rep.tolist() == [find(k) for k in range(n)]
+
+
+def test_claims_from_the_sentences_with_a_kind_equal_claims_from_every_sentence():
+    import dataclasses
+    import random
+
+    from audit.corpus import claims
+
+    def every_sentence(text):  # the claims' sentences, searched one by one
+        return [m for m in claims._SENTENCE.finditer(text) if claims._ANY_KIND.search(m.group())]
+
+    rng = random.Random(4)
+    atoms = [
+        "killed",
+        "Killed",
+        " 29 ",
+        "at least 30",
+        ".",
+        "!",
+        "?",
+        "\n",
+        " ",
+        "died",
+        "dozens",
+        "people live",
+        "death toll",
+        "3.5",
+        "İnjured",
+        "and",
+        ", while",
+        "fled",
+        "xxxxx",
+        "1999",
+        "7,000",
+        "\r",
+        "...",
+    ]
+    for _ in range(3000):
+        text = "".join(rng.choice(atoms) for _ in range(rng.randint(1, 40)))
+        fast = [(m.start(), m.end()) for m in claims._sentences_with_a_kind(text)]
+        assert fast == [(m.start(), m.end()) for m in every_sentence(text)], text
+    text = "Officials said 29 people were killed. At least 800 were injured!\nNo figure here"
+    assert [dataclasses.astuple(c)[:2] for c in claims.extract_claims(TextView(text))] == [
+        ("killed", 15),
+        ("injured", 38),
+    ]
