@@ -218,3 +218,22 @@ def test_claims_from_the_sentences_with_a_kind_equal_claims_from_every_sentence(
         ("killed", 15),
         ("injured", 38),
     ]
+
+
+def test_top_partners_ranked_in_runs_equal_one_ranking_of_all_pairs():
+    rng = np.random.default_rng(12)
+    for t in range(60):
+        n = int(rng.integers(2, 200))
+        i, j = rng.integers(0, n, 2000), rng.integers(0, n, 2000)
+        codes = np.unique(i[i < j] * n + j[i < j])
+        pairs = np.stack([codes // n, codes % n], axis=1).astype(np.int32)
+        score = rng.integers(0, 9, len(pairs)).astype(np.int16) if t % 2 else rng.random(len(pairs)).round(2)
+        k = int(rng.integers(1, 6))
+        rows, cols = np.r_[pairs[:, 0], pairs[:, 1]], np.r_[pairs[:, 1], pairs[:, 0]]
+        order = np.lexsort((cols, -np.r_[score, score], rows))  # one ranking of every pair end
+        rank = np.arange(len(rows)) - np.searchsorted(rows[order], rows[order], side="left")
+        want = np.zeros(len(rows), dtype=bool)
+        want[order[rank < k]] = True
+        want = want[: len(pairs)] | want[len(pairs) :]
+        for chunk in (1, 7, 10**6):
+            assert (_top_per_document(pairs, score, k, chunk) == want).all()

@@ -21,6 +21,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from audit.budget import budget_bytes
 from audit.corpus.mentions import _is_name_token, english_zipf
 from audit.corpus.translit import fold
 from audit.text import TextView, hash64, words
@@ -143,22 +144,36 @@ def _band_pairs(signatures: np.ndarray, min_agreement: int = 0) -> np.ndarray:
                     codes = codes[_agreement(signatures, codes // n, codes % n) >= min_agreement]
                 kept = np.union1d(kept, codes)
             batch = []
-    return np.stack([kept // n, kept % n], axis=1)
+    return np.stack([kept // n, kept % n], axis=1).astype(np.int32)
 
 
-def _top_per_document(pairs: np.ndarray, score: np.ndarray, k: int) -> np.ndarray:
-    """Which pairs are among the `k` best-scoring of either of their documents (ties: lower index)."""
-    if not len(pairs):
-        return np.zeros(0, dtype=bool)
+def _top_per_document(pairs: np.ndarray, score: np.ndarray, k: int, chunk: int | None = None) -> np.ndarray:
+    """Which pairs are among the `k` best-scoring of either of their documents (ties: lower index).
+
+    Documents are ranked in runs holding about `chunk` pair ends (default: a 32nd of the memory budget,
+    at 64 bytes an end), so memory holds two orderings of the pairs (16 bytes a pair) and one run."""
     m = len(pairs)
-    rows = np.concatenate([pairs[:, 0], pairs[:, 1]])
-    cols = np.concatenate([pairs[:, 1], pairs[:, 0]])
-    order = np.lexsort((cols, -np.concatenate([score, score]), rows))
-    sorted_rows = rows[order]
-    rank = np.arange(2 * m) - np.searchsorted(sorted_rows, sorted_rows, side="left")
-    keep = np.zeros(2 * m, dtype=bool)
-    keep[order[rank < k]] = True
-    return keep[:m] | keep[m:]
+    keep = np.zeros(m, dtype=bool)
+    if not m:
+        return keep
+    chunk = max(1024, budget_bytes() // 2048) if chunk is None else chunk
+    first, second = pairs[:, 0], pairs[:, 1]
+    n = int(max(first.max(), second.max())) + 1
+    by_first, by_second = np.argsort(first, kind="stable"), np.argsort(second, kind="stable")
+    first_sorted, second_sorted = first[by_first], second[by_second]
+    ends = np.cumsum(np.bincount(first, minlength=n) + np.bincount(second, minlength=n))
+    cuts = np.unique(np.r_[0, np.searchsorted(ends, np.arange(chunk, int(ends[-1]), chunk), side="right"), n])
+    for a, b in zip(cuts[:-1].tolist(), cuts[1:].tolist(), strict=True):
+        e1 = by_first[np.searchsorted(first_sorted, a) : np.searchsorted(first_sorted, b)]
+        e2 = by_second[np.searchsorted(second_sorted, a) : np.searchsorted(second_sorted, b)]
+        idx = np.concatenate([e1, e2])
+        rows = np.concatenate([first[e1], second[e2]])
+        cols = np.concatenate([second[e1], first[e2]])
+        order = np.lexsort((cols, -score[idx], rows))
+        sorted_rows = rows[order]
+        rank = np.arange(len(idx)) - np.searchsorted(sorted_rows, sorted_rows, side="left")
+        keep[idx[order[rank < k]]] = True
+    return keep
 
 
 class Pairs(NamedTuple):
