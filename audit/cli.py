@@ -108,11 +108,12 @@ def _engine_options(p: argparse.ArgumentParser) -> None:
         type=_count,
         default=None,
         metavar="MB",
-        help="the corpus pass's memory budget (default 1024, or `memory` in [tool.audit]). It bounds what the "
-        "corpus checks that can work in parts hold: quotation drift (MT009) keeps its speaker index in memory "
-        "up to an eighth of it, then in parts on disk. It does not bound the whole process: the index of the "
-        "documents (about 0.4 KB each), story signatures (0.5 KB each), the name analysis, the report and the "
-        "validation table still grow with the corpus",
+        help="the corpus pass's memory budget (default 1024, or `memory` in [tool.audit]). It bounds the parts of "
+        "the corpus checks that can work in pieces: quotation drift (MT009) keeps its speaker index in memory up to "
+        "a 32nd of it, then in parts on disk; stories rank candidate partners in runs of a 32nd of it. It does "
+        "not bound the whole process: the index of the documents (about 0.4 KB each), story signatures and "
+        "candidate pairs (about 0.5 KB and 50 bytes a pair), the name analysis, the report (up to --report-docs "
+        "documents) and the validation table still grow with the corpus",
     )
 
 

@@ -130,7 +130,7 @@ def test_mt009_equals_the_pairwise_reference_in_memory_and_in_parts_on_disk(monk
     spills = []
     real = quotes._Entries._spill
     monkeypatch.setattr(quotes._Entries, "_spill", lambda self: spills.append(1) or real(self))
-    monkeypatch.setattr(quotes, "budget_bytes", lambda: 8 * 2048)  # about a hundred triples in memory
+    monkeypatch.setattr(quotes, "budget_bytes", lambda: 32 * 4096)  # about a hundred triples in memory
     monkeypatch.setattr(quotes._Entries, "CHECK", 64)
     with memory_budget(1, tmp_path / "work"):
         got = QuoteDrift.decide(summaries)

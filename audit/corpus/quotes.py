@@ -83,7 +83,7 @@ class QuoteDrift:
         # (rank of the document, quotation) -> (speaker, the attested wording): the alphabetically first
         # speaker whose block flags a quotation gives its message, whatever order the blocks come in
         flagged: dict[tuple[int, int], tuple[str, str]] = {}
-        with _Entries(budget_bytes() // 8) as entries:
+        with _Entries(budget_bytes() // 32) as entries:
             rank_of = np.empty(len(ids), dtype=np.int32)
             rank_of[order] = np.arange(len(ids), dtype=np.int32)
             for i, quotes in enumerate(summaries.values()):  # streams, in the order of `ids`
@@ -116,9 +116,10 @@ class QuoteDrift:
 
 
 class _Entries:
-    """The (speaker, document rank, quotation place) triples of a corpus: in memory (12 bytes each and
-    the speakers' names) while they fit `limit` bytes, then in PARTS files on disk, by a hash of the
-    speaker, so that each part holds about 1/PARTS of them and is decided on its own."""
+    """The (speaker, document rank, quotation place) triples of a corpus: in memory (12 bytes each, about
+    40 while they are sorted, and the speakers' names) while they fit `limit` bytes, then in PARTS files
+    on disk, by a hash of the speaker, so that each part holds about 1/PARTS of them and is decided on
+    its own."""
 
     PARTS = 64
     CHECK = 4096  # triples added between two looks at the memory they take
@@ -141,7 +142,7 @@ class _Entries:
         self.spk.append(self.names.setdefault(speaker, len(self.names)))
         self.doc.append(rank)
         self.place.append(place)
-        if len(self.spk) % self.CHECK == 0 and 12 * len(self.spk) + 150 * len(self.names) > self.limit:
+        if len(self.spk) % self.CHECK == 0 and 40 * len(self.spk) + 150 * len(self.names) > self.limit:
             self._spill()
 
     def _spill(self) -> None:
