@@ -38,6 +38,7 @@ def _langdetect_factory():
 
 
 _UPPER_SHARE = 0.8  # a line with this share of upper-case letters is written in capitals
+_MIN_UPPER = 5  # ... and more than 5 letters, so at least this many capitals
 
 
 def _sample(text: str) -> str:
@@ -51,9 +52,12 @@ def _sample(text: str) -> str:
     """
     lines = []
     for line in text[:_MAX_CHARS].splitlines():
-        letters = sum(ch.isalpha() for ch in line)
-        if letters > 5 and sum(ch.isupper() for ch in line) > _UPPER_SHARE * letters:
-            line = line.lower()
+        # more than 5 letters, of which more than 80% are capitals, takes 5 capitals: count those first
+        upper = sum(map(str.isupper, line))
+        if upper >= _MIN_UPPER:
+            letters = sum(map(str.isalpha, line))
+            if letters > 5 and upper > _UPPER_SHARE * letters:
+                line = line.lower()
         lines.append(line)
     return " ".join(" ".join(lines).split())
 

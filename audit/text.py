@@ -97,11 +97,26 @@ def ends_sentence(s: str) -> bool:
 
 def is_prose(s: str, min_words: int = 8) -> bool:
     """A line that reads as running text: enough words, ends like a sentence, mostly lower-case words."""
+    if len(s) <= _CACHED:
+        n = _prose_words(s)
+        return n >= 0 and n >= min_words
     if not ends_sentence(s) or word_count(s) < min_words:
         return False
     ws = words(s[:_LONG])
     lower = sum(w[0].islower() for w in ws)
     return lower >= 0.4 * len(ws)
+
+
+@functools.lru_cache(maxsize=4096)
+def _prose_words(s: str) -> int:
+    """The word count of a short line that ends like a sentence and has mostly lower-case words, else -1:
+    a dozen checks ask `is_prose` of the same lines, with different word minimums."""
+    if not ends_sentence(s):
+        return -1
+    ws = words(s)
+    if sum(w[0].islower() for w in ws) < 0.4 * len(ws):
+        return -1
+    return word_count(s)
 
 
 class TextView:

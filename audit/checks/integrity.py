@@ -39,6 +39,7 @@ def _repeated_paragraphs(view: TextView) -> list[tuple[Line, Line, float]]:
     if len(paras) < 2:
         return []
     normed = [_norm(p.text) for p in paras]
+    lengths = [len(k) for k in normed]
     first_seen: dict[str, int] = {}
     out = []
     for j, key in enumerate(normed):
@@ -47,8 +48,9 @@ def _repeated_paragraphs(view: TextView) -> list[tuple[Line, Line, float]]:
             continue
         first_seen[key] = j
         if 0 < j < MAX_NEAR_PARAGRAPHS:
-            lj = len(key)
-            earlier = {i: normed[i] for i in range(j) if min(len(normed[i]), lj) >= 0.75 * max(len(normed[i]), lj)}
+            lj = lengths[j]
+            # min(a, lj) >= 0.75 * max(a, lj), written as the two comparisons it takes
+            earlier = {i: normed[i] for i in range(j) if lengths[i] >= 0.75 * lj and lj >= 0.75 * lengths[i]}
             if earlier:
                 best = process.extractOne(key, earlier, scorer=fuzz.ratio, score_cutoff=NEAR_DUPLICATE_RATIO)
                 if best is not None:

@@ -222,6 +222,9 @@ def _is_label(part: str, ui: frozenset[str]) -> bool:
     return part in ui or bool(_SHARE_ON.match(part)) and _SHARE_ON.sub("", part) in ui
 
 
+_LABEL_SEP = re.compile(r"\s*[|•·/]\s*|\s{2,}")
+
+
 def is_ui_label(text: str) -> bool:
     """A line that consists of button or menu labels alone (`Share`, `Tweet | Email`, `Log In`).
 
@@ -229,11 +232,13 @@ def is_ui_label(text: str) -> bool:
     """
     if len(text) > 400:  # labels are short; and the substitutions below are quadratic on long runs of spaces
         return False
-    s = _COUNT_IN_BRACKETS.sub("", _ICON.sub("", text)).strip().strip("|•·-–—:[]().…!").strip()
+    s = _ICON.sub("", text) if "_" in text else text  # (each substitution only where it can match)
+    s = _COUNT_IN_BRACKETS.sub("", s) if "(" in s or "[" in s else s
+    s = s.strip().strip("|•·-–—:[]().…!").strip()
     if not s or len(s) > 80:
         return False
     ui = _ui_words()
-    parts = [p.strip().lower() for p in re.split(r"\s*[|•·/]\s*|\s{2,}", s) if p.strip()]
+    parts = [p.strip().lower() for p in _LABEL_SEP.split(s) if p.strip()]
     return bool(parts) and all(_is_label(p, ui) for p in parts)
 
 
