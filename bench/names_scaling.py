@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
 """Time of the corpus name pass against the number of name mentions (near-linear is the goal).
 
-    python bench/names_scaling.py [10000 100000 1000000]
+    python bench/names_scaling.py [--memory] [10000 100000 1000000]
 
 Synthetic mentions: surnames drawn from a pool that grows with the corpus (so distinct names grow
 too), some spelled with transliteration variants, spread over documents of 50 mentions each.
+`--memory` also reports the peak memory the analysis allocates (tracemalloc, so slower), per document.
 """
 
 from __future__ import annotations
@@ -46,15 +47,25 @@ def corpus(n_mentions: int, seed: int = 3) -> dict[str, DocMentions]:
 
 
 def main() -> int:
-    sizes = [int(a) for a in sys.argv[1:]] or [10_000, 100_000, 1_000_000]
+    memory = "--memory" in sys.argv
+    sizes = [int(a) for a in sys.argv[1:] if not a.startswith("--")] or [10_000, 100_000, 1_000_000]
     for n in sizes:
         docs = corpus(n)
         distinct = len({f for m in docs.values() for f in m.forms})
+        if memory:
+            import tracemalloc
+
+            analyse(dict(list(docs.items())[:50]))  # word-frequency and key caches warm
+            tracemalloc.start()
         t0 = time.perf_counter()
         a = analyse(docs)
         secs = time.perf_counter() - t0
+        peak = f", peak {tracemalloc.get_traced_memory()[1] / len(docs):,.0f} bytes a document" if memory else ""
+        if memory:
+            tracemalloc.stop()
         print(
-            f"{n:>9,} mentions, {distinct:>7,} distinct names: {secs:6.2f} s ({1e6 * secs / n:.1f} µs a mention), {len(a.variants):,} variants"
+            f"{n:>9,} mentions, {distinct:>7,} distinct names: {secs:6.2f} s ({1e6 * secs / n:.1f} µs a mention), "
+            f"{len(a.variants):,} variants{peak}"
         )
     return 0
 

@@ -303,3 +303,27 @@ def test_german_z_and_greek_beta_inside_one_story_only():
         "d": "Schultz, a Texas rancher, sold his herd.",
     }
     assert _pairs(apart) == {}
+
+
+def test_compact_story_context_gives_the_same_links_whatever_its_cache(monkeypatch):
+    """The per-document name data are flat arrays and a bounded cache (issue #19): the analysis must not
+    depend on how many documents the cache keeps."""
+    from audit.corpus.mentions import extract_mentions
+    from audit.corpus.names import DocForms, StoryContext, analyse, count
+    from audit.text import TextView
+
+    texts = {
+        "a": "Water in the Borsukivka reservoir near Pryluky and Varva fell, the Sulava council said.",
+        "b": "The Borsukivske reservoir near Pryluky and Varva lost water, the Sulava council said.",
+        "c": "Mayor Mykola Pavlyuk of Zbarazh met farmers from Vyshnivets and Kremenets.",
+        "d": "Zbarazh mayor Mykola Pavliuk visited Vyshnivets and Kremenets after the floods.",
+        "e": "Mykola Pavlyuk, mayor of Zbarazh, said Vyshnivets and Kremenets lost crops.",
+    }
+    summaries = {k: extract_mentions(TextView(v)) for k, v in texts.items()}
+    want = analyse(summaries)
+    monkeypatch.setattr(StoryContext, "CACHED_DOCS", 1)
+    got = analyse(summaries)
+    assert (got.variants, got.clusters, got.links) == (want.variants, want.clusters, want.links)
+    c = count(summaries)
+    assert isinstance(c.doc_forms, DocForms) and len(c.doc_forms) == len(texts)
+    assert [c.doc_forms[i] for i in range(len(texts))] == [summaries[k].forms for k in sorted(summaries)]

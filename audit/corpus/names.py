@@ -30,9 +30,10 @@ import itertools
 import re
 import weakref
 from array import array
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import numpy as np
 from rapidfuzz.distance import Levenshtein
@@ -194,6 +195,39 @@ class NameAnalysis:
 # ---------------------------------------------------------------------------------------------- 1. count
 
 
+class DocForms:
+    """Each document's forms, compact: one id a distinct form (`names`, `ids`) and, for all documents
+    together, one flat array of form ids with the offset where each document's run starts (4 bytes a
+    form a document, instead of a Python tuple a document). `forms[i]` gives document i's forms as
+    its mentions listed them."""
+
+    __slots__ = ("names", "ids", "flat", "starts")
+
+    def __init__(self) -> None:
+        self.names: list[str] = []
+        self.ids: dict[str, int] = {}
+        self.flat = array("I")
+        self.starts = array("Q", [0])
+
+    def add(self, forms: Iterable[str]) -> None:
+        for f in forms:
+            k = self.ids.get(f)
+            if k is None:
+                k = self.ids[f] = len(self.names)
+                self.names.append(f)
+            self.flat.append(k)
+        self.starts.append(len(self.flat))
+
+    def __len__(self) -> int:
+        return len(self.starts) - 1
+
+    def form_ids(self, i: int) -> array:
+        return self.flat[self.starts[i] : self.starts[i + 1]]
+
+    def __getitem__(self, i: int) -> tuple[str, ...]:
+        return tuple(self.names[k] for k in self.form_ids(i))
+
+
 @dataclass
 class Counts:
     """What the corpus says about each spelling (step 1)."""
@@ -205,7 +239,7 @@ class Counts:
     after: dict[str, set[str]]
     alias_keys: set[frozenset[str]]  # folded pairs that a document states as aliases
     lowered: set[str]  # forms that some document also writes in lower case: ordinary words
-    doc_forms: list[tuple[str, ...]]  # document index -> its forms
+    doc_forms: DocForms  # document index -> its forms
     titles: dict[str, set[str]] = field(default_factory=dict)  # form -> titles right before it (chancellor)
 
     def support(self, f: str) -> tuple:
@@ -231,10 +265,10 @@ def count(summaries: Mapping[str, DocMentions]) -> Counts:
     aliases: set[frozenset[str]] = set()
     lowered: set[str] = set()
     titles: dict[str, set[str]] = defaultdict(set)
-    doc_forms = []
+    doc_forms = DocForms()
     for i, doc_id in enumerate(sorted(summaries)):
         m = summaries[doc_id]
-        doc_forms.append(m.forms)
+        doc_forms.add(m.forms)
         for form, n in zip(m.forms, m.counts, strict=True):
             docs[form].append(i)
             if m.source is None:
@@ -310,70 +344,119 @@ def _weight(form: str) -> float:
     return 1.0 if z < 3.0 else 0.5 if z < 4.0 else 0.25
 
 
+class _LRU:
+    """A least-recently-used cache of at most `size` entries: per-document results are recomputed when
+    needed again, never held for the whole corpus (memory stays flat as the corpus grows)."""
+
+    __slots__ = ("data", "size")
+
+    def __init__(self, size: int) -> None:
+        self.data: OrderedDict = OrderedDict()
+        self.size = size
+
+    def get(self, key, make: Callable):
+        if key in self.data:
+            self.data.move_to_end(key)
+            return self.data[key]
+        value = self.data[key] = make(key)
+        if len(self.data) > self.size:
+            self.data.popitem(last=False)
+        return value
+
+
+class DocKeys(NamedTuple):
+    """A document's names, compact: transliteration-neutral key ids (ascending), the weight of each
+    (`_weight`) and the id of the spelling that stands for it (the heaviest, then the greatest)."""
+
+    keys: np.ndarray  # int32 key ids
+    weights: np.ndarray  # float32 (1, 0.5 or 0.25: exact)
+    spellings: np.ndarray  # int32 form ids (`DocForms.names`)
+
+
 class StoryContext:
     """Whether the documents of two spellings tell one story: some document of one and some document of
     the other share co-mentioned names (transliteration-neutral, so Ihor and Igor count as one), weighted
     by how rare the names are in English (`_weight`). Names in more than MAX_POSTINGS documents are too
     common to say anything, and only a document's MAX_NEIGHBOURS closest documents count (the pass stays
     near-linear however many documents share a common name). Computed lazily, for the documents of
-    candidate pairs only."""
+    candidate pairs only, and kept for the CACHED_DOCS documents used last: the memory of the pass grows
+    with the distinct names (one key id a name, 4 bytes a name a document in the postings), not with
+    per-document Python objects."""
 
     DOCS_PER_FORM = 4  # documents of the rarer spelling looked at
+    CACHED_DOCS = 4096  # documents whose names and neighbours are kept
 
     def __init__(self, c: Counts) -> None:
         self.c = c
-        self.postings: dict[str, array] = defaultdict(lambda: array("I"))  # 4 bytes a name a document
-        for i, forms in enumerate(c.doc_forms):
-            for k in sorted({tnorm(f) for f in forms if len(fold(f)) >= MIN_NAME_LEN}):
+        self.key_ids: dict[str, int] = {}  # tnorm key -> id
+        key_of_form = []  # form id (`DocForms`) -> key id, -1 for a name too short to count
+        for f in c.doc_forms.names:
+            short = len(fold(f)) < MIN_NAME_LEN
+            key_of_form.append(-1 if short else self.key_ids.setdefault(tnorm(f), len(self.key_ids)))
+        weight = [_weight(f) for f in c.doc_forms.names]
+        self.postings: list[array] = [array("I") for _ in self.key_ids]  # key id -> documents, 4 bytes each
+        # every document's names as one flat run each (`DocKeys`): 12 bytes a name a document
+        flat_keys, flat_weights, flat_forms, self.starts = array("i"), array("f"), array("i"), array("Q", [0])
+        for i in range(len(c.doc_forms)):
+            best: dict[int, tuple[float, str, int]] = {}
+            for f in c.doc_forms.form_ids(i):  # the max of (weight, spelling) does not depend on the order
+                if (k := key_of_form[f]) >= 0:
+                    best[k] = max(best.get(k, (0.0, "", -1)), (weight[f], c.doc_forms.names[f], f))
+            for k in sorted(best):
                 self.postings[k].append(i)
-        self._keys: dict[int, dict[str, tuple[float, str]]] = {}
-        self._neighbours: dict[int, tuple[np.ndarray, np.ndarray]] = {}
-        self._doc_sets: dict[str, np.ndarray] = {}
+                flat_keys.append(k)
+                flat_weights.append(best[k][0])
+                flat_forms.append(best[k][2])
+            self.starts.append(len(flat_keys))
+        self._flat = (
+            np.frombuffer(flat_keys, dtype=np.int32),
+            np.frombuffer(flat_weights, dtype=np.float32),
+            np.frombuffer(flat_forms, dtype=np.int32),
+        )
+        self._neighbours = _LRU(self.CACHED_DOCS)
 
-    def keys(self, i: int) -> dict[str, tuple[float, str]]:
-        """Document i's names: transliteration-neutral key -> (weight, a spelling)."""
-        if i not in self._keys:
-            out: dict[str, tuple[float, str]] = {}
-            for f in self.c.doc_forms[i]:  # the max of (weight, spelling) does not depend on the order
-                if len(fold(f)) >= MIN_NAME_LEN:
-                    k = tnorm(f)
-                    out[k] = max(out.get(k, (0.0, f)), (_weight(f), f))
-            self._keys[i] = out
-        return self._keys[i]
+    def keys(self, i: int) -> DocKeys:
+        """Document i's names (`DocKeys`): views into the flat arrays, no copy."""
+        s, e = self.starts[i], self.starts[i + 1]
+        return DocKeys(*(a[s:e] for a in self._flat))
 
     def neighbours(self, i: int) -> tuple[np.ndarray, np.ndarray]:
         """Other documents sharing names with document i (ascending) and the weight of the names shared."""
-        if i not in self._neighbours:
-            posts, weights = [], []
-            for k, (w, _) in sorted(self.keys(i).items()):
-                post = self.postings[k]
-                if len(post) <= MAX_POSTINGS:
-                    posts.append(post)
-                    weights.append(w)
-            if posts:
-                ids = np.concatenate([np.frombuffer(p, dtype=np.uint32) for p in posts]).astype(np.int64)
-                each = np.repeat(np.asarray(weights), [len(p) for p in posts])
-                docs, where = np.unique(ids, return_inverse=True)
-                total = np.bincount(where, weights=each)
-                mine = docs != i
-                docs, total = docs[mine], total[mine]
-                if len(docs) > MAX_NEIGHBOURS:  # the closest documents only, as stories.py keeps them
-                    keep = np.sort(np.lexsort((docs, -total))[:MAX_NEIGHBOURS])
-                    docs, total = docs[keep], total[keep]
-                self._neighbours[i] = (docs, total)
-            else:
-                self._neighbours[i] = (np.zeros(0, dtype=np.int64), np.zeros(0))
-        return self._neighbours[i]
+        return self._neighbours.get(i, self._make_neighbours)
+
+    def _make_neighbours(self, i: int) -> tuple[np.ndarray, np.ndarray]:
+        dk = self.keys(i)
+        posts, weights = [], []
+        for k, w in zip(dk.keys.tolist(), dk.weights.tolist(), strict=True):
+            post = self.postings[k]
+            if len(post) <= MAX_POSTINGS:
+                posts.append(post)
+                weights.append(w)
+        if not posts:
+            return np.zeros(0, dtype=np.uint32), np.zeros(0, dtype=np.float32)
+        ids = np.concatenate([np.frombuffer(p, dtype=np.uint32) for p in posts]).astype(np.int64)
+        each = np.repeat(np.asarray(weights), [len(p) for p in posts])  # multiples of 1/4: sums are exact
+        docs, where = np.unique(ids, return_inverse=True)
+        total = np.bincount(where, weights=each)
+        mine = docs != i
+        docs, total = docs[mine], total[mine]
+        if len(docs) > MAX_NEIGHBOURS:  # the closest documents only, as stories.py keeps them
+            keep = np.sort(np.lexsort((docs, -total))[:MAX_NEIGHBOURS])
+            docs, total = docs[keep], total[keep]
+        return docs.astype(np.uint32), total.astype(np.float32)  # sums of quarters: exact in float32
 
     def _docs(self, form: str) -> np.ndarray:
-        if form not in self._doc_sets:
-            self._doc_sets[form] = np.frombuffer(self.c.docs[form], dtype=np.uint32).astype(np.int64)
-        return self._doc_sets[form]
+        return np.frombuffer(self.c.docs[form], dtype=np.uint32)  # a view: no copy
+
+    def _weight_of(self, dk: DocKeys, k: int) -> float | None:
+        """The weight of key id k in a document's keys, None if the document does not name it."""
+        at = int(np.searchsorted(dk.keys, k))
+        return float(dk.weights[at]) if at < len(dk.keys) and dk.keys[at] == k else None
 
     def shared(self, a: str, b: str) -> tuple[float, list[str]]:
         """The best weighted overlap of co-mentioned names between a document of `a` and a document of
         `b` (the pair's own names left out), and the names shared, heaviest first."""
-        own = sorted({tnorm(a), tnorm(b)})
+        own = [self.key_ids[k] for k in sorted({tnorm(a), tnorm(b)}) if k in self.key_ids]  # key ids
         small, large = sorted((a, b), key=lambda f: (len(self.c.docs[f]), f))
         other = self._docs(large)
         best = (0.0, -1, -1)
@@ -385,20 +468,29 @@ class StoryContext:
             hit = other[at] == ids
             ids, weights = ids[hit], weights[hit]
             mine = self.keys(i)
-            counted = [(k, mine[k][0]) for k in own if k in mine and len(self.postings[k]) <= MAX_POSTINGS]
+            counted = [
+                (k, w)
+                for k in own
+                if (w := self._weight_of(mine, k)) is not None and len(self.postings[k]) <= MAX_POSTINGS
+            ]
             for x in np.lexsort((ids, -weights)).tolist():
                 if weights[x] < best[0]:
                     break  # sorted by weight: nothing further can win
                 j = int(ids[x])
                 theirs = self.keys(j)
-                w = float(weights[x]) - sum(v for k, v in counted if k in theirs)
+                w = float(weights[x]) - sum(v for k, v in counted if self._weight_of(theirs, k) is not None)
                 if w > best[0] or (w == best[0] and w > 0 and (i, j) < (best[1], best[2])):
                     best = (w, i, j)
         if best[1] < 0:
             return 0.0, []
-        mine, theirs = self.keys(best[1]), self.keys(best[2])
-        names = sorted((k for k in mine if k in theirs and k not in own), key=lambda k: (-mine[k][0], mine[k][1]))
-        return best[0], [mine[k][1] for k in names]
+        return best[0], self._shared_names(self.keys(best[1]), self.keys(best[2]), own)
+
+    def _shared_names(self, mine: DocKeys, theirs: DocKeys, own: list[int]) -> list[str]:
+        """The spellings (in `mine`) of the names two documents share, the pair's own left out, heaviest first."""
+        common = np.isin(mine.keys, theirs.keys) & ~np.isin(mine.keys, np.asarray(own, dtype=np.int32))
+        names = self.c.doc_forms.names
+        found = [(-float(w), names[f]) for w, f in zip(mine.weights[common], mine.spellings[common], strict=True)]
+        return [f for _, f in sorted(found)]
 
 
 def same_name(x: str, y: str) -> bool:
@@ -673,7 +765,10 @@ def judge_pair(c: Counts, ctx: StoryContext, a: str, b: str) -> Link | None:
 def link(c: Counts) -> list[Link]:
     """Step 3: the links among the candidate pairs, strongest first."""
     ctx = StoryContext(c)
-    links = [x for a, b in candidate_pairs(c) if (x := judge_pair(c, ctx, a, b)) is not None]
+    # judged in the order of the first document of the rarer spelling, so that the documents whose
+    # neighbours `StoryContext` keeps are the ones asked for next; the result does not depend on the order
+    pairs = sorted(candidate_pairs(c), key=lambda p: (c.docs[min(p, key=lambda f: (len(c.docs[f]), f))][0], p))
+    links = [x for a, b in pairs if (x := judge_pair(c, ctx, a, b)) is not None]
     return sorted(links, key=lambda x: (-x.confidence, -x.similarity, x.a, x.b))
 
 
