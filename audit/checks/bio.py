@@ -282,8 +282,11 @@ def contact_line(view: TextView) -> Iterator[Hit]:
     if not view.is_english:
         return
     tail = _tail_start(view)
+    lines = [view.candidates(rx) for rx in (_cue("contact"), _FOLLOW, _LABEL, _EMAIL)]
     for i, line in enumerate(view.body):
         s = line.text
+        if not any(line.index in c for c in lines):
+            continue  # none of the patterns can match this line
         if _short(s, OWN_LINE_WORDS):
             found = _contact_cue(s) or _EMAIL.search(s)
         else:

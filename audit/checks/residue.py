@@ -500,6 +500,7 @@ _META_ISO = re.compile(
     r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2})?(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})?)?",
     re.IGNORECASE,
 )
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")  # a part of every _META_ISO match
 _META_FIELD = re.compile(
     r"^\s*(?:tags?|categories|category|filed under|posted in|keywords|topics|section|issn|permalink|"
     r"short url|source url|url|author|authors|lang|language|reading time|tempo de leitura|lesezeit)\s*:"
@@ -512,7 +513,8 @@ _META_FIELD = re.compile(
 def metadata_field(view: TextView) -> Iterator[Hit]:
     """Metadata fields leaked into the body: `date 2023-09-19`, `Tags: ...`, `Filed under: ...`."""
     seen: set[int] = set()
-    for m in view.finditer(_META_ISO):
+    dated = _ISO_DATE.search(view.text) is not None  # every match holds one: no need to look further without
+    for m in view.finditer(_META_ISO) if dated else ():
         seen.add(m.start())
         yield Hit(m.start(), m.end(), "metadata field in the body", "")
     for line in view.body:
