@@ -71,7 +71,7 @@ MAX_POSTINGS = 500  # a name in more documents than this is too common to place 
 MAX_NEIGHBOURS = 100  # a document's closest documents by shared names: where its story is told
 FIX_CONFIDENCE = 0.8  # links at or above this are safe to apply unattended (audit fix --fix-names)
 TRIVIAL = ("same letters", "doubled letters", "transliteration")
-LOOSE = "b/v"  # equal but for b and v (`translit.loose_key`: Lesbos/Lesvos): linked inside one story only
+LOOSE = "loose transliteration"  # equal by `translit.loose_key` (Lesbos/Lesvos, Pyotr/Petr): one story only
 PLACE_FORM = "place form"  # a Slavic place name and the adjective or case form translation left (`place_form`)
 CASE_ENDING = "case ending"  # a name with a Slavic case ending, next to a neighbour with the same one
 # Slavic case endings that translation leaves on a masculine name ending in a consonant: genitive or

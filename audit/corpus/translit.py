@@ -138,11 +138,16 @@ def block_key(s: str) -> str:
     return skeleton.replace("s", "z").replace("b", "v")  # b/v: see `loose_key`
 
 
+_YO = re.compile(r"(?<=[^aeiou])io(?=[a-z])")
+
+
 def loose_key(s: str) -> str:
-    """`tnorm` with b and v merged: Greek beta is v in modern romanisation (ELOT 743, Lesvos) and b in the
-    classical one (Lesbos); Spanish writes one sound with both (Córdoba/Córdova). Looser than `tnorm`, so
-    the name checks use it only inside one story."""
-    return tnorm(s).replace("b", "v")
+    """`tnorm` with b and v merged and Russian yo read as e. Greek beta is v in modern romanisation
+    (ELOT 743, Lesvos) and b in the classical one (Lesbos); Spanish writes one sound with both
+    (Córdoba/Córdova). Russian ё is yo in BGN/PCGN and e in passports and most press (Pyotr/Petr,
+    Gorbachyov/Gorbachev, Artyom/Artem; after a consonant, not at the end: Sergio stays). Looser than
+    `tnorm`, so the name checks use it only inside one story."""
+    return _YO.sub("e", tnorm(s).replace("b", "v"))
 
 
 # Slavic place names and the adjectives made from them, as translation leaves them in English. Ukrainian
