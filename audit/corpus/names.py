@@ -9,9 +9,12 @@ corpus, one analysis in six steps (`analyse`), computed once and shared by NAME0
    writes in lower case (ordinary words).
 2. block: candidate pairs come only from blocks (a transliteration-neutral consonant key and its
    ending, the first four letters, one given name in several languages, the names next to one given
-   name or surname), so the work grows with the distinct names, not their square.
+   name or surname, one Slavic place stem), so the work grows with the distinct names, not their square.
 3. link: string similarity alone never links two spellings; `judge_pair` asks for evidence (one story,
-   one person) and says how sure the link is (`confidence`, 0-1).
+   one person) and says how sure the link is (`confidence`, 0-1). Besides spellings, two grammatical
+   traces of translation from Slavic languages link inside one story: a place and the adjective or
+   ending left on it (`place_form`: Kakhovka/Kakhovsky, Opytne/Opitnoye) and a case ending on both
+   words of a name (`_case_anchor`: Ilan Shor/Ilana Shora).
 4. cluster: links are merged strongest first; a merge that would join two forms that must stay apart
    is refused.
 5. canonical: the best-supported form of a cluster (sources, documents, English frequency,
@@ -1024,8 +1027,11 @@ class NameVariant:
 
     Two spellings are linked only with evidence beyond their likeness: documents that tell one story or
     a shared given name, or, across unrelated documents, two rare spellings that differ only in accents,
-    case or doubled letters. Ordinary words, derivations (Russia/Russian), stated aliases, different
-    people and two spellings English knows each on its own are never linked. The canonical form is the
+    case or doubled letters. Inside one story, a Slavic place and the adjective translation left
+    (Kakhovka/Kakhovsky, confidence 0.7) and a case ending on both words of a name (Ilana Shora for Ilan
+    Shor) are linked too. Ordinary words, English derivations (Russia/Russian), stated aliases, different
+    people (a feminine surname is another person) and two spellings English knows each on its own are
+    never linked. The canonical form is the
     one most sources and documents use, then the commoner in English (wordfreq). `confidence` >= 0.8:
     safe to apply unattended.
     """
