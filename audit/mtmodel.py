@@ -5,17 +5,20 @@ literature: Baroni & Bernardini 2006; Koppel & Ordan 2011; Volansky et al. 2015)
 punctuation used at other rates than in English written as English, flatter sentence-length
 profiles, less varied vocabulary, and the word order of the source. The features are therefore
 topic-blind: every word outside a closed list of function words (`audit/data/mt_function_words.txt`)
-is reduced to its shape (`C` a capitalised word, `w` a lower-case word, `-ing`, `-ly`, ...), and the
-model counts n-grams (1-3) of those symbols per token, plus sentence, vocabulary and word-frequency
-statistics and the number of machine-translation artifact checks that fired.
+is reduced to its shape (`C` a capitalised word, `w` a lower-case word, `-ing`, `-ly`, ...; `C_` and `w_`
+when English seldom uses the word, as wordfreq counts it), and the model counts n-grams (1-3) of those
+symbols per token, plus sentence, vocabulary, word-frequency and name statistics (capitalised words
+that English seldom or never writes: transliterated names) and the number of machine-translation
+artifact checks that fired.
 
 Typography and layout are normalised first (curly quotes, guillemets and low quotes, dashes,
 non-breaking spaces; a line break only ends a sentence), because the training data (WMT, one sentence
 a line, straight quotes) differs from web articles in exactly those respects: a model that saw them
 would learn the data set. The source language's typography is the artifact checks' concern.
 
-Human translations carry translationese too: the model gives many of them a high probability. It
-says "reads as translated", and machine translation is by far the commonest way news gets there.
+Human translations carry translationese too: the model is trained on them as translated text, and
+gives many of them a high probability. It says "reads as translated", and machine translation is by
+far the commonest way news gets there.
 
 The probability is calibrated for equal priors (training weighs originals and translations half and
 half): read it as a ranking and compare it with the threshold in the model file, which was chosen on
@@ -53,7 +56,9 @@ _TOKEN = re.compile(r"\n|[^\W\d_]+(?:[-'][^\W\d_]+)*|\d+(?:[.,:]\d+)*|\.\.\.|[^\
 _PUNCT = {"[": "(", "]": ")", "{": "(", "}": ")", "£": "$", "€": "$", "¥": "$", "₽": "$"}
 _KEEP_PUNCT = ".,;:!?\"'()-/%$&"
 _SUFFIXES = ("ing", "ed", "ly", "tion", "sion", "ment", "ness", "ity", "al", "ive", "ous", "er", "est")
-SHAPES = ("S", "C", "A", "X'", "w-w", "w", "-s", "0", "...", "#", *(f"-{s}" for s in _SUFFIXES))
+SHAPES = ("S", "C", "C_", "A", "X'", "w-w", "w", "w_", "-s", "0", "...", "#", *(f"-{s}" for s in _SUFFIXES))
+RARE_NAME = 3.0  # a capitalised word inside a sentence whose Zipf frequency is under this is `C_`, not `C`
+RARE_WORD = 4.0  # a plain lower-case word (no suffix shape) under this is `w_`, not `w`
 BOUNDARY = ("<s>", "</s>")
 MATTR_WINDOW = 50
 MAX_CHARS = 8_000  # a longer text is judged on its first 8,000 characters: style needs no more, and cost stays bounded
@@ -106,13 +111,14 @@ def _zipf(word: str) -> float:
 
 
 def _word_symbol(w: str, low: str, initial: bool, sym: dict[str, int]) -> str:
-    """A word outside the function-word list reduced to its shape."""
+    """A word outside the function-word list reduced to its shape; `_` marks a name or plain word that is
+    rare in English (transliterated names; the lexical choices of translation)."""
     if "'" in w:
         return "X'"
     if len(w) > 1 and w.isupper():
         return "A"
     if w[0].isupper():
-        return "S" if initial else "C"
+        return "S" if initial else ("C_" if _zipf(low) < RARE_NAME else "C")
     if "-" in w:
         return "w-w"
     for suffix in _SUFFIXES:
@@ -120,18 +126,19 @@ def _word_symbol(w: str, low: str, initial: bool, sym: dict[str, int]) -> str:
             return "-" + suffix
     if low.endswith("s") and not low.endswith("ss") and len(low) > 3:
         return "-s"
-    return "w"
+    return "w_" if _zipf(low) < RARE_WORD else "w"
 
 
-_BREAK = (0, 0, 0, 0, "", False, 0.0)
-_TYPES: dict[str, tuple[int, int, int, int, str, bool, float]] = {"\n": _BREAK}
+_BREAK = (0, 0, 0, 0, "", False, 0.0, False)
+_TYPES: dict[str, tuple[int, int, int, int, str, bool, float, bool]] = {"\n": _BREAK}
 _TYPES_MAX = 1 << 18  # token types remembered (a few MB); the cache restarts when full
 
 
-def _token_type(tok: str) -> tuple[int, int, int, int, str, bool, float]:
+def _token_type(tok: str) -> tuple[int, int, int, int, str, bool, float, bool]:
     """What the model needs of one token, computed once per process and remembered:
     (symbol id at a sentence start, symbol id elsewhere, id of a split-off `'s` or 0, kind (1 punctuation,
-    2 number, 3 word), the lower-cased word, whether it is a content word, its Zipf frequency if so)."""
+    2 number, 3 word), the lower-cased word, whether it is a content word, the word's Zipf frequency,
+    whether it is capitalised)."""
     t = _TYPES.get(tok)
     if t is not None:
         return t
@@ -142,18 +149,16 @@ def _token_type(tok: str) -> tuple[int, int, int, int, str, bool, float]:
         if low.endswith("'s") and low not in sym:
             word, low, tail = tok[:-2], low[:-2], sym["'s"]
         if low in sym:
-            t = (sym[low], sym[low], tail, 3, low, low not in _function_word_set(), 0.0)
+            t = (sym[low], sym[low], tail, 3, low, low not in _function_word_set(), _zipf(low), c.isupper())
         else:
             start, rest = sym[_word_symbol(word, low, True, sym)], sym[_word_symbol(word, low, False, sym)]
-            t = (start, rest, tail, 3, low, True, 0.0)
-        if t[5]:
-            t = (*t[:6], _zipf(low))
+            t = (start, rest, tail, 3, low, True, _zipf(low), c.isupper())
     elif c.isdigit():
-        t = (sym["0"], sym["0"], 0, 2, "", False, 0.0)
+        t = (sym["0"], sym["0"], 0, 2, "", False, 0.0, False)
     else:
         c = "..." if tok == "..." else _PUNCT.get(c, c)
         one = sym[c] if c in _KEEP_PUNCT or c == "..." else sym["#"]
-        t = (one, one, 0, 1, "", False, 0.0)
+        t = (one, one, 0, 1, "", False, 0.0, False)
     if len(_TYPES) >= _TYPES_MAX:
         _TYPES.clear()
         _TYPES["\n"] = _BREAK
@@ -232,6 +237,9 @@ STATS = (
     "mattr",
     "mattr_content",
     "fw_share",
+    "cap_share",
+    "cap_rare",
+    "cap_unknown",
 )
 
 
@@ -246,6 +254,7 @@ class _Scan:
     prev_content: list[int] = field(default_factory=list)  # the same among content words
     sets: list[set[str]] = field(default_factory=list)  # each sentence's content words of 4+ letters
     letters: int = 0  # letters in words
+    caps: list[float] = field(default_factory=list)  # Zipf frequency of each capitalised word inside a sentence
 
 
 def _scan(tokens: list[str], bos: int, eos: int) -> _Scan:
@@ -270,8 +279,13 @@ def _scan(tokens: list[str], bos: int, eos: int) -> _Scan:
         if not in_sentence:
             seq.append(bos)
             in_sentence = True
-        seq.append(t[0] if start and kind >= 2 else t[1])  # a sentence's first word takes its start form
-        start = start and kind < 2
+        if start and kind >= 2:  # a sentence's first word (or number) takes its start form
+            seq.append(t[0])
+            start = False
+        else:
+            seq.append(t[1])
+            if t[7]:
+                out.caps.append(t[6])
         if t[2]:
             seq.append(t[2])
         if kind == 3:
@@ -307,7 +321,17 @@ def _word_stats(s: _Scan) -> dict[str, float]:
         "mattr": _variety(s.prev_all, MATTR_WINDOW),
         "mattr_content": _variety(s.prev_content, 30),
         "fw_share": 1 - n_content / max(1, n_words),
+        **_name_stats(s.caps, n_words),
     }
+
+
+def _name_stats(caps: list[float], n_words: int) -> dict[str, float]:
+    """Capitalised words inside sentences (names, mostly), per word: all of them, those rare in English
+    (Zipf < 3) and those English does not know (Zipf < 1). Translated news names people and places that
+    English seldom writes, transliterated from the source (`Kholodnytskyi`, `Ben-Gvir`)."""
+    z = np.array(caps or [9.0])
+    n = max(1, n_words)
+    return {"cap_share": len(caps) / n, "cap_rare": float((z < 3).sum()) / n, "cap_unknown": float((z < 1).sum()) / n}
 
 
 @dataclass(frozen=True, slots=True)
@@ -376,34 +400,66 @@ class Model:
         return z
 
 
+class ModelFileError(ValueError):
+    """The model file is malformed: the message names the line."""
+
+
+def _row(kind: str, cells: list[str], where: str) -> tuple[str, float, float, float]:
+    """One `ngram` or `stat` row: (name, mean, sd, weight), checked."""
+    if len(cells) != 4:
+        raise ModelFileError(f"{where}: a {kind} row has 4 cells after the kind, not {len(cells)}")
+    try:
+        mean, sd, w = (float(x) for x in cells[1:])
+    except ValueError:
+        raise ModelFileError(f"{where}: mean, sd and weight must be numbers") from None
+    if not all(map(math.isfinite, (mean, sd, w))) or sd <= 0:
+        raise ModelFileError(f"{where}: numbers must be finite and sd positive")
+    if kind == "stat" and cells[0] not in (*STATS, "artifacts"):
+        raise ModelFileError(f"{where}: unknown statistic {cells[0]!r}")
+    if kind == "ngram" and not (1 <= len(cells[0].split(" ")) <= 3 and set(cells[0].split(" ")) <= alphabet().keys()):
+        raise ModelFileError(f"{where}: {cells[0]!r} is not an n-gram of 1-3 known symbols")
+    return cells[0], mean, sd, w
+
+
 def read_model(lines: list[str]) -> Model:
     """Parse the model file: `intercept`, `threshold`, then `ngram`/`stat` rows of name, mean, sd, weight.
 
     Weights apply to standardised features, (x - mean) / sd; they are folded into raw-feature weights here.
+    A malformed file raises ModelFileError: a model that silently read wrong would score every document wrong.
     """
     meta: dict[str, float] = {}
-    grams: list[tuple[int, float]] = []
-    stats: list[tuple[str, float]] = []
+    grams: dict[int, float] = {}
+    stats: dict[str, float] = {}
     offset = 0.0
-    for line in lines:
+    for i, line in enumerate(lines, 1):
         if not line.strip() or line.startswith("#"):
             continue
         kind, *cells = line.rstrip("\n").split("\t")
+        where = f"{MODEL_FILE} line {i}"
         if kind in ("intercept", "threshold"):
-            meta[kind] = float(cells[0])
+            try:
+                meta[kind] = float(cells[0]) if len(cells) == 1 else math.nan
+            except ValueError:
+                meta[kind] = math.nan
+            if not math.isfinite(meta[kind]) or kind == "threshold" and not 0 < meta[kind] < 1:
+                raise ModelFileError(f"{where}: {kind} must be one finite number (a threshold in (0, 1))")
             continue
-        name, mean, sd, w = cells[0], float(cells[1]), float(cells[2]), float(cells[3])
+        if kind not in ("ngram", "stat"):
+            raise ModelFileError(f"{where}: unknown row kind {kind!r}")
+        name, mean, sd, w = _row(kind, cells, where)
+        table, key = (grams, encode(name)) if kind == "ngram" else (stats, name)
+        if key in table:
+            raise ModelFileError(f"{where}: {name!r} appears twice")
+        table[key] = w / sd
         offset -= w * mean / sd
-        if kind == "ngram":
-            grams.append((encode(name), w / sd))
-        elif kind == "stat":
-            stats.append((name, w / sd))
-    grams.sort()
+    if missing := {"intercept", "threshold"} - meta.keys():
+        raise ModelFileError(f"{MODEL_FILE}: no {' or '.join(sorted(missing))} row")
+    codes = sorted(grams)
     return Model(
-        np.array([c for c, _ in grams], dtype=np.int64),
-        np.array([w for _, w in grams]),
-        tuple(n for n, _ in stats),
-        np.array([w for _, w in stats]),
+        np.array(codes, dtype=np.int64),
+        np.array([grams[c] for c in codes]),
+        tuple(stats),
+        np.array(list(stats.values())),
         meta["intercept"] + offset,
         meta["threshold"],
     )

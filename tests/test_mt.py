@@ -1,3 +1,4 @@
+import numpy as np
 import pytest
 from conftest import hits
 
@@ -158,3 +159,131 @@ def test_retranslated_quote_has_no_suggestion():
     c = 'For her part, Vasquez said "we will reconstruct all the homes which the flood destroyed in the spring".'
     (f,) = corpus_findings({"a": a, "b": b, "c": c}, ("MT009",))
     assert f.suggestion is None and "rebuild every home" in f.message
+
+
+# --- the MT model's features and file: fail loudly when either changes meaning ----------------------------
+
+FIXED = "The minister said that the plan was ready. Ivanov Dmitry and Kholodnytskyi met in Kyiv.\nIt's done."
+
+
+def _count(prof, ngram: str) -> int:
+    from audit.mtmodel import encode
+
+    code = encode(ngram)
+    i = int(prof.codes.searchsorted(code))
+    return int(prof.counts[i]) if i < len(prof.codes) and prof.codes[i] == code else 0
+
+
+def test_profile_features_keep_their_meaning():
+    """Hand-counted: three sentences of 8, 7 and 2 words; 21 symbols (`It's` is `it` + `'s`); capitalised
+    words inside a sentence are Dmitry, Kholodnytskyi and Kyiv (Ivanov opens its sentence)."""
+    from audit.mtmodel import STATS, profile, sentences
+
+    assert sentences(FIXED) == [
+        "The minister said that the plan was ready.",
+        "Ivanov Dmitry and Kholodnytskyi met in Kyiv.",
+        "It's done.",
+    ]
+    p = profile(FIXED)
+    assert set(p.stats) == set(STATS) and p.n_tokens == 21
+    expected = {
+        "sent_len_mean": 17 / 3,
+        "sent_short": 1.0,
+        "sent_long": 0.0,
+        "fw_share": 9 / 17,  # the said that the was / and in / it done
+        "cap_share": 3 / 17,
+        "cap_rare": 1 / 17,  # Kholodnytskyi (Zipf 0); Dmitry 3.17 and Kyiv 3.08 are not rare
+        "cap_unknown": 1 / 17,
+        "zipf_unknown": 1 / 8,  # of the 8 content words
+        "mattr": 16 / 17,  # 17 words, `the` twice
+        "repetition": 0.0,
+    }
+    for name, value in expected.items():
+        assert p.stats[name] == pytest.approx(value, abs=1e-12), name
+    counts = {"said that": 1, "<s> the": 1, "S": 1, "C": 2, "C_": 1, "C and C_": 1, "'s": 1, "<s> it 's": 1}
+    counts |= {". </s>": 3, "w": 3, "the -er": 1}  # w: plan, met, ready; C_: a name English does not know
+    assert {g: _count(p, g) for g in counts} == counts
+
+
+def test_profile_is_the_same_whatever_was_read_before():
+    """Token types are cached per process: a cached type must never leak into another token (`India's`
+    caches `India` with its `'s`, not under `India`)."""
+    from audit.mtmodel import profile
+
+    a = profile("India is large. India's capital is Delhi.")
+    profile("Putin's aide spoke. India's view.")
+    b = profile("India is large. India's capital is Delhi.")
+    assert a.n_tokens == b.n_tokens == 10 and (a.codes == b.codes).all() and (a.counts == b.counts).all()
+
+
+def _model_lines() -> list[str]:
+    from importlib import resources
+
+    return resources.files("audit.data").joinpath("mt_model.tsv").read_text(encoding="utf-8").splitlines()
+
+
+def test_shipped_model_reads_and_uses_every_feature():
+    from audit.mtmodel import STATS, read_model
+
+    m = read_model(_model_lines())
+    assert set(m.stat_names) == {*STATS, "artifacts"}  # a statistic the model lacks is a stale model file
+    assert len(m.codes) > 100 and np.isfinite(m.ngram_w).all() and np.isfinite(m.stat_w).all()
+    assert 0.3 < m.threshold < 0.95
+
+
+@pytest.mark.parametrize(
+    "corrupt",
+    [
+        lambda rows: [r for r in rows if not r.startswith("threshold")],
+        lambda rows: [r if not r.startswith("threshold") else "threshold\t1.5" for r in rows],
+        lambda rows: [r if not r.startswith("intercept") else "intercept\tx" for r in rows],
+        lambda rows: [*rows, "ngram\tthe zzqx of\t0.1\t0.1\t0.5"],  # a symbol the alphabet lacks
+        lambda rows: [*rows, "ngram\tthe of the of\t0.1\t0.1\t0.5"],  # a 4-gram
+        lambda rows: [*rows, "stat\tfoo\t0.1\t0.1\t0.5"],  # a statistic the profile lacks
+        lambda rows: [*rows, "stat\tmattr\t0.1\t0.1"],  # a cell missing
+        lambda rows: [*rows, "ngram\tthe w\t0.1\t0\t0.5"],  # sd 0
+        lambda rows: [*rows, "ngram\tthe w\t0.1\t0.1\tnan"],
+        lambda rows: [*rows, "bias\t0.5"],
+        lambda rows: rows + [r for r in rows if r.startswith("ngram")][:1],  # a row twice
+    ],
+)
+def test_malformed_model_file_is_refused(corrupt):
+    from audit.mtmodel import ModelFileError, read_model
+
+    with pytest.raises(ModelFileError):
+        read_model(corrupt(_model_lines()))
+
+
+TRANSLATESE = (  # written for this test in the manner of news machine-translated from Ukrainian
+    "In the Kharkiv region, as a result of shelling by the occupiers, a private house was damaged, the head of "
+    "the regional military administration Oleh Syniehubov reported.\n"
+    "According to him, one person received injuries of moderate severity.\n"
+    "At the moment, the work of the rescuers of the State Emergency Service is continuing at the site.\n"
+    "It is noted that the enemy carried out the attack with the use of attack drones of the Shahed type.\n"
+    "Earlier, the Ministry of Internal Affairs informed that in the Kharkiv region, the police documented the "
+    "consequences of 15 enemy attacks during the day."
+)
+IDIOMATIC = (
+    "Officials in Ohio said Tuesday they'd found no sign of contamination in the creek, though residents "
+    "weren't convinced.\n"
+    "\u201cI\u2019ve lived here 30 years and I\u2019ve never smelled anything like it,\u201d said Dave Kowalski, who runs "
+    "a hardware store a few blocks away.\n"
+    "The state\u2019s environmental agency plans to test the water again next week \u2014 and, if needed, every "
+    "week after that."
+)
+
+
+def test_translationese_scores_above_idiomatic_english():
+    from audit.mtmodel import model, mt_probability
+
+    threshold = model().threshold
+    assert mt_probability(TRANSLATESE) > threshold > max(mt_probability(ORIGINAL), mt_probability(IDIOMATIC))
+
+
+def test_probability_of_fixed_texts_is_pinned():
+    """Fails when the tokenisation, a feature or the model file changes: retraining updates these on purpose."""
+    from audit.mtmodel import mt_probability
+
+    assert mt_probability(ORIGINAL) == pytest.approx(0.5016466315349769, abs=1e-9)
+    assert mt_probability(TRANSLATESE) == pytest.approx(0.9634061722533506, abs=1e-9)
+    assert mt_probability(FIXED) == pytest.approx(0.7028648784720972, abs=1e-9)
