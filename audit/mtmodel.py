@@ -129,16 +129,18 @@ def _word_symbol(w: str, low: str, initial: bool, sym: dict[str, int]) -> str:
     return "w_" if _zipf(low) < RARE_WORD else "w"
 
 
-_BREAK = (0, 0, 0, 0, "", False, 0.0, False)
-_TYPES: dict[str, tuple[int, int, int, int, str, bool, float, bool]] = {"\n": _BREAK}
+_BREAK = (0, 0, 0, 0, -1, False, 0.0, False)
+_TYPES: dict[str, tuple[int, int, int, int, int, bool, float, bool]] = {"\n": _BREAK}
+_WORDS: dict[str, int] = {}  # lower-cased word -> its number in this process (the cache's)
+_WORD_LEN: list[int] = []  # letters of each numbered word
 _TYPES_MAX = 1 << 18  # token types remembered (a few MB); the cache restarts when full
 
 
-def _token_type(tok: str) -> tuple[int, int, int, int, str, bool, float, bool]:
+def _token_type(tok: str) -> tuple[int, int, int, int, int, bool, float, bool]:
     """What the model needs of one token, computed once per process and remembered:
     (symbol id at a sentence start, symbol id elsewhere, id of a split-off `'s` or 0, kind (1 punctuation,
-    2 number, 3 word), the lower-cased word, whether it is a content word, the word's Zipf frequency,
-    whether it is capitalised)."""
+    2 number, 3 word), the lower-cased word's number (-1 for no word), whether it is a content word, the
+    word's Zipf frequency, whether it is capitalised)."""
     t = _TYPES.get(tok)
     if t is not None:
         return t
@@ -149,21 +151,44 @@ def _token_type(tok: str) -> tuple[int, int, int, int, str, bool, float, bool]:
         if low.endswith("'s") and low not in sym:
             word, low, tail = tok[:-2], low[:-2], sym["'s"]
         if low in sym:
-            t = (sym[low], sym[low], tail, 3, low, low not in _function_word_set(), _zipf(low), c.isupper())
+            t = (
+                sym[low],
+                sym[low],
+                tail,
+                3,
+                _word_number(low),
+                low not in _function_word_set(),
+                _zipf(low),
+                c.isupper(),
+            )
         else:
             start, rest = sym[_word_symbol(word, low, True, sym)], sym[_word_symbol(word, low, False, sym)]
-            t = (start, rest, tail, 3, low, True, _zipf(low), c.isupper())
+            t = (start, rest, tail, 3, _word_number(low), True, _zipf(low), c.isupper())
     elif c.isdigit():
-        t = (sym["0"], sym["0"], 0, 2, "", False, 0.0, False)
+        t = (sym["0"], sym["0"], 0, 2, -1, False, 0.0, False)
     else:
         c = "..." if tok == "..." else _PUNCT.get(c, c)
         one = sym[c] if c in _KEEP_PUNCT or c == "..." else sym["#"]
-        t = (one, one, 0, 1, "", False, 0.0, False)
+        t = (one, one, 0, 1, -1, False, 0.0, False)
+    _TYPES[tok] = t
+    return t
+
+
+def _word_number(low: str) -> int:
+    n = _WORDS.get(low)
+    if n is None:
+        n = _WORDS[low] = len(_WORD_LEN)
+        _WORD_LEN.append(len(low))
+    return n
+
+
+def _forget_if_full() -> None:
+    """Start the caches afresh when they are full (between documents: numbers stay valid within one)."""
     if len(_TYPES) >= _TYPES_MAX:
         _TYPES.clear()
         _TYPES["\n"] = _BREAK
-    _TYPES[tok] = t
-    return t
+        _WORDS.clear()
+        _WORD_LEN.clear()
 
 
 @functools.cache
@@ -171,7 +196,7 @@ def _function_word_set() -> frozenset[str]:
     return frozenset(function_words())
 
 
-def _variety(prev: list[int], window: int) -> float:
+def _variety(prev: np.ndarray, window: int) -> float:
     """Moving-average type-token ratio from each word's previous position (-1: first use): vocabulary
     variety that does not fall with text length.
 
@@ -181,7 +206,7 @@ def _variety(prev: list[int], window: int) -> float:
     n = len(prev)
     if n == 0:
         return 0.0
-    p = np.asarray(prev, dtype=np.int64)
+    p = prev
     if n <= window:
         return float((p < 0).sum()) / n
     j = np.arange(n)
@@ -190,7 +215,7 @@ def _variety(prev: list[int], window: int) -> float:
     return float(np.clip(hi - lo + 1, 0, None).sum()) / (n - window + 1) / window
 
 
-def _repetition(sets: list[set[str]]) -> float:
+def _repetition(sets: list[set[int]]) -> float:
     """Share of a sentence's content words already used in one of the two sentences before it."""
     seen = hits = 0
     for i in range(1, len(sets)):
@@ -249,67 +274,71 @@ class _Scan:
 
     seq: list[int] = field(default_factory=list)  # symbol ids, each sentence between <s> and </s>
     lengths: list[int] = field(default_factory=list)  # words per sentence
+    words: list[int] = field(default_factory=list)  # every word (its number)
+    content: list[int] = field(default_factory=list)  # the content words among them
     zipfs: list[float] = field(default_factory=list)  # Zipf frequency of each content word
-    prev_all: list[int] = field(default_factory=list)  # each word's previous position among all words
-    prev_content: list[int] = field(default_factory=list)  # the same among content words
-    sets: list[set[str]] = field(default_factory=list)  # each sentence's content words of 4+ letters
-    letters: int = 0  # letters in words
+    sets: list[set[int]] = field(default_factory=list)  # each sentence's content words of 4+ letters
     caps: list[float] = field(default_factory=list)  # Zipf frequency of each capitalised word inside a sentence
 
 
 def _scan(tokens: list[str], bos: int, eos: int) -> _Scan:
     """One pass over the tokens (newline tokens are sentence breaks; an empty sentence is skipped)."""
     out = _Scan()
-    seq, get = out.seq, _TYPES.get
-    last_all: dict[str, int] = {}
-    last_content: dict[str, int] = {}
-    cur: set[str] = set()
+    get, add = _TYPES.get, out.seq.append
+    add_word, add_content, add_zipf, add_cap = out.words.append, out.content.append, out.zipfs.append, out.caps.append
+    cur: set[int] = set()
     in_sentence, start, n_words = False, True, 0
+    long = _WORD_LEN
     for tok in tokens:
-        t = get(tok) or _token_type(tok)
-        kind = t[3]
+        s0, s1, tail, kind, word, content, zipf, cap = get(tok) or _token_type(tok)
         if kind == 0:
             if in_sentence:
-                seq.append(eos)
+                add(eos)
                 out.lengths.append(n_words)
                 out.sets.append(cur)
                 cur, in_sentence, n_words = set(), False, 0
             start = True
             continue
         if not in_sentence:
-            seq.append(bos)
+            add(bos)
             in_sentence = True
         if start and kind >= 2:  # a sentence's first word (or number) takes its start form
-            seq.append(t[0])
+            add(s0)
             start = False
         else:
-            seq.append(t[1])
-            if t[7]:
-                out.caps.append(t[6])
-        if t[2]:
-            seq.append(t[2])
+            add(s1)
+            if cap:
+                add_cap(zipf)
+        if tail:
+            add(tail)
         if kind == 3:
-            w = t[4]
             n_words += 1
-            out.letters += len(w)
-            out.prev_all.append(last_all.get(w, -1))
-            last_all[w] = len(out.prev_all) - 1
-            if t[5]:
-                out.zipfs.append(t[6])
-                out.prev_content.append(last_content.get(w, -1))
-                last_content[w] = len(out.prev_content) - 1
-                if len(w) > 3:
-                    cur.add(w)
+            add_word(word)
+            if content:
+                add_content(word)
+                add_zipf(zipf)
+                if long[word] > 3:
+                    cur.add(word)
     if in_sentence:
-        seq.append(eos)
+        add(eos)
         out.lengths.append(n_words)
         out.sets.append(cur)
     return out
 
 
+def _previous(words: list[int]) -> np.ndarray:
+    """Each word's previous position in the list (-1 for its first use)."""
+    ids = np.array(words, dtype=np.int64)
+    order = np.argsort(ids, kind="stable")
+    prev = np.full(len(words), -1, dtype=np.int64)
+    same = ids[order[1:]] == ids[order[:-1]]
+    prev[order[1:][same]] = order[:-1][same]
+    return prev
+
+
 def _word_stats(s: _Scan) -> dict[str, float]:
     z = np.array(s.zipfs or [0.0])
-    n_words, n_content = len(s.prev_all), len(s.zipfs)
+    n_words, n_content = len(s.words), len(s.zipfs)
     nc = max(1, n_content)
     return {
         "zipf_mean": float(z.sum()) / nc,
@@ -317,9 +346,9 @@ def _word_stats(s: _Scan) -> dict[str, float]:
         "zipf_unknown": float((z == 0).sum()) / nc,
         "zipf_common": float((z >= 5).sum()) / nc,
         "repetition": _repetition(s.sets),
-        "word_len": s.letters / max(1, n_words),
-        "mattr": _variety(s.prev_all, MATTR_WINDOW),
-        "mattr_content": _variety(s.prev_content, 30),
+        "word_len": sum(map(_WORD_LEN.__getitem__, s.words)) / max(1, n_words),
+        "mattr": _variety(_previous(s.words), MATTR_WINDOW),
+        "mattr_content": _variety(_previous(s.content), 30),
         "fw_share": 1 - n_content / max(1, n_words),
         **_name_stats(s.caps, n_words),
     }
@@ -348,6 +377,7 @@ def profile(text: str) -> Profile:
     """The style profile of a text (typography normalised, layout ignored): one tokenisation, one pass."""
     sym = alphabet()
     bos, eos = sym["<s>"], sym["</s>"]
+    _forget_if_full()
     scan = _scan(_TOKEN.findall(_breaks(text[:MAX_CHARS])), bos, eos)
     arr = np.array(scan.seq, dtype=np.int64)
     codes = ngram_codes(arr, len(sym)) if len(arr) >= 3 else np.zeros(0, dtype=np.int64)
