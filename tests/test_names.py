@@ -290,6 +290,9 @@ def test_german_z_greek_beta_and_russian_yo_inside_one_story_only():
     assert string_kind("Heinz", "Heintz")[0] == "transliteration"
     assert string_kind("Abydos", "Avydos")[0] == "loose transliteration"  # Greek beta
     assert string_kind("Seleznyov", "Seleznev")[0] == "loose transliteration"  # Russian yo
+    assert string_kind("Ohtani", "Otani")[0] == "loose transliteration"  # Japanese passport oh
+    assert string_kind("Yehudah", "Yehuda")[0] == "loose transliteration"  # Hebrew final h
+    assert string_kind("Bolton", "Boulton") is None or string_kind("Bolton", "Boulton")[0] != "loose transliteration"
     assert string_kind("Sergio", "Serge") is None or string_kind("Sergio", "Serge")[0] != "loose transliteration"
     assert string_kind("Berserker", "Berzerker")[0] == "spelling"  # English s/z after r: no German rule there
     story = {
