@@ -28,6 +28,7 @@ from __future__ import annotations
 import bisect
 import os
 import re
+import threading
 import unicodedata
 from re import _constants as C  # noqa: N812
 from re import _parser
@@ -296,6 +297,8 @@ class Prefilter:
         self.literals: list[tuple[str, ...] | None] = []
         self._bound: list[bool | None] = []
         self._re: dict[int, re.Pattern[str]] = {}
+        self._lock = threading.RLock()
+        self._local = threading.local()  # each thread's hyperscan scratch space
         self._hs = None  # (hyperscan database, patterns it covers)
         self._py = None  # (one pattern of all literals, the patterns each literal satisfies)
 
@@ -303,11 +306,14 @@ class Prefilter:
         """The pattern's number, deriving its literals the first time."""
         n = self.ids.get(id(pattern))
         if n is None:
-            n = self.ids[id(pattern)] = len(self.literals)
-            self.patterns.append(pattern)
-            self.literals.append(required_literals(pattern))
-            self._bound.append(None)
-            self._hs = self._py = None  # a new pattern: the scans are rebuilt on the next document
+            with self._lock:  # a Dask worker may run documents in threads
+                n = self.ids.get(id(pattern))
+                if n is None:
+                    self.patterns.append(pattern)
+                    self.literals.append(required_literals(pattern))
+                    self._bound.append(None)
+                    self._hs = self._py = None  # a new pattern: the scans are rebuilt on the next document
+                    n = self.ids[id(pattern)] = len(self.literals) - 1
         return n
 
     def line_bound(self, pattern: re.Pattern[str]) -> bool:
@@ -331,6 +337,10 @@ class Prefilter:
         """Every pattern's literals (those `str.lower` compares as `re` does) in one lower-case pattern
         that prefers the longest literal at each place, and for each literal the patterns whose literals
         begin it: a search that stops at a place has found every literal that starts there."""
+        with self._lock:
+            return self._python_scan()
+
+    def _python_scan(self) -> tuple[re.Pattern[str], dict[str, tuple[int, ...]]] | None:
         if self._py is None:
             owners: dict[str, set[int]] = {}
             for n, lits in enumerate(self.literals):
@@ -346,7 +356,20 @@ class Prefilter:
         return None if self._py[0] is None else self._py
 
     def hyperscan_db(self):
-        """One hyperscan database of every pattern's literals, expression id = pattern number."""
+        """(one hyperscan database of every pattern's literals, expression id = pattern number, this
+        thread's scratch space for it), or None without literals."""
+        with self._lock:
+            db = self._hyperscan_db()
+        if db is None:
+            return None
+        local = self._local
+        if getattr(local, "db", None) is not db:
+            import hyperscan
+
+            local.db, local.scratch = db, hyperscan.Scratch(db)
+        return db, local.scratch
+
+    def _hyperscan_db(self):
         if self._hs is None:
             import hyperscan
 
@@ -474,12 +497,13 @@ class DocScan:
             pos += 1
 
     def _hyperscan(self, out: dict[int, set[int]]) -> None:
-        db = PREFILTER.hyperscan_db()
-        if db is None:
+        found = PREFILTER.hyperscan_db()
+        if found is None:
             return
+        db, scratch = found
         data = self.text.encode("utf-8", "surrogatepass")  # a lone surrogate is no reason to fail
         ends: list[tuple[int, int]] = []
-        db.scan(data, match_event_handler=lambda k, start, end, flags, ctx: ends.append((k, end)))
+        db.scan(data, match_event_handler=lambda k, start, end, flags, ctx: ends.append((k, end)), scratch=scratch)
         breaks = [m.start() for m in _NEWLINE.finditer(data)]
         for k, end in ends:
             out.setdefault(k, set()).add(bisect.bisect_left(breaks, end - 1))

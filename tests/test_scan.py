@@ -148,3 +148,25 @@ def test_a_lone_surrogate_is_scanned(name, engine_reset):
     view = TextView("A lone surrogate \ud800 in the text.\nPhoto: Jane Roe/AP\nSubscribe now")
     assert 2 in view.candidates(rx)
     assert [m.group() for m in view.finditer(rx)] == ["Subscribe now"]
+
+
+@pytest.mark.parametrize("name", ENGINES[1:])
+def test_threads_share_the_prefilter(name, engine_reset):
+    """Documents checked in threads (a Dask worker's) get the answers of a serial run."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    scan.engine(name)
+    texts = CORPUS[:120]
+    serial = _findings(texts)
+    fresh = [re.compile(rf"\bthread{k}\w*\s+test\b", re.IGNORECASE) for k in range(8)]  # new patterns mid-run
+    texts_k = [f"{t}\nthread{k % 8}s test" for k, t in enumerate(texts)]
+
+    def one(k: int) -> tuple:
+        view = TextView(texts_k[k])
+        return tuple(sorted(view.candidates(fresh[k % 8]))), tuple(_findings([texts[k]]))
+
+    with ThreadPoolExecutor(4) as pool:
+        results = list(pool.map(one, range(len(texts))))
+    for k, (lines, _) in enumerate(results):
+        assert len(TextView(texts_k[k]).lines) - 1 in lines
+    assert [f for k, (_, fs) in enumerate(results) for f in ((k, *x[1:]) for x in fs)] == serial
