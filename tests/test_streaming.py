@@ -295,3 +295,34 @@ def test_workers_fill_the_resume_cache_of_a_spilled_run(tmp_path):
     second = audit_documents(docs, Options(jobs=2), cache=again, spill=tmp_path / "s2")
     assert again.hits >= 2
     assert _snapshot(first) == _snapshot(second) == _snapshot(audit_documents(docs, Options(jobs=1)))
+
+
+def test_repeated_boilerplate_counted_in_parts_equals_one_count(monkeypatch):
+    import random
+
+    from audit.corpus import boilerplate
+    from audit.corpus.boilerplate import RepeatedBoilerplate
+    from audit.text import TextView
+
+    rng = random.Random(8)
+    templates = {
+        f"site{s}": [f"Subscribe to the site{s} newsletter today", f"Read more stories from site{s} here"]
+        for s in range(5)
+    }
+    summaries = {}
+    for i in range(300):
+        source = f"site{i % 5}"
+        lines = [f"Paragraph {rng.randint(0, 40)} of the shared wire story" for _ in range(rng.randint(1, 6))]
+        lines += [t for t in templates[source] if rng.random() < 0.7]
+        rng.shuffle(lines)
+        summaries[f"d{i:03d}"] = RepeatedBoilerplate.extract(TextView("\n".join(lines), f"d{i:03d}", source))
+
+    def found():
+        return {
+            d: [(h.start, h.end, h.message) for h in hits] for d, hits in RepeatedBoilerplate.decide(summaries).items()
+        }
+
+    whole = found()
+    assert sum(map(len, whole.values())) > 300  # templates and repeated paragraphs: not vacuous
+    monkeypatch.setattr(boilerplate, "budget_bytes", lambda: 32 * 500)  # about 20 lines a part
+    assert found() == whole

@@ -10,6 +10,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
+from audit.budget import budget_bytes
 from audit.model import Hit
 from audit.registry import corpus_check
 from audit.text import TextView, hash64, word_count
@@ -55,30 +56,58 @@ class RepeatedBoilerplate:
 
     @staticmethod
     def decide(summaries: Mapping[str, Summary]) -> dict[str, list[Hit]]:
-        # Count (source, line) pairs with one sort of 64-bit keys: 8 bytes a line, not a dict entry.
+        # Count (source, line) pairs with sorts of 64-bit keys: 8 bytes a line, not a dict entry. The keys
+        # are counted in parts (by key modulo `parts`, a pass over the summaries each) so that a part fits
+        # a 32nd of the memory budget; only the keys seen in MIN_DOCS documents or more are kept.
         docs_per_source: dict[str, int] = defaultdict(int)
         salts: dict[str, np.uint64] = {}
-        parts = []
+        lines = 0
         for source, fps, _ in summaries.values():
-            if source is None:
-                continue
-            docs_per_source[source] += 1
-            if source not in salts:
-                salts[source] = np.uint64(fingerprint("\0" + source))
-            parts.append(np.frombuffer(fps, dtype=np.uint64) ^ salts[source])
-        if not parts:
+            if source is not None:
+                docs_per_source[source] += 1
+                lines += len(fps)
+                if source not in salts:
+                    salts[source] = np.uint64(fingerprint("\0" + source))
+        if not lines:
             return {}
-        keys, counts = np.unique(np.concatenate(parts), return_counts=True)
-        del parts
+        parts = max(1, -(-lines * 24 // max(1, budget_bytes() // 32)))  # 24 bytes a key while it is counted
+        keys, counts = _repeated_keys(summaries, salts, parts)
         out: dict[str, list[Hit]] = {}
         for doc_id, (source, fps, spans) in summaries.items():
             if source is None or docs_per_source[source] < MIN_DOCS or not len(fps):
                 continue
             n = docs_per_source[source]
-            mine = counts[np.searchsorted(keys, np.frombuffer(fps, dtype=np.uint64) ^ salts[source])]
-            for k in np.flatnonzero((mine >= MIN_DOCS) & (mine >= MIN_SHARE * n)):
-                c = int(mine[k])
+            mine = np.frombuffer(fps, dtype=np.uint64) ^ salts[source]
+            at = np.minimum(np.searchsorted(keys, mine), max(0, len(keys) - 1))
+            seen = counts[at] * (keys[at] == mine) if len(keys) else np.zeros(len(mine), dtype=np.int64)
+            for k in np.flatnonzero((seen >= MIN_DOCS) & (seen >= MIN_SHARE * n)):
+                c = int(seen[k])
                 out.setdefault(doc_id, []).append(
                     Hit(spans[2 * k], spans[2 * k + 1], f"line repeated in {c} of {n} documents from {source}", "")
                 )
         return out
+
+
+def _repeated_keys(
+    summaries: Mapping[str, Summary], salts: dict[str, np.uint64], parts: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """The (source-salted) line keys found in at least MIN_DOCS documents, sorted, with their counts."""
+    keys, counts = [], []
+    for part in range(parts):
+        found = []
+        for source, fps, _ in summaries.values():
+            if source is None or not len(fps):
+                continue
+            k = np.frombuffer(fps, dtype=np.uint64) ^ salts[source]
+            found.append(k if parts == 1 else k[k % np.uint64(parts) == part])
+        if not found:
+            continue
+        u, c = np.unique(np.concatenate(found), return_counts=True)
+        del found
+        keys.append(u[c >= MIN_DOCS])
+        counts.append(c[c >= MIN_DOCS])
+    if not keys:
+        return np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int64)
+    k, c = np.concatenate(keys), np.concatenate(counts)
+    order = np.argsort(k)
+    return k[order], c[order]
