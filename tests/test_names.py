@@ -6,6 +6,7 @@ from audit.corpus.translit import block_key, fold, tnorm
 
 def test_fold_and_transliteration_keys():
     assert fold("Laçın") == "lacin"
+    assert fold("Þórsdóttir") == "thorsdottir" and fold("ÐORÐ") == "dord"  # capital thorn and eth too
     assert tnorm("Hryhorenko") == tnorm("Grigorenko")
     assert tnorm("Ihor") == tnorm("Igor")
     assert block_key("Pashinian") == block_key("Pashinyan")

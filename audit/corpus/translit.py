@@ -24,7 +24,9 @@ _SPECIAL = str.maketrans(
         "ə": "a",
         "Ə": "A",
         "þ": "th",
+        "Þ": "Th",
         "ð": "d",
+        "Ð": "D",
         "ħ": "h",
         "ŋ": "ng",
     }
@@ -138,7 +140,7 @@ def block_key(s: str) -> str:
     return skeleton.replace("s", "z").replace("b", "v")  # b/v: see `loose_key`
 
 
-_YO = re.compile(r"(?<=[^aeiou])io(?=[a-z])")
+_YO = re.compile(r"(?<=[^aeiouy])[yj]o(?=[a-z])")  # Russian yo after a consonant, not at the end
 _LONG_O = re.compile(r"og(?=[^aeiou])")  # Japanese oh (h is g in tnorm) before a consonant (Ohtani/Otani)
 _FINAL_H = re.compile(r"(?<=[ae])g$")  # Hebrew and Arabic final h after a vowel (tnorm's g)
 
@@ -147,12 +149,12 @@ def loose_key(s: str) -> str:
     """`tnorm` with b and v merged and Russian yo read as e. Greek beta is v in modern romanisation
     (ELOT 743, Lesvos) and b in the classical one (Lesbos); Spanish writes one sound with both
     (Córdoba/Córdova). Russian ё is yo in BGN/PCGN and e in passports and most press (Pyotr/Petr,
-    Gorbachyov/Gorbachev, Artyom/Artem; after a consonant, not at the end: Sergio stays). Japanese long
+    Gorbachyov/Gorbachev, Artyom/Artem; yo or jo after a consonant, not at the end: Fiona, Tokyo stay). Japanese long
     o is o or, in passport spelling, oh (Ohtani/Otani, Ohno/Ono; not ou, which English uses in names of
     its own: Boulton is not Bolton). Hebrew and
     Arabic final h after a vowel is written or not (Yehudah/Yehuda, Mosheh/Moshe). Looser than `tnorm`,
     so the name checks use it only inside one story."""
-    t = _YO.sub("e", tnorm(s).replace("b", "v"))
+    t = tnorm(_YO.sub("e", fold(s))).replace("b", "v")
     return _FINAL_H.sub("", _LONG_O.sub("o", t))
 
 
