@@ -25,13 +25,17 @@ half): read it as a ranking and compare it with the threshold in the model file,
 held-out data for 1.5% false positives on English news originals.
 
 The weights live in `audit/data/mt_model.tsv` (trained by `tools/train_mt_model.py` from
-../shared/eval); inference is numpy only and deterministic. Cost: about 0.8 ms of CPU for a 1.6 KB
-article and 1.7 ms for a 4.5 KB one on a loaded 2-core machine; text after MAX_CHARS is not read.
+../shared/eval); inference is numpy only and deterministic. The text is tokenised once and its tokens
+read in one pass; what a token means to the model is computed once per process and cached. Cost
+(`python tools/train_mt_model.py --bench`, CPU time on a loaded 2-core machine): 0.33 ms for a 1.4 KB
+article and 0.6 ms for a 2.9 KB one, 0.5-0.8 ms when its words are new to the process; text after
+MAX_CHARS is not read.
 """
 
 from __future__ import annotations
 
 import functools
+import itertools
 import math
 import re
 from dataclasses import dataclass, field
@@ -131,8 +135,9 @@ def _word_symbol(w: str, low: str, initial: bool, sym: dict[str, int]) -> str:
 
 _BREAK = (0, 0, 0, 0, -1, False, 0.0, False)
 _TYPES: dict[str, tuple[int, int, int, int, int, bool, float, bool]] = {"\n": _BREAK}
-_WORDS: dict[str, int] = {}  # lower-cased word -> its number in this process (the cache's)
-_WORD_LEN: list[int] = []  # letters of each numbered word
+_WORDS: dict[str, int] = {}  # lower-cased word -> its number: a serial times _LETTERS, plus its letters
+_SERIALS = itertools.count()  # never restarts, so a number is never reused for another word
+_LETTERS = 1024
 _TYPES_MAX = 1 << 18  # token types remembered (a few MB); the cache restarts when full
 
 
@@ -175,20 +180,20 @@ def _token_type(tok: str) -> tuple[int, int, int, int, int, bool, float, bool]:
 
 
 def _word_number(low: str) -> int:
+    """The word's number in this process; `number % _LETTERS` is its length."""
     n = _WORDS.get(low)
     if n is None:
-        n = _WORDS[low] = len(_WORD_LEN)
-        _WORD_LEN.append(len(low))
+        n = _WORDS[low] = next(_SERIALS) * _LETTERS + min(len(low), _LETTERS - 1)
     return n
 
 
 def _forget_if_full() -> None:
-    """Start the caches afresh when they are full (between documents: numbers stay valid within one)."""
+    """Start the caches afresh when they are full (word numbers are never reused, so a document being read
+    in another thread at that moment keeps distinct words distinct)."""
     if len(_TYPES) >= _TYPES_MAX:
         _TYPES.clear()
         _TYPES["\n"] = _BREAK
         _WORDS.clear()
-        _WORD_LEN.clear()
 
 
 @functools.cache
@@ -288,7 +293,6 @@ def _scan(tokens: list[str], bos: int, eos: int) -> _Scan:
     add_word, add_content, add_zipf, add_cap = out.words.append, out.content.append, out.zipfs.append, out.caps.append
     cur: set[int] = set()
     in_sentence, start, n_words = False, True, 0
-    long = _WORD_LEN
     for tok in tokens:
         s0, s1, tail, kind, word, content, zipf, cap = get(tok) or _token_type(tok)
         if kind == 0:
@@ -317,7 +321,7 @@ def _scan(tokens: list[str], bos: int, eos: int) -> _Scan:
             if content:
                 add_content(word)
                 add_zipf(zipf)
-                if long[word] > 3:
+                if word % _LETTERS > 3:
                     cur.add(word)
     if in_sentence:
         add(eos)
@@ -346,7 +350,7 @@ def _word_stats(s: _Scan) -> dict[str, float]:
         "zipf_unknown": float((z == 0).sum()) / nc,
         "zipf_common": float((z >= 5).sum()) / nc,
         "repetition": _repetition(s.sets),
-        "word_len": sum(map(_WORD_LEN.__getitem__, s.words)) / max(1, n_words),
+        "word_len": int((np.array(s.words, dtype=np.int64) % _LETTERS).sum()) / max(1, n_words),
         "mattr": _variety(_previous(s.words), MATTR_WINDOW),
         "mattr_content": _variety(_previous(s.content), 30),
         "fw_share": 1 - n_content / max(1, n_words),

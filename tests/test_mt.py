@@ -205,15 +205,21 @@ def test_profile_features_keep_their_meaning():
     assert {g: _count(p, g) for g in counts} == counts
 
 
-def test_profile_is_the_same_whatever_was_read_before():
+def test_profile_is_the_same_whatever_was_read_before(monkeypatch):
     """Token types are cached per process: a cached type must never leak into another token (`India's`
-    caches `India` with its `'s`, not under `India`)."""
+    caches `India` with its `'s`, not under `India`), and a cache that starts afresh changes nothing."""
+    from audit import mtmodel
     from audit.mtmodel import profile
 
     a = profile("India is large. India's capital is Delhi.")
     profile("Putin's aide spoke. India's view.")
     b = profile("India is large. India's capital is Delhi.")
     assert a.n_tokens == b.n_tokens == 10 and (a.codes == b.codes).all() and (a.counts == b.counts).all()
+    fixed = profile(FIXED)
+    monkeypatch.setattr(mtmodel, "_TYPES_MAX", 8)  # restart on every document
+    for text in (ORIGINAL, FIXED, ORIGINAL):
+        again = profile(text)
+    assert (again.codes == profile(ORIGINAL).codes).all() and profile(FIXED).stats == fixed.stats
 
 
 def _model_lines() -> list[str]:
