@@ -294,6 +294,8 @@ def test_german_z_greek_beta_and_russian_yo_inside_one_story_only():
     assert string_kind("Ohtani", "Otani")[0] == "loose transliteration"  # Japanese passport oh
     assert string_kind("Yehudah", "Yehuda")[0] == "loose transliteration"  # Hebrew final h
     assert string_kind("Bolton", "Boulton") is None or string_kind("Bolton", "Boulton")[0] != "loose transliteration"
+    assert string_kind("Furgal", "Fulgal")[0] == "loose transliteration"  # Japanese and Korean l/r
+    assert string_kind("Carl", "Carr") is None  # names English uses often: not loose
     assert string_kind("Sergio", "Serge") is None or string_kind("Sergio", "Serge")[0] != "loose transliteration"
     assert string_kind("Berserker", "Berzerker")[0] == "spelling"  # English s/z after r: no German rule there
     story = {
@@ -301,7 +303,7 @@ def test_german_z_greek_beta_and_russian_yo_inside_one_story_only():
         "b": "Ferries from Kavala and Alexandroupoli reached Abydos on time, the Thasos port office said.",
         "c": "The Thasos port office said Kavala and Alexandroupoli ferries reached Avydos.",
     }
-    assert _pairs(story) == {("Abydos", "Avydos"): 0.85}
+    assert _pairs(story) == {("Abydos", "Avydos"): 0.7}  # a place: no person to make it surer
     apart = {
         "a": "Ferries to Avydos left on time on Monday.",
         "b": "A museum of Abydos opened in Cairo.",

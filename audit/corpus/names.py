@@ -113,7 +113,8 @@ def given_name_groups() -> dict[str, int]:
 def string_kind(a: str, b: str) -> tuple[str, float] | None:
     """How two spellings differ, from the most to the least harmless: `same letters` (accents or case:
     Müller/Muller, McDonald/Mcdonald), `doubled letters` (Zaporizhia/Zaporizhzhia), `transliteration`
-    (equal once romanisation differences are neutralised: Hryhorenko/Grigorenko, Yuri/Yury) or
+    (equal once romanisation differences are neutralised: Hryhorenko/Grigorenko, Yuri/Yury), `loose
+    transliteration` (equal by `translit.loose_key`, neither used often in English: Lesbos/Lesvos),
     `spelling` (close once neutralised: Gavrilita/Gavrilitsa) or `given name` (one given name in two
     languages, `audit/data/given_names.tsv`: Serhii/Sergei); None when they are further apart."""
     fa, fb = fold(a), fold(b)
@@ -124,8 +125,8 @@ def string_kind(a: str, b: str) -> tuple[str, float] | None:
     ta, tb = tnorm(a), tnorm(b)
     if ta == tb:
         return "transliteration", 1.0
-    if loose_key(a) == loose_key(b):
-        return LOOSE, 1.0
+    if loose_key(a) == loose_key(b) and max(english_zipf(fa), english_zipf(fb)) < ATTESTED_ZIPF:
+        return LOOSE, 1.0  # not for names English uses often: Carl/Carr, Olson/Orson
     s = _similarity(ta, tb)
     if s >= SPELLING_SIMILARITY:
         return "spelling", s
@@ -705,7 +706,7 @@ def _confidence(kind: str, story: bool, person: bool, rare: bool) -> float:
     if kind == "given name":
         return 0.85 if story and person else 0.0
     if kind == LOOSE:
-        return 0.85 if story else 0.0
+        return 0.85 if story and person else 0.7 if story else 0.0
     return 0.9 if story and person else 0.7 if story else 0.0  # spelling
 
 
@@ -721,6 +722,7 @@ def judge_pair(c: Counts, ctx: StoryContext, a: str, b: str) -> Link | None:
     | how the spellings differ                        | story and person | one of them | neither |
     | accents, case, doubled letters                  | 0.95             | 0.95        | 0.8 if both are rare in English |
     | transliteration (Yuri/Yury)                     | 0.95             | 0.85        | 0.6 if both are rare |
+    | loose transliteration (Lesbos/Lesvos, `LOOSE`)  | 0.85             | 0.7 with the story, else none | none |
     | given name in two languages (Serhii/Sergei)     | 0.85             | none        | none |
     | spelling (Gavrilita/Gavrilitsa)                 | 0.9              | 0.7 with the story, else none | none |
     | garbled (`_garbled`, MT008)                     | 0.8 or 0.6       | none        | none |

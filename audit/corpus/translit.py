@@ -137,7 +137,7 @@ def block_key(s: str) -> str:
     if not t:
         return ""
     skeleton = t[0] + _VOWELS.sub("", t[1:])
-    return skeleton.replace("s", "z").replace("b", "v")  # b/v: see `loose_key`
+    return skeleton.replace("s", "z").replace("b", "v").replace("l", "r")  # b/v, l/r: see `loose_key`
 
 
 _YO = re.compile(r"(?<=[^aeiouy])[yj]o(?=[a-z])")  # Russian yo after a consonant, not at the end
@@ -152,9 +152,11 @@ def loose_key(s: str) -> str:
     Gorbachyov/Gorbachev, Artyom/Artem; yo or jo after a consonant, not at the end: Fiona, Tokyo stay). Japanese long
     o is o or, in passport spelling, oh (Ohtani/Otani, Ohno/Ono; not ou, which English uses in names of
     its own: Boulton is not Bolton). Hebrew and
-    Arabic final h after a vowel is written or not (Yehudah/Yehuda, Mosheh/Moshe). Looser than `tnorm`,
+    Arabic final h after a vowel is written or not (Yehudah/Yehuda, Mosheh/Moshe). Japanese and Korean
+    have one sound for English l and r, which translation back into English writes either way
+    (Furgal/Fulgal, Arafif/Alafif). Looser than `tnorm`,
     so the name checks use it only inside one story."""
-    t = tnorm(_YO.sub("e", fold(s))).replace("b", "v")
+    t = tnorm(_YO.sub("e", fold(s))).replace("b", "v").replace("l", "r")
     return _FINAL_H.sub("", _LONG_O.sub("o", t))
 
 
