@@ -62,8 +62,25 @@ def _sample(text: str) -> str:
     return " ".join(" ".join(lines).split())
 
 
+_CACHED_CHARS = 2000  # a sentence or a line, not a document: the cache must not pin whole texts
+
+
 def identify(text: str, engine: str = "fasttext") -> tuple[str, float]:
-    """Return (ISO 639-1 code, probability) for `text`; ("und", 0.0) when there is nothing to judge."""
+    """Return (ISO 639-1 code, probability) for `text`; ("und", 0.0) when there is nothing to judge.
+
+    Short texts are remembered: pages repeat their boilerplate sentences, which MT007 identifies one by
+    one (over half its calls on the development pages)."""
+    if len(text) <= _CACHED_CHARS:
+        return _identify_short(text, engine)
+    return _identify(text, engine)
+
+
+@functools.lru_cache(maxsize=4096)
+def _identify_short(text: str, engine: str) -> tuple[str, float]:
+    return _identify(text, engine)
+
+
+def _identify(text: str, engine: str) -> tuple[str, float]:
     sample = _sample(text)
     if not _THREE_LETTERS.search(sample):
         return "und", 0.0
