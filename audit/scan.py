@@ -247,8 +247,19 @@ def line_bound(pattern: re.Pattern[str]) -> bool:
     nothing in it can match or look at a line break, and `^` and `$` mean line edges (MULTILINE)."""
     if pattern.flags & re.DOTALL:
         return False
-    tree = _parser.parse(pattern.pattern, pattern.flags)
-    return bool(pattern.flags & re.MULTILINE) and _newline_free(tree)
+    tree = _parse(pattern)
+    return tree is not None and bool(pattern.flags & re.MULTILINE) and _newline_free(tree)
+
+
+def _parse(pattern: re.Pattern[str]):
+    """The pattern's parse tree (`re`'s own parser), or None where it cannot be read (a bytes pattern,
+    a parser of another Python): the pattern is then searched on every line, as without the scan."""
+    if not isinstance(pattern.pattern, str):
+        return None
+    try:
+        return _parser.parse(pattern.pattern, pattern.flags)
+    except Exception:  # noqa: BLE001 - an internal module; never a reason to fail a check
+        return None
 
 
 def _minimal(lits: list[str]) -> tuple[str, ...]:
@@ -263,7 +274,8 @@ def _minimal(lits: list[str]) -> tuple[str, ...]:
 def required_literals(pattern: re.Pattern[str]) -> tuple[str, ...] | None:
     """Strings one of which (compared case-insensitively) every match of `pattern` contains; None when
     the pattern can match without any (an empty match, a match of letters alone)."""
-    lits = _seq(_parser.parse(pattern.pattern, pattern.flags))
+    tree = _parse(pattern)
+    lits = None if tree is None else _seq(tree)
     if not lits or len(lits) > _MAX_LITERALS:
         return None
     return _minimal(lits)
