@@ -37,8 +37,8 @@ FLOOR = re.compile(r"\[ad_\d+\]|Read more|Updated:|©|<[a-z]+>|&nbsp;")
 
 def peers(docs) -> dict[str, float] | None:
     py = PEERS_VENV / "bin" / "python"
-    if not py.exists():
-        subprocess.run([sys.executable, "-m", "venv", str(PEERS_VENV)], check=True)
+    if not py.exists():  # (where bench/.venv-peers is a link to a folder that is gone, made there)
+        subprocess.run([sys.executable, "-m", "venv", str(PEERS_VENV.resolve())], check=True)
         subprocess.run([str(py), "-m", "pip", "install", "-q", "datatrove", "spacy", "regex", "nltk"], check=True)
     with tempfile.NamedTemporaryFile("w", suffix=".jsonl", delete=False, encoding="utf-8") as f:
         for d in docs:
