@@ -191,18 +191,28 @@ class Pairs(NamedTuple):
 
 def _signatures(terms: Mapping[str, StorySketch]) -> tuple[list[str], np.ndarray]:
     """The ids of the documents with story terms, sorted, and their MinHash signatures (one read of the
-    summaries, in their order; datasketch's values are below 2**32, so they are kept as uint32)."""
-    ids: list[str] = []
-    signatures = np.empty((len(terms), NUM_PERM), dtype=np.uint32)
-    for doc_id, sketch in terms.items():
+    summaries, in their order, each row written at its document's place in id order, so the matrix is
+    never copied whole; datasketch's values are below 2**32, so they are kept as uint32)."""
+    ids = list(terms)
+    order = sorted(range(len(ids)), key=ids.__getitem__)
+    rank = np.empty(len(ids), dtype=np.int32)
+    rank[np.asarray(order, dtype=np.int64)] = np.arange(len(ids), dtype=np.int32)
+    signatures = np.empty((len(ids), NUM_PERM), dtype=np.uint32)
+    has_terms = np.zeros(len(ids), dtype=bool)
+    for k, (doc_id, sketch) in enumerate(terms.items()):  # the order of `ids`
         if len(sketch):
             sig = sketch.signature
             if sig.max(initial=0) >> 32:
                 raise ValueError(f"story signature of {doc_id!r} has values of more than 32 bits")
-            signatures[len(ids)] = sig
-            ids.append(doc_id)
-    order = sorted(range(len(ids)), key=ids.__getitem__)
-    return [ids[k] for k in order], signatures[np.asarray(order, dtype=np.int64)]
+            signatures[rank[k]] = sig
+            has_terms[rank[k]] = True
+    del rank
+    kept = [ids[k] for k, t in zip(order, has_terms.tolist(), strict=True) if t]
+    rows = np.flatnonzero(has_terms)
+    for start in range(0, len(rows), PAIR_CHUNK):  # close the gaps in place, a block at a time
+        block = rows[start : start + PAIR_CHUNK]
+        signatures[start : start + len(block)] = signatures[block]
+    return kept, signatures[: len(rows)]
 
 
 def _exact_jaccard(terms: Mapping[str, StorySketch], ids: list[str], i: np.ndarray, j: np.ndarray) -> np.ndarray:
