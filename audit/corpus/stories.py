@@ -139,28 +139,41 @@ def _band_pairs(signatures: np.ndarray, min_agreement: int = 0) -> np.ndarray:
             batch.append(np.minimum(mine, partner).astype(np.int64) * n + np.maximum(mine, partner))
         if len(batch) >= 64 or band == NUM_PERM // BAND_ROWS - 1:  # merge every few bands: bounded memory, few sorts
             if batch:
-                codes = np.setdiff1d(np.unique(np.concatenate(batch)), kept, assume_unique=True)
+                codes = np.unique(np.concatenate(batch))
+                batch = []
+                if len(kept):  # drop the codes already kept: a binary search each, no copy of `kept`
+                    at = np.minimum(np.searchsorted(kept, codes), len(kept) - 1)
+                    codes = codes[kept[at] != codes]
                 if min_agreement:
                     codes = codes[_agreement(signatures, codes // n, codes % n) >= min_agreement]
-                kept = np.union1d(kept, codes)
+                kept = np.insert(kept, np.searchsorted(kept, codes), codes)  # one sorted merge, one copy
             batch = []
-    return np.stack([kept // n, kept % n], axis=1).astype(np.int32)
+    pairs = np.empty((len(kept), 2), dtype=np.int32)
+    pairs[:, 0] = kept // n
+    pairs[:, 1] = kept % n
+    return pairs
 
 
 def _top_per_document(pairs: np.ndarray, score: np.ndarray, k: int, chunk: int | None = None) -> np.ndarray:
     """Which pairs are among the `k` best-scoring of either of their documents (ties: lower index).
 
-    Documents are ranked in runs holding about `chunk` pair ends (default: a 32nd of the memory budget,
-    at 64 bytes an end), so memory holds two orderings of the pairs (16 bytes a pair) and one run."""
+    Documents are ranked in runs holding about `chunk` pair ends (default: a 128th of the memory budget,
+    at 64 bytes an end), so memory holds an ordering of the pairs by their second document (12 bytes a
+    pair) and one run."""
     m = len(pairs)
     keep = np.zeros(m, dtype=bool)
     if not m:
         return keep
-    chunk = max(1024, budget_bytes() // 2048) if chunk is None else chunk
+    chunk = max(1024, budget_bytes() // 8192) if chunk is None else chunk
     first, second = pairs[:, 0], pairs[:, 1]
     n = int(max(first.max(), second.max())) + 1
-    by_first, by_second = np.argsort(first, kind="stable"), np.argsort(second, kind="stable")
-    first_sorted, second_sorted = first[by_first], second[by_second]
+    if (first[1:] >= first[:-1]).all():  # pairs come sorted from the banding: no ordering to hold
+        by_first, first_sorted = np.arange(m), first
+    else:
+        by_first = np.argsort(first, kind="stable")
+        first_sorted = first[by_first]
+    by_second = np.argsort(second, kind="stable")
+    second_sorted = second[by_second]
     ends = np.cumsum(np.bincount(first, minlength=n) + np.bincount(second, minlength=n))
     cuts = np.unique(np.r_[0, np.searchsorted(ends, np.arange(chunk, int(ends[-1]), chunk), side="right"), n])
     for a, b in zip(cuts[:-1].tolist(), cuts[1:].tolist(), strict=True):
