@@ -347,7 +347,7 @@ def audit_documents_dask(
                 n_workers=workers or 2, threads_per_worker=1, processes=True, dashboard_address=None
             )
             client = own_client = Client(own_cluster)
-    sink = ResultSink(spill, progress)
+    sink = ResultSink(spill, progress, memory)
     try:
         shared = False
         if isinstance(sink.results, SpilledResults):

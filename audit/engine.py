@@ -63,10 +63,15 @@ class SpilledResults:
 
     A large run holds no text and no finding in memory: the per-document stage appends each shard
     here, the corpus pass finishes every shard in place (corpus findings, story, score), and every
-    output streams over the finished shards. Iterating twice reads the shards twice.
+    output streams over the finished shards. The outputs read the results a dozen times, so shards
+    once decoded are kept, first come first kept, while their estimated size fits `cache_bytes`
+    (an eighth of the `--memory` budget by default): a corpus that fits is decoded once, a larger one
+    reads only its later shards again, and memory stays within the budget either way.
     """
 
-    def __init__(self, folder: str | os.PathLike[str]) -> None:
+    DECODED_PER_PICKLED = 4  # a decoded shard's Python objects take about this many times its pickle
+
+    def __init__(self, folder: str | os.PathLike[str], cache_bytes: int = 0) -> None:
         from pathlib import Path
 
         self.folder = Path(folder)
@@ -74,6 +79,9 @@ class SpilledResults:
         self.shards: list[Path] = []
         self.n = 0
         self._next = 0
+        self.cache_bytes = cache_bytes
+        self._cache: dict[Path, list[DocResult]] = {}
+        self._cached = 0
 
     def next_path(self):
         """Where the next shard goes, in input order (a worker may write it there itself)."""
@@ -109,17 +117,29 @@ class SpilledResults:
         with path.open("rb") as f:
             return pickle.load(f)
 
-    def update(self, fn: Callable[[DocResult], None]) -> None:
-        """Apply `fn` to every result, shard by shard, and store the changed shards."""
-        for path in self.shards:
+    def _get(self, path) -> list[DocResult]:
+        """A shard's results: the kept copy, else read from disk (and kept while the cache has room)."""
+        shard = self._cache.get(path)
+        if shard is None:
             shard = self._read(path)
+            size = path.stat().st_size * self.DECODED_PER_PICKLED
+            if self._cached + size <= self.cache_bytes:
+                self._cache[path] = shard
+                self._cached += size
+        return shard
+
+    def update(self, fn: Callable[[DocResult], None]) -> None:
+        """Apply `fn` to every result, shard by shard, and store the changed shards (a kept copy is the
+        changed one)."""
+        for path in self.shards:
+            shard = self._get(path)
             for r in shard:
                 fn(r)
             self._write(path, shard)
 
     def __iter__(self) -> Iterator[DocResult]:
         for path in self.shards:
-            yield from self._read(path)
+            yield from self._get(path)
 
     def __len__(self) -> int:
         return self.n
@@ -129,6 +149,8 @@ class SpilledResults:
         for path in self.shards:
             path.unlink(missing_ok=True)
         self.shards = []
+        self._cache.clear()
+        self._cached = 0
         try:
             self.folder.rmdir()
         except OSError:
@@ -636,11 +658,17 @@ class ResultSink:
     (a dict of dicts, or with `spill` a `SummaryStore` in the spill folder)."""
 
     def __init__(
-        self, spill: str | os.PathLike[str] | None = None, progress: Callable[[int], None] | None = None
+        self,
+        spill: str | os.PathLike[str] | None = None,
+        progress: Callable[[int], None] | None = None,
+        memory: int | None = None,
     ) -> None:
         from pathlib import Path
 
-        self.results: list[DocResult] | SpilledResults = SpilledResults(spill) if spill is not None else []
+        from audit.budget import DEFAULT_MB
+
+        keep = ((DEFAULT_MB if memory is None else max(1, int(memory))) << 20) // 8
+        self.results: list[DocResult] | SpilledResults = SpilledResults(spill, keep) if spill is not None else []
         self.summaries: dict[str, dict[str, Any]] | SummaryStore = (
             SummaryStore(Path(spill) / "summaries") if spill is not None else {}
         )
@@ -690,7 +718,7 @@ def audit_documents(
     """
     options = options or Options()
     checks = options.checks()
-    sink = ResultSink(spill, progress)
+    sink = ResultSink(spill, progress, memory)
     spilled = isinstance(sink.results, SpilledResults)
 
     def collect(chunk: list[Document] | None, outcome: Any, key: str | None, path: Any) -> None:

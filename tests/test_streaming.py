@@ -368,3 +368,36 @@ def test_cli_memory_option_and_config_key(tmp_path, capsys):
 
     with pytest.raises(ConfigError):
         load_config(tmp_path / "pyproject.toml")
+
+
+def _results(n: int) -> list:
+    from audit.engine import DocResult
+
+    return [DocResult(Document(id=f"d{i}", text=f"Text number {i}. " * 40)) for i in range(n)]
+
+
+def test_spilled_results_keep_decoded_shards_only_within_their_cache(tmp_path):
+    """Shards decoded once are kept while they fit `cache_bytes`, first come first kept; what does not
+    fit is read from disk on every pass; every pass and every update give the same results."""
+    sizes = []
+    for cache in (0, 10**9, None):
+        spilled = SpilledResults(tmp_path / f"c{cache}", cache_bytes=cache or 0)
+        for k in range(4):
+            spilled.add(_results(50)[k * 10 : k * 10 + 10])
+        if cache is None:  # room for exactly the first two shards
+            one = spilled.shards[0].stat().st_size * SpilledResults.DECODED_PER_PICKLED
+            spilled.cache_bytes = 2 * one + one // 2
+        reads = []
+        real = SpilledResults._read
+        spilled._read = lambda path, real=real: reads.append(path.name) or real(path)
+        first = [r.doc.id for r in spilled]
+        spilled.update(lambda r: setattr(r, "story", r.doc.id.upper()))
+        again = [(r.doc.id, r.story) for r in spilled]
+        assert first == [f"d{i}" for i in range(40)]
+        assert again == [(f"d{i}", f"D{i}") for i in range(40)]
+        fresh = SpilledResults(tmp_path / "unused")
+        fresh.shards, fresh.n = list(spilled.shards), spilled.n
+        assert [(r.doc.id, r.story) for r in fresh] == again  # the update reached the disk
+        sizes.append((len(reads), len(spilled._cache)))
+        spilled.close()
+    assert sizes == [(12, 0), (4, 4), (8, 2)]  # 3 passes of 4 shards; all kept; the first two kept
