@@ -34,7 +34,7 @@ import re
 import weakref
 from array import array
 from collections import OrderedDict, defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -239,8 +239,8 @@ class Counts:
     docs: dict[str, array]  # form -> indices of the documents using it, ascending (4 bytes each)
     sources: dict[str, int]  # form -> sources using it (a document without a source is a source of its own)
     occurrences: dict[str, int]
-    before: dict[str, set[str]]  # form -> capitalised words right before it (given names)
-    after: dict[str, set[str]]
+    before: dict[str, tuple[str, ...]]  # form -> capitalised words right before it (given names), sorted
+    after: dict[str, tuple[str, ...]]
     alias_keys: set[frozenset[str]]  # folded pairs that a document states as aliases
     lowered: set[str]  # forms that some document also writes in lower case: ordinary words
     doc_forms: DocForms  # document index -> its forms
@@ -288,8 +288,16 @@ def count(summaries: Mapping[str, DocMentions]) -> Counts:
         for title, word in m.titled() if hasattr(m, "titled") else ():
             titles[word].add(title)
     sources = {f: len(named.get(f, ())) + sourceless.get(f, 0) for f in docs}
+    del named, sourceless
     alias_keys = {frozenset(fold(x) for x in pair) for pair in aliases}
-    return Counts(dict(docs), sources, dict(occurrences), before, after, alias_keys, lowered, doc_forms, titles)
+    before_t, after_t = _as_tuples(before), _as_tuples(after)
+    return Counts(dict(docs), sources, dict(occurrences), before_t, after_t, alias_keys, lowered, doc_forms, titles)
+
+
+def _as_tuples(words: dict[str, set[str]]) -> dict[str, tuple[str, ...]]:
+    """Each form's neighbours as a sorted tuple, the sets freed as they go: a set of one word takes 216
+    bytes, the tuple 48 (most forms have one or two neighbours, and the corpus has one entry a form)."""
+    return {f: tuple(sorted(words.pop(f))) for f in list(words)}
 
 
 # ---------------------------------------------------------------------------------------------- 2. block
@@ -398,7 +406,6 @@ class StoryContext:
             short = len(fold(f)) < MIN_NAME_LEN
             key_of_form.append(-1 if short else self.key_ids.setdefault(tnorm(f), len(self.key_ids)))
         weight = [_weight(f) for f in c.doc_forms.names]
-        self.postings: list[array] = [array("I") for _ in self.key_ids]  # key id -> documents, 4 bytes each
         # every document's names as one flat run each (`DocKeys`): 12 bytes a name a document
         flat_keys, flat_weights, flat_forms, self.starts = array("i"), array("f"), array("i"), array("Q", [0])
         for i in range(len(c.doc_forms)):
@@ -407,7 +414,6 @@ class StoryContext:
                 if (k := key_of_form[f]) >= 0:
                     best[k] = max(best.get(k, (0.0, "", -1)), (weight[f], c.doc_forms.names[f], f))
             for k in sorted(best):
-                self.postings[k].append(i)
                 flat_keys.append(k)
                 flat_weights.append(best[k][0])
                 flat_forms.append(best[k][2])
@@ -417,7 +423,26 @@ class StoryContext:
             np.frombuffer(flat_weights, dtype=np.float32),
             np.frombuffer(flat_forms, dtype=np.int32),
         )
+        self._post_docs, self._post_starts = self._postings()
         self._neighbours = _LRU(self.CACHED_DOCS)
+
+    def _postings(self) -> tuple[np.ndarray, np.ndarray]:
+        """Every key's documents (ascending), one flat uint32 array in key order (4 bytes a name a
+        document), and where each key's run starts: one array, not one Python array object a key."""
+        keys = self._flat[0]
+        doc = np.repeat(
+            np.arange(len(self.starts) - 1, dtype=np.uint32),
+            np.diff(np.frombuffer(self.starts, np.uint64)).astype(np.intp),
+        )
+        docs = doc[np.argsort(keys, kind="stable")]  # stable: each key's documents stay ascending
+        del doc
+        starts = np.zeros(len(self.key_ids) + 1, dtype=np.int64)
+        np.cumsum(np.bincount(keys, minlength=len(self.key_ids)), out=starts[1:])
+        return docs, starts
+
+    def postings(self, k: int) -> np.ndarray:
+        """The documents naming key id k, ascending (a view: no copy)."""
+        return self._post_docs[self._post_starts[k] : self._post_starts[k + 1]]
 
     def keys(self, i: int) -> DocKeys:
         """Document i's names (`DocKeys`): views into the flat arrays, no copy."""
@@ -432,13 +457,13 @@ class StoryContext:
         dk = self.keys(i)
         posts, weights = [], []
         for k, w in zip(dk.keys.tolist(), dk.weights.tolist(), strict=True):
-            post = self.postings[k]
+            post = self.postings(k)
             if len(post) <= MAX_POSTINGS:
                 posts.append(post)
                 weights.append(w)
         if not posts:
             return np.zeros(0, dtype=np.uint32), np.zeros(0, dtype=np.float32)
-        ids = np.concatenate([np.frombuffer(p, dtype=np.uint32) for p in posts]).astype(np.int64)
+        ids = np.concatenate(posts).astype(np.int64)
         each = np.repeat(np.asarray(weights), [len(p) for p in posts])  # multiples of 1/4: sums are exact
         docs, where = np.unique(ids, return_inverse=True)
         total = np.bincount(where, weights=each)
@@ -475,7 +500,7 @@ class StoryContext:
             counted = [
                 (k, w)
                 for k in own
-                if (w := self._weight_of(mine, k)) is not None and len(self.postings[k]) <= MAX_POSTINGS
+                if (w := self._weight_of(mine, k)) is not None and len(self.postings(k)) <= MAX_POSTINGS
             ]
             for x in np.lexsort((ids, -weights)).tolist():
                 if weights[x] < best[0]:
@@ -521,12 +546,12 @@ class People:
     title: str | None = None  # a title or role before both (Chancellor Scholz, Chancellor Scholtz)
 
 
-def _shared(xs: set[str], ys: set[str]) -> str | None:
+def _shared(xs: Collection[str], ys: Collection[str]) -> str | None:
     shared = sorted(x for x in xs for y in ys if same_name(x, y))
     return min(shared, key=lambda g: (english_zipf(fold(g)), g)) if shared else None
 
 
-def _several(words: set[str], others: set[str]) -> bool:
+def _several(words: Collection[str], others: Collection[str]) -> bool:
     """A given name before several people's surnames (`words`), some of whom the other spelling never
     names (`others`): renaming it would rename them too (Vladimir Putin beside Vladimir Tkachenko)."""
     first = sorted(words)[:1]
@@ -538,8 +563,8 @@ def _several(words: set[str], others: set[str]) -> bool:
 def people(c: Counts, a: str, b: str) -> People:
     """Given names used with different surnames, or surnames after different given names, are
     different people; a shared given name (or surname) is evidence of one person."""
-    aa, ab = c.after.get(a, set()), c.after.get(b, set())
-    ba, bb = c.before.get(a, set()), c.before.get(b, set())
+    aa, ab = c.after.get(a, ()), c.after.get(b, ())
+    ba, bb = c.before.get(a, ()), c.before.get(b, ())
     surname = _shared(aa, ab)
     given = _shared(ba, bb)
     differ = bool(aa and ab and surname is None) or bool(ba and bb and given is None)
