@@ -303,35 +303,46 @@ def _as_tuples(words: dict[str, set[str]]) -> dict[str, tuple[str, ...]]:
 # ---------------------------------------------------------------------------------------------- 2. block
 
 
+_BLOCK_KINDS = "fgknpst"  # the blocks' key prefixes, in the order their keys sort
+
+
+def _form_keys(c: Counts, f: str, kind: str, groups: dict[str, int]) -> list[str]:
+    """The keys of one kind (`_BLOCK_KINDS`) of the blocks form f is in."""
+    if kind == "k":
+        return ["k:" + block_key(f)]
+    if len(fold(f)) < MIN_NAME_LEN:
+        return []  # a three-letter name is compared with its own consonant key only
+    if kind == "t":
+        stem = place_stem(f)[0]  # a Slavic place name and its adjectives: Kakhovka/Kakhovsky
+        return ["t:" + stem] if len(stem) >= MIN_NAME_LEN else []
+    if kind == "p":
+        return ["p:" + fold(f)[:4]]
+    if kind == "s":
+        key = block_key(f)  # the consonants of the ending: Ugledar/Vuhledar
+        return ["s:" + key[-4:]] if len(key) >= 5 else []
+    if kind == "n":
+        return [f"n:{groups[tnorm(f)]}"] if tnorm(f) in groups else []
+    side = c.before if kind == "g" else c.after  # surnames after one given name, given names before one surname
+    return [f"{kind}:" + tnorm(g) for g in sorted(side.get(f, ()))]
+
+
 def block(c: Counts) -> Iterator[tuple[str, list[str]]]:
     """Step 2: (key, forms) groups worth comparing, each sorted; a form is in several (same consonant key,
     first four letters, consonants of the ending, one given name in several languages, and, where garbled
     names are looked for, surnames after one given name `g:` and given names before one surname `f:`).
-    Blocks larger than MAX_BLOCK (a very common given name) are skipped, so the pass never turns quadratic."""
+    Blocks larger than MAX_BLOCK (a very common given name) are skipped, so the pass never turns quadratic.
+    The blocks of one kind are built at a time (keys sort by kind first), so only one kind's are held."""
     forms = sorted(f for f in c.docs if len(fold(f)) >= SHORT_NAME_LEN)
     groups = given_name_groups()
-    blocks: dict[str, list[str]] = defaultdict(list)
-    for f in forms:
-        key = block_key(f)
-        blocks["k:" + key].append(f)
-        if len(fold(f)) < MIN_NAME_LEN:
-            continue  # a three-letter name is compared with its own consonant key only
-        stem = place_stem(f)[0]
-        if len(stem) >= MIN_NAME_LEN:
-            blocks["t:" + stem].append(f)  # a Slavic place name and its adjectives: Kakhovka/Kakhovsky
-        blocks["p:" + fold(f)[:4]].append(f)
-        if len(key) >= 5:
-            blocks["s:" + key[-4:]].append(f)  # the consonants of the ending: Ugledar/Vuhledar
-        if tnorm(f) in groups:
-            blocks[f"n:{groups[tnorm(f)]}"].append(f)
-        for g in sorted(c.before.get(f, ())):
-            blocks["g:" + tnorm(g)].append(f)  # surnames after the same given name: garbled-name candidates
-        for g in sorted(c.after.get(f, ())):
-            blocks["f:" + tnorm(g)].append(f)  # given names before the same surname
-    for key in sorted(blocks):
-        members = blocks[key]
-        if 2 <= len(members) <= MAX_BLOCK:
-            yield key, sorted(set(members))
+    for kind in _BLOCK_KINDS:
+        blocks: dict[str, list[str]] = defaultdict(list)
+        for f in forms:
+            for key in _form_keys(c, f, kind, groups):
+                blocks[key].append(f)
+        for key in sorted(blocks):
+            members = blocks.pop(key)
+            if 2 <= len(members) <= MAX_BLOCK:
+                yield key, sorted(set(members))
 
 
 def candidate_pairs(c: Counts) -> list[tuple[str, str]]:
