@@ -258,14 +258,51 @@ class Counts:
         )
 
 
+class _Pairs:
+    """Pairs of words, compact while the count runs: one id a distinct word and 8 bytes a pair (not one
+    Python set a word); `grouped` gives each first word's second words once the pass is over."""
+
+    __slots__ = ("ids", "names", "codes")
+
+    def __init__(self) -> None:
+        self.ids: dict[str, int] = {}
+        self.names: list[str] = []
+        self.codes = array("Q")
+
+    def add(self, x: str, y: str) -> None:
+        self.codes.append(self._id(x) << 32 | self._id(y))
+
+    def _id(self, w: str) -> int:
+        k = self.ids.get(w)
+        if k is None:
+            k = self.ids[w] = len(self.names)
+            self.names.append(w)
+        return k
+
+    def unique(self) -> tuple[np.ndarray, np.ndarray]:
+        """The distinct pairs' first and second word ids, by first word id."""
+        u = np.unique(np.frombuffer(self.codes, dtype=np.uint64))
+        return (u >> np.uint64(32)).astype(np.int64), (u & np.uint64(0xFFFFFFFF)).astype(np.int64)
+
+    def grouped(self, reverse: bool = False) -> dict[str, tuple[str, ...]]:
+        """first word -> its second words (sorted), or, `reverse`, second word -> its first words."""
+        x, y = self.unique()
+        if reverse:
+            x, y = y, x
+        order = np.argsort(x, kind="stable")
+        xs, ys = x[order].tolist(), y[order].tolist()
+        bounds = [0, *(np.flatnonzero(np.diff(x[order])) + 1).tolist(), len(xs)]
+        names = self.names
+        return {names[xs[s]]: tuple(sorted(names[k] for k in ys[s:e])) for s, e in itertools.pairwise(bounds) if e > s}
+
+
 def count(summaries: Mapping[str, DocMentions]) -> Counts:
     """Step 1: one pass over the documents' mentions, in document-id order."""
     docs: dict[str, array] = defaultdict(lambda: array("I"))
-    named: dict[str, set[str]] = defaultdict(set)
+    named = _Pairs()  # (form, source)
     sourceless: dict[str, int] = defaultdict(int)
     occurrences: dict[str, int] = defaultdict(int)
-    before: dict[str, set[str]] = defaultdict(set)
-    after: dict[str, set[str]] = defaultdict(set)
+    neighbours = _Pairs()  # (word, the word after it)
     aliases: set[frozenset[str]] = set()
     lowered: set[str] = set()
     titles: dict[str, set[str]] = defaultdict(set)
@@ -278,26 +315,20 @@ def count(summaries: Mapping[str, DocMentions]) -> Counts:
             if m.source is None:
                 sourceless[form] += 1
             else:
-                named[form].add(m.source)
+                named.add(form, m.source)
             occurrences[form] += n
         for prev, word in m.neighbours():
-            before[word].add(prev)
-            after[prev].add(word)
+            neighbours.add(prev, word)
         aliases.update(m.aliases)
         lowered.update(getattr(m, "lowered", ()))
         for title, word in m.titled() if hasattr(m, "titled") else ():
             titles[word].add(title)
-    sources = {f: len(named.get(f, ())) + sourceless.get(f, 0) for f in docs}
-    del named, sourceless
+    per_form = np.bincount(named.unique()[0], minlength=len(named.names)).tolist()
+    sources = {f: (per_form[named.ids[f]] if f in named.ids else 0) + sourceless.get(f, 0) for f in docs}
+    del named, sourceless, per_form
     alias_keys = {frozenset(fold(x) for x in pair) for pair in aliases}
-    before_t, after_t = _as_tuples(before), _as_tuples(after)
-    return Counts(dict(docs), sources, dict(occurrences), before_t, after_t, alias_keys, lowered, doc_forms, titles)
-
-
-def _as_tuples(words: dict[str, set[str]]) -> dict[str, tuple[str, ...]]:
-    """Each form's neighbours as a sorted tuple, the sets freed as they go: a set of one word takes 216
-    bytes, the tuple 48 (most forms have one or two neighbours, and the corpus has one entry a form)."""
-    return {f: tuple(sorted(words.pop(f))) for f in list(words)}
+    before, after = neighbours.grouped(reverse=True), neighbours.grouped()
+    return Counts(dict(docs), sources, dict(occurrences), before, after, alias_keys, lowered, doc_forms, titles)
 
 
 # ---------------------------------------------------------------------------------------------- 2. block
