@@ -345,3 +345,27 @@ def test_accents_and_given_name_transliterations_in_one_story():
     }
     found = _pairs(story)
     assert found.get(("Yury", "Yuri"), 0) >= 0.8 and found.get(("Muller", "Müller"), 0) >= 0.8, found
+
+
+def test_count_keeps_neighbours_and_sources_compact_and_exact():
+    """The count's compact id pairs give what per-form sets would: each form's neighbours (sorted) and
+    its distinct sources (a document without a source counting as one of its own)."""
+    from array import array
+
+    from audit.corpus.mentions import DocMentions
+    from audit.corpus.names import count
+
+    def doc(source, forms, pairs):
+        return DocMentions(source, forms, array("I", [1] * len(forms)), array("I", [0, 1] * len(forms)), pairs)
+
+    c = count(
+        {
+            "1": doc("x", ("Olaf", "Scholz", "Berlin"), ("Olaf", "Scholz")),
+            "2": doc("x", ("Olaf", "Scholtz"), ("Olaf", "Scholtz")),
+            "3": doc("y", ("Scholz",), ()),
+            "4": doc(None, ("Scholz", "Anna"), ("Anna", "Scholz")),
+        }
+    )
+    assert c.after == {"Olaf": ("Scholtz", "Scholz"), "Anna": ("Scholz",)}
+    assert c.before == {"Scholz": ("Anna", "Olaf"), "Scholtz": ("Olaf",)}
+    assert c.sources == {"Olaf": 1, "Scholz": 3, "Berlin": 1, "Scholtz": 1, "Anna": 1}
