@@ -827,6 +827,9 @@ def _release_memory() -> None:
     import ctypes
     import gc
 
+    from audit.corpus import release_caches
+
+    release_caches()
     gc.collect()
     try:
         ctypes.CDLL("libc.so.6").malloc_trim(0)

@@ -401,3 +401,15 @@ def test_spilled_results_keep_decoded_shards_only_within_their_cache(tmp_path):
         sizes.append((len(reads), len(spilled._cache)))
         spilled.close()
     assert sizes == [(12, 0), (4, 4), (8, 2)]  # 3 passes of 4 shards; all kept; the first two kept
+
+
+def test_the_corpus_pass_empties_its_memo_tables_and_a_second_run_is_identical(tmp_path):
+    from audit.corpus import translit
+
+    docs = _synthetic()[:60]
+    first = audit_documents(docs, Options(jobs=1))
+    assert translit.tnorm.cache_info().currsize == 0  # emptied after the corpus pass
+    translit.tnorm("Hryhorenko")
+    assert translit.tnorm.cache_info().currsize == 1
+    second = audit_documents(docs, Options(jobs=1))
+    assert [f.to_dict() for f in first.findings] == [f.to_dict() for f in second.findings]
