@@ -389,7 +389,7 @@ def test_spilled_results_keep_decoded_shards_only_within_their_cache(tmp_path):
             spilled.cache_bytes = 2 * one + one // 2
         reads = []
         real = SpilledResults._read
-        spilled._read = lambda path, real=real: reads.append(path.name) or real(path)
+        spilled._read = lambda path, real=real, reads=reads: reads.append(path.name) or real(path)
         first = [r.doc.id for r in spilled]
         spilled.update(lambda r: setattr(r, "story", r.doc.id.upper()))
         again = [(r.doc.id, r.story) for r in spilled]
