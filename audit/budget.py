@@ -18,6 +18,11 @@ _BUDGET: ContextVar[int] = ContextVar("audit_memory_budget", default=DEFAULT_MB 
 _WORK: ContextVar[str | None] = ContextVar("audit_work_dir", default=None)
 
 
+def megabytes(mb: int | None) -> int:
+    """`mb` megabytes in bytes (None: DEFAULT_MB; at least one)."""
+    return (DEFAULT_MB if mb is None else max(1, int(mb))) << 20
+
+
 def budget_bytes() -> int:
     """The budget in bytes (DEFAULT_MB megabytes unless a caller set another)."""
     return _BUDGET.get()
@@ -27,7 +32,7 @@ def budget_bytes() -> int:
 def memory_budget(mb: int | None = None, work: str | os.PathLike[str] | None = None) -> Iterator[None]:
     """Run the enclosed code with a budget of `mb` megabytes (None: the default) and a folder for the
     parts that go to disk (None: a temporary folder where one is needed)."""
-    b = _BUDGET.set((DEFAULT_MB if mb is None else max(1, int(mb))) << 20)
+    b = _BUDGET.set(megabytes(mb))
     w = _WORK.set(None if work is None else str(work))
     try:
         yield

@@ -665,9 +665,9 @@ class ResultSink:
     ) -> None:
         from pathlib import Path
 
-        from audit.budget import DEFAULT_MB
+        from audit.budget import megabytes
 
-        keep = ((DEFAULT_MB if memory is None else max(1, int(memory))) << 20) // 32
+        keep = megabytes(memory) // 32
         self.results: list[DocResult] | SpilledResults = SpilledResults(spill, keep) if spill is not None else []
         self.summaries: dict[str, dict[str, Any]] | SummaryStore = (
             SummaryStore(Path(spill) / "summaries") if spill is not None else {}
