@@ -16,7 +16,7 @@ import sys
 import zlib
 from array import array
 from collections.abc import Iterator, Mapping
-from typing import Any
+from contextlib import ExitStack
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -129,14 +129,13 @@ class _Entries:
         self.names: dict[str, int] = {}
         self.spk, self.doc, self.place = array("i"), array("i"), array("i")
         self.folder: str | None = None
-        self._work: Any = None
+        self._stack = ExitStack()  # the work folder, once the triples go to disk; deleted on exit
 
     def __enter__(self) -> _Entries:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        if self._work is not None:
-            self._work.__exit__(None, None, None)
+        self._stack.close()
 
     def add(self, speaker: str, rank: int, place: int) -> None:
         self.spk.append(self.names.setdefault(speaker, len(self.names)))
@@ -147,9 +146,8 @@ class _Entries:
 
     def _spill(self) -> None:
         """Append the triples in memory to the part files and forget them."""
-        if self._work is None:
-            self._work = work_dir("quotes-")
-            self.folder = self._work.__enter__()
+        if self.folder is None:
+            self.folder = self._stack.enter_context(work_dir("quotes-"))
         names = list(self.names)
         part_of = np.array([zlib.crc32(n.encode("utf-8")) % self.PARTS for n in names], dtype=np.int32)
         spk = np.frombuffer(self.spk, dtype=np.int32)
