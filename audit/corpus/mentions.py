@@ -40,7 +40,6 @@ def _upper_class() -> str:
 # character before it with a two-character look-behind.
 _CAP_WORD = re.compile(r"(" + _upper_class() + r"(?<![\w'’-].)[\w'’-]*[^\W_])(?:['’]s)?(?![\w'’])")
 _LOWER_WORD = re.compile(r"(?<![\w'’-])[^\W\d_][\w'’-]*[^\W_]")
-_SENTENCE_END = re.compile(r"[.!?…:;\"“”]\s*$|^\s*$")
 _ALIAS = re.compile(
     r"(?<![\w'’-])([A-Z][\w'’-]+)[^\w\s]{0,3}\s{0,3}(?:\(|,)?\s{0,3}(?:also\s+|otherwise\s+)?(?:known|called|spelled|spelt|referred\s+to|named)"
     r"\s+(?:as\s+)?([^\W\d_][\w'’-]+)"
@@ -153,31 +152,73 @@ class DocMentions:
 
 
 def _is_name_token(form: str, sentence_start: bool) -> bool:
+    kind = _name_kind(form)
+    return kind == _ALWAYS or kind == _MID_SENTENCE and not sentence_start
+
+
+_NEVER, _MID_SENTENCE, _ALWAYS = 0, 1, 2
+
+
+@functools.lru_cache(maxsize=16_384)
+def _name_kind(form: str) -> int:
+    """Whether `form` is a name token: _NEVER, _MID_SENTENCE (not at the start of a sentence, where English
+    capitalises a word it often writes in lower case) or _ALWAYS. A page repeats its names: remembered."""
     if len(form) < MIN_LEN or not form[0].isupper() or form.isupper() and len(form) <= 5:
-        return False
+        return _NEVER
     low = form.casefold()
     if low in _STOP:
-        return False
+        return _NEVER
     z = english_zipf(low)
     if z >= COMMON_ANYWHERE:
-        return False
-    return not (sentence_start and z >= COMMON_SENTENCE_START)
+        return _NEVER
+    return _MID_SENTENCE if z >= COMMON_SENTENCE_START else _ALWAYS
+
+
+@functools.lru_cache(maxsize=16_384)
+def _token_word(group: str) -> str:
+    """The name word of a capitalised-word match: a possessive `'s` and trailing apostrophes or hyphens
+    cut off ("" when nothing capitalised is left)."""
+    word = group[:-2] if group.endswith(("'s", "’s")) else group
+    word = word.rstrip("'’-")
+    return word if word and word[0].isupper() else ""
 
 
 def name_tokens(text: str) -> Iterator[tuple[int, int, str]]:
     """(start, end, word) for every capitalised word of `text`, a possessive `'s` and trailing
     apostrophes or hyphens cut off: the one tokenizer for names (mentions, stories, quotations, report)."""
     for m in _CAP_WORD.finditer(text):
-        word = m.group(1)
-        if word.endswith(("'s", "’s")):
-            word = word[:-2]
-        word = word.rstrip("'’-")
-        if word and word[0].isupper():
-            yield m.start(1), m.start(1) + len(word), word
+        word = _token_word(m.group(1))
+        if word:
+            start = m.start(1)
+            yield start, start + len(word), word
 
 
-def _lower_case_words(text: str) -> set[str]:
-    return {w for w in _LOWER_WORD.findall(text) if w[0].islower()}
+def _sentence_start(text: str, start: int) -> bool:
+    """True where the word at `start` opens the text or follows a sentence end: the three characters before
+    it are white space only, or an end mark (`_ENDS`) and white space."""
+    before = text[max(0, start - 3) : start].rstrip()
+    return start == 0 or not before or before[-1] in _ENDS
+
+
+_ENDS = frozenset('.!?…:;"“”')
+_TITLE_ENDS = tuple(TITLES)
+
+
+def _title_before(text: str, start: int) -> str | None:
+    """The title or role (`TITLES`) written right before the word at `start`, case-folded, or None."""
+    window = text[max(0, start - 24) : start]
+    if not window[-1:].isspace():
+        return None  # `_WORD_BEFORE` ends in white space
+    # the word's case folding ends the window's, without the white space and a full stop: where no
+    # title ends it, `_WORD_BEFORE` finds none (a title has at most 12 letters, none of them folds to less)
+    tail = window.rstrip()
+    if not tail.removesuffix(".")[-12:].casefold().endswith(_TITLE_ENDS):
+        return None
+    before = _WORD_BEFORE.search(text, max(0, start - 24), start)
+    if before is None:
+        return None
+    word = before.group(1).casefold()
+    return word if word in TITLES else None
 
 
 def extract_mentions(view: TextView) -> DocMentions:
@@ -191,25 +232,32 @@ def extract_mentions(view: TextView) -> DocMentions:
     prev_form: str | None = None
     prev_end = -10
     title = None
-    for start, end, word in name_tokens(text):
-        sentence_start = bool(_SENTENCE_END.search(text[max(0, start - 3) : start])) or start == 0
-        if not _is_name_token(word, sentence_start):
+    for m in _CAP_WORD.finditer(text):  # name_tokens(text), inlined
+        word = _token_word(m.group(1))
+        kind = _name_kind(word) if word else _NEVER
+        start = m.start(1)
+        if kind == _MID_SENTENCE:  # a sentence start decides
+            kind = _NEVER if _sentence_start(text, start) else _ALWAYS
+        if kind == _NEVER:
             prev_form = None
             continue
+        end = start + len(word)
         spans.setdefault(word, []).append((start, end))
         if prev_form is not None and text[prev_end:start] in (" ", "\u00a0"):
             pairs.add((prev_form, word))
         else:
-            before = _WORD_BEFORE.search(text, max(0, start - 24), start)
-            title = before.group(1).casefold() if before and before.group(1).casefold() in TITLES else None
+            title = _title_before(text, start)
         if title is not None:
             titles.add((title, word))
         prev_form, prev_end = word, end
     aliases = set()
-    for m in _ALIAS.finditer(text):
+    for m in view.finditer(_ALIAS):  # the text, where the pre-filter finds `known`, `called` ...
         a, b = m.group(1), m.group(2)
         if b[:1].isupper():
             aliases.add(frozenset((a, b)))
-    lower = _lower_case_words(text) if spans else set()
-    lowered = {f for f in spans if f.casefold() in lower}
+    if spans:  # the forms the text also writes in lower case (as a word that starts in lower case)
+        lower = set(_LOWER_WORD.findall(text))
+        lowered = {f for f in spans if (low := f.casefold())[:1].islower() and low in lower}
+    else:
+        lowered = set()
     return DocMentions.build(view.source, spans, pairs, aliases, lowered, titles)
