@@ -247,24 +247,46 @@ def _agency_alt() -> str:
 
 
 @functools.cache
-def _credit_regex() -> re.Pattern[str]:
+def _credit_patterns() -> tuple[re.Pattern[str], ...]:
+    """The credit patterns, one a kind (a named group: label, inline, paren, copy, agency, slash), in the
+    order in which one pattern of them all would try them (`_credit_match`)."""
     agency = _agency_alt()
-    return re.compile(
-        # "(Photo: X)", "Photo by X", "Image credit: X", "FILE PHOTO: ..."
-        r"(?P<label>^\s*\(?(?:file\s+)?(?:photo|photograph|picture|image|pic|video|credit|illustration)s?"
-        r"(?:\s+credit)?\s*(?::|by\b)\s*\S.*$)"
-        r"|(?P<inline>\b(?:photo\s+)?credits?\s*(?:\.{2,}|…|:)\s*[A-Z][^\n]{0,80}$)"
-        # "( NASA/JPL-Caltech/ASU )", "(AP Photo/Alan Diaz, File)"
-        r"|(?P<paren>\(\s*[A-Z][\w.&-]*(?:\s[A-Z][\w.&-]*){0,3}(?:\s*/\s*[A-Z][\w.&'’ -]{0,40}){1,3}(?:,\s*file)?\s*\)\s*$)"
-        # "© Sputnik/Hayk Harutyunyan", "(Image: © TNG Collaboration)"
-        r"|(?P<copy>[©ⓒ]\s*[^\s\d].{0,80}$)"
-        # "... Stepanakert, Nagorno-Karabakh. EPA", "Alex Wong | Getty Images", "REUTERS/Brendan McDermid"
-        r"|(?P<agency>(?:[.!?)]\s+|\s[|/]\s*|/|^\s*)(?:"
-        + agency
-        + r")(?:\s*/\s*[\w.'’ -]{2,40}|\s+(?:file|photo|images?))?\s*\)?\s*$)"
-        r"|(?P<slash>\b(?:" + agency + r"|AP Photo)/[A-Z][\w'’.-]+(?:\s[A-Z][\w'’.-]+){0,3}(?:,\s*file)?\)?\s*$)",
-        re.IGNORECASE | re.MULTILINE,
+    return tuple(
+        re.compile(part, re.IGNORECASE | re.MULTILINE)
+        for part in (
+            # "(Photo: X)", "Photo by X", "Image credit: X", "FILE PHOTO: ..."
+            # "(Photo: X)", "Photo by X", "Image credit: X", "FILE PHOTO: ..."
+            r"(?P<label>^\s*\(?(?:file\s+)?(?:photo|photograph|picture|image|pic|video|credit|illustration)s?"
+            r"(?:\s+credit)?\s*(?::|by\b)\s*\S.*$)",
+            r"(?P<inline>\b(?:photo\s+)?credits?\s*(?:\.{2,}|…|:)\s*[A-Z][^\n]{0,80}$)",
+            # "( NASA/JPL-Caltech/ASU )", "(AP Photo/Alan Diaz, File)"
+            r"(?P<paren>\(\s*[A-Z][\w.&-]*(?:\s[A-Z][\w.&-]*){0,3}(?:\s*/\s*[A-Z][\w.&'’ -]{0,40}){1,3}(?:,\s*file)?\s*\)\s*$)",
+            # "© Sputnik/Hayk Harutyunyan", "(Image: © TNG Collaboration)"
+            r"(?P<copy>[©ⓒ]\s*[^\s\d].{0,80}$)",
+            # "... Stepanakert, Nagorno-Karabakh. EPA", "Alex Wong | Getty Images", "REUTERS/Brendan McDermid"
+            r"(?P<agency>(?:[.!?)]\s+|\s[|/]\s*|/|^\s*)(?:"
+            + agency
+            + r")(?:\s*/\s*[\w.'’ -]{2,40}|\s+(?:file|photo|images?))?\s*\)?\s*$)",
+            r"(?P<slash>\b(?:" + agency + r"|AP Photo)/[A-Z][\w'’.-]+(?:\s[A-Z][\w'’.-]+){0,3}(?:,\s*file)?\)?\s*$)",
+        )
     )
+
+
+def _credit_match(line: str, index: int, parts: list[tuple[re.Pattern[str], object]]) -> re.Match[str] | None:
+    """The match that one pattern of all the credit kinds (their alternation) finds in the line: the
+    leftmost, and at one place the first kind. Each kind is searched only where the pre-filter allows it
+    (`parts`: each pattern with its candidate lines), which is the whole gain of keeping them apart."""
+    best = None
+    for rx, lines in parts:
+        if index in lines and (m := rx.search(line)) is not None and (best is None or m.start() < best.start()):
+            best = m
+    return best
+
+
+@functools.cache
+def _cue_patterns() -> tuple[re.Pattern[str], ...]:
+    """The caption cues of `audit/data/caption_cues.txt`, one pattern a cue (`pattern_list` joins them)."""
+    return tuple(re.compile(p, re.IGNORECASE) for p in load_list("caption_cues"))
 
 
 MAX_CAPTION_WORDS = 60
@@ -284,13 +306,14 @@ def caption_credit(view: TextView) -> Iterator[Hit]:
     `In this file photo ...`, `... poses for a photo`), and a capitalised name alone in brackets
     (`(Example Pictures)`).
     """
-    rx, cues = _credit_regex(), pattern_list("caption_cues")
-    credit, copyright, cued = view.candidates(rx), view.candidates(_COPYRIGHT), view.candidates(cues)
+    credit = [(rx, view.candidates(rx)) for rx in _credit_patterns()]
+    cues = [(rx, view.candidates(rx)) for rx in _cue_patterns()]
+    copyright = view.candidates(_COPYRIGHT)
     for line in view.body:
         s, i = line.text, line.index
         if len(s) > 600:
             continue
-        m = rx.search(s) if i in credit else None
+        m = _credit_match(s, i, credit)
         if i in copyright and _COPYRIGHT.search(s):
             continue  # a copyright notice is RES010's
         if m and m.lastgroup == "agency" and m.start() == len(s) - len(s.lstrip()) and word_count(s) > 4:
@@ -299,9 +322,9 @@ def caption_credit(view: TextView) -> Iterator[Hit]:
             m
             or _PAREN_CREDIT.match(s)
             or _SLASH_CREDIT.match(s)
-            or i in cued
+            or any(i in lines for _, lines in cues)
             and word_count(s) <= MAX_CAPTION_WORDS
-            and cues.search(s)
+            and any(i in lines and rx.search(s) for rx, lines in cues)
         ):
             yield _line_hit(line, "photo caption or credit")
 
