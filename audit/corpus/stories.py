@@ -64,9 +64,23 @@ class StorySketch:
 
 @functools.cache
 def _empty_minhash():
+    """The empty MinHash; it takes each term's 32-bit hash (`_term_hashes`) as computed."""
     from datasketch import MinHash
 
-    return MinHash(num_perm=NUM_PERM, seed=1)
+    return MinHash(num_perm=NUM_PERM, seed=1, hashfunc=_as_is)
+
+
+def _as_is(h: int) -> int:
+    return h
+
+
+@functools.lru_cache(maxsize=32_768)
+def _term_hashes(t: str) -> tuple[int, int]:
+    """A term's 64-bit hash (`hash64`) and the 32-bit hash MinHash gives it (datasketch's default,
+    `sha1_hash32` of its UTF-8 bytes): documents of one story share most of their terms."""
+    from datasketch.hashfunc import sha1_hash32
+
+    return hash64(t), sha1_hash32(t.encode("utf-8"))
 
 
 @functools.lru_cache(maxsize=100_000)
@@ -88,11 +102,11 @@ def story_terms(view: TextView) -> StorySketch:
         digits = n.replace(",", "").rstrip(".")
         if len(digits) >= 2:
             terms.add("#" + digits)
-    ordered = sorted(terms)
-    hashes = np.unique(np.fromiter((hash64(t) for t in ordered), dtype=np.uint64, count=len(ordered)))
+    both = [_term_hashes(t) for t in sorted(terms)]
+    hashes = np.unique(np.fromiter((h for h, _ in both), dtype=np.uint64, count=len(both)))
     m = _empty_minhash().copy()
-    if ordered:
-        m.update_batch([t.encode("utf-8") for t in ordered])
+    if both:
+        m.update_batch([h for _, h in both])
     return StorySketch(hashes, m.hashvalues.copy())
 
 
