@@ -9,7 +9,11 @@ is reduced to its shape (`C` a capitalised word, `w` a lower-case word, `-ing`, 
 when English seldom uses the word, as wordfreq counts it), and the model counts n-grams (1-3) of those
 symbols per token, plus sentence, vocabulary, word-frequency and name statistics (capitalised words
 that English seldom or never writes: transliterated names) and the number of machine-translation
-artifact checks that fired.
+artifact checks that fired. A name that does not look English (`Cx` inside a sentence, `Sx` opening one)
+is told by its letters, whatever the source language: letter trigrams of common English words give it a
+low probability (transliterated Ukrainian, Russian, Japanese or Hebrew names), or it has letters outside
+a-z (`Kristjánsson`). Translated news names such people and places in the source's own spelling; held out
+by language pair this lifted every pair's AUC (0.905 -> 0.916 overall; tools/train_mt_model.py).
 
 Typography and layout are normalised first (curly quotes, guillemets and low quotes, dashes,
 non-breaking spaces; a line break only ends a sentence), because the training data (WMT, one sentence
@@ -60,9 +64,12 @@ _TOKEN = re.compile(r"\n|[^\W\d_]+(?:[-'][^\W\d_]+)*|\d+(?:[.,:]\d+)*|\.\.\.|[^\
 _PUNCT = {"[": "(", "]": ")", "{": "(", "}": ")", "£": "$", "€": "$", "¥": "$", "₽": "$"}
 _KEEP_PUNCT = ".,;:!?\"'()-/%$&"
 _SUFFIXES = ("ing", "ed", "ly", "tion", "sion", "ment", "ness", "ity", "al", "ive", "ous", "er", "est")
-SHAPES = ("S", "C", "C_", "A", "X'", "w-w", "w", "w_", "-s", "0", "...", "#", *(f"-{s}" for s in _SUFFIXES))
+SHAPES = ("S", "C", "C_", "A", "X'", "w-w", "w", "w_", "-s", "0", "...", "#", *(f"-{s}" for s in _SUFFIXES), "Cx", "Sx")
 RARE_NAME = 3.0  # a capitalised word inside a sentence whose Zipf frequency is under this is `C_`, not `C`
 RARE_WORD = 4.0  # a plain lower-case word (no suffix shape) under this is `w_`, not `w`
+FOREIGN = -3.0  # a name whose mean letter-trigram log-probability under English words is below this is `Cx`/`Sx`
+COMMON_NAME = 4.0  # a name English writes this often (Zipf) is `C` however it looks (Ohio, Obama, Israel)
+LETTER_WORDS = 30_000  # the English words (wordfreq's commonest) whose letter trigrams define "looks English"
 BOUNDARY = ("<s>", "</s>")
 MATTR_WINDOW = 50
 MAX_CHARS = 8_000  # a longer text is judged on its first 8,000 characters: style needs no more, and cost stays bounded
@@ -114,15 +121,61 @@ def _zipf(word: str) -> float:
     return math.log10(f) + 9 if f > 0 else 0.0
 
 
+@functools.cache
+def _letter_model() -> tuple[dict[str, float], dict[str, float]]:
+    """Letter trigrams of English words: log P(letter | two before) for every trigram seen, and the
+    log-probability of an unseen letter after each two-letter context (add-0.1 smoothing over 28
+    symbols). Counted over the LETTER_WORDS commonest English words of wordfreq (a-z only, 3+ letters),
+    each word once: general English spelling, no names list and no evaluation data."""
+    from wordfreq import top_n_list
+
+    tri: dict[str, int] = {}
+    ctx: dict[str, int] = {}
+    for w in top_n_list("en", LETTER_WORDS):
+        if len(w) >= 3 and w.isascii() and w.isalpha():
+            s = "^^" + w + "$"
+            for i in range(2, len(s)):
+                tri[s[i - 2 : i + 1]] = tri.get(s[i - 2 : i + 1], 0) + 1
+                ctx[s[i - 2 : i]] = ctx.get(s[i - 2 : i], 0) + 1
+    seen = {t: math.log((n + 0.1) / (ctx[t[:2]] + 2.8)) for t, n in tri.items()}
+    unseen = {c: math.log(0.1 / (n + 2.8)) for c, n in ctx.items()}
+    return seen, unseen
+
+
+def letter_score(low: str) -> float:
+    """Mean log-probability per letter of a lower-case ASCII word under English letter trigrams: near -2
+    for English-looking words (`manchester` -1.8, `johnson` -2.2), under -3 for most transliterations
+    (`kholodnytskyi` -3.9, `yehuda` -3.9, `kyiv` -4.2)."""
+    seen, unseen = _letter_model()
+    s = "^^" + low + "$"
+    total = 0.0
+    for i in range(2, len(s)):
+        t = s[i - 2 : i + 1]
+        lp = seen.get(t)
+        total += lp if lp is not None else unseen.get(t[:2], math.log(0.1 / 2.8))
+    return total / (len(s) - 2)
+
+
+def _foreign(low: str) -> bool:
+    """A name that does not look English: a part (between hyphens, 3+ letters) with letters outside a-z
+    (`kristjánsson`) or with letter trigrams English words seldom have (transliterations)."""
+    parts = [p for p in low.split("-") if len(p) >= 3]
+    return any(not p.isascii() or letter_score(p) < FOREIGN for p in parts)
+
+
 def _word_symbol(w: str, low: str, initial: bool, sym: dict[str, int]) -> str:
     """A word outside the function-word list reduced to its shape; `_` marks a name or plain word that is
-    rare in English (transliterated names; the lexical choices of translation)."""
+    rare in English (transliterated names; the lexical choices of translation), `x` a name that does not
+    look English (`Cx` inside a sentence; `Sx` at its start when also rare)."""
     if "'" in w:
         return "X'"
     if len(w) > 1 and w.isupper():
         return "A"
     if w[0].isupper():
-        return "S" if initial else ("C_" if _zipf(low) < RARE_NAME else "C")
+        if initial:
+            return "Sx" if _zipf(low) < RARE_NAME and _foreign(low) else "S"
+        z = _zipf(low)
+        return "Cx" if z < COMMON_NAME and _foreign(low) else ("C_" if z < RARE_NAME else "C")
     if "-" in w:
         return "w-w"
     for suffix in _SUFFIXES:
