@@ -13,7 +13,7 @@ import re
 from collections.abc import Container, Iterator
 from dataclasses import dataclass
 
-from audit.language import identify
+from audit.language import identify, surely_english
 from audit.scan import ALL, PREFILTER, DocScan
 
 _TERMINAL = frozenset(".!?…:;\"'”’»)]")
@@ -122,7 +122,19 @@ def _prose_words(s: str) -> int:
 class TextView:
     """What every check receives: the document's text and shared, lazily derived structure."""
 
-    __slots__ = ("text", "doc_id", "source", "languages", "engine", "_lines", "_body", "_lang", "_memo", "_scan")
+    __slots__ = (
+        "text",
+        "doc_id",
+        "source",
+        "languages",
+        "engine",
+        "_lines",
+        "_body",
+        "_lang",
+        "_memo",
+        "_scan",
+        "_sure",
+    )
 
     def __init__(
         self,
@@ -142,6 +154,7 @@ class TextView:
         self._lang: tuple[str, float] | None = None
         self._memo: dict[str, object] = {}
         self._scan: DocScan | None = None
+        self._sure: bool | None = None
 
     def memo(self, key: str, fn):
         """fn(self), computed once per document and shared by the checks that need it."""
@@ -193,8 +206,19 @@ class TextView:
         return self._lang
 
     @property
+    def surely_english(self) -> bool:
+        """True where a cheap count finds the text English beyond doubt (`audit.language.surely_english`),
+        so that English-only decisions need not run the language model; only with the fastText engine,
+        the one it was measured against."""
+        if self._sure is None:
+            self._sure = self.engine == "fasttext" and surely_english(self.text)
+        return self._sure
+
+    @property
     def is_english(self) -> bool:
         """True unless the text is confidently in another language (English-only checks use this)."""
+        if self.surely_english:
+            return True
         code, prob = self.language
         return code == "en" or prob < 0.5
 

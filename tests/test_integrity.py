@@ -87,3 +87,35 @@ def test_capitals_do_not_change_the_language():
     assert _fasttext_model().predict(caps, k=1)[0][0] != "__label__en"  # the model on its own: Chinese, p=0.88
     assert identify(caps)[0] == "en"
     assert hits("INT005", caps) == []
+
+
+LONG_ENGLISH = " ".join(
+    [
+        "The ministry said that the new rules would apply to all ports from January, and that they were written",
+        "with the help of the companies which run them. Officials said it was not clear who would pay for the",
+        "changes, but they added that the cost would be shared. The unions have said their members were not",
+        "consulted, and there has been no reply from the ministry to their letter, which was sent in March.",
+    ]
+)
+
+
+def test_english_beyond_doubt_skips_the_model_and_decides_as_it_would():
+    from audit.language import identify, surely_english
+    from audit.text import TextView
+
+    assert surely_english(LONG_ENGLISH) and identify(LONG_ENGLISH)[0] == "en"
+    view = TextView(LONG_ENGLISH)
+    assert view.is_english and hits("INT005", LONG_ENGLISH) == []
+    assert view._lang is None  # the model did not run
+    assert not surely_english(PARA)  # too short to be sure: the model decides
+    assert not TextView(LONG_ENGLISH, engine="langdetect").surely_english  # measured with fastText only
+
+
+def test_other_languages_and_mixed_texts_are_never_sure():
+    from audit.language import surely_english
+
+    german = "Die Regierung hat am Dienstag neue Regeln für die Häfen beschlossen, und sie ist nicht sicher. " * 6
+    assert not surely_english(german)
+    assert not surely_english(german + LONG_ENGLISH)  # English function words, but German ones too
+    assert not surely_english("政府は火曜日に新しい規則を決めた。" * 40 + LONG_ENGLISH)  # another script
+    assert hits("INT005", LONG_ENGLISH, languages=("de",)) == [LONG_ENGLISH]  # German expected: the model decides

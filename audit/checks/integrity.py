@@ -192,6 +192,8 @@ def wrong_language(view: TextView) -> Iterator[Hit]:
     """
     if not view.languages or "any" in view.languages or not has_words(view.text, 5):
         return
+    if "en" in view.languages and view.surely_english:
+        return  # English beyond doubt: the model would say so (TextView.surely_english)
     code, prob = view.language
     if code not in view.languages and prob >= MIN_LANGUAGE_CONFIDENCE and view.body:
         yield Hit(
