@@ -14,8 +14,11 @@ MIN_PARAGRAPH_WORDS = 8
 NEAR_DUPLICATE_RATIO = 80.0  # rapidfuzz ratio (0-100) at and above which two paragraphs say the same
 
 
+_PUNCT = re.compile(r"[^\w\s]")
+
+
 def _norm(s: str) -> str:
-    return " ".join(re.sub(r"[^\w\s]", " ", s.casefold()).split())
+    return " ".join(_PUNCT.sub(" ", s.casefold()).split())
 
 
 def repeated_paragraphs(view: TextView) -> list[tuple[Line, Line, float]]:
@@ -203,12 +206,16 @@ def wrong_language(view: TextView) -> Iterator[Hit]:
 
 
 _BROKEN = re.compile(r"\ufffd+|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]+")
+_ANY_BROKEN = re.compile(r"[\ufffd\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # one character of a match: a cheap first look
 
 
 @check("INT006", "integrity", "warning", fix="remove")
 def broken_characters(view: TextView) -> Iterator[Hit]:
     """Replacement characters (U+FFFD) and control characters: bytes lost in decoding."""
-    for m in _BROKEN.finditer(view.text):
+    first = _ANY_BROKEN.search(view.text)
+    if first is None:
+        return
+    for m in _BROKEN.finditer(view.text, first.start()):
         name = (
             "replacement character" if m.group()[0] == "\ufffd" else unicodedata.name(m.group()[0], "control character")
         )
