@@ -308,7 +308,7 @@ class Prefilter:
         self.ids: dict[int, int] = {}
         self.literals: list[tuple[str, ...] | None] = []
         self._bound: list[bool | None] = []
-        self._re: dict[int, re.Pattern[str]] = {}
+        self._re: dict[object, re.Pattern[str] | None] = {}
         self._lock = threading.RLock()
         self._local = threading.local()  # each thread's hyperscan scratch space
         self._hs = None  # (hyperscan database, patterns it covers)
@@ -343,6 +343,20 @@ class Prefilter:
             lits = [s for s in self.literals[n] or () if hs_too or not _hs_literal(s)]
             alts = sorted(lits, key=lambda s: (-len(s), s))
             self._re[key] = re.compile("|".join(map(re.escape, alts)), re.IGNORECASE) if alts else None
+        return self._re[key]
+
+    def first_chars(self, n: int) -> re.Pattern[str] | None:
+        """One case-insensitive character class of a character of each of pattern n's literals that the
+        one-pass engines leave to `re`: the first one that is not ASCII (each such literal has one). A
+        document without any of these characters holds none of those literals. None where a character
+        could match an ASCII letter (İ ı K ſ): no first look then."""
+        key = ("first", n)
+        if key not in self._re:
+            chars = sorted(
+                {next(c for c in s if not c.isascii()) for s in self.literals[n] or () if not _hs_literal(s)}
+            )
+            ok = chars and not any(_ASCII_FOLDS.match(c) for c in chars)
+            self._re[key] = re.compile("[" + "".join(map(re.escape, chars)) + "]", re.IGNORECASE) if ok else None
         return self._re[key]
 
     def python_scan(self) -> tuple[re.Pattern[str], dict[str, tuple[int, ...]]] | None:
@@ -458,7 +472,9 @@ class DocScan:
                 self._re_scan(found, PREFILTER.alternation(n))
                 return found
             found.update(self._one_scan(n, mode == "hyperscan").get(n, ()))
-            self._re_scan(found, PREFILTER.alternation(n, hs_too=False))
+            first = PREFILTER.first_chars(n)
+            if first is None or first.search(self.text) is not None:
+                self._re_scan(found, PREFILTER.alternation(n, hs_too=False))
         return found
 
     def _lowered(self) -> str | None:

@@ -28,6 +28,10 @@ TRICKY = [
     "İnstagram\nFollow us on İnstagram\nıt was a long day in the capital, officials said on Monday.",
     "Windows line ends.\r\nRead more: the full story\r\nPhoto: Jane Roe/AP\r\n(Reuters) - The talks went on.\r\n",
     "Publicité\nPUBLICITÉ\nAnzeige\nреклама\n© Sputnik/Hayk Harutyunyan\nⒸ 2020 Example Media Ltd",
+    # one literal left to `re` each, in the other case: the first look for its characters must find it
+    "The council met on Monday.\nⒸ 2020 Example Media Ltd",
+    "The council met on Monday.\nРЕКЛАМА\nThe vote is next week.",
+    "PUBBLICITÀ\nThe vote is next week, the council said.",
     "date 2023-09-19T10:00\nPublished\n2023-09-19\nThis story was first published in\nthe Example Times.",
     "Sign\tup for our newsletter\nsign up\nsubscribe\u00a0now\nGet the app for iOS and Android",
     "word " * 300 + "\n" + "(AP Photo/Jane Roe, File)",
