@@ -163,6 +163,12 @@ class TextView:
         return self._memo[key]
 
     @property
+    def word_set(self) -> set[str]:
+        """The distinct words (`words`) of the whole text, computed once: story terms and the name pass
+        share them. Do not change it."""
+        return self.memo("word_set", _word_set)
+
+    @property
     def lines(self) -> list[Line]:
         """All lines, blank ones included."""
         if self._lines is None:
@@ -221,6 +227,10 @@ class TextView:
             return True
         code, prob = self.language
         return code == "en" or prob < 0.5
+
+
+def _word_set(view: TextView) -> set[str]:
+    return set(words(view.text))
 
 
 def cut_words(s: str, limit: int) -> str:

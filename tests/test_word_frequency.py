@@ -53,3 +53,24 @@ def test_titles_before_names():
     assert _title_before("the Dr. Olaf", 8) == "dr"
     assert _title_before("(Chancellor)Olaf", 12) is None
     assert _title_before("a Chancellors Olaf", 14) is None
+
+
+def _lowered_by_the_plain_rule(text: str, forms) -> set[str]:
+    lower = {w for w in mentions._LOWER_WORD.findall(text) if w[0].islower()}
+    return {f for f in forms if f.casefold() in lower}
+
+
+def test_forms_written_in_lower_case_are_those_the_plain_rule_finds():
+    from audit.text import TextView
+
+    text = (
+        "Bill Rowe said the bill passed. Kyiv officials met kyiv-based and o'neill staff; Mark O'Neill "
+        "and Covid-19 (covid-19) and Hope, with hope_ and Rowe's rowe’s notes. Apple apples."
+    )
+    forms = ["Bill", "Rowe", "Kyiv", "O'Neill", "Covid-19", "Hope", "Apple", "Mark"]
+    found = mentions._written_in_lower_case(TextView(text), forms)
+    assert found == _lowered_by_the_plain_rule(text, forms)
+    assert found == {"Bill", "O'Neill", "Covid-19", "Hope"}  # not "rowe’s", "kyiv-based", "apples"
+    assert mentions.extract_mentions(TextView(text)).lowered == tuple(
+        f for f in mentions.extract_mentions(TextView(text)).forms if f in found
+    )

@@ -286,9 +286,32 @@ def extract_mentions(view: TextView) -> DocMentions:
         a, b = m.group(1), m.group(2)
         if b[:1].isupper():
             aliases.add(frozenset((a, b)))
-    if spans:  # the forms the text also writes in lower case (as a word that starts in lower case)
-        lower = set(_LOWER_WORD.findall(text))
-        lowered = {f for f in spans if (low := f.casefold())[:1].islower() and low in lower}
-    else:
-        lowered = set()
+    lowered = _written_in_lower_case(view, spans)
     return DocMentions.build(view.source, spans, pairs, aliases, lowered, titles)
+
+
+_PLAIN_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")  # audit.text.words' word, whole
+
+
+def _written_in_lower_case(view: TextView, forms) -> set[str]:
+    """The forms whose case-folded spelling the text also has as a word of its own (as `_LOWER_WORD`
+    splits the text) that starts in lower case.
+
+    Where that spelling is a plain word (letters, inner apostrophes), such a word is also one of the
+    text's `words` (it follows a character that is no letter or apostrophe and is followed by none that
+    continues it): a spelling missing from `view.word_set` is not there. Other spellings, and those in
+    the set, are looked up where they occur."""
+    out = set()
+    text = view.text
+    for f in forms:
+        low = f.casefold()
+        if not low[:1].islower() or _PLAIN_WORD.fullmatch(low) and low not in view.word_set:
+            continue
+        n, p = len(low), text.find(low)
+        while p >= 0:
+            m = _LOWER_WORD.match(text, p)
+            if m is not None and m.end() == p + n:
+                out.add(f)
+                break
+            p = text.find(low, p + 1)
+    return out

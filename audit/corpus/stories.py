@@ -97,7 +97,8 @@ def _term(w: str) -> str | None:
 def story_terms(view: TextView) -> StorySketch:
     """Names, figures (two digits or more) and rare words of the document, sketched."""
     text = view.text[:MAX_CHARS]
-    terms = {t for w in set(words(text)) if (t := _term(w)) is not None}
+    distinct = view.word_set if len(view.text) <= MAX_CHARS else set(words(text))
+    terms = {t for w in distinct if (t := _term(w)) is not None}
     for n in _NUMBER.findall(text):
         digits = n.replace(",", "").rstrip(".")
         if len(digits) >= 2:
