@@ -52,12 +52,14 @@ def _repeated_paragraphs(view: TextView) -> list[tuple[Line, Line, float]]:
         first_seen[key] = j
         if 0 < j < MAX_NEAR_PARAGRAPHS:
             lj = lengths[j]
-            # min(a, lj) >= 0.75 * max(a, lj), written as the two comparisons it takes
-            earlier = {i: normed[i] for i in range(j) if lengths[i] >= 0.75 * lj and lj >= 0.75 * lengths[i]}
+            # min(a, lj) >= 0.75 * max(a, lj): 4a >= 3lj and 4lj >= 3a, in whole numbers
+            lo, hi = -(-3 * lj // 4), 4 * lj // 3
+            earlier = [i for i in range(j) if lo <= lengths[i] <= hi]
             if earlier:
-                best = process.extractOne(key, earlier, scorer=fuzz.ratio, score_cutoff=NEAR_DUPLICATE_RATIO)
+                choices = [normed[i] for i in earlier]
+                best = process.extractOne(key, choices, scorer=fuzz.ratio, score_cutoff=NEAR_DUPLICATE_RATIO)
                 if best is not None:
-                    out.append((paras[best[2]], paras[j], float(best[1])))
+                    out.append((paras[earlier[best[2]]], paras[j], float(best[1])))
     return out
 
 
