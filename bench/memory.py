@@ -10,8 +10,10 @@ articles recombined, 0.5-30 KB, 37 sources, near-duplicates as rare as in a craw
 `audit run` with the defaults (report and validation) and --jobs 2, in a fresh process. Reported:
 the main process's largest resident set (ru_maxrss), the largest worker's, the wall time, and, from
 the two largest sizes, the memory each further document costs and a straight-line projection to
-ten million documents. The main process's resident set is also sampled every 0.25 s, so the phase
-that sets the peak shows (`--trace`).
+ten million documents. The main process's resident set is also sampled every 0.25 s, and the peak
+of each phase (corpus pass, finishing the shards, claims.csv, report, validation table, validation)
+is measured by resetting the peak (VmHWM) as it starts, so the phase that sets the peak shows
+(`--trace`).
 """
 
 from __future__ import annotations
@@ -42,8 +44,89 @@ def sample():
         trace.append((time.perf_counter() - t0, rss))
         time.sleep(0.25)
 threading.Thread(target=sample, daemon=True).start()
+import os
+if os.environ.get('MEMDIAG') == 'trace':
+    import tracemalloc
+    tracemalloc.start()
+
+phases = []
+peak = [0]
+def status(key):
+    with open('/proc/self/status') as f:
+        return next(int(x.split()[1]) for x in f if x.startswith(key)) // 1024
+def reset_peak():
+    peak[0] = max(peak[0], status('VmHWM'))  # clearing the peak clears ru_maxrss too: keep the largest
+    with open('/proc/self/clear_refs', 'w') as f:
+        f.write('5')  # resets the peak resident set (VmHWM) for this phase
+def phased(module, name, label):
+    import importlib
+    mod = importlib.import_module(module)
+    fn = getattr(mod, name)
+    def wrapper(*a, **k):
+        reset_peak()
+        t0, rss0 = time.perf_counter(), status('VmRSS')
+        try:
+            return fn(*a, **k)
+        finally:
+            phases.append((label, rss0, status('VmHWM'), status('VmRSS'), time.perf_counter() - t0))
+    setattr(mod, name, wrapper)
+for module, name, label in [
+    ('audit.engine', 'decide_corpus', 'corpus pass'),
+    ('audit.engine', '_release_memory', 'release'),
+    ('audit.output', 'claims_csv', 'claims.csv'),
+    ('audit.report', 'write_report', 'report'),
+    ('audit.gate.expectations', 'gate_table', 'validation table'),
+    ('audit.gate.expectations', 'validate', 'validation'),
+]:
+    phased(module, name, label)
+def diagnose():
+    # MEMDIAG=1: what is resident after the corpus pass: live Python objects by type, obmalloc's
+    # arenas, glibc's heap (in use / free)
+    import collections, ctypes, gc, io, os, contextlib
+    if not os.environ.get('MEMDIAG'):
+        return
+    sizes, counts = collections.Counter(), collections.Counter()
+    for o in gc.get_objects():
+        t = type(o).__name__
+        counts[t] += 1
+        sizes[t] += sys.getsizeof(o)
+    print('DIAG objects', ' '.join(f'{t}:{counts[t]}:{sizes[t] // 1024}K' for t, _ in sizes.most_common(15)), file=sys.stderr)
+    class Mallinfo2(ctypes.Structure):
+        _fields_ = [(n, ctypes.c_size_t) for n in ('arena', 'ordblks', 'smblks', 'hblks', 'hblkhd', 'usmblks', 'fsmblks', 'uordblks', 'fordblks', 'keepcost')]
+    libc = ctypes.CDLL('libc.so.6')
+    libc.mallinfo2.restype = Mallinfo2
+    m = libc.mallinfo2()
+    print('DIAG malloc', f'arena {m.arena >> 20} MB, mmapped {m.hblkhd >> 20} MB, in use {m.uordblks >> 20} MB, free {m.fordblks >> 20} MB', file=sys.stderr)
+    sys._debugmallocstats()
+    import tracemalloc
+    if tracemalloc.is_tracing():
+        stats = tracemalloc.take_snapshot().compare_to(before[0], 'lineno')
+        for st in stats[:25]:
+            print('DIAG new since the corpus pass began', st, file=sys.stderr)
+before = [None]
+_decide = __import__('audit.engine', fromlist=['x']).decide_corpus
+def decide_after_snapshot(*a, **k):
+    import tracemalloc
+    if tracemalloc.is_tracing():
+        before[0] = tracemalloc.take_snapshot()
+    return _decide(*a, **k)
+__import__('audit.engine', fromlist=['x']).decide_corpus = decide_after_snapshot
+_release = __import__('audit.engine', fromlist=['x'])._release_memory
+def release_and_diagnose():
+    _release()
+    diagnose()
+__import__('audit.engine', fromlist=['x'])._release_memory = release_and_diagnose
+_update = __import__('audit.engine', fromlist=['SpilledResults']).SpilledResults.update
+def update(self, fn):
+    reset_peak()
+    t0, rss0 = time.perf_counter(), status('VmRSS')
+    _update(self, fn)
+    phases.append(('finish shards', rss0, status('VmHWM'), status('VmRSS'), time.perf_counter() - t0))
+__import__('audit.engine', fromlist=['SpilledResults']).SpilledResults.update = update
+exec(os.environ.get('BENCH_PATCH', ''))  # an experiment's monkeypatch, e.g. of audit.engine
 rc = main(sys.argv[1:])
-me = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+print('PHASES', ';'.join(f'{l}:{a}:{b}:{c}:{t:.1f}' for l, a, b, c, t in phases))
+me = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, 1024 * peak[0])
 kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
 print('RSS', me, kids)
 print('TRACE', ' '.join(f'{t:.1f}:{r // 1024}' for t, r in trace))
@@ -59,7 +142,12 @@ def write_corpus(n: int, path: Path, dense: bool) -> float:
     return sum(len(d.text.encode("utf-8")) for d in docs) / 1e6
 
 
-def run(corpus: Path, out: Path, jobs: int, extra: list[str]) -> tuple[float, float, float, list[tuple[float, int]]]:
+Phase = tuple[str, int, int, int, float]  # name, MB resident at its start, its peak, at its end; seconds
+
+
+def run(
+    corpus: Path, out: Path, jobs: int, extra: list[str]
+) -> tuple[float, float, float, list[tuple[float, int]], list[Phase]]:
     args = ["run", str(corpus), "--out", str(out), "--jobs", str(jobs), "--no-progress", *extra]
     t0 = time.perf_counter()
     r = subprocess.run([sys.executable, "-c", SCRIPT, *args], capture_output=True, text=True, cwd=out.parent)
@@ -67,12 +155,21 @@ def run(corpus: Path, out: Path, jobs: int, extra: list[str]) -> tuple[float, fl
     if r.returncode != 0:
         raise SystemExit(r.stdout[-2000:] + r.stderr[-3000:])
     lines = r.stdout.splitlines()
+    if os.environ.get("MEMDIAG"):
+        diag = r.stderr.splitlines()
+        print("\n".join(ln for ln in diag if ln.startswith("DIAG") or "arena" in ln or "bytes in" in ln))
     _, me, kids = next(ln for ln in lines if ln.startswith("RSS")).split()
     trace = [
         (float(t), int(m))
         for t, m in (x.split(":") for x in next(ln for ln in lines if ln.startswith("TRACE")).split()[1:])
     ]
-    return int(me) / 1024, int(kids) / 1024, wall, trace
+    phases = [
+        (name, int(a), int(b), int(c), float(t))
+        for name, a, b, c, t in (
+            x.split(":") for x in next(ln for ln in lines if ln.startswith("PHASES"))[7:].split(";") if x
+        )
+    ]
+    return int(me) / 1024, int(kids) / 1024, wall, trace, phases
 
 
 def main() -> int:
@@ -94,13 +191,18 @@ def main() -> int:
         for n in sizes:
             corpus = Path(tmp) / f"corpus{n}.jsonl"
             mb_text = write_corpus(n, corpus, dense)
-            me, kids, wall, trace = run(corpus, Path(tmp) / f"out{n}", jobs, extra)
+            me, kids, wall, trace, phases = run(corpus, Path(tmp) / f"out{n}", jobs, extra)
             corpus.unlink()
             rows.append((n, me, wall))
             print(f"| {n:,} | {mb_text:.0f} | {me:.0f} | {kids:.0f} | {wall:.0f} | {n / wall:.0f} |", flush=True)
             if show_trace:
                 step = max(1, len(trace) // 40)
                 print("  trace (s:MB): " + " ".join(f"{t:.0f}:{m}" for t, m in trace[::step]), flush=True)
+                print(
+                    "  phases (MB at start / peak / at end, seconds): "
+                    + "; ".join(f"{name} {a}/{b}/{c} {t:.1f}s" for name, a, b, c, t in phases),
+                    flush=True,
+                )
     if len(rows) > 1:
         (n0, m0, w0), (n1, m1, w1) = rows[-2], rows[-1]
         per_doc = (m1 - m0) / (n1 - n0)
