@@ -49,3 +49,16 @@ def work_dir(prefix: str) -> Iterator[str]:
         os.makedirs(base, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=prefix, dir=base) as folder:
         yield folder
+
+
+def trim_memory() -> None:
+    """Collect unreachable objects and hand the freed memory back to the system (glibc keeps freed pages
+    otherwise), so that a later phase starts from what is live, not from an earlier phase's high-water mark."""
+    import ctypes
+    import gc
+
+    gc.collect()
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc: nothing to do
+        pass

@@ -262,3 +262,32 @@ def test_explanations_word_each_kind_of_expectation():
         frame,
     )
     assert other.message == "expect_column_mean_to_be_between(max_value=None, min_value=70): observed 58.3"
+
+
+def test_the_validation_table_equals_the_table_of_score_rows():
+    """gate_table builds its columns without row dicts; the table is the one pd.DataFrame(rows) makes,
+    column for column and dtype for dtype, with metadata only some documents carry and an unreadable one."""
+    import numpy as np
+    import pandas as pd
+
+    from audit.engine import Options, audit_documents
+    from audit.gate.expectations import gate_table
+    from audit.load import load_documents
+    from audit.model import Document
+    from audit.output import score_rows
+    from audit.registry import all_checks
+
+    docs = list(load_documents([str(SAMPLE)]))
+    docs[0].meta.update(title="A title", rank=3, flags={"a": 1})
+    docs[1].meta.update(rank=2.5, paywall=True)
+    docs.append(Document("broken", "", status="unreadable", reason="empty file"))
+    result = audit_documents(docs, Options(jobs=1))
+    cols, rows = score_rows(result)
+    expected = pd.DataFrame(rows, columns=cols)
+    expected["score"] = pd.to_numeric(expected["score"], errors="coerce")
+    for check in all_checks():
+        expected[check.code] = np.array([sum(f.code == check.code for f in r.findings) for r in result.results])
+    table = gate_table(result)
+    assert {"title", "rank", "paywall", "flags"} <= set(table.columns)
+    pd.testing.assert_frame_equal(table, expected, check_exact=True)
+    assert list(table.dtypes) == list(expected.dtypes)
