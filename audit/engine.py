@@ -296,6 +296,7 @@ class SummaryStore:
                 Path(path).unlink(missing_ok=True)
         self.parts, self.owned = [], []
         self._views.clear()
+        self.ids, self.pos, self.loc, self.part = [], {}, {}, array("I")  # the index too: nothing is left to read
         try:
             self.folder.rmdir()
         except OSError:
@@ -803,7 +804,10 @@ def corpus_stage(
     corpus checks work within a budget of `memory` MB (audit.budget), putting their parts on disk
     beside the summaries."""
     from audit.budget import memory_budget
+    from audit.corpus import load_tables
 
+    if len(results) > 1 and any(c.names for c in options.checks()):  # load what the pass reads, first
+        load_tables()
     with memory_budget(memory, summaries.folder if isinstance(summaries, SummaryStore) else None):
         decisions = decide_corpus(summaries, options)
     if isinstance(summaries, SummaryStore):  # the decisions are all the rest needs
@@ -822,16 +826,10 @@ def corpus_stage(
 
 
 def _release_memory() -> None:
-    """Hand the memory the corpus pass freed back to the system (glibc keeps freed pages otherwise), so
-    that the outputs that follow start from the index, not from the corpus pass's high-water mark."""
-    import ctypes
-    import gc
-
+    """Hand the memory the corpus pass freed back to the system, so that the outputs that follow start
+    from the index, not from the corpus pass's high-water mark."""
+    from audit.budget import trim_memory
     from audit.corpus import release_caches
 
     release_caches()
-    gc.collect()
-    try:
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
-    except (OSError, AttributeError):  # not glibc: nothing to do
-        pass
+    trim_memory()

@@ -18,6 +18,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
 
+from audit.budget import trim_memory
 from audit.engine import AuditResult, DocResult
 from audit.load import DEFAULT_COLUMNS, SOURCE_KEY, Columns
 from audit.model import CATEGORIES, Document, Finding
@@ -182,6 +183,7 @@ def write_outputs(
         paths["report"] = out / "report.html"
         with atomic_write(paths["report"]) as f:
             write_report(result, f, ratings=ratings, max_docs=REPORT_DOCS if report_docs is None else report_docs)
+    trim_memory()  # what comes next (the validation) starts from what is live, not from the report's peak
     return paths
 
 

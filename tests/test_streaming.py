@@ -404,11 +404,14 @@ def test_spilled_results_keep_decoded_shards_only_within_their_cache(tmp_path):
 
 
 def test_the_corpus_pass_empties_its_memo_tables_and_a_second_run_is_identical(tmp_path):
+    import wordfreq
+
     from audit.corpus import translit
 
     docs = _synthetic()[:60]
     first = audit_documents(docs, Options(jobs=1))
     assert translit.tnorm.cache_info().currsize == 0  # emptied after the corpus pass
+    assert wordfreq._wf_cache == {}  # and wordfreq's memo of the words the pass looked up
     translit.tnorm("Hryhorenko")
     assert translit.tnorm.cache_info().currsize == 1
     second = audit_documents(docs, Options(jobs=1))

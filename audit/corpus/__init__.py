@@ -1,6 +1,18 @@
 """The corpus-level checks: the only step that sees more than one document; importing registers them."""
 
+import sys
+
 from audit.corpus import boilerplate, mentions, names, quotes, stories, translit  # noqa: F401
+
+
+def load_tables() -> None:
+    """Load the constant tables the corpus pass reads (wordfreq's English frequencies, the gazetteer and
+    exonyms, the given names) before it starts. Loaded in its middle, their hundreds of thousands of small
+    objects land in the holes of its freed working memory and keep those pages resident long after it
+    (fragmentation: ~100 MB at 30,000 documents); loaded first, they sit together below it."""
+    mentions.english_zipf.__wrapped__("the")  # loads wordfreq's table, leaves no memo entry of ours
+    names.given_name_groups()
+    names.exonym_table()
 
 
 def release_caches() -> None:
@@ -16,3 +28,7 @@ def release_caches() -> None:
         stories._term,
     ):
         memo.cache_clear()
+    wordfreq = sys.modules.get("wordfreq")  # its memo of looked-up words: up to 100,000 of the corpus's forms
+    cache = getattr(wordfreq, "_wf_cache", None)
+    if isinstance(cache, dict):
+        cache.clear()
