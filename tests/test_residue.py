@@ -149,3 +149,34 @@ def test_common_residue_inserted_in_an_article_is_flagged_and_nothing_else(line)
 def test_prose_that_looks_like_residue_is_not_flagged(line):
     for pos in POSITIONS[1:]:  # below the headline: a first line is a headline whatever it says
         assert _inserted(line, pos) == (False, []), pos
+
+
+_STAMP_PARTS = [
+    "Updated",
+    "posted",
+    "an hour ago",
+    "1 hour ago",
+    "5 min read",
+    "Sept. 19",
+    "19 May",
+    "7:17",
+    "2023-09-19",
+]
+
+
+def test_the_date_hint_is_in_every_date_signal():
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from audit.checks.residue import _DATE_HINT, _DATE_SIGNAL
+
+    @settings(max_examples=300, deadline=None)
+    @given(
+        st.lists(st.sampled_from([*_STAMP_PARTS, " ", "a", "one", "hour", "ago", "ſ", "K", "5", "/", "."]), max_size=8)
+    )
+    def check(parts):
+        s = "".join(parts)
+        assert not _DATE_SIGNAL.search(s) or _DATE_HINT.search(s)
+
+    check()
+    assert all(_DATE_SIGNAL.search(p) and _DATE_HINT.search(p) for p in _STAMP_PARTS)

@@ -350,6 +350,8 @@ _DATE_SIGNAL = re.compile(
 _EMBED_ATTRIBUTION = re.compile(
     r"^[—–-]\s*.{0,60}\(@\w+\)"
 )  # "— Name (@handle) November 18, 2019" closes an embedded post
+# what every match of _DATE_SIGNAL holds (a digit, `hour` or one of its words): a cheap first look
+_DATE_HINT = re.compile(r"\d|hour|updated|published|posted|modified", re.IGNORECASE)
 _STAMP_KEY = re.compile(r"\b(?:updated|published|posted|modified|ago|read)\b|\d{1,2}:\d{2}", re.IGNORECASE)
 
 
@@ -368,7 +370,9 @@ LIST_RUN = 3  # this many lines in a row that open with a date are a list (tour 
 
 def _is_stamp(s: str, first: bool) -> bool:
     """A date, time or reading-time stamp: a date signal and at most three words that are not part of it."""
-    if not s or len(s) > 120 or not _DATE_SIGNAL.search(s) or _EMBED_ATTRIBUTION.match(s):
+    if not s or len(s) > 120 or not _DATE_HINT.search(s) or not _DATE_SIGNAL.search(s):
+        return False
+    if _EMBED_ATTRIBUTION.match(s):
         return False
     if _UNTIL.match(s):
         return False  # "Until August 23.": when something runs, not when the page was written
