@@ -18,7 +18,8 @@ The two are measured alternately in one run, `--rounds` times (default 2), and t
 each is kept; the ratio is the figure to compare across machines, not the documents per second.
 
 `--scan` names the pre-filter scan engines to time `audit run` with (audit.scan; default: the one
-in use, hyperscan where it is installed), each in every round, against the same DataTrove run.
+in use, hyperscan where it is installed), each in every round, against the same DataTrove run; their
+outputs (findings, scores, claims, sources) must be byte-identical, or the benchmark stops.
 
 `--profile` also profiles the per-document stage in this process (cProfile, one pass) and prints
 the functions that cost the most, and the time each check takes.
@@ -89,6 +90,17 @@ def profile(docs) -> None:
         print(f"  {code:18s} {1000 * s / len(docs):6.2f}")
 
 
+OUTPUTS = ("findings.jsonl", "scores.csv", "claims.csv", "sources.csv")
+
+
+def _same_outputs(tmp: Path, engines: list[str]) -> None:
+    """Every scan engine's `audit run` wrote the same outputs, byte for byte (the scan only skips lines)."""
+    for e in engines[1:]:
+        for name in OUTPUTS:
+            if (tmp / f"out-{e}" / name).read_bytes() != (tmp / f"out-{engines[0]}" / name).read_bytes():
+                raise SystemExit(f"{name} differs between the {engines[0]} and {e} scans")
+
+
 def _measure(docs, rounds: int, engines: list[str]) -> dict[str, float]:
     """Best seconds of each: `audit run` with each scan engine, its start-up, DataTrove's four filters."""
     best = {name: float("inf") for name in ["start-up", "DataTrove", *engines]}
@@ -107,6 +119,7 @@ def _measure(docs, rounds: int, engines: list[str]) -> dict[str, float]:
                 raise SystemExit("DataTrove did not run (see above)")
             for e, secs in times.items():
                 best[e] = min(best[e], secs)
+            _same_outputs(Path(tmp), engines)
             best["DataTrove"] = min(best["DataTrove"], dt["all four"])
             print(
                 f"round {k + 1}: audit run {', '.join(f'{e} scan {s:.1f} s' for e, s in times.items())}, start-up "
