@@ -64,9 +64,11 @@ class SpilledResults:
     A large run holds no text and no finding in memory: the per-document stage appends each shard
     here, the corpus pass finishes every shard in place (corpus findings, story, score), and every
     output streams over the finished shards. The outputs read the results a dozen times, so shards
-    once decoded are kept, first come first kept, while their estimated size fits `cache_bytes`
-    (a 32nd of the `--memory` budget by default): a corpus that fits is decoded once, a larger one
-    reads only its later shards again, and memory stays within the budget either way.
+    once decoded are kept while their estimated size fits `cache_bytes` (a 32nd of the `--memory`
+    budget by default): a corpus that fits is decoded once. A larger one keeps none (the first shard
+    that does not fit empties the cache and ends it): a cache of its first shards would save a small
+    share of the reads and cost its whole size on top of the end of the run's peak (~29 MB of 470
+    at 30,000 documents).
     """
 
     DECODED_PER_PICKLED = 4  # decoded objects per byte of pickle: 2.4 measured on 614 real pages, 4 to be safe
@@ -126,6 +128,9 @@ class SpilledResults:
             if self._cached + size <= self.cache_bytes:
                 self._cache[path] = shard
                 self._cached += size
+            else:  # the corpus does not fit: keep nothing from now on
+                self._cache.clear()
+                self.cache_bytes = self._cached = 0
         return shard
 
     def update(self, fn: Callable[[DocResult], None]) -> None:

@@ -377,14 +377,15 @@ def _results(n: int) -> list:
 
 
 def test_spilled_results_keep_decoded_shards_only_within_their_cache(tmp_path):
-    """Shards decoded once are kept while they fit `cache_bytes`, first come first kept; what does not
-    fit is read from disk on every pass; every pass and every update give the same results."""
+    """Shards decoded once are kept while they fit `cache_bytes`; a corpus that does not fit keeps none
+    (the first shard over the budget empties the cache) and is read from disk on every pass; every pass
+    and every update give the same results."""
     sizes = []
     for cache in (0, 10**9, None):
         spilled = SpilledResults(tmp_path / f"c{cache}", cache_bytes=cache or 0)
         for k in range(4):
             spilled.add(_results(50)[k * 10 : k * 10 + 10])
-        if cache is None:  # room for exactly the first two shards
+        if cache is None:  # room for the first two shards only: the third empties the cache
             one = spilled.shards[0].stat().st_size * SpilledResults.DECODED_PER_PICKLED
             spilled.cache_bytes = 2 * one + one // 2
         reads = []
@@ -400,7 +401,7 @@ def test_spilled_results_keep_decoded_shards_only_within_their_cache(tmp_path):
         assert [(r.doc.id, r.story) for r in fresh] == again  # the update reached the disk
         sizes.append((len(reads), len(spilled._cache)))
         spilled.close()
-    assert sizes == [(12, 0), (4, 4), (8, 2)]  # 3 passes of 4 shards; all kept; the first two kept
+    assert sizes == [(12, 0), (4, 4), (12, 0)]  # 3 passes of 4 shards; all kept; none kept
 
 
 def test_the_corpus_pass_empties_its_memo_tables_and_a_second_run_is_identical(tmp_path):
