@@ -41,8 +41,9 @@ def _upper_class() -> str:
 # character before it with a two-character look-behind.
 _CAP_WORD = re.compile(r"(" + _upper_class() + r"(?<![\w'’-].)[\w'’-]*[^\W_])(?:['’]s)?(?![\w'’])")
 _LOWER_WORD = re.compile(r"(?<![\w'’-])[^\W\d_][\w'’-]*[^\W_]")
+# (the capital opens the pattern, with the look-behind after it, as in _CAP_WORD: the engine skips to capitals)
 _ALIAS = re.compile(
-    r"(?<![\w'’-])([A-Z][\w'’-]+)[^\w\s]{0,3}\s{0,3}(?:\(|,)?\s{0,3}(?:also\s+|otherwise\s+)?(?:known|called|spelled|spelt|referred\s+to|named)"
+    r"([A-Z](?<![\w'’-].)[\w'’-]+)[^\w\s]{0,3}\s{0,3}(?:\(|,)?\s{0,3}(?:also\s+|otherwise\s+)?(?:known|called|spelled|spelt|referred\s+to|named)"
     r"\s+(?:as\s+)?([^\W\d_][\w'’-]+)"
 )
 _STOP = frozenset(
