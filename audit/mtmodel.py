@@ -39,10 +39,10 @@ MAX_CHARS is not read.
 from __future__ import annotations
 
 import functools
-import itertools
 import math
 import re
-from dataclasses import dataclass, field
+import threading
+from dataclasses import dataclass
 from importlib import resources
 
 import numpy as np
@@ -186,67 +186,79 @@ def _word_symbol(w: str, low: str, initial: bool, sym: dict[str, int]) -> str:
     return "w_" if _zipf(low) < RARE_WORD else "w"
 
 
-_BREAK = (0, 0, 0, 0, -1, False, 0.0, False)
-_TYPES: dict[str, tuple[int, int, int, int, int, bool, float, bool]] = {"\n": _BREAK}
-_WORDS: dict[str, int] = {}  # lower-cased word -> its number: a serial times _LETTERS, plus its letters
-_SERIALS = itertools.count()  # never restarts, so a number is never reused for another word
-_LETTERS = 1024
-_TYPES_MAX = 1 << 18  # token types remembered (a few MB); the cache restarts when full
+_LETTERS = 1024  # a word's number is a serial times _LETTERS, plus its length in letters
+_TYPES_MAX = 1 << 18  # token types remembered (a few MB); the table starts afresh when full
+_BREAK = (0, 0, 0, 0, -1, 0, 0.0)  # the newline token: a sentence break
+_CONTENT, _CAP = 1, 2  # flags of a token type
 
 
-def _token_type(tok: str) -> tuple[int, int, int, int, int, bool, float, bool]:
-    """What the model needs of one token, computed once per process and remembered:
-    (symbol id at a sentence start, symbol id elsewhere, id of a split-off `'s` or 0, kind (1 punctuation,
-    2 number, 3 word), the lower-cased word's number (-1 for no word), whether it is a content word, the
-    word's Zipf frequency, whether it is capitalised)."""
-    t = _TYPES.get(tok)
-    if t is not None:
-        return t
+class _Types(dict):
+    """The token types this process has met: token -> type id, and what the model needs of each type as
+    columns indexed by its id (`ints` rows: symbol id at a sentence start, symbol id elsewhere, id of a
+    split-off `'s` or 0, kind (0 a sentence break, 1 punctuation, 2 number, 3 word), the lower-cased
+    word's number (-1 for no word), flags (_CONTENT a content word, _CAP capitalised); `zipf` the word's
+    Zipf frequency). A token not met before is typed when first looked up (`__missing__`); ids are never
+    reused within a table, and a full table is replaced, not emptied, so a document read in another
+    thread at that moment keeps reading the table it started with."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.words: dict[str, int] = {}  # lower-cased word -> its number
+        self.ints = np.zeros((6, 1024), dtype=np.int64)
+        self.zipf = np.zeros(1024)
+        self.lock = threading.Lock()
+        self._add("\n", _BREAK)
+
+    def __missing__(self, tok: str) -> int:
+        with self.lock:
+            i = self.get(tok)
+            return i if i is not None else self._add(tok, _token_type(tok, self.words))
+
+    def _add(self, tok: str, t: tuple[int, int, int, int, int, int, float]) -> int:
+        i = len(self)
+        if i == self.zipf.shape[0]:  # grown into new arrays before the id is handed out
+            ints, zipf = np.zeros((6, 2 * i), dtype=np.int64), np.zeros(2 * i)
+            ints[:, :i], zipf[:i] = self.ints, self.zipf
+            self.ints, self.zipf = ints, zipf
+        self.ints[:, i], self.zipf[i] = t[:6], t[6]
+        self[tok] = i
+        return i
+
+
+def _token_type(tok: str, words: dict[str, int]) -> tuple[int, int, int, int, int, int, float]:
+    """What the model needs of one token (a `_Types` column): (symbol id at a sentence start, symbol id
+    elsewhere, id of a split-off `'s` or 0, kind, the lower-cased word's number or -1, flags, Zipf)."""
     sym = alphabet()
     c = tok[0]
     if c.isalpha():
         word, low, tail = tok, tok.lower(), 0
         if low.endswith("'s") and low not in sym:
             word, low, tail = tok[:-2], low[:-2], sym["'s"]
+        n = words.get(low)
+        if n is None:
+            n = words[low] = len(words) * _LETTERS + min(len(low), _LETTERS - 1)
+        flags = _CAP if c.isupper() else 0
         if low in sym:
-            t = (
-                sym[low],
-                sym[low],
-                tail,
-                3,
-                _word_number(low),
-                low not in _function_word_set(),
-                _zipf(low),
-                c.isupper(),
-            )
-        else:
-            start, rest = sym[_word_symbol(word, low, True, sym)], sym[_word_symbol(word, low, False, sym)]
-            t = (start, rest, tail, 3, _word_number(low), True, _zipf(low), c.isupper())
-    elif c.isdigit():
-        t = (sym["0"], sym["0"], 0, 2, -1, False, 0.0, False)
-    else:
-        c = "..." if tok == "..." else _PUNCT.get(c, c)
-        one = sym[c] if c in _KEEP_PUNCT or c == "..." else sym["#"]
-        t = (one, one, 0, 1, -1, False, 0.0, False)
-    _TYPES[tok] = t
-    return t
+            flags |= 0 if low in _function_word_set() else _CONTENT
+            return (sym[low], sym[low], tail, 3, n, flags, _zipf(low))
+        start, rest = sym[_word_symbol(word, low, True, sym)], sym[_word_symbol(word, low, False, sym)]
+        return (start, rest, tail, 3, n, flags | _CONTENT, _zipf(low))
+    if c.isdigit():
+        return (sym["0"], sym["0"], 0, 2, -1, 0, 0.0)
+    c = "..." if tok == "..." else _PUNCT.get(c, c)
+    one = sym[c] if c in _KEEP_PUNCT or c == "..." else sym["#"]
+    return (one, one, 0, 1, -1, 0, 0.0)
 
 
-def _word_number(low: str) -> int:
-    """The word's number in this process; `number % _LETTERS` is its length."""
-    n = _WORDS.get(low)
-    if n is None:
-        n = _WORDS[low] = next(_SERIALS) * _LETTERS + min(len(low), _LETTERS - 1)
-    return n
+_TABLE = _Types()
 
 
-def _forget_if_full() -> None:
-    """Start the caches afresh when they are full (word numbers are never reused, so a document being read
-    in another thread at that moment keeps distinct words distinct)."""
-    if len(_TYPES) >= _TYPES_MAX:
-        _TYPES.clear()
-        _TYPES["\n"] = _BREAK
-        _WORDS.clear()
+def _table() -> _Types:
+    """The token-type table, replaced by an empty one when full."""
+    global _TABLE
+    if len(_TABLE) >= _TYPES_MAX:
+        _TABLE = _Types()
+    return _TABLE
 
 
 @functools.cache
@@ -271,16 +283,6 @@ def _variety(prev: np.ndarray, window: int) -> float:
     lo = np.maximum(p + 1, j - window + 1)
     hi = np.minimum(j, n - window)
     return float(np.clip(hi - lo + 1, 0, None).sum()) / (n - window + 1) / window
-
-
-def _repetition(sets: list[set[int]]) -> float:
-    """Share of a sentence's content words already used in one of the two sentences before it."""
-    seen = hits = 0
-    for i in range(1, len(sets)):
-        prev = sets[i - 1] | (sets[i - 2] if i > 1 else set())
-        hits += len(sets[i] & prev)
-        seen += len(sets[i])
-    return hits / seen if seen else 0.0
 
 
 def ngram_codes(seq: np.ndarray, k: int) -> np.ndarray:
@@ -328,73 +330,77 @@ STATS = (
 
 @dataclass(slots=True)
 class _Scan:
-    """What one pass over a document's tokens collects."""
+    """What the model reads of a document's tokens, as arrays in token order."""
 
-    seq: list[int] = field(default_factory=list)  # symbol ids, each sentence between <s> and </s>
-    lengths: list[int] = field(default_factory=list)  # words per sentence
-    words: list[int] = field(default_factory=list)  # every word (its number)
-    content: list[int] = field(default_factory=list)  # the content words among them
-    zipfs: list[float] = field(default_factory=list)  # Zipf frequency of each content word
-    sets: list[set[int]] = field(default_factory=list)  # each sentence's content words of 4+ letters
-    caps: list[float] = field(default_factory=list)  # Zipf frequency of each capitalised word inside a sentence
+    seq: np.ndarray  # symbol ids, each sentence between <s> and </s>
+    lengths: list[int]  # words per sentence
+    words: np.ndarray  # every word (its number)
+    content: np.ndarray  # the content words among them
+    zipfs: np.ndarray  # Zipf frequency of each content word
+    sent: np.ndarray  # the sentence of each content word
+    caps: np.ndarray  # Zipf frequency of each capitalised word inside a sentence
 
 
 def _scan(tokens: list[str], bos: int, eos: int) -> _Scan:
-    """One pass over the tokens (newline tokens are sentence breaks; an empty sentence is skipped)."""
-    out = _Scan()
-    get, add = _TYPES.get, out.seq.append
-    add_word, add_content, add_zipf, add_cap = out.words.append, out.content.append, out.zipfs.append, out.caps.append
-    cur: set[int] = set()
-    in_sentence, start, n_words = False, True, 0
-    for tok in tokens:
-        s0, s1, tail, kind, word, content, zipf, cap = get(tok) or _token_type(tok)
-        if kind == 0:
-            if in_sentence:
-                add(eos)
-                out.lengths.append(n_words)
-                out.sets.append(cur)
-                cur, in_sentence, n_words = set(), False, 0
-            start = True
-            continue
-        if not in_sentence:
-            add(bos)
-            in_sentence = True
-        if start and kind >= 2:  # a sentence's first word (or number) takes its start form
-            add(s0)
-            start = False
-        else:
-            add(s1)
-            if cap:
-                add_cap(zipf)
-        if tail:
-            add(tail)
-        if kind == 3:
-            n_words += 1
-            add_word(word)
-            if content:
-                add_content(word)
-                add_zipf(zipf)
-                if word % _LETTERS > 3:
-                    cur.add(word)
-    if in_sentence:
-        add(eos)
-        out.lengths.append(n_words)
-        out.sets.append(cur)
-    return out
+    """The tokens read at once (newline tokens are sentence breaks; an empty sentence is skipped): each
+    token's type looked up, then every sequence and list the model needs taken from the type columns."""
+    table = _table()
+    ids = np.fromiter(map(table.__getitem__, tokens), dtype=np.intp, count=len(tokens))
+    s0, s1, tail, kind, word, flags = table.ints[:, ids]
+    zipf = table.zipf[ids]
+    brk = kind == 0
+    edge = np.ones(len(ids) + 1, dtype=bool)
+    edge[1:-1] = brk[1:] != brk[:-1]
+    starts, ends = edge[:-1] & ~brk, edge[1:] & ~brk  # a sentence's first and last token
+    sent = np.cumsum(starts) - 1
+    pos = np.flatnonzero(kind >= 2)  # a sentence's first word (or number) takes its start form
+    first = pos[np.diff(sent[pos], prepend=-1) != 0]
+    sym = s1.copy()
+    sym[first] = s0[first]
+    slots = np.zeros((len(ids), 4), dtype=np.int64)
+    slots[:, 0], slots[:, 1], slots[:, 2], slots[:, 3] = starts * bos, sym, tail, ends * eos
+    seq = slots.ravel()
+    cap = (flags & _CAP) != 0
+    cap[first] = False
+    is_word = kind == 3
+    content = is_word & ((flags & _CONTENT) != 0)
+    return _Scan(
+        seq[seq != 0],
+        np.bincount(sent[is_word], minlength=int(starts.sum())).tolist(),
+        word[is_word],
+        word[content],
+        zipf[content],
+        sent[content],
+        zipf[cap],
+    )
 
 
-def _previous(words: list[int]) -> np.ndarray:
-    """Each word's previous position in the list (-1 for its first use)."""
-    ids = np.array(words, dtype=np.int64)
-    order = np.argsort(ids, kind="stable")
+def _repetition(words: np.ndarray, sent: np.ndarray) -> float:
+    """Share of a sentence's content words (of 4+ letters, each once a sentence) already used in one of
+    the two sentences before it; `sent` is each word's sentence."""
+    keep = words % _LETTERS > 3
+    w, s = words[keep], sent[keep]
+    order = np.lexsort((s, w))  # by word, then sentence
+    w, s = w[order], s[order]
+    same, gap = w[1:] == w[:-1], s[1:] - s[:-1]
+    new = np.ones(len(w), dtype=bool)
+    new[1:] = ~same | (gap != 0)  # a word counts once a sentence
+    seen = int((new & (s >= 1)).sum())
+    hits = int((same & (gap >= 1) & (gap <= 2)).sum())  # the same word in one of the two sentences before
+    return hits / seen if seen else 0.0
+
+
+def _previous(words: np.ndarray) -> np.ndarray:
+    """Each word's previous position in the array (-1 for its first use)."""
+    order = np.argsort(words, kind="stable")
     prev = np.full(len(words), -1, dtype=np.int64)
-    same = ids[order[1:]] == ids[order[:-1]]
+    same = words[order[1:]] == words[order[:-1]]
     prev[order[1:][same]] = order[:-1][same]
     return prev
 
 
 def _word_stats(s: _Scan) -> dict[str, float]:
-    z = np.array(s.zipfs or [0.0])
+    z = s.zipfs if len(s.zipfs) else np.zeros(1)
     n_words, n_content = len(s.words), len(s.zipfs)
     nc = max(1, n_content)
     return {
@@ -402,8 +408,8 @@ def _word_stats(s: _Scan) -> dict[str, float]:
         "zipf_rare": float((z < 3).sum()) / nc,
         "zipf_unknown": float((z == 0).sum()) / nc,
         "zipf_common": float((z >= 5).sum()) / nc,
-        "repetition": _repetition(s.sets),
-        "word_len": int((np.array(s.words, dtype=np.int64) % _LETTERS).sum()) / max(1, n_words),
+        "repetition": _repetition(s.content, s.sent),
+        "word_len": int((s.words % _LETTERS).sum()) / max(1, n_words),
         "mattr": _variety(_previous(s.words), MATTR_WINDOW),
         "mattr_content": _variety(_previous(s.content), 30),
         "fw_share": 1 - n_content / max(1, n_words),
@@ -411,13 +417,12 @@ def _word_stats(s: _Scan) -> dict[str, float]:
     }
 
 
-def _name_stats(caps: list[float], n_words: int) -> dict[str, float]:
+def _name_stats(caps: np.ndarray, n_words: int) -> dict[str, float]:
     """Capitalised words inside sentences (names, mostly), per word: all of them, those rare in English
     (Zipf < 3) and those English does not know (Zipf < 1). Translated news names people and places that
     English seldom writes, transliterated from the source (`Kholodnytskyi`, `Ben-Gvir`)."""
-    z = np.array(caps or [9.0])
     n = max(1, n_words)
-    return {"cap_share": len(caps) / n, "cap_rare": float((z < 3).sum()) / n, "cap_unknown": float((z < 1).sum()) / n}
+    return {"cap_share": len(caps) / n, "cap_rare": int((caps < 3).sum()) / n, "cap_unknown": int((caps < 1).sum()) / n}
 
 
 @dataclass(frozen=True, slots=True)
@@ -434,10 +439,8 @@ def profile(text: str) -> Profile:
     """The style profile of a text (typography normalised, layout ignored): one tokenisation, one pass."""
     sym = alphabet()
     bos, eos = sym["<s>"], sym["</s>"]
-    _forget_if_full()
     scan = _scan(_TOKEN.findall(_breaks(text[:MAX_CHARS])), bos, eos)
-    arr = np.array(scan.seq, dtype=np.int64)
-    codes = ngram_codes(arr, len(sym)) if len(arr) >= 3 else np.zeros(0, dtype=np.int64)
+    codes = ngram_codes(scan.seq, len(sym)) if len(scan.seq) >= 3 else np.zeros(0, dtype=np.int64)
     codes = codes[(codes != bos) & (codes != eos)]  # boundaries count only inside n-grams
     uniq, counts = np.unique(codes, return_counts=True)
     n_tokens = len(scan.seq) - 2 * len(scan.lengths)
