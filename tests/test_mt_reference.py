@@ -28,6 +28,8 @@ EDGE_CASES = [
     "Über_alles _ __ \x1c\x1f x\ty\r\nz \u00a0 \u2009 caf\u00e9 na\u00efve \u00bd \u00b2 \u0661\u0662",
     "The minister said that the plan was ready. Ivanov Dmitry and Kholodnytskyi met in Kyiv.\nIt's done.",
     "word word word. word word word word. word. Word word word word word word. word",
+    "".join(map(chr, range(128))) + " a-b c'd 1.2:3 ... ..",  # every ASCII character (the ASCII tokeniser)
+    "".join(map(chr, range(128, 2048))) + "\u2028\u3000 x\u00a0y\u1680z",
 ]
 
 
