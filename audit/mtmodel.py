@@ -29,11 +29,12 @@ half): read it as a ranking and compare it with the threshold in the model file,
 held-out data for 1.5% false positives on English news originals.
 
 The weights live in `audit/data/mt_model.tsv` (trained by `tools/train_mt_model.py` from
-../shared/eval); inference is numpy only and deterministic. The text is tokenised once and its tokens
-read in one pass; what a token means to the model is computed once per process and cached. Cost
-(`python tools/train_mt_model.py --bench`, CPU time on a loaded 2-core machine): 0.33 ms for a 1.4 KB
-article and 0.6 ms for a 2.9 KB one, 0.5-0.8 ms when its words are new to the process; text after
-MAX_CHARS is not read.
+../shared/eval); inference is numpy only and deterministic. The text is tokenised once; what a token
+means to the model is computed once per process and kept in columns indexed by token type, so a
+document's tokens are read as arrays, not one at a time (tests/test_mt_reference.py holds the plain
+one-token-at-a-time definition and checks the two agree bit for bit). Cost (`python bench/mt_cost.py`,
+CPU time on a loaded 2-core machine, bench/e2e.py's 614 pages, text after MAX_CHARS not read): 0.64 ms
+a page, 0.85 ms when its words are new to the process.
 """
 
 from __future__ import annotations
@@ -249,8 +250,9 @@ def _token_type(tok: str, words: dict[str, int]) -> tuple[int, int, int, int, in
         if low in sym:
             flags |= 0 if low in _function_word_set() else _CONTENT
             return (sym[low], sym[low], tail, 3, n, flags, _zipf(low))
-        start, rest = sym[_word_symbol(word, low, True, sym)], sym[_word_symbol(word, low, False, sym)]
-        return (start, rest, tail, 3, n, flags | _CONTENT, _zipf(low))
+        rest = _word_symbol(word, low, False, sym)
+        start = _word_symbol(word, low, True, sym) if flags else rest  # only a capital reads a sentence start
+        return (sym[start], sym[rest], tail, 3, n, flags | _CONTENT, _zipf(low))
     if c.isdigit():
         return (sym["0"], sym["0"], 0, 2, -1, 0, 0.0)
     c = "..." if tok == "..." else _PUNCT.get(c, c)
