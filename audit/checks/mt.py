@@ -46,10 +46,12 @@ def translation_disclosure(view: TextView) -> Iterator[Hit]:
 
 @functools.cache
 def _nationality_the() -> re.Pattern[str]:
-    adj = "|".join(sorted(load_list("nationalities"), key=len, reverse=True))
+    # each adjective's first letter, then `(?<!\w.)` (no word character before it): the same as a leading
+    # `\b`, but the engine can skip ahead to a possible first letter (4x faster; tests/test_mt_patterns.py)
+    adj = "|".join(a[0] + r"(?<!\w.)" + a[1:] for a in sorted(load_list("nationalities"), key=len, reverse=True))
     # "French the Ministry of Foreign Affairs": adjective, then "the", then a capitalised noun phrase
     return re.compile(
-        r"\b(" + adj + r")[ \t]+the[ \t]+((?:[A-Z][\w'’-]*)(?:[ \t]+(?:of|for|and|the|[A-Z][\w'’-]*)){0,6})"
+        r"(" + adj + r")[ \t]+the[ \t]+((?:[A-Z][\w'’-]*)(?:[ \t]+(?:of|for|and|the|[A-Z][\w'’-]*)){0,6})"
     )
 
 
@@ -96,7 +98,9 @@ def role_calque(view: TextView) -> Iterator[Hit]:
         )
 
 
-_SPACE_PUNCT = re.compile(r"(?<=[^\W\d_])[ \u00a0\u202f]([:;!?])(?=[^\W_]|[ \t][^\W\d_]|[ \t]*(?:\r?\n|\Z))")
+# the look-behinds here and below sit after the first character they guard (`[ ](?<=[^\W\d_].)` is
+# `(?<=[^\W\d_])[ ]`), so the engine skips ahead to a possible first character: identical matches
+_SPACE_PUNCT = re.compile(r"[ \u00a0\u202f](?<=[^\W\d_].)([:;!?])(?=[^\W_]|[ \t][^\W\d_]|[ \t]*(?:\r?\n|\Z))")
 
 
 @check("MT004", "mt", "info")
@@ -259,7 +263,7 @@ def _surname_first() -> re.Pattern[str]:
     given = "|".join(sorted(load_list("mt_given_names"), key=len, reverse=True))
     suffix = r"(?:ov|ova|ev|eva|yov|yova|kin|kina|sky|skiy|skyi|skaya|enko|uk|yuk|chuk|vich|ko|dze|shvili|yan)"
     # "Ivanov Dmitry", not "Dmitry Ivanov"; not part of a longer run of capitalised words
-    return re.compile(r"(?<![\w'’-])([A-Z][a-z]{2,}" + suffix + r")[ \t]+(" + given + r")(?![\w'’-])(?![ \t]+[A-Z])")
+    return re.compile(r"([A-Z](?<![\w'’-].)[a-z]{2,}" + suffix + r")[ \t]+(" + given + r")(?![\w'’-])(?![ \t]+[A-Z])")
 
 
 _CAPITALISED_BEFORE = re.compile(r"[A-Z][\w'’-]*[ \t]+$")
@@ -280,7 +284,7 @@ def surname_first(view: TextView) -> Iterator[Hit]:
         yield Hit(m.start(), m.end(), "surname before given name (source-language order)", f"{m.group(2)} {m.group(1)}")
 
 
-_TRANSLIT_ABBREVIATION = re.compile(r"(?<![\w'’-])[A-Z]{1,4}(?:Ch|Zh|Ts|Sh|Kh|Shch)[A-Z]{1,4}(?![\w'’-])")
+_TRANSLIT_ABBREVIATION = re.compile(r"[A-Z](?<![\w'’-].)[A-Z]{0,3}(?:Ch|Zh|Ts|Sh|Kh|Shch)[A-Z]{1,4}(?![\w'’-])")
 _SCRIPT_LETTERS = (
     "\u0386-\u03ce"  # Greek
     "\u0400-\u04ff"  # Cyrillic
@@ -318,7 +322,7 @@ def untranslated_abbreviation(view: TextView) -> Iterator[Hit]:
             yield Hit(line.start + m.start(), line.start + m.end(), "word left in the source script")
 
 
-_TITLE_WORD = re.compile(r"(?<![\w'’-])[A-Z][a-z]+(?:[A-Z][a-z]+)?(?![\w-])")
+_TITLE_WORD = re.compile(r"[A-Z](?<![\w'’-].)[a-z]+(?:[A-Z][a-z]+)?(?![\w-])")
 NAME_MAX_ZIPF = 3.0  # a word English uses this often is a word, not a transliterated name
 
 
