@@ -111,7 +111,7 @@ def _engine_options(p: argparse.ArgumentParser) -> None:
         help="the corpus pass's memory budget (default 1024, or `memory` in [tool.audit]). It bounds the parts of "
         "the corpus checks that can work in pieces: quotation drift (MT009) keeps its speaker index in memory up to "
         "a 32nd of it, then in parts on disk; RES013 counts repeated lines in parts of a 32nd of it; stories rank "
-        "candidate partners in runs of a 128th of it; the outputs keep decoded results up to a 32nd of it. It does "
+        "candidate partners in runs of a 128th of it; the outputs keep the decoded results when all of them fit a 32nd of it. It does "
         "not bound the whole process: the index of the documents (about 0.25 KB each), story signatures and "
         "candidate pairs (about 0.5 KB and 50 bytes a pair), the name analysis, the report (up to --report-docs "
         "documents) and the validation table still grow with the corpus",
