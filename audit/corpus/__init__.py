@@ -25,7 +25,10 @@ def release_caches() -> None:
         translit.place_stem,
         names._weight,
         mentions.english_zipf,
+        mentions._name_kind,
+        mentions._token_word,
         stories._term,
+        stories._term_hashes,
     ):
         memo.cache_clear()
     wordfreq = sys.modules.get("wordfreq")  # its memo of looked-up words: up to 100,000 of the corpus's forms
