@@ -264,16 +264,13 @@ def extract_mentions(view: TextView) -> DocMentions:
     prev_form: str | None = None
     prev_end = -10
     title = None
-    for m in _CAP_WORD.finditer(text):  # name_tokens(text), inlined
-        word = _token_word(m.group(1))
-        kind = _name_kind(word) if word else _NEVER
-        start = m.start(1)
+    for start, end, word in name_tokens(text):
+        kind = _name_kind(word)
         if kind == _MID_SENTENCE:  # a sentence start decides
             kind = _NEVER if _sentence_start(text, start) else _ALWAYS
         if kind == _NEVER:
             prev_form = None
             continue
-        end = start + len(word)
         spans.setdefault(word, []).append((start, end))
         if prev_form is not None and text[prev_end:start] in (" ", "\u00a0"):
             pairs.add((prev_form, word))
