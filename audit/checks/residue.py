@@ -255,7 +255,6 @@ def _credit_patterns() -> tuple[re.Pattern[str], ...]:
         re.compile(part, re.IGNORECASE | re.MULTILINE)
         for part in (
             # "(Photo: X)", "Photo by X", "Image credit: X", "FILE PHOTO: ..."
-            # "(Photo: X)", "Photo by X", "Image credit: X", "FILE PHOTO: ..."
             r"(?P<label>^\s*\(?(?:file\s+)?(?:photo|photograph|picture|image|pic|video|credit|illustration)s?"
             r"(?:\s+credit)?\s*(?::|by\b)\s*\S.*$)",
             r"(?P<inline>\b(?:photo\s+)?credits?\s*(?:\.{2,}|…|:)\s*[A-Z][^\n]{0,80}$)",
