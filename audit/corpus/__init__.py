@@ -10,7 +10,7 @@ def load_tables() -> None:
     exonyms, the given names) before it starts. Loaded in its middle, their hundreds of thousands of small
     objects land in the holes of its freed working memory and keep those pages resident long after it
     (fragmentation: ~100 MB at 30,000 documents); loaded first, they sit together below it."""
-    mentions.english_zipf.__wrapped__("the")  # loads wordfreq's table, leaves no memo entry of ours
+    mentions._english_table()  # wordfreq's English table, which english_zipf reads
     names.given_name_groups()
     names.exonym_table()
 
