@@ -555,6 +555,21 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+# The cyclic garbage collector's youngest generation is collected after this many new container objects
+# (Python's default is 700). A run allocates millions of short-lived ones (findings, matches, tuples)
+# and holds every document's results to the end, so the default collects often and sweeps that growing
+# heap again and again: about 0.3 s in 7 of the e2e benchmark's CPU seconds. Unreachable cycles wait a
+# little longer (a few thousand objects); nothing else changes.
+GC_YOUNG = 10_000
+
+
+def _fewer_collections() -> None:
+    import gc
+
+    young, older, oldest = gc.get_threshold()
+    gc.set_threshold(max(GC_YOUNG, young), older, oldest)
+
+
 def main(argv: list[str] | None = None) -> int:
     from audit.config import ConfigError, load_config
     from audit.gate import GateError
@@ -562,6 +577,7 @@ def main(argv: list[str] | None = None) -> int:
 
     parser = build_parser()
     args = parser.parse_args(argv)
+    _fewer_collections()
     try:
         cfg = load_config()
         out = _out_dir(args, cfg)
