@@ -74,3 +74,19 @@ def test_forms_written_in_lower_case_are_those_the_plain_rule_finds():
     assert mentions.extract_mentions(TextView(text)).lowered == tuple(
         f for f in mentions.extract_mentions(TextView(text)).forms if f in found
     )
+
+
+def test_mt013_name_keys_read_the_plain_words_zipf(shared):
+    """MT013 (`_name_key`) looks its words up with `english_zipf`: on every capitalised word it reads in the
+    development pages and the seeds, that is wordfreq's own `zipf_frequency`."""
+    import json
+
+    from audit.checks.mt import _TITLE_WORD
+
+    texts = [p.read_text(encoding="utf-8") for p in (shared / "seeds").glob("*.txt")]
+    for name in ["extraction-dev.jsonl", "trafilatura-dev.jsonl"]:
+        for line in (shared / "eval" / name).read_text(encoding="utf-8").splitlines():
+            texts.append(json.loads(line)["text"])
+    lows = sorted({m.group().lower() for t in texts for m in _TITLE_WORD.finditer(t)})
+    assert len(lows) > 5000
+    assert [english_zipf(w) for w in lows] == [zipf_frequency(w, "en") for w in lows]

@@ -329,15 +329,15 @@ NAME_MAX_ZIPF = 3.0  # a word English uses this often is a word, not a translite
 @functools.lru_cache(maxsize=1 << 16)
 def _name_key(word: str) -> str | None:
     """The transliteration-neutral key of a capitalised word that can only be a name, else None."""
+    from audit.corpus.mentions import english_zipf
     from audit.corpus.translit import tnorm
     from audit.mtmodel import function_words
 
     low = word.lower()
     if len(word) < 4 or low in function_words():
         return None
-    from wordfreq import zipf_frequency
-
-    if zipf_frequency(low, "en") >= NAME_MAX_ZIPF:
+    # wordfreq's `zipf_frequency(low, "en")`, looked up directly: `low` is ASCII letters (`_TITLE_WORD`)
+    if english_zipf(low) >= NAME_MAX_ZIPF:
         return None
     return tnorm(word)
 
