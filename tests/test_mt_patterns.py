@@ -24,6 +24,8 @@ TRICKY = [
     "A",
     "\nFrench the X",
     "Ukrainian the Verkhovna Rada of Ukraine and the Cabinet",
+    "Prime minister of the country Nikol Pashinyan\nPresident of the\nstate Aliyev; xhead of the state Ilham\r\n",
+    "Leader of the Republic Ivanov Dmitry\nhead of the state\tVladimir Putin Ilya",
 ]
 
 
@@ -78,3 +80,22 @@ def test_skip_ahead_pattern_equals_its_plain_form(name: str) -> None:
         assert got == [(m.span(), m.groups()) for m in plain.finditer(text)]
         found += len(got)
     assert found > 0  # the texts exercise the pattern
+
+
+@pytest.mark.parametrize("name", ["calque", "surname"])
+def test_line_patterns_find_what_the_whole_text_search_finds(name: str) -> None:
+    """MT003 and MT011 search only the lines the pre-filter allows (`TextView.finditer`): their patterns are
+    compiled MULTILINE (they hold no `^` or `$` for it to change) so that `audit.scan.line_bound` holds. They
+    find exactly what the plain pattern finds in the whole text."""
+    from audit.scan import line_bound
+    from audit.text import TextView
+
+    fast = {"calque": mt._CALQUE, "surname": mt._surname_first()}[name]
+    plain = re.compile(fast.pattern)
+    assert fast.flags & re.MULTILINE and not plain.flags & re.MULTILINE and line_bound(fast)
+    found = 0
+    for text in _texts():
+        got = [(m.span(), m.groups()) for m in TextView(text).finditer(fast)]
+        assert got == [(m.span(), m.groups()) for m in plain.finditer(text)]
+        found += len(got)
+    assert found > 0

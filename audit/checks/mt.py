@@ -80,7 +80,8 @@ def misplaced_article(view: TextView) -> Iterator[Hit]:
 
 _CALQUE = re.compile(
     r"\b((?:[Pp]rime|[Ff]oreign|[Dd]efen[cs]e|[Ii]nterior|[Ff]inance)[ \t]+[Mm]inister|[Pp]resident|[Ll]eader|[Hh]ead)"
-    r"[ \t]+of[ \t]+the[ \t]+([Cc]ountry|[Ss]tate|[Rr]epublic)[ \t]+((?:[A-Z][\w'’-]+)(?:[ \t]+[A-Z][\w'’-]+){0,3})"
+    r"[ \t]+of[ \t]+the[ \t]+([Cc]ountry|[Ss]tate|[Rr]epublic)[ \t]+((?:[A-Z][\w'’-]+)(?:[ \t]+[A-Z][\w'’-]+){0,3})",
+    re.MULTILINE,  # no `^` or `$` to change: the flag tells the pre-filter (audit.scan) a match is one line's
 )
 
 
@@ -89,7 +90,7 @@ def role_calque(view: TextView) -> Iterator[Hit]:
     """Calqued roles: `Prime minister of the country Nikol Pashinyan` for `the country's prime minister`."""
     if not view.is_english:
         return
-    for m in _CALQUE.finditer(view.text):
+    for m in view.finditer(_CALQUE):  # searched in the lines that hold `country`, `state` or `republic`
         yield Hit(
             m.start(),
             m.end(),
@@ -263,7 +264,10 @@ def _surname_first() -> re.Pattern[str]:
     given = "|".join(sorted(load_list("mt_given_names"), key=len, reverse=True))
     suffix = r"(?:ov|ova|ev|eva|yov|yova|kin|kina|sky|skiy|skyi|skaya|enko|uk|yuk|chuk|vich|ko|dze|shvili|yan)"
     # "Ivanov Dmitry", not "Dmitry Ivanov"; not part of a longer run of capitalised words
-    return re.compile(r"([A-Z](?<![\w'’-].)[a-z]{2,}" + suffix + r")[ \t]+(" + given + r")(?![\w'’-])(?![ \t]+[A-Z])")
+    return re.compile(
+        r"([A-Z](?<![\w'’-].)[a-z]{2,}" + suffix + r")[ \t]+(" + given + r")(?![\w'’-])(?![ \t]+[A-Z])",
+        re.MULTILINE,  # as _CALQUE
+    )
 
 
 _CAPITALISED_BEFORE = re.compile(r"[A-Z][\w'’-]*[ \t]+$")
@@ -278,7 +282,7 @@ def surname_first(view: TextView) -> Iterator[Hit]:
     """
     if not view.is_english:
         return
-    for m in _surname_first().finditer(view.text):
+    for m in view.finditer(_surname_first()):
         if _CAPITALISED_BEFORE.search(view.text[max(0, m.start() - 40) : m.start()]):
             continue  # part of a longer run of names ("Pavel Ivanov Ilya ...")
         yield Hit(m.start(), m.end(), "surname before given name (source-language order)", f"{m.group(2)} {m.group(1)}")
