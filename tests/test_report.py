@@ -118,6 +118,26 @@ def test_data_titles_hosts_worst_first_and_totals_that_add_up(tmp_path):
     assert sum(courier["bins"]) == 2 and courier["with"]["residue"] == 1
 
 
+def test_canonical_names_are_counted_in_every_document_that_holds_one():
+    """The names table counts each canonical form's name tokens in the documents where a search for the
+    canonical forms finds one: the same counts as tokenizing every document."""
+    from audit.corpus.mentions import name_tokens
+
+    docs = corpus() + [Document("plain", "Pashinyan and Pashinian met. Nothing else here.")]
+    result = audit_documents(docs, Options(jobs=1))
+    names = report_data(result)["names"]
+    if not names:
+        pytest.skip("no name variants in this corpus")
+    for cluster in names:
+        form = cluster["forms"][0]
+        assert form["canonical"]
+        count, touched = 0, 0
+        for r in result.results:
+            n = sum(w == form["form"] for _, _, w in name_tokens(r.doc.text)) if r.doc.readable else 0
+            count, touched = count + n, touched + (n > 0)
+        assert (form["occurrences"], form["documents"]) == (count, touched)
+
+
 def test_the_worst_text_comes_before_the_script_and_output_is_deterministic(tmp_path):
     result = audit_documents(csv_corpus(tmp_path), Options(jobs=1))
     html = render_report(result)

@@ -34,8 +34,9 @@ def load_table(name: str) -> tuple[tuple[str, ...], ...]:
     return tuple(rows)
 
 
-def trie_pattern(phrases: list[str]) -> str:
-    """The phrases as one regular expression that shares their common prefixes.
+def trie_pattern(phrases: list[str], lower: bool = True) -> str:
+    """The phrases (lower-cased unless `lower=False`) as one regular expression that shares their common
+    prefixes.
 
     `a b|a c` becomes `a\\s+(?:b|c)`: Python's engine tries an alternation branch by branch at every
     position, so factoring the prefixes makes a 100-phrase list about as cheap as a short one. Where
@@ -44,7 +45,7 @@ def trie_pattern(phrases: list[str]) -> str:
     trie: dict = {}
     for p in phrases:
         node = trie
-        for unit in re.findall(r"\s+|.", p.lower(), re.DOTALL):
+        for unit in re.findall(r"\s+|.", p.lower() if lower else p, re.DOTALL):
             node = node.setdefault(r"\s+" if unit.isspace() else re.escape(unit), {})
         node[""] = {}
 

@@ -23,6 +23,7 @@ from urllib.parse import urlsplit
 
 from audit import __version__
 from audit.corpus.mentions import name_tokens
+from audit.data import trie_pattern
 from audit.engine import AuditResult, DocResult
 from audit.model import CATEGORIES, Finding
 from audit.registry import all_checks
@@ -428,9 +429,11 @@ def _report_data(result: AuditResult, ratings: dict[str, str] | None, max_docs: 
     docs: list[Any] = [None] * len(shown)
     canon_docs: dict[str, list[str]] = defaultdict(list)  # every canonical name form's documents
     canon_count: dict[str, int] = defaultdict(int)  # ... and occurrences
+    # a name token is a piece of the text: where no canonical form is, the tokenizer has nothing to count
+    somewhere = re.compile(trie_pattern(sorted(variants), lower=False)) if variants else None
     for i, r in enumerate(result.results):
         d = r.doc
-        if variants and d.readable:
+        if somewhere is not None and d.readable and somewhere.search(d.text):
             seen = set()
             for _, _, w in name_tokens(d.text):  # the name checks' own tokenizer
                 if w in variants:
