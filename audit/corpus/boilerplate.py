@@ -20,10 +20,13 @@ MIN_SHARE = 0.2  # ... and in at least this share of that source's documents
 MIN_WORDS = 3
 
 
+_LETTERS = re.compile(r"[^\W\d_]+")
+
+
 def fingerprint(line: str) -> int:
-    """A stable 64-bit fingerprint of a line: case, digits, punctuation and spacing ignored."""
-    norm = " ".join(re.sub(r"[\W\d_]+", " ", line.casefold()).split())
-    return hash64(norm)
+    """A stable 64-bit fingerprint of a line: case, digits, punctuation and spacing ignored (its runs of
+    letters, case-folded, joined by single spaces)."""
+    return hash64(" ".join(_LETTERS.findall(line.casefold())))
 
 
 # (source, line fingerprints, their spans as start, end pairs): about 16 bytes a line in memory
