@@ -64,6 +64,8 @@ _ENGLISH = str.maketrans(
 @functools.lru_cache(maxsize=200_000)
 def fold(s: str) -> str:
     """Lower-case ASCII skeleton: diacritics removed (`Laçın` -> `lacin`, `Stéphane` -> `stephane`)."""
+    if s.isascii():  # nothing to translate, decompose or drop, and ASCII case-folds as it lowers
+        return s.lower()
     s = s.translate(_SPECIAL)
     s = unicodedata.normalize("NFKD", s)
     return "".join(ch for ch in s if not unicodedata.combining(ch)).casefold()
