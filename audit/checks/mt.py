@@ -34,8 +34,9 @@ def translation_disclosure(view: TextView) -> Iterator[Hit]:
     three, won the prize`) is not a disclosure.
     """
     rx = phrase_regex("mt_disclosures")
+    lines = view.candidates(rx)  # the lines where a phrase can be (audit.scan): the others hold none
     for line in view.body:
-        if len(line.text) > 1000 or not rx.search(line.text):
+        if line.index not in lines or len(line.text) > 1000 or not rx.search(line.text):
             continue
         n = word_count(line.text)
         if (n <= LABEL_MAX_WORDS and _DISCLOSING.search(line.text)) or (

@@ -86,10 +86,11 @@ def related_link(view: TextView) -> Iterator[Hit]:
     """
     openers = _opener_regex()
     headers = _headers_regex()
+    lines = [view.candidates(rx) for rx in (openers, headers, pattern_list("related_patterns"))]
     for line in view.body:
         s = line.text
-        if len(s) > 1000 or word_count(s) > 30:
-            continue
+        if not any(line.index in c for c in lines) or len(s) > 1000 or word_count(s) > 30:
+            continue  # none of the patterns can match this line (audit.scan), or it is too long
         m = openers.match(s) or headers.match(s) or pattern_list("related_patterns").match(s)
         if m and (not is_prose(s, 10) or s[m.end() :].lstrip()[:1] in (":", "|", "»", "›", ">")):
             yield _line_hit(line, "link to another story or page")
