@@ -287,6 +287,20 @@ def _audit(args: argparse.Namespace, cfg: dict[str, Any], work_dir: Path | None 
         yield result
 
 
+@contextmanager
+def _settled() -> Iterator[None]:
+    """What is alive now (the results, the models) is left out of the garbage collector's sweeps until the
+    block ends: the outputs and the validation each collect (`trim_memory`), and each full collection
+    would walk every result again; what they make and drop is collected as before."""
+    import gc
+
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+
+
 def _summary(result) -> str:
     n = n_ok = n_findings = 0
     total = 0.0
@@ -336,7 +350,7 @@ def cmd_run(args: argparse.Namespace, cfg: dict[str, Any]) -> int:
         from audit.gate.expectations import read_suite_spec
 
         spec = read_suite_spec(cfg.get("suite"), _thresholds_from(cfg))  # a broken suite fails before the audit
-    with _audit(args, cfg, work_dir=out) as result:
+    with _audit(args, cfg, work_dir=out) as result, _settled():
         with _writing(out):
             paths = write_outputs(result, out, ratings=ratings, report_docs=args.report_docs)
         print(_summary(result))
