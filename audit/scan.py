@@ -467,7 +467,7 @@ class DocScan:
         found = self._found.get(n)
         if found is None:
             found = self._found[n] = set()
-            low = self._lowered()
+            low = self.lowered()
             if low is None:
                 self._re_scan(found, PREFILTER.alternation(n))
                 return found
@@ -477,7 +477,7 @@ class DocScan:
                 self._re_scan(found, PREFILTER.alternation(n, hs_too=False))
         return found
 
-    def _lowered(self) -> str | None:
+    def lowered(self) -> str | None:
         """The text in lower case, where that is Python's case-insensitive match char for char (None
         where a character lowers to two or folds to an ASCII letter: those documents use `re`)."""
         if self._low is None:

@@ -186,9 +186,19 @@ class TextView:
         """The indices (`Line.index`) of the lines where `pattern` can match; a check runs the pattern on
         these lines only. One pre-filter scan of the document answers for all the checks' patterns
         (audit.scan): a line without any of the literals that every match needs is left out."""
+        return self._doc_scan().lines(pattern)
+
+    def _doc_scan(self) -> DocScan:
         if self._scan is None:
             self._scan = DocScan(self.text, [ln.start for ln in self.lines])
-        return self._scan.lines(pattern)
+        return self._scan
+
+    @property
+    def lowered(self) -> str | None:
+        """The text in lower case where each character is what `re.IGNORECASE` compares of it (the same
+        length, no character that folds to an ASCII letter, audit.scan), else None: a lower-case pattern
+        of ASCII letters finds there, without the flag, what it finds in the text with it."""
+        return self._doc_scan().lowered()
 
     def finditer(self, pattern: re.Pattern[str]) -> Iterator[re.Match[str]]:
         """`pattern.finditer(self.text)`, searched only where the pre-filter allows a match: nowhere when

@@ -208,16 +208,43 @@ def test_claims_from_the_sentences_with_a_kind_equal_claims_from_every_sentence(
         "7,000",
         "\r",
         "...",
+        "WOUNDED",
+        "DEATH\tTOLL",
+        "\u212a",  # Kelvin sign: folds to k
+        "ſ",
+        "ΣΟΣ",
+        "ǅ",
+        "é",
     ]
+    lowered = 0
     for _ in range(3000):
         text = "".join(rng.choice(atoms) for _ in range(rng.randint(1, 40)))
-        fast = [(m.start(), m.end()) for m in claims._sentences_with_a_kind(text)]
-        assert fast == [(m.start(), m.end()) for m in every_sentence(text)], text
+        plain = [(m.start(), m.end()) for m in every_sentence(text)]
+        assert [(m.start(), m.end()) for m in claims._sentences_with_a_kind(text)] == plain, text
+        low = TextView(text).lowered
+        lowered += low is not None
+        assert [(m.start(), m.end()) for m in claims._sentences_with_a_kind(text, low)] == plain, text
+    assert lowered > 300
     text = "Officials said 29 people were killed. At least 800 were injured!\nNo figure here"
     assert [dataclasses.astuple(c)[:2] for c in claims.extract_claims(TextView(text))] == [
         ("killed", 15),
         ("injured", 38),
     ]
+
+
+def test_lowering_keeps_word_and_space_characters():
+    """`TextView.lowered` may stand in for the text in a search for lower-case ASCII words between `\\b` and
+    with `\\s` inside (the claims' kind words): a character that lowers to one keeps its word (`\\w`) and
+    white-space (`\\s`) class. (tests/test_scan.py: no other character folds to an ASCII letter.)"""
+    import re
+    import sys
+
+    word, space = re.compile(r"\w"), re.compile(r"\s")
+    for i in range(sys.maxunicode + 1):
+        c = chr(i)
+        low = c.lower()
+        if len(low) == 1:
+            assert bool(word.match(c)) == bool(word.match(low)) and bool(space.match(c)) == bool(space.match(low))
 
 
 def test_top_partners_ranked_in_runs_equal_one_ranking_of_all_pairs():

@@ -31,7 +31,9 @@ KINDS: dict[str, tuple[str, ...]] = {
 _KIND_RX = {
     k: re.compile(r"\b(?:" + "|".join(re.escape(w) for w in ws) + r")\b", re.IGNORECASE) for k, ws in KINDS.items()
 }
-_ANY_KIND = re.compile(r"\b(?:" + trie_pattern([w for ws in KINDS.values() for w in ws]) + r")\b", re.IGNORECASE)
+_KIND_WORDS = r"\b(?:" + trie_pattern([w for ws in KINDS.values() for w in ws]) + r")\b"  # lower case
+_ANY_KIND = re.compile(_KIND_WORDS, re.IGNORECASE)
+_ANY_KIND_LOWER = re.compile(_KIND_WORDS)  # searched in `TextView.lowered`: twice as fast
 _WORD_NUMBERS = {
     "two": 2,
     "three": 3,
@@ -124,15 +126,16 @@ def _range(hedge: str, num: str) -> tuple[float, float] | None:
     return v, v
 
 
-def _sentences_with_a_kind(text: str) -> Iterator[re.Match[str]]:
+def _sentences_with_a_kind(text: str, lowered: str | None = None) -> Iterator[re.Match[str]]:
     """The sentences (`_SENTENCE.finditer(text)`, in order) that hold a word saying what a figure counts,
     found from those words rather than by searching every sentence.
 
     A sentence starts just after the last `.`, `!`, `?` or newline before any of its characters (or at
     the start), and a word of KINDS contains none of them, so the sentence holding a word found in the
-    whole text is `_SENTENCE.match` at that place; where that fails, no sentence holds the word."""
+    whole text is `_SENTENCE.match` at that place; where that fails, no sentence holds the word. The words
+    are searched in `lowered`, the text's `TextView.lowered` where there is one."""
     last = -1
-    for m in _ANY_KIND.finditer(text):
+    for m in _ANY_KIND.finditer(text) if lowered is None else _ANY_KIND_LOWER.finditer(lowered):
         if m.start() < last:
             continue  # in the sentence just taken
         start = max(text.rfind(c, 0, m.start()) for c in ".!?\n") + 1
@@ -144,9 +147,9 @@ def _sentences_with_a_kind(text: str) -> Iterator[re.Match[str]]:
 
 def extract_claims(view: TextView) -> list[Claim]:
     """The document's figures with what they count, in text order."""
-    text = view.text[:200_000]
+    text, lowered = view.text[:200_000], view.lowered
     out = []
-    for sm in _sentences_with_a_kind(text):
+    for sm in _sentences_with_a_kind(text, lowered and lowered[:200_000]):
         sent = sm.group()
         if len(sent) > 1000:
             continue
