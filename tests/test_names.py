@@ -35,6 +35,27 @@ def test_fold_of_ascii_is_the_full_rule_lowered():
     assert fold("Laçın") == "lacin" and fold("Pashinyan") == "pashinyan"
 
 
+def test_tnorm_replaces_plain_rules_as_re_sub_does():
+    """`tnorm` applies a rule without special characters with `str.replace`: the same key as `re.sub` with
+    every rule, on random strings of the letters the rules read and on every name of the data files."""
+    import random
+    import re
+
+    from audit.corpus.translit import _TN_RULES
+    from audit.data import load_table
+
+    def plain(s: str) -> str:
+        t = fold(s)
+        for rule, rep in _TN_RULES:
+            t = re.sub(rule, rep, t)
+        return t
+
+    rng = random.Random(3)
+    texts = ["".join(rng.choice("aeiouyjhkzcstdnpqwxbmfl'-") for _ in range(rng.randint(1, 14))) for _ in range(5000)]
+    texts += [f for table in ("given_names", "gazetteer") for row in load_table(table) for f in row]
+    assert [tnorm.__wrapped__(t) for t in texts] == [plain(t) for t in texts]
+
+
 def test_derivations_are_not_variants():
     for a, b in [("Russia", "Russian"), ("Armenia", "Armenian"), ("Azeri", "Azeris"), ("Ukraine", "Ukrainian")]:
         assert is_derivation(a, b), (a, b)
