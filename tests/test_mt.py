@@ -312,3 +312,15 @@ def test_probability_of_fixed_texts_is_pinned():
     assert mt_probability(ORIGINAL) == pytest.approx(0.49990434726097394, abs=1e-9)
     assert mt_probability(TRANSLATESE) == pytest.approx(0.9624205809455347, abs=1e-9)
     assert mt_probability(FIXED) == pytest.approx(0.9098041585588977, abs=1e-9)
+
+
+def test_two_cues_is_a_count_of_at_least_two():
+    """MT007's cue count stops at the second cue: the same answer as counting them all."""
+    import itertools
+
+    from audit.checks.mt import _ENGLISH_CUES, _two_cues
+
+    words = ["The", "the", "OF", "Kyiv", "said", "zx", "Was", "will"]
+    for n in range(6):
+        for ws in itertools.product(words, repeat=n):
+            assert _two_cues(list(ws)) == (sum(w.lower() in _ENGLISH_CUES for w in ws) >= 2)

@@ -205,6 +205,18 @@ _ENGLISH_CUES = frozenset(
 )
 
 
+def _two_cues(ws: list[str]) -> bool:
+    """True when at least two of the words are English cues (`_ENGLISH_CUES`, any case): the count stops
+    at the second, which most English sentences reach within a few words."""
+    seen = False
+    for w in ws:
+        if w.lower() in _ENGLISH_CUES:
+            if seen:
+                return True
+            seen = True
+    return False
+
+
 @check("MT007", "mt", "warning", mt_signal=True)
 def untranslated_fragment(view: TextView) -> Iterator[Hit]:
     """Sentences left in another language inside an English document (untranslated fragments).
@@ -225,7 +237,7 @@ def untranslated_fragment(view: TextView) -> Iterator[Hit]:
         ws = words(s)
         if len(ws) < MIN_FRAGMENT_WORDS:
             continue
-        if sum(w.lower() in _ENGLISH_CUES for w in ws) >= 2:
+        if _two_cues(ws):
             english_chars += len(s)
             continue
         code, prob = identify(s, view.engine)
