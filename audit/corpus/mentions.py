@@ -66,7 +66,7 @@ COMMON_SENTENCE_START = 3.0  # zipf: a sentence-initial word this common in lowe
 COMMON_ANYWHERE = 5.0  # zipf: a capitalised word this common is a heading word, not a name
 
 
-@functools.lru_cache(maxsize=500_000)
+@functools.lru_cache(maxsize=131_072)
 def english_zipf(word: str) -> float:
     """wordfreq's Zipf frequency of `word` in English (0 when unknown).
 

@@ -391,7 +391,7 @@ def candidate_pairs(c: Counts) -> list[tuple[str, str]]:
 # ---------------------------------------------------------------------------------------------- 3. link
 
 
-@functools.lru_cache(maxsize=200_000)
+@functools.lru_cache(maxsize=32_768)
 def _weight(form: str) -> float:
     """How much a shared co-mentioned name says about two documents telling one story."""
     z = english_zipf(fold(form))

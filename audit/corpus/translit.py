@@ -61,7 +61,7 @@ _ENGLISH = str.maketrans(
 )
 
 
-@functools.lru_cache(maxsize=200_000)
+@functools.lru_cache(maxsize=65_536)
 def fold(s: str) -> str:
     """Lower-case ASCII skeleton: diacritics removed (`Laçın` -> `lacin`, `Stéphane` -> `stephane`)."""
     if s.isascii():  # nothing to translate, decompose or drop, and ASCII case-folds as it lowers
@@ -119,7 +119,7 @@ _TN_RULES: list[tuple[re.Pattern[str] | str, str]] = [
 ]
 
 
-@functools.lru_cache(maxsize=200_000)
+@functools.lru_cache(maxsize=65_536)
 def tnorm(s: str) -> str:
     """A transliteration-neutral key: `Hryhorenko` and `Grigorenko`, `Ihor` and `Igor` meet.
 
@@ -179,7 +179,7 @@ _PLACE_END = re.compile(
 _IKAVISM = re.compile(r"(?:i|e|o|y)v$")
 
 
-@functools.lru_cache(maxsize=200_000)
+@functools.lru_cache(maxsize=32_768)
 def place_stem(s: str) -> tuple[str, str, str]:
     """(key of the stem, kind of ending, the ending) of a Slavic place name or its adjective: `Kakhovka`,
     `Kakhovsky` and `Kakhovskaya` share a stem with endings `vka`, `sk` and `sk`; `Opytne` and `Opitnoye`
