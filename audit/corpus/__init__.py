@@ -20,7 +20,7 @@ def release_caches() -> None:
     they reach tens of MB on a large corpus); called once the corpus pass is done, before the outputs.
     Results never depend on them: a later run only fills them again."""
     for memo in (
-        translit.fold,
+        translit._fold,
         translit.tnorm,
         translit.place_stem,
         names._weight,

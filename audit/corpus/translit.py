@@ -61,11 +61,16 @@ _ENGLISH = str.maketrans(
 )
 
 
-@functools.lru_cache(maxsize=65_536)
 def fold(s: str) -> str:
     """Lower-case ASCII skeleton: diacritics removed (`Laçın` -> `lacin`, `Stéphane` -> `stephane`)."""
     if s.isascii():  # nothing to translate, decompose or drop, and ASCII case-folds as it lowers
-        return s.lower()
+        return s.lower()  # cheaper than a memo lookup: most names never take a memo entry
+    return _fold(s)
+
+
+@functools.lru_cache(maxsize=65_536)
+def _fold(s: str) -> str:
+    """`fold` of a string with a letter outside ASCII: the special letters, NFKD, combining marks dropped."""
     s = s.translate(_SPECIAL)
     s = unicodedata.normalize("NFKD", s)
     return "".join(ch for ch in s if not unicodedata.combining(ch)).casefold()
