@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 from array import array
 from collections import OrderedDict
-from collections.abc import Callable, ItemsView, Iterable, Iterator, Mapping, ValuesView
+from collections.abc import Callable, ItemsView, Iterable, Iterator, Mapping, Sequence, ValuesView
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
@@ -434,7 +434,7 @@ class AuditResult:
 
     results: list[DocResult] | SpilledResults
     options: Options
-    claims: list[dict[str, Any]] = field(default_factory=list)  # corroboration rows (audit.corpus.claims)
+    claims: Sequence[dict[str, Any]] = field(default_factory=list)  # corroboration rows (audit.corpus.claims)
 
     @property
     def findings(self) -> list[Finding]:
@@ -766,12 +766,48 @@ def audit_documents(
     return corpus_stage(sink.results, sink.summaries, options, memory)
 
 
+class PackedRows(Sequence[dict[str, Any]]):
+    """Rows (the claims table) kept as one pickled buffer, decoded each time they are read.
+
+    The corpus pass makes its claim rows early and the outputs read them at the end: held as objects,
+    hundreds of thousands of small survivors (each row's dict, its strings and numbers) sit among the
+    pass's freed working memory and keep that memory's pages resident (Python frees an allocator arena
+    only when nothing in it lives). One buffer pins nothing; the outputs decode it a few times."""
+
+    def __init__(self, rows: Iterable[dict[str, Any]] = ()) -> None:
+        import pickle
+
+        rows = list(rows)
+        self._n = len(rows)
+        self._blob = pickle.dumps(rows, protocol=pickle.HIGHEST_PROTOCOL)
+
+    def _rows(self) -> list[dict[str, Any]]:
+        import pickle
+
+        return pickle.loads(self._blob)
+
+    def __len__(self) -> int:
+        return self._n
+
+    def __getitem__(self, i):  # type: ignore[override]
+        return self._rows()[i]
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        return iter(self._rows())
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Sequence) and list(self) == list(other)
+
+    def __repr__(self) -> str:
+        return f"PackedRows({self._rows()!r})"
+
+
 @dataclass
 class CorpusDecisions:
     """What the corpus pass decided: each document's story, the claim rows, and the corpus checks' hits."""
 
     stories: dict[str, str] = field(default_factory=dict)
-    claims: list[dict[str, Any]] = field(default_factory=list)
+    claims: Sequence[dict[str, Any]] = field(default_factory=list)
     hits: dict[str, list[tuple[Check, Any]]] = field(default_factory=dict)
 
 
@@ -780,7 +816,7 @@ def decide_corpus(summaries: Mapping[str, Mapping[str, Any]] | SummaryStore, opt
     out = CorpusDecisions()
     if options.stories and summaries.get(STORY_KEY):
         out.stories = assign_stories(summaries[STORY_KEY])
-        out.claims = corroborate(summaries.get(CLAIMS_KEY, {}), out.stories)
+        out.claims = PackedRows(corroborate(summaries.get(CLAIMS_KEY, {}), out.stories))
     for c in options.checks():
         if c.decide is None:
             continue

@@ -417,3 +417,18 @@ def test_the_corpus_pass_empties_its_memo_tables_and_a_second_run_is_identical(t
     assert translit.tnorm.cache_info().currsize == 1
     second = audit_documents(docs, Options(jobs=1))
     assert [f.to_dict() for f in first.findings] == [f.to_dict() for f in second.findings]
+
+
+def test_claim_rows_are_held_as_one_buffer_and_read_as_rows():
+    """The corpus pass keeps its claim rows packed (no per-row objects survive it); read back they are the
+    rows corroborate made, in order, as often as the outputs read them."""
+    from audit.engine import PackedRows, decide_corpus
+
+    docs = load_documents([SAMPLE])
+    result = audit_documents(docs, Options())
+    assert isinstance(result.claims, PackedRows) and len(result.claims) > 0
+    rows = list(result.claims)
+    assert rows == list(result.claims) and result.claims == rows and result.claims[0] == rows[0]
+    assert all(isinstance(r, dict) and {"doc_id", "claim", "status"} <= set(r) for r in rows)
+    assert PackedRows([]) == [] and len(PackedRows([{"a": 1}])) == 1
+    assert isinstance(decide_corpus({}, Options()).claims, list)  # no stories: nothing to pack

@@ -458,7 +458,7 @@ def _report_data(result: AuditResult, ratings: dict[str, str] | None, max_docs: 
         "source_from": tally.source_from_rows(),
         "mt_probability": tally.with_mtp,
         "names": _name_clusters(variants, canon_docs, canon_count, {d["id"]: k for k, d in enumerate(docs)}),
-        "claims": result.claims,
+        "claims": list(result.claims),
     }
     return page
 
