@@ -227,6 +227,10 @@ def test_grouped_corpus_checks_run_on_the_workers_and_match_the_local_engine(cli
     assert _snapshot(sent) == _snapshot(local) == _snapshot(read)
     assert any(r.doc.id == "courier-2#2" for r in read.results)
     _same_outputs(local, read, tmp_path)
+    ungrouped = Options(ignore=("RES013", "MT009"))  # no grouped check: no groupby at all
+    assert _snapshot(dask_engine.audit_documents_dask(docs, ungrouped, client=client)) == _snapshot(
+        audit_documents(docs, replace(ungrouped, jobs=1))
+    )
 
 
 def test_a_group_decision_is_decide_of_that_group_alone():
