@@ -11,9 +11,15 @@ The same two passes as the local engine, as map and reduce, with the work where 
   client (a marker file tells), written there by the worker itself: its results (texts and findings)
   and its packed summaries. What comes back is a few bytes a document: the ids and the summaries'
   offsets. Without a shared folder the worker sends the results and the packed summaries instead.
+- **Workers decide the corpus checks that decompose by a key** (`Check.decides_in_groups`: RES013 by
+  source, MT009 by speaker): each partition's task keeps those checks' summaries on its worker, split
+  into (key, record) items (`Check.split`); a Dask bag groupby (a task shuffle, worker to worker)
+  brings each key's records together and `Check.decide_group` decides them there. The client receives
+  only the hits, and reduces them as `decide` would (`merge_group_hits`).
 - **The client coordinates**: it collects the partitions in input order, gives repeated ids their
-  `#2` suffix as `load_documents` would, runs the corpus pass over the summaries on disk
-  (`SummaryStore`) and scores every shard in place; the outputs are written from the shards.
+  `#2` suffix as `load_documents` would, runs the rest of the corpus pass (stories, claims and the
+  global checks: the name analysis) over the summaries on disk (`SummaryStore`) and scores every
+  shard in place; the outputs are written from the shards.
 
 Results are identical to a local run (tests compare them on a LocalCluster). Where the workers cannot
 see the inputs (another machine, no shared file system), the client reads the documents and sends
@@ -45,7 +51,7 @@ from audit.engine import (
     corpus_stage,
     write_shard,
 )
-from audit.model import Document
+from audit.model import Document, Hit
 
 DOCS_PER_PARTITION = 256  # documents a partition when the client sends them, and .txt files a partition
 BYTES_PER_PARTITION = 8 << 20  # a JSONL partition's byte range
@@ -243,19 +249,78 @@ def _audit_partition(
     columns: Any,
     shard_path: str | None,
     summaries_path: str | None,
-) -> tuple[list[str], ShardOutcome | tuple[list[DocResult], PackedSummaries]]:
+    grouped: tuple[str, ...] = (),
+) -> tuple[list[str], ShardOutcome | tuple[list[DocResult], PackedSummaries], list[tuple[str, dict[str, Any]]]]:
     """A worker's task: read (or take) a partition's documents, check them, and write the shard and
-    its summaries to the shared spill folder (returning their locations), or send them back."""
+    its summaries to the shared spill folder (returning their locations), or send them back. Last,
+    each document's (id, summaries) of the `grouped` checks: they stay on the worker (`_group_records`)."""
     docs = list(read_partition(part, columns)) if isinstance(part, Partition) else part
     outcome = check_chunk((docs, options))
     triples = [(d, found, summ) for d, (found, summ) in zip(docs, outcome, strict=True)]
     ids = [d.id for d in docs]
+    kept = [(d.id, {c: summ[c] for c in grouped if c in summ}) for d, _, summ in triples] if grouped else []
     if shard_path is not None:
-        return ids, write_shard(shard_path, triples, summaries_path)
+        return ids, write_shard(shard_path, triples, summaries_path), kept
     from audit.engine import corpus_summaries, doc_result, pack_summaries
 
     packed = pack_summaries((d.id, corpus_summaries(summ)) for d, _, summ in triples)
-    return ids, ([doc_result(d, found, summ) for d, found, summ in triples], packed)
+    return ids, ([doc_result(d, found, summ) for d, found, summ in triples], packed), kept
+
+
+def _head(outcome: tuple[Any, Any, Any]) -> tuple[Any, Any]:
+    """What the client collects of a partition's task: ids and shard, not the grouped checks' summaries."""
+    return outcome[0], outcome[1]
+
+
+GroupRecord = tuple[tuple[str, str], Any]  # ((check code, group key), record)
+
+
+def _group_records(
+    outcome: tuple[Any, Any, list[tuple[str, dict[str, Any]]]], new_ids: list[str] | None
+) -> list[GroupRecord]:
+    """A partition's records for the groupby (on its worker): each grouped check's `split` of each
+    document's summary, under the document's final id (`new_ids`, where some were renamed)."""
+    from audit.registry import REGISTRY, all_checks
+
+    all_checks()
+    out: list[GroupRecord] = []
+    for k, (doc_id, summ) in enumerate(outcome[2]):
+        doc_id = new_ids[k] if new_ids is not None else doc_id
+        for code, sm in summ.items():
+            out.extend(((code, key), rec) for key, rec in REGISTRY[code].split(doc_id, sm))  # type: ignore[misc]
+    return out
+
+
+def _group_key(record: GroupRecord) -> tuple[str, str]:
+    return record[0]
+
+
+def _decide_group(group: tuple[tuple[str, str], list[GroupRecord]]) -> list[tuple[str, str, int, str, Hit]]:
+    """One group's decision (on a worker): (check code, document id, place, preference, hit)s."""
+    from audit.registry import REGISTRY, all_checks
+
+    all_checks()
+    (code, key), records = group
+    decide = REGISTRY[code].decide_group
+    assert decide is not None
+    return [(code, *found) for found in decide(key, [rec for _, rec in records])]
+
+
+def _decide_groups(client: Any, records: list[Any], codes: tuple[str, ...]) -> dict[str, dict[str, list[Hit]]]:
+    """The grouped checks' hits, by code: the partitions' records (futures, on the workers) grouped by
+    (code, key) with a task shuffle, each group decided where it lands; only the hits come back."""
+    import dask.bag as db
+
+    from audit.registry import merge_group_hits
+
+    found: dict[str, list[tuple[str, int, str, Hit]]] = {code: [] for code in codes}
+    if records:
+        bag = db.from_delayed(records).groupby(_group_key, shuffle="tasks").map(_decide_group).flatten()
+        for code, *hit in client.compute(bag).result():
+            found[code].append(tuple(hit))  # type: ignore[arg-type]
+        for f in records:
+            f.release()
+    return {code: merge_group_hits(hits) for code, hits in found.items()}
 
 
 class _UniqueIds:
@@ -348,6 +413,7 @@ def audit_documents_dask(
             )
             client = own_client = Client(own_cluster)
     sink = ResultSink(spill, progress, memory)
+    grouped = tuple(c.code for c in options.checks() if c.decides_in_groups)
     try:
         shared = False
         if isinstance(sink.results, SpilledResults):
@@ -365,13 +431,14 @@ def audit_documents_dask(
 
                 docs = load_documents(inputs or (), columns)
             pieces = _chunks(docs, DOCS_PER_PARTITION)
-        _run(client, pieces, options, columns, sink, shared, window)
+        records = _run(client, pieces, options, columns, sink, shared, window, grouped)
+        decided = _decide_groups(client, records, grouped) if grouped else None
     finally:
         if own_client is not None:
             own_client.close()
         if own_cluster is not None:
             own_cluster.close()
-    return corpus_stage(sink.results, sink.summaries, options, memory)
+    return corpus_stage(sink.results, sink.summaries, options, memory, decided)
 
 
 def _run(
@@ -382,50 +449,68 @@ def _run(
     sink: ResultSink,
     shared: bool,
     window: int | None,
-) -> None:
-    """Submit the partitions (at most `window` in flight) and collect them in input order."""
+    grouped: tuple[str, ...] = (),
+) -> list[Any]:
+    """Submit the partitions (at most `window` in flight) and collect them in input order. Returns the
+    futures of the `grouped` checks' records (`_group_records`), one a partition, left on the workers."""
     if window is None:
         threads = sum((client.nthreads() or {1: 1}).values())
         window = max(2, 4 * threads)
     unique = _UniqueIds()
-    spilled = isinstance(sink.results, SpilledResults)
     store_folder = getattr(sink.summaries, "folder", None)
-    in_flight: deque[Any] = deque()
+    in_flight: deque[tuple[Any, Any]] = deque()
+    records: list[Any] = []
 
-    def collect(future: Any) -> None:
-        ids, got = future.result()
-        future.release()
+    def collect(head: Any, whole: Any) -> None:
+        ids, got = head.result()[:2]
+        head.release()
         new_ids = [unique(d) for d in ids]
-        if isinstance(got, ShardOutcome):  # written by the worker in the shared spill folder
-            if new_ids != ids:  # rare: a repeated id; the shard is rewritten with the new names
-                results = SpilledResults._read(Path(got.path))
-                _rename(results, new_ids)
-                SpilledResults._write(Path(got.path), results)
-                got = replace(got, summaries=_renamed_packed(got.summaries, new_ids))
-            sink.add_shard(got)
-            return
-        results, packed = got
-        _rename(results, new_ids)
-        if spilled:
-            path = sink.results.next_path()  # type: ignore[union-attr]
-            SpilledResults._write(path, results)
-            sink.add_shard(ShardOutcome(str(path), len(results), _renamed_packed(packed, new_ids)))
-        else:
-            summaries = _unpacked(packed)
-            sink.add((r.doc, r.findings, summ) for r, summ in zip(results, summaries, strict=True))
+        if whole is not None:
+            renamed = new_ids if new_ids != ids else None
+            records.append(client.submit(_group_records, whole, renamed, pure=False))
+            whole.release()  # kept by the scheduler until its records are made
+        _add_outcome(sink, got, ids, new_ids)
 
     for piece in pieces:
         shard_path = summaries_path = None
         if shared:
             shard_path = str(sink.results.next_path())  # type: ignore[union-attr]
             summaries_path = str(Path(store_folder) / f"{Path(shard_path).stem}.bin")  # type: ignore[arg-type]
-        in_flight.append(
-            client.submit(_audit_partition, piece, options, columns, shard_path, summaries_path, pure=False)
+        whole = client.submit(
+            _audit_partition, piece, options, columns, shard_path, summaries_path, grouped, pure=False
         )
+        in_flight.append((client.submit(_head, whole, pure=False), whole) if grouped else (whole, None))
         while len(in_flight) > window:
-            collect(in_flight.popleft())
+            collect(*in_flight.popleft())
     while in_flight:
-        collect(in_flight.popleft())
+        collect(*in_flight.popleft())
+    return records
+
+
+def _add_outcome(
+    sink: ResultSink,
+    got: ShardOutcome | tuple[list[DocResult], PackedSummaries],
+    ids: list[str],
+    new_ids: list[str],
+) -> None:
+    """One partition's shard into the sink, its documents under their final ids (`new_ids`)."""
+    if isinstance(got, ShardOutcome):  # written by the worker in the shared spill folder
+        if new_ids != ids:  # rare: a repeated id; the shard is rewritten with the new names
+            results = SpilledResults._read(Path(got.path))
+            _rename(results, new_ids)
+            SpilledResults._write(Path(got.path), results)
+            got = replace(got, summaries=_renamed_packed(got.summaries, new_ids))
+        sink.add_shard(got)
+        return
+    results, packed = got
+    _rename(results, new_ids)
+    if isinstance(sink.results, SpilledResults):
+        path = sink.results.next_path()
+        SpilledResults._write(path, results)
+        sink.add_shard(ShardOutcome(str(path), len(results), _renamed_packed(packed, new_ids)))
+    else:
+        summaries = _unpacked(packed)
+        sink.add((r.doc, r.findings, summ) for r, summ in zip(results, summaries, strict=True))
 
 
 def _unpacked(packed: PackedSummaries) -> Iterator[dict[str, Any]]:

@@ -811,8 +811,14 @@ class CorpusDecisions:
     hits: dict[str, list[tuple[Check, Any]]] = field(default_factory=dict)
 
 
-def decide_corpus(summaries: Mapping[str, Mapping[str, Any]] | SummaryStore, options: Options) -> CorpusDecisions:
-    """The corpus pass: stories, claims, and every corpus check's decision, from the summaries alone."""
+def decide_corpus(
+    summaries: Mapping[str, Mapping[str, Any]] | SummaryStore,
+    options: Options,
+    decided: Mapping[str, Mapping[str, list[Any]]] | None = None,
+) -> CorpusDecisions:
+    """The corpus pass: stories, claims, and every corpus check's decision, from the summaries alone.
+    `decided`: the hits of checks decided elsewhere (the Dask engine's groupbys), by code; their
+    `decide` is not called."""
     out = CorpusDecisions()
     if options.stories and summaries.get(STORY_KEY):
         out.stories = assign_stories(summaries[STORY_KEY])
@@ -820,7 +826,8 @@ def decide_corpus(summaries: Mapping[str, Mapping[str, Any]] | SummaryStore, opt
     for c in options.checks():
         if c.decide is None:
             continue
-        for doc_id, hits in c.decide(summaries.get(c.code, {})).items():
+        found = decided[c.code] if decided and c.code in decided else c.decide(summaries.get(c.code, {}))
+        for doc_id, hits in found.items():
             out.hits.setdefault(doc_id, []).extend((c, h) for h in hits)
     return out
 
@@ -840,17 +847,18 @@ def corpus_stage(
     summaries: dict[str, dict[str, Any]] | SummaryStore,
     options: Options,
     memory: int | None = None,
+    decided: Mapping[str, Mapping[str, list[Any]]] | None = None,
 ) -> AuditResult:
     """The corpus pass and scoring: stories, claims, every corpus check's decision, then scores. The
     corpus checks work within a budget of `memory` MB (audit.budget), putting their parts on disk
-    beside the summaries."""
+    beside the summaries. `decided`: as for `decide_corpus`."""
     from audit.budget import memory_budget
     from audit.corpus import load_tables
 
     if len(results) > 1 and any(c.names for c in options.checks()):  # load what the pass reads, first
         load_tables()
     with memory_budget(memory, summaries.folder if isinstance(summaries, SummaryStore) else None):
-        decisions = decide_corpus(summaries, options)
+        decisions = decide_corpus(summaries, options, decided)
     if isinstance(summaries, SummaryStore):  # the decisions are all the rest needs
         summaries.close()
     else:

@@ -4,6 +4,11 @@ A per-document check is a pure function `fn(view) -> Iterable[Hit]` registered w
 A corpus check has two halves, registered with `@corpus_check`: `extract(view)` runs per document
 and returns a small picklable summary; `decide(summaries)` sees every summary and returns hits per
 document. Keeping the halves apart lets the same code run in one process, in workers or on Dask.
+
+A corpus check whose decision decomposes by a key (a source, a speaker) may also define the pair
+`split(doc_id, summary)`, the (key, record) items a document contributes, and `decide_group(key,
+records)`, one key's decision as `GroupHit`s: the Dask engine then decides it as a groupby on the
+workers (`merge_group_hits` reduces the groups' hits), and `decide` stays what the local engine calls.
 """
 
 from __future__ import annotations
@@ -16,6 +21,9 @@ from typing import Any
 from audit.model import CATEGORIES, SEVERITIES, Hit
 
 DocCheckFn = Callable[[Any], Iterable[Hit]]
+# What a group's decision yields: (document id, the hit's place in that document's list, a preference:
+# of two groups' hits at one place the smaller preference wins, the hit)
+GroupHit = tuple[str, int, str, Hit]
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +40,8 @@ class Check:
     autofix: bool = False  # applied by `audit fix` by default; others only when chosen with --select
     mt_signal: bool = False  # an MT artifact: a per-document check's firing feeds the MT model (audit/mtmodel.py)
     names: bool = False  # a name check: its suggestion is a canonical name, applied only with --fix-names
+    split: Callable[[str, Any], Iterable[tuple[str, Any]]] | None = None  # (doc id, summary) -> (key, record)s
+    decide_group: Callable[[str, list[Any]], Iterable[GroupHit]] | None = None  # one key's records -> hits
 
     @property
     def summary(self) -> str:
@@ -41,6 +51,11 @@ class Check:
     @property
     def is_corpus(self) -> bool:
         return self.decide is not None
+
+    @property
+    def decides_in_groups(self) -> bool:
+        """Whether the decision can run by key (`split` and `decide_group`): a groupby on Dask."""
+        return self.split is not None and self.decide_group is not None
 
 
 REGISTRY: dict[str, Check] = {}
@@ -77,17 +92,32 @@ def check(code: str, category: str, severity: str = "warning", **meta: Any) -> C
 
 
 def corpus_check(code: str, category: str, severity: str = "warning", **meta: Any) -> Callable[[type], type]:
-    """Register a corpus check: a class with static `extract(view)` and `decide(summaries)`; `meta` as for `check`."""
+    """Register a corpus check: a class with static `extract(view)` and `decide(summaries)`, and optionally
+    `split` and `decide_group` (see the module's docstring); `meta` as for `check`."""
 
     def wrap(cls: type) -> type:
         doc = inspect.getdoc(cls) or ""
         _validate(code, category, severity, doc, meta)
+        if hasattr(cls, "split") != hasattr(cls, "decide_group"):
+            raise ValueError(f"{code}: `split` and `decide_group` go together")
+        parts = {"split": getattr(cls, "split", None), "decide_group": getattr(cls, "decide_group", None)}
         REGISTRY[code] = Check(
-            code, cls.__name__, category, severity, doc, extract=cls.extract, decide=cls.decide, **meta
+            code, cls.__name__, category, severity, doc, extract=cls.extract, decide=cls.decide, **parts, **meta
         )
         return cls
 
     return wrap
+
+
+def merge_group_hits(found: Iterable[GroupHit]) -> dict[str, list[Hit]]:
+    """The groups' hits as `decide` returns them: at each (document, place) the hit of the smallest
+    preference (the first of equals), each document's hits in the order of their places."""
+    best: dict[str, dict[int, tuple[str, Hit]]] = {}
+    for doc_id, place, pref, hit in found:
+        mine = best.setdefault(doc_id, {})
+        if place not in mine or pref < mine[place][0]:
+            mine[place] = (pref, hit)
+    return {doc_id: [mine[p][1] for p in sorted(mine)] for doc_id, mine in best.items()}
 
 
 def all_checks() -> list[Check]:
@@ -116,4 +146,13 @@ def selected_checks(select: Iterable[str] = (), ignore: Iterable[str] = ()) -> l
     return [c for c in checks if not any(_matches(c, s) for s in ignore)]
 
 
-__all__ = ["CATEGORIES", "Check", "REGISTRY", "all_checks", "check", "corpus_check", "selected_checks"]
+__all__ = [
+    "CATEGORIES",
+    "Check",
+    "REGISTRY",
+    "all_checks",
+    "check",
+    "corpus_check",
+    "merge_group_hits",
+    "selected_checks",
+]

@@ -167,3 +167,88 @@ def test_the_command_line_dask_engine_lets_workers_read_and_matches_local(tmp_pa
     assert seen == {"docs": None, "inputs": [str(SAMPLE)]}  # the client hands over paths, not documents
     for name in OUTPUT_FILES:
         assert (local / name).read_bytes() == (dask / name).read_bytes(), name
+
+
+FOOTER = "Follow the Courier on social media for more news from the region"
+TOPICS = ["the harbour", "the new bridge", "school meals", "the tram line", "the city budget", "the park"]
+QUOTES = [  # one speaker, quoted word for word by two sources and re-translated by a third
+    'Mr Guterres called "in the strongest terms for an immediate end to the fighting and for de-escalation".',
+    "UN chief Antonio Guterres called “in the strongest terms for an immediate end to the fighting and for de-escalation”.",
+    "For his part, Guterres called “in the most intense way to end the conflicts and to de-escalate the fighting”.",
+]
+
+
+def _grouped_rows() -> list[dict]:
+    """Documents on which RES013 (a source's footer) and MT009 (a drifting quotation) fire, with a
+    repeated id among them."""
+    rows = [
+        {"id": f"courier-{i}", "text": f"A story about {t} and what the council decided on Monday.\n{FOOTER}"}
+        | {"source": "courier"}
+        for i, t in enumerate(TOPICS)
+    ]
+    rows += [
+        {"id": f"wire-{i}", "text": f"Council news about {t}, in brief for readers.\n{q}", "source": f"wire{i}"}
+        for i, (t, q) in enumerate(zip(TOPICS, QUOTES, strict=False))
+    ]
+    rows.append({"id": "courier-2", "text": f"The same id again, about the ferry timetable today.\n{FOOTER}"})
+    rows[-1]["source"] = "courier"
+    rows += [{"id": f"other-{i}", "text": f"{FOOTER}\nUnrelated text number {i}.", "source": "other"} for i in range(2)]
+    return rows
+
+
+def test_grouped_corpus_checks_run_on_the_workers_and_match_the_local_engine(client, tmp_path, monkeypatch):
+    """RES013 (by source) and MT009 (by speaker) are decided by a groupby on the workers: the client's
+    `decide` of those checks is never called, and the results equal the local engine's."""
+    from dataclasses import replace
+
+    import audit.dask_engine as dask_engine
+    from audit.registry import REGISTRY
+
+    jsonl = tmp_path / "grouped.jsonl"
+    jsonl.write_text("\n".join(json.dumps(r) for r in _grouped_rows()) + "\n", encoding="utf-8")
+    docs = list(load_documents([jsonl]))
+    local = audit_documents(docs, Options(jobs=1))
+    codes = [f.code for f in local.findings]
+    assert codes.count("RES013") >= 7 and codes.count("MT009") == 1  # both checks fire
+
+    def client_decide(summaries):
+        raise AssertionError("a grouped check was decided on the client")
+
+    for code in ("RES013", "MT009"):
+        assert REGISTRY[code].decides_in_groups
+        monkeypatch.setitem(REGISTRY, code, replace(REGISTRY[code], decide=client_decide))
+    monkeypatch.setattr(dask_engine, "DOCS_PER_PARTITION", 3)  # a source's documents in several partitions
+    monkeypatch.setattr(dask_engine, "BYTES_PER_PARTITION", 300)
+    sent = dask_engine.audit_documents_dask(docs, Options(), client=client)
+    read = dask_engine.audit_documents_dask(
+        None, Options(), client=client, spill=tmp_path / "spill", inputs=[str(jsonl)]
+    )
+    assert sum(p.kind == "jsonl" for p in dask_engine.plan_partitions([jsonl])) >= 4
+    assert _snapshot(sent) == _snapshot(local) == _snapshot(read)
+    assert any(r.doc.id == "courier-2#2" for r in read.results)
+    _same_outputs(local, read, tmp_path)
+    ungrouped = Options(ignore=("RES013", "MT009"))  # no grouped check: no groupby at all
+    assert _snapshot(dask_engine.audit_documents_dask(docs, ungrouped, client=client)) == _snapshot(
+        audit_documents(docs, replace(ungrouped, jobs=1))
+    )
+
+
+def test_a_group_decision_is_decide_of_that_group_alone():
+    """`decide_group` of every key, merged, gives `decide` of the whole corpus (the contract the Dask
+    engine relies on), on summaries extracted from the grouped documents."""
+    from audit.engine import check_document
+    from audit.registry import REGISTRY, all_checks, merge_group_hits
+
+    all_checks()
+    docs = [Document(r["id"] + str(k), r["text"], r.get("source")) for k, r in enumerate(_grouped_rows())]
+    options = Options(select=("RES013", "MT009"), jobs=1)
+    summaries = [check_document(d, options, options.checks())[1] for d in docs]
+    for code in ("RES013", "MT009"):
+        c = REGISTRY[code]
+        by_doc = {d.id: s[code] for d, s in zip(docs, summaries, strict=True) if code in s}
+        groups: dict[str, list] = {}
+        for doc_id, sm in by_doc.items():
+            for key, rec in c.split(doc_id, sm):
+                groups.setdefault(key, []).append(rec)
+        merged = merge_group_hits(h for key, recs in groups.items() for h in c.decide_group(key, recs))
+        assert merged == c.decide(by_doc) and merged, code

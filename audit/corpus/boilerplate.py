@@ -6,13 +6,13 @@ import re
 import sys
 from array import array
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 
 import numpy as np
 
 from audit.budget import budget_bytes
 from audit.model import Hit
-from audit.registry import corpus_check
+from audit.registry import GroupHit, corpus_check
 from audit.text import TextView, hash64, word_count
 
 MIN_DOCS = 3  # a line must recur in at least this many documents of one source
@@ -40,6 +40,23 @@ class RepeatedBoilerplate:
     Needs a `source` for each document (a column, or the folder a file sits in); documents without one
     are not compared.
     """
+
+    # The decision is made source by source: `decide` of one source's summaries gives exactly the hits
+    # that `decide` of the whole corpus gives that source's documents (keys are salted by source). The
+    # Dask engine groups the summaries by source on the workers and decides each group there.
+
+    @staticmethod
+    def split(doc_id: str, summary: Summary) -> Iterator[tuple[str, tuple[str, Summary]]]:
+        """A document's summary, keyed by its source (none without a source: it is not compared)."""
+        if summary[0] is not None:
+            yield summary[0], (doc_id, summary)
+
+    @staticmethod
+    def decide_group(source: str, records: list[tuple[str, Summary]]) -> Iterator[GroupHit]:
+        """One source's decision, from its documents' (id, summary): `decide` of those alone."""
+        for doc_id, hits in RepeatedBoilerplate.decide(dict(records)).items():
+            for place, hit in enumerate(hits):
+                yield doc_id, place, "", hit
 
     @staticmethod
     def extract(view: TextView) -> Summary:

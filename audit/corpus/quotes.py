@@ -25,7 +25,7 @@ from audit.budget import budget_bytes, work_dir
 from audit.corpus.mentions import _is_name_token
 from audit.corpus.translit import tnorm
 from audit.model import Hit
-from audit.registry import corpus_check
+from audit.registry import GroupHit, corpus_check, merge_group_hits
 from audit.text import TextView, cut_words, word_count, words
 
 _QUOTE = re.compile(r"“([^“”\n]{10,600})”|\"([^\"\n]{10,600})\"|«([^«»\n]{10,600})»")
@@ -76,13 +76,15 @@ class QuoteDrift:
     def extract(view: TextView) -> list[Quote]:
         return _quotes(view)
 
+    # The decision is made speaker by speaker (`decide_group`, a block of one speaker's quotations), then
+    # reduced: the alphabetically first speaker whose block flags a quotation gives its message. `decide`
+    # builds the blocks from an index of the whole corpus; the Dask engine groups `split`'s entries by
+    # speaker on the workers.
+
     @staticmethod
     def decide(summaries: Mapping[str, list[Quote]]) -> dict[str, list[Hit]]:
         ids = list(summaries)
         order = np.asarray(sorted(range(len(ids)), key=ids.__getitem__), dtype=np.int32)  # id order
-        # (rank of the document, quotation) -> (speaker, the attested wording): the alphabetically first
-        # speaker whose block flags a quotation gives its message, whatever order the blocks come in
-        flagged: dict[tuple[int, int], tuple[str, str]] = {}
         with _Entries(budget_bytes() // 32) as entries:
             rank_of = np.empty(len(ids), dtype=np.int32)
             rank_of[order] = np.arange(len(ids), dtype=np.int32)
@@ -91,28 +93,52 @@ class QuoteDrift:
                     for sp in speakers:
                         entries.add(sp, int(rank_of[i]), j)
             del rank_of
-            for part in entries.parts():
-                seen: set[bytes] = set()  # blocks decided (a quotation's "Antonio" and "Guterres": one block)
-                for speaker, rank, k in _speaker_blocks(*part):
-                    key = hashlib.blake2b(rank.tobytes() + k.tobytes(), digest_size=16).digest()
-                    if key in seen:
-                        continue
-                    seen.add(key)
-                    texts = [summaries[ids[order[r]]][j][2] for r, j in zip(rank.tolist(), k.tolist(), strict=True)]
-                    for i, other in _drifting(rank, texts).items():
-                        item = (int(rank[i]), int(k[i]))
-                        if item not in flagged or speaker < flagged[item][0]:
-                            flagged[item] = (speaker, other)
-        out: dict[str, list[Hit]] = {}
-        for (r, j), (_, other) in sorted(flagged.items()):
-            doc_id = ids[order[r]]
-            s, e, _, _ = summaries[doc_id][j]
-            out.setdefault(doc_id, []).append(
-                Hit(
-                    s, e, f"quotation re-translated: other sources quote this speaker as “{cut_words(other, 80)}”", None
-                )
-            )
-        return out
+            return merge_group_hits(_decided_blocks(entries, summaries, ids, order))
+
+    @staticmethod
+    def split(doc_id: str, quotes: list[Quote]) -> Iterator[tuple[str, Entry]]:
+        """Each quotation under each of its candidate speakers: (document id, place, start, end, words)."""
+        for j, (s, e, q, speakers) in enumerate(quotes):
+            for sp in speakers:
+                yield sp, (doc_id, j, s, e, q)
+
+    @staticmethod
+    def decide_group(speaker: str, entries: list[Entry]) -> Iterator[GroupHit]:
+        """One speaker's block: its quotations re-translated (a speaker quoted in fewer than three
+        documents, or more than MAX_SPEAKER_QUOTES times, is skipped), preferred by the speaker's name."""
+        entries = sorted(entries, key=lambda x: (x[0], x[1]))  # by document id, then place
+        doc = np.unique(np.asarray([x[0] for x in entries], dtype=object), return_inverse=True)[1]
+        if not _worth_comparing(doc):
+            return
+        for i, other in _drifting(doc, [x[4] for x in entries]).items():
+            doc_id, j, s, e, _ = entries[i]
+            message = f"quotation re-translated: other sources quote this speaker as “{cut_words(other, 80)}”"
+            yield doc_id, j, speaker, Hit(s, e, message, None)
+
+
+Entry = tuple[str, int, int, int, str]  # a quotation under one speaker: document id, place, start, end, words
+
+
+def _decided_blocks(
+    entries: _Entries, summaries: Mapping[str, list[Quote]], ids: list[str], order: np.ndarray
+) -> Iterator[GroupHit]:
+    """Every speaker block's hits (`QuoteDrift.decide_group`), the blocks read from `entries`; the
+    document of rank `r` (in id order) is `ids[order[r]]`. A block of the same quotations as one already decided in
+    its part (a quotation's "Antonio" and "Guterres") is not decided again: the first, alphabetically,
+    is the one preferred."""
+    for part in entries.parts():
+        seen: set[bytes] = set()
+        for speaker, rank, k in _speaker_blocks(*part):
+            key = hashlib.blake2b(rank.tobytes() + k.tobytes(), digest_size=16).digest()
+            if key in seen:
+                continue
+            seen.add(key)
+            block = []
+            for r, j in zip(rank.tolist(), k.tolist(), strict=True):
+                doc_id = ids[order[r]]
+                s, e, q, _ = summaries[doc_id][j]
+                block.append((doc_id, j, s, e, q))
+            yield from QuoteDrift.decide_group(speaker, block)
 
 
 class _Entries:
@@ -207,9 +233,15 @@ def _speaker_blocks(
     s, d, p = s[by], doc[by], place[by]
     bounds = np.flatnonzero(np.r_[True, s[1:] != s[:-1], True])
     for a, b in zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True):
-        if b - a > MAX_SPEAKER_QUOTES or len(np.unique(d[a:b])) < 3:
+        if not _worth_comparing(d[a:b]):
             continue
         yield names[int(by_name[s[a]])], d[a:b], p[a:b]
+
+
+def _worth_comparing(doc: np.ndarray) -> bool:
+    """Whether a speaker's block (its quotations' documents) is compared: quoted in at least three
+    documents and at most MAX_SPEAKER_QUOTES times."""
+    return len(doc) <= MAX_SPEAKER_QUOTES and len(np.unique(doc)) >= 3
 
 
 def _drifting(doc: np.ndarray, texts: list[str]) -> dict[int, str]:
