@@ -409,7 +409,7 @@ def audit_documents_dask(
             client = own_client = Client(scheduler)
         else:
             own_cluster = LocalCluster(
-                n_workers=workers or 2, threads_per_worker=1, processes=True, dashboard_address=None
+                n_workers=workers or 2, threads_per_worker=1, processes=True, dashboard_address=":0"
             )
             client = own_client = Client(own_cluster)
     sink = ResultSink(spill, progress, memory)

@@ -149,6 +149,7 @@ def test_partitions_read_exactly_what_load_documents_reads(tmp_path):
     assert read == expected
 
 
+@pytest.mark.filterwarnings("error:Port .* is already in use")  # its own cluster takes a free port
 def test_the_command_line_dask_engine_lets_workers_read_and_matches_local(tmp_path, monkeypatch):
     import audit.dask_engine as dask_engine
     from audit.cli import main
