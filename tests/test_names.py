@@ -399,3 +399,14 @@ def test_count_keeps_neighbours_and_sources_compact_and_exact():
     assert c.after == {"Olaf": ("Scholtz", "Scholz"), "Anna": ("Scholz",)}
     assert c.before == {"Scholz": ("Anna", "Olaf"), "Scholtz": ("Olaf",)}
     assert c.sources == {"Olaf": 1, "Scholz": 3, "Berlin": 1, "Scholtz": 1, "Anna": 1}
+
+
+def test_same_name_from_each_words_parts():
+    """`same_name` compares each word's parts worked out once (`_word`): equal words, one given name in two
+    languages, close transliterations; never a surname and its feminine form, and two words without a
+    given-name group are not one name by their (absent) group."""
+    from audit.corpus.names import same_name
+
+    assert same_name("Olena", "Olena") and same_name("Serhii", "Sergei") and same_name("Ihor", "Igor")
+    assert not same_name("Petrov", "Petrova") and not same_name("Zelensky", "Zelenska")
+    assert not same_name("Kharlamov", "Tkachenko") and not same_name("Qwxyzt", "Plmokn")

@@ -24,6 +24,7 @@ def release_caches() -> None:
         translit.tnorm,
         translit.place_stem,
         names._weight,
+        names._word,
         mentions.english_zipf,
         mentions._name_kind,
         mentions._token_word,
