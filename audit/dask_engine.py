@@ -280,15 +280,20 @@ def _group_records(
 ) -> list[GroupRecord]:
     """A partition's records for the groupby (on its worker): each grouped check's `split` of each
     document's summary, under the document's final id (`new_ids`, where some were renamed)."""
-    from audit.registry import REGISTRY, all_checks
-
-    all_checks()
     out: list[GroupRecord] = []
     for k, (doc_id, summ) in enumerate(outcome[2]):
         doc_id = new_ids[k] if new_ids is not None else doc_id
         for code, sm in summ.items():
-            out.extend(((code, key), rec) for key, rec in REGISTRY[code].split(doc_id, sm))  # type: ignore[misc]
+            out.extend(((code, key), rec) for key, rec in _check(code).split(doc_id, sm))  # type: ignore[misc]
     return out
+
+
+def _check(code: str) -> Any:
+    """The registered check `code`, on a worker (the built-in checks registered first)."""
+    from audit.registry import REGISTRY, all_checks
+
+    all_checks()
+    return REGISTRY[code]
 
 
 def _group_key(record: GroupRecord) -> tuple[str, str]:
@@ -297,11 +302,8 @@ def _group_key(record: GroupRecord) -> tuple[str, str]:
 
 def _decide_group(group: tuple[tuple[str, str], list[GroupRecord]]) -> list[tuple[str, str, int, str, Hit]]:
     """One group's decision (on a worker): (check code, document id, place, preference, hit)s."""
-    from audit.registry import REGISTRY, all_checks
-
-    all_checks()
     (code, key), records = group
-    decide = REGISTRY[code].decide_group
+    decide = _check(code).decide_group
     assert decide is not None
     return [(code, *found) for found in decide(key, [rec for _, rec in records])]
 
