@@ -230,8 +230,9 @@ def _audit(args: argparse.Namespace, cfg: dict[str, Any], work_dir: Path | None 
     findings wait on disk (a temporary folder in `work_dir`) while the corpus pass runs."""
     import tempfile
 
-    from audit.engine import ShardCache, audit_documents
+    from audit.engine import audit_documents
     from audit.load import count_documents, load_documents
+    from audit.store import ShardCache
 
     options = _options(args, cfg)  # fails early on an unknown --select/--ignore
     if args.engine == "dask":

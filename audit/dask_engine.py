@@ -42,16 +42,15 @@ from audit.engine import (
     AuditResult,
     DocResult,
     Options,
-    PackedSummaries,
     ResultSink,
     ShardOutcome,
-    SpilledResults,
-    _chunks,
     check_chunk,
+    chunked,
     corpus_stage,
     write_shard,
 )
 from audit.model import Document, Hit
+from audit.store import PackedSummaries, SpilledResults
 
 DOCS_PER_PARTITION = 256  # documents a partition when the client sends them, and .txt files a partition
 BYTES_PER_PARTITION = 8 << 20  # a JSONL partition's byte range
@@ -261,7 +260,8 @@ def _audit_partition(
     kept = [(d.id, {c: summ[c] for c in grouped if c in summ}) for d, _, summ in triples] if grouped else []
     if shard_path is not None:
         return ids, write_shard(shard_path, triples, summaries_path), kept
-    from audit.engine import corpus_summaries, doc_result, pack_summaries
+    from audit.engine import corpus_summaries, doc_result
+    from audit.store import pack_summaries
 
     packed = pack_summaries((d.id, corpus_summaries(summ)) for d, _, summ in triples)
     return ids, ([doc_result(d, found, summ) for d, found, summ in triples], packed), kept
@@ -432,7 +432,7 @@ def audit_documents_dask(
                 from audit.load import load_documents
 
                 docs = load_documents(inputs or (), columns)
-            pieces = _chunks(docs, DOCS_PER_PARTITION)
+            pieces = chunked(docs, DOCS_PER_PARTITION)
         records = _run(client, pieces, options, columns, sink, shared, window, grouped)
         decided = _decide_groups(client, records, grouped) if grouped else None
     finally:
@@ -498,9 +498,9 @@ def _add_outcome(
     """One partition's shard into the sink, its documents under their final ids (`new_ids`)."""
     if isinstance(got, ShardOutcome):  # written by the worker in the shared spill folder
         if new_ids != ids:  # rare: a repeated id; the shard is rewritten with the new names
-            results = SpilledResults._read(Path(got.path))
+            results = SpilledResults.read_file(Path(got.path))
             _rename(results, new_ids)
-            SpilledResults._write(Path(got.path), results)
+            SpilledResults.write_file(Path(got.path), results)
             got = replace(got, summaries=_renamed_packed(got.summaries, new_ids))
         sink.add_shard(got)
         return
@@ -508,7 +508,7 @@ def _add_outcome(
     _rename(results, new_ids)
     if isinstance(sink.results, SpilledResults):
         path = sink.results.next_path()
-        SpilledResults._write(path, results)
+        SpilledResults.write_file(path, results)
         sink.add_shard(ShardOutcome(str(path), len(results), _renamed_packed(packed, new_ids)))
     else:
         summaries = _unpacked(packed)

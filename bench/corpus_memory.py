@@ -35,11 +35,10 @@ from audit.engine import (  # noqa: E402
     CLAIMS_KEY,
     STORY_KEY,
     Options,
-    SummaryStore,
-    _view,
-    pack_summaries,
+    text_view,
 )
 from audit.registry import all_checks  # noqa: E402
+from audit.store import SummaryStore, pack_summaries  # noqa: E402
 
 
 def corpus_options() -> Options:
@@ -56,7 +55,7 @@ def summaries(n: int) -> list[list[tuple[str, dict[str, Any]]]]:
     checks = options.checks()
     shards: list[list[tuple[str, dict[str, Any]]]] = [[]]
     for d in build_realistic(n):
-        view = _view(d, options)  # as check_document, without the MT probability (no corpus check uses it)
+        view = text_view(d, options)  # as check_document, without the MT probability (no corpus check uses it)
         summ = {c.code: c.extract(view) for c in checks}
         summ[STORY_KEY], summ[CLAIMS_KEY] = story_terms(view), extract_claims(view)
         if len(shards[-1]) == 256:

@@ -7,9 +7,10 @@ import pytest
 from conftest import SAMPLE
 
 from audit.cli import main
-from audit.engine import Options, ShardCache, audit_documents
+from audit.engine import Options, audit_documents
 from audit.load import load_documents
 from audit.model import Document
+from audit.store import ShardCache
 
 
 def _spans_ok(result):

@@ -12,11 +12,12 @@ from conftest import SAMPLE
 
 from audit.cli import main
 from audit.corpus.mentions import DocMentions, extract_mentions
-from audit.engine import Options, SpilledResults, audit_documents
+from audit.engine import Options, audit_documents
 from audit.load import count_documents, load_documents
 from audit.model import Document
 from audit.output import write_outputs
 from audit.report import report_data
+from audit.store import SpilledResults
 from audit.text import TextView
 
 
@@ -203,7 +204,7 @@ OUTPUT_FILES = ("findings.jsonl", "scores.csv", "sources.csv", "claims.csv", "re
 def test_out_of_core_corpus_pass_gives_the_in_memory_outputs_byte_for_byte(tmp_path):
     """Summaries on disk (read through SummaryStore's Mappings) against summaries in dicts, in this
     process and with workers that write their own shards: every output file identical."""
-    from audit.engine import SummaryStore
+    from audit.store import SummaryStore
 
     docs = _synthetic()
     memory = audit_documents(docs, Options(jobs=1))
@@ -248,7 +249,7 @@ def test_cli_run_equals_the_in_memory_audit(tmp_path):
 
 
 def test_summary_store_reads_back_what_a_dict_would_hold(tmp_path):
-    from audit.engine import SummaryStore, pack_summaries
+    from audit.store import SummaryStore, pack_summaries
 
     one, two, three = {"name": "shared by two codes"}, {"k": 1}, {"again": 1}
     shards = [
@@ -286,7 +287,7 @@ def test_summary_store_reads_back_what_a_dict_would_hold(tmp_path):
 
 
 def test_workers_fill_the_resume_cache_of_a_spilled_run(tmp_path):
-    from audit.engine import ShardCache
+    from audit.store import ShardCache
 
     docs = _synthetic(150)
     first = audit_documents(docs, Options(jobs=2), cache=ShardCache(tmp_path / "cache"), spill=tmp_path / "s1")
@@ -389,8 +390,8 @@ def test_spilled_results_keep_decoded_shards_only_within_their_cache(tmp_path):
             one = spilled.shards[0].stat().st_size * SpilledResults.DECODED_PER_PICKLED
             spilled.cache_bytes = 2 * one + one // 2
         reads = []
-        real = SpilledResults._read
-        spilled._read = lambda path, real=real, reads=reads: reads.append(path.name) or real(path)
+        real = SpilledResults.read_file
+        spilled.read_file = lambda path, real=real, reads=reads: reads.append(path.name) or real(path)
         first = [r.doc.id for r in spilled]
         spilled.update(lambda r: setattr(r, "story", r.doc.id.upper()))
         again = [(r.doc.id, r.story) for r in spilled]
@@ -422,7 +423,8 @@ def test_the_corpus_pass_empties_its_memo_tables_and_a_second_run_is_identical(t
 def test_claim_rows_are_held_as_one_buffer_and_read_as_rows():
     """The corpus pass keeps its claim rows packed (no per-row objects survive it); read back they are the
     rows corroborate made, in order, as often as the outputs read them."""
-    from audit.engine import PackedRows, decide_corpus
+    from audit.engine import decide_corpus
+    from audit.store import PackedRows
 
     docs = load_documents([SAMPLE])
     result = audit_documents(docs, Options())
