@@ -145,7 +145,7 @@ def _options(args: argparse.Namespace, cfg: dict[str, Any]):
         jobs=args.jobs if args.jobs is not None else int(cfg.get("jobs", 0)),
         mt_threshold=_mt_threshold(args, cfg),
     )
-    from audit.registry import all_checks
+    from audit.catalog import all_checks
 
     all_checks()  # registering the checks: an error there is a bug, not a usage error
     try:
@@ -439,7 +439,7 @@ def cmd_check(args: argparse.Namespace, cfg: dict[str, Any]) -> int:
 
 
 def cmd_rules(args: argparse.Namespace, cfg: dict[str, Any]) -> int:
-    from audit.registry import all_checks
+    from audit.catalog import all_checks
 
     checks = all_checks()
     if args.format == "json":

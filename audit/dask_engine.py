@@ -290,7 +290,8 @@ def _group_records(
 
 def _check(code: str) -> Any:
     """The registered check `code`, on a worker (the built-in checks registered first)."""
-    from audit.registry import REGISTRY, all_checks
+    from audit.catalog import all_checks
+    from audit.registry import REGISTRY
 
     all_checks()
     return REGISTRY[code]

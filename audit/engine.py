@@ -17,10 +17,11 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
+from audit.catalog import selected_checks
 from audit.corpus.claims import corroborate, extract_claims
 from audit.corpus.stories import assign_stories, story_terms
 from audit.model import Document, Finding
-from audit.registry import Check, selected_checks
+from audit.registry import Check
 from audit.score import DocScore, score_document
 from audit.store import PackedRows, PackedSummaries, ShardCache, SpilledResults, SummaryStore, pack_summaries
 from audit.text import TextView
@@ -109,6 +110,7 @@ def _to_findings(doc: Document, c: Check, hits: Iterable[Any]) -> Iterator[Findi
             text[h.start : h.end],
             h.suggestion,
             getattr(h, "confidence", None),
+            getattr(h, "kind", None),
         )
 
 

@@ -22,13 +22,13 @@ import re
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field, replace
 
+from audit.catalog import codes_with_role, selected_checks
 from audit.corpus.names import FIX_CONFIDENCE as NAME_FIX_CONFIDENCE  # --fix-names applies links at or above it
 from audit.model import Document, Finding
-from audit.registry import REGISTRY, selected_checks
+from audit.registry import REGISTRY
 
 MAX_REMOVAL = 0.10  # share of a document's characters that fixes may remove before it needs review
 MAX_ROUNDS = 3
-LANGUAGE_CHECK = "INT005"  # a document this check flags (not in an expected language) is never edited
 
 _QUOTES = re.compile(r"[\"“”„«»]")
 _SENTENCE_END = re.compile(r"(?:^|[.!?…][\"”’»)]*\s+|\n\s*)$")
@@ -245,8 +245,9 @@ def _copy(d: Document) -> Document:
 
 def _audit_options(options):
     """The audit each round runs: the user's selection, plus the language check that guards every edit."""
-    if options.select and LANGUAGE_CHECK not in options.ignore:
-        return replace(options, select=(*options.select, LANGUAGE_CHECK))
+    gates = sorted(codes_with_role("language_gate"))  # a document they flag (another language) is never edited
+    if options.select and not set(gates) & set(options.ignore):
+        return replace(options, select=(*options.select, *gates))
     return options
 
 
@@ -271,7 +272,7 @@ def fix_documents(
         changed = False
         for r in result.results:
             s = summaries[r.doc.id]
-            if any(f.code == LANGUAGE_CHECK for f in r.findings):
+            if any(f.code in codes_with_role("language_gate") for f in r.findings):
                 s.needs_review = s.needs_review or "not in an expected language"
                 active.discard(r.doc.id)
                 continue

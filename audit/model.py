@@ -48,6 +48,7 @@ class Finding:
     evidence: str
     suggestion: str | None = None
     confidence: float | None = field(default=None, compare=False)  # name links: how sure the link is (0-1)
+    kind: str | None = field(default=None, compare=False)  # the hit's kind, where a check's role reads it
 
     def to_dict(self) -> dict[str, Any]:
         """The SPEC.md field order for findings.jsonl (`confidence` follows where a check sets one)."""
@@ -76,3 +77,4 @@ class Hit:
     message: str
     suggestion: str | None = None
     confidence: float | None = None
+    kind: str | None = None  # what sort of hit, where the check has several and a role reads one (`byline`)

@@ -576,7 +576,7 @@ def model() -> Model:
 @functools.cache
 def artifact_checks() -> tuple:
     """The per-document checks whose firing the model counts: those registered with `mt_signal=True`."""
-    from audit.registry import all_checks
+    from audit.catalog import all_checks
 
     return tuple(c for c in all_checks() if c.mt_signal and c.fn is not None)
 

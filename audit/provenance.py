@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
+from audit.catalog import codes_with_role
 from audit.engine import AuditResult, DocResult
 
 PROVENANCE_COLUMNS = (
@@ -35,8 +36,8 @@ def mt_threshold(result: AuditResult) -> float:
 
 
 def machine_translated(codes: set[str], probability: float | None, threshold: float) -> str:
-    """`disclosed` (MT001 fired), `detected` (probability above the threshold), or ``."""
-    if "MT001" in codes:
+    """`disclosed` (a disclosure check fired), `detected` (probability above the threshold), or ``."""
+    if codes & codes_with_role("disclosure"):
         return "disclosed"
     if probability is not None and probability > threshold:
         return "detected"
@@ -53,17 +54,16 @@ class Provenance:
 
     def __call__(self, r: DocResult) -> dict[str, Any]:
         codes = {f.code for f in r.findings}
-        messages = {f.message for f in r.findings if f.code == "RES007"}
-        if codes & {"BIO001", "BIO002"}:
+        if codes & codes_with_role("generic_bio"):
             byline = "generic bio"
-        elif "byline" in messages:
+        elif any(f.kind == "byline" for f in r.findings if f.code in codes_with_role("byline")):
             byline = "byline"
         else:
             byline = ""
         n_residue = sum(1 for f in r.findings if f.category == "residue")
         length = max(1, len(r.doc.text))
         return {
-            "republished": int("PRV001" in codes),
+            "republished": int(bool(codes & codes_with_role("republished"))),
             "machine_translated": machine_translated(codes, r.mt_probability, self.threshold),
             "mt_probability": "" if r.mt_probability is None else round(r.mt_probability, 4),
             "byline": byline,

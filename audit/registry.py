@@ -36,6 +36,8 @@ class Check:
     fn: DocCheckFn | None = None
     extract: Callable[[Any], Any] | None = None
     decide: Callable[[Mapping[str, Any]], Mapping[str, list[Hit]]] | None = None
+    label: str = ""  # the finding in plain words, for a person reading the report ("photo caption or credit")
+    role: str = ""  # what else the pipeline reads this check as: one of ROLES (or "" for none)
     fix: str = "none"  # what `audit fix` may do with a finding: "remove", "replace" or "none" (never edits)
     autofix: bool = False  # applied by `audit fix` by default; others only when chosen with --select
     mt_signal: bool = False  # an MT artifact: a per-document check's firing feeds the MT model (audit/mtmodel.py)
@@ -60,6 +62,16 @@ class Check:
 
 REGISTRY: dict[str, Check] = {}
 
+# The roles a check can play beyond its own findings; the pipeline asks for a role, never for a code.
+ROLES: dict[str, str] = {
+    "disclosure": "the text says it was machine-translated: `machine_translated` is `disclosed`",
+    "language_gate": "the text is not in an expected language: `audit fix` never edits it, and the MT model "
+    "does not judge it",
+    "republished": "a provenance signal: the text was republished from an agency or another site",
+    "byline": "a provenance signal: a byline (only the hits whose `kind` is `byline`)",
+    "generic_bio": "a provenance signal: a boilerplate author bio",
+}
+
 
 FIX_ACTIONS = ("none", "remove", "replace")
 
@@ -67,6 +79,10 @@ FIX_ACTIONS = ("none", "remove", "replace")
 def _validate(code: str, category: str, severity: str, doc: str | None, meta: Mapping[str, Any]) -> None:
     if meta.get("fix", "none") not in FIX_ACTIONS:
         raise ValueError(f"{code}: fix {meta.get('fix')!r} not one of {FIX_ACTIONS}")
+    if not meta.get("label"):
+        raise ValueError(f"{code}: a check needs a `label`, the finding in plain words for the report")
+    if meta.get("role", "") not in ("", *ROLES):
+        raise ValueError(f"{code}: role {meta.get('role')!r} not one of {tuple(ROLES)}")
     if meta.get("autofix") and meta.get("fix", "none") == "none":
         raise ValueError(f"{code}: autofix needs a fix action")
     if code in REGISTRY:
@@ -80,7 +96,8 @@ def _validate(code: str, category: str, severity: str, doc: str | None, meta: Ma
 
 
 def check(code: str, category: str, severity: str = "warning", **meta: Any) -> Callable[[DocCheckFn], DocCheckFn]:
-    """Register a per-document check. `meta`: `fix`, `autofix`, `mt_signal`, `names` (see `Check`)."""
+    """Register a per-document check. `meta`: `label` (required), `role`, `fix`, `autofix`, `mt_signal`,
+    `names` (see `Check`)."""
 
     def wrap(fn: DocCheckFn) -> DocCheckFn:
         doc = inspect.getdoc(fn) or ""
@@ -120,39 +137,12 @@ def merge_group_hits(found: Iterable[GroupHit]) -> dict[str, list[Hit]]:
     return {doc_id: [mine[p][1] for p in sorted(mine)] for doc_id, mine in best.items()}
 
 
-def all_checks() -> list[Check]:
-    """Every registered check, ordered by code."""
-    import audit.checks  # noqa: F401  (registers the built-in checks)
-    import audit.corpus  # noqa: F401
-
-    return [REGISTRY[c] for c in sorted(REGISTRY)]
-
-
-def _matches(c: Check, sel: str) -> bool:
-    sel = sel.strip()
-    return c.code == sel or c.category == sel or (sel.isalpha() and sel.isupper() and c.code.startswith(sel))
-
-
-def selected_checks(select: Iterable[str] = (), ignore: Iterable[str] = ()) -> list[Check]:
-    """Checks chosen by code (`RES001`), code prefix (`RES`) or category (`residue`)."""
-    select, ignore = [s for s in select if s], [s for s in ignore if s]
-    checks = all_checks()
-    known = {c.code for c in checks} | {c.category for c in checks} | {c.code.rstrip("0123456789") for c in checks}
-    unknown = [s for s in (*select, *ignore) if s not in known]
-    if unknown:
-        raise ValueError(f"unknown check code or category: {', '.join(unknown)} (see `audit rules`)")
-    if select:
-        checks = [c for c in checks if any(_matches(c, s) for s in select)]
-    return [c for c in checks if not any(_matches(c, s) for s in ignore)]
-
-
 __all__ = [
     "CATEGORIES",
     "Check",
     "REGISTRY",
-    "all_checks",
+    "ROLES",
     "check",
     "corpus_check",
     "merge_group_hits",
-    "selected_checks",
 ]

@@ -27,8 +27,8 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from corpus import build_corpus  # noqa: E402
 
+from audit.catalog import all_checks  # noqa: E402
 from audit.engine import Options, audit_documents  # noqa: E402
-from audit.registry import all_checks  # noqa: E402
 from audit.text import TextView  # noqa: E402
 
 PEERS_VENV = ROOT / "bench" / ".venv-peers"

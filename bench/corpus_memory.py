@@ -29,6 +29,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from corpus import build_realistic  # noqa: E402
 
+from audit.catalog import all_checks  # noqa: E402
 from audit.corpus.claims import extract_claims  # noqa: E402
 from audit.corpus.stories import story_terms  # noqa: E402
 from audit.engine import (  # noqa: E402
@@ -37,7 +38,6 @@ from audit.engine import (  # noqa: E402
     Options,
     text_view,
 )
-from audit.registry import all_checks  # noqa: E402
 from audit.store import SummaryStore, pack_summaries  # noqa: E402
 
 

@@ -7,9 +7,10 @@ import pytest
 
 os.environ.setdefault("AUDIT_STRICT_SPANS", "1")  # a check's bad span raises in the tests (engine.STRICT_SPANS)
 
+from audit.catalog import all_checks
 from audit.engine import Options, audit_documents
 from audit.model import Document
-from audit.registry import REGISTRY, all_checks
+from audit.registry import REGISTRY
 from audit.text import TextView
 
 ROOT = Path(__file__).resolve().parent.parent

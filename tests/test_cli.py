@@ -15,7 +15,7 @@ def run_cli(*args):
 
 
 def test_rules_lists_every_check_from_the_registry(capsys):
-    from audit.registry import all_checks
+    from audit.catalog import all_checks
 
     assert main(["rules"]) == 0
     out = capsys.readouterr().out

@@ -26,9 +26,9 @@ from pathlib import Path
 import pytest
 import yaml
 
+from audit.catalog import all_checks
 from audit.engine import Options, audit_documents
 from audit.model import Document
-from audit.registry import all_checks
 
 FIXTURES = Path(__file__).parent / "fixtures"
 MIN_CASES = 5

@@ -270,12 +270,12 @@ def test_the_validation_table_equals_the_table_of_score_rows():
     import numpy as np
     import pandas as pd
 
+    from audit.catalog import all_checks
     from audit.engine import Options, audit_documents
     from audit.gate.expectations import gate_table
     from audit.load import load_documents
     from audit.model import Document
     from audit.output import score_rows
-    from audit.registry import all_checks
 
     docs = list(load_documents([str(SAMPLE)]))
     docs[0].meta.update(title="A title", rank=3, flags={"a": 1})

@@ -2,7 +2,7 @@ import pytest
 import yaml
 from conftest import ROOT, hits
 
-from audit.registry import all_checks
+from audit.catalog import all_checks
 from audit.text import TextView
 
 HEADLINE = "Council approves new budget after long debate\n"

@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 from audit import scan
-from audit.registry import all_checks
+from audit.catalog import all_checks
 from audit.text import TextView
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -31,8 +31,9 @@ CODE_HOMES = ("audit/checks/", "audit/corpus/")
 MAX_LINES = 60
 
 
-def modules(root: Path = ROOT) -> dict[str, Path]:
+def modules(root: Path | None = None) -> dict[str, Path]:
     """Module name -> file, for every .py file of the package."""
+    root = ROOT if root is None else root
     out = {}
     for path in sorted((root / PACKAGE).rglob("*.py")):
         parts = list(path.relative_to(root).with_suffix("").parts)

@@ -122,7 +122,7 @@ def _merged_cues(s: str, kinds: tuple[str, ...]) -> list[tuple[str, str]]:
     return [(s[a:b].lower(), k) for a, b, k in merged]
 
 
-@check("BIO001", "bio", "warning", fix="remove")
+@check("BIO001", "bio", "warning", fix="remove", label="first-person author bio", role="generic_bio")
 def self_promotion(view: TextView) -> Iterator[Hit]:
     """First-person author bios: `I am a journalist based in Nairobi. My work has appeared in ...`.
 
@@ -223,7 +223,7 @@ def _bio_header(view: TextView, i: int) -> bool:
     return bool(m) and re.search(r"(?<!\w)" + re.escape(m.group("name").split()[-1]) + r"(?!\w)", nxt) is not None
 
 
-@check("BIO002", "bio", "warning", fix="remove")
+@check("BIO002", "bio", "warning", fix="remove", label="author blurb", role="generic_bio")
 def author_blurb(view: TextView) -> Iterator[Hit]:
     """Third-person author blurbs: `Jane Roe is a senior reporter at The Courier`, `About the author`.
 
@@ -270,7 +270,7 @@ def _contact_cue(s: str) -> bool:
     return bool(_cue("contact").search(s) or _FOLLOW.search(s) or _LABEL.search(s))
 
 
-@check("BIO003", "bio", "warning", fix="remove")
+@check("BIO003", "bio", "warning", fix="remove", label="author contact line")
 def contact_line(view: TextView) -> Iterator[Hit]:
     """Author contact lines: e-mail addresses, `Follow her on Twitter @handle`, `can be reached at`.
 

@@ -79,7 +79,7 @@ def _template_keys(view: TextView) -> set[str]:
     return {k for k, n in counts.items() if n >= TEMPLATE_COPIES}
 
 
-@check("INT001", "integrity", "error", fix="remove", autofix=True)
+@check("INT001", "integrity", "error", fix="remove", autofix=True, label="paragraph repeated word for word")
 def duplicate_paragraph(view: TextView) -> Iterator[Hit]:
     """A paragraph that repeats an earlier paragraph of the same document word for word.
 
@@ -122,7 +122,7 @@ def _cut_mid_sentence(s: str) -> bool:
     return bool(ws) and ws[-1].lower() in _OPEN_ENDINGS and s[-1].isalpha()
 
 
-@check("INT002", "integrity", "warning")
+@check("INT002", "integrity", "warning", label="text cut off mid-sentence")
 def truncated_ending(view: TextView) -> Iterator[Hit]:
     """The text stops mid-sentence or on an ellipsis, as paywalled and cut-off pages do.
 
@@ -148,7 +148,7 @@ _SUSPECT = re.compile(
 )
 
 
-@check("INT003", "integrity", "error", fix="replace", autofix=True)
+@check("INT003", "integrity", "error", fix="replace", autofix=True, label="garbled characters (wrong encoding)")
 def mojibake(view: TextView) -> Iterator[Hit]:
     """Mojibake: text decoded with the wrong encoding (`Ã©` for `é`, `â€™` for `’`).
 
@@ -172,7 +172,7 @@ def mojibake(view: TextView) -> Iterator[Hit]:
 MIN_WORDS = 30
 
 
-@check("INT004", "integrity", "error")
+@check("INT004", "integrity", "error", label="empty or almost empty")
 def near_empty(view: TextView) -> Iterator[Hit]:
     """Empty or near-empty documents: fewer than 30 words of text."""
     if has_words(view.text, MIN_WORDS):
@@ -189,7 +189,7 @@ def near_empty(view: TextView) -> Iterator[Hit]:
 MIN_LANGUAGE_CONFIDENCE = 0.6
 
 
-@check("INT005", "integrity", "error")
+@check("INT005", "integrity", "error", label="not in the expected language", role="language_gate")
 def wrong_language(view: TextView) -> Iterator[Hit]:
     """The document is not in an expected language (default English; `--language` or a `language` column).
 
@@ -211,7 +211,7 @@ _BROKEN = re.compile(r"\ufffd+|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]+")
 _ANY_BROKEN = re.compile(r"[\ufffd\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # one character of a match: a cheap first look
 
 
-@check("INT006", "integrity", "warning", fix="remove")
+@check("INT006", "integrity", "warning", fix="remove", label="lost or control characters")
 def broken_characters(view: TextView) -> Iterator[Hit]:
     """Replacement characters (U+FFFD) and control characters: bytes lost in decoding."""
     first = _ANY_BROKEN.search(view.text)

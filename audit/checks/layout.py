@@ -20,7 +20,7 @@ _COMMENTS = re.compile(
 MAX_LINK_WORDS = 25
 
 
-@check("RES011", "residue", "warning", fix="remove")
+@check("RES011", "residue", "warning", fix="remove", label="list of links")
 def link_list(view: TextView) -> Iterator[Hit]:
     """Lists of links under a section header (`Most Popular`, `Related Topics`, `You may also like`).
 
@@ -101,7 +101,7 @@ def _is_short_label(s: str) -> bool:
     return 0 < word_count(s) <= 4 and not s.endswith((".", "!", "?", ":", "*"))
 
 
-@check("RES012", "residue", "warning", fix="remove")
+@check("RES012", "residue", "warning", fix="remove", label="reader comments")
 def comment_thread(view: TextView) -> Iterator[Hit]:
     """Reader comments: everything after a `Comments` header at the end of the page.
 
@@ -142,7 +142,7 @@ def _header_zone(body: list) -> list:
     return zone
 
 
-@check("RES014", "residue", "info", fix="remove")
+@check("RES014", "residue", "info", fix="remove", label="labels above the article")
 def page_header_line(view: TextView) -> Iterator[Hit]:
     """Bylines between the headline and the article body: `Jane Roe`, `JANE ROE, Staff Writer`.
 
@@ -190,7 +190,7 @@ TAIL_MIN_HEADLINES = 3
 TAIL_BODY_WORDS = 25
 
 
-@check("RES015", "residue", "warning", fix="remove")
+@check("RES015", "residue", "warning", fix="remove", label="related headlines after the article")
 def trailing_link_list(view: TextView) -> Iterator[Hit]:
     """A run of headlines after the article's last paragraph: related stories without a header.
 
@@ -276,7 +276,7 @@ def _menu_lines(body: list) -> set[int]:
     return out
 
 
-@check("RES016", "residue", "warning", fix="remove")
+@check("RES016", "residue", "warning", fix="remove", label="repeated short lines")
 def repeated_short_line(view: TextView) -> Iterator[Hit]:
     """Menus: a run of short labels that recurs in the same order elsewhere in the document.
 

@@ -23,7 +23,7 @@ _THIS_TEXT = re.compile(
 _DISCLOSING = re.compile(r"translated|\b(?:powered\s+by|by|via|using|with)\b", re.IGNORECASE)
 
 
-@check("MT001", "mt", "error")
+@check("MT001", "mt", "error", label="says it was machine-translated", role="disclosure")
 def translation_disclosure(view: TextView) -> Iterator[Hit]:
     """Disclosures of machine translation: `Powered by automated translation`, `This article was machine translated`.
 
@@ -56,7 +56,7 @@ def _nationality_the() -> re.Pattern[str]:
     )
 
 
-@check("MT002", "mt", "warning", fix="replace", mt_signal=True)
+@check("MT002", "mt", "warning", fix="replace", mt_signal=True, label="word order left by translation")
 def misplaced_article(view: TextView) -> Iterator[Hit]:
     """A nationality adjective before `the` and a capitalised name: `French the Ministry of Foreign Affairs`.
 
@@ -86,7 +86,7 @@ _CALQUE = re.compile(
 )
 
 
-@check("MT003", "mt", "warning", fix="replace", mt_signal=True)
+@check("MT003", "mt", "warning", fix="replace", mt_signal=True, label="role worded as in translation")
 def role_calque(view: TextView) -> Iterator[Hit]:
     """Calqued roles: `Prime minister of the country Nikol Pashinyan` for `the country's prime minister`."""
     if not view.is_english:
@@ -105,7 +105,7 @@ def role_calque(view: TextView) -> Iterator[Hit]:
 _SPACE_PUNCT = re.compile(r"[ \u00a0\u202f](?<=[^\W\d_].)([:;!?])(?=[^\W_]|[ \t][^\W\d_]|[ \t]*(?:\r?\n|\Z))")
 
 
-@check("MT004", "mt", "info")
+@check("MT004", "mt", "info", label="space before punctuation, French style")
 def space_before_punctuation(view: TextView) -> Iterator[Hit]:
     """A space before `:`, `;`, `!` or `?` between words (`Source :Skai`): French typography in English text."""
     if not view.is_english:
@@ -117,7 +117,7 @@ def space_before_punctuation(view: TextView) -> Iterator[Hit]:
 _FOREIGN_QUOTES = re.compile(r"«[^«»\n]{0,400}»|„[^„“”\n]{0,400}[“”]|‹[^‹›\n]{0,200}›")
 
 
-@check("MT005", "mt", "info")
+@check("MT005", "mt", "info", label="foreign quotation marks")
 def foreign_quotation_marks(view: TextView) -> Iterator[Hit]:
     """Guillemets `«...»` and low quotes `„...“` in English text: typography carried over from the source."""
     if not view.is_english:
@@ -163,7 +163,7 @@ def _reworded(a: str, b: str) -> list[str] | None:
     return sorted(wb - wa) if wa - wb and wb - wa else None
 
 
-@check("MT006", "mt", "error", fix="remove", mt_signal=True)
+@check("MT006", "mt", "error", fix="remove", mt_signal=True, label="paragraph repeated in other words")
 def retranslated_paragraph(view: TextView) -> Iterator[Hit]:
     """A paragraph repeated with different wording (`a broad attack` / `a widespread attack`): two translations of one source.
 
@@ -217,7 +217,7 @@ def _two_cues(ws: list[str]) -> bool:
     return False
 
 
-@check("MT007", "mt", "warning", mt_signal=True)
+@check("MT007", "mt", "warning", mt_signal=True, label="sentences left untranslated")
 def untranslated_fragment(view: TextView) -> Iterator[Hit]:
     """Sentences left in another language inside an English document (untranslated fragments).
 
@@ -257,7 +257,7 @@ _DIALOGUE_DASH = re.compile(
 )
 
 
-@check("MT010", "mt", "warning", mt_signal=True)
+@check("MT010", "mt", "warning", mt_signal=True, label="dialogue dashes from the source language")
 def dialogue_dash(view: TextView) -> Iterator[Hit]:
     """Direct speech in the source's dialogue-dash form: `- We are ready, - he said.` (Russian, Ukrainian, Hebrew).
 
@@ -286,7 +286,7 @@ def _surname_first() -> re.Pattern[str]:
 _CAPITALISED_BEFORE = re.compile(r"[A-Z][\w'’-]*[ \t]+$")
 
 
-@check("MT011", "mt", "warning", fix="replace", mt_signal=True)
+@check("MT011", "mt", "warning", fix="replace", mt_signal=True, label="surname before the given name")
 def surname_first(view: TextView) -> Iterator[Hit]:
     """A Slavic surname before the given name (`Ivanov Dmitry (violin)`): the source's list order carried over.
 
@@ -315,7 +315,7 @@ _EMBED = re.compile(r"\(@\w+\)")  # an embedded post's signature line: the platf
 _GLOSS_BEFORE = re.compile(r"[(\[]\s*$")
 
 
-@check("MT012", "mt", "warning", mt_signal=True)
+@check("MT012", "mt", "warning", mt_signal=True, label="abbreviation left untranslated")
 def untranslated_abbreviation(view: TextView) -> Iterator[Hit]:
     """Abbreviations transliterated letter by letter (`MChS`, `RZhD`) or words left in the source script (`МВД`).
 
@@ -359,7 +359,7 @@ def _name_key(word: str) -> str | None:
     return tnorm(word)
 
 
-@check("MT013", "mt", "warning", fix="replace", mt_signal=True)
+@check("MT013", "mt", "warning", fix="replace", mt_signal=True, label="one name spelt two ways")
 def name_spelled_two_ways(view: TextView) -> Iterator[Hit]:
     """One name spelled two ways in one document (`Hryhorenko` ... `Grigorenko`): two transliterations, or two translators.
 

@@ -25,7 +25,7 @@ _REPUBLISHED = re.compile(
 )
 
 
-@check("PRV001", "provenance", "info")
+@check("PRV001", "provenance", "info", label="republished from an agency or another site", role="republished")
 def republication_marker(view: TextView) -> Iterator[Hit]:
     """Marks of republication: agency datelines `(Reuters) -`, `With reporting by AFP`, `Source: X`, `Originally published on`.
 

@@ -14,9 +14,9 @@ from audit.text import TextView, ends_sentence, is_prose, word_count, words
 MAX_PROMPT_WORDS = 40  # a call to action is short; a long line that mentions "newsletter" is prose
 
 
-def _line_hit(line, message: str, suggestion: str | None = "") -> Hit:
+def _line_hit(line, message: str, suggestion: str | None = "", kind: str | None = None) -> Hit:
     start, end = line.span
-    return Hit(start, end, message, suggestion)
+    return Hit(start, end, message, suggestion, kind=kind)
 
 
 _AD = re.compile(
@@ -28,7 +28,7 @@ _AD = re.compile(
 )
 
 
-@check("RES001", "residue", "error", fix="remove", autofix=True)
+@check("RES001", "residue", "error", fix="remove", autofix=True, label="ad placeholder")
 def ad_placeholder(view: TextView) -> Iterator[Hit]:
     """Ad placeholders and ad labels: `[ad_1]`, `[adsense]`, a line reading `Advertisement`.
 
@@ -76,7 +76,7 @@ def is_link_header(s: str) -> bool:
     return word_count(rest) <= 2 and ":" not in s[m.end() :].rstrip(": ")
 
 
-@check("RES002", "residue", "warning", fix="remove")
+@check("RES002", "residue", "warning", fix="remove", label="read-more link")
 def related_link(view: TextView) -> Iterator[Hit]:
     """Read-more and related-story links: `Read more: ...`, `Related: ...`, `You may also like`.
 
@@ -138,7 +138,7 @@ def is_prompt(s: str, may: tuple[bool, bool, bool, bool] = _EVERY) -> bool:
     return linked > 0 and linked >= FOOTER_SHARE * len("".join(s.split()))
 
 
-@check("RES003", "residue", "warning", fix="remove", autofix=True)
+@check("RES003", "residue", "warning", fix="remove", autofix=True, label="subscribe or share prompt")
 def call_to_action(view: TextView) -> Iterator[Hit]:
     """Subscribe, share, follow and sign-up prompts, cookie, consent, app, login and comment-form notices.
 
@@ -187,7 +187,7 @@ def _bare_counts(body: list) -> set[int]:
     return out
 
 
-@check("RES004", "residue", "warning", fix="remove")
+@check("RES004", "residue", "warning", fix="remove", label="menu or button label")
 def page_furniture(view: TextView) -> Iterator[Hit]:
     """Lines that are only a button or menu label or a counter: `Share`, `Email`, `Tags:`, `Rating: 36 Votes`, `1 / 23`.
 
@@ -297,7 +297,7 @@ _SLASH_CREDIT = re.compile(
 _PAREN_CREDIT = re.compile(r"^\s*\(\s*[A-Z][\w.&'’-]*(?:\s+(?:[A-Z][\w.&'’-]*|of|and|&|de|for)){0,5}\s*\)\s*$")
 
 
-@check("RES005", "residue", "warning", fix="remove")
+@check("RES005", "residue", "warning", fix="remove", label="photo caption or credit")
 def caption_credit(view: TextView) -> Iterator[Hit]:
     """Photo captions and credits: `© Sputnik/Name`, `Photo: X`, a caption ending in `. EPA`, `REUTERS/Name`.
 
@@ -408,7 +408,7 @@ def _dated_subheads(body: list, stamps: list[int]) -> set[int]:
     return set(bare) if len(heads) >= 2 else set()
 
 
-@check("RES006", "residue", "warning", fix="remove")
+@check("RES006", "residue", "warning", fix="remove", label="date or time stamp line")
 def timestamp(view: TextView) -> Iterator[Hit]:
     """Date, time and reading-time stamps on a line of their own: `Updated: September 20, 2023, 7:17 AM`.
 
@@ -498,7 +498,7 @@ def _names_a_writer(rest: str) -> bool:
     return all(is_byline_name(p, need_rare=False) for p in re.split(r"\s+(?:and|&)\s+", rest.strip()) if p)
 
 
-@check("RES007", "residue", "warning", fix="remove")
+@check("RES007", "residue", "warning", fix="remove", label="source or byline line", role="byline")
 def source_line(view: TextView) -> Iterator[Hit]:
     """Source, credit and byline lines: `Source :Skai`, `Reporting by X; Editing by Y`, `By Jane Doe, Reuters`.
 
@@ -514,12 +514,12 @@ def source_line(view: TextView) -> Iterator[Hit]:
         if _SOURCE.match(s) or _DOMAIN_LINE.match(s):
             yield _line_hit(line, "source or credit line")
         elif _ROLE_LINE.match(s) and s.strip()[:1].isupper():
-            yield _line_hit(line, "byline (the writer's role)")
+            yield _line_hit(line, "byline (the writer's role)", kind="role")
         elif _HANDLE_BYLINE.match(s) and is_byline_name(s.split("@")[0].removeprefix("By ").removeprefix("by ")):
-            yield _line_hit(line, "byline")
+            yield _line_hit(line, "byline", kind="byline")
         elif _BYLINE.match(s) and word_count(s) <= 12 and not s.rstrip().endswith((".", "?", "!")):
             if _names_a_writer(re.sub(r"^\s*(?:\w+\s+)?by\s+|^\s*\w+\s+", "", s, count=1, flags=re.IGNORECASE)):
-                yield _line_hit(line, "byline")
+                yield _line_hit(line, "byline", kind="byline")
 
 
 _META_ISO = re.compile(
@@ -536,7 +536,7 @@ _META_FIELD = re.compile(
 )
 
 
-@check("RES008", "residue", "warning", fix="remove")
+@check("RES008", "residue", "warning", fix="remove", label="page metadata in the text")
 def metadata_field(view: TextView) -> Iterator[Hit]:
     """Metadata fields leaked into the body: `date 2023-09-19`, `Tags: ...`, `Filed under: ...`."""
     seen: set[int] = set()
@@ -567,7 +567,7 @@ _KNOWN_TAGS = frozenset(
 )
 
 
-@check("RES009", "residue", "warning", fix="remove", autofix=True)
+@check("RES009", "residue", "warning", fix="remove", autofix=True, label="HTML left in the text")
 def html_remnant(view: TextView) -> Iterator[Hit]:
     """HTML tags, escaped tags, character entities and CMS shortcodes left in the text.
 
@@ -598,7 +598,7 @@ _COPYRIGHT = re.compile(
 )
 
 
-@check("RES010", "residue", "warning", fix="remove", autofix=True)
+@check("RES010", "residue", "warning", fix="remove", autofix=True, label="copyright notice")
 def copyright_notice(view: TextView) -> Iterator[Hit]:
     """Copyright, licence and rights notices: `© 2019 CBS Interactive Inc. All Rights Reserved.`
 

@@ -33,7 +33,7 @@ def fingerprint(line: str) -> int:
 Summary = tuple[str | None, array, array]
 
 
-@corpus_check("RES013", "residue", "warning", fix="remove")
+@corpus_check("RES013", "residue", "warning", fix="remove", label="template text shared across the source")
 class RepeatedBoilerplate:
     """Lines that recur in many documents of the same source (at least 3 and 20% of them): template text.
 

@@ -1105,7 +1105,7 @@ def _garbled_name(form: str, a: NameAnalysis) -> tuple[str, str, float] | None:
     return f"garbled name: probably {v.canonical} ({v.evidence})", v.canonical, v.confidence
 
 
-@corpus_check("NAME001", "name", "warning", fix="replace", names=True)
+@corpus_check("NAME001", "name", "warning", fix="replace", names=True, label="name spelt differently elsewhere")
 class NameVariant:
     """Spelling variants of one name across the corpus (`Pashinian` for `Pashinyan`); the suggestion is the canonical form.
 
@@ -1127,7 +1127,7 @@ class NameVariant:
         return _hits(summaries, _variant)
 
 
-@corpus_check("NAME002", "name", "info", fix="replace", names=True)
+@corpus_check("NAME002", "name", "info", fix="replace", names=True, label="place name in a local spelling")
 class PlaceExonym:
     """Place names in a local spelling where English writes them otherwise (`Laçın` -> `Lachin`).
 
@@ -1144,7 +1144,7 @@ class PlaceExonym:
         return _hits(summaries, _exonym)
 
 
-@corpus_check("MT008", "mt", "error", fix="replace", mt_signal=True, names=True)
+@corpus_check("MT008", "mt", "error", fix="replace", mt_signal=True, names=True, label="name garbled by translation")
 class GarbledName:
     """Names garbled by round-trip translation (`Stéphane Dizaric` for `Stephane Dujarric`).
 

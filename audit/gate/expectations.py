@@ -151,9 +151,9 @@ def gate_table(result):
     import numpy as np
     import pandas as pd
 
+    from audit.catalog import all_checks
     from audit.output import score_columns, score_row
     from audit.provenance import Provenance
-    from audit.registry import all_checks
 
     cols = score_columns(result)
     codes = {c.code: k for k, c in enumerate(all_checks())}

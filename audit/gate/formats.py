@@ -214,7 +214,7 @@ def _sarif_gate(result: AuditResult, validation, first_index: int) -> tuple[list
 
 
 def render_sarif(result: AuditResult, validation=None) -> str:
-    from audit.registry import all_checks
+    from audit.catalog import all_checks
 
     checks = all_checks()
     index = {c.code: i for i, c in enumerate(checks)}

@@ -22,11 +22,11 @@ from typing import IO, Any
 from urllib.parse import urlsplit
 
 from audit import __version__
+from audit.catalog import all_checks, label_of
 from audit.corpus.mentions import name_tokens
 from audit.data import trie_pattern
 from audit.engine import AuditResult, DocResult
 from audit.model import CATEGORIES, Finding
-from audit.registry import all_checks
 from audit.sources import source_rows
 from audit.text import cut_words
 
@@ -35,47 +35,6 @@ BINS = 10  # score bands of 10 points; mt_probability bands of 0.1
 TITLE_LIMIT = 160  # characters of a title or first line in the list
 QUOTE_LIMIT = 240  # characters of a quotation in a message
 MESSAGE_QUOTE_CUT = 80  # audit/corpus/quotes.py (MT009) cuts the quotation in its message at 80 characters
-
-# The main reason in plain words, by check: what a person judging the document needs to read in the list.
-PLAIN: dict[str, str] = {
-    "BIO001": "first-person author bio",
-    "BIO002": "author blurb",
-    "BIO003": "author contact line",
-    "INT001": "paragraph repeated word for word",
-    "INT002": "text cut off mid-sentence",
-    "INT003": "garbled characters (wrong encoding)",
-    "INT004": "empty or almost empty",
-    "INT005": "not in the expected language",
-    "INT006": "lost or control characters",
-    "MT001": "says it was machine-translated",
-    "MT002": "word order left by translation",
-    "MT003": "role worded as in translation",
-    "MT004": "space before punctuation, French style",
-    "MT005": "foreign quotation marks",
-    "MT006": "paragraph repeated in other words",
-    "MT007": "sentences left untranslated",
-    "MT008": "name garbled by translation",
-    "MT009": "quotation worded differently elsewhere",
-    "NAME001": "name spelt differently elsewhere",
-    "NAME002": "place name in a local spelling",
-    "PRV001": "republished from an agency or another site",
-    "RES001": "ad placeholder",
-    "RES002": "read-more link",
-    "RES003": "subscribe or share prompt",
-    "RES004": "menu or button label",
-    "RES005": "photo caption or credit",
-    "RES006": "date or time stamp line",
-    "RES007": "source or byline line",
-    "RES008": "page metadata in the text",
-    "RES009": "HTML left in the text",
-    "RES010": "copyright notice",
-    "RES011": "list of links",
-    "RES012": "reader comments",
-    "RES013": "template text shared across the source",
-    "RES014": "labels above the article",
-    "RES015": "related headlines after the article",
-    "RES016": "repeated short lines",
-}
 
 # Where each document's source came from, as the page says it.
 SOURCE_FROM: dict[str, str] = {
@@ -97,7 +56,7 @@ def plain_reason(reason: str) -> str:
     """A score deduction (`-18.0 MT006 mt: paragraph repeats ...`) in plain words: `paragraph repeated in other words`."""
     m = _REASON.fullmatch(reason)
     if m:
-        label = PLAIN.get(m.group(2)) or m.group(4)
+        label = label_of(m.group(2)) or m.group(4)
         return label + (f" ({m.group(5)}×)" if m.group(5) else "")
     m = _OTHER_REASON.fullmatch(reason)
     if not m:
@@ -414,7 +373,7 @@ def _checks(codes: _Strings) -> dict[str, Any]:
             "category": c.category,
             "severity": c.severity,
             "summary": c.summary,
-            "label": PLAIN.get(c.code, ""),
+            "label": c.label,
         }
     return out
 
