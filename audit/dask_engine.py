@@ -381,6 +381,16 @@ def _exists(paths: list[str], marker: tuple[str, str] | None) -> bool:
     return True
 
 
+def _connect(scheduler: str | None, workers: int | None) -> tuple[Any, Any]:
+    """(the cluster this run starts, or None; a client of it or of `scheduler`)."""
+    from distributed import Client, LocalCluster
+
+    if scheduler:
+        return None, Client(scheduler)
+    cluster = LocalCluster(n_workers=workers or 2, threads_per_worker=1, processes=True, dashboard_address=":0")
+    return cluster, Client(cluster)
+
+
 def audit_documents_dask(
     docs: Iterable[Document] | None = None,
     options: Options | None = None,
@@ -402,19 +412,10 @@ def audit_documents_dask(
     and the client holds an index of the documents, not their summaries. `window`: partitions in
     flight at once (default: four a worker thread). `memory`: the corpus pass's budget in MB, as in
     `audit_documents`."""
-    from distributed import Client, LocalCluster
-
     options = options or Options()
     options.checks()
-    own_cluster = own_client = None
-    if client is None:
-        if scheduler:
-            client = own_client = Client(scheduler)
-        else:
-            own_cluster = LocalCluster(
-                n_workers=workers or 2, threads_per_worker=1, processes=True, dashboard_address=":0"
-            )
-            client = own_client = Client(own_cluster)
+    own_cluster, own_client = (None, None) if client is not None else _connect(scheduler, workers)
+    client = client if client is not None else own_client
     sink = ResultSink(spill, progress, memory)
     grouped = tuple(c.code for c in options.checks() if c.decides_in_groups)
     try:
