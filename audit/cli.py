@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from audit import __version__
+from audit.memory import fewer_collections, settled
 
 EXIT_OK, EXIT_FAIL, EXIT_ERROR = 0, 1, 2
 
@@ -288,20 +289,6 @@ def _audit(args: argparse.Namespace, cfg: dict[str, Any], work_dir: Path | None 
         yield result
 
 
-@contextmanager
-def _settled() -> Iterator[None]:
-    """What is alive now (the results, the models) is left out of the garbage collector's sweeps until the
-    block ends: the outputs and the validation each collect (`trim_memory`), and each full collection
-    would walk every result again; what they make and drop is collected as before."""
-    import gc
-
-    gc.freeze()
-    try:
-        yield
-    finally:
-        gc.unfreeze()
-
-
 def _summary(result) -> str:
     n = n_ok = n_findings = 0
     total = 0.0
@@ -351,7 +338,7 @@ def cmd_run(args: argparse.Namespace, cfg: dict[str, Any]) -> int:
         from audit.gate.expectations import read_suite_spec
 
         spec = read_suite_spec(cfg.get("suite"), _thresholds_from(cfg))  # a broken suite fails before the audit
-    with _audit(args, cfg, work_dir=out) as result, _settled():
+    with _audit(args, cfg, work_dir=out) as result, settled():
         with _writing(out):
             paths = write_outputs(result, out, ratings=ratings, report_docs=args.report_docs)
         print(_summary(result))
@@ -570,21 +557,6 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-# The cyclic garbage collector's youngest generation is collected after this many new container objects
-# (Python's default is 700). A run allocates millions of short-lived ones (findings, matches, tuples)
-# and holds every document's results to the end, so the default collects often and sweeps that growing
-# heap again and again: about 0.3 s in 7 of the e2e benchmark's CPU seconds. Unreachable cycles wait a
-# little longer (a few thousand objects); nothing else changes.
-GC_YOUNG = 10_000
-
-
-def _fewer_collections() -> None:
-    import gc
-
-    young, older, oldest = gc.get_threshold()
-    gc.set_threshold(max(GC_YOUNG, young), older, oldest)
-
-
 def main(argv: list[str] | None = None) -> int:
     from audit.config import ConfigError, load_config
     from audit.gate import GateError
@@ -592,7 +564,7 @@ def main(argv: list[str] | None = None) -> int:
 
     parser = build_parser()
     args = parser.parse_args(argv)
-    _fewer_collections()
+    fewer_collections()
     try:
         cfg = load_config()
         out = _out_dir(args, cfg)

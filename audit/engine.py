@@ -253,7 +253,7 @@ class ResultSink:
     ) -> None:
         from pathlib import Path
 
-        from audit.budget import megabytes
+        from audit.memory import megabytes
 
         keep = megabytes(memory) // 32
         self.results: list[DocResult] | SpilledResults = SpilledResults(spill, keep) if spill is not None else []
@@ -302,7 +302,7 @@ def audit_documents(
     identical results; with a `cache`, shards finished by an earlier run are not recomputed. With a
     `spill` folder, texts and findings go to disk as each shard finishes (`SpilledResults`), so that
     memory holds only the corpus checks' summaries, whatever the corpus size; `docs` is consumed
-    lazily either way. `memory`: the corpus pass's budget in MB (audit.budget; None: the default).
+    lazily either way. `memory`: the corpus pass's budget in MB (audit.memory; None: the default).
     """
     options = options or Options()
     checks = options.checks()
@@ -396,10 +396,10 @@ def corpus_stage(
     decided: Mapping[str, Mapping[str, list[Any]]] | None = None,
 ) -> AuditResult:
     """The corpus pass and scoring: stories, claims, every corpus check's decision, then scores. The
-    corpus checks work within a budget of `memory` MB (audit.budget), putting their parts on disk
+    corpus checks work within a budget of `memory` MB (audit.memory), putting their parts on disk
     beside the summaries. `decided`: as for `decide_corpus`."""
-    from audit.budget import memory_budget
     from audit.corpus import load_tables
+    from audit.memory import memory_budget, release_after_pass
 
     if len(results) > 1 and any(c.names for c in options.checks()):  # load what the pass reads, first
         load_tables()
@@ -416,15 +416,5 @@ def corpus_stage(
             finish_result(r, decisions)
     decisions.stories.clear()
     decisions.hits.clear()
-    _release_memory()
+    release_after_pass()
     return AuditResult(results, options, decisions.claims)
-
-
-def _release_memory() -> None:
-    """Hand the memory the corpus pass freed back to the system, so that the outputs that follow start
-    from the index, not from the corpus pass's high-water mark."""
-    from audit.budget import trim_memory
-    from audit.corpus import release_caches
-
-    release_caches()
-    trim_memory()

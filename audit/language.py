@@ -13,6 +13,8 @@ import functools
 import re
 from pathlib import Path
 
+from audit.memory import memo
+
 ENGINES = ("fasttext", "langdetect")
 _THREE_LETTERS = re.compile(r"(?:[^\W\d_][\W\d_]*){3}")
 _MAX_CHARS = 4000  # enough for a confident answer; keeps long documents cheap
@@ -111,7 +113,7 @@ def identify(text: str, engine: str = "fasttext") -> tuple[str, float]:
     return _identify(text, engine)
 
 
-@functools.lru_cache(maxsize=4096)
+@memo(4096)
 def _identify_short(text: str, engine: str) -> tuple[str, float]:
     return _identify(text, engine)
 

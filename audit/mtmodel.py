@@ -49,6 +49,7 @@ from importlib import resources
 import numpy as np
 
 from audit.data import load_list
+from audit.memory import memo
 
 _TYPOGRAPHY = {
     **dict.fromkeys("\u201c\u201d\u201e\u201f\u00ab\u00bb\u2033", '"'),
@@ -123,7 +124,7 @@ def _frequencies() -> dict[str, float]:
     return get_frequency_dict("en")
 
 
-@functools.lru_cache(maxsize=1 << 16)
+@memo(1 << 16)
 def _zipf(word: str) -> float:
     """wordfreq's Zipf frequency of a lower-cased word (0 when English does not know it)."""
     f = _frequencies().get(word, 0.0)

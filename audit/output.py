@@ -18,9 +18,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
 
-from audit.budget import trim_memory
 from audit.engine import AuditResult, DocResult
 from audit.load import DEFAULT_COLUMNS, SOURCE_KEY, Columns
+from audit.memory import trim_memory
 from audit.model import CATEGORIES, Document, Finding
 from audit.provenance import PROVENANCE_COLUMNS, Provenance
 

@@ -6,7 +6,6 @@ Offsets are always Python string indices into the original text.
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import itertools
 import re
@@ -14,6 +13,7 @@ from collections.abc import Container, Iterator
 from dataclasses import dataclass
 
 from audit.language import identify, surely_english
+from audit.memory import memo
 from audit.scan import ALL, PREFILTER, DocScan
 
 _TERMINAL = frozenset(".!?…:;\"'”’»)]")
@@ -58,7 +58,7 @@ _LONG = 20_000
 _CACHED = 2_000  # a line, not a document: the cache must not pin whole texts
 
 
-@functools.lru_cache(maxsize=4096)
+@memo(4096)
 def _short_word_count(s: str) -> int:
     return len(_WORD.findall(s))
 
@@ -107,7 +107,7 @@ def is_prose(s: str, min_words: int = 8) -> bool:
     return lower >= 0.4 * len(ws)
 
 
-@functools.lru_cache(maxsize=4096)
+@memo(4096)
 def _prose_words(s: str) -> int:
     """The word count of a short line that ends like a sentence and has mostly lower-case words, else -1:
     a dozen checks ask `is_prose` of the same lines, with different word minimums."""

@@ -78,7 +78,7 @@ def phased(module, name, label):
     setattr(mod, name, wrapper)
 for module, name, label in [
     ('audit.engine', 'decide_corpus', 'corpus pass'),
-    ('audit.engine', '_release_memory', 'release'),
+    ('audit.memory', 'release_after_pass', 'release'),
     ('audit.output', 'claims_csv', 'claims.csv'),
     ('audit.report', 'write_report', 'report'),
     ('audit.gate.expectations', 'gate_table', 'validation table'),
@@ -117,18 +117,18 @@ def decide_after_snapshot(*a, **k):
         before[0] = tracemalloc.take_snapshot()
     return _decide(*a, **k)
 __import__('audit.engine', fromlist=['x']).decide_corpus = decide_after_snapshot
-_release = __import__('audit.engine', fromlist=['x'])._release_memory
+_release = __import__('audit.memory', fromlist=['x']).release_after_pass
 def release_and_diagnose():
     _release()
     diagnose()
-__import__('audit.engine', fromlist=['x'])._release_memory = release_and_diagnose
-_update = __import__('audit.engine', fromlist=['SpilledResults']).SpilledResults.update
+__import__('audit.memory', fromlist=['x']).release_after_pass = release_and_diagnose
+_update = __import__('audit.store', fromlist=['SpilledResults']).SpilledResults.update
 def update(self, fn):
     reset_peak()
     t0, rss0 = time.perf_counter(), status('VmRSS')
     _update(self, fn)
     phases.append(('finish shards', rss0, status('VmHWM'), status('VmRSS'), time.perf_counter() - t0))
-__import__('audit.engine', fromlist=['SpilledResults']).SpilledResults.update = update
+__import__('audit.store', fromlist=['SpilledResults']).SpilledResults.update = update
 exec(os.environ.get('BENCH_PATCH', ''))  # an experiment's monkeypatch, e.g. of audit.engine
 rc = main(sys.argv[1:])
 print('PHASES', ';'.join(f'{l}:{a}:{b}:{c}:{t:.1f}' for l, a, b, c, t in phases))

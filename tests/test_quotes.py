@@ -115,9 +115,9 @@ def _flagged(hits_by_doc, summaries):
 
 
 def test_mt009_equals_the_pairwise_reference_in_memory_and_in_parts_on_disk(monkeypatch, tmp_path):
-    from audit.budget import memory_budget
     from audit.corpus import quotes
     from audit.corpus.quotes import QuoteDrift
+    from audit.memory import memory_budget
     from audit.text import cut_words
 
     summaries = _quoted_corpus()

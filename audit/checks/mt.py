@@ -8,6 +8,7 @@ from collections.abc import Iterator
 
 from audit.checks.integrity import repeated_paragraphs
 from audit.data import load_list, phrase_regex
+from audit.memory import memo
 from audit.model import Hit
 from audit.registry import check
 from audit.text import TextView, is_prose, word_count, words
@@ -343,7 +344,7 @@ _TITLE_WORD = re.compile(r"[A-Z](?<![\w'’-].)[a-z]+(?:[A-Z][a-z]+)?(?![\w-])")
 NAME_MAX_ZIPF = 3.0  # a word English uses this often is a word, not a transliterated name
 
 
-@functools.lru_cache(maxsize=1 << 16)
+@memo(1 << 16)
 def _name_key(word: str) -> str | None:
     """The transliteration-neutral key of a capitalised word that can only be a name, else None."""
     from audit.corpus.mentions import english_zipf

@@ -10,7 +10,7 @@ from collections.abc import Iterator, Mapping
 
 import numpy as np
 
-from audit.budget import budget_bytes
+from audit.memory import budget_bytes
 from audit.model import Hit
 from audit.registry import GroupHit, corpus_check
 from audit.text import TextView, hash64, word_count

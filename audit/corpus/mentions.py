@@ -21,6 +21,7 @@ import sys
 from array import array
 from collections.abc import Iterator
 
+from audit.memory import memo
 from audit.text import TextView
 
 
@@ -66,7 +67,7 @@ COMMON_SENTENCE_START = 3.0  # zipf: a sentence-initial word this common in lowe
 COMMON_ANYWHERE = 5.0  # zipf: a capitalised word this common is a heading word, not a name
 
 
-@functools.lru_cache(maxsize=131_072)
+@memo(131_072)
 def english_zipf(word: str) -> float:
     """wordfreq's Zipf frequency of `word` in English (0 when unknown).
 
@@ -191,7 +192,7 @@ def _is_name_token(form: str, sentence_start: bool) -> bool:
 _NEVER, _MID_SENTENCE, _ALWAYS = 0, 1, 2
 
 
-@functools.lru_cache(maxsize=16_384)
+@memo(16_384)
 def _name_kind(form: str) -> int:
     """Whether `form` is a name token: _NEVER, _MID_SENTENCE (not at the start of a sentence, where English
     capitalises a word it often writes in lower case) or _ALWAYS. A page repeats its names: remembered."""
@@ -206,7 +207,7 @@ def _name_kind(form: str) -> int:
     return _MID_SENTENCE if z >= COMMON_SENTENCE_START else _ALWAYS
 
 
-@functools.lru_cache(maxsize=16_384)
+@memo(16_384)
 def _token_word(group: str) -> str:
     """The name word of a capitalised-word match: a possessive `'s` and trailing apostrophes or hyphens
     cut off ("" when nothing capitalised is left)."""

@@ -44,6 +44,7 @@ from rapidfuzz.distance import Levenshtein
 from audit.corpus.mentions import DocMentions, english_zipf, extract_mentions
 from audit.corpus.translit import block_key, fold, loose_key, place_stem, tnorm
 from audit.data import load_table
+from audit.memory import memo
 from audit.model import Hit
 from audit.registry import corpus_check
 from audit.text import TextView
@@ -391,7 +392,7 @@ def candidate_pairs(c: Counts) -> list[tuple[str, str]]:
 # ---------------------------------------------------------------------------------------------- 3. link
 
 
-@functools.lru_cache(maxsize=32_768)
+@memo(32_768)
 def _weight(form: str) -> float:
     """How much a shared co-mentioned name says about two documents telling one story."""
     z = english_zipf(fold(form))
@@ -574,7 +575,7 @@ class _Word(NamedTuple):
     group: int | None  # its given name's group in several languages (`given_name_groups`), if any
 
 
-@functools.lru_cache(maxsize=16_384)
+@memo(16_384)
 def _word(w: str) -> _Word:
     f, t = fold(w), tnorm(w)
     return _Word(f, bool(_FEMININE.search(f)), t, given_name_groups().get(t))

@@ -21,9 +21,9 @@ from contextlib import ExitStack
 import numpy as np
 from rapidfuzz import fuzz, process
 
-from audit.budget import budget_bytes, work_dir
 from audit.corpus.mentions import _is_name_token
 from audit.corpus.translit import tnorm
+from audit.memory import budget_bytes, work_dir
 from audit.model import Hit
 from audit.registry import GroupHit, corpus_check, merge_group_hits
 from audit.text import TextView, cut_words, word_count, words

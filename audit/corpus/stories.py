@@ -21,9 +21,9 @@ from typing import NamedTuple
 
 import numpy as np
 
-from audit.budget import budget_bytes
 from audit.corpus.mentions import _is_name_token, english_zipf
 from audit.corpus.translit import fold
+from audit.memory import budget_bytes, memo
 from audit.text import TextView, hash64, words
 
 RARE_ZIPF = 2.5  # lower-case words rarer than this in English are distinctive
@@ -74,7 +74,7 @@ def _as_is(h: int) -> int:
     return h
 
 
-@functools.lru_cache(maxsize=32_768)
+@memo(32_768)
 def _term_hashes(t: str) -> tuple[int, int]:
     """A term's 64-bit hash (`hash64`) and the 32-bit hash MinHash gives it (datasketch's default,
     `sha1_hash32` of its UTF-8 bytes): documents of one story share most of their terms."""
@@ -83,7 +83,7 @@ def _term_hashes(t: str) -> tuple[int, int]:
     return hash64(t), sha1_hash32(t.encode("utf-8"))
 
 
-@functools.lru_cache(maxsize=100_000)
+@memo(100_000)
 def _term(w: str) -> str | None:
     """The story term a word gives (folded), or None: a name, or a lower-case word English uses rarely."""
     if w[:1].isupper():

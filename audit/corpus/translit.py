@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import functools
 import re
 import unicodedata
+
+from audit.memory import memo
 
 # letters that Unicode decomposition does not reduce to ASCII
 _SPECIAL = str.maketrans(
@@ -68,7 +69,7 @@ def fold(s: str) -> str:
     return _fold(s)
 
 
-@functools.lru_cache(maxsize=65_536)
+@memo(65_536)
 def _fold(s: str) -> str:
     """`fold` of a string with a letter outside ASCII: the special letters, NFKD, combining marks dropped."""
     s = s.translate(_SPECIAL)
@@ -124,7 +125,7 @@ _TN_RULES: list[tuple[re.Pattern[str] | str, str]] = [
 ]
 
 
-@functools.lru_cache(maxsize=65_536)
+@memo(65_536)
 def tnorm(s: str) -> str:
     """A transliteration-neutral key: `Hryhorenko` and `Grigorenko`, `Ihor` and `Igor` meet.
 
@@ -184,7 +185,7 @@ _PLACE_END = re.compile(
 _IKAVISM = re.compile(r"(?:i|e|o|y)v$")
 
 
-@functools.lru_cache(maxsize=32_768)
+@memo(32_768)
 def place_stem(s: str) -> tuple[str, str, str]:
     """(key of the stem, kind of ending, the ending) of a Slavic place name or its adjective: `Kakhovka`,
     `Kakhovsky` and `Kakhovskaya` share a stem with endings `vka`, `sk` and `sk`; `Opytne` and `Opitnoye`

@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from audit.budget import trim_memory
 from audit.gate import GateError
 from audit.gate.explain import Explanation, explain
+from audit.memory import trim_memory
 
 DEFAULT_SUITE = Path(__file__).resolve().parent.parent.parent / "expectations" / "news_audit.json"
 THRESHOLDS = ("fail-under", "min-share", "max-mt-share")

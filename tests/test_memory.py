@@ -1,0 +1,38 @@
+"""Memory policy (audit.memory): memo tables registered where they are made, emptied in one call."""
+
+from audit import memory
+from audit.corpus import translit
+
+
+def test_memo_registers_and_release_empties_every_table():
+    calls = []
+
+    @memory.memo(8)
+    def double(x):
+        calls.append(x)
+        return 2 * x
+
+    assert double(3) == 6 and double(3) == 6 and calls == [3]
+    translit.tnorm("Zelenskyy")  # a memo the corpus pass fills, made in its own module
+    assert translit.tnorm.cache_info().currsize >= 1
+    memory.release_caches()
+    assert double.cache_info().currsize == 0
+    assert translit.tnorm.cache_info().currsize == 0
+    assert double(3) == 6 and calls == [3, 3]
+
+
+def test_unbounded_memo_is_a_constant_table_and_stays():
+    @memory.memo(None)
+    def table():
+        return {"a": 1}
+
+    first = table()
+    memory.release_caches()
+    assert table() is first
+
+
+def test_budget_is_scoped():
+    assert memory.budget_bytes() == memory.DEFAULT_MB << 20
+    with memory.memory_budget(64):
+        assert memory.budget_bytes() == 64 << 20
+    assert memory.budget_bytes() == memory.DEFAULT_MB << 20
