@@ -93,7 +93,7 @@ def audit_frame(
     **options: Any,
 ) -> Audit:
     """Audit a DataFrame; other columns are carried into `scores`. Non-string texts are reported unreadable."""
-    from audit.load import _row_document, unique_ids
+    from audit.load import row_document, unique_ids
 
     if text_column not in frame.columns:
         raise ValueError(f"no column {text_column!r} in the DataFrame")
@@ -104,7 +104,7 @@ def audit_frame(
         rec["text"] = rec.pop(text_column)
         if source_column and source_column in rec:
             rec["source"] = rec.pop(source_column)
-        docs.append(_row_document(rec, "<DataFrame>", n, str(n - 1)))
+        docs.append(row_document(rec, "<DataFrame>", n, str(n - 1)))
     docs = list(unique_ids(docs))
     return Audit(audit_documents(docs, _options(**options), n_docs=len(docs)))
 

@@ -2,7 +2,7 @@
 
 The same two passes as the local engine, as map and reduce, with the work where the data is:
 
-- **Workers read their own partitions** of the inputs (`plan_partitions`): a JSONL file in byte
+- **Workers read their own partitions** of the inputs (`audit.load.plan_partitions`): a JSONL file in byte
   ranges cut at line starts (about 8 MB each; line numbers are counted by the workers first, so ids
   and messages match a local run), a Parquet file by row group, a folder of `.txt` files in groups
   of files, a CSV or `.txt` file whole. The client opens no document.
@@ -28,16 +28,16 @@ them in partitions, as `audit_documents_dask(docs)` without `inputs` does.
 
 from __future__ import annotations
 
-import json
 import os
 import uuid
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
+from audit import load
 from audit.engine import (
     AuditResult,
     DocResult,
@@ -49,181 +49,9 @@ from audit.engine import (
     corpus_stage,
     write_shard,
 )
+from audit.load import Partition, count_lines, plan_partitions, read_partition
 from audit.model import Document, Hit
 from audit.store import PackedSummaries, SpilledResults
-
-DOCS_PER_PARTITION = 256  # documents a partition when the client sends them, and .txt files a partition
-BYTES_PER_PARTITION = 8 << 20  # a JSONL partition's byte range
-
-
-@dataclass(frozen=True)
-class Partition:
-    """A piece of the input that one worker reads on its own.
-
-    `kind`: `jsonl` (bytes `start` to `end` of `path`, whose first line is line `first`), `parquet`
-    (row group `start` of `path`, whose first row is row `first`), `files` (the `.txt` files `files`,
-    each as (path, origin, id, source)), or `input` (the whole of `path`, read as `load_documents`
-    reads it). `path` is absolute (workers have their own working folders); `origin` is the path as
-    the user gave it, which documents record (annotations and SARIF locations use it)."""
-
-    kind: str
-    path: str
-    origin: str
-    start: int = 0
-    end: int = 0
-    first: int = 1
-    files: tuple[tuple[str, str, str, str | None], ...] = ()
-
-
-def _jsonl_ranges(path: Path, size: int) -> list[tuple[int, int]]:
-    """Byte ranges of about `size` bytes, each starting at a line start (the client reads one line a cut)."""
-    total = path.stat().st_size
-    cuts = [0]
-    with path.open("rb") as f:
-        while cuts[-1] + size < total:
-            f.seek(cuts[-1] + size - 1)
-            f.readline()  # to the end of the line the cut falls in
-            pos = f.tell()
-            if pos >= total:
-                break
-            cuts.append(pos)
-    cuts.append(total)
-    return [(a, b) for a, b in zip(cuts, cuts[1:], strict=False) if b > a] or [(0, 0)]
-
-
-def _folder_files(root: Path) -> list[tuple[str, str, str, str | None]]:
-    """(absolute path, path as read, id, source) of every `.txt` file below `root`, in the order
-    `load_documents` reads them."""
-    paths = []
-    for dirpath, dirnames, filenames in os.walk(root, onerror=None):
-        dirnames.sort()
-        paths.extend(Path(dirpath) / n for n in filenames if n.endswith(".txt"))
-    paths.sort(key=lambda p: p.relative_to(root).as_posix())
-    out = []
-    for path in paths:
-        rel = path.relative_to(root).as_posix()
-        parent = path.parent.relative_to(root).as_posix()
-        source = root.resolve().name if parent == "." else parent
-        out.append((str(path.resolve()), str(path), rel[: -len(".txt")], source))
-    return out
-
-
-def plan_partitions(
-    inputs: Iterable[str | os.PathLike[str]], bytes_per_partition: int | None = None
-) -> list[Partition]:
-    """The partitions of the inputs, in input order; JSONL partitions still need their first line
-    numbers (`_number_lines`). Cheap: file sizes, one line a cut, Parquet metadata, folder listings."""
-    from audit.load import check_inputs
-
-    bytes_per_partition = bytes_per_partition or BYTES_PER_PARTITION
-    inputs = [Path(p) for p in inputs]
-    check_inputs(inputs)
-    parts: list[Partition] = []
-    for p in inputs:
-        path, origin = str(p.resolve()), str(p)
-        if p.is_dir():
-            files = _folder_files(p)
-            for k in range(0, len(files), DOCS_PER_PARTITION):
-                parts.append(Partition("files", path, origin, files=tuple(files[k : k + DOCS_PER_PARTITION])))
-        elif p.suffix == ".jsonl":
-            try:
-                ranges = _jsonl_ranges(p, bytes_per_partition)
-            except OSError:  # the reader reports it on a document of its own
-                parts.append(Partition("input", path, origin))
-                continue
-            parts.extend(Partition("jsonl", path, origin, a, b) for a, b in ranges)
-        elif p.suffix == ".parquet":
-            try:
-                import pyarrow.parquet as pq
-
-                meta = pq.ParquetFile(p).metadata
-                groups = [meta.row_group(i).num_rows for i in range(meta.num_row_groups)]
-            except Exception:  # noqa: BLE001 - the reader reports the real error on a document
-                parts.append(Partition("input", path, origin))
-                continue
-            first = 1
-            for i, rows in enumerate(groups):
-                parts.append(Partition("parquet", path, origin, i, i + 1, first))
-                first += rows
-        else:  # CSV (a quoted field may hold line breaks: no byte ranges) and single .txt files
-            parts.append(Partition("input", path, origin))
-    return parts
-
-
-def _count_lines(part: Partition) -> int:
-    with open(part.path, "rb") as f:
-        f.seek(part.start)
-        data = f.read(part.end - part.start)
-    return data.count(b"\n") + (1 if data and not data.endswith(b"\n") else 0)
-
-
-def _jsonl_document(raw: bytes, lineno: int, path: str, columns: Any) -> Document | None:
-    """One line of a JSONL file as `load_documents` reads it (None for a blank line)."""
-    from audit import load
-
-    if not raw.strip():
-        return None
-    fallback = f"{Path(path).stem}:{lineno}"
-    text, err = load._decode(raw)
-    if err:
-        return load._unreadable(fallback, f"line {lineno}: {err}", path, lineno)
-    if lineno == 1:
-        text = text.removeprefix("\ufeff")
-    try:
-        row = json.loads(text)
-    except json.JSONDecodeError as e:
-        return load._unreadable(fallback, f"line {lineno}: malformed JSON: {load._json_error(e)}", path, lineno)
-    if not isinstance(row, dict):
-        return load._unreadable(fallback, f"line {lineno}: a JSON {type(row).__name__}, not an object", path, lineno)
-    return load._row_document(row, path, lineno, fallback, columns)
-
-
-def read_partition(part: Partition, columns: Any = None) -> Iterator[Document]:
-    """The documents of one partition, exactly as `load_documents` reads them (before repeated ids
-    are renamed, which needs the whole input and is done by the client)."""
-    from audit import load
-
-    columns = columns or load.DEFAULT_COLUMNS
-    if part.kind == "files":
-        for path, origin, doc_id, source in part.files:
-            doc = load._read_text_file(Path(path), doc_id, source)
-            doc.origin = origin
-            yield doc
-        return
-    for doc in _read(part, columns):
-        if doc.origin == part.path:
-            doc.origin = part.origin
-        yield doc
-
-
-def _read(part: Partition, columns: Any) -> Iterator[Document]:
-    from audit import load
-
-    if part.kind == "input":
-        yield from load.iter_input(part.path, columns)
-    elif part.kind == "jsonl":
-        with open(part.path, "rb") as f:
-            f.seek(part.start)
-            lineno, pos = part.first - 1, part.start
-            while pos < part.end:
-                raw = f.readline()
-                if not raw:
-                    break
-                lineno += 1
-                pos += len(raw)
-                doc = _jsonl_document(raw, lineno, part.path, columns)
-                if doc is not None:
-                    yield doc
-    elif part.kind == "parquet":
-        import pyarrow.parquet as pq
-
-        table = pq.ParquetFile(part.path).read_row_group(part.start)
-        stem = Path(part.path).stem
-        for k, row in enumerate(table.to_pylist()):
-            row_no = part.first + k
-            yield load._row_document(row, part.path, row_no, f"{stem}:{row_no}", columns)
-    else:
-        raise ValueError(f"unknown partition kind {part.kind!r}")
 
 
 def _number_lines(client: Any, parts: list[Partition]) -> list[Partition]:
@@ -232,7 +60,7 @@ def _number_lines(client: Any, parts: list[Partition]) -> list[Partition]:
     ranges = [k for k, p in enumerate(parts) if p.kind == "jsonl"]
     if not ranges:
         return parts
-    counts = client.gather(client.map(_count_lines, [parts[k] for k in ranges], pure=False))
+    counts = client.gather(client.map(count_lines, [parts[k] for k in ranges], pure=False))
     out = list(parts)
     first: dict[str, int] = {}
     for k, n in zip(ranges, counts, strict=True):
@@ -431,10 +259,8 @@ def audit_documents_dask(
             pieces = _number_lines(client, parts)
         else:
             if docs is None:
-                from audit.load import load_documents
-
-                docs = load_documents(inputs or (), columns)
-            pieces = chunked(docs, DOCS_PER_PARTITION)
+                docs = load.load_documents(inputs or (), columns)
+            pieces = chunked(docs, load.DOCS_PER_PARTITION)
         records = _run(client, pieces, options, columns, sink, shared, window, grouped)
         decided = _decide_groups(client, records, grouped) if grouped else None
     finally:

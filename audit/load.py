@@ -82,19 +82,26 @@ def _read_text_file(path: Path, doc_id: str, source: str | None) -> Document:
     return doc
 
 
-def _iter_folder(root: Path) -> Iterator[Document]:
+def folder_files(root: Path) -> list[tuple[str, str, str, str | None]]:
+    """(absolute path, path as read, id, source) of every `.txt` file below `root`, in reading order: the
+    one folder walk, for `load_documents` and for the partitions a worker reads."""
     paths = []
     for dirpath, dirnames, filenames in os.walk(root, onerror=None):
         dirnames.sort()
-        for name in filenames:
-            if name.endswith(".txt"):
-                paths.append(Path(dirpath) / name)
+        paths.extend(Path(dirpath) / n for n in filenames if n.endswith(".txt"))
     paths.sort(key=lambda p: p.relative_to(root).as_posix())
+    out = []
     for path in paths:
         rel = path.relative_to(root).as_posix()
         parent = path.parent.relative_to(root).as_posix()
         source = root.resolve().name if parent == "." else parent
-        yield _read_text_file(path, rel[: -len(".txt")], source)
+        out.append((str(path.resolve()), str(path), rel[: -len(".txt")], source))
+    return out
+
+
+def _iter_folder(root: Path) -> Iterator[Document]:
+    for _path, origin, doc_id, source in folder_files(root):
+        yield _read_text_file(Path(origin), doc_id, source)
 
 
 def _missing(v: Any) -> bool:
@@ -128,7 +135,7 @@ def _row_source(row: dict[str, Any], origin: str, columns: Columns) -> tuple[str
     return None, None
 
 
-def _row_document(
+def row_document(
     row: dict[str, Any], origin: str, line: int, fallback_id: str, columns: Columns = DEFAULT_COLUMNS
 ) -> Document:
     raw_id = row.get(columns.id)
@@ -157,35 +164,37 @@ def _json_error(e: json.JSONDecodeError) -> str:
     return f"{e.msg.removesuffix(' at')} at column {e.pos + 1}"
 
 
+def jsonl_document(raw: bytes, lineno: int, path: str, columns: Columns = DEFAULT_COLUMNS) -> Document | None:
+    """Line `lineno` of a JSONL file as a document, or an unreadable record with its reason (None for a
+    blank line): the one reading of a JSONL line, for a whole file and for a worker's byte range."""
+    if not raw.strip():
+        return None
+    fallback = f"{Path(path).stem}:{lineno}"
+    text, err = _decode(raw)
+    if err:
+        return _unreadable(fallback, f"line {lineno}: {err}", path, lineno)
+    if lineno == 1:
+        text = text.removeprefix("\ufeff")
+    try:
+        row = json.loads(text.rstrip("\r\n"))
+    except json.JSONDecodeError as e:
+        return _unreadable(fallback, f"line {lineno}: malformed JSON: {_json_error(e)}", path, lineno)
+    if not isinstance(row, dict):
+        return _unreadable(fallback, f"line {lineno}: a JSON {type(row).__name__}, not an object", path, lineno)
+    return row_document(row, path, lineno, fallback, columns)
+
+
 def _iter_jsonl(path: Path, columns: Columns = DEFAULT_COLUMNS) -> Iterator[Document]:
-    stem = path.stem
     try:
         f = path.open("rb")
     except OSError as e:
-        yield _unreadable(stem, f"cannot read file: {e.strerror or e}", str(path))
+        yield _unreadable(path.stem, f"cannot read file: {e.strerror or e}", str(path))
         return
     with f:
         for lineno, raw in enumerate(f, 1):
-            if not raw.strip():
-                continue
-            fallback = f"{stem}:{lineno}"
-            text, err = _decode(raw)
-            if err:
-                yield _unreadable(fallback, f"line {lineno}: {err}", str(path), lineno)
-                continue
-            if lineno == 1:
-                text = text.removeprefix("\ufeff")
-            try:
-                row = json.loads(text.rstrip("\r\n"))
-            except json.JSONDecodeError as e:
-                yield _unreadable(fallback, f"line {lineno}: malformed JSON: {_json_error(e)}", str(path), lineno)
-                continue
-            if not isinstance(row, dict):
-                yield _unreadable(
-                    fallback, f"line {lineno}: a JSON {type(row).__name__}, not an object", str(path), lineno
-                )
-                continue
-            yield _row_document(row, str(path), lineno, fallback, columns)
+            doc = jsonl_document(raw, lineno, str(path), columns)
+            if doc is not None:
+                yield doc
 
 
 def _iter_csv(path: Path, columns: Columns = DEFAULT_COLUMNS) -> Iterator[Document]:
@@ -229,7 +238,7 @@ def _iter_csv(path: Path, columns: Columns = DEFAULT_COLUMNS) -> Iterator[Docume
                 line,
             )
             continue
-        yield _row_document(row, str(path), line, f"{stem}:{line}", columns)
+        yield row_document(row, str(path), line, f"{stem}:{line}", columns)
 
 
 def _lines_keepends(text: str) -> Iterator[str]:
@@ -256,7 +265,7 @@ def _iter_parquet(path: Path, columns: Columns = DEFAULT_COLUMNS) -> Iterator[Do
     for batch in pf.iter_batches(batch_size=2048):
         for row in batch.to_pylist():
             row_no += 1
-            yield _row_document(row, str(path), row_no, f"{path.stem}:{row_no}", columns)
+            yield row_document(row, str(path), row_no, f"{path.stem}:{row_no}", columns)
 
 
 def iter_input(path: str | os.PathLike[str], columns: Columns = DEFAULT_COLUMNS) -> Iterator[Document]:
@@ -345,3 +354,136 @@ def load_documents(paths: Iterable[str | os.PathLike[str]], columns: Columns | N
             yield from iter_input(p, columns)
 
     return unique_ids(chain())
+
+
+# Partitions: pieces of the input that a worker reads on its own (the Dask engine plans and sends them).
+DOCS_PER_PARTITION = 256  # .txt files a partition (and documents a partition when a client sends them)
+BYTES_PER_PARTITION = 8 << 20  # a JSONL partition's byte range
+
+
+@dataclass(frozen=True)
+class Partition:
+    """A piece of the input that one worker reads on its own.
+
+    `kind`: `jsonl` (bytes `start` to `end` of `path`, whose first line is line `first`), `parquet`
+    (row group `start` of `path`, whose first row is row `first`), `files` (the `.txt` files `files`,
+    each as (path, origin, id, source)), or `input` (the whole of `path`, read as `load_documents`
+    reads it). `path` is absolute (workers have their own working folders); `origin` is the path as
+    the user gave it, which documents record (annotations and SARIF locations use it)."""
+
+    kind: str
+    path: str
+    origin: str
+    start: int = 0
+    end: int = 0
+    first: int = 1
+    files: tuple[tuple[str, str, str, str | None], ...] = ()
+
+
+def jsonl_ranges(path: Path, size: int) -> list[tuple[int, int]]:
+    """Byte ranges of about `size` bytes, each starting at a line start (the client reads one line a cut)."""
+    total = path.stat().st_size
+    cuts = [0]
+    with path.open("rb") as f:
+        while cuts[-1] + size < total:
+            f.seek(cuts[-1] + size - 1)
+            f.readline()  # to the end of the line the cut falls in
+            pos = f.tell()
+            if pos >= total:
+                break
+            cuts.append(pos)
+    cuts.append(total)
+    return [(a, b) for a, b in zip(cuts, cuts[1:], strict=False) if b > a] or [(0, 0)]
+
+
+def plan_partitions(
+    inputs: Iterable[str | os.PathLike[str]], bytes_per_partition: int | None = None
+) -> list[Partition]:
+    """The partitions of the inputs, in input order; JSONL partitions still need their first line
+    numbers (`count_lines` on each, added up in order). Cheap: file sizes, one line a cut, Parquet metadata, folder listings."""
+    from audit.load import check_inputs
+
+    bytes_per_partition = bytes_per_partition or BYTES_PER_PARTITION
+    inputs = [Path(p) for p in inputs]
+    check_inputs(inputs)
+    parts: list[Partition] = []
+    for p in inputs:
+        path, origin = str(p.resolve()), str(p)
+        if p.is_dir():
+            files = folder_files(p)
+            for k in range(0, len(files), DOCS_PER_PARTITION):
+                parts.append(Partition("files", path, origin, files=tuple(files[k : k + DOCS_PER_PARTITION])))
+        elif p.suffix == ".jsonl":
+            try:
+                ranges = jsonl_ranges(p, bytes_per_partition)
+            except OSError:  # the reader reports it on a document of its own
+                parts.append(Partition("input", path, origin))
+                continue
+            parts.extend(Partition("jsonl", path, origin, a, b) for a, b in ranges)
+        elif p.suffix == ".parquet":
+            try:
+                import pyarrow.parquet as pq
+
+                meta = pq.ParquetFile(p).metadata
+                groups = [meta.row_group(i).num_rows for i in range(meta.num_row_groups)]
+            except Exception:  # noqa: BLE001 - the reader reports the real error on a document
+                parts.append(Partition("input", path, origin))
+                continue
+            first = 1
+            for i, rows in enumerate(groups):
+                parts.append(Partition("parquet", path, origin, i, i + 1, first))
+                first += rows
+        else:  # CSV (a quoted field may hold line breaks: no byte ranges) and single .txt files
+            parts.append(Partition("input", path, origin))
+    return parts
+
+
+def count_lines(part: Partition) -> int:
+    with open(part.path, "rb") as f:
+        f.seek(part.start)
+        data = f.read(part.end - part.start)
+    return data.count(b"\n") + (1 if data and not data.endswith(b"\n") else 0)
+
+
+def read_partition(part: Partition, columns: Any = None) -> Iterator[Document]:
+    """The documents of one partition, exactly as `load_documents` reads them (before repeated ids
+    are renamed, which needs the whole input and is done by the client)."""
+    columns = columns or DEFAULT_COLUMNS
+    if part.kind == "files":
+        for path, origin, doc_id, source in part.files:
+            doc = _read_text_file(Path(path), doc_id, source)
+            doc.origin = origin
+            yield doc
+        return
+    for doc in _read_rows(part, columns):
+        if doc.origin == part.path:
+            doc.origin = part.origin
+        yield doc
+
+
+def _read_rows(part: Partition, columns: Any) -> Iterator[Document]:
+    if part.kind == "input":
+        yield from iter_input(part.path, columns)
+    elif part.kind == "jsonl":
+        with open(part.path, "rb") as f:
+            f.seek(part.start)
+            lineno, pos = part.first - 1, part.start
+            while pos < part.end:
+                raw = f.readline()
+                if not raw:
+                    break
+                lineno += 1
+                pos += len(raw)
+                doc = jsonl_document(raw, lineno, part.path, columns)
+                if doc is not None:
+                    yield doc
+    elif part.kind == "parquet":
+        import pyarrow.parquet as pq
+
+        table = pq.ParquetFile(part.path).read_row_group(part.start)
+        stem = Path(part.path).stem
+        for k, row in enumerate(table.to_pylist()):
+            row_no = part.first + k
+            yield row_document(row, part.path, row_no, f"{stem}:{row_no}", columns)
+    else:
+        raise ValueError(f"unknown partition kind {part.kind!r}")

@@ -10,6 +10,7 @@ import json
 import pytest
 from conftest import SAMPLE
 
+from audit import load
 from audit.engine import Options, audit_documents
 from audit.load import load_documents
 from audit.model import Document
@@ -58,7 +59,8 @@ def _same_outputs(a, b, tmp_path) -> None:
 
 
 def test_documents_sent_by_the_client_match_the_local_engine(client, tmp_path):
-    from audit.dask_engine import DOCS_PER_PARTITION, audit_documents_dask
+    from audit.dask_engine import audit_documents_dask
+    from audit.load import DOCS_PER_PARTITION
 
     docs = _corpus()
     assert len(docs) > DOCS_PER_PARTITION  # several partitions
@@ -103,8 +105,8 @@ def test_workers_read_their_partitions_and_write_their_shards(client, tmp_path, 
 
     inputs = _inputs(tmp_path)
     local = audit_documents(load_documents(inputs), Options(jobs=1), spill=tmp_path / "local")
-    monkeypatch.setattr(dask_engine, "BYTES_PER_PARTITION", 2000)  # many JSONL byte ranges
-    parts = dask_engine.plan_partitions(inputs)
+    monkeypatch.setattr(load, "BYTES_PER_PARTITION", 2000)  # many JSONL byte ranges
+    parts = load.plan_partitions(inputs)
     assert sum(p.kind == "jsonl" for p in parts) >= 5 and sum(p.kind == "parquet" for p in parts) == 5
 
     written = []
@@ -130,8 +132,8 @@ def test_workers_read_their_partitions_and_write_their_shards(client, tmp_path, 
 
 
 def test_partitions_read_exactly_what_load_documents_reads(tmp_path):
-    from audit.dask_engine import _count_lines, _number_lines, plan_partitions, read_partition
-    from audit.load import iter_input
+    from audit.dask_engine import _number_lines
+    from audit.load import count_lines, iter_input, plan_partitions, read_partition
 
     inputs = _inputs(tmp_path)
     parts = plan_partitions(inputs, bytes_per_partition=700)
@@ -143,7 +145,7 @@ def test_partitions_read_exactly_what_load_documents_reads(tmp_path):
         def gather(self, xs):
             return xs
 
-    assert sum(_count_lines(p) for p in parts if p.kind == "jsonl") == len(inputs[1].read_bytes().split(b"\n"))
+    assert sum(count_lines(p) for p in parts if p.kind == "jsonl") == len(inputs[1].read_bytes().split(b"\n"))
     read = [d for p in _number_lines(Inline(), parts) for d in read_partition(p)]
     expected = [d for p in inputs for d in iter_input(p)]
     assert read == expected
@@ -218,13 +220,13 @@ def test_grouped_corpus_checks_run_on_the_workers_and_match_the_local_engine(cli
     for code in ("RES013", "MT009"):
         assert REGISTRY[code].decides_in_groups
         monkeypatch.setitem(REGISTRY, code, replace(REGISTRY[code], decide=client_decide))
-    monkeypatch.setattr(dask_engine, "DOCS_PER_PARTITION", 3)  # a source's documents in several partitions
-    monkeypatch.setattr(dask_engine, "BYTES_PER_PARTITION", 300)
+    monkeypatch.setattr(load, "DOCS_PER_PARTITION", 3)  # a source's documents in several partitions
+    monkeypatch.setattr(load, "BYTES_PER_PARTITION", 300)
     sent = dask_engine.audit_documents_dask(docs, Options(), client=client)
     read = dask_engine.audit_documents_dask(
         None, Options(), client=client, spill=tmp_path / "spill", inputs=[str(jsonl)]
     )
-    assert sum(p.kind == "jsonl" for p in dask_engine.plan_partitions([jsonl])) >= 4
+    assert sum(p.kind == "jsonl" for p in load.plan_partitions([jsonl])) >= 4
     assert _snapshot(sent) == _snapshot(local) == _snapshot(read)
     assert any(r.doc.id == "courier-2#2" for r in read.results)
     _same_outputs(local, read, tmp_path)
