@@ -195,7 +195,7 @@ def mt_story_labels(docs: list[Document]) -> dict[tuple[str, str], bool]:
 
     from rapidfuzz.distance import Levenshtein
 
-    from audit.corpus.translit import fold, tnorm
+    from audit.lexicon.translit import fold, tnorm
 
     suffix = re.compile(r"(s|es|n|an|ans|ian|ians|ese|ish|ic|ics|al|ity|ities|ly|ed|er|ers|ing|ion|ism|ist|i|a|e)$")
 
@@ -244,7 +244,7 @@ def garbled_threshold(docs: list[Document], labels: dict[tuple[str, str], bool],
 
     from audit.corpus.mentions import extract_mentions
     from audit.corpus.names import SPELLING_SIMILARITY, count, people
-    from audit.corpus.translit import fold, tnorm
+    from audit.lexicon.translit import fold, tnorm
     from audit.text import TextView
 
     def sims(corpus: list[Document]):
@@ -289,7 +289,7 @@ def garbled_threshold(docs: list[Document], labels: dict[tuple[str, str], bool],
 def _looks_alike(a: str, b: str) -> bool:
     from rapidfuzz.distance import Levenshtein
 
-    from audit.corpus.translit import fold, tnorm
+    from audit.lexicon.translit import fold, tnorm
 
     sim = max(
         Levenshtein.normalized_similarity(fold(a), fold(b)), Levenshtein.normalized_similarity(tnorm(a), tnorm(b))

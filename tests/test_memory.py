@@ -1,7 +1,7 @@
 """Memory policy (audit.memory): memo tables registered where they are made, emptied in one call."""
 
 from audit import memory
-from audit.corpus import translit
+from audit.lexicon import translit
 
 
 def test_memo_registers_and_release_empties_every_table():

@@ -1,7 +1,7 @@
 from conftest import corpus_findings
 
 from audit.corpus.names import is_derivation
-from audit.corpus.translit import _fold, block_key, fold, tnorm
+from audit.lexicon.translit import _fold, block_key, fold, tnorm
 
 
 def test_fold_and_transliteration_keys():
@@ -41,8 +41,8 @@ def test_tnorm_replaces_plain_rules_as_re_sub_does():
     import random
     import re
 
-    from audit.corpus.translit import _TN_RULES
     from audit.data import load_table
+    from audit.lexicon.translit import _TN_RULES
 
     def plain(s: str) -> str:
         t = fold(s)
@@ -232,7 +232,7 @@ def _pairs(texts: dict[str, str], codes: tuple[str, ...] = ("NAME001", "MT008"))
 
 def test_place_stems_of_slavic_place_names_and_their_adjectives():
     from audit.corpus.names import place_form
-    from audit.corpus.translit import place_stem
+    from audit.lexicon.translit import place_stem
 
     assert place_stem("Borsukivka")[:2] == (place_stem("Borsukivske")[0], "vka")
     assert place_stem("Horodnianskyi")[0] == place_stem("Horodnia")[0] or place_stem("Horodnianskyi")[1] == "sk"

@@ -408,7 +408,7 @@ def test_spilled_results_keep_decoded_shards_only_within_their_cache(tmp_path):
 def test_the_corpus_pass_empties_its_memo_tables_and_a_second_run_is_identical(tmp_path):
     import wordfreq
 
-    from audit.corpus import translit
+    from audit.lexicon import translit
 
     docs = _synthetic()[:60]
     first = audit_documents(docs, Options(jobs=1))

@@ -23,7 +23,7 @@ def _structure():
 STRUCTURE = _structure()
 
 
-PENDING = {"cycles", "private", "layers", "length"}  # being fixed on this branch: strict xfail until then
+PENDING = {"cycles", "length"}  # being fixed on this branch: strict xfail until then
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,9 @@ from hypothesis import strategies as st
 from wordfreq import zipf_frequency
 
 from audit.corpus import mentions
-from audit.corpus.mentions import TITLES, _english_table, _plain_zipf, _sentence_start, _title_before, english_zipf
+from audit.corpus.mentions import TITLES, _sentence_start, _title_before
+from audit.lexicon import _plain_zipf, english_zipf
+from audit.lexicon import english_table as _english_table
 
 
 def test_plain_words_get_wordfreqs_own_zipf_frequency():

@@ -33,7 +33,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from audit.corpus.translit import english_transliteration, fold  # noqa: E402
+from audit.lexicon.translit import english_transliteration, fold  # noqa: E402
 
 EXONYM_POPULATION = 100_000
 ENGLISH_ZIPF = 2.5

@@ -347,8 +347,8 @@ NAME_MAX_ZIPF = 3.0  # a word English uses this often is a word, not a translite
 @memo(1 << 16)
 def _name_key(word: str) -> str | None:
     """The transliteration-neutral key of a capitalised word that can only be a name, else None."""
-    from audit.corpus.mentions import english_zipf
-    from audit.corpus.translit import tnorm
+    from audit.lexicon import english_zipf
+    from audit.lexicon.translit import tnorm
     from audit.mtmodel import function_words
 
     low = word.lower()

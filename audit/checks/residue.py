@@ -433,7 +433,7 @@ COMMON_ZIPF = 5.2  # ... and no part of a name is a very common word
 
 
 def _name_tokens_ok(tokens: list[str], need_rare: bool = True) -> bool:
-    from audit.corpus.mentions import english_zipf
+    from audit.lexicon import english_zipf
 
     core = [t for t in tokens if t.lower() not in _NAME_PARTICLES and not re.fullmatch(r"[A-Z]\.?", t)]
     if not 2 <= len(tokens) <= 4 or not core:

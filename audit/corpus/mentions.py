@@ -14,13 +14,12 @@ the name rules are English rules (German capitalises every noun, Russian inflect
 
 from __future__ import annotations
 
-import functools
-import math
 import re
 import sys
 from array import array
 from collections.abc import Iterator
 
+from audit.lexicon import english_zipf
 from audit.memory import memo
 from audit.text import TextView
 
@@ -65,44 +64,6 @@ _WORD_BEFORE = re.compile(r"([^\W\d_]+)\.?\s+$")
 MIN_LEN = 3
 COMMON_SENTENCE_START = 3.0  # zipf: a sentence-initial word this common in lower case is not a name
 COMMON_ANYWHERE = 5.0  # zipf: a capitalised word this common is a heading word, not a name
-
-
-@memo(131_072)
-def english_zipf(word: str) -> float:
-    """wordfreq's Zipf frequency of `word` in English (0 when unknown).
-
-    A word of lower-case ASCII letters alone is looked up in wordfreq's table directly, with
-    `zipf_frequency`'s own arithmetic: wordfreq's tokenizer (most of its time) leaves such a word
-    whole. tests/test_word_frequency.py compares the two on the words of the table."""
-    if word.isascii() and word.isalpha() and word.islower():
-        return _plain_zipf(word)
-    from wordfreq import zipf_frequency
-
-    return zipf_frequency(word, "en")
-
-
-@functools.cache
-def _english_table() -> tuple[dict[str, float], float]:
-    """wordfreq's English frequencies, and the Zipf frequency of a word it lacks."""
-    from wordfreq import freq_to_zipf, get_frequency_dict, zipf_to_freq
-
-    return get_frequency_dict("en", "best"), round(freq_to_zipf(zipf_to_freq(0.0)), 2)
-
-
-def _plain_zipf(word: str) -> float:
-    """`zipf_frequency(word, "en")` of a word that wordfreq's tokenizer keeps as one token: its table's
-    frequency (combined as one token, at least the minimum, rounded to 3 significant digits), on the
-    Zipf scale rounded to hundredths."""
-    table, missing = _english_table()
-    freq = table.get(word)
-    if freq is None:
-        return missing
-    freq = max(1.0 / (0.0 + 1.0 / freq), _MIN_FREQ)
-    freq = round(freq, math.floor(-math.log(freq, 10)) + 3)
-    return round(math.log(freq, 10) + 9, 2)
-
-
-_MIN_FREQ = 1e-9  # wordfreq's zipf_to_freq(0.0): zipf_frequency's default minimum
 
 
 class DocMentions:
@@ -184,7 +145,7 @@ class DocMentions:
         return zip(it, it, strict=True)
 
 
-def _is_name_token(form: str, sentence_start: bool) -> bool:
+def is_name_token(form: str, sentence_start: bool) -> bool:
     kind = _name_kind(form)
     return kind == _ALWAYS or kind == _MID_SENTENCE and not sentence_start
 

@@ -41,9 +41,10 @@ from typing import NamedTuple
 import numpy as np
 from rapidfuzz.distance import Levenshtein
 
-from audit.corpus.mentions import DocMentions, english_zipf, extract_mentions
-from audit.corpus.translit import block_key, fold, loose_key, place_stem, tnorm
+from audit.corpus.mentions import DocMentions, extract_mentions
 from audit.data import load_table
+from audit.lexicon import english_zipf
+from audit.lexicon.translit import block_key, fold, loose_key, place_stem, tnorm
 from audit.memory import memo
 from audit.model import Hit
 from audit.registry import corpus_check

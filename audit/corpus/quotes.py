@@ -21,8 +21,8 @@ from contextlib import ExitStack
 import numpy as np
 from rapidfuzz import fuzz, process
 
-from audit.corpus.mentions import _is_name_token
-from audit.corpus.translit import tnorm
+from audit.corpus.mentions import is_name_token
+from audit.lexicon.translit import tnorm
 from audit.memory import budget_bytes, work_dir
 from audit.model import Hit
 from audit.registry import GroupHit, corpus_check, merge_group_hits
@@ -55,7 +55,7 @@ def _quotes(view: TextView) -> list[Quote]:
         if not quotes:
             continue
         speakers = tuple(
-            sorted({sys.intern(tnorm(w)) for w in words(line.text) if w[:1].isupper() and _is_name_token(w, False)})
+            sorted({sys.intern(tnorm(w)) for w in words(line.text) if w[:1].isupper() and is_name_token(w, False)})
         )
         for s, e, q in quotes:
             if word_count(q) >= MIN_QUOTE_WORDS and speakers:

@@ -21,8 +21,9 @@ from typing import NamedTuple
 
 import numpy as np
 
-from audit.corpus.mentions import _is_name_token, english_zipf
-from audit.corpus.translit import fold
+from audit.corpus.mentions import is_name_token
+from audit.lexicon import english_zipf
+from audit.lexicon.translit import fold
 from audit.memory import budget_bytes, memo
 from audit.text import TextView, hash64, words
 
@@ -87,7 +88,7 @@ def _term_hashes(t: str) -> tuple[int, int]:
 def _term(w: str) -> str | None:
     """The story term a word gives (folded), or None: a name, or a lower-case word English uses rarely."""
     if w[:1].isupper():
-        return fold(w) if _is_name_token(w, sentence_start=False) else None
+        return fold(w) if is_name_token(w, sentence_start=False) else None
     if len(w) >= 5:
         f = fold(w)
         return f if english_zipf(f) < RARE_ZIPF else None
