@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """A structural check of the package source: where concerns live, read from the code alone.
 
-    python tools/structure.py            # prints every violation, one a line; exit 1 if any
-    python tools/structure.py --counts   # one line a rule with its count
+    python tools/architecture.py            # prints every violation, one a line; exit 1 if any
+    python tools/architecture.py --counts   # one line a rule with its count
 
 Rules (the architecture the README describes):
 - codes:    no check code (`RES001`, `MT009`, ...) written as a string outside audit/checks and audit/corpus:
@@ -13,7 +13,7 @@ Rules (the architecture the README describes):
             importing neither the registry nor the checks;
 - length:   no function over 60 lines.
 
-tests/test_structure.py runs it; it reads files as text and imports nothing from the package.
+tests/test_architecture.py runs it; it reads files as text and imports nothing from the package.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The architecture, checked on the source (tools/structure.py): where each concern lives."""
+"""The architecture, checked on the source (tools/architecture.py): where each concern lives."""
 
 import importlib.util
 import sys
@@ -13,9 +13,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def _structure():
-    spec = importlib.util.spec_from_file_location("structure", ROOT / "tools" / "structure.py")
+    spec = importlib.util.spec_from_file_location("architecture", ROOT / "tools" / "structure.py")
     mod = importlib.util.module_from_spec(spec)
-    sys.modules["structure"] = mod
+    sys.modules["architecture"] = mod
     spec.loader.exec_module(mod)
     return mod
 
