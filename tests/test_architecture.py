@@ -12,15 +12,15 @@ from audit.registry import ROLES, check
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _structure():
-    spec = importlib.util.spec_from_file_location("architecture", ROOT / "tools" / "structure.py")
+def _architecture():
+    spec = importlib.util.spec_from_file_location("architecture", ROOT / "tools" / "architecture.py")
     mod = importlib.util.module_from_spec(spec)
     sys.modules["architecture"] = mod
     spec.loader.exec_module(mod)
     return mod
 
 
-STRUCTURE = _structure()
+ARCH = _architecture()
 
 
 PENDING = {"cycles", "length"}  # being fixed on this branch: strict xfail until then
@@ -28,14 +28,14 @@ PENDING = {"cycles", "length"}  # being fixed on this branch: strict xfail until
 
 @pytest.mark.parametrize(
     "rule",
-    [pytest.param(r, marks=pytest.mark.xfail(strict=True)) if r in PENDING else r for r in STRUCTURE.RULES],
+    [pytest.param(r, marks=pytest.mark.xfail(strict=True)) if r in PENDING else r for r in ARCH.RULES],
 )
-def test_structure_rule_holds(rule):
-    found = STRUCTURE.violations({rule: STRUCTURE.RULES[rule]})[rule]
+def test_architecture_rule_holds(rule):
+    found = ARCH.violations({rule: ARCH.RULES[rule]})[rule]
     assert found == [], "\n".join(found)
 
 
-def test_structure_finds_what_it_looks_for(tmp_path, monkeypatch):
+def test_architecture_check_finds_what_it_looks_for(tmp_path, monkeypatch):
     """Each rule fires on a small package that breaks it (so that a clean result means something)."""
     pkg = tmp_path / "audit"
     (pkg / "checks").mkdir(parents=True)
@@ -48,9 +48,9 @@ def test_structure_finds_what_it_looks_for(tmp_path, monkeypatch):
     (pkg / "b.py").write_text("import audit.a\n\ndef long():\n" + "    x = 1\n" * 61)
     (pkg / "mtmodel.py").write_text("from audit.registry import check\n")
     (pkg / "registry.py").write_text("")
-    monkeypatch.setattr(STRUCTURE, "ROOT", tmp_path)
-    found = STRUCTURE.violations()
-    assert [v.split(":")[0] for rows in found.values() for v in rows[:1]] == list(STRUCTURE.RULES)
+    monkeypatch.setattr(ARCH, "ROOT", tmp_path)
+    found = ARCH.violations()
+    assert [v.split(":")[0] for rows in found.values() for v in rows[:1]] == list(ARCH.RULES)
     assert "audit.a <-> audit.b" in found["cycles"][0]
     assert "_private" in found["private"][0]
 
