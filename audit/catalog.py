@@ -63,10 +63,23 @@ def codes_with_role(role: str) -> frozenset[str]:
     return _ROLE_CODES[key]
 
 
+def mt_signal_checks() -> tuple[Check, ...]:
+    """The per-document checks whose firing the MT model counts (registered with `mt_signal=True`)."""
+    return tuple(c for c in all_checks() if c.mt_signal and c.fn is not None)
+
+
 def label_of(code: str) -> str:
     """A code's label in plain words ("" for a code no check registers)."""
     c = check_of(code)
     return c.label if c is not None else ""
 
 
-__all__ = ["all_checks", "check_of", "codes_with_role", "label_of", "selected_checks", "with_role"]
+__all__ = [
+    "all_checks",
+    "check_of",
+    "codes_with_role",
+    "label_of",
+    "mt_signal_checks",
+    "selected_checks",
+    "with_role",
+]

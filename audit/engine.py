@@ -132,10 +132,11 @@ def check_document(
     if options.stories:
         summaries[STORY_KEY] = story_terms(view)
         summaries[CLAIMS_KEY] = extract_claims(view)
-    if any(c.category == "mt" for c in checks):
-        from audit.mtmodel import artifact_checks, mt_probability
+    if any(c.mt_signal or c.role == "disclosure" for c in checks):  # the MT probability stage
+        from audit.catalog import mt_signal_checks
+        from audit.mtmodel import mt_probability
 
-        artifacts = {c.code for c in artifact_checks()} & {f.code for f in findings}
+        artifacts = {c.code for c in mt_signal_checks()} & {f.code for f in findings}
         summaries[MT_KEY] = mt_probability(doc.text, len(artifacts))
     return findings, summaries
 

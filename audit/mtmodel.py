@@ -48,7 +48,7 @@ from importlib import resources
 
 import numpy as np
 
-from audit.data import load_list
+from audit.lexicon import function_words
 from audit.memory import memo
 
 _TYPOGRAPHY = {
@@ -102,12 +102,6 @@ def _breaks(text: str) -> str:
 def sentences(text: str) -> list[str]:
     """Sentences of a text as the model reads them (typography normalised)."""
     return [s.strip() for s in _breaks(text).split("\n") if s.strip()]
-
-
-@functools.cache
-def function_words() -> tuple[str, ...]:
-    """The closed-class words the model keeps as themselves (file order, no repeats)."""
-    return tuple(dict.fromkeys(load_list("mt_function_words")))
 
 
 @functools.cache
@@ -572,14 +566,6 @@ def model() -> Model:
     """The shipped model (`audit/data/mt_model.tsv`), read once per process."""
     raw = resources.files("audit.data").joinpath(MODEL_FILE).read_text(encoding="utf-8")
     return read_model(raw.splitlines())
-
-
-@functools.cache
-def artifact_checks() -> tuple:
-    """The per-document checks whose firing the model counts: those registered with `mt_signal=True`."""
-    from audit.catalog import all_checks
-
-    return tuple(c for c in all_checks() if c.mt_signal and c.fn is not None)
 
 
 def mt_probability(text: str, artifacts: int = 0) -> float:

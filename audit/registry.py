@@ -115,6 +115,8 @@ def corpus_check(code: str, category: str, severity: str = "warning", **meta: An
     def wrap(cls: type) -> type:
         doc = inspect.getdoc(cls) or ""
         _validate(code, category, severity, doc, meta)
+        if meta.get("mt_signal"):
+            raise ValueError(f"{code}: `mt_signal` is for per-document checks (the MT model counts their firing)")
         if hasattr(cls, "split") != hasattr(cls, "decide_group"):
             raise ValueError(f"{code}: `split` and `decide_group` go together")
         parts = {"split": getattr(cls, "split", None), "decide_group": getattr(cls, "decide_group", None)}

@@ -23,7 +23,7 @@ def _architecture():
 ARCH = _architecture()
 
 
-PENDING = {"cycles", "length"}  # being fixed on this branch: strict xfail until then
+PENDING = {"length"}  # being fixed on this branch: strict xfail until then
 
 
 @pytest.mark.parametrize(

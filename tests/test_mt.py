@@ -93,7 +93,8 @@ def test_typography_and_layout_do_not_move_the_probability():
 
 
 def test_model_file_reads_back_and_counts_artifacts():
-    from audit.mtmodel import artifact_checks, model, profile
+    from audit.catalog import mt_signal_checks as artifact_checks
+    from audit.mtmodel import model, profile
 
     m = model()
     assert 0 < m.threshold < 1 and len(m.codes) > 100 and "artifacts" in m.stat_names

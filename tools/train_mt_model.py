@@ -73,6 +73,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from audit import mtmodel  # noqa: E402
+from audit.catalog import mt_signal_checks  # noqa: E402
 
 SHARED = ROOT.parent / "shared" / "eval"
 OUT = ROOT / "audit" / "data" / mtmodel.MODEL_FILE
@@ -156,7 +157,7 @@ def artifact_count(text: str) -> int:
     from audit.text import TextView
 
     view = TextView(text)
-    return sum(1 for c in mtmodel.artifact_checks() if any(True for _ in c.fn(view)))
+    return sum(1 for c in mt_signal_checks() if any(True for _ in c.fn(view)))
 
 
 def featurise(docs: list[Doc]) -> tuple[list[mtmodel.Profile], np.ndarray]:

@@ -135,7 +135,7 @@ _CAPITALISED = re.compile(r"\b[A-Z][\w'’-]+")
 
 def _names(s: str) -> set[str]:
     """Capitalised words inside sentences (a sentence's first word is capitalised whatever it is)."""
-    from audit.mtmodel import function_words
+    from audit.lexicon import function_words
 
     fw = frozenset(function_words())
     out = set()
@@ -347,9 +347,8 @@ NAME_MAX_ZIPF = 3.0  # a word English uses this often is a word, not a translite
 @memo(1 << 16)
 def _name_key(word: str) -> str | None:
     """The transliteration-neutral key of a capitalised word that can only be a name, else None."""
-    from audit.lexicon import english_zipf
+    from audit.lexicon import english_zipf, function_words
     from audit.lexicon.translit import tnorm
-    from audit.mtmodel import function_words
 
     low = word.lower()
     if len(word) < 4 or low in function_words():

@@ -1146,7 +1146,7 @@ class PlaceExonym:
         return _hits(summaries, _exonym)
 
 
-@corpus_check("MT008", "mt", "error", fix="replace", mt_signal=True, names=True, label="name garbled by translation")
+@corpus_check("MT008", "mt", "error", fix="replace", names=True, label="name garbled by translation")
 class GarbledName:
     """Names garbled by round-trip translation (`Stéphane Dizaric` for `Stephane Dujarric`).
 

@@ -63,7 +63,7 @@ def _quotes(view: TextView) -> list[Quote]:
     return out
 
 
-@corpus_check("MT009", "mt", "warning", mt_signal=True, label="quotation worded differently elsewhere")
+@corpus_check("MT009", "mt", "warning", label="quotation worded differently elsewhere")
 class QuoteDrift:
     """A quotation re-translated: other sources quote the same speaker near-verbatim in other words.
 

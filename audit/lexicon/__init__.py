@@ -2,6 +2,7 @@
 
 - `english_zipf(word)`: wordfreq's Zipf frequency of a word in English (how common a word it is);
 - `english_table()`: wordfreq's English frequency table, loaded once;
+- `function_words()`: English closed-class words;
 - `audit.lexicon.translit`: name folding (`fold`, `tnorm`) and transliteration-neutral keys.
 
 Both the per-document checks (audit/checks) and the corpus pass (audit/corpus) read these, so data flows
@@ -13,6 +14,7 @@ from __future__ import annotations
 import functools
 import math
 
+from audit.data import load_list
 from audit.memory import memo
 
 
@@ -52,3 +54,10 @@ def _plain_zipf(word: str) -> float:
 
 
 _MIN_FREQ = 1e-9  # wordfreq's zipf_to_freq(0.0): zipf_frequency's default minimum
+
+
+@functools.cache
+def function_words() -> tuple[str, ...]:
+    """English closed-class words (articles, pronouns, prepositions, auxiliaries...), file order, no repeats
+    (`audit/data/mt_function_words.txt`): the MT model keeps them as themselves, the MT checks skip them."""
+    return tuple(dict.fromkeys(load_list("mt_function_words")))
