@@ -695,7 +695,7 @@ def siblings(a: str, b: str) -> bool:
     return any(
         len(ta) >= 3
         and len(tb) >= 3
-        and _similarity(ta, tb) < 0.5  # two words, not two spellings of one
+        and _similarity(ta, tb) <= 0.5  # two words, not two spellings of one
         and min(english_zipf(ta), english_zipf(tb)) >= SIBLING_TAIL_ZIPF
         for i in range(3, n + 1)
         for ta, tb in ((fa[i:], fb[i:]),)
