@@ -675,7 +675,7 @@ def _person_and_place(c: Counts, a: str, b: str) -> bool:
 
 def siblings(a: str, b: str) -> bool:
     """Two things of one family, not two spellings of one: a name and its English plural (Ryzen/Ryzens,
-    Delhiite/Delhiites), a word and a hyphenated compound (Buser/Bush-era, Wi-Fi/WiFi), two members of a
+    Delhiite/Delhiites), a word and a hyphenated compound of another (Buser/Bush-era), two members of a
     series that differ in one short part (G-series/H-series, X1-Pro/X2-Pro), and two compounds of one stem
     whose different tails are two different English words (Chrome+box/Chrome+books, Zen+book/Zen+pad). Case variants
     of one product (Vivobook/VivoBook) are none of these: `fold` makes them equal first."""
@@ -687,7 +687,7 @@ def siblings(a: str, b: str) -> bool:
         return True  # (Donbas/Donbass is a doubled letter)
     pa, pb = fa.split("-"), fb.split("-")
     if len(pa) != len(pb):
-        return True
+        return "".join(pa) != "".join(pb)  # Buser/Bush-era; but Kabuki-za/Kabukiza is one word hyphenated or not
     differ = [(x, y) for x, y in zip(pa, pb, strict=True) if x != y]
     if len(pa) > 1 and len(differ) == 1 and min(len(differ[0][0]), len(differ[0][1])) <= 2:
         return True
