@@ -518,7 +518,8 @@ def test_two_english_words_a_key_makes_alike_are_never_linked():
     """Kyle/Chile or Nike/Niche: lookalikes by transliteration, each a word English writes on its own,
     even inside one story, unless a given name or title ties them."""
     story = {
-        "a": "Kyle Brennan met Senator Ignacia Ruzmar in Valparaiso about the Valdivia charter and Temuco.",
+        "a": "On Monday Kyle Brennan met Senator Ignacia Ruzmar in Valparaiso about the Valdivia charter and Temuco.",
         "b": "Senator Ignacia Ruzmar told Chile that the Valdivia charter would reach Temuco and Valparaiso.",
+        "c": "In Temuco, Senator Ignacia Ruzmar said Chile must adopt the Valdivia charter, as Valparaiso did.",
     }
     assert not _pairs(story)
