@@ -523,3 +523,14 @@ def test_two_english_words_a_key_makes_alike_are_never_linked():
         "c": "In Temuco, Senator Ignacia Ruzmar said Chile must adopt the Valdivia charter, as Valparaiso did.",
     }
     assert not _pairs(story)
+
+
+def test_agency_names_are_no_story():
+    """Two reports that share only the agencies they cite tell no one story (`outlet_names`)."""
+    texts = {
+        "a": "Xinhua said the wrestler Abdulkarimov won in Bukhara on Sunday, and Shutterstock sold the photographs.",
+        "b": "Xinhua said the boxer Abdoulkarimov lost in Khiva on Monday, and Shutterstock sold the pictures.",
+    }
+    assert not _pairs(texts, ("NAME001",))
+    story = {k: v.replace("Xinhua", "Tursunov").replace("Shutterstock", "Navoiy") for k, v in texts.items()}
+    assert _pairs(story, ("NAME001",)) == {("Abdoulkarimov", "Abdulkarimov"): 0.7}  # shared rare names: one story

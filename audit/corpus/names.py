@@ -43,7 +43,7 @@ from rapidfuzz.distance import Levenshtein
 
 from audit.corpus.mentions import DocMentions, english_zipf, extract_mentions
 from audit.corpus.translit import block_key, fold, loose_key, place_stem, tnorm
-from audit.data import load_table
+from audit.data import load_list, load_table
 from audit.model import Hit
 from audit.registry import corpus_check
 from audit.text import TextView
@@ -402,9 +402,19 @@ def candidate_pairs(c: Counts) -> list[tuple[str, str]]:
 # ---------------------------------------------------------------------------------------------- 3. link
 
 
+@functools.cache
+def outlet_names() -> frozenset[str]:
+    """Folded names of wire and photo agencies (`audit/data/agencies.txt`): every outlet's copy names
+    them, so two documents sharing one say nothing about one story."""
+    return frozenset(fold(w) for w in load_list("agencies"))
+
+
 @functools.lru_cache(maxsize=32_768)
 def _weight(form: str) -> float:
-    """How much a shared co-mentioned name says about two documents telling one story."""
+    """How much a shared co-mentioned name says about two documents telling one story (an outlet's
+    name, nothing)."""
+    if fold(form) in outlet_names():
+        return 0.0
     z = english_zipf(fold(form))
     return 1.0 if z < COMMON_NAME_ZIPF else 0.5 if z < 4.0 else 0.25
 
