@@ -1211,10 +1211,12 @@ class NameVariant:
     case or doubled letters. Inside one story, a Slavic place and the adjective translation left
     (Kakhovka/Kakhovsky, confidence 0.7) and a case ending on both words of a name (Ilana Shora for Ilan
     Shor) are linked too. Ordinary words, English derivations (Russia/Russian), stated aliases, different
-    people (a feminine surname is another person) and two spellings English knows each on its own are
-    never linked. The canonical form is the
-    one most sources and documents use, then the commoner in English (wordfreq). `confidence` >= 0.8:
-    safe to apply unattended.
+    people (a feminine surname is another person), plurals and sibling products (Chromebox/Chromebooks)
+    and two spellings English knows each on its own are never linked. Words inside residue or bio
+    findings, on page-furniture lines or naming site sections are no mentions (`mentions.ignored_spans`).
+    The canonical form is a mixed-case form (WikiLeaks) over a case-flattened one, then the one most
+    sources and documents use, then the commoner in English (wordfreq). `confidence` >= 0.8: safe to
+    apply unattended, which `fix_safe` allows only with story or person evidence.
     """
 
     extract = staticmethod(_mentions)
