@@ -534,3 +534,18 @@ def test_agency_names_are_no_story():
     assert not _pairs(texts, ("NAME001",))
     story = {k: v.replace("Xinhua", "Tursunov").replace("Shutterstock", "Navoiy") for k, v in texts.items()}
     assert _pairs(story, ("NAME001",)) == {("Abdoulkarimov", "Abdulkarimov"): 0.7}  # shared rare names: one story
+
+
+def test_the_engine_hands_residue_spans_to_the_name_pass():
+    """End to end: a spelling that stands only in a related-story link (RES002) is no mention when the
+    residue checks run, and a variant like any other when they do not."""
+    story = {
+        "a": "Mykola Pavlyuk, the mayor of Zbarazh, met farmers from Vyshnivets and Kremenets on Monday.",
+        "b": "Floods on the Horyn hit Zbarazh, Vyshnivets and Kremenets. Mayor Mykola Pavlyuk asked for help.",
+        "c": "Farmers in Zbarazh, Vyshnivets and Kremenets counted losses after the Horyn flooded on Monday.\n"
+        "Read more: Mykola Pavliuk, the mayor of Zbarazh, asks Ternopil for help.",
+    }
+    with_residue = corpus_findings(story, ("NAME001", "RES002"))
+    assert any(f.code == "RES002" and f.doc_id == "c" for f in with_residue)
+    assert not [f for f in with_residue if f.code == "NAME001"]
+    assert [f.evidence for f in corpus_findings(story, ("NAME001",))] == ["Pavliuk"]
