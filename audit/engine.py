@@ -19,6 +19,7 @@ from typing import Any
 
 from audit.catalog import selected_checks
 from audit.corpus.claims import corroborate, extract_claims
+from audit.corpus.mentions import FLAGGED_SPANS, FURNITURE_CATEGORIES
 from audit.corpus.stories import assign_stories, story_terms
 from audit.model import Document, Finding
 from audit.registry import Check
@@ -127,7 +128,11 @@ def check_document(
     for c in checks:
         if c.fn is not None:
             findings.extend(_to_findings(doc, c, c.fn(view)))
-        elif c.extract is not None:
+    # one way: the spans residue and bio checks flagged are handed to the corpus extracts (names ignore them)
+    flagged = tuple(sorted((f.start, f.end) for f in findings if f.category in FURNITURE_CATEGORIES))
+    view.memo(FLAGGED_SPANS, lambda _view: flagged)
+    for c in checks:
+        if c.fn is None and c.extract is not None:
             summaries[c.code] = c.extract(view)
     if options.stories:
         summaries[STORY_KEY] = story_terms(view)

@@ -145,7 +145,8 @@ def test_confidence_says_whether_a_fix_is_safe():
     found = corpus_findings(story, ("NAME001",))
     assert {(f.evidence, f.suggestion) for f in found} == {("Pavliuk", "Pavlyuk")}
     assert all(f.confidence >= FIX_CONFIDENCE for f in found)
-    # unrelated reports: a rare name with and without accents is linked, a transliteration only reported
+    # unrelated reports: a rare name with and without accents is linked, and like a transliteration only
+    # reported: without story or person evidence from the articles, --fix-names applies nothing
     apart = {
         "a": "The Brno half marathon went to Kratochvíl on Sunday.",
         "b": "A bakery in Olomouc, run by the Kratochvil family, won a national prize.",
@@ -155,7 +156,7 @@ def test_confidence_says_whether_a_fix_is_safe():
         "f": "Hrytsenko's gallery in Lviv is open daily.",
     }
     found = {(f.evidence, f.suggestion): f.confidence for f in corpus_findings(apart, ("NAME001",))}
-    assert found[("Kratochvil", "Kratochvíl")] >= FIX_CONFIDENCE
+    assert found[("Kratochvil", "Kratochvíl")] < FIX_CONFIDENCE
     assert found[("Gritsenko", "Hrytsenko")] < FIX_CONFIDENCE
 
 
@@ -306,7 +307,9 @@ def test_three_letter_names_link_only_as_one_standalone_spelling_in_one_story():
         "b": "The Riia app now issues permits in Chernihiv and Nizhyn, the Tsyfra office said.",
         "c": "Riia issues permits in Chernihiv and Nizhyn, the Tsyfra office said on Monday.",
     }
-    assert _pairs(story) == {("Ria", "Riia"): 0.95}
+    # linked in one story, but reported only: the fix would rewrite a word English knows (ria, Zipf 3.0)
+    # into one it does not (`fix_safe`)
+    assert _pairs(story) == {("Ria", "Riia"): 0.7}
     people = {
         "a": "Ana Kovalenko chaired the Chernihiv and Nizhyn meeting of the Tsyfra office.",
         "b": "Anna Kovalchuk spoke at the Chernihiv and Nizhyn meeting of the Tsyfra office.",
@@ -410,3 +413,139 @@ def test_same_name_from_each_words_parts():
     assert same_name("Olena", "Olena") and same_name("Serhii", "Sergei") and same_name("Ihor", "Igor")
     assert not same_name("Petrov", "Petrova") and not same_name("Zelensky", "Zelenska")
     assert not same_name("Kharlamov", "Tkachenko") and not same_name("Qwxyzt", "Plmokn")
+
+
+# ------------------------------------------------------------------ raw extractor output (issue #25)
+# Pages as extractors leave them: menus, share bars, section lists and related links around each article.
+# Written for this project (invented people, teams and products in real places); nothing from the seeds or
+# ../shared/eval. Every name here is spelt right except Pavliuk, one outlet's spelling of Pavlyuk.
+_MENU = "Home | World | Sports | Obituaries | Puzzles | Newsletter\n"
+_FOOT = "\nShare on Facebook\nFollow us on Pinterest\nNewsletters\nPodcasts\nContact\nLogin\nApps"
+RAW_PAGES = {
+    "coach": _MENU + "Kyle Brennan named coach of the year\nCoach Kyle Brennan led the Harbor City Gulls to the "
+    "league title on Sunday, beating the Port Avery Kestrels 3-1 at Wexmoor Park. Brennan said the Gulls won it "
+    "in defence." + _FOOT,
+    "vote": _MENU + "Voters in Chile rejected the Valdivia charter on Sunday, and Senator Ignacia Ruzmar called the "
+    "result a warning to the Araucania bloc. Turnout in Valparaiso and Temuco was high." + _FOOT,
+    "shoes": _MENU
+    + "Nike opened a store in Lyon on Friday, its third in the Rhone valley, beside a Brennan Outfitters "
+    "branch. Analysts at Corvala said Nike wants the Grenoble market next." + _FOOT,
+    "perfume": _MENU + "Perfumers in Grasse say a Niche label, Maison Ferral, sold out its Vetiver Noir line in "
+    "Lyon and Grenoble within a week." + _FOOT,
+    "diet": _MENU + "Weight Loss Diets\nMore from Health\nDick Halvorsen, the Bergen nutritionist, says the Oslo "
+    "trials of the Fjordkost plan were too short to judge." + _FOOT,
+    "flood-a": _MENU + "Mykola Pavlyuk, the mayor of Zbarazh, met farmers from Vyshnivets and Kremenets on Monday. "
+    "Pavlyuk said the Horyn floods had ruined the harvest." + _FOOT,
+    "flood-b": _MENU + "Floods on the Horyn hit Zbarazh, Vyshnivets and Kremenets. Mayor Mykola Pavlyuk asked "
+    "Ternopil for help." + _FOOT,
+    "flood-c": _MENU + "In Zbarazh, Mayor Mykola Pavliuk toured fields flooded by the Horyn near Vyshnivets and "
+    "Kremenets. Pavliuk called it the worst harvest in years." + _FOOT,
+}
+
+
+def test_fix_names_on_raw_extractor_output_changes_no_correct_name():
+    """`audit fix --fix-names` over pages with their menus and share bars: page furniture is no evidence,
+    two English words a key rule makes alike (Kyle/Chile, Nike/Niche, Diets/Dick) are never one name, and
+    the one real variant (one story, one person) is the only name rewritten."""
+    from audit.engine import Options
+    from audit.fix import FixPolicy, fix_documents
+    from audit.model import Document
+
+    docs = [Document(k, v) for k, v in RAW_PAGES.items()]
+    policy = FixPolicy.from_options(Options(jobs=1), fix_names=True, max_removal=1.0)  # short pages: all furniture
+    fixed, summaries = fix_documents(docs, Options(jobs=1), policy=policy)
+    assert not any(s.needs_review for s in summaries)
+    renamed = {(e.before, e.after) for s in summaries for e in s.edits if e.code.startswith(("NAME", "MT008"))}
+    assert renamed == {("Pavliuk", "Pavlyuk")}
+    for doc, out in zip(docs, fixed, strict=True):
+        for name in ("Kyle Brennan", "Chile", "Nike", "Niche", "Dick Halvorsen", "Mykola Pavlyuk"):
+            if name in doc.text and doc.id != "flood-c":
+                assert name in out.text, (doc.id, name)
+
+
+def test_page_furniture_is_no_mention_and_no_story():
+    from audit.corpus.mentions import extract_mentions, furniture_line
+    from audit.text import TextView
+
+    assert furniture_line("Home | World | Obituaries | Puzzles")  # a menu run
+    assert furniture_line("Weight Loss Diets")  # a short label
+    assert furniture_line("Follow us on Pinterest and Instagram")  # social networks
+    assert furniture_line("Local News Sports Weather Obituaries Classifieds Games Horoscopes")
+    assert not furniture_line("Voters in Chile rejected the Valdivia charter on Sunday.")
+    assert not furniture_line("Mykola Pavlyuk, the mayor of Zbarazh, said the Horyn had flooded")
+    forms = extract_mentions(TextView(RAW_PAGES["coach"])).forms
+    assert "Brennan" in forms and "Wexmoor" in forms
+    assert not {"Obituaries", "Puzzles", "Newsletter", "Pinterest", "Facebook", "Contact"} & set(forms)
+
+
+def test_mentions_inside_flagged_residue_spans_do_not_count():
+    """The engine hands the spans residue and bio checks flagged to the name extract (one way)."""
+    from audit.corpus.mentions import FLAGGED_SPANS, extract_mentions
+    from audit.text import TextView
+
+    text = "Trainer Osvaldo Quirke saddled the winner at Punchestown on Sunday.\nRead more: Zebedee Faulks won again at Kildare."
+    view = TextView(text)
+    cut = text.index("Read more")
+    view.memo(FLAGGED_SPANS, lambda _v: ((cut, len(text)),))
+    forms = extract_mentions(view).forms
+    assert "Quirke" in forms and "Faulks" not in forms and "Kildare" not in forms
+    assert "Faulks" in extract_mentions(TextView(text.replace("Read more: ", "Later, "))).forms
+
+
+def test_siblings_of_a_product_line_are_not_variants():
+    from audit.corpus.names import siblings
+
+    assert siblings("Lumabox", "Lumabooks")  # two products of one line: Luma+box, Luma+books
+    assert siblings("Q-series", "R-series")  # two series
+    assert siblings("Corvala", "Corvalas")  # a plural
+    assert siblings("Tarn", "Tarn-era")  # a compound
+    assert not siblings("Lumabook", "LumaBook")  # one product, two cases
+    assert not siblings("Pashinian", "Pashinyan")
+    assert not siblings("Donbas", "Donbass")  # a doubled letter, not a plural
+
+
+def test_the_canonical_form_is_how_the_entity_writes_itself():
+    """A mixed-case form (how a brand writes itself) wins over a case-flattened majority."""
+    story = {
+        "a": "The Tarnfield leak site DataVault published Corvala memos from Grenoble and Lyon.",
+        "b": "Datavault, the Tarnfield leak site, posted the Corvala memos from Lyon and Grenoble.",
+        "c": "Corvala memos from Grenoble and Lyon appeared on Datavault, the Tarnfield site.",
+    }
+    assert _pairs(story, ("NAME001",)) == {("Datavault", "DataVault"): 0.95}
+
+
+def test_two_english_words_a_key_makes_alike_are_never_linked():
+    """Kyle/Chile or Nike/Niche: lookalikes by transliteration, each a word English writes on its own,
+    even inside one story, unless a given name or title ties them."""
+    story = {
+        "a": "On Monday Kyle Brennan met Senator Ignacia Ruzmar in Valparaiso about the Valdivia charter and Temuco.",
+        "b": "Senator Ignacia Ruzmar told Chile that the Valdivia charter would reach Temuco and Valparaiso.",
+        "c": "In Temuco, Senator Ignacia Ruzmar said Chile must adopt the Valdivia charter, as Valparaiso did.",
+    }
+    assert not _pairs(story)
+
+
+def test_agency_names_are_no_story():
+    """Two reports that share only the agencies they cite tell no one story (`outlet_names`)."""
+    texts = {
+        "a": "Xinhua said the wrestler Abdulkarimov won in Bukhara on Sunday, and Shutterstock sold the photographs.",
+        "b": "Xinhua said the boxer Abdoulkarimov lost in Khiva on Monday, and Shutterstock sold the pictures.",
+    }
+    assert not _pairs(texts, ("NAME001",))
+    story = {k: v.replace("Xinhua", "Tursunov").replace("Shutterstock", "Navoiy") for k, v in texts.items()}
+    assert _pairs(story, ("NAME001",)) == {("Abdoulkarimov", "Abdulkarimov"): 0.7}  # shared rare names: one story
+
+
+def test_the_engine_hands_residue_spans_to_the_name_pass():
+    """End to end: a spelling that stands only in a related-story link (RES002) is no mention when the
+    residue checks run, and a variant like any other when they do not."""
+    story = {
+        "a": "Mykola Pavlyuk, the mayor of Zbarazh, met farmers from Vyshnivets and Kremenets on Monday.",
+        "b": "Floods on the Horyn hit Zbarazh, Vyshnivets and Kremenets. Mayor Mykola Pavlyuk asked for help.",
+        "c": "Farmers in Zbarazh, Vyshnivets and Kremenets counted losses after the Horyn flooded on Monday.\n"
+        "Read more: Mykola Pavliuk, the mayor of Zbarazh, asks Ternopil for help.",
+    }
+    with_residue = corpus_findings(story, ("NAME001", "RES002"))
+    assert any(f.code == "RES002" and f.doc_id == "c" for f in with_residue)
+    assert not [f for f in with_residue if f.code == "NAME001"]
+    assert [f.evidence for f in corpus_findings(story, ("NAME001",))] == ["Pavliuk"]

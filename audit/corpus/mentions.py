@@ -14,14 +14,23 @@ the name rules are English rules (German capitalises every noun, Russian inflect
 
 from __future__ import annotations
 
+import bisect
+import functools
 import re
 import sys
 from array import array
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
+from audit.data import load_list
 from audit.lexicon import english_zipf
 from audit.memory import memo
 from audit.text import TextView
+
+# The engine runs the per-document checks first and leaves the spans that checks of these categories
+# flagged (scraper residue, author bios) in the document's memo under FLAGGED_SPANS, before the corpus
+# extracts run: names inside them are page furniture, never a mention (data flows one way).
+FLAGGED_SPANS = "flagged_spans"
+FURNITURE_CATEGORIES = frozenset({"residue", "bio"})
 
 
 def _upper_class() -> str:
@@ -160,8 +169,8 @@ def _name_kind(form: str) -> int:
     if len(form) < MIN_LEN or not form[0].isupper() or form.isupper() and len(form) <= 5:
         return _NEVER
     low = form.casefold()
-    if low in _STOP:
-        return _NEVER
+    if low in _STOP or low in furniture_words() or _CODE_LIKE.search(form):
+        return _NEVER  # a site section or network (Newsletter, Pinterest), a model number or file name (Studio3)
     z = english_zipf(low)
     if z >= COMMON_ANYWHERE:
         return _NEVER
@@ -215,11 +224,68 @@ def _title_before(text: str, start: int) -> str | None:
     return word if word in TITLES else None
 
 
+_CODE_LIKE = re.compile(r"[\d_]")
+
+
+@functools.cache
+def furniture_words() -> frozenset[str]:
+    """Case-folded words and phrases of page chrome: `audit/data/page_furniture.txt` (site sections, social
+    networks) and `audit/data/ui_words.txt` (buttons and menu labels)."""
+    return frozenset(w.casefold() for name in ("page_furniture", "ui_words") for w in load_list(name))
+
+
+_LINE_WORD = re.compile(r"[^\W\d_][\w'’-]*")
+_LINE_END = frozenset('.!?…"”’)')
+_MENU_SEPARATORS = re.compile(r"\s[|•·/»]\s|\t|\s{3,}")
+SHORT_LABEL_WORDS = 3  # a line of at most this many words and no sentence end is a label, not prose
+MENU_CAPITALISED = 0.8  # a line without a sentence end whose words are this capitalised is a menu run
+
+
+def furniture_line(line: str) -> bool:
+    """A line that reads as page furniture, not article prose: a short label (at most SHORT_LABEL_WORDS
+    words, no sentence end: `Weight Loss Diets`), a menu run or list of section names (no sentence end and
+    nearly every word capitalised: `Home World Politics Obituaries Puzzles`, or labels between `|` or `•`),
+    or a line made mostly of site-section and social-network words (`furniture_words`)."""
+    words = _LINE_WORD.findall(line)
+    if not words:
+        return False
+    chrome = furniture_words()
+    if 2 * sum(w.casefold() in chrome for w in words) >= len(words):
+        return True
+    if line.rstrip()[-1:] in _LINE_END:
+        return False
+    if len(words) <= SHORT_LABEL_WORDS or len(_MENU_SEPARATORS.findall(line.strip())) >= 2:
+        return True
+    return sum(w[0].isupper() for w in words) >= MENU_CAPITALISED * len(words)
+
+
+def ignored_spans(view: TextView) -> list[tuple[int, int]]:
+    """Where no name mention counts, merged and in text order: the spans that residue and bio checks
+    flagged (the engine's FLAGGED_SPANS) and the lines that read as page furniture (`furniture_line`)."""
+    flagged: Sequence[tuple[int, int]] = view.memo(FLAGGED_SPANS, lambda _view: ())
+    merged: list[tuple[int, int]] = []
+    for s, e in sorted([*flagged, *(ln.span for ln in view.body if furniture_line(ln.text))]):
+        if merged and s <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(e, merged[-1][1]))
+        else:
+            merged.append((s, e))
+    return merged
+
+
+def _inside(spans: list[tuple[int, int]], starts: list[int], pos: int) -> bool:
+    """Whether `pos` falls in one of `spans` (merged, in order; `starts` their starts)."""
+    i = bisect.bisect_right(starts, pos) - 1
+    return i >= 0 and pos < spans[i][1]
+
+
 def extract_mentions(view: TextView) -> DocMentions:
-    """Every name-like capitalised word of an English document, with its neighbours and stated aliases."""
+    """Every name-like capitalised word of an English document, with its neighbours and stated aliases;
+    words inside page furniture (`ignored_spans`) are no mentions."""
     if not view.is_english:
         return DocMentions(view.source)
     text = view.text
+    skip = ignored_spans(view)
+    skip_starts = [s for s, _ in skip]
     spans: dict[str, list[tuple[int, int]]] = {}
     pairs: set[tuple[str, str]] = set()
     titles: set[tuple[str, str]] = set()
@@ -227,7 +293,7 @@ def extract_mentions(view: TextView) -> DocMentions:
     prev_end = -10
     title = None
     for start, end, word in name_tokens(text):
-        kind = _name_kind(word)
+        kind = _name_kind(word) if not (skip and _inside(skip, skip_starts, start)) else _NEVER
         if kind == _MID_SENTENCE:  # a sentence start decides
             kind = _NEVER if _sentence_start(text, start) else _ALWAYS
         if kind == _NEVER:

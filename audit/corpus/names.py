@@ -42,7 +42,7 @@ import numpy as np
 from rapidfuzz.distance import Levenshtein
 
 from audit.corpus.mentions import DocMentions, extract_mentions
-from audit.data import load_table
+from audit.data import load_list, load_table
 from audit.lexicon import english_zipf
 from audit.lexicon.translit import block_key, fold, loose_key, place_stem, tnorm
 from audit.memory import memo
@@ -84,6 +84,16 @@ CASE_ENDING = "case ending"  # a name with a Slavic case ending, next to a neigh
 # Ukrainian, Russian, Polish and Czech, not from any evaluation file.
 CASE_ENDINGS = ("a", "u", "om", "ovi")
 PLACE_CONFIDENCE = 0.7  # reported, not applied unattended: the adjective may stand in a longer proper name
+# English writes a word this common (Kyle 4.1, Chile 4.1, Nike 3.9, Niche 3.9, Cash 4.9, Miley 3.6): two
+# spellings that a key rule makes alike (transliteration, doubling), one of them this common, are two
+# words, unless a shared given name, surname or title ties them. Below it: Kyiv 3.1 / Kiev 3.5 (wordfreq).
+LOOKALIKE_ZIPF = 3.5
+# `_weight`'s line for a rare name: co-mentions rarer are content-bearing, and two forms both this common
+# are common English words or names, which `--fix-names` never rewrites one into the other (`fix_safe`)
+COMMON_NAME_ZIPF = 3.0
+LOOKALIKE = ("doubled letters", "transliteration", LOOSE, "spelling", "given name")
+REPORT_ONLY = 0.7  # the confidence a link is capped at where `--fix-names` must not apply it (`fix_safe`)
+SIBLING_TAIL_ZIPF = 3.0  # Chrome+box / Chrome+books: two compounds whose different tails are English words
 
 
 def is_derivation(a: str, b: str) -> bool:
@@ -188,6 +198,7 @@ class Link:
     confidence: float
     evidence: str
     fixed: frozenset[str] = frozenset()  # forms that may not become the variant (given names of several people)
+    grounded: bool = True  # evidence from article text: one story or one person (else likeness alone)
 
 
 @dataclass
@@ -393,11 +404,21 @@ def candidate_pairs(c: Counts) -> list[tuple[str, str]]:
 # ---------------------------------------------------------------------------------------------- 3. link
 
 
+@functools.cache
+def outlet_names() -> frozenset[str]:
+    """Folded names of wire and photo agencies (`audit/data/agencies.txt`): every outlet's copy names
+    them, so two documents sharing one say nothing about one story."""
+    return frozenset(fold(w) for w in load_list("agencies"))
+
+
 @memo(32_768)
 def _weight(form: str) -> float:
-    """How much a shared co-mentioned name says about two documents telling one story."""
+    """How much a shared co-mentioned name says about two documents telling one story (an outlet's
+    name, nothing)."""
+    if fold(form) in outlet_names():
+        return 0.0
     z = english_zipf(fold(form))
-    return 1.0 if z < 3.0 else 0.5 if z < 4.0 else 0.25
+    return 1.0 if z < COMMON_NAME_ZIPF else 0.5 if z < 4.0 else 0.25
 
 
 class _LRU:
@@ -664,10 +685,40 @@ def _person_and_place(c: Counts, a: str, b: str) -> bool:
     return False
 
 
+def siblings(a: str, b: str) -> bool:
+    """Two things of one family, not two spellings of one: a name and its English plural (Ryzen/Ryzens,
+    Delhiite/Delhiites), a word and a hyphenated compound of another (Buser/Bush-era), two members of a
+    series that differ in one short part (G-series/H-series, X1-Pro/X2-Pro), and two compounds of one stem
+    whose different tails are two different English words (Chrome+box/Chrome+books, Zen+book/Zen+pad). Case variants
+    of one product (Vivobook/VivoBook) are none of these: `fold` makes them equal first."""
+    fa, fb = fold(a), fold(b)
+    if fa == fb:
+        return False
+    short, long = sorted((fa, fb), key=lambda f: (len(f), f))
+    if long in (short + "s", short + "es", short + "'s", short + "’s") and not short.endswith("s"):
+        return True  # (Donbas/Donbass is a doubled letter)
+    pa, pb = fa.split("-"), fb.split("-")
+    if len(pa) != len(pb):
+        return "".join(pa) != "".join(pb)  # Buser/Bush-era; but Kabuki-za/Kabukiza is one word hyphenated or not
+    differ = [(x, y) for x, y in zip(pa, pb, strict=True) if x != y]
+    if len(pa) > 1 and len(differ) == 1 and min(len(differ[0][0]), len(differ[0][1])) <= 2:
+        return True
+    n = next((i for i, (x, y) in enumerate(zip(fa, fb, strict=False)) if x != y), len(short))
+    return any(
+        len(ta) >= 3
+        and len(tb) >= 3
+        and _similarity(ta, tb) <= 0.5  # two words, not two spellings of one
+        and min(english_zipf(ta), english_zipf(tb)) >= SIBLING_TAIL_ZIPF
+        for i in range(3, n + 1)
+        for ta, tb in ((fa[i:], fb[i:]),)
+    )
+
+
 def _refused(c: Counts, a: str, b: str, kind: str | None, surname: str | None) -> bool:
     """Pairs never linked: ordinary words (written in lower case somewhere in the corpus, or as common
     as everyday words, unless only accents or case differ), words in capitals (typography), a name and a compound of it (Toyosawa/Toyosawa-cho), aliases a document
-    states, a surname and its feminine form (Kharlamov/Kharlamova), and a word and its derivation
+    states, a surname and its feminine form (Kharlamov/Kharlamova), a plural, compound or sibling product
+    (`siblings`: Ryzen/Ryzens, Chromebox/Chromebooks, G-series/H-series), and a word and its derivation
     (Russia/Russian) where English knows the longer form. An unknown name with a case ending that
     translation left (Minay/Minaya) is a spelling, and so are two given names before one surname
     (Gwynn/Gwynne Shotwell)."""
@@ -676,7 +727,7 @@ def _refused(c: Counts, a: str, b: str, kind: str | None, surname: str | None) -
     short, long = sorted((fold(a), fold(b)), key=lambda f: (len(f), f))
     if long.startswith(short + "-"):
         return True  # a compound (Toyosawa-cho is the town of Toyosawa)
-    if frozenset((fold(a), fold(b))) in c.alias_keys:
+    if frozenset((fold(a), fold(b))) in c.alias_keys or siblings(a, b):
         return True
     if kind not in TRIVIAL and max(english_zipf(short), english_zipf(long)) >= WORD_ZIPF:
         return True  # an everyday English word (Edition, Starter) is no variant of a name
@@ -722,7 +773,7 @@ def _place_link(c: Counts, ctx: StoryContext, a: str, b: str) -> Link | None:
     if any(place_stem(f)[1] and english_zipf(fold(f)) >= KNOWN_ZIPF for f in (a, b)):
         return None
     story, names = ctx.shared(a, b)
-    if story < CONTEXT_MIN:
+    if not content_story(story, names):
         return None
     why = f"{PLACE_FORM} (a Slavic adjective or ending left by translation); same story: " + ", ".join(names[:3])
     return Link(a, b, PLACE_FORM, 1.0, PLACE_CONFIDENCE, why)
@@ -757,7 +808,7 @@ def _case_link(c: Counts, ctx: StoryContext, a: str, b: str, anchor: str) -> Lin
     if _refused(c, a, b, CASE_ENDING, anchor):
         return None
     story, names = ctx.shared(a, b)
-    if story < CONTEXT_MIN:
+    if not content_story(story, names):
         return None
     why = f"{CASE_ENDING} left by translation, as on {anchor}; same story: " + ", ".join(names[:3])
     return Link(a, b, CASE_ENDING, 1.0, 0.85, why)
@@ -774,24 +825,38 @@ def _garbled(c: Counts, ctx: StoryContext, a: str, b: str, anchor: str) -> Link 
     lone = [f for f in (a, b) if len(c.docs[f]) == 1 and english_zipf(fold(f)) < KNOWN_ZIPF]
     if len(lone) != 1 or len(c.docs[b if lone[0] == a else a]) < 2:
         return None
-    story = ctx.shared(a, b)[0]
-    if story < CONTEXT_MIN:
+    story, names = ctx.shared(a, b)
+    if not content_story(story, names):
         return None
     sure = sim >= SURE_GARBLED and english_zipf(fold(anchor)) < 3.0 and story >= 2 * CONTEXT_MIN
     return Link(a, b, "garbled", sim, 0.8 if sure else 0.6, f"next to the same name ({anchor})")
 
 
-def _confidence(kind: str, story: bool, person: bool, rare: bool) -> float:
+def _confidence(kind: str, story: bool, person: bool, rare: bool, unknown: bool = False) -> float:
     """The confidence table of `judge_pair`; 0 means no link."""
-    if kind in ("same letters", "doubled letters"):
+    if kind == "same letters":
         return 0.95 if story or person else 0.8 if rare else 0.0
+    if kind == "doubled letters":
+        return 0.95 if story or person else 0.8 if unknown else 0.0
     if kind == "transliteration":
-        return 0.95 if story and person else 0.85 if story or person else 0.6 if rare else 0.0
+        return 0.95 if story and person else 0.85 if story or person else 0.6 if unknown else 0.0
     if kind == "given name":
         return 0.85 if story and person else 0.0
     if kind == LOOSE:
         return 0.85 if story and person else 0.7 if story else 0.0
     return 0.9 if story and person else 0.7 if story else 0.0  # spelling
+
+
+def content_story(story: float, names: list[str]) -> bool:
+    """One story: the shared co-mentions weigh CONTEXT_MIN or more and one of them is rare in English
+    (weight 1, `_weight`: below COMMON_NAME_ZIPF): content, not only common words a page's chrome shares with another page."""
+    return story >= CONTEXT_MIN and any(_weight(f) == 1.0 for f in names)
+
+
+def _never_apart(c: Counts, a: str, b: str) -> bool:
+    """The two spellings are written by the very same documents: one document's (or one page's, as several
+    extractors left it) two romanisations, and no document writes either alone."""
+    return c.docs[a] == c.docs[b]
 
 
 def judge_pair(c: Counts, ctx: StoryContext, a: str, b: str) -> Link | None:
@@ -804,8 +869,9 @@ def judge_pair(c: Counts, ctx: StoryContext, a: str, b: str) -> Link | None:
     is not too common, or a shared surname). Confidence (`_confidence`):
 
     | how the spellings differ                        | story and person | one of them | neither |
-    | accents, case, doubled letters                  | 0.95             | 0.95        | 0.8 if both are rare in English |
-    | transliteration (Yuri/Yury)                     | 0.95             | 0.85        | 0.6 if both are rare |
+    | accents, case                                   | 0.95             | 0.95        | 0.8 if both are rare in English |
+    | doubled letters (Rossetti/Rosetti)              | 0.95             | 0.95        | 0.8 if English knows neither |
+    | transliteration (Yuri/Yury)                     | 0.95             | 0.85        | 0.6 if English knows neither |
     | loose transliteration (Lesbos/Lesvos, `LOOSE`)  | 0.85             | 0.7 with the story, else none | none |
     | given name in two languages (Serhii/Sergei)     | 0.85             | none        | none |
     | spelling (Gavrilita/Gavrilitsa)                 | 0.9              | 0.7 with the story, else none | none |
@@ -813,7 +879,13 @@ def judge_pair(c: Counts, ctx: StoryContext, a: str, b: str) -> Link | None:
 
     Two spellings English uses often (both at ATTESTED_ZIPF or more) link only inside one story; a given
     name that stands before several people's surnames (Sergei Shoigu, Sergei Kulakov) is never made the
-    variant of another: a fix would rename them all (`Link.fixed`)."""
+    variant of another: a fix would rename them all (`Link.fixed`). Two spellings that never stand apart
+    (the very same documents write both) are one document's two romanisations, MT013's business,
+    not a corpus finding; and two lookalikes (`LOOKALIKE`: doubled letters, transliteration, spelling) that
+    English writes as words of their own (one at LOOKALIKE_ZIPF or more: Kyle/Chile, Nike/Niche) link only
+    next to a shared given name, surname or title."""
+    if _never_apart(c, a, b):
+        return None
     if place_form(a, b) and (lk := _place_link(c, ctx, a, b)) is not None:
         return lk
     case = _case_anchor(c, a, b)
@@ -830,6 +902,8 @@ def judge_pair(c: Counts, ctx: StoryContext, a: str, b: str) -> Link | None:
     given = p.given if p.given is not None and english_zipf(fold(p.given)) < COMMON_GIVEN_ZIPF else None
     anchor = given or p.surname or p.title
     za, zb = english_zipf(fold(a)), english_zipf(fold(b))
+    if kind in LOOKALIKE and anchor is None and max(za, zb) >= LOOKALIKE_ZIPF:
+        return None  # Kyle/Chile, Diets/Dick: a key rule made two English words alike
     if kind is None:
         return _garbled(c, ctx, a, b, anchor) if min(za, zb) < KNOWN_ZIPF and anchor else None
     keep = p.several if p.surname is not None and kind not in TRIVIAL else frozenset()
@@ -837,10 +911,10 @@ def judge_pair(c: Counts, ctx: StoryContext, a: str, b: str) -> Link | None:
     if (known and anchor is None) or (kind == "given name" and p.surname is None) or len(keep) == 2:
         return None  # decided before the costlier story context
     story, names = ctx.shared(a, b)
-    in_story = story >= CONTEXT_MIN
+    in_story = content_story(story, names)
     if (known or short or kind == LOOSE or min(za, zb) >= ATTESTED_ZIPF) and not in_story:
         return None
-    conf = _confidence(kind, in_story, anchor is not None, max(za, zb) < RARE_ZIPF)
+    conf = _confidence(kind, in_story, anchor is not None, max(za, zb) < RARE_ZIPF, max(za, zb) < KNOWN_ZIPF)
     if conf == 0.0:
         return None
     why = [kind]
@@ -848,7 +922,7 @@ def judge_pair(c: Counts, ctx: StoryContext, a: str, b: str) -> Link | None:
         why.append(f"next to {anchor} in both")
     if in_story:
         why.append("same story: " + ", ".join(names[:3]))
-    return Link(a, b, kind, sk[1], conf, "; ".join(why), keep)
+    return Link(a, b, kind, sk[1], conf, "; ".join(why), keep, anchor is not None or in_story)
 
 
 def link(c: Counts) -> list[Link]:
@@ -907,33 +981,56 @@ def cluster(links: Iterable[Link], cannot_link: Callable[[str, str], bool]) -> l
 # ---------------------------------------------------------------------------------------------- 5. canonical
 
 
-def _paths(tree: list[Link], root: str) -> dict[str, tuple[float, bool, Link]]:
-    """form -> (weakest confidence on its path to `root`, whether a garbled link is on it, its own link)."""
+def _paths(tree: list[Link], root: str) -> dict[str, tuple[float, bool, bool, Link]]:
+    """form -> (weakest confidence on its path to `root`, whether a garbled link is on it, whether every
+    link on it is `grounded`, its own link)."""
     adjacent: dict[str, list[tuple[str, Link]]] = defaultdict(list)
     for lk in tree:
         adjacent[lk.a].append((lk.b, lk))
         adjacent[lk.b].append((lk.a, lk))
-    out: dict[str, tuple[float, bool, Link]] = {}
-    stack = [(root, 1.0, False)]
+    out: dict[str, tuple[float, bool, bool, Link]] = {}
+    stack = [(root, 1.0, False, True)]
     seen = {root}
     while stack:
-        node, conf, garbled = stack.pop()
+        node, conf, garbled, grounded = stack.pop()
         for nxt, lk in sorted(adjacent[node], key=lambda p: p[0]):
             if nxt not in seen:
                 seen.add(nxt)
-                state = (min(conf, lk.confidence), garbled or lk.kind == "garbled")
+                state = (min(conf, lk.confidence), garbled or lk.kind == "garbled", grounded and lk.grounded)
                 out[nxt] = (*state, lk)
                 stack.append((nxt, *state))
     return out
 
 
-def _place_noun_first(c: Counts, links: list[Link]) -> Callable[[str], tuple]:
-    """The canonical form's key: `Counts.support`, and where a cluster holds a place and its adjectives
-    (a PLACE_FORM link), the place's own name first (Kakhovka, Kupyansk, not Kakhovsky): English names
-    the place, not the adjective."""
-    if not any(lk.kind == PLACE_FORM for lk in links):
-        return c.support
-    return lambda f: (place_stem(f)[1] in ("", "vka") or place_stem(f)[2] == "sk", *c.support(f))
+_MIXED_CASE = re.compile(r"[a-z][A-Z]")  # WikiLeaks, AirPods, McDonald: a capital inside the word
+
+
+def _canonical_key(c: Counts, links: list[Link]) -> Callable[[str], tuple]:
+    """The canonical form's key: where a cluster holds a place and its adjectives (a PLACE_FORM link), the
+    place's own name first (Kakhovka, Kupyansk, not Kakhovsky: English names the place, not the
+    adjective); then a form that no document writes in lower case (a name, over a common word); then a
+    mixed-case form (WikiLeaks, AirPods: how an entity writes itself, over a case-flattened majority of
+    copies); then `Counts.support`."""
+    places = any(lk.kind == PLACE_FORM for lk in links)
+    return lambda f: (
+        not places or place_stem(f)[1] in ("", "vka") or place_stem(f)[2] == "sk",
+        f not in c.lowered,
+        bool(_MIXED_CASE.search(f)),
+        *c.support(f),
+    )
+
+
+def fix_safe(form: str, canon: str, confidence: float, grounded: bool) -> float:
+    """The confidence `--fix-names` sees, capped at REPORT_ONLY (reported, never applied) unless the link
+    rests on story or person evidence from article text (`grounded`), the two forms are not both common
+    English words or names (COMMON_NAME_ZIPF, unless they differ only in accents or case), and the fix
+    does not rewrite a form English knows (KNOWN_ZIPF) into one it does not."""
+    ff, fc = fold(form), fold(canon)
+    zf, zc = english_zipf(ff), english_zipf(fc)
+    common = ff != fc and min(zf, zc) >= COMMON_NAME_ZIPF
+    if not grounded or common or (zf >= KNOWN_ZIPF and zc < KNOWN_ZIPF):
+        return min(confidence, REPORT_ONLY)
+    return confidence
 
 
 def canonical(c: Counts, tree: list[Link]) -> tuple[dict[str, Variant], list[dict]]:
@@ -955,10 +1052,10 @@ def canonical(c: Counts, tree: list[Link]) -> tuple[dict[str, Variant], list[dic
     clusters = []
     for links in groups.values():
         forms = sorted({f for lk in links for f in (lk.a, lk.b)})
-        best = max(forms, key=_place_noun_first(c, links))
-        for f, (conf, garbled, lk) in sorted(_paths(links, best).items()):
+        best = max(forms, key=_canonical_key(c, links))
+        for f, (conf, garbled, grounded, lk) in sorted(_paths(links, best).items()):
             if f not in lk.fixed:
-                variants[f] = Variant(f, best, garbled, lk.evidence, conf)
+                variants[f] = Variant(f, best, garbled, lk.evidence, fix_safe(f, best, conf, grounded))
         clusters.append(
             {
                 "canonical": best,
@@ -1116,10 +1213,12 @@ class NameVariant:
     case or doubled letters. Inside one story, a Slavic place and the adjective translation left
     (Kakhovka/Kakhovsky, confidence 0.7) and a case ending on both words of a name (Ilana Shora for Ilan
     Shor) are linked too. Ordinary words, English derivations (Russia/Russian), stated aliases, different
-    people (a feminine surname is another person) and two spellings English knows each on its own are
-    never linked. The canonical form is the
-    one most sources and documents use, then the commoner in English (wordfreq). `confidence` >= 0.8:
-    safe to apply unattended.
+    people (a feminine surname is another person), plurals and sibling products (Chromebox/Chromebooks)
+    and two spellings English knows each on its own are never linked. Words inside residue or bio
+    findings, on page-furniture lines or naming site sections are no mentions (`mentions.ignored_spans`).
+    The canonical form is a mixed-case form (WikiLeaks) over a case-flattened one, then the one most
+    sources and documents use, then the commoner in English (wordfreq). `confidence` >= 0.8: safe to
+    apply unattended, which `fix_safe` allows only with story or person evidence.
     """
 
     extract = staticmethod(_mentions)
