@@ -36,7 +36,7 @@ from array import array
 from collections import OrderedDict, defaultdict
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 from rapidfuzz.distance import Levenshtein
@@ -910,11 +910,27 @@ def judge_pair(c: Counts, ctx: StoryContext, a: str, b: str) -> Link | None:
     known = min(za, zb) >= KNOWN_ZIPF and kind not in (*TRIVIAL, LOOSE)
     if (known and anchor is None) or (kind == "given name" and p.surname is None) or len(keep) == 2:
         return None  # decided before the costlier story context
+    needs_story = known or short or kind == LOOSE or min(za, zb) >= ATTESTED_ZIPF
+    return _evidence_link(ctx, a, b, sk, anchor, (za, zb), needs_story, keep)
+
+
+def _evidence_link(
+    ctx: StoryContext,
+    a: str,
+    b: str,
+    sk: tuple[str, Any],
+    anchor: str | None,
+    zipfs: tuple[float, float],
+    needs_story: bool,
+    keep: frozenset[str],
+) -> Link | None:
+    """`judge_pair`'s last step: the story evidence, the confidence and the link with the evidence it shows."""
+    kind = sk[0]
     story, names = ctx.shared(a, b)
     in_story = content_story(story, names)
-    if (known or short or kind == LOOSE or min(za, zb) >= ATTESTED_ZIPF) and not in_story:
+    if needs_story and not in_story:
         return None
-    conf = _confidence(kind, in_story, anchor is not None, max(za, zb) < RARE_ZIPF, max(za, zb) < KNOWN_ZIPF)
+    conf = _confidence(kind, in_story, anchor is not None, max(zipfs) < RARE_ZIPF, max(zipfs) < KNOWN_ZIPF)
     if conf == 0.0:
         return None
     why = [kind]
