@@ -94,4 +94,7 @@ def test_fixture_case(code, kind, i, case):
         got = [f.evidence for f in sorted(fs, key=lambda f: (f.start, f.end))]
         assert got == want, f"{code} on {doc_id}: got {got}, want {want}"
     if "spans" in case:
-        assert [[f.start, f.end] for f in sorted(found["case"], key=lambda f: (f.start, f.end))] == case["spans"]
+        spans = case["spans"] if "docs" in case else {"case": case["spans"]}
+        for doc_id, fs in found.items():
+            got = [[f.start, f.end] for f in sorted(fs, key=lambda f: (f.start, f.end))]
+            assert got == spans.get(doc_id, []), f"{code} on {doc_id}: spans {got}, want {spans.get(doc_id, [])}"
