@@ -6,6 +6,7 @@ import functools
 import re
 from collections.abc import Iterator
 
+from audit.checks.structure import is_aligned, is_code
 from audit.data import load_list, pattern_list, phrase_regex, trie_pattern
 from audit.model import Hit
 from audit.registry import check
@@ -408,6 +409,20 @@ def _dated_subheads(body: list, stamps: list[int]) -> set[int]:
     return set(bare) if len(heads) >= 2 else set()
 
 
+BLOCK_REACH = 4  # how far around a stamp to look for the table or code listing it may sit in
+
+
+def _in_code_or_table(body: list, i: int) -> bool:
+    """Line i sits in a block of code or an aligned table (SQL output, a log, a listing): its dates are data."""
+    lo, hi = i, i
+    while lo > max(0, i - BLOCK_REACH) and not is_prose(body[lo - 1].text, 12):
+        lo -= 1
+    while hi < min(len(body) - 1, i + BLOCK_REACH) and not is_prose(body[hi + 1].text, 12):
+        hi += 1
+    block = [ln.text for ln in body[lo : hi + 1]]
+    return len(block) >= 3 and (is_code(block) or is_aligned(block))
+
+
 @check("RES006", "residue", "warning", fix="remove")
 def timestamp(view: TextView) -> Iterator[Hit]:
     """Date, time and reading-time stamps on a line of their own: `Updated: September 20, 2023, 7:17 AM`.
@@ -415,14 +430,15 @@ def timestamp(view: TextView) -> Iterator[Hit]:
     A line qualifies when it carries a date or time and at most three words that are not part of it
     (an author's name beside the date is allowed), and does not read as a sentence. Dates that are
     content are left alone: three or more lines in a row that open with a date (tour dates, a
-    schedule), bare dates that head entries of prose (a police blotter, a diary), and
+    schedule), bare dates that head entries of prose (a police blotter, a diary), dates in code
+    listings and aligned tables (SQL output, logs; `audit/checks/structure.py`), and
     `Originally published on ...` (provenance, PRV001).
     """
     body = view.body
     stamps = [i for i, line in enumerate(body) if _is_stamp(line.text.strip(), i == 0)]
     skip = _date_lists(body) | _dated_subheads(body, stamps)
     for i in stamps:
-        if i not in skip:
+        if i not in skip and not _in_code_or_table(body, i):
             yield _line_hit(body[i], "date or time stamp")
 
 
