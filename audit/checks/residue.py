@@ -298,6 +298,18 @@ _SLASH_CREDIT = re.compile(
 _PAREN_CREDIT = re.compile(r"^\s*\(\s*[A-Z][\w.&'’-]*(?:\s+(?:[A-Z][\w.&'’-]*|of|and|&|de|for)){0,5}\s*\)\s*$")
 
 
+MAX_CAPTION_PROSE = 40  # a line of running prose this long that ends on an agency is a paragraph, not a caption
+
+
+def _is_dateline(body: list, k: int) -> bool:
+    """A name in brackets that opens the story (`(CNN)` between the headline and the first paragraph):
+    one word, no sentence ends just above it (a caption would) and prose follows."""
+    if len(body[k].text.split()) > 1:
+        return False
+    above = body[k - 1].text.rstrip() if k else ""
+    return not above.endswith((".", "!", "?", ".”", '."')) and k + 1 < len(body) and is_prose(body[k + 1].text, 8)
+
+
 @check("RES005", "residue", "warning", fix="remove")
 def caption_credit(view: TextView) -> Iterator[Hit]:
     """Photo captions and credits: `© Sputnik/Name`, `Photo: X`, a caption ending in `. EPA`, `REUTERS/Name`.
@@ -305,23 +317,34 @@ def caption_credit(view: TextView) -> Iterator[Hit]:
     A credit marks its whole line as a caption when the line is short (at most 60 words); so does a
     caption cue from `audit/data/caption_cues.txt` (`Jane Roe, left, and ...`, `Pictured: ...`,
     `In this file photo ...`, `... poses for a photo`), and a capitalised name alone in brackets
-    (`(Example Pictures)`).
+    (`(Example Pictures)`) unless it is a dateline (one word, no sentence ends above it, prose follows: `(CNN)`
+    before the first paragraph). A paragraph of running prose of 40 words or more that ends on an agency
+    (`... he told AFP`) is not a caption.
     """
     credit = [(rx, view.candidates(rx)) for rx in _credit_patterns()]
     cues = [(rx, view.candidates(rx)) for rx in _cue_patterns()]
     copyright = view.candidates(_COPYRIGHT)
-    for line in view.body:
+    for k, line in enumerate(view.body):
         s, i = line.text, line.index
         if len(s) > 600:
             continue
         m = _credit_match(s, i, credit)
         if i in copyright and _COPYRIGHT.search(s):
             continue  # a copyright notice is RES010's
-        if m and m.lastgroup == "agency" and m.start() == len(s) - len(s.lstrip()) and word_count(s) > 4:
-            m = None
+        if (
+            m
+            and m.lastgroup == "agency"
+            and (
+                m.start() == len(s) - len(s.lstrip())
+                and word_count(s) > 4
+                or is_prose(s[: m.start() + 1], MAX_CAPTION_PROSE)
+            )
+        ):
+            m = None  # a sentence that opens with an agency, or a paragraph that ends on one ("... told AFP")
         if (
             m
             or _PAREN_CREDIT.match(s)
+            and not _is_dateline(view.body, k)
             or _SLASH_CREDIT.match(s)
             or any(i in lines for _, lines in cues)
             and word_count(s) <= MAX_CAPTION_WORDS
