@@ -149,12 +149,33 @@ def call_to_action(view: TextView) -> Iterator[Hit]:
     (phrases that also occur in prose: `delivered to your inbox`), and on short lines that are not
     sentences and consist mostly of footer or account links from `audit/data/footer_links.txt`
     (`Privacy Policy | Terms of Use`, `Log In`; not `How to register to vote`).
+    The default fix removes only lines that are prompts as a whole (not running prose, or a sentence a
+    prompt phrase opens); a sentence that merely contains a prompt phrase is flagged with no suggestion.
     """
     lines = [view.candidates(rx) for rx in _prompt_patterns()]
     for line in view.body:
         i = line.index
         if is_prompt(line.text, (i in lines[0], i in lines[1], i in lines[2], i in lines[3])):
-            yield _line_hit(line, "call to action left by the page")
+            if is_whole_prompt(line.text):
+                yield _line_hit(line, "call to action left by the page")
+            else:
+                yield _line_hit(line, "sentence with a call to action (not removed by default)", None)
+
+
+PROMPT_LEAD_WORDS = 3  # a sentence is a prompt as a whole when its prompt phrase opens it (within 3 words)
+_LEAD = re.compile(r"^[\W\d_]*(?:\w+[^\w\n]+){0," + str(PROMPT_LEAD_WORDS) + "}")
+
+
+def is_whole_prompt(s: str) -> bool:
+    """A prompt line as a whole, which the default fix may remove: not running prose, or a sentence that a
+    prompt phrase opens (`Sign up for our newsletter to get ...`, `Please subscribe ...`). A sentence that
+    merely contains one (`The council urged residents to sign up for alerts.`) is left for a person."""
+    if not is_prose(s, 8):
+        return True
+    lead = _LEAD.match(s[:300]).end()
+    head = _QUOTATION.sub(" ", s[: lead + 120])
+    prompts, patterns, short, _ = _prompt_patterns()
+    return any((m := rx.search(head)) is not None and m.start() <= lead for rx in (prompts, patterns, short))
 
 
 _COUNTER_WORDS = r"votes?|likes?|views?|shares?|comments?|replies|reads|responses|reactions"
