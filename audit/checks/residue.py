@@ -271,8 +271,8 @@ def _agency_alt() -> str:
 
 @functools.cache
 def _credit_patterns() -> tuple[re.Pattern[str], ...]:
-    """The credit patterns, one a kind (a named group: label, inline, paren, copy, agency, slash), in the
-    order in which one pattern of them all would try them (`_credit_match`)."""
+    """The credit patterns, one a kind (a named group: label, imgcopy, bracket, inline, paren, copy, agency,
+    slash), in the order in which one pattern of them all would try them (`_credit_match`)."""
     agency = _agency_alt()
     return tuple(
         re.compile(part, re.IGNORECASE | re.MULTILINE)
@@ -280,6 +280,12 @@ def _credit_patterns() -> tuple[re.Pattern[str], ...]:
             # "(Photo: X)", "Photo by X", "Image credit: X", "FILE PHOTO: ..."
             r"(?P<label>^\s*\(?(?:file\s+)?(?:photo|photograph|picture|image|pic|video|credit|illustration)s?"
             r"(?:\s+credit)?\s*(?::|by\b)\s*\S.*$)",
+            # "Image copyright Example Agency", "Image source: X", "Photo courtesy of X"
+            r"(?P<imgcopy>^\s*(?:image|photo|picture|video|footage)\s+(?:copyright|source|courtesy(?:\s+of)?)\b\s*:?\s*"
+            r"(?-i:[A-Z©])[^.!?\n]{0,60}$)",
+            # a caption closed by its credit in brackets: "... on Monday. (Photo: Example Agency)", "[Image by X]"
+            r"(?P<bracket>[(\[]\s*(?:photo|photograph|picture|image|pic|video|footage|illustration)s?"
+            r"(?:\s+(?:credit|courtesy|source))?\s*(?::|by\b|courtesy\b)\s*[^()\[\]\n]{1,80}[)\]]\s*$)",
             r"(?P<inline>\b(?:photo\s+)?credits?\s*(?:\.{2,}|…|:)\s*[A-Z][^\n]{0,80}$)",
             # "( NASA/JPL-Caltech/ASU )", "(AP Photo/Alan Diaz, File)"
             r"(?P<paren>\(\s*[A-Z][\w.&-]*(?:\s[A-Z][\w.&-]*){0,3}(?:\s*/\s*[A-Z][\w.&'’ -]{0,40}){1,3}(?:,\s*file)?\s*\)\s*$)",
@@ -335,6 +341,9 @@ def _is_dateline(body: list, k: int) -> bool:
 def caption_credit(view: TextView) -> Iterator[Hit]:
     """Photo captions and credits: `© Sputnik/Name`, `Photo: X`, a caption ending in `. EPA`, `REUTERS/Name`.
 
+    Also a caption closed by its credit in brackets (`... on Monday. (Photo: Example Agency)`) and
+    `Image copyright X`, `Image source: X`, `Photo courtesy of X`.
+
     A credit marks its whole line as a caption when the line is short (at most 60 words); so does a
     caption cue from `audit/data/caption_cues.txt` (`Jane Roe, left, and ...`, `Pictured: ...`,
     `In this file photo ...`, `... poses for a photo`), and a capitalised name alone in brackets
@@ -383,11 +392,12 @@ _STAMP_WORDS = frozenset(
     (_MONTHS + "|" + _WEEKDAYS).split("|")
     + "updated update published posted modified last first on at am pm a.m p.m et est edt pst pdt cst cdt gmt utc bst cet"
     " ist ago an hour hours minute minutes min mins second seconds day days week weeks month months year years"
-    " read reading time today yesterday".split()
+    " read reading time today yesterday st nd rd th of".split()
 )
+_ORD = r"(?:st|nd|rd|th)?"  # "Sept. 20th", "20th of September"
 _DATE_SIGNAL = re.compile(
     r"\b\d{1,2}:\d{2}\b|\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}[/.]\d{1,2}[/.]\d{2,4}\b"
-    r"|\b(?:" + _MONTHS + r")\.?\s+\d{1,2}\b|\b\d{1,2}\s+(?:" + _MONTHS + r")\b"
+    r"|\b(?:" + _MONTHS + r")\.?\s+\d{1,2}" + _ORD + r"\b|\b\d{1,2}" + _ORD + r"\s+(?:of\s+)?(?:" + _MONTHS + r")\b"
     r"|\b\d+\s+(?:min|mins|minutes?|hours?|days?)\s+(?:ago|read)\b|\b(?:an|a|one)\s+hour\s+ago\b"
     r"|\b(?:updated|published|posted|modified)\b",
     re.IGNORECASE,
@@ -558,6 +568,47 @@ def _names_a_writer(rest: str) -> bool:
     return all(is_byline_name(p, need_rare=False) for p in re.split(r"\s+(?:and|&)\s+", rest.strip()) if p)
 
 
+_URL_LINE = re.compile(r"^\s*[(<\[]?https?://[^\s<>]{3,}[)>\]]?\s*$", re.IGNORECASE)
+_OUTLET_WORDS = frozenset(
+    "news times post press herald journal tribune daily radio television tv magazine gazette telegraph guardian"
+    " observer chronicle wire network media reporter star sun mail standard".split()
+)
+_PAIR = re.compile(r"^\s*(?:by\s+)?([^,&]+?)\s*,?\s+(?:and|&)\s+(.+?)\s*$", re.IGNORECASE)
+
+
+def _is_outlet(s: str) -> bool:
+    """A news outlet after writers' names: capitals (`CNN`, `BBC News`), an agency, or `... News`/`... Times`."""
+    s = s.strip(" ,|-–—:()")
+    ws = s.split()
+    if not 1 <= len(ws) <= 5 or not all(w[:1].isupper() for w in ws):
+        return False
+    if any(len(w) >= 2 and w.isupper() for w in ws) or ws[-1].lower().strip(".") in _OUTLET_WORDS:
+        return True
+    return bool(re.fullmatch(r"(?:" + _agency_alt() + r")", s, re.IGNORECASE))
+
+
+def is_pair_byline(s: str) -> bool:
+    """Two writers' names joined by `and`, then their outlet: `Jane Roe and John Doe, CNN`."""
+    m = _PAIR.match(s) if len(s) <= 120 and not ends_sentence(s) else None
+    if not m or not is_byline_name(m.group(1), need_rare=False):
+        return False
+    tail = m.group(2).split()
+    return any(
+        is_byline_name(" ".join(tail[:k]), need_rare=False) and _is_outlet(" ".join(tail[k:]))
+        for k in (2, 3)
+        if len(tail) > k
+    )
+
+
+MAX_LONE_LINKS = 2  # more links alone on their lines are a list the article gives (shops, sources, documents)
+
+
+def _lone_link(body: list, k: int, n_links: int) -> bool:
+    """A link alone on line k is residue when the document has few such lines and no sentence above
+    introduces it (`Buy it here:`)."""
+    return n_links <= MAX_LONE_LINKS and not (k > 0 and body[k - 1].text.rstrip().endswith(":"))
+
+
 @check("RES007", "residue", "warning", fix="remove")
 def source_line(view: TextView) -> Iterator[Hit]:
     """Source, credit and byline lines: `Source :Skai`, `Reporting by X; Editing by Y`, `By Jane Doe, Reuters`.
@@ -565,14 +616,21 @@ def source_line(view: TextView) -> Iterator[Hit]:
     A byline must be short (at most 12 words), not read as a sentence, and name writers after `By` (people's
     names, an agency, a handle, or a role or outlet after a comma: `By Land and Sea` is a subhead); a name with a handle
     (`Jane Roe @janeroe / 2 days`) is one too, and so are a role or desk alone (`Opinion Columnist`,
-    `New Delhi Bureau`) and a line that is only a site's domain (`EXAMPLE.COM`).
+    `New Delhi Bureau`), a line that is only a site's domain (`EXAMPLE.COM`) or a full link
+    (`https://example.com/story`; not when introduced by a line ending in `:` or one of three or more:
+    a list of links the article gives), and two writers with their outlet (`Jane Roe and John Doe, CNN`).
     """
-    for line in view.body:
+    urls = [k for k, line in enumerate(view.body) if _URL_LINE.match(line.text)]
+    for k, line in enumerate(view.body):
         s = line.text
         if len(s) > 400:
             continue
-        if _SOURCE.match(s) or _DOMAIN_LINE.match(s):
+        if k in urls and _lone_link(view.body, k, len(urls)):
+            yield _line_hit(line, "link alone on a line")
+        elif _SOURCE.match(s) or _DOMAIN_LINE.match(s):
             yield _line_hit(line, "source or credit line")
+        elif is_pair_byline(s):
+            yield _line_hit(line, "byline (two writers and their outlet)")
         elif _ROLE_LINE.match(s) and s.strip()[:1].isupper():
             yield _line_hit(line, "byline (the writer's role)")
         elif _HANDLE_BYLINE.match(s) and is_byline_name(s.split("@")[0].removeprefix("By ").removeprefix("by ")):
