@@ -162,20 +162,26 @@ def call_to_action(view: TextView) -> Iterator[Hit]:
                 yield _line_hit(line, "sentence with a call to action (not removed by default)", None)
 
 
-PROMPT_LEAD_WORDS = 3  # a sentence is a prompt as a whole when its prompt phrase opens it (within 3 words)
+PROMPT_LEAD_WORDS = 3  # a clause is a prompt as a whole when its prompt phrase opens it (within 3 words)
 _LEAD = re.compile(r"^[\W\d_]*(?:\w+[^\w\n]+){0," + str(PROMPT_LEAD_WORDS) + "}")
+_CLAUSE = re.compile(r"(?:^|(?<=[.!?;:,])\s+)(?=\S)")
 
 
 def is_whole_prompt(s: str) -> bool:
-    """A prompt line as a whole, which the default fix may remove: not running prose, or a sentence that a
-    prompt phrase opens (`Sign up for our newsletter to get ...`, `Please subscribe ...`). A sentence that
+    """A prompt line as a whole, which the default fix may remove: not running prose, or a line in which a
+    prompt phrase opens a sentence or clause (`Sign up for our newsletter to get ...`, `Don't miss a brief.
+    Sign up for our daily email.`, `By checking this box, I agree to the terms ...`). A sentence that
     merely contains one (`The council urged residents to sign up for alerts.`) is left for a person."""
     if not is_prose(s, 8):
         return True
-    lead = _LEAD.match(s[:300]).end()
-    head = _QUOTATION.sub(" ", s[: lead + 120])
+    s = _QUOTATION.sub(" ", s[:600])
     prompts, patterns, short, _ = _prompt_patterns()
-    return any((m := rx.search(head)) is not None and m.start() <= lead for rx in (prompts, patterns, short))
+    for c in _CLAUSE.finditer(s):
+        clause = s[c.end() : c.end() + 160]
+        lead = _LEAD.match(clause).end()
+        if any((m := rx.search(clause)) is not None and m.start() <= lead for rx in (prompts, patterns, short)):
+            return True
+    return False
 
 
 _COUNTER_WORDS = r"votes?|likes?|views?|shares?|comments?|replies|reads|responses|reactions"
