@@ -5,6 +5,7 @@ import pytest
 from audit.checks.structure import (
     article_terms,
     is_code,
+    is_code_or_table,
     is_field_list,
     is_intro,
     is_list,
@@ -85,3 +86,10 @@ def test_the_article_terms_come_from_its_prose():
     assert (
         structure_kind(["Lakeside Lions sign a new goalkeeper", "Hawks fans queue for tickets"], terms=terms) == "terms"
     )
+
+
+def test_a_query_and_its_output_are_one_listing():
+    listing = ["FROM orders", "WHERE shipped_at > promised_at", "| id | shipped_at |", "| 1042 | 2021-03-06 |"]
+    assert is_code_or_table(listing) and not is_code(listing)
+    assert not is_code_or_table(["Updated 9:41 AM;", "Jane Roe | Example Pictures"])  # two rows are not a listing
+    assert not is_code_or_table(["Updated 9:41 AM;", "Jane Roe | Example Pictures", *HEADLINES])

@@ -6,7 +6,7 @@ import functools
 import re
 from collections.abc import Iterator
 
-from audit.checks.structure import is_aligned, is_code
+from audit.checks.structure import is_code_or_table
 from audit.data import load_list, pattern_list, phrase_regex, trie_pattern
 from audit.model import Hit
 from audit.registry import check
@@ -480,7 +480,7 @@ def _in_code_or_table(body: list, i: int) -> bool:
     while hi < min(len(body) - 1, i + BLOCK_REACH) and not is_prose(body[hi + 1].text, 12):
         hi += 1
     block = [ln.text for ln in body[lo : hi + 1]]
-    return len(block) >= 3 and (is_code(block) or is_aligned(block))
+    return len(block) >= 3 and is_code_or_table(block)
 
 
 @check("RES006", "residue", "warning", fix="remove")

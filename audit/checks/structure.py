@@ -23,7 +23,8 @@ from collections.abc import Sequence
 from audit.text import TextView, is_prose, word_count, words
 
 MOST = 0.6  # the share of a block's lines that must carry a mark
-MIN_INTRO_WORDS = 3  # "Here are the teams:" (an intro is a sentence, not a bare "Related:")
+MIN_INTRO_WORDS = 3
+MIN_DATA_LINES = 3  # a listing or table has at least this many rows (`Updated 9:41 AM;` and a credit are not one)  # "Here are the teams:" (an intro is a sentence, not a bare "Related:")
 
 _FIELD_SPLIT = re.compile(r"\t|\s*\|\s*|\s{3,}")
 _NUMBER = re.compile(r"(?<![\w.])(?!(?:19|20)\d\d\b)\d+(?:[.,:]\d+)*(?:st|nd|rd|th|%|x)?(?![\w])", re.IGNORECASE)
@@ -68,6 +69,18 @@ def is_table(lines: Sequence[str]) -> bool:
 def is_code(lines: Sequence[str]) -> bool:
     """Most lines carry code's marks or are indented."""
     return _most([bool(_CODE_MARK.search(s)) or s[:1] in (" ", "\t") and bool(s.strip()) for s in lines])
+
+
+def is_code_or_table(lines: Sequence[str]) -> bool:
+    """Most lines, and at least three, are code (`is_code`'s marks, or indented) or table rows (2+ fields on
+    tabs, `|` or wide spaces): a query and its output, a log, a listing with its results."""
+
+    def data(s: str) -> bool:
+        fields = [f for f in _FIELD_SPLIT.split(s.strip()) if f]
+        return len(fields) >= 2 or bool(_CODE_MARK.search(s)) or s[:1] in (" ", "\t") and bool(s.strip())
+
+    flags = [data(s) for s in lines]
+    return sum(flags) >= MIN_DATA_LINES and _most(flags)
 
 
 def is_list(lines: Sequence[str]) -> bool:
