@@ -403,7 +403,15 @@ _STAMP_WORDS = frozenset(
 _ORD = r"(?:st|nd|rd|th)?"  # "Sept. 20th", "20th of September"
 _DATE_SIGNAL = re.compile(
     r"\b\d{1,2}:\d{2}\b|\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}[/.]\d{1,2}[/.]\d{2,4}\b"
-    r"|\b(?:" + _MONTHS + r")\.?\s+\d{1,2}" + _ORD + r"\b|\b\d{1,2}" + _ORD + r"\s+(?:of\s+)?(?:" + _MONTHS + r")\b"
+    r"|\b(?:"
+    + _MONTHS
+    + r")\.?,?\s+(?:\d{1,2}"
+    + _ORD
+    + r"|(?:19|20)\d\d)\b|\b\d{1,2}"
+    + _ORD
+    + r"\s+(?:of\s+)?(?:"
+    + _MONTHS
+    + r")\b"
     r"|\b\d+\s+(?:min|mins|minutes?|hours?|days?)\s+(?:ago|read)\b|\b(?:an|a|one)\s+hour\s+ago\b"
     r"|\b(?:updated|published|posted|modified)\b",
     re.IGNORECASE,
