@@ -32,7 +32,7 @@ _CODE_MARK = re.compile(
     r"[;{}]\s*$|^\s*[{}]|\s(?:==|!=|=>|->|:=|\+=)\s|^\s*[\w.\[\]]+\s*=\s*\S"
     r"|^\s*(?:def|class|return|import|from|function|var|let|const|if|elif|else|for|while|print|echo|sudo|cd|ls"
     r"|#include|SELECT|INSERT|UPDATE|DELETE|CREATE|WHERE|FROM|JOIN|GROUP BY|ORDER BY)\b"
-    r"|^\s*\[?(?:INFO|WARN|WARNING|ERROR|DEBUG|TRACE)\]?\s|^\s*(?:\$|>>>|#|//|--)\s|^\s*[+|][-+=]{3,}|\w\(.*\)\s*;?$",
+    r"|^\s*\[?(?:INFO|WARN|WARNING|ERROR|DEBUG|TRACE)\]?\s|^\s*(?:\$|>>>|#|//|--)\s|^\s*[+|][-+=]{3,}|\w\([^\n]{0,200}\)\s*;?$",
 )
 _LIST_MARK = re.compile(r"^\s*(?:\d{1,3}[.)]\s|\(\d{1,3}\)\s|step\s+\d+\b|[-•*·▪◦‣–]\s|[a-z][.)]\s)", re.IGNORECASE)
 _FIELD = re.compile(r"^\s*[^\W\d_][\w'’&./ -]{0,30}:\s+\S")
