@@ -274,8 +274,9 @@ def _menu_lines(body: list) -> set[int]:
     """Lines of repeated runs that are menus: long runs anywhere, short ones above and again below the article.
 
     A run that is structured content (`structure_kind`: introduced, a table, code, a list) is the
-    article's, and so is a run whose copies both sit inside the article (prose of 15 words or more
-    before and after each): a product list repeated under each plan of a meal plan."""
+    article's, and so is a run whose copies both sit inside the article with prose between them (lines
+    of 15 words or more before, between and after): a product list repeated under each week of a meal
+    plan. A section menu printed under each league's name has no prose between its copies."""
     keys = [_menu_key(ln.text) for ln in body]
     prose = [k for k, ln in enumerate(body) if is_prose(ln.text, CORE_WORDS)]
     first, last = (prose[0], prose[-1]) if prose else (len(body), -1)
@@ -283,11 +284,8 @@ def _menu_lines(body: list) -> set[int]:
     for i, j, length in _repeated_runs(keys):
         if length >= MENU_BLOCK_LONG or i + length - 1 < first and j > last:
             run = [ln.text for ln in body[i : i + length]]
-            if (
-                first < i
-                and j + length - 1 < last
-                or structure_kind(run, body[i - 1].text if i else "", kinds=KINDS[:4])
-            ):
+            inside = first < i and j + length - 1 < last and any(i + length <= k < j for k in prose)
+            if inside or structure_kind(run, body[i - 1].text if i else "", kinds=KINDS[:4]):
                 continue
             out.update(range(i, i + length))
             out.update(range(j, j + length))
