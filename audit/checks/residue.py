@@ -560,7 +560,7 @@ _BYLINE = re.compile(
 _HANDLE_BYLINE = re.compile(r"^\s*(?:by\s+)?[^\W\d_][^@\n]{2,60}\s@\w{2,30}\b[^\n]{0,40}$", re.IGNORECASE)
 # a writer's role or desk on a line of its own: "Opinion Columnist", "Staff Writer", "New Delhi Bureau"
 _ROLE_LINE = re.compile(
-    r"^\s*(?:[A-Z][\w'’.-]*,?\s+){0,4}(?:columnist|correspondent|reporter|writer|editor|contributor|photographer"
+    r"^\s*(?:[A-Z][\w'’.-]*,?\s+){0,4}(?i:columnist|correspondent|reporter|writer|editor|contributor|photographer"
     r"|bureau|desk)s?\s*$"
 )
 # a site named as the source ("EXAMPLE.COM"); an address to visit ("www.example.com") is content
