@@ -238,3 +238,24 @@ def test_every_data_file_says_where_its_entries_come_from():
             ):
                 silent.append(path.name)
     assert not silent, silent
+
+
+def test_a_prompt_as_a_whole_against_a_sentence_that_contains_one():
+    from audit.checks.residue import is_whole_prompt
+
+    assert is_whole_prompt("Subscribe to our newsletter")  # not a sentence at all
+    assert is_whole_prompt("Sign up for our newsletter to get the best local stories every single morning.")
+    assert is_whole_prompt("Don't miss a thing from the newsroom this week. Sign up for our daily email today.")
+    assert not is_whole_prompt(
+        "The council urged residents to sign up for our newsletter of closures, which it sends weekly."
+    )
+
+
+def test_two_writers_and_their_outlet():
+    from audit.checks.residue import is_pair_byline
+
+    assert is_pair_byline("Maria Kowalczyk and Tomasz Brzezinski, NBC News")
+    assert is_pair_byline("Anna Svensson & Lars Holmqvist | Reuters")
+    assert not is_pair_byline("Maria Kowalczyk and Tomasz Brzezinski")  # no outlet: a cast or a panel
+    assert not is_pair_byline("Simon and Garfunkel Live in Central Park")
+    assert not is_pair_byline("Maria Kowalczyk and Tomasz Brzezinski met the Reuters team.")
