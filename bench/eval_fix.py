@@ -4,7 +4,8 @@ Clean: the human-made `ground_truth` bodies: how many come out byte-identical, a
 Noisy: the extractors' `text` of the same pages, labelled as in ../shared/eval/README.md (a line is
 clean when its case-folded letters and digits occur in the ground truth, residue otherwise): the share
 of residue lines and of clean lines that fixing removes. Run with the default policy (autofix checks
-only) and with `--select residue,bio --max-removal 1` (every residue and bio finding applied).
+only) and with `--select residue,bio --max-removal 1` (every residue and bio finding applied); for the
+clean bodies it also says how many each check's fixes changed.
 
     python bench/eval_fix.py
 """
@@ -42,8 +43,14 @@ def label(text: str, truth: str) -> list[tuple[str, bool]]:
     return out
 
 
-def run(docs: list[Document], options: Options, policy: FixPolicy) -> dict[str, str]:
-    fixed, _ = fix_documents(docs, options, policy=policy)
+def run(
+    docs: list[Document], options: Options, policy: FixPolicy, by_code: dict[str, int] | None = None
+) -> dict[str, str]:
+    """The fixed texts; `by_code` (when given) counts the documents each check's fixes changed."""
+    fixed, summaries = fix_documents(docs, options, policy=policy)
+    for s in summaries if by_code is not None else ():
+        for code in s.codes:
+            by_code[code] = by_code.get(code, 0) + 1
     return {d.id: d.text for d in fixed}
 
 
@@ -58,10 +65,15 @@ def main() -> None:
     }
     for name, options in settings.items():
         policy = FixPolicy.from_options(options, max_removal=1.0 if "max-removal" in name else 0.10)
-        out = run(clean_docs, options, policy)
+        changed_by: dict[str, int] = {}
+        out = run(clean_docs, options, policy, changed_by)
         same = sum(out[d.id] == d.text for d in clean_docs)
         worst = max((len(d.text) - len(out[d.id])) / max(1, len(d.text)) for d in clean_docs)
-        print(f"[{name}] clean bodies: {same}/{len(clean_docs)} byte-identical, largest loss {100 * worst:.1f}%")
+        codes = ", ".join(f"{c} {n}" for c, n in sorted(changed_by.items())) or "none"
+        print(
+            f"[{name}] clean bodies: {same}/{len(clean_docs)} byte-identical, largest loss {100 * worst:.1f}%"
+            f" (bodies changed by code: {codes})"
+        )
         out = run(noisy, options, policy)
         tally: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
         for d in noisy:

@@ -9,6 +9,8 @@ fire:            # each case must produce exactly these findings of this check
   - text: "The council met.\\n[ad_1]\\nIt voted."
     hits: ["[ad_1]"]            # the evidence of each finding, in order of start offset
     spans: [[17, 23]]           # optional: exact (start, end) offsets, in the same order
+    fixed: "The council met.\nIt voted."   # optional: the text after `audit fix` with this check's
+                                            # default fix (none at all when the check is not autofix)
 pass:            # near-misses: the check must find nothing
   - text: "The [ad] hoc committee met."
 ```
@@ -16,7 +18,9 @@ pass:            # near-misses: the check must find nothing
 A corpus check's case gives `docs` (a list of `{id, text, source?}`) instead of `text`, and its
 `hits` map a document id to that document's evidence list (documents not named expect none).
 Each case is audited through the engine with only that check selected, so a case states what a
-user running `audit run --select CODE` would see.
+user running `audit run --select CODE` would see. A `fixed:` text (on a case that fires or a near-miss)
+is what `audit fix` leaves when only this check's default fix applies: the check's findings when it is
+`autofix`, none otherwise, so `fixed:` equal to `text` says the default fix must not touch it.
 """
 
 from __future__ import annotations
@@ -28,7 +32,9 @@ import yaml
 
 from audit.catalog import all_checks
 from audit.engine import Options, audit_documents
+from audit.fix import FixPolicy, fix_documents
 from audit.model import Document
+from audit.registry import REGISTRY
 
 FIXTURES = Path(__file__).parent / "fixtures"
 MIN_CASES = 5
@@ -78,8 +84,17 @@ def test_fixture_file_is_complete(code):
     assert len(data.get("pass") or []) >= MIN_CASES, f"{code}: fewer than {MIN_CASES} near-misses"
 
 
+def _default_fixed(code: str, text: str) -> str:
+    """The text after `audit fix` when only this check's default fix may edit (nothing unless it is autofix)."""
+    policy = FixPolicy(frozenset({code}) if REGISTRY[code].autofix else frozenset(), max_removal=1.0)
+    fixed, _ = fix_documents([Document("case", text)], Options(select=(code,), jobs=1), policy=policy)
+    return fixed[0].text
+
+
 @pytest.mark.parametrize(("code", "kind", "i", "case"), _cases(), ids=[f"{c}-{k}-{i}" for c, k, i, _ in _cases()])
 def test_fixture_case(code, kind, i, case):
+    if "fixed" in case:
+        assert _default_fixed(code, case["text"]) == case["fixed"], f"{code}: the default fix left another text"
     found = _run(code, case)
     if kind == "pass":
         assert not any(found.values()), (

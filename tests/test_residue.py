@@ -180,3 +180,82 @@ def test_the_date_hint_is_in_every_date_signal():
 
     check()
     assert all(_DATE_SIGNAL.search(p) and _DATE_HINT.search(p) for p in _STAMP_PARTS)
+
+
+# phrase lists of the residue checks (plain phrases, not patterns); bio_cues.txt has its own test in test_bio.py
+PHRASE_LISTS = (
+    "prompts",
+    "prompts_short",
+    "footer_links",
+    "ui_words",
+    "related_headers",
+    "related_openers",
+    "mt_disclosures",
+    "agencies",
+    "nationalities",
+)
+SPECIFIC_WORDS = 5  # a phrase this long is one page's own wording; the general wording of a family is shorter
+
+
+def _plain(s: str) -> str:
+    import re
+
+    return " ".join(re.sub(r"[^\w\s']", " ", s.casefold()).split())
+
+
+def test_no_long_phrase_is_copied_from_the_evaluation_data(shared):
+    """An entry of five words or more must not occur word for word in ../shared/eval or the seeds: such an
+    entry was lifted from a page (`you are using a browser version`, cut mid-phrase), not written from
+    how sites word a family of residue. Shorter entries are the families' common wording and may occur."""
+    import json
+
+    from audit.data import load_list
+
+    texts = [p.read_text(encoding="utf-8") for p in (shared / "seeds").glob("*.txt")]
+    for name in ("extraction-dev.jsonl", "trafilatura-dev.jsonl"):
+        for line in (shared / "eval" / name).read_text(encoding="utf-8").splitlines():
+            row = json.loads(line)
+            texts += [row.get("text", ""), row.get("ground_truth", ""), *row.get("without", []), *row.get("with", [])]
+    blob = f" {_plain(' '.join(texts))} "
+    copied = [
+        f"{name}: {entry}"
+        for name in PHRASE_LISTS
+        for entry in load_list(name)
+        if len(_plain(entry).split()) >= SPECIFIC_WORDS and f" {_plain(entry)} " in blob
+    ]
+    assert not copied, copied
+
+
+def test_every_data_file_says_where_its_entries_come_from():
+    from importlib import resources
+
+    silent = []
+    for path in resources.files("audit.data").iterdir():
+        if path.name.endswith((".txt", ".tsv")):
+            head = "\n".join(path.read_text(encoding="utf-8").splitlines()[:12]).casefold()
+            if not any(
+                k in head for k in ("where the entries come from", "source", "written for", "built by", "trained on")
+            ):
+                silent.append(path.name)
+    assert not silent, silent
+
+
+def test_a_prompt_as_a_whole_against_a_sentence_that_contains_one():
+    from audit.checks.residue import is_whole_prompt
+
+    assert is_whole_prompt("Subscribe to our newsletter")  # not a sentence at all
+    assert is_whole_prompt("Sign up for our newsletter to get the best local stories every single morning.")
+    assert is_whole_prompt("Don't miss a thing from the newsroom this week. Sign up for our daily email today.")
+    assert not is_whole_prompt(
+        "The council urged residents to sign up for our newsletter of closures, which it sends weekly."
+    )
+
+
+def test_two_writers_and_their_outlet():
+    from audit.checks.residue import is_pair_byline
+
+    assert is_pair_byline("Maria Kowalczyk and Tomasz Brzezinski, NBC News")
+    assert is_pair_byline("Anna Svensson & Lars Holmqvist | Reuters")
+    assert not is_pair_byline("Maria Kowalczyk and Tomasz Brzezinski")  # no outlet: a cast or a panel
+    assert not is_pair_byline("Simon and Garfunkel Live in Central Park")
+    assert not is_pair_byline("Maria Kowalczyk and Tomasz Brzezinski met the Reuters team.")

@@ -86,7 +86,10 @@ def duplicate_paragraph(view: TextView) -> Iterator[Hit]:
     Case and punctuation are ignored. The later copy is flagged; its suggestion is to drop it.
     Only real paragraphs count: at least 20 words, not a question (an interview puts the same question
     to each guest), and not found three or more times (a recipe step or a line under every item of a
-    list is the page's structure). Near-duplicates with different wording are MT006's.
+    list is the page's structure). Near-duplicates with different wording are MT006's. The default fix
+    removes the later copy only when neither copy is a list item (`is_list_item`: opening with a list
+    marker, or sitting among short labels as a meal plan's items do); a list item's repeat is flagged
+    with no suggestion.
     """
     templates: set[str] | None = None
     for first, later, sim in repeated_paragraphs(view):
@@ -96,7 +99,32 @@ def duplicate_paragraph(view: TextView) -> Iterator[Hit]:
         if templates is None:
             templates = _template_keys(view)
         if _norm(s) not in templates:
-            yield Hit(*later.span, f"paragraph repeats line {first.index + 1}", "")
+            item = is_list_item(view, first) or is_list_item(view, later)
+            yield Hit(*later.span, f"paragraph repeats line {first.index + 1}", None if item else "")
+
+
+LABEL_WORDS = 5  # a subhead or label over a list item (`Breakfast`, `Day 3`) is this short
+_LIST_MARKER = re.compile(r"^\s*(?:\d{1,3}[.)]|\(\d{1,3}\)|[-•*·▪◦‣–]|[a-z][.)])\s", re.IGNORECASE)
+
+
+def _is_label(line: Line | None) -> bool:
+    s = line.text.strip() if line is not None else ""
+    return 0 < word_count(s) <= LABEL_WORDS and not ends_sentence(s)
+
+
+def is_list_item(view: TextView, line: Line) -> bool:
+    """A paragraph that is an item of a list: it opens with a list marker (`1.`, `-`, `•`), or it sits
+    among labels (the lines above and below it, where there are any, are short labels: a meal plan's
+    `Breakfast` / `Lunch`, a schedule's days). Such a repeat is the page's structure as often as an error."""
+    if _LIST_MARKER.match(line.text):
+        return True
+    body = view.body
+    k = next((n for n, ln in enumerate(body) if ln.index == line.index), None)
+    if k is None:
+        return False
+    above = body[k - 1] if k > 0 else None
+    below = body[k + 1] if k + 1 < len(body) else None
+    return (above is not None or below is not None) and all(_is_label(x) for x in (above, below) if x is not None)
 
 
 _ELLIPSIS_END = re.compile(r"(?:\.\.\.|…|\[\s*(?:\.\.\.|…)\s*\])\s*$")

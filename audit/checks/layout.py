@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterator
 
 from audit.checks.residue import LEADING_DATE, is_byline_name, is_link_header, is_ui_label
+from audit.checks.structure import KINDS, structure_kind
 from audit.model import Hit
 from audit.registry import check
 from audit.text import TextView, is_prose, word_count, words
@@ -38,7 +39,7 @@ def link_list(view: TextView) -> Iterator[Hit]:
         while j < len(body) and not _ends_link_list(body[j].text):
             j += 1
         items = [ln for ln in body[i + 1 : j] if any(c.isalnum() for c in ln.text)]
-        if len(items) >= 2:
+        if len(items) >= 2 and not structure_kind([ln.text for ln in items]):
             for ln in items:
                 yield Hit(*ln.span, f"item of the link list under {body[i].text.strip()[:40]!r}", "")
         i = j
@@ -187,6 +188,7 @@ def _is_headline_like(s: str) -> bool:
 
 
 TAIL_MIN_HEADLINES = 3
+TAIL_CONTENT = ("introduced", "code", "list", "table")  # `Email: ...` fields under an article are its footer
 TAIL_BODY_WORDS = 25
 
 
@@ -197,6 +199,8 @@ def trailing_link_list(view: TextView) -> Iterator[Hit]:
     After the last prose line of at least 25 words, if at least three lines and 40% of the rest read as
     headlines (4-15 words, capitalised, no closing punctuation, not a numbered or dated list entry) and the
     rest has fewer words than the article above it, the headlines are flagged, and so are the short lines (at most 30 words) between two of them.
+    Headlines that are structured content (introduced by a line ending in `:`, a table, code, a numbered
+    list or steps; `audit/checks/structure.py`) are the article's.
     """
     body = view.body
     last = -1
@@ -213,6 +217,9 @@ def trailing_link_list(view: TextView) -> Iterator[Hit]:
     if n_headlines < TAIL_MIN_HEADLINES or n_headlines < 0.4 * len(tail):
         return
     marks = [i for i, ln in enumerate(tail) if _is_headline_like(ln.text)]
+    intro = body[last].text if marks[0] == 0 else tail[marks[0] - 1].text
+    if structure_kind([tail[i].text for i in marks], intro, kinds=TAIL_CONTENT):
+        return  # a table, a list or steps of the article
     for i in range(marks[0], marks[-1] + 1):
         ln = tail[i]
         if i in marks or 0 < word_count(ln.text) <= 30:
@@ -264,13 +271,22 @@ def _repeated_runs(keys: list[str | None]) -> Iterator[tuple[int, int, int]]:
 
 
 def _menu_lines(body: list) -> set[int]:
-    """Lines of repeated runs that are menus: long runs anywhere, short ones above and again below the article."""
+    """Lines of repeated runs that are menus: long runs anywhere, short ones above and again below the article.
+
+    A run that is structured content (`structure_kind`: introduced, a table, code, a list) is the
+    article's, and so is a run whose copies both sit inside the article with prose between them (lines
+    of 15 words or more before, between and after): a product list repeated under each week of a meal
+    plan. A section menu printed under each league's name has no prose between its copies."""
     keys = [_menu_key(ln.text) for ln in body]
     prose = [k for k, ln in enumerate(body) if is_prose(ln.text, CORE_WORDS)]
     first, last = (prose[0], prose[-1]) if prose else (len(body), -1)
     out: set[int] = set()
     for i, j, length in _repeated_runs(keys):
         if length >= MENU_BLOCK_LONG or i + length - 1 < first and j > last:
+            run = [ln.text for ln in body[i : i + length]]
+            inside = first < i and j + length - 1 < last and any(i + length <= k < j for k in prose)
+            if inside or structure_kind(run, body[i - 1].text if i else "", kinds=KINDS[:4]):
+                continue
             out.update(range(i, i + length))
             out.update(range(j, j + length))
     return out

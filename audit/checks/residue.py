@@ -6,6 +6,7 @@ import functools
 import re
 from collections.abc import Iterator
 
+from audit.checks.structure import is_code_or_table
 from audit.data import load_list, pattern_list, phrase_regex, trie_pattern
 from audit.model import Hit
 from audit.registry import check
@@ -148,12 +149,39 @@ def call_to_action(view: TextView) -> Iterator[Hit]:
     (phrases that also occur in prose: `delivered to your inbox`), and on short lines that are not
     sentences and consist mostly of footer or account links from `audit/data/footer_links.txt`
     (`Privacy Policy | Terms of Use`, `Log In`; not `How to register to vote`).
+    The default fix removes only lines that are prompts as a whole (not running prose, or a sentence a
+    prompt phrase opens); a sentence that merely contains a prompt phrase is flagged with no suggestion.
     """
     lines = [view.candidates(rx) for rx in _prompt_patterns()]
     for line in view.body:
         i = line.index
         if is_prompt(line.text, (i in lines[0], i in lines[1], i in lines[2], i in lines[3])):
-            yield _line_hit(line, "call to action left by the page")
+            if is_whole_prompt(line.text):
+                yield _line_hit(line, "call to action left by the page")
+            else:
+                yield _line_hit(line, "sentence with a call to action (not removed by default)", None)
+
+
+PROMPT_LEAD_WORDS = 3  # a clause is a prompt as a whole when its prompt phrase opens it (within 3 words)
+_LEAD = re.compile(r"^[\W\d_]*(?:\w+[^\w\n]+){0," + str(PROMPT_LEAD_WORDS) + "}")
+_CLAUSE = re.compile(r"(?:^|(?<=[.!?;:,])\s+)(?=\S)")
+
+
+def is_whole_prompt(s: str) -> bool:
+    """A prompt line as a whole, which the default fix may remove: not running prose, or a line in which a
+    prompt phrase opens a sentence or clause (`Sign up for our newsletter to get ...`, `Don't miss a brief.
+    Sign up for our daily email.`, `By checking this box, I agree to the terms ...`). A sentence that
+    merely contains one (`The council urged residents to sign up for alerts.`) is left for a person."""
+    if not is_prose(s, 8):
+        return True
+    s = _QUOTATION.sub(" ", s[:600])
+    prompts, patterns, short, _ = _prompt_patterns()
+    for c in _CLAUSE.finditer(s):
+        clause = s[c.end() : c.end() + 160]
+        lead = _LEAD.match(clause).end()
+        if any((m := rx.search(clause)) is not None and m.start() <= lead for rx in (prompts, patterns, short)):
+            return True
+    return False
 
 
 _COUNTER_WORDS = r"votes?|likes?|views?|shares?|comments?|replies|reads|responses|reactions"
@@ -249,8 +277,8 @@ def _agency_alt() -> str:
 
 @functools.cache
 def _credit_patterns() -> tuple[re.Pattern[str], ...]:
-    """The credit patterns, one a kind (a named group: label, inline, paren, copy, agency, slash), in the
-    order in which one pattern of them all would try them (`_credit_match`)."""
+    """The credit patterns, one a kind (a named group: label, imgcopy, bracket, inline, paren, copy, agency,
+    slash), in the order in which one pattern of them all would try them (`_credit_match`)."""
     agency = _agency_alt()
     return tuple(
         re.compile(part, re.IGNORECASE | re.MULTILINE)
@@ -258,6 +286,12 @@ def _credit_patterns() -> tuple[re.Pattern[str], ...]:
             # "(Photo: X)", "Photo by X", "Image credit: X", "FILE PHOTO: ..."
             r"(?P<label>^\s*\(?(?:file\s+)?(?:photo|photograph|picture|image|pic|video|credit|illustration)s?"
             r"(?:\s+credit)?\s*(?::|by\b)\s*\S.*$)",
+            # "Image copyright Example Agency", "Image source: X", "Photo courtesy of X"
+            r"(?P<imgcopy>^\s*(?:image|photo|picture|video|footage)\s+(?:copyright|source|courtesy(?:\s+of)?)\b\s*:?\s*"
+            r"(?-i:[A-Z©])[^.!?\n]{0,60}$)",
+            # a caption closed by its credit in brackets: "... on Monday. (Photo: Example Agency)", "[Image by X]"
+            r"(?P<bracket>[(\[]\s*(?:photo|photograph|picture|image|pic|video|footage|illustration)s?"
+            r"(?:\s+(?:credit|courtesy|source))?\s*(?::|by\b|courtesy\b)\s*[^()\[\]\n]{1,80}[)\]]\s*$)",
             r"(?P<inline>\b(?:photo\s+)?credits?\s*(?:\.{2,}|…|:)\s*[A-Z][^\n]{0,80}$)",
             # "( NASA/JPL-Caltech/ASU )", "(AP Photo/Alan Diaz, File)"
             r"(?P<paren>\(\s*[A-Z][\w.&-]*(?:\s[A-Z][\w.&-]*){0,3}(?:\s*/\s*[A-Z][\w.&'’ -]{0,40}){1,3}(?:,\s*file)?\s*\)\s*$)",
@@ -297,30 +331,56 @@ _SLASH_CREDIT = re.compile(
 _PAREN_CREDIT = re.compile(r"^\s*\(\s*[A-Z][\w.&'’-]*(?:\s+(?:[A-Z][\w.&'’-]*|of|and|&|de|for)){0,5}\s*\)\s*$")
 
 
+MAX_CAPTION_PROSE = 40  # a line of running prose this long that ends on an agency is a paragraph, not a caption
+
+
+def _is_dateline(body: list, k: int) -> bool:
+    """A name in brackets that opens the story (`(CNN)` between the headline and the first paragraph):
+    one word, no sentence ends just above it (a caption would) and prose follows."""
+    if len(body[k].text.split()) > 1:
+        return False
+    above = body[k - 1].text.rstrip() if k else ""
+    return not above.endswith((".", "!", "?", ".”", '."')) and k + 1 < len(body) and is_prose(body[k + 1].text, 8)
+
+
 @check("RES005", "residue", "warning", fix="remove", label="photo caption or credit")
 def caption_credit(view: TextView) -> Iterator[Hit]:
     """Photo captions and credits: `© Sputnik/Name`, `Photo: X`, a caption ending in `. EPA`, `REUTERS/Name`.
 
+    Also a caption closed by its credit in brackets (`... on Monday. (Photo: Example Agency)`) and
+    `Image copyright X`, `Image source: X`, `Photo courtesy of X`.
+
     A credit marks its whole line as a caption when the line is short (at most 60 words); so does a
     caption cue from `audit/data/caption_cues.txt` (`Jane Roe, left, and ...`, `Pictured: ...`,
     `In this file photo ...`, `... poses for a photo`), and a capitalised name alone in brackets
-    (`(Example Pictures)`).
+    (`(Example Pictures)`) unless it is a dateline (one word, no sentence ends above it, prose follows: `(CNN)`
+    before the first paragraph). A paragraph of running prose of 40 words or more that ends on an agency
+    (`... he told AFP`) is not a caption.
     """
     credit = [(rx, view.candidates(rx)) for rx in _credit_patterns()]
     cues = [(rx, view.candidates(rx)) for rx in _cue_patterns()]
     copyright = view.candidates(_COPYRIGHT)
-    for line in view.body:
+    for k, line in enumerate(view.body):
         s, i = line.text, line.index
         if len(s) > 600:
             continue
         m = _credit_match(s, i, credit)
         if i in copyright and _COPYRIGHT.search(s):
             continue  # a copyright notice is RES010's
-        if m and m.lastgroup == "agency" and m.start() == len(s) - len(s.lstrip()) and word_count(s) > 4:
-            m = None
+        if (
+            m
+            and m.lastgroup == "agency"
+            and (
+                m.start() == len(s) - len(s.lstrip())
+                and word_count(s) > 4
+                or is_prose(s[: m.start() + 1], MAX_CAPTION_PROSE)
+            )
+        ):
+            m = None  # a sentence that opens with an agency, or a paragraph that ends on one ("... told AFP")
         if (
             m
             or _PAREN_CREDIT.match(s)
+            and not _is_dateline(view.body, k)
             or _SLASH_CREDIT.match(s)
             or any(i in lines for _, lines in cues)
             and word_count(s) <= MAX_CAPTION_WORDS
@@ -338,11 +398,20 @@ _STAMP_WORDS = frozenset(
     (_MONTHS + "|" + _WEEKDAYS).split("|")
     + "updated update published posted modified last first on at am pm a.m p.m et est edt pst pdt cst cdt gmt utc bst cet"
     " ist ago an hour hours minute minutes min mins second seconds day days week weeks month months year years"
-    " read reading time today yesterday".split()
+    " read reading time today yesterday st nd rd th of".split()
 )
+_ORD = r"(?:st|nd|rd|th)?"  # "Sept. 20th", "20th of September"
 _DATE_SIGNAL = re.compile(
     r"\b\d{1,2}:\d{2}\b|\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}[/.]\d{1,2}[/.]\d{2,4}\b"
-    r"|\b(?:" + _MONTHS + r")\.?\s+\d{1,2}\b|\b\d{1,2}\s+(?:" + _MONTHS + r")\b"
+    r"|\b(?:"
+    + _MONTHS
+    + r")\.?,?\s+(?:\d{1,2}"
+    + _ORD
+    + r"|(?:19|20)\d\d)\b|\b\d{1,2}"
+    + _ORD
+    + r"\s+(?:of\s+)?(?:"
+    + _MONTHS
+    + r")\b"
     r"|\b\d+\s+(?:min|mins|minutes?|hours?|days?)\s+(?:ago|read)\b|\b(?:an|a|one)\s+hour\s+ago\b"
     r"|\b(?:updated|published|posted|modified)\b",
     re.IGNORECASE,
@@ -408,6 +477,20 @@ def _dated_subheads(body: list, stamps: list[int]) -> set[int]:
     return set(bare) if len(heads) >= 2 else set()
 
 
+BLOCK_REACH = 4  # how far around a stamp to look for the table or code listing it may sit in
+
+
+def _in_code_or_table(body: list, i: int) -> bool:
+    """Line i sits in a block of code or an aligned table (SQL output, a log, a listing): its dates are data."""
+    lo, hi = i, i
+    while lo > max(0, i - BLOCK_REACH) and not is_prose(body[lo - 1].text, 12):
+        lo -= 1
+    while hi < min(len(body) - 1, i + BLOCK_REACH) and not is_prose(body[hi + 1].text, 12):
+        hi += 1
+    block = [ln.text for ln in body[lo : hi + 1]]
+    return len(block) >= 3 and is_code_or_table(block)
+
+
 @check("RES006", "residue", "warning", fix="remove", label="date or time stamp line")
 def timestamp(view: TextView) -> Iterator[Hit]:
     """Date, time and reading-time stamps on a line of their own: `Updated: September 20, 2023, 7:17 AM`.
@@ -415,14 +498,15 @@ def timestamp(view: TextView) -> Iterator[Hit]:
     A line qualifies when it carries a date or time and at most three words that are not part of it
     (an author's name beside the date is allowed), and does not read as a sentence. Dates that are
     content are left alone: three or more lines in a row that open with a date (tour dates, a
-    schedule), bare dates that head entries of prose (a police blotter, a diary), and
+    schedule), bare dates that head entries of prose (a police blotter, a diary), dates in code
+    listings and aligned tables (SQL output, logs; `audit/checks/structure.py`), and
     `Originally published on ...` (provenance, PRV001).
     """
     body = view.body
     stamps = [i for i, line in enumerate(body) if _is_stamp(line.text.strip(), i == 0)]
     skip = _date_lists(body) | _dated_subheads(body, stamps)
     for i in stamps:
-        if i not in skip:
+        if i not in skip and not _in_code_or_table(body, i):
             yield _line_hit(body[i], "date or time stamp")
 
 
@@ -476,7 +560,7 @@ _BYLINE = re.compile(
 _HANDLE_BYLINE = re.compile(r"^\s*(?:by\s+)?[^\W\d_][^@\n]{2,60}\s@\w{2,30}\b[^\n]{0,40}$", re.IGNORECASE)
 # a writer's role or desk on a line of its own: "Opinion Columnist", "Staff Writer", "New Delhi Bureau"
 _ROLE_LINE = re.compile(
-    r"^\s*(?:[A-Z][\w'’.-]*,?\s+){0,4}(?:columnist|correspondent|reporter|writer|editor|contributor|photographer"
+    r"^\s*(?:[A-Z][\w'’.-]*,?\s+){0,4}(?i:columnist|correspondent|reporter|writer|editor|contributor|photographer"
     r"|bureau|desk)s?\s*$"
 )
 # a site named as the source ("EXAMPLE.COM"); an address to visit ("www.example.com") is content
@@ -498,6 +582,47 @@ def _names_a_writer(rest: str) -> bool:
     return all(is_byline_name(p, need_rare=False) for p in re.split(r"\s+(?:and|&)\s+", rest.strip()) if p)
 
 
+_URL_LINE = re.compile(r"^\s*[(<\[]?https?://[^\s<>]{3,}[)>\]]?\s*$", re.IGNORECASE)
+_OUTLET_WORDS = frozenset(
+    "news times post press herald journal tribune daily radio television tv magazine gazette telegraph guardian"
+    " observer chronicle wire network media reporter star sun mail standard".split()
+)
+_PAIR = re.compile(r"^\s*(?:by\s+)?([^,&]+?)\s*,?\s+(?:and|&)\s+(.+?)\s*$", re.IGNORECASE)
+
+
+def _is_outlet(s: str) -> bool:
+    """A news outlet after writers' names: capitals (`CNN`, `BBC News`), an agency, or `... News`/`... Times`."""
+    s = s.strip(" ,|-–—:()")
+    ws = s.split()
+    if not 1 <= len(ws) <= 5 or not all(w[:1].isupper() for w in ws):
+        return False
+    if any(len(w) >= 2 and w.isupper() for w in ws) or ws[-1].lower().strip(".") in _OUTLET_WORDS:
+        return True
+    return bool(re.fullmatch(r"(?:" + _agency_alt() + r")", s, re.IGNORECASE))
+
+
+def is_pair_byline(s: str) -> bool:
+    """Two writers' names joined by `and`, then their outlet: `Jane Roe and John Doe, CNN`."""
+    m = _PAIR.match(s) if len(s) <= 120 and not ends_sentence(s) else None
+    if not m or not is_byline_name(m.group(1), need_rare=False):
+        return False
+    tail = m.group(2).split()
+    return any(
+        is_byline_name(" ".join(tail[:k]), need_rare=False) and _is_outlet(" ".join(tail[k:]))
+        for k in (2, 3)
+        if len(tail) > k
+    )
+
+
+MAX_LONE_LINKS = 2  # more links alone on their lines are a list the article gives (shops, sources, documents)
+
+
+def _lone_link(body: list, k: int, n_links: int) -> bool:
+    """A link alone on line k is residue when the document has few such lines and no sentence above
+    introduces it (`Buy it here:`)."""
+    return n_links <= MAX_LONE_LINKS and not (k > 0 and body[k - 1].text.rstrip().endswith(":"))
+
+
 @check("RES007", "residue", "warning", fix="remove", label="source or byline line", role="byline")
 def source_line(view: TextView) -> Iterator[Hit]:
     """Source, credit and byline lines: `Source :Skai`, `Reporting by X; Editing by Y`, `By Jane Doe, Reuters`.
@@ -505,14 +630,21 @@ def source_line(view: TextView) -> Iterator[Hit]:
     A byline must be short (at most 12 words), not read as a sentence, and name writers after `By` (people's
     names, an agency, a handle, or a role or outlet after a comma: `By Land and Sea` is a subhead); a name with a handle
     (`Jane Roe @janeroe / 2 days`) is one too, and so are a role or desk alone (`Opinion Columnist`,
-    `New Delhi Bureau`) and a line that is only a site's domain (`EXAMPLE.COM`).
+    `New Delhi Bureau`), a line that is only a site's domain (`EXAMPLE.COM`) or a full link
+    (`https://example.com/story`; not when introduced by a line ending in `:` or one of three or more:
+    a list of links the article gives), and two writers with their outlet (`Jane Roe and John Doe, CNN`).
     """
-    for line in view.body:
+    urls = [k for k, line in enumerate(view.body) if _URL_LINE.match(line.text)]
+    for k, line in enumerate(view.body):
         s = line.text
         if len(s) > 400:
             continue
-        if _SOURCE.match(s) or _DOMAIN_LINE.match(s):
+        if k in urls and _lone_link(view.body, k, len(urls)):
+            yield _line_hit(line, "link alone on a line")
+        elif _SOURCE.match(s) or _DOMAIN_LINE.match(s):
             yield _line_hit(line, "source or credit line")
+        elif is_pair_byline(s):
+            yield _line_hit(line, "byline (two writers and their outlet)", kind="byline")
         elif _ROLE_LINE.match(s) and s.strip()[:1].isupper():
             yield _line_hit(line, "byline (the writer's role)", kind="role")
         elif _HANDLE_BYLINE.match(s) and is_byline_name(s.split("@")[0].removeprefix("By ").removeprefix("by ")):

@@ -1,0 +1,145 @@
+"""Is a block of short lines structured content (a table, code, a list, steps) rather than page furniture?
+
+Layout checks (RES006, RES011, RES015, RES016) fire on runs of short lines. Articles have such runs
+too: a table of teams with their groups, a how-to's steps, an SQL listing and its output, the items
+of a meal plan. `structure_kind` says which kind of content a block is, or "" when it has none of
+their marks, and the checks leave a block of content alone. The marks, from how pages lay out content:
+
+- introduced: the line before ends in `:` and reads as a sentence (`Here are the teams:`);
+- table: most lines split into the same number (2+) of fields on tabs, `|` or wide spaces, or most
+  lines hold a number (scores, counts, prices, group letters with numbers);
+- code: most lines carry code's marks (a statement ending in `;`, `{` or `}`, an assignment, a
+  keyword such as `def`, `return`, `SELECT`, `FROM`, a shell prompt, a log level) or are indented;
+- list: most lines open with a list marker (`1.`, `2)`, `Step 3`, `-`, `•`, `*`);
+- fields: most lines are `Label: value` with a short label (a schedule, a spec sheet, fixtures);
+- terms: most lines name a name or term of the article's own prose (`article_terms`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from audit.text import TextView, is_prose, word_count, words
+
+MOST = 0.6  # the share of a block's lines that must carry a mark
+MIN_INTRO_WORDS = 3
+MIN_DATA_LINES = 3  # a listing or table has at least this many rows (`Updated 9:41 AM;` and a credit are not one)  # "Here are the teams:" (an intro is a sentence, not a bare "Related:")
+
+_FIELD_SPLIT = re.compile(r"\t|\s*\|\s*|\s{3,}")
+_NUMBER = re.compile(r"(?<![\w.])(?!(?:19|20)\d\d\b)\d+(?:[.,:]\d+)*(?:st|nd|rd|th|%|x)?(?![\w])", re.IGNORECASE)
+_CODE_MARK = re.compile(
+    r"[;{}]\s*$|^\s*[{}]|\s(?:==|!=|=>|->|:=|\+=)\s|^\s*[\w.\[\]]+\s*=\s*\S"
+    r"|^\s*(?:def|class|return|import|from|function|var|let|const|if|elif|else|for|while|print|echo|sudo|cd|ls"
+    r"|#include|SELECT|INSERT|UPDATE|DELETE|CREATE|WHERE|FROM|JOIN|GROUP BY|ORDER BY)\b"
+    r"|^\s*\[?(?:INFO|WARN|WARNING|ERROR|DEBUG|TRACE)\]?\s|^\s*(?:\$|>>>|#|//|--)\s|^\s*[+|][-+=]{3,}|\w\([^\n]{0,200}\)\s*;?$",
+)
+_LIST_MARK = re.compile(r"^\s*(?:\d{1,3}[.)]\s|\(\d{1,3}\)\s|step\s+\d+\b|[-•*·▪◦‣–]\s|[a-z][.)]\s)", re.IGNORECASE)
+_FIELD = re.compile(r"^\s*[^\W\d_][\w'’&./ -]{0,30}:\s+\S")
+_STOP = frozenset(
+    "the a an this that these those it its he she they we you i his her their our my your in on at of for and"
+    " but or to by with from as after before when while if how what why who where more most new read watch"
+    " video photo photos live update updates news".split()
+)
+
+
+def _most(flags: Sequence[bool]) -> bool:
+    return bool(flags) and sum(flags) >= MOST * len(flags)
+
+
+def is_intro(s: str) -> bool:
+    """A sentence that introduces what follows: ends in `:` and has a few words (`Here are the teams:`)."""
+    s = s.strip()
+    return s.endswith(":") and word_count(s) >= MIN_INTRO_WORDS
+
+
+def is_aligned(lines: Sequence[str]) -> bool:
+    """Aligned fields: most lines split into the same number (2+) of fields on tabs, `|` or wide spaces."""
+    counts = [len([f for f in _FIELD_SPLIT.split(s.strip()) if f]) for s in lines]
+    common = max(set(counts), key=counts.count) if counts else 0
+    return common >= 2 and _most([c == common for c in counts])
+
+
+def is_table(lines: Sequence[str]) -> bool:
+    """Aligned fields (`is_aligned`) or a number after the first word on most lines (scores, counts, prices,
+    appearances; a number opening a line is a headline's `11 Facts About ...` as often as a table's)."""
+    return is_aligned(lines) or _most([bool(_NUMBER.search(s.strip(), len(s.strip().split(" ")[0]))) for s in lines])
+
+
+def is_code(lines: Sequence[str]) -> bool:
+    """Most lines carry code's marks or are indented."""
+    return _most([bool(_CODE_MARK.search(s)) or s[:1] in (" ", "\t") and bool(s.strip()) for s in lines])
+
+
+def is_code_or_table(lines: Sequence[str]) -> bool:
+    """Most lines, and at least three, are code (`is_code`'s marks, or indented) or table rows (2+ fields on
+    tabs, `|` or wide spaces): a query and its output, a log, a listing with its results."""
+
+    def data(s: str) -> bool:
+        fields = [f for f in _FIELD_SPLIT.split(s.strip()) if f]
+        return len(fields) >= 2 or bool(_CODE_MARK.search(s)) or s[:1] in (" ", "\t") and bool(s.strip())
+
+    flags = [data(s) for s in lines]
+    return sum(flags) >= MIN_DATA_LINES and _most(flags)
+
+
+def is_list(lines: Sequence[str]) -> bool:
+    """Most lines open with a list marker (`1.`, `2)`, `Step 3`, `-`, `•`)."""
+    return _most([bool(_LIST_MARK.match(s)) for s in lines])
+
+
+def is_field_list(lines: Sequence[str]) -> bool:
+    """Most lines are `Label: value` with a short label."""
+    return _most([bool(_FIELD.match(s)) for s in lines])
+
+
+def _terms_of(s: str) -> set[str]:
+    """Capitalised words of a line other than its first, and not common words: names and terms."""
+    ws = words(s)
+    return {w.casefold() for w in ws[1:] if w[:1].isupper() and len(w) > 2 and w.casefold() not in _STOP}
+
+
+def article_terms(view: TextView) -> frozenset[str]:
+    """The names and terms (capitalised words not opening a line) of the document's prose lines."""
+
+    def build(v: TextView) -> frozenset[str]:
+        out: set[str] = set()
+        for ln in v.body:
+            if len(ln.text) <= 5000 and is_prose(ln.text, 12):
+                out |= _terms_of(ln.text)
+        return frozenset(out)
+
+    return view.memo("article_terms", build)
+
+
+def shares_terms(lines: Sequence[str], terms: frozenset[str]) -> bool:
+    """Most lines name one of the article's names or terms (their own words, first ones included)."""
+    if not terms:
+        return False
+    return _most([bool({w.casefold() for w in words(s)} & terms) for s in lines])
+
+
+KINDS = ("introduced", "code", "list", "table", "fields", "terms")
+
+
+def structure_kind(
+    lines: Sequence[str], intro: str = "", terms: frozenset[str] = frozenset(), kinds: Sequence[str] = KINDS
+) -> str:
+    """Which kind of content the block of lines is ("introduced", "table", "code", "list", "fields",
+    "terms"), or "" when it has none of their marks. `intro` is the line before the block, `terms` the
+    article's names and terms (`article_terms`; leave empty not to ask), `kinds` the kinds to ask about
+    (a footer of `Email: ...` fields is furniture to RES015, a fixtures list of `Team: ...` content to RES011)."""
+    lines = [s for s in lines if s.strip()]
+    if not lines:
+        return ""
+    for kind, yes in (
+        ("introduced", lambda: is_intro(intro)),
+        ("code", lambda: is_code(lines)),
+        ("list", lambda: is_list(lines)),
+        ("table", lambda: is_table(lines)),
+        ("fields", lambda: is_field_list(lines)),
+        ("terms", lambda: shares_terms(lines, terms)),
+    ):
+        if kind in kinds and yes():
+            return kind
+    return ""

@@ -1,0 +1,95 @@
+"""The shared helper that says whether a block of short lines is structured content (audit/checks/structure.py)."""
+
+import pytest
+
+from audit.checks.structure import (
+    article_terms,
+    is_code,
+    is_code_or_table,
+    is_field_list,
+    is_intro,
+    is_list,
+    is_table,
+    shares_terms,
+    structure_kind,
+)
+from audit.text import TextView
+
+HEADLINES = [
+    "Council delays vote on the new bus depot",
+    "Storm knocks out power across the valley",
+    "Why the old mill may become flats",
+]
+
+
+@pytest.mark.parametrize(
+    ("lines", "intro", "kind"),
+    [
+        (["Rivertown Rovers", "Lakeside Lions", "Harbor Hawks"], "Here are the teams that qualified:", "introduced"),
+        (["SELECT name, total", "FROM orders", "WHERE total > 10;"], "", "code"),
+        (["def area(r):", "    return 3.14 * r * r", "print(area(2))"], "", "code"),
+        (["1. Preheat the oven", "2. Mix the flour and the butter", "3. Bake for 20 minutes"], "", "list"),
+        (["Step 1 Water the plant", "Step 2 Ease it out of the pot", "Step 3 Loosen the roots"], "", "list"),
+        (["Lakeside | 12 | 30", "Harbor | 12 | 27", "Northfield | 12 | 19"], "", "table"),
+        (
+            ["Brazil Group G 22nd appearance", "Germany Group E 20th appearance", "Japan Group E 7th appearance"],
+            "",
+            "table",
+        ),
+        (
+            ["Rivertown: Visit Lakeside on Friday.", "Harbor: Host Northfield on Saturday.", "Northfield: Off."],
+            "",
+            "fields",
+        ),
+        (HEADLINES, "", ""),
+        (HEADLINES, "Related", ""),  # a bare header is not a sentence that introduces a list
+        ([], "Here are the teams:", ""),
+    ],
+)
+def test_structure_kind(lines, intro, kind):
+    assert structure_kind(lines, intro) == kind
+
+
+def test_each_mark_on_its_own():
+    assert is_intro("Here are the teams:") and not is_intro("Related:") and not is_intro("Here are the teams")
+    assert is_table(["a\t1", "b\t2", "c\t3"]) and not is_table(HEADLINES)
+    assert not is_table(["11 Facts About the Moon", "15 Pictures of Stars", "The 9 Best Telescopes"])  # headlines
+    assert not is_table(["Who wins in 2024?", "Best films of 2019 ranked", "Why 2020 changed the office"])  # years
+    assert is_code(["$ ls -la", "$ cd src", "$ make"]) and not is_code(HEADLINES)
+    assert is_list(["- milk", "- eggs", "- flour"]) and not is_list(HEADLINES)
+    assert is_field_list(["Phone: 555 0100", "Email: desk@example.org", "Address: 1 Main St"])
+    assert not is_field_list(HEADLINES)
+
+
+def test_a_block_must_carry_its_mark_on_most_lines():
+    assert structure_kind(["1. Preheat the oven", *HEADLINES]) == ""
+    assert structure_kind(["1. Preheat the oven", "2. Mix", *HEADLINES[:1]]) == "list"
+
+
+def test_kinds_limit_what_is_asked():
+    fields = ["Editor: Jane Roe", "Email: desk@example.org", "Address: Main Street"]
+    assert structure_kind(fields) == "fields"
+    assert structure_kind(fields, kinds=("code", "list", "table")) == ""
+
+
+def test_the_article_terms_come_from_its_prose():
+    text = (
+        "Harbor Hawks\n"
+        "The Harbor Hawks beat the Lakeside Lions on Saturday in front of a crowd of more than four thousand fans.\n"
+        "Coach Mira Olsen said the team had worked for this all season.\n"
+    )
+    terms = article_terms(TextView(text))
+    assert {"hawks", "lakeside", "lions", "saturday", "olsen"} <= terms
+    assert "the" not in terms and "coach" not in terms  # a line's first word is not a name
+    assert shares_terms(["Lakeside Lions sign a new goalkeeper", "Hawks fans queue for tickets"], terms)
+    assert not shares_terms(HEADLINES, terms)
+    assert (
+        structure_kind(["Lakeside Lions sign a new goalkeeper", "Hawks fans queue for tickets"], terms=terms) == "terms"
+    )
+
+
+def test_a_query_and_its_output_are_one_listing():
+    listing = ["FROM orders", "WHERE shipped_at > promised_at", "| id | shipped_at |", "| 1042 | 2021-03-06 |"]
+    assert is_code_or_table(listing) and not is_code(listing)
+    assert not is_code_or_table(["Updated 9:41 AM;", "Jane Roe | Example Pictures"])  # two rows are not a listing
+    assert not is_code_or_table(["Updated 9:41 AM;", "Jane Roe | Example Pictures", *HEADLINES])
