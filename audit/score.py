@@ -1,82 +1,195 @@
-"""Scoring: findings -> a 0-100 score per document, with the reason for every deduction.
+"""Scoring: findings -> a 0-100 score per document that says how much of it is usable, with its deductions.
 
-All weights live here. A document starts at 100. Each check that fired deducts
+    score = 100 x clean_share ** SHARE_POWER x product of trust discounts, capped below the gate
+            when a defect disqualifies the document
 
-    CATEGORY_WEIGHT[category] * SEVERITY_FACTOR[severity] * (1 + REPEAT + REPEAT**2 + ...)
+- `clean_share` is the share of the text that is usable article text: the mean of its share by characters
+  (non-blank characters outside `residue` and `bio` spans) and by lines (non-blank lines that those spans
+  cover less than half of). Residue moves the score smoothly: more of it, a lower score, whatever the count
+  of findings.
+- Each other check that fired multiplies the score by a discount for its category and severity
+  (`DISCOUNT`), raised to 1 + 1/2 + 1/4 + ... over its findings: the first finding of a kind costs the most,
+  and one misspelt name used five times is one problem, not five. Residue and bio checks cost a small
+  discount each besides their share, because a page with many kinds of residue has more that no check saw.
+- Disqualifying defects cap the score at `DISQUALIFIED`, below the default gate of 60: no usable text
+  (fewer than `MIN_USABLE_WORDS` words in uncovered lines of at least `PROSE_WORDS` words: empty, near-empty,
+  only menu labels), a language the user did not ask for (INT005), mostly residue (clean share under
+  `MOSTLY_RESIDUE`), garbled throughout (INT003/INT006 on at least `GARBLED_LINES` of the lines).
 
-over its findings, so that the first finding of a kind costs the most and a fifth copy of the same
-defect costs little (one misspelt name used five times is one problem, not five). Residue and bios
-also deduct for the share of the text they cover, COVERAGE_WEIGHT points for a document that is all
-residue. The score is clamped to [0, 100] and rounded to one decimal.
+The constants were chosen on the development data, holding out whole pages: `python bench/score_fit.py`.
 """
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from audit.model import CATEGORIES, Finding
 
-CATEGORY_WEIGHT: dict[str, float] = {
-    "residue": 6.0,  # removable, but a sign of careless extraction
-    "bio": 8.0,  # boilerplate that pollutes training text
-    "mt": 12.0,  # the text itself is unreliable
-    "name": 3.0,  # spelling variants: cheap to fix, worth knowing
-    "integrity": 12.0,  # duplicated, truncated, garbled or wrong-language text
-    "provenance": 0.0,  # where the text came from: information, not a defect
+# Trust discounts: the factor one finding of a category and severity leaves of the score.
+DISCOUNT: dict[str, dict[str, float]] = {
+    "residue": {"info": 1.0, "warning": 0.99, "error": 0.98},  # besides the share it covers
+    "bio": {"info": 1.0, "warning": 0.99, "error": 0.98},
+    "mt": {"info": 0.97, "warning": 0.88, "error": 0.8},  # the text itself is unreliable
+    "name": {"info": 0.99, "warning": 0.96, "error": 0.9},  # spelling variants: cheap to fix
+    "integrity": {"info": 0.97, "warning": 0.95, "error": 0.9},  # duplicated, truncated, garbled text
+    "provenance": {"info": 1.0, "warning": 1.0, "error": 1.0},  # where the text came from: information
 }
-DEFAULT_CATEGORY_WEIGHT = 5.0  # categories added by plug-in checks
-SEVERITY_FACTOR: dict[str, float] = {"info": 0.25, "warning": 1.0, "error": 1.5}
+DEFAULT_DISCOUNT: dict[str, float] = {"info": 0.99, "warning": 0.95, "error": 0.9}  # plug-in categories
 REPEAT = 0.5
-COVERAGE_WEIGHT = 40.0
 COVERAGE_CATEGORIES = ("residue", "bio")
+SHARE_POWER = 2.0
+LINE_WEIGHT = 0.5  # clean_share = (1 - LINE_WEIGHT) x share by characters + LINE_WEIGHT x share by lines
+DISQUALIFIED = 0.59  # a disqualified document keeps this share of its score: under 60, in the same order
+MIN_USABLE_WORDS = 15
+PROSE_WORDS = 4
+MOSTLY_RESIDUE = 0.5
+GARBLED_LINES = 0.5
+GARBLED_CODES = ("INT003", "INT006")
+WRONG_LANGUAGE = "INT005"
+_WORDS = re.compile(r"\w+")
+
+
+@dataclass(frozen=True, slots=True)
+class Deduction:
+    """Points off the score and why: `code` is "" for the residue share and for no usable text."""
+
+    points: float
+    code: str
+    category: str
+    message: str
+    count: int = 1
 
 
 @dataclass(frozen=True, slots=True)
 class DocScore:
     score: float
     counts: dict[str, int]
-    reasons: list[str]
+    deductions: tuple[Deduction, ...] = ()
+    clean_share: float = 1.0
 
     @property
     def n_findings(self) -> int:
         return sum(self.counts.values())
 
+    @property
+    def reasons(self) -> list[str]:
+        """The deductions as the strings scores.csv shows: `-18.0 MT006 mt: message (x2)`."""
+        return [format_deduction(d) for d in self.deductions]
 
-def _covered(spans: list[tuple[int, int]]) -> int:
-    total, cur = 0, -1
+
+def format_deduction(d: Deduction) -> str:
+    """One deduction as a reason string: `-12.0 INT005 integrity: message (x2)`, or `-8.5 message`."""
+    head = f"-{d.points:.1f} "
+    if not d.code:
+        return head + d.message
+    return head + f"{d.code} {d.category}: {d.message}" + (f" (x{d.count})" if d.count > 1 else "")
+
+
+@dataclass(frozen=True, slots=True)
+class Usable:
+    """How much of a text is usable: shares by characters and lines, and words in uncovered prose lines."""
+
+    chars: float
+    lines: float
+    words: int
+
+    @property
+    def share(self) -> float:
+        return (1 - LINE_WEIGHT) * self.chars + LINE_WEIGHT * self.lines
+
+
+def merge_spans(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Sorted, non-overlapping spans covering the same characters."""
+    out: list[tuple[int, int]] = []
     for s, e in sorted(spans):
-        s = max(s, cur)
-        if e > s:
-            total += e - s
-            cur = e
-    return total
+        if out and s <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], e))
+        elif e > s:
+            out.append((s, e))
+    return out
 
 
-def score_document(text_length: int, findings: Iterable[Finding]) -> DocScore:
-    """Score one document from its findings."""
+def usable_text(text: str, spans: Iterable[tuple[int, int]]) -> Usable:
+    """The shares of `text` outside `spans` by non-blank characters and lines, and its usable words."""
+    merged = merge_spans(spans)
+    total = clean = n_lines = clean_lines = words = 0
+    pos, i = 0, 0
+    for line in text.split("\n"):
+        start, end, pos = pos, pos + len(line), pos + len(line) + 1
+        size = len(line) - sum(ch.isspace() for ch in line)
+        if not size:
+            continue
+        while i < len(merged) and merged[i][1] <= start:
+            i += 1
+        cov = sum(min(e, end) - max(s, start) for s, e in merged[i:] if s < end and e > start)
+        cov = min(size, cov)
+        total, clean, n_lines = total + size, clean + size - cov, n_lines + 1
+        if cov * 2 < size:
+            clean_lines += 1
+            n = len(_WORDS.findall(line))
+            words += n if n >= PROSE_WORDS else 0
+    if not total:
+        return Usable(0.0, 0.0, 0)
+    return Usable(clean / total, clean_lines / n_lines, words)
+
+
+def repeated(factor: float, n: int) -> float:
+    """The discount of `n` findings of one check: `factor ** (1 + REPEAT + REPEAT**2 + ...)`."""
+    return factor ** sum(REPEAT**k for k in range(n))
+
+
+def _discount(category: str, severity: str) -> float:
+    return DISCOUNT.get(category, DEFAULT_DISCOUNT).get(severity, DEFAULT_DISCOUNT["warning"])
+
+
+def _garbled_lines(text: str, findings: list[Finding]) -> float:
+    lines = [n for n, s in enumerate(text.split("\n")) if s.strip()]
+    if not lines:
+        return 0.0
+    hit = {text.count("\n", 0, f.start) for f in findings if f.code in GARBLED_CODES}
+    return len(hit & set(lines)) / len(lines)
+
+
+def disqualified(text: str, use: Usable, by_code: dict[str, list[Finding]]) -> Deduction | None:
+    """The defect that disqualifies a document (it scores at most DISQUALIFIED), or None."""
+    if WRONG_LANGUAGE in by_code:
+        f = by_code[WRONG_LANGUAGE][0]
+        return Deduction(0.0, f.code, f.category, f.message)
+    if use.words < MIN_USABLE_WORDS:
+        return Deduction(0.0, "", "integrity", f"no usable text: {use.words} words of article text")
+    if use.share < MOSTLY_RESIDUE:
+        return Deduction(0.0, "", "residue", f"mostly residue: {1 - use.share:.0%} of the text")
+    garbled = [f for c in GARBLED_CODES for f in by_code.get(c, ())]
+    if garbled and _garbled_lines(text, garbled) >= GARBLED_LINES:
+        return Deduction(0.0, garbled[0].code, garbled[0].category, "garbled throughout: " + garbled[0].message)
+    return None
+
+
+def score_document(text: str, findings: Iterable[Finding]) -> DocScore:
+    """Score one document from its text and findings."""
     by_code: dict[str, list[Finding]] = defaultdict(list)
     counts = dict.fromkeys(CATEGORIES, 0)
-    spans = []
     for f in findings:
         by_code[f.code].append(f)
         counts[f.category] = counts.get(f.category, 0) + 1
-        if f.category in COVERAGE_CATEGORIES:
-            spans.append((f.start, f.end))
-    deductions: list[tuple[float, str]] = []
-    for code, fs in by_code.items():
-        f0 = fs[0]
-        unit = CATEGORY_WEIGHT.get(f0.category, DEFAULT_CATEGORY_WEIGHT) * SEVERITY_FACTOR[f0.severity]
-        d = unit * sum(REPEAT**k for k in range(len(fs)))
-        deductions.append(
-            (d, f"-{d:.1f} {code} {f0.category}: {f0.message}" + (f" (x{len(fs)})" if len(fs) > 1 else ""))
-        )
-    if spans and text_length:
-        share = _covered(spans) / text_length
-        d = COVERAGE_WEIGHT * share
-        if d >= 0.05:
-            deductions.append((d, f"-{d:.1f} residue and bios cover {share:.0%} of the text"))
-    deductions.sort(key=lambda x: (-x[0], x[1]))
-    score = max(0.0, min(100.0, 100.0 - sum(d for d, _ in deductions)))
-    return DocScore(round(score, 1), counts, [r for _, r in deductions])
+    spans = [(f.start, f.end) for fs in by_code.values() for f in fs if f.category in COVERAGE_CATEGORIES]
+    use = usable_text(text, spans)
+    score = 100.0 * use.share**SHARE_POWER
+    deductions = []
+    if score < 99.95:
+        residue = f"residue and bios cover {1 - use.share:.0%} of the text"
+        deductions.append(Deduction(100.0 - score, "", "residue", residue if spans else "no usable text"))
+    factors = [(repeated(_discount(fs[0].category, fs[0].severity), len(fs)), fs) for fs in by_code.values()]
+    for factor, fs in sorted(factors, key=lambda x: (x[0], x[1][0].code)):
+        points = score * (1.0 - factor)
+        score -= points
+        deductions.append(Deduction(points, fs[0].code, fs[0].category, fs[0].message, len(fs)))
+    deductions.sort(key=lambda d: -d.points)
+    worst = disqualified(text, use, by_code)
+    if worst is not None:  # listed first, as the main reason
+        deductions.insert(0, Deduction(score * (1 - DISQUALIFIED), worst.code, worst.category, worst.message))
+        score *= DISQUALIFIED
+    return DocScore(round(max(0.0, score), 1), counts, tuple(deductions), round(use.share, 3))

@@ -27,6 +27,7 @@ from audit.data import trie_pattern
 from audit.engine import AuditResult, DocResult
 from audit.model import CATEGORIES, Finding
 from audit.registry import all_checks
+from audit.score import Deduction
 from audit.sources import source_rows
 from audit.text import cut_words
 
@@ -104,6 +105,14 @@ def plain_reason(reason: str) -> str:
         return reason
     cover = _COVERAGE.fullmatch(m.group(2))
     return f"{cover.group(1)}: {cover.group(2)} of the text" if cover else m.group(2)
+
+
+def plain_deduction(d: Deduction) -> str:
+    """A score deduction in plain words, from its data: `not in the expected language`, `menu or button label (3×)`."""
+    if not d.code:
+        cover = _COVERAGE.fullmatch(d.message)
+        return f"{cover.group(1)}: {cover.group(2)} of the text" if cover else d.message
+    return (PLAIN.get(d.code) or d.message) + (f" ({d.count}×)" if d.count > 1 else "")
 
 
 def _whole_quotes(message: str, suggestion: str | None) -> str:
@@ -354,7 +363,7 @@ def _doc_entry(r: DocResult, ref: _Strings, codes: _Strings, categories: list[st
     if r.score is None:
         main = f"unreadable: {d.reason or ''}"
     else:
-        main = plain_reason(reasons[0]) if reasons else "no findings"
+        main = plain_deduction(r.score.deductions[0]) if r.score.deductions else "no findings"
     url = d.meta.get("url")
     counts = r.score.counts if r.score else {}
     entry = {
@@ -365,6 +374,7 @@ def _doc_entry(r: DocResult, ref: _Strings, codes: _Strings, categories: list[st
         "status": d.status,
         "reason": d.reason or "",
         "score": r.score.score if r.score else None,
+        "share": r.score.clean_share if r.score else None,
         "story": r.story or "",
         "k": [counts.get(c, 0) for c in categories],  # findings per category, in the order of `categories`
         "c": sorted({codes(f.code) for f in r.findings}),  # the checks that fired, for the check filter
