@@ -11,10 +11,11 @@
   (`DISCOUNT`), raised to 1 + 1/2 + 1/4 + ... over its findings: the first finding of a kind costs the most,
   and one misspelt name used five times is one problem, not five. Residue and bio checks cost a small
   discount each besides their share, because a page with many kinds of residue has more that no check saw.
-- Disqualifying defects cap the score at `DISQUALIFIED`, below the default gate of 60: no usable text
-  (fewer than `MIN_USABLE_WORDS` words in uncovered lines of at least `PROSE_WORDS` words: empty, near-empty,
-  only menu labels), a language the user did not ask for (INT005), mostly residue (clean share under
-  `MOSTLY_RESIDUE`), garbled throughout (INT003/INT006 on at least `GARBLED_LINES` of the lines).
+- A disqualifying defect multiplies the score by `DISQUALIFIED` (0.59), so it falls below the default gate of 60
+  and keeps its order: a language the user did not ask for (INT005), mostly residue (clean share under
+  `MOSTLY_RESIDUE`), garbled throughout (INT003/INT006 on at least `GARBLED_LINES` of the lines). No usable text
+  (fewer than `MIN_USABLE_WORDS` words in uncovered lines of at least `PROSE_WORDS` words: empty, a headline,
+  only menu labels) multiplies it by 0.59 x words / MIN_USABLE_WORDS: an empty text scores 0.
 
 The constants were chosen on the development data, holding out whole pages: `python bench/score_fit.py`.
 """
@@ -44,6 +45,7 @@ SHARE_POWER = 2.0
 LINE_WEIGHT = 0.5  # clean_share = (1 - LINE_WEIGHT) x share by characters + LINE_WEIGHT x share by lines
 DISQUALIFIED = 0.59  # a disqualified document keeps this share of its score: under 60, in the same order
 MIN_USABLE_WORDS = 15
+NO_TEXT = "no usable text"
 PROSE_WORDS = 4
 MOSTLY_RESIDUE = 0.5
 GARBLED_LINES = 0.5
@@ -112,6 +114,17 @@ def merge_spans(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
     return out
 
 
+def _covered(merged: list[tuple[int, int]], i: int, start: int, end: int) -> tuple[int, int]:
+    """(characters of [start, end) inside the merged spans from index i on, the first span to look at next)."""
+    while i < len(merged) and merged[i][1] <= start:
+        i += 1
+    cov, j = 0, i
+    while j < len(merged) and merged[j][0] < end:
+        cov += min(merged[j][1], end) - max(merged[j][0], start)
+        j += 1
+    return cov, i
+
+
 def usable_text(text: str, spans: Iterable[tuple[int, int]]) -> Usable:
     """The shares of `text` outside `spans` by non-blank characters and lines, and its usable words."""
     merged = merge_spans(spans)
@@ -119,18 +132,16 @@ def usable_text(text: str, spans: Iterable[tuple[int, int]]) -> Usable:
     pos, i = 0, 0
     for line in text.split("\n"):
         start, end, pos = pos, pos + len(line), pos + len(line) + 1
-        size = len(line) - sum(ch.isspace() for ch in line)
+        size = len("".join(line.split()))
         if not size:
             continue
-        while i < len(merged) and merged[i][1] <= start:
-            i += 1
-        cov = sum(min(e, end) - max(s, start) for s, e in merged[i:] if s < end and e > start)
+        cov, i = _covered(merged, i, start, end)
         cov = min(size, cov)
         total, clean, n_lines = total + size, clean + size - cov, n_lines + 1
         if cov * 2 < size:
-            clean_lines += 1
             n = len(_WORDS.findall(line))
             words += n if n >= PROSE_WORDS else 0
+            clean_lines += 1
     if not total:
         return Usable(0.0, 0.0, 0)
     return Usable(clean / total, clean_lines / n_lines, words)
@@ -154,12 +165,12 @@ def _garbled_lines(text: str, findings: list[Finding]) -> float:
 
 
 def disqualified(text: str, use: Usable, by_code: dict[str, list[Finding]]) -> Deduction | None:
-    """The defect that disqualifies a document (it scores at most DISQUALIFIED), or None."""
+    """The defect that disqualifies a document (it keeps at most DISQUALIFIED of its score), or None."""
     if WRONG_LANGUAGE in by_code:
         f = by_code[WRONG_LANGUAGE][0]
         return Deduction(0.0, f.code, f.category, f.message)
     if use.words < MIN_USABLE_WORDS:
-        return Deduction(0.0, "", "integrity", f"no usable text: {use.words} words of article text")
+        return Deduction(0.0, "", "integrity", f"{NO_TEXT}: {use.words} words of article text")
     if use.share < MOSTLY_RESIDUE:
         return Deduction(0.0, "", "residue", f"mostly residue: {1 - use.share:.0%} of the text")
     garbled = [f for c in GARBLED_CODES for f in by_code.get(c, ())]
@@ -179,9 +190,9 @@ def score_document(text: str, findings: Iterable[Finding]) -> DocScore:
     use = usable_text(text, spans)
     score = 100.0 * use.share**SHARE_POWER
     deductions = []
-    if score < 99.95:
+    if score < 99.95 and spans:  # without spans the text is blank: the disqualifier below says so
         residue = f"residue and bios cover {1 - use.share:.0%} of the text"
-        deductions.append(Deduction(100.0 - score, "", "residue", residue if spans else "no usable text"))
+        deductions.append(Deduction(100.0 - score, "", "residue", residue))
     factors = [(repeated(_discount(fs[0].category, fs[0].severity), len(fs)), fs) for fs in by_code.values()]
     for factor, fs in sorted(factors, key=lambda x: (x[0], x[1][0].code)):
         points = score * (1.0 - factor)
@@ -190,6 +201,8 @@ def score_document(text: str, findings: Iterable[Finding]) -> DocScore:
     deductions.sort(key=lambda d: -d.points)
     worst = disqualified(text, use, by_code)
     if worst is not None:  # listed first, as the main reason
-        deductions.insert(0, Deduction(score * (1 - DISQUALIFIED), worst.code, worst.category, worst.message))
-        score *= DISQUALIFIED
+        keep = DISQUALIFIED * (min(1.0, use.words / MIN_USABLE_WORDS) if worst.message.startswith(NO_TEXT) else 1.0)
+        lost = score * (1 - keep) + (0.0 if spans else 100.0 - 100.0 * use.share**SHARE_POWER)
+        deductions.insert(0, Deduction(lost, worst.code, worst.category, worst.message))
+        score *= keep
     return DocScore(round(max(0.0, score), 1), counts, tuple(deductions), round(use.share, 3))

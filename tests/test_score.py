@@ -48,6 +48,14 @@ def test_no_usable_text_scores_below_the_gate(text):
     s = score_document(text, [])
     assert s.score < GATE
     assert s.deductions and "no usable text" in s.deductions[0].message
+    assert s.score == 0.0  # not one line of four words or more
+
+
+def test_a_short_genuine_paragraph_passes_and_fewer_words_score_lower():
+    sentence = "The mayor said on Monday that the new bridge over the river would open in the spring of next year."
+    assert score_document(sentence, []).score == 100.0
+    short, shorter = (score_document(" ".join(sentence.split()[:n]), []).score for n in (12, 6))
+    assert GATE > short > shorter
 
 
 def test_residue_moves_the_score_smoothly_and_mostly_residue_fails():

@@ -115,6 +115,20 @@ def plain_deduction(d: Deduction) -> str:
     return (PLAIN.get(d.code) or d.message) + (f" ({d.count}×)" if d.count > 1 else "")
 
 
+def main_reason(deductions: tuple[Deduction, ...]) -> str:
+    """The first deduction in plain words; the residue share is named by the residue that covers it:
+    `ad placeholder and other residue: 31% of the text`."""
+    if not deductions:
+        return "no findings"
+    first = deductions[0]
+    cover = _COVERAGE.fullmatch(first.message) if not first.code else None
+    kinds = [d for d in deductions if d.code and d.category in ("residue", "bio")]
+    if cover is None or not kinds:
+        return plain_deduction(first)
+    label = PLAIN.get(kinds[0].code) or kinds[0].message
+    return f"{label}{' and other residue' if len(kinds) > 1 else ''}: {cover.group(2)} of the text"
+
+
 def _whole_quotes(message: str, suggestion: str | None) -> str:
     """A quotation the message cut short, given whole from the suggestion that holds it (cut at a word
     where it is long), or else cut back to the last whole word with an ellipsis: never `…end to the f”`."""
@@ -363,7 +377,7 @@ def _doc_entry(r: DocResult, ref: _Strings, codes: _Strings, categories: list[st
     if r.score is None:
         main = f"unreadable: {d.reason or ''}"
     else:
-        main = plain_deduction(r.score.deductions[0]) if r.score.deductions else "no findings"
+        main = main_reason(r.score.deductions)
     url = d.meta.get("url")
     counts = r.score.counts if r.score else {}
     entry = {
