@@ -133,3 +133,26 @@ def test_end_to_end_scores_follow_the_meaning():
     )
     assert score_text(russian) < GATE
     assert score_text(russian, language="ru") >= GATE
+
+
+def test_end_to_end_more_residue_lines_score_lower():
+    from audit.api import audit_texts
+
+    residue = [
+        "Advertisement",
+        "Read more: Council to review bus fares next year",
+        "Sign up for our daily newsletter",
+        "Share this article on Facebook",
+        "Follow us on Twitter",
+        "Click here to subscribe",
+        "Updated: March 3, 2024, 7:15 AM",
+        "Copyright 2024 The Example Courier. All rights reserved.",
+        "Related: Night buses return to the city centre",
+        "You may also like",
+        "Photo: Jane Roe/Example Press",
+    ]
+    texts = [ARTICLE] + [ARTICLE + "\n\n" + "\n".join(residue[:k]) for k in (2, 5, 11)]
+    scores = audit_texts(texts).scores
+    assert list(scores.score) == sorted(scores.score, reverse=True) and scores.score.is_unique
+    assert list(scores.clean_share) == sorted(scores.clean_share, reverse=True)
+    assert scores.score[0] == 100.0 and scores.score[1] >= GATE and scores.score[3] < GATE
