@@ -1,14 +1,14 @@
 """Scoring: findings -> a 0-100 score per document that says how much of it is usable, with its deductions.
 
-    score = 100 x clean_share ** SHARE_POWER x product of trust discounts, capped below the gate
-            when a defect disqualifies the document
+    score = 100 x clean_share ** SHARE_POWER x product of trust discounts (x DISQUALIFIED when a defect
+            disqualifies the document)
 
-- `clean_share` is the share of the text that is usable article text: the mean of its share by characters
-  (non-blank characters outside `residue` and `bio` spans) and by lines (non-blank lines that those spans
-  cover less than half of). Residue moves the score smoothly: more of it, a lower score, whatever the count
+- `clean_share` is the share of the text that is usable article text: its share by characters (non-blank
+  characters outside `residue` and `bio` spans) and by lines (non-blank lines that those spans cover less
+  than half of), weighted 1 - LINE_WEIGHT and LINE_WEIGHT. Residue moves the score smoothly: more of it, a lower score, whatever the count
   of findings.
 - Each other check that fired multiplies the score by a discount for its category and severity
-  (`DISCOUNT`), raised to 1 + 1/2 + 1/4 + ... over its findings: the first finding of a kind costs the most,
+  (`DISCOUNT`; `RESIDUE_DISCOUNT` for residue and bio), raised to 1 + 1/2 + 1/4 + ... over its findings: the first finding of a kind costs the most,
   and one misspelt name used five times is one problem, not five. Residue and bio checks cost a small
   discount each besides their share, because a page with many kinds of residue has more that no check saw.
 - A disqualifying defect multiplies the score by `DISQUALIFIED` (0.59), so it falls below the default gate of 60
@@ -17,7 +17,8 @@
   (fewer than `MIN_USABLE_WORDS` words in uncovered lines of at least `PROSE_WORDS` words: empty, a headline,
   only menu labels) multiplies it by 0.59 x words / MIN_USABLE_WORDS: an empty text scores 0.
 
-The constants were chosen on the development data, holding out whole pages: `python bench/score_fit.py`.
+SHARE_POWER, LINE_WEIGHT and RESIDUE_DISCOUNT were chosen on the development data, holding out whole pages
+(`python bench/score_fit.py folds DIR`: every one of five folds picks these values).
 """
 
 from __future__ import annotations
@@ -30,9 +31,11 @@ from dataclasses import dataclass
 from audit.model import CATEGORIES, Finding
 
 # Trust discounts: the factor one finding of a category and severity leaves of the score.
+# A residue or bio check that fired: a page with many kinds of residue has more that no check saw.
+RESIDUE_DISCOUNT = 0.97
 DISCOUNT: dict[str, dict[str, float]] = {
-    "residue": {"info": 1.0, "warning": 0.99, "error": 0.98},  # besides the share it covers
-    "bio": {"info": 1.0, "warning": 0.99, "error": 0.98},
+    "residue": {"info": 1.0, "warning": RESIDUE_DISCOUNT, "error": RESIDUE_DISCOUNT},  # besides their share
+    "bio": {"info": 1.0, "warning": RESIDUE_DISCOUNT, "error": RESIDUE_DISCOUNT},
     "mt": {"info": 0.97, "warning": 0.88, "error": 0.8},  # the text itself is unreliable
     "name": {"info": 0.99, "warning": 0.96, "error": 0.9},  # spelling variants: cheap to fix
     "integrity": {"info": 0.97, "warning": 0.95, "error": 0.9},  # duplicated, truncated, garbled text
@@ -41,8 +44,8 @@ DISCOUNT: dict[str, dict[str, float]] = {
 DEFAULT_DISCOUNT: dict[str, float] = {"info": 0.99, "warning": 0.95, "error": 0.9}  # plug-in categories
 REPEAT = 0.5
 COVERAGE_CATEGORIES = ("residue", "bio")
-SHARE_POWER = 2.0
-LINE_WEIGHT = 0.5  # clean_share = (1 - LINE_WEIGHT) x share by characters + LINE_WEIGHT x share by lines
+SHARE_POWER = 2.5
+LINE_WEIGHT = 0.25  # clean_share = (1 - LINE_WEIGHT) x share by characters + LINE_WEIGHT x share by lines
 DISQUALIFIED = 0.59  # a disqualified document keeps this share of its score: under 60, in the same order
 MIN_USABLE_WORDS = 15
 NO_TEXT = "no usable text"
@@ -153,6 +156,8 @@ def repeated(factor: float, n: int) -> float:
 
 
 def _discount(category: str, severity: str) -> float:
+    if category in COVERAGE_CATEGORIES and severity != "info":
+        return RESIDUE_DISCOUNT  # read at call time, so that bench/score_fit.py can vary it
     return DISCOUNT.get(category, DEFAULT_DISCOUNT).get(severity, DEFAULT_DISCOUNT["warning"])
 
 

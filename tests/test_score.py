@@ -29,12 +29,17 @@ def f(code, category, severity, start=0, end=5, message="msg"):
 
 
 def with_residue(share: float) -> tuple[str, list[Finding]]:
-    """ARTICLE with residue lines appended until they are `share` of its characters, each flagged RES003."""
-    text, findings = ARTICLE, []
-    while len(text) and sum(fi.end - fi.start for fi in findings) / len(text.replace("\n", "")) < share:
-        start = len(text) + 1
-        text += "\n" + RESIDUE_LINE
-        findings.append(f("RES003", "residue", "warning", start, start + len(RESIDUE_LINE)))
+    """Ten paragraphs of about the same length, round(10 x share) of them a flagged (RES003) sign-up prompt:
+    `share` of the lines and about `share` of the characters are residue."""
+    paragraphs = ARTICLE.split("\n\n") * 2
+    n = round(10 * share)
+    prompt = (RESIDUE_LINE + ". ") * 3
+    text, findings = "", []
+    for i, p in enumerate(paragraphs):
+        line = prompt[: len(p)] if i >= 10 - n else p
+        if i >= 10 - n:
+            findings.append(f("RES003", "residue", "warning", len(text), len(text) + len(line)))
+        text += line + "\n\n"
     return text, findings
 
 
@@ -61,7 +66,7 @@ def test_a_short_genuine_paragraph_passes_and_fewer_words_score_lower():
 def test_residue_moves_the_score_smoothly_and_mostly_residue_fails():
     scores = [score_document(*with_residue(share)).score for share in (0.0, 0.1, 0.3, 0.6)]
     assert scores[0] > scores[1] > scores[2] > scores[3]
-    assert scores[1] >= GATE and scores[3] < GATE
+    assert scores[1] >= GATE > scores[2] > scores[3]
 
 
 def test_same_findings_more_residue_scores_lower():
