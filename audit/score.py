@@ -23,12 +23,12 @@ SHARE_POWER, LINE_WEIGHT and RESIDUE_DISCOUNT were chosen on the development dat
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from audit.model import CATEGORIES, Finding
+from audit.text import word_count
 
 # Trust discounts: the factor one finding of a category and severity leaves of the score.
 # A residue or bio check that fired: a page with many kinds of residue has more that no check saw.
@@ -54,7 +54,7 @@ MOSTLY_RESIDUE = 0.5
 GARBLED_LINES = 0.5
 GARBLED_CODES = ("INT003", "INT006")
 WRONG_LANGUAGE = "INT005"
-_WORDS = re.compile(r"\w+")
+_BLANKS = (" ", "\t", "\r", "\f", "\v", "\xa0", "\u2009", "\u200b", "\u3000")
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,25 +129,27 @@ def _covered(merged: list[tuple[int, int]], i: int, start: int, end: int) -> tup
 
 
 def usable_text(text: str, spans: Iterable[tuple[int, int]]) -> Usable:
-    """The shares of `text` outside `spans` by non-blank characters and lines, and its usable words."""
+    """The shares of `text` outside `spans` by non-blank characters and lines, and its usable words
+    (counted up to MIN_USABLE_WORDS: all that the score asks of them)."""
     merged = merge_spans(spans)
     total = clean = n_lines = clean_lines = words = 0
     pos, i = 0, 0
     for line in text.split("\n"):
         start, end, pos = pos, pos + len(line), pos + len(line) + 1
-        size = len("".join(line.split()))
-        if not size:
+        size = len(line) - sum(map(line.count, _BLANKS))
+        if size <= 0:
             continue
         cov, i = _covered(merged, i, start, end)
         cov = min(size, cov)
         total, clean, n_lines = total + size, clean + size - cov, n_lines + 1
         if cov * 2 < size:
-            n = len(_WORDS.findall(line))
-            words += n if n >= PROSE_WORDS else 0
             clean_lines += 1
+            if words < MIN_USABLE_WORDS:
+                n = word_count(line, MIN_USABLE_WORDS)
+                words += n if n >= PROSE_WORDS else 0
     if not total:
         return Usable(0.0, 0.0, 0)
-    return Usable(clean / total, clean_lines / n_lines, words)
+    return Usable(clean / total, clean_lines / n_lines, min(words, MIN_USABLE_WORDS))
 
 
 def repeated(factor: float, n: int) -> float:

@@ -3,13 +3,14 @@
 Run from the project root (PYTHONPATH set to it):
     python bench/score_fit.py collect CACHE_DIR   # runs `audit run` on each set once, keeps its findings
     python bench/score_fit.py check CACHE_DIR     # scores every cached document with audit.score as it is now
+    python bench/score_fit.py folds CACHE_DIR     # chooses GRID's constants on 4/5 of the pages, scores the rest
 
 Sets: extraction-dev (every extractor's text and each page's clean body, clean share from the line labels as in
 ../shared/tools/score_validity.py), trafilatura-dev (clean share over the lines its snippets label), and 1,000
 English and 1,000 Polish feed entries of rss-dev (random.Random(7), default language, --source-column source).
-`check` re-scores from the cached findings, so a change to audit/score.py is measured in seconds; it prints the
-targets of issue #27 per set, and with --folds K the same figures on K folds of held-out pages for a constant
-chosen on the other pages (see fit_gamma).
+`check` and `folds` re-score from the cached findings, so a change to audit/score.py is measured in seconds;
+they print issue #27's figures per set. Findings do not depend on the score, so the cache stays valid until a
+check changes.
 """
 
 from __future__ import annotations

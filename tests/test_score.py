@@ -67,6 +67,7 @@ def test_residue_moves_the_score_smoothly_and_mostly_residue_fails():
     scores = [score_document(*with_residue(share)).score for share in (0.0, 0.1, 0.3, 0.6)]
     assert scores[0] > scores[1] > scores[2] > scores[3]
     assert scores[1] >= GATE > scores[2] > scores[3]
+    assert score_document(*with_residue(0.6)).deductions[0].message.startswith("mostly residue")
 
 
 def test_same_findings_more_residue_scores_lower():
