@@ -23,6 +23,8 @@ SHARE_POWER, LINE_WEIGHT and RESIDUE_DISCOUNT were chosen on the development dat
 
 from __future__ import annotations
 
+import re
+from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -54,6 +56,7 @@ MOSTLY_RESIDUE = 0.5
 GARBLED_LINES = 0.5
 GARBLED_CODES = ("INT003", "INT006")
 WRONG_LANGUAGE = "INT005"
+_NEWLINE = re.compile("\n")
 _BLANKS = (" ", "\t", "\r", "\f", "\v", "\xa0", "\u2009", "\u200b", "\u3000")
 
 
@@ -164,20 +167,20 @@ def _discount(category: str, severity: str) -> float:
 
 
 def _garbled_lines(text: str, findings: list[Finding]) -> float:
-    lines = [n for n, s in enumerate(text.split("\n")) if s.strip()]
-    if not lines:
-        return 0.0
-    hit = {text.count("\n", 0, f.start) for f in findings if f.code in GARBLED_CODES}
-    return len(hit & set(lines)) / len(lines)
+    """The share of the non-blank lines that hold a finding."""
+    starts = [0, *(m.end() for m in _NEWLINE.finditer(text))]
+    blank = {n for n, line in enumerate(text.split("\n")) if not line.strip()}
+    hit = {bisect_right(starts, f.start) - 1 for f in findings} - blank
+    return len(hit) / max(1, len(starts) - len(blank))
 
 
 def disqualified(text: str, use: Usable, by_code: dict[str, list[Finding]]) -> Deduction | None:
     """The defect that disqualifies a document (it keeps at most DISQUALIFIED of its score), or None."""
+    if use.words < MIN_USABLE_WORDS:
+        return Deduction(0.0, "", "integrity", f"{NO_TEXT}: {use.words} words of article text")
     if WRONG_LANGUAGE in by_code:
         f = by_code[WRONG_LANGUAGE][0]
         return Deduction(0.0, f.code, f.category, f.message)
-    if use.words < MIN_USABLE_WORDS:
-        return Deduction(0.0, "", "integrity", f"{NO_TEXT}: {use.words} words of article text")
     if use.share < MOSTLY_RESIDUE:
         return Deduction(0.0, "", "residue", f"mostly residue: {1 - use.share:.0%} of the text")
     garbled = [f for c in GARBLED_CODES for f in by_code.get(c, ())]
