@@ -295,3 +295,25 @@ def test_the_validation_table_equals_the_table_of_score_rows():
     assert {"title", "rank", "paywall", "flags"} <= set(table.columns)
     pd.testing.assert_frame_equal(table, expected, check_exact=True)
     assert list(table.dtypes) == list(expected.dtypes)
+
+
+def test_a_suite_can_filter_on_the_usable_share(tmp_path, capsys):
+    suite = {
+        "name": "usable",
+        "expectations": [
+            {
+                "type": "expect_column_values_to_be_between",
+                "kwargs": {"column": "clean_share", "min_value": 0.85},
+                "meta": {"why": "at least 85% of every text is usable"},
+            }
+        ],
+    }
+    path = tmp_path / "usable.json"
+    path.write_text(json.dumps(suite), encoding="utf-8")
+    assert main(["check", str(SAMPLE), "--suite", str(path)]) == 1
+    out = capsys.readouterr().out
+    assert (
+        "clean_share" in out
+        and "daily-courier/grain-corridor" in out
+        and "wire-digest/ferry" not in out.split("worst")[0]
+    )

@@ -1,6 +1,6 @@
 import pytest
 
-from audit.model import Finding
+from audit.model import CATEGORIES, Finding
 from audit.score import DISCOUNT, DISQUALIFIED, Deduction, format_deduction, score_document, usable_text
 
 GATE = 60.0
@@ -159,6 +159,9 @@ def test_end_to_end_more_residue_lines_score_lower():
     ]
     texts = [ARTICLE] + [ARTICLE + "\n\n" + "\n".join(residue[:k]) for k in (2, 5, 11)]
     scores = audit_texts(texts).scores
+    cols = list(scores.columns)  # SPEC columns, then the usable share
+    assert cols[:10] == ["doc_id", "source", "status", "score", "n_findings", *CATEGORIES]
+    assert cols.index("clean_share") > cols.index("integrity")
     assert list(scores.score) == sorted(scores.score, reverse=True) and scores.score.is_unique
     assert list(scores.clean_share) == sorted(scores.clean_share, reverse=True)
     assert scores.score[0] == 100.0 and scores.score[1] >= GATE and scores.score[3] < GATE
