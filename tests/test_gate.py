@@ -289,6 +289,7 @@ def test_the_validation_table_equals_the_table_of_score_rows():
     cols, rows = score_rows(result)
     expected = pd.DataFrame(rows, columns=cols)
     expected["score"] = pd.to_numeric(expected["score"], errors="coerce")
+    expected["clean_share"] = pd.to_numeric(expected["clean_share"], errors="coerce")
     for check in all_checks():
         expected[check.code] = np.array([sum(f.code == check.code for f in r.findings) for r in result.results])
     table = gate_table(result)
