@@ -6,7 +6,8 @@
     ['doc_id', 'source', 'status', 'score']
 
 Filtering is one line of pandas: `result.scores[result.scores.score >= 80]`,
-`result.scores[result.scores.mt == 0]`, or `result.findings.query("category == 'residue'")`.
+`result.scores[result.scores.mt == 0]`,
+`result.scores[result.scores.clean_share >= 0.9]`, or `result.findings.query("category == 'residue'")`.
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ class Audit:
         cols, rows = score_rows(self.result)
         frame = pd.DataFrame(rows, columns=cols)
         frame["score"] = pd.to_numeric(frame["score"], errors="coerce")
+        frame["clean_share"] = pd.to_numeric(frame["clean_share"], errors="coerce")
         frame["mt_probability"] = pd.to_numeric(frame["mt_probability"], errors="coerce")
         return frame
 

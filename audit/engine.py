@@ -391,7 +391,7 @@ def finish_result(r: DocResult, decisions: CorpusDecisions) -> None:
         r.findings.extend(_to_findings(r.doc, c, (h,)))
     if r.doc.readable:
         r.findings = _dedupe(r.findings)
-        r.score = score_document(len(r.doc.text), r.findings)
+        r.score = score_document(r.doc.text, r.findings)
 
 
 def corpus_stage(

@@ -26,7 +26,7 @@ from audit.provenance import PROVENANCE_COLUMNS, Provenance
 
 SCORE_COLUMNS = ("doc_id", "source", "status", "score", "n_findings", *CATEGORIES)
 EVIDENCE_CAP = 10_000  # characters of evidence written per finding
-EXTRA_COLUMNS = ("reason", "reasons", "story", *PROVENANCE_COLUMNS)
+EXTRA_COLUMNS = ("clean_share", "reason", "reasons", "story", *PROVENANCE_COLUMNS)
 
 
 def _umask() -> int:
@@ -99,10 +99,11 @@ def score_row(r: DocResult, provenance: Provenance) -> dict[str, Any]:
     row.update(provenance(r))
     if r.score is not None:
         row.update(score=f"{r.score.score:.1f}", n_findings=r.score.n_findings, **r.score.counts)
+        row["clean_share"] = f"{r.score.clean_share:.3f}"
         row["reasons"] = "; ".join(r.score.reasons)
         row["reason"] = ""
     else:
-        row.update(score="", n_findings=0, **dict.fromkeys(CATEGORIES, 0))
+        row.update(score="", n_findings=0, clean_share="", **dict.fromkeys(CATEGORIES, 0))
         row["reason"] = d.reason or ""
         row["reasons"] = ""
     for k, v in d.meta.items():

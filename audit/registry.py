@@ -70,6 +70,7 @@ ROLES: dict[str, str] = {
     "republished": "a provenance signal: the text was republished from an agency or another site",
     "byline": "a provenance signal: a byline (only the hits whose `kind` is `byline`)",
     "generic_bio": "a provenance signal: a boilerplate author bio",
+    "garbling": "characters lost or garbled in decoding: on most lines, the score disqualifies the document",
 }
 
 

@@ -39,8 +39,10 @@ def test_filtering_is_one_line():
 
 
 def test_score_text_and_options():
-    assert audit.score_text("A short calm note.", select=["residue"]) == 100.0
-    assert audit.score_text("[ad_1]\nThe council met.", select=["residue"]) < 100.0
+    calm = "The council met on Monday evening and agreed, after a short and calm debate, to repair the old bridge."
+    assert audit.score_text(calm, select=["residue"]) == 100.0
+    assert audit.score_text("[ad_1]\n" + calm, select=["residue"]) < 100.0
+    assert audit.score_text("A short calm note.", select=["residue"]) < 60  # no usable text
 
 
 def test_readme_python_examples_run():

@@ -18,7 +18,8 @@ from audit.engine import Options, audit_documents
 from audit.load import load_documents
 from audit.model import Document
 from audit.report import _whole_quotes as whole_quotes
-from audit.report import cut_words, plain_reason, render_report, report_data
+from audit.report import cut_words, main_reason, plain_deduction, render_report, report_data
+from audit.score import Deduction
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 try:
@@ -85,13 +86,26 @@ def _report(tmp_path: Path, docs) -> Path:
 # --- the page's data -------------------------------------------------------------------------------
 
 
+def test_main_reason_reads_the_deductions():
+    share = Deduction(30.0, "", "residue", "residue and bios cover 31% of the text")
+    ad, menu = Deduction(2.0, "RES001", "residue", "ad placeholder", 2), Deduction(1.0, "RES004", "residue", "label")
+    lang = Deduction(40.0, "INT005", "integrity", "document is in 'pl'")
+    assert main_reason((share, ad)) == "ad placeholder: 31% of the text"
+    assert main_reason((share, ad, menu)) == "ad placeholder and other residue: 31% of the text"
+    assert main_reason((lang, share, ad)) == "not in the expected language"
+    assert main_reason((Deduction(5.0, "MT001", "mt", "x", 3),)) == "says it was machine-translated (3×)"
+    assert main_reason(()) == "no findings"
+
+
 def test_plain_reasons_and_word_boundaries():
-    assert plain_reason("-18.0 MT006 mt: paragraph repeats line 1 in other words (97% similar; new: widespread)") == (
+    assert plain_deduction(Deduction(18.0, "MT006", "mt", "paragraph repeats line 1 in other words")) == (
         "paragraph repeated in other words"
     )
-    assert plain_reason("-13.5 RES001 residue: ad placeholder (x2)") == "ad placeholder (2×)"
-    assert plain_reason("-2.4 residue and bios cover 6% of the text") == "residue and bios: 6% of the text"
-    assert plain_reason("-5.0 XYZ001 custom: something odd") == "something odd"  # a plug-in check: its message
+    assert plain_deduction(Deduction(13.5, "RES001", "residue", "ad placeholder", 2)) == "ad placeholder (2×)"
+    assert plain_deduction(Deduction(2.4, "", "", "residue and bios cover 6% of the text")) == (
+        "residue and bios: 6% of the text"
+    )
+    assert plain_deduction(Deduction(5.0, "XYZ001", "custom", "something odd")) == "something odd"  # a plug-in's
     assert cut_words("an immediate end to the fighting", 25) == "an immediate end to the…"
     assert cut_words("short enough", 25) == "short enough"
     quote = "The secretary-general calls in the strongest terms for an immediate end to the fighting and for restraint"
@@ -253,7 +267,8 @@ def test_list_shows_title_and_host_and_opens_the_worst_document(page, tmp_path):
     ferry = page.locator('#doc-list tr[data-id="a2"]')
     assert ferry.locator(".t").inner_text() == "Ferry cancelled after storm"  # no title: the first line
     assert ferry.locator(".h").inner_text().startswith("news.example.com")
-    assert first.locator("td.main").inner_text() == "ad placeholder"  # plain words; codes and points on hover
+    # plain words, the residue share named by its residue; codes and points on hover
+    assert first.locator("td.main").inner_text().startswith("ad placeholder")
     assert "RES001" in first.locator("td.main").get_attribute("title")
     assert page.locator("#detail .reasons").inner_text().count("points") >= 1
     page.fill("#f-search", "news.example")

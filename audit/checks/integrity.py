@@ -176,7 +176,15 @@ _SUSPECT = re.compile(
 )
 
 
-@check("INT003", "integrity", "error", fix="replace", autofix=True, label="garbled characters (wrong encoding)")
+@check(
+    "INT003",
+    "integrity",
+    "error",
+    fix="replace",
+    autofix=True,
+    role="garbling",
+    label="garbled characters (wrong encoding)",
+)
 def mojibake(view: TextView) -> Iterator[Hit]:
     """Mojibake: text decoded with the wrong encoding (`Ã©` for `é`, `â€™` for `’`).
 
@@ -239,7 +247,7 @@ _BROKEN = re.compile(r"\ufffd+|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]+")
 _ANY_BROKEN = re.compile(r"[\ufffd\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # one character of a match: a cheap first look
 
 
-@check("INT006", "integrity", "warning", fix="remove", label="lost or control characters")
+@check("INT006", "integrity", "warning", fix="remove", label="lost or control characters", role="garbling")
 def broken_characters(view: TextView) -> Iterator[Hit]:
     """Replacement characters (U+FFFD) and control characters: bytes lost in decoding."""
     first = _ANY_BROKEN.search(view.text)

@@ -174,6 +174,7 @@ def gate_table(result):
     # lists and the table are never held whole together
     frame = pd.DataFrame({c: pd.Series(values.pop(c)) for c in cols}, columns=cols)
     frame["score"] = pd.to_numeric(frame["score"], errors="coerce")
+    frame["clean_share"] = pd.to_numeric(frame["clean_share"], errors="coerce")
     for code, k in codes.items():
         frame[code] = counts[:, k].astype(np.int64)
     del counts

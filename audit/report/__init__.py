@@ -16,7 +16,7 @@ import json
 import math
 import re
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib import resources
 from typing import IO, Any
 from urllib.parse import urlsplit
@@ -27,6 +27,7 @@ from audit.corpus.mentions import name_tokens
 from audit.data import trie_pattern
 from audit.engine import AuditResult, DocResult
 from audit.model import CATEGORIES, Finding
+from audit.score import Deduction, format_deduction
 from audit.sources import source_rows
 from audit.text import cut_words
 
@@ -45,24 +46,31 @@ SOURCE_FROM: dict[str, str] = {
     "none": "nowhere: these documents have no source and are grouped under (none)",
 }
 
-_REASON = re.compile(r"-(\d+(?:\.\d+)?) (\S+) (\w+): (.*?)(?: \(x(\d+)\))?", re.S)
-_OTHER_REASON = re.compile(r"-(\d+(?:\.\d+)?) (.*)", re.S)
 _COVERAGE = re.compile(r"(.+) cover (\d+%) of the text")
 _QUOTED = re.compile(r"“([^”]*)”")
 _PLACEHOLDER = re.compile(r"__(TITLE|FIRST|DATA)__")
 
 
-def plain_reason(reason: str) -> str:
-    """A score deduction (`-18.0 MT006 mt: paragraph repeats ...`) in plain words: `paragraph repeated in other words`."""
-    m = _REASON.fullmatch(reason)
-    if m:
-        label = label_of(m.group(2)) or m.group(4)
-        return label + (f" ({m.group(5)}×)" if m.group(5) else "")
-    m = _OTHER_REASON.fullmatch(reason)
-    if not m:
-        return reason
-    cover = _COVERAGE.fullmatch(m.group(2))
-    return f"{cover.group(1)}: {cover.group(2)} of the text" if cover else m.group(2)
+def plain_deduction(d: Deduction) -> str:
+    """A score deduction in plain words, from its data: `not in the expected language`, `menu or button label (3×)`."""
+    if not d.code:
+        cover = _COVERAGE.fullmatch(d.message)
+        return f"{cover.group(1)}: {cover.group(2)} of the text" if cover else d.message
+    return (label_of(d.code) or d.message) + (f" ({d.count}×)" if d.count > 1 else "")
+
+
+def main_reason(deductions: tuple[Deduction, ...]) -> str:
+    """The first deduction in plain words; the residue share is named by the residue that covers it:
+    `ad placeholder and other residue: 31% of the text`."""
+    if not deductions:
+        return "no findings"
+    first = deductions[0]
+    cover = _COVERAGE.fullmatch(first.message) if not first.code else None
+    kinds = [d for d in deductions if d.code and d.category in ("residue", "bio")]
+    if cover is None or not kinds:
+        return plain_deduction(first)
+    label = label_of(kinds[0].code) or kinds[0].message
+    return f"{label}{' and other residue' if len(kinds) > 1 else ''}: {cover.group(2)} of the text"
 
 
 def _whole_quotes(message: str, suggestion: str | None) -> str:
@@ -82,13 +90,13 @@ def _whole_quotes(message: str, suggestion: str | None) -> str:
     return _QUOTED.sub(whole, message)
 
 
-def _whole_reason_quotes(reason: str, r: DocResult) -> str:
-    """A deduction whose message quotes a cut quotation, with the quotation given whole (see `_whole_quotes`)."""
-    m = _REASON.fullmatch(reason)
-    if not m or "“" not in reason:
-        return reason
-    first = next((f for f in r.findings if f.code == m.group(2)), None)
-    return reason if first is None else _whole_quotes(reason, first.suggestion)
+def _reason_text(d: Deduction, r: DocResult) -> str:
+    """A deduction as its reason string, a quotation its message cut short given whole (see `_whole_quotes`)."""
+    if d.code and "“" in d.message:
+        first = next((f for f in r.findings if f.code == d.code), None)
+        if first is not None:
+            d = replace(d, message=_whole_quotes(d.message, first.suggestion))
+    return format_deduction(d)
 
 
 def _title(meta: dict[str, Any], text: str, findings: list[Finding]) -> str:
@@ -309,11 +317,11 @@ def _doc_entry(r: DocResult, ref: _Strings, codes: _Strings, categories: list[st
     """One document of the page's list (what the list shows and filters on), and the part written with its
     text, read only when it is opened: its findings (`[start, end, code, message, suggestion]`) and url."""
     d = r.doc
-    reasons = r.score.reasons if r.score else []
+    deductions = r.score.deductions if r.score else ()
     if r.score is None:
         main = f"unreadable: {d.reason or ''}"
     else:
-        main = plain_reason(reasons[0]) if reasons else "no findings"
+        main = main_reason(r.score.deductions)
     url = d.meta.get("url")
     counts = r.score.counts if r.score else {}
     entry = {
@@ -324,11 +332,12 @@ def _doc_entry(r: DocResult, ref: _Strings, codes: _Strings, categories: list[st
         "status": d.status,
         "reason": d.reason or "",
         "score": r.score.score if r.score else None,
+        "share": r.score.clean_share if r.score else None,
         "story": r.story or "",
         "k": [counts.get(c, 0) for c in categories],  # findings per category, in the order of `categories`
         "c": sorted({codes(f.code) for f in r.findings}),  # the checks that fired, for the check filter
         "m": ref(main),
-        "r": [ref(_whole_reason_quotes(x, r)) for x in reasons],
+        "r": [ref(_reason_text(x, r)) for x in deductions],
     }
     p = _mt_probability(r)
     if p is not None:
