@@ -55,7 +55,7 @@ class DocResult:
     findings: list[Finding] = field(default_factory=list)
     score: DocScore | None = None
     story: str | None = None
-    mt_probability: float | None = None  # audit.mtmodel's P(machine-translated); None when not computed
+    mt_probability: float | None = None  # audit.mtmodel's P(machine-translated); None: not computed; NaN: not English
 
 
 class SpilledResults:
@@ -501,10 +501,11 @@ def check_document(
         summaries[STORY_KEY] = story_terms(view)
         summaries[CLAIMS_KEY] = extract_claims(view)
     if any(c.category == "mt" for c in checks):
-        from audit.mtmodel import artifact_checks, mt_probability
+        from audit.mtmodel import NOT_JUDGED, artifact_checks, in_model_language, mt_probability
 
         artifacts = {c.code for c in artifact_checks()} & {f.code for f in findings}
-        summaries[MT_KEY] = mt_probability(doc.text, len(artifacts))
+        judged = in_model_language(view)  # another language: no probability (NaN), no verdict
+        summaries[MT_KEY] = mt_probability(doc.text, len(artifacts)) if judged else NOT_JUDGED
     return findings, summaries
 
 

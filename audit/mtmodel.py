@@ -84,6 +84,27 @@ MATTR_WINDOW = 50
 MAX_CHARS = 8_000  # a longer text is judged on its first 8,000 characters: style needs no more, and cost stays bounded
 MODEL_FILE = "mt_model.tsv"
 MAX_ARTIFACTS = 3  # distinct artifact checks counted: each adds the weight the model file gives them
+MIN_WORDS = 80  # a text of fewer words (in its first MAX_CHARS characters) gets a probability but no verdict
+
+
+NOT_JUDGED = math.nan  # the probability of a text in another language than the model's (English): none
+
+
+def in_model_language(view) -> bool:
+    """True unless the language check finds the text in another language than English, the one language
+    the model knows (`view` is an audit.text.TextView): the same test and confidence as INT005's, whatever
+    languages the audit expects. A Polish or Japanese text gets no probability and no verdict."""
+    from audit.checks.integrity import MIN_LANGUAGE_CONFIDENCE
+
+    if view.surely_english:
+        return True
+    code, prob = view.language
+    return code == "en" or prob < MIN_LANGUAGE_CONFIDENCE
+
+
+def word_count(text: str) -> int:
+    """Words (runs between white space) in the part of the text the model reads: what MIN_WORDS counts."""
+    return len(text[:MAX_CHARS].split())
 
 
 def normalise(text: str) -> str:

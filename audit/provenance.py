@@ -9,6 +9,7 @@ translations carry translationese as well, so `detected` means "reads as transla
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from typing import Any
 
@@ -34,13 +35,32 @@ def mt_threshold(result: AuditResult) -> float:
     return model().threshold
 
 
-def machine_translated(codes: set[str], probability: float | None, threshold: float) -> str:
-    """`disclosed` (MT001 fired), `detected` (probability above the threshold), or ``."""
+NOT_JUDGED = "n/a"  # `machine_translated` of a text the model does not judge: another language, or too short
+
+
+def machine_translated(codes: set[str], probability: float | None, threshold: float, words: int | None = None) -> str:
+    """`disclosed` (MT001 fired); `n/a` (not judged: the text is not English, its probability NaN, or it has
+    fewer than audit.mtmodel.MIN_WORDS `words`); `detected` (probability above the threshold); else ``
+    (judged and not detected, or the mt checks were not run: no probability)."""
+    from audit.mtmodel import MIN_WORDS
+
     if "MT001" in codes:
         return "disclosed"
-    if probability is not None and probability > threshold:
-        return "detected"
-    return ""
+    if probability is None:
+        return ""
+    if math.isnan(probability) or words is not None and words < MIN_WORDS:
+        return NOT_JUDGED
+    return "detected" if probability > threshold else ""
+
+
+def mt_columns(r: DocResult, codes: set[str], threshold: float) -> tuple[str, float | str]:
+    """`machine_translated` and `mt_probability` of one document (the probability blank where none)."""
+    from audit.mtmodel import word_count
+
+    p = r.mt_probability
+    words = word_count(r.doc.text) if p is not None else None
+    shown = "" if p is None or math.isnan(p) else round(p, 4)
+    return machine_translated(codes, p, threshold, words), shown
 
 
 class Provenance:
@@ -62,10 +82,11 @@ class Provenance:
             byline = ""
         n_residue = sum(1 for f in r.findings if f.category == "residue")
         length = max(1, len(r.doc.text))
+        verdict, probability = mt_columns(r, codes, self.threshold)
         return {
             "republished": int("PRV001" in codes),
-            "machine_translated": machine_translated(codes, r.mt_probability, self.threshold),
-            "mt_probability": "" if r.mt_probability is None else round(r.mt_probability, 4),
+            "machine_translated": verdict,
+            "mt_probability": probability,
             "byline": byline,
             "residue_density": round(1000 * n_residue / length, 2) if r.doc.readable else "",
             "claims": self.claims.get(r.doc.id, 0),

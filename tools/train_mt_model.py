@@ -57,8 +57,10 @@ from __future__ import annotations
 
 import argparse
 import csv
+import gzip
 import json
 import math
+import random
 import subprocess
 import sys
 import time
@@ -82,6 +84,9 @@ MAX_ARTIFACTS = mtmodel.MAX_ARTIFACTS  # artifact checks counted per document
 PREFILTER_DF = 0.03  # n-grams rarer than this overall never make a column
 TARGET_FP = 0.015  # false-positive rate on held-out English news originals: under 2%, with a margin for new data
 HUMAN_POSITIVE = True  # human translations train as translated text too: translationese that is no system's habit
+FEED_SAMPLE = 3000  # rss-dev feed entries scored for the threshold
+FEED_MIN_WORDS = 10  # ... of at least this many words (shorter entries show FP by length; they get no verdict)
+MIN_KIND = 50  # a kind of original with fewer judged documents is reported but does not set the threshold
 NEWS_ORIGINALS = ("is", "hr", "zh", "txt", "aeb")  # groups of originals that are news (the web pages are not all)
 FAMILIES = {  # system -> family, for leave-one-family-out; a system not named is a family of its own
     "Online-A": "online",
@@ -180,6 +185,12 @@ class Design:
         codes = codes[df >= PREFILTER_DF * len(profiles)]
         keep = [c for c in codes.tolist() if not self._crosses(c, k, cross)]
         self.codes = np.array(keep, dtype=np.int64)
+        self.X = self.rows(profiles, artifacts)
+        self.artifacts = self.X[:, -1]
+        self.stat_names = (*mtmodel.STATS, "artifacts")
+
+    def rows(self, profiles: list[mtmodel.Profile], artifacts: np.ndarray) -> np.ndarray:
+        """Feature rows of these profiles over this design's n-grams (new documents too)."""
         rows = np.zeros((len(profiles), len(self.codes) + len(mtmodel.STATS) + 1))
         for r, p in enumerate(profiles):
             pos = np.searchsorted(self.codes, p.codes)
@@ -188,9 +199,7 @@ class Design:
             rows[r, pos[hit]] = np.sqrt(p.counts[hit] / max(1, p.n_tokens))
             rows[r, len(self.codes) : -1] = [p.stats[n] for n in mtmodel.STATS]
         rows[:, -1] = np.minimum(artifacts, MAX_ARTIFACTS)
-        self.artifacts = rows[:, -1]
-        self.X = rows
-        self.stat_names = (*mtmodel.STATS, "artifacts")
+        return rows
 
     @staticmethod
     def _crosses(code: int, k: int, cross: set[int]) -> bool:
@@ -274,6 +283,8 @@ class Corpus:
         self.group = np.array([d.group for d in docs])
         self.family = np.array([FAMILIES.get(d.system, d.system) if d.label == "mt" else "" for d in docs])
         self.orig = self.label == "original"
+        self.words = np.array([mtmodel.word_count(d.text) for d in docs])
+        self.z_pair = self.z_fam = np.zeros(0)  # held-out log-odds, set by `validate`
 
     def train(self, mask: np.ndarray) -> tuple[Fit, np.ndarray]:
         """Fit on the masked documents: translations (machine, and human where HUMAN_POSITIVE) against
@@ -402,7 +413,7 @@ def bench() -> list[str]:
 
 def validate(docs: list[Doc]) -> tuple[Corpus, float, list[str]]:
     """Featurise with the current `mtmodel`, hold out pairs and families: the corpus, the held-out threshold
-    (log-odds) and the report."""
+    (log-odds, news originals only: see `calibrate` for the shipped one) and the report."""
     profiles, artifacts = featurise(docs)
     c = Corpus(docs, Design(profiles, artifacts))
     z_pair = c.held_out(c.pair_folds())
@@ -412,7 +423,8 @@ def validate(docs: list[Doc]) -> tuple[Corpus, float, list[str]]:
     report += pair_recalls(c, z_pair, thr)
     z_fam = c.held_out(c.family_folds())
     report += summarise(c, z_fam, threshold_for(z_fam[news]), "leave-one-system-family-out", "family")
-    report.append(f"threshold: log-odds {thr:.3f} = P(mt) {1 / (1 + math.exp(-thr)):.4f} (held-out news originals)")
+    report.append(f"news-only threshold: log-odds {thr:.3f} = P(mt) {1 / (1 + math.exp(-thr)):.4f}")
+    c.z_pair, c.z_fam = z_pair, z_fam
     return c, thr, report
 
 
@@ -430,6 +442,101 @@ def pair_recalls(c: Corpus, z: np.ndarray, thr: float) -> list[str]:
             f"ALL {np.mean(z[c.label == 'mt'] > t):.3f}, human {np.mean(z[c.label == 'human_translation'] > t):.3f}, "
             f"news originals' FP {np.mean(z[news] > t):.3f}"
         )
+    return out
+
+
+def extra_originals() -> dict[str, list[str]]:
+    """English originals the model never trains on, for the threshold: the `with` text of every
+    trafilatura-dev page (its snippets of the main text, one a line: blogs, recipes, documentation), and
+    FEED_SAMPLE entries of FEED_MIN_WORDS+ words from English-language newsrooms in rss-dev (the feeds
+    ../shared/tools/score_mt_feeds.py takes as English originals; seeded sample)."""
+    pages: dict[str, str] = {}
+    with open(SHARED / "trafilatura-dev.jsonl", encoding="utf-8") as f:
+        for line in f:
+            d = json.loads(line)
+            pages.setdefault(d["page"], "\n".join(d["with"]))
+    sys.path.insert(0, str(SHARED.parent / "tools"))
+    from score_mt_feeds import NATIVE
+
+    feeds = []
+    with gzip.open(SHARED / "rss-dev.jsonl.gz", "rt", encoding="utf-8") as f:
+        for line in f:
+            r = json.loads(line)
+            if r["source"] in NATIVE and r["feed_language"].startswith("en"):
+                if len(r["text"].split()) >= FEED_MIN_WORDS:
+                    feeds.append(r["text"])
+    feeds = random.Random(0).sample(feeds, min(FEED_SAMPLE, len(feeds)))
+    return {"web pages (trafilatura-dev with)": [pages[k] for k in sorted(pages)], "feed entries (rss-dev)": feeds}
+
+
+def wilson(k: int, n: int, z: float = 1.96) -> tuple[float, float]:
+    """The Wilson score interval (95%) of a rate k/n."""
+    if n == 0:
+        return 0.0, 1.0
+    p = k / n
+    mid = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    return max(0.0, mid - half), min(1.0, mid + half)
+
+
+def held_out_originals(c: Corpus, fit: Fit, cols: np.ndarray) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Each kind of English original: (held-out log-odds, words). WMT and extraction-dev originals from the
+    pair folds (the model that scored them never saw them); the extra kinds from the final model, which
+    never trains on them."""
+    kinds = {
+        "WMT news originals": c.orig & (c.group != "aeb"),
+        "web news (extraction-dev truth)": c.orig & (c.group == "aeb"),
+    }
+    out = {k: (c.z_pair[m], c.words[m]) for k, m in kinds.items()}
+    for kind, texts in extra_originals().items():
+        profiles = [mtmodel.profile(t) for t in texts]
+        arts = np.array([artifact_count(t) for t in texts], dtype=float)
+        z = fit.logit(c.design.rows(profiles, arts)[:, cols], np.minimum(arts, MAX_ARTIFACTS))
+        out[kind] = (z, np.array([mtmodel.word_count(t) for t in texts]))
+    return out
+
+
+def calibrated_threshold(kinds: dict[str, tuple[np.ndarray, np.ndarray]], min_words: int) -> float:
+    """The lowest log-odds threshold at which every kind with MIN_KIND judged documents (min_words+) has at
+    most TARGET_FP of them above it."""
+    per_kind = [threshold_for(z[w >= min_words]) for z, w in kinds.values() if (w >= min_words).sum() >= MIN_KIND]
+    return max(per_kind)
+
+
+def calibration_report(c: Corpus, kinds: dict, thr: float, min_words: int) -> list[str]:
+    """False positives per kind of original (Wilson 95% interval), FP and recall by length, and held-out MT
+    recall at the shipped threshold (a text under min_words words is never detected)."""
+    out = [f"## calibrated threshold: log-odds {thr:.3f} = P(mt) {1 / (1 + math.exp(-thr)):.4f}, {min_words}+ words"]
+    out.append(
+        f"{'kind of English original':<34} {'docs':>5} {'judged':>6} {'FP':>4} {'rate':>6}  95% CI   (any length)"
+    )
+    for kind, (z, w) in kinds.items():
+        fp = int(((z > thr) & (w >= min_words)).sum())
+        lo, hi = wilson(fp, len(z))
+        out.append(
+            f"{kind:<34} {len(z):>5} {(w >= min_words).sum():>6} {fp:>4} {fp / len(z):>6.3f}  "
+            f"[{lo:.3f}, {hi:.3f}]   ({np.mean(z > thr):.3f})"
+        )
+    out.append("by length in words: FP (all kinds together) and held-out MT recall (pair-out), ignoring min_words")
+    zo = np.concatenate([z for z, _ in kinds.values()])
+    wo = np.concatenate([w for _, w in kinds.values()])
+    mt = c.label == "mt"
+    for lo, hi in ((0, 20), (20, 40), (40, 60), (60, 80), (80, 120), (120, 200), (200, 400), (400, 10**9)):
+        mo, mm = (wo >= lo) & (wo < hi), mt & (c.words >= lo) & (c.words < hi)
+        out.append(
+            f"  {lo:>4}-{hi if hi < 10**9 else '':<5} originals {mo.sum():>5} FP {np.mean(zo[mo] > thr) if mo.any() else 0:.3f}"
+            f"   MT {mm.sum():>5} recall {np.mean(c.z_pair[mm] > thr) if mm.any() else 0:.3f}"
+        )
+    judged = c.words >= min_words
+    for name, z, key in (("pair-out", c.z_pair, c.src), ("family-out", c.z_fam, c.family)):
+        hit = (z > thr) & judged
+        each = " ".join(f"{k} {np.mean(hit[mt & (key == k)]):.3f}" for k in sorted(set(key[mt])))
+        out.append(f"MT recall {name}: ALL {np.mean(hit[mt]):.3f}; {each}")
+    human = c.label == "human_translation"
+    out.append(
+        f"human translations detected (pair-out): {np.mean(((c.z_pair > thr) & judged)[human]):.3f}; "
+        f"MT vs human translation AUC (pair-out): {auc(c.z_pair[mt], c.z_pair[human]):.3f}"
+    )
     return out
 
 
@@ -452,6 +559,7 @@ def main() -> int:
     ap.add_argument("--bench", action="store_true", help="time mt_probability on 1-5 KB documents; nothing else")
     ap.add_argument("--compare", metavar="REV", help="validate REV's features, then the working tree's; write nothing")
     ap.add_argument("--out", type=Path, default=OUT)
+    ap.add_argument("--min-words", type=int, default=mtmodel.MIN_WORDS, help="words a text needs for a verdict")
     args = ap.parse_args()
     if args.bench:
         print("\n".join(bench()))
@@ -464,11 +572,14 @@ def main() -> int:
         mtmodel = current
         print("# AFTER: audit/mtmodel.py in the working tree", *validate(docs)[2], sep="\n")
         return 0
-    c, thr, report = validate(docs)
+    c, _, report = validate(docs)
+    fit, cols = c.train(np.ones(len(docs), dtype=bool))
+    kinds = held_out_originals(c, fit, cols)
+    thr = calibrated_threshold(kinds, args.min_words)
+    report += calibration_report(c, kinds, thr, args.min_words)
     print("\n".join(report))
     if args.eval:
         return 0
-    fit, cols = c.train(np.ones(len(docs), dtype=bool))
     headline = [line for line in report if "ALL" in line or "news originals" in line]
     write_model(args.out, c, fit, cols, thr, ["held-out figures (see the tool for all):", *headline])
     print(f"wrote {args.out} ({int(cols.sum())} features)")

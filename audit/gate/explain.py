@@ -143,14 +143,19 @@ def _in_set(kw: dict[str, Any], res: dict[str, Any], frame) -> Explanation:
 
 
 def _share_nonzero(kw: dict[str, Any], res: dict[str, Any], frame) -> Explanation:
-    col = kw["column"]
+    col, where = kw["column"], kw.get("row_condition")
+    if isinstance(where, dict):  # Great Expectations keeps a pandas condition as {"pass_through_filter": ...}
+        where = where.get("pass_through_filter")
     bad, total = _counts(res)
     worst: list[str] = []
+    if where and kw.get("condition_parser") == "pandas":  # the share counts only these rows (judged documents)
+        frame = frame.query(where)
     if col in frame.columns:
         v = _numeric(frame, col)
         worst = _ids(frame, v.notna() & (v != 0), v, ascending=False)
     observed = pct(bad / total) if total else "no values"
     threshold = f"{col} > 0 in at most {pct(float(kw.get('max_share', 0)))} of documents"
+    threshold += f" where {where}" if where else ""
     return Explanation(threshold, observed, bad, total, f"with {col} > 0", worst)
 
 
