@@ -1,10 +1,12 @@
 """Per-document provenance signals, derived from findings and claims: the columns a source judgement uses.
 
-`machine_translated` is `disclosed` when the text says it was machine translated (MT001), `detected`
-when the MT model's probability (`mt_probability`, audit/mtmodel.py) is above the threshold, and empty
-otherwise. The shipped threshold keeps false positives on English-written news at or under 2% in
-held-out validation; `--mt-threshold` or `mt-threshold` in `[tool.audit]` changes it. Human
-translations carry translationese as well, so `detected` means "reads as translated".
+`machine_translated` is `disclosed` when the text says it was machine translated (MT001); `n/a` (not
+judged) when the text is not English (no `mt_probability` then) or has fewer than audit.mtmodel.MIN_WORDS
+words (its probability is shown, but it decides nothing); `detected` when the MT model's probability
+(`mt_probability`, audit/mtmodel.py) is above the threshold; and empty otherwise. The shipped threshold
+keeps false positives at or under 2% on each kind of English original in held-out validation (README,
+"Measured quality"); `--mt-threshold` or `mt-threshold` in `[tool.audit]` changes it. Human translations
+carry translationese as well, so `detected` means "reads as translated".
 """
 
 from __future__ import annotations
