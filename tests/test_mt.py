@@ -392,3 +392,15 @@ def test_gate_mt_share_counts_judged_documents_only():
     frame.loc[6, "mt"] = 1
     failed = validate(frame, spec)
     assert not failed.success and "2 of 5" in failed.failures[0].message
+
+
+def test_report_says_not_judged_and_shows_no_number_for_another_language():
+    import audit
+    from audit.report import report_data
+
+    long = ORIGINAL + "\n" + IDIOMATIC
+    result = audit.audit_texts([POLISH, "Officials said the bridge would reopen soon.", long]).result
+    docs = {d["id"]: d for d in report_data(result)["docs"]}
+    assert docs["0"].get("mtv") == "not judged" and "mtp" not in docs["0"]  # Polish: no probability at all
+    assert docs["1"].get("mtv") == "not judged" and 0 <= docs["1"]["mtp"] <= 1  # short: a number, no verdict
+    assert "mtv" not in docs["2"] and 0 <= docs["2"]["mtp"] <= 1
