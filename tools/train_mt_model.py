@@ -31,7 +31,9 @@ with MIN_KIND judged texts at most KIND_FP (2%). MIN_WORDS comes from the false-
 the cut costs no measured recall. With 100 or 120 words the ceilings need a higher threshold (P 0.635)
 and recall falls to 0.485 / 0.451; with 60, P 0.661 and 0.442. The report prints each kind's
 false-positive rate with its Wilson 95% interval, FP and recall by length, and MT vs human-translation
-separability (AUC of held-out scores).
+separability (AUC of held-out scores). Tried and not kept (2026-12-07): training on 500 rss-dev feed
+entries of 80+ words (none of score_mt_feeds.py's 2,000) as a further group of originals: the model
+learnt the feed genre, pair-out AUC 0.916 -> 0.861, MT recall at the calibrated threshold 0.541 -> 0.275.
 
 Tried on leave-one-pair-out and not kept (2026-12-06; recall at 1.5% FP moves by +-0.03 between
 near-identical settings, so only consistent changes count): weighting each source language (or
