@@ -39,7 +39,7 @@ def _common(p: argparse.ArgumentParser) -> None:
         type=float,
         default=None,
         metavar="P",
-        help="MT probability above which machine_translated is 'detected' (default: the model's, <=2%% FP on originals)",
+        help="MT probability above which machine_translated is 'detected' (default: the model's, 0.6197: held out, 1.2%% FP on WMT news originals, 1.9%% on web news, 1.9%% on feed entries of 80+ words; MT recall 0.54)",
     )
     p.add_argument(
         "--select",

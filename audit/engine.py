@@ -57,7 +57,7 @@ class DocResult:
     findings: list[Finding] = field(default_factory=list)
     score: DocScore | None = None
     story: str | None = None
-    mt_probability: float | None = None  # audit.mtmodel's P(machine-translated); None when not computed
+    mt_probability: float | None = None  # audit.mtmodel's P(machine-translated); None: not computed; NaN: not English
 
 
 @dataclass
@@ -139,10 +139,11 @@ def check_document(
         summaries[CLAIMS_KEY] = extract_claims(view)
     if any(c.mt_signal or c.role == "disclosure" for c in checks):  # the MT probability stage
         from audit.catalog import mt_signal_checks
-        from audit.mtmodel import mt_probability
+        from audit.mtmodel import NOT_JUDGED, in_model_language, mt_probability
 
         artifacts = {c.code for c in mt_signal_checks()} & {f.code for f in findings}
-        summaries[MT_KEY] = mt_probability(doc.text, len(artifacts))
+        judged = in_model_language(view)  # another language: no probability (NaN), no verdict
+        summaries[MT_KEY] = mt_probability(doc.text, len(artifacts)) if judged else NOT_JUDGED
     return findings, summaries
 
 

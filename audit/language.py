@@ -16,6 +16,7 @@ from pathlib import Path
 from audit.memory import memo
 
 ENGINES = ("fasttext", "langdetect")
+MIN_LANGUAGE_CONFIDENCE = 0.6  # an identification less sure than this says nothing (INT005, the MT model)
 _THREE_LETTERS = re.compile(r"(?:[^\W\d_][\W\d_]*){3}")
 _MAX_CHARS = 4000  # enough for a confident answer; keeps long documents cheap
 

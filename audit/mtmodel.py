@@ -25,8 +25,15 @@ gives many of them a high probability. It says "reads as translated", and machin
 far the commonest way news gets there.
 
 The probability is calibrated for equal priors (training weighs originals and translations half and
-half): read it as a ranking and compare it with the threshold in the model file, which was chosen on
-held-out data for 1.5% false positives on English news originals.
+half): read it as a ranking and compare it with the threshold in the model file, chosen on held-out
+scores of four kinds of English original (WMT news, web news bodies, web pages of other genres, feed
+entries from English-language newsrooms) for at most 2% false positives on each (tools/train_mt_model.py).
+
+The model judges English only, and only a text long enough to carry the signal. Where the language check
+finds another language (`in_model_language`: INT005's test and confidence), there is no probability
+(NOT_JUDGED, NaN) and no verdict. A text under MIN_WORDS words gets a probability but no verdict: held
+out, English originals of 60-80 words score over the threshold 5.8% of the time, of 20-40 words 9.1%,
+against 1.6% at 80-120 (the training tool prints the table).
 
 The weights live in `audit/data/mt_model.tsv` (trained by `tools/train_mt_model.py` from
 ../shared/eval); inference is numpy only and deterministic. The text is tokenised once; what a token
@@ -85,6 +92,27 @@ MATTR_WINDOW = 50
 MAX_CHARS = 8_000  # a longer text is judged on its first 8,000 characters: style needs no more, and cost stays bounded
 MODEL_FILE = "mt_model.tsv"
 MAX_ARTIFACTS = 3  # distinct artifact checks counted: each adds the weight the model file gives them
+MIN_WORDS = 80  # a text of fewer words (in its first MAX_CHARS characters) gets a probability but no verdict
+
+
+NOT_JUDGED = math.nan  # the probability of a text in another language than the model's (English): none
+
+
+def in_model_language(view) -> bool:
+    """True unless the language check finds the text in another language than English, the one language
+    the model knows (`view` is an audit.text.TextView): the same test and confidence as INT005's, whatever
+    languages the audit expects. A Polish or Japanese text gets no probability and no verdict."""
+    from audit.language import MIN_LANGUAGE_CONFIDENCE
+
+    if view.surely_english:
+        return True
+    code, prob = view.language
+    return code == "en" or prob < MIN_LANGUAGE_CONFIDENCE
+
+
+def word_count(text: str) -> int:
+    """Words (runs between white space) in the part of the text the model reads: what MIN_WORDS counts."""
+    return len(text[:MAX_CHARS].split())
 
 
 def normalise(text: str) -> str:

@@ -1,14 +1,17 @@
 """Per-document provenance signals, derived from findings and claims: the columns a source judgement uses.
 
-`machine_translated` is `disclosed` when the text says it was machine translated (MT001), `detected`
-when the MT model's probability (`mt_probability`, audit/mtmodel.py) is above the threshold, and empty
-otherwise. The shipped threshold keeps false positives on English-written news at or under 2% in
-held-out validation; `--mt-threshold` or `mt-threshold` in `[tool.audit]` changes it. Human
-translations carry translationese as well, so `detected` means "reads as translated".
+`machine_translated` is `disclosed` when the text says it was machine translated (MT001); `n/a` (not
+judged) when the text is not English (no `mt_probability` then) or has fewer than audit.mtmodel.MIN_WORDS
+words (its probability is shown, but it decides nothing); `detected` when the MT model's probability
+(`mt_probability`, audit/mtmodel.py) is above the threshold; and empty otherwise. The shipped threshold
+keeps false positives at or under 2% on each kind of English original in held-out validation (README,
+"Measured quality"); `--mt-threshold` or `mt-threshold` in `[tool.audit]` changes it. Human translations
+carry translationese as well, so `detected` means "reads as translated".
 """
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from typing import Any
 
@@ -35,13 +38,32 @@ def mt_threshold(result: AuditResult) -> float:
     return model().threshold
 
 
-def machine_translated(codes: set[str], probability: float | None, threshold: float) -> str:
-    """`disclosed` (a disclosure check fired), `detected` (probability above the threshold), or ``."""
+NOT_JUDGED = "n/a"  # `machine_translated` of a text the model does not judge: another language, or too short
+
+
+def machine_translated(codes: set[str], probability: float | None, threshold: float, words: int | None = None) -> str:
+    """`disclosed` (a disclosure check fired); `n/a` (not judged: the text is not English, its probability NaN,
+    or it has fewer than audit.mtmodel.MIN_WORDS `words`); `detected` (probability above the threshold); else
+    `` (judged and not detected, or the mt checks were not run: no probability)."""
+    from audit.mtmodel import MIN_WORDS
+
     if codes & codes_with_role("disclosure"):
         return "disclosed"
-    if probability is not None and probability > threshold:
-        return "detected"
-    return ""
+    if probability is None:
+        return ""
+    if math.isnan(probability) or words is not None and words < MIN_WORDS:
+        return NOT_JUDGED
+    return "detected" if probability > threshold else ""
+
+
+def mt_columns(r: DocResult, codes: set[str], threshold: float) -> tuple[str, float | str]:
+    """`machine_translated` and `mt_probability` of one document (the probability blank where none)."""
+    from audit.mtmodel import word_count
+
+    p = r.mt_probability
+    words = word_count(r.doc.text) if p is not None else None
+    shown = "" if p is None or math.isnan(p) else round(p, 4)
+    return machine_translated(codes, p, threshold, words), shown
 
 
 class Provenance:
@@ -62,10 +84,11 @@ class Provenance:
             byline = ""
         n_residue = sum(1 for f in r.findings if f.category == "residue")
         length = max(1, len(r.doc.text))
+        verdict, probability = mt_columns(r, codes, self.threshold)
         return {
             "republished": int(bool(codes & codes_with_role("republished"))),
-            "machine_translated": machine_translated(codes, r.mt_probability, self.threshold),
-            "mt_probability": "" if r.mt_probability is None else round(r.mt_probability, 4),
+            "machine_translated": verdict,
+            "mt_probability": probability,
             "byline": byline,
             "residue_density": round(1000 * n_residue / length, 2) if r.doc.readable else "",
             "claims": self.claims.get(r.doc.id, 0),

@@ -42,13 +42,14 @@ def read_ratings(path: str | Path) -> dict[str, str]:
 
 
 class _SourceTally:
-    __slots__ = ("documents", "scores", "with_category", "mt", "republished", "statuses")
+    __slots__ = ("documents", "scores", "with_category", "mt", "mt_judged", "republished", "statuses")
 
     def __init__(self) -> None:
         self.documents = 0
         self.scores: list[float] = []
         self.with_category = dict.fromkeys(CATEGORIES, 0)
         self.mt = 0
+        self.mt_judged = 0
         self.republished = 0
         self.statuses: list[str] = []
 
@@ -76,7 +77,8 @@ def source_rows(result: AuditResult, ratings: dict[str, str] | None = None) -> l
         for c in CATEGORIES:
             t.with_category[c] += r.score.counts.get(c, 0) > 0
         signals = prov(r)
-        t.mt += bool(signals["machine_translated"])
+        t.mt += signals["machine_translated"] in ("disclosed", "detected")
+        t.mt_judged += signals["machine_translated"] != "n/a"  # the share counts judged documents only
         t.republished += signals["republished"]
     rows = []
     for source in sorted(tallies):
@@ -92,7 +94,7 @@ def source_rows(result: AuditResult, ratings: dict[str, str] | None = None) -> l
         for c in CATEGORIES:
             row[f"{c}_rate"] = round(t.with_category[c] / n, 3) if n else None
         if n:
-            row["machine_translated_share"] = round(t.mt / n, 3)
+            row["machine_translated_share"] = round(t.mt / t.mt_judged, 3) if t.mt_judged else None
             row["republished_share"] = round(t.republished / n, 3)
         row["corroboration_rate"] = (
             round(sum(s in ("supported", "consistent") for s in t.statuses) / len(t.statuses), 3)

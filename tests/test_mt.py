@@ -113,7 +113,8 @@ def test_machine_translated_is_disclosed_detected_or_empty():
     assert machine_translated({"MT006"}, 0.2, 0.5) == ""  # artifacts feed the model; they do not decide alone
     assert machine_translated(set(), None, 0.5) == ""
 
-    texts = [ORIGINAL, "Powered by automated translation\n" + ORIGINAL]
+    long = ORIGINAL + "\n" + IDIOMATIC  # long enough for a verdict (audit.mtmodel.MIN_WORDS)
+    texts = [long, "Powered by automated translation\n" + ORIGINAL]
     scores = audit.audit_texts(texts).scores
     cols = list(scores.columns)
     assert cols.index("mt_probability") == cols.index("machine_translated") + 1
@@ -139,7 +140,7 @@ def test_mt_threshold_option_and_config(tmp_path, monkeypatch):
 
     doc = tmp_path / "in" / "a.txt"
     doc.parent.mkdir()
-    doc.write_text(ORIGINAL, encoding="utf-8")
+    doc.write_text(ORIGINAL + "\n" + IDIOMATIC, encoding="utf-8")  # long enough for a verdict
     out = tmp_path / "out"
     assert main(["run", str(doc.parent), "--out", str(out), "--no-validation", "--mt-threshold", "0"]) == 0
     (row,) = csv.DictReader((out / "scores.csv").open(encoding="utf-8", newline=""))
@@ -325,3 +326,82 @@ def test_two_cues_is_a_count_of_at_least_two():
     for n in range(6):
         for ws in itertools.product(words, repeat=n):
             assert _two_cues(list(ws)) == (sum(w.lower() in _ENGLISH_CUES for w in ws) >= 2)
+
+
+# --- when the model does not judge: another language, or too short ----------------------------------------
+
+POLISH = (
+    "Rząd przyjął w poniedziałek projekt ustawy o ochronie ludności. Minister powiedział, że nowe przepisy "
+    "pozwolą lepiej przygotować kraj na zagrożenia, a samorządy otrzymają dodatkowe środki na schrony i sprzęt. "
+    "Projekt trafi teraz do Sejmu, gdzie posłowie zajmą się nim jeszcze w tym miesiącu."
+)
+JAPANESE = (
+    "東京都は月曜日、新しい防災計画を発表した。計画では、大地震が発生した場合に備えて、各区に避難所を増設し、"
+    "食料や水の備蓄を拡充する。知事は記者会見で、住民の安全を最優先に考えると述べた。"
+)
+
+
+def test_verdict_is_not_judged_for_nan_or_short_texts():
+    from audit.mtmodel import MIN_WORDS
+    from audit.provenance import NOT_JUDGED, machine_translated
+
+    assert machine_translated(set(), float("nan"), 0.5) == NOT_JUDGED == "n/a"
+    assert machine_translated(set(), 0.99, 0.5, MIN_WORDS - 1) == "n/a"  # a probability, but no verdict
+    assert machine_translated(set(), 0.99, 0.5, MIN_WORDS) == "detected"
+    assert machine_translated(set(), 0.01, 0.5, MIN_WORDS) == ""
+    assert machine_translated({"MT001"}, float("nan"), 0.5, 3) == "disclosed"  # a disclosure is read, not judged
+
+
+def test_other_languages_get_no_probability_and_short_english_no_verdict():
+    import audit
+
+    short = "The council met on Monday and agreed to repair the bridge before winter, officials said."
+    long = ORIGINAL + "\n" + IDIOMATIC
+    scores = audit.audit_texts([POLISH, JAPANESE, short, long], mt_threshold=0.0).scores
+    assert scores.machine_translated.tolist() == ["n/a", "n/a", "n/a", "detected"]
+    assert scores.mt_probability.isna().tolist() == [True, True, False, False]
+    # the language the audit expects does not matter: the model reads English only
+    polish = audit.audit_texts([POLISH], language="pl", mt_threshold=0.0).scores
+    assert polish.machine_translated.tolist() == ["n/a"] and polish.mt_probability.isna().all()
+
+
+def test_source_mt_share_counts_judged_documents_only():
+    import audit
+    from audit.sources import source_rows
+
+    long = ORIGINAL + "\n" + IDIOMATIC
+    result = audit.audit_texts([POLISH, JAPANESE, long], mt_threshold=0.0).result
+    (row,) = source_rows(result)
+    assert row["machine_translated_share"] == 1.0  # one judged document, detected; the other two not judged
+    none_judged = audit.audit_texts([POLISH], mt_threshold=0.0).result
+    assert source_rows(none_judged)[0]["machine_translated_share"] is None
+
+
+def test_gate_mt_share_counts_judged_documents_only():
+    import pandas as pd
+
+    from audit.gate.expectations import read_suite_spec, validate
+
+    spec = read_suite_spec()
+    spec["expectations"] = [e for e in spec["expectations"] if e["kwargs"].get("column") == "mt"]
+    assert spec["expectations"], "the shipped suite caps the MT share"
+    ids = [f"d{i}" for i in range(10)]
+    verdicts = ["n/a"] * 5 + ["detected", "", "", "", ""]
+    # five documents not judged carry MT findings: counted, they would be 6 of 10 over the 20% cap
+    frame = pd.DataFrame({"doc_id": ids, "mt": [1, 1, 1, 1, 1, 1, 0, 0, 0, 0], "machine_translated": verdicts})
+    assert validate(frame, spec).success  # 1 of the 5 judged: 20%
+    frame.loc[6, "mt"] = 1
+    failed = validate(frame, spec)
+    assert not failed.success and "2 of 5" in failed.failures[0].message
+
+
+def test_report_says_not_judged_and_shows_no_number_for_another_language():
+    import audit
+    from audit.report import report_data
+
+    long = ORIGINAL + "\n" + IDIOMATIC
+    result = audit.audit_texts([POLISH, "Officials said the bridge would reopen soon.", long]).result
+    docs = {d["id"]: d for d in report_data(result)["docs"]}
+    assert docs["0"].get("mtv") == "not judged" and "mtp" not in docs["0"]  # Polish: no probability at all
+    assert docs["1"].get("mtv") == "not judged" and 0 <= docs["1"]["mtp"] <= 1  # short: a number, no verdict
+    assert "mtv" not in docs["2"] and 0 <= docs["2"]["mtp"] <= 1

@@ -128,7 +128,7 @@ def check_layers(known: dict[str, Path]) -> Iterator[str]:
             rel = path.relative_to(ROOT)
             if mod.startswith("audit.checks") and target.startswith("audit.corpus"):
                 yield f"layers: {rel}:{line}: a per-document check imports the corpus pass ({target})"
-            if mod == "audit.mtmodel" and target.startswith(("audit.registry", "audit.checks")):
+            if mod == "audit.mtmodel" and target.startswith(("audit.registry", "audit.catalog", "audit.checks")):
                 yield f"layers: {rel}:{line}: the MT model imports {target}"
 
 

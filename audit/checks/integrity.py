@@ -6,6 +6,7 @@ import re
 import unicodedata
 from collections.abc import Iterator
 
+from audit.language import MIN_LANGUAGE_CONFIDENCE
 from audit.model import Hit
 from audit.registry import check
 from audit.text import Line, TextView, ends_sentence, has_words, word_count, words
@@ -220,9 +221,6 @@ def near_empty(view: TextView) -> Iterator[Hit]:
         yield Hit(0, 0, "empty document")
     else:
         yield Hit(start, end, f"near-empty document: {word_count(s)} words")
-
-
-MIN_LANGUAGE_CONFIDENCE = 0.6
 
 
 @check("INT005", "integrity", "error", label="not in the expected language", role="language_gate")

@@ -143,15 +143,20 @@ def _in_set(kw: dict[str, Any], res: dict[str, Any], frame) -> Explanation:
 
 
 def _share_nonzero(kw: dict[str, Any], res: dict[str, Any], frame) -> Explanation:
-    col = kw["column"]
+    col, where = kw["column"], kw.get("row_condition")
+    if isinstance(where, dict):  # Great Expectations keeps a pandas condition as {"pass_through_filter": ...}
+        where = where.get("pass_through_filter")
     bad, total = _counts(res)
     worst: list[str] = []
+    if where and kw.get("condition_parser") == "pandas":  # the share and the worst are of these rows only
+        frame = frame.query(where)
     if col in frame.columns:
         v = _numeric(frame, col)
         worst = _ids(frame, v.notna() & (v != 0), v, ascending=False)
     observed = pct(bad / total) if total else "no values"
     threshold = f"{col} > 0 in at most {pct(float(kw.get('max_share', 0)))} of documents"
-    return Explanation(threshold, observed, bad, total, f"with {col} > 0", worst)
+    word = f"with {col} > 0" + (f" where {where}" if where else "")  # the documents counted: those rows only
+    return Explanation(threshold, observed, bad, total, word, worst)
 
 
 def _unique(kw: dict[str, Any], res: dict[str, Any], frame) -> Explanation:

@@ -144,6 +144,17 @@ def _mt_probability(r: DocResult) -> float | None:
     return None if math.isnan(p) else min(1.0, max(0.0, p))
 
 
+def _mt_not_judged(r: DocResult) -> bool:
+    """True where `machine_translated` is `n/a`: the MT model gives no verdict (not English, or too short)."""
+    from audit.mtmodel import word_count
+    from audit.provenance import NOT_JUDGED, machine_translated
+
+    p = getattr(r, "mt_probability", None)
+    if not isinstance(p, float) or r.score is None:
+        return False
+    return machine_translated({f.code for f in r.findings}, p, 1.0, word_count(r.doc.text)) == NOT_JUDGED
+
+
 def _band(x: float, width: float) -> int:
     return min(BINS - 1, max(0, int(x // width)))
 
@@ -342,6 +353,8 @@ def _doc_entry(r: DocResult, ref: _Strings, codes: _Strings, categories: list[st
     p = _mt_probability(r)
     if p is not None:
         entry["mtp"] = round(p, 3)
+    if _mt_not_judged(r):
+        entry["mtv"] = "not judged"
     found = [
         [f.start, f.end, codes(f.code), ref(_whole_quotes(f.message, f.suggestion)), ref(f.suggestion)]
         for f in r.findings
