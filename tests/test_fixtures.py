@@ -70,6 +70,29 @@ def _run(code: str, case: dict) -> dict[str, list]:
     return found
 
 
+def test_no_orphan_fixture_file():
+    """A fixture file whose code no check registers (a removed or renamed check) fails, not passes silently."""
+    codes = {c.code for c in all_checks()}
+    orphans = sorted(p.stem for p in FIXTURES.glob("*.yaml") if p.stem not in codes)
+    assert not orphans, f"fixture files for no registered check: {', '.join(orphans)}"
+
+
+def test_every_firing_case_gives_its_spans():
+    missing = [f"{code}-fire-{i}" for code, kind, i, case in _cases() if kind == "fire" and "spans" not in case]
+    assert not missing, f"firing cases without `spans:`: {', '.join(missing)}"
+
+
+def test_every_autofix_check_shows_its_fix():
+    """A check that `audit fix` applies by default shows, on a case that fires, the text it leaves."""
+    lacking = [
+        c.code
+        for c in all_checks()
+        if c.autofix
+        and not any("fixed" in k and k["fixed"] != k.get("text") for k in (_load(c.code).get("fire") or []))
+    ]
+    assert not lacking, f"autofix checks without a `fixed:` case that changes the text: {', '.join(lacking)}"
+
+
 def test_every_check_has_a_fixture_file():
     missing = [c.code for c in all_checks() if not (FIXTURES / f"{c.code}.yaml").exists()]
     assert not missing, f"checks without tests/fixtures/<CODE>.yaml: {', '.join(missing)}"
