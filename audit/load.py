@@ -128,7 +128,7 @@ def _row_source(row: dict[str, Any], origin: str, columns: Columns) -> tuple[str
     return None, None
 
 
-def _row_document(
+def row_document(
     row: dict[str, Any], origin: str, line: int, fallback_id: str, columns: Columns = DEFAULT_COLUMNS
 ) -> Document:
     raw_id = row.get(columns.id)
@@ -150,6 +150,9 @@ def _row_document(
         doc = Document(doc_id, text, source=source, origin=origin, line=line)
     doc.meta = meta
     return doc
+
+
+_row_document = row_document  # the name the Dask engine reads rows with
 
 
 def _json_error(e: json.JSONDecodeError) -> str:
@@ -185,7 +188,7 @@ def _iter_jsonl(path: Path, columns: Columns = DEFAULT_COLUMNS) -> Iterator[Docu
                     fallback, f"line {lineno}: a JSON {type(row).__name__}, not an object", str(path), lineno
                 )
                 continue
-            yield _row_document(row, str(path), lineno, fallback, columns)
+            yield row_document(row, str(path), lineno, fallback, columns)
 
 
 def _iter_csv(path: Path, columns: Columns = DEFAULT_COLUMNS) -> Iterator[Document]:
@@ -229,7 +232,7 @@ def _iter_csv(path: Path, columns: Columns = DEFAULT_COLUMNS) -> Iterator[Docume
                 line,
             )
             continue
-        yield _row_document(row, str(path), line, f"{stem}:{line}", columns)
+        yield row_document(row, str(path), line, f"{stem}:{line}", columns)
 
 
 def _lines_keepends(text: str) -> Iterator[str]:
@@ -256,7 +259,7 @@ def _iter_parquet(path: Path, columns: Columns = DEFAULT_COLUMNS) -> Iterator[Do
     for batch in pf.iter_batches(batch_size=2048):
         for row in batch.to_pylist():
             row_no += 1
-            yield _row_document(row, str(path), row_no, f"{path.stem}:{row_no}", columns)
+            yield row_document(row, str(path), row_no, f"{path.stem}:{row_no}", columns)
 
 
 def iter_input(path: str | os.PathLike[str], columns: Columns = DEFAULT_COLUMNS) -> Iterator[Document]:
