@@ -301,6 +301,14 @@ def _settled() -> Iterator[None]:
         gc.unfreeze()
 
 
+def _warn_if_empty(inputs: list[str], n_docs: int) -> None:
+    """No document in the inputs: say so on stderr, and for a folder what was skipped and why."""
+    if n_docs == 0:
+        from audit.load import no_documents_note
+
+        print(f"audit: warning: {no_documents_note(inputs)}", file=sys.stderr)
+
+
 def _summary(result) -> str:
     n = n_ok = n_findings = 0
     total = 0.0
@@ -354,6 +362,7 @@ def cmd_run(args: argparse.Namespace, cfg: dict[str, Any]) -> int:
         with _writing(out):
             paths = write_outputs(result, out, ratings=ratings, report_docs=args.report_docs)
         print(_summary(result))
+        _warn_if_empty(args.inputs, len(result.results))
         if spec is not None:
             from audit.gate.expectations import gate_table, validate
 
@@ -383,6 +392,7 @@ def cmd_fix(args: argparse.Namespace, cfg: dict[str, Any]) -> int:
     policy = FixPolicy.from_options(options, fix_names=args.fix_names, max_removal=max_removal)
     columns = _columns(args, cfg)
     docs = list(load_documents(args.inputs, columns))
+    _warn_if_empty(args.inputs, len(docs))
     fixed, summaries = fix_documents(docs, options, policy=policy)
     out = Path(args.out)
     with _writing(out):
@@ -425,6 +435,7 @@ def cmd_check(args: argparse.Namespace, cfg: dict[str, Any]) -> int:
 
     spec = read_suite_spec(args.suite or cfg.get("suite"), _thresholds_from(cfg, args))  # GateError: exit 2
     with _audit(args, cfg) as result:
+        _warn_if_empty(args.inputs, len(result.results))
         table = gate_table(result)
         if args.out:
             with _writing(args.out):

@@ -260,11 +260,44 @@ def test_text_id_and_source_columns_on_run_check_and_fix(tmp_path, capsys):
     assert back[0]["outlet"] == "courier" and "text" not in back[0] and "id" not in back[0]
 
 
-def test_without_the_options_other_columns_are_reported_unreadable_with_a_hint(tmp_path, capsys):
+def test_a_row_file_without_its_text_column_is_a_usage_error_naming_its_columns(tmp_path):
+    src = _rows_csv(tmp_path)
     out = tmp_path / "run"
-    assert main(["run", str(_rows_csv(tmp_path)), "--out", str(out), "--no-validation"]) == 0
-    rows = list(csv.DictReader((out / "scores.csv").open(encoding="utf-8", newline="")))
-    assert {r["reason"] for r in rows} == {"no 'text' field (--text-column names the text column)"}
+    r = run_cli("run", str(src), "--out", str(out), "--no-validation")
+    assert r.returncode == 2 and r.stdout == ""
+    header = src.read_text(encoding="utf-8").splitlines()[0].replace(",", ", ")
+    assert f"audit: error: no column 'text' in {src}; its columns are: {header} (use --text-column" in r.stderr
+    assert not out.exists()  # decided from the header, before any work
+
+
+@pytest.mark.parametrize("command", ["run", "check", "fix"])
+def test_a_jsonl_without_its_text_column_fails_every_command_with_rc_2(tmp_path, command):
+    src = tmp_path / "rows.jsonl"
+    src.write_text('{"id": "a", "body": "Text one"}\n{"id": "b", "body": "Text two"}\n', encoding="utf-8")
+    r = run_cli(command, str(src), "--out", str(tmp_path / "out"))
+    assert r.returncode == 2
+    assert f"no column 'text' in {src}; its columns are: id, body (use --text-column" in r.stderr
+    ok = run_cli(command, str(src), "--text-column", "body", "--out", str(tmp_path / "out2"))
+    assert ok.returncode in (0, 1) and "no column" not in ok.stderr
+
+
+def test_an_empty_folder_is_reported_on_stderr_with_what_was_skipped(tmp_path):
+    folder = tmp_path / "notes"
+    folder.mkdir()
+    for name in ("a.md", "b.md", "page.html"):
+        (folder / name).write_text("Some text", encoding="utf-8")
+    r = run_cli("run", str(folder), "--out", str(tmp_path / "out"), "--no-validation")
+    assert r.returncode == 0 and "0 documents read" in r.stdout
+    assert f"audit: warning: no document found in {folder}" in r.stderr
+    assert f"{folder}: 3 files skipped (2 .md, 1 .html): only .txt files are read from folders" in r.stderr
+    assert "warning" not in r.stdout
+
+
+def test_an_empty_jsonl_is_reported_on_stderr(tmp_path):
+    src = tmp_path / "none.jsonl"
+    src.write_text("", encoding="utf-8")
+    r = run_cli("run", str(src), "--out", str(tmp_path / "out"), "--no-validation")
+    assert r.returncode == 0 and f"audit: warning: no document found in {src}" in r.stderr
 
 
 def test_source_from_url_host_and_its_record(tmp_path, capsys):
