@@ -398,19 +398,21 @@ def cmd_fix(args: argparse.Namespace, cfg: dict[str, Any]) -> int:
     with _writing(out):
         written = write_corpus(fixed, args.inputs, out, columns)
         write_edits(summaries, out / "edits.jsonl")
+    status = sys.stderr if args.diff else sys.stdout  # with --diff, stdout is the patch alone (as ruff does)
     changed = review = 0
     for before, s in zip(docs, summaries, strict=True):
         if not before.readable:
-            print(f"unreadable, not written: {before.id}: {before.reason}")
+            print(f"unreadable, not written: {before.id}: {before.reason}", file=status)
         elif s.needs_review or s.changed:
-            print(s.line())
+            print(s.line(), file=status)
             changed += s.changed
             review += bool(s.needs_review)
     if args.diff:
         sys.stdout.write(corpus_diff(docs, fixed, args.inputs, written))
     print(
         f"{changed} of {len(docs)} documents changed, {review} need review; "
-        f"cleaned corpus in {out}, every edit in {out / 'edits.jsonl'}"
+        f"cleaned corpus in {out}, every edit in {out / 'edits.jsonl'}",
+        file=status,
     )
     return EXIT_OK
 
@@ -563,7 +565,9 @@ def build_parser() -> argparse.ArgumentParser:
     fix.add_argument("--out", "-o", required=True, metavar="DIR", help="folder for the cleaned corpus")
     fix.add_argument("--fix-names", action="store_true", help="also replace name variants by their canonical forms")
     fix.add_argument(
-        "--diff", action="store_true", help="print a unified diff of every change (apply it with `patch -p1`)"
+        "--diff",
+        action="store_true",
+        help="print a unified diff of every change on stdout, the status on stderr (apply it with `patch -p1`)",
     )
     fix.add_argument(
         "--max-removal",
