@@ -381,3 +381,68 @@ def test_negative_or_non_numeric_counts_are_usage_errors(tmp_path, capsys, optio
     err = capsys.readouterr().err
     assert f"argument {option[0]}" in err and ("must be 0 or more" in err or "not a whole number" in err)
     assert not (tmp_path / "out").exists()
+
+
+def _help_lengths(command: str) -> dict[str, int]:
+    """Each option's help as `audit COMMAND --help` prints it at 80 columns: option -> number of lines."""
+    import os
+
+    env = {**os.environ, "COLUMNS": "80"}
+    out = subprocess.run(
+        [sys.executable, "-m", "audit", command, "--help"], capture_output=True, text=True, cwd=ROOT, env=env
+    ).stdout
+    lengths: dict[str, int] = {}
+    option = None
+    for line in out.split("options:", 1)[1].splitlines():
+        if line.startswith("  -"):
+            option = line.split()[0].rstrip(",")
+            lengths[option] = 1 if len(line.strip().split("  ", 1)) > 1 else 0
+        elif option and line.startswith(" " * 24) and line.strip():
+            lengths[option] += 1
+    return lengths
+
+
+@pytest.mark.parametrize("command", ["run", "check", "fix"])
+def test_every_option_help_is_one_or_two_lines(command):
+    lengths = _help_lengths(command)
+    assert "--memory" in lengths or command == "fix"
+    assert {o: n for o, n in lengths.items() if not 1 <= n <= 2} == {}
+
+
+def test_the_mt_threshold_help_quotes_no_figure_of_its_own():
+    r = run_cli("run", "--help")
+    text = " ".join(r.stdout.split())
+    start = text.index("--mt-threshold P ")
+    assert "README" in text[start : start + 200] and "%" not in text[start : start + 200]
+
+
+def test_rules_has_a_header_and_says_what_plain_fix_applies():
+    r = run_cli("rules")
+    lines = r.stdout.splitlines()
+    assert lines[0].split()[:7] == ["code", "category", "severity", "scope", "fix", "default", "fix"]
+    rows = {line.split()[0]: line.split() for line in lines[1:]}
+    assert rows["RES001"][4:6] == ["remove", "yes"]  # an ad placeholder: removed by plain `audit fix`
+    assert rows["BIO001"][4:6] == ["remove", "no"]  # a bio: only with --select
+    assert rows["NAME001"][4:6] == ["replace", "--fix-names"]
+    assert rows["MT009"][4:6] == ["none", "-"]
+
+
+def test_the_first_run_says_where_to_read_why_its_validation_fails(tmp_path):
+    r = run_cli("run", str(SAMPLE), "--out", str(tmp_path / "sample"), "--no-progress")
+    assert r.returncode == 0
+    lines = r.stdout.splitlines()
+    at = next(i for i, line in enumerate(lines) if line.startswith("validation ("))
+    assert lines[at].endswith("3 of 6 expectations failed on 6 documents (score, RES001, mt)")
+    index = tmp_path / "sample" / "validation" / "data_docs" / "index.html"
+    assert lines[at + 1] == f"  why: {index}, or `audit check` on the same input" and index.is_file()
+    assert "verdict is expected (README: First run)" in lines[at + 2]
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "**First run: the validation verdict is expected to fail.**" in readme and lines[at] in readme
+
+
+def test_another_corpus_is_not_told_its_failures_are_expected(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text("[ad_1]\nShort note.", encoding="utf-8")
+    r = run_cli("run", str(corpus), "--out", str(tmp_path / "out"), "--no-progress")
+    assert "  why: " in r.stdout and "expected" not in r.stdout
