@@ -118,6 +118,9 @@ def audit_texts(
     """Audit a list of texts (ids default to "0", "1", ...). Options as on the command line: select and
     ignore ("residue,MT001" or a list), language ("en,pl" or a list), lang_engine, jobs, mt_threshold."""
     texts = _texts(texts)
+    for name, value in (("ids", ids), ("sources", sources)):
+        if value is not None and (isinstance(value, str) or not isinstance(value, Iterable)):
+            raise TypeError(f"{name} must be a list with one item a text, not {type(value).__name__}")
     ids = [str(i) for i in ids] if ids is not None else [str(i) for i in range(len(texts))]
     srcs = list(sources) if sources is not None else [None] * len(texts)
     if not (len(ids) == len(texts) == len(srcs)):

@@ -82,6 +82,8 @@ def test_dir_lists_the_public_api():
         (lambda: audit.audit_texts(["a"], ignore=["MT001", 3]), "ignore must hold strings"),
         (lambda: audit.audit_texts(["a"], selct="residue"), "unknown option 'selct'; the options are: select"),
         (lambda: audit.audit_frame(["a"]), "frame must be a pandas DataFrame, not list"),
+        (lambda: audit.audit_texts(["a"], ids=5), "ids must be a list with one item a text, not int"),
+        (lambda: audit.audit_paths(5), "paths must be a path or a list of paths, not int"),
     ],
 )
 def test_wrong_types_are_type_errors_naming_the_argument(call, message):
