@@ -200,7 +200,7 @@ def _corpus_row(d: Document, columns: Columns) -> dict[str, Any]:
 def jsonl_lines(src: Path, docs: list, columns: Columns) -> Iterator[str]:
     """The JSONL lines of `docs` (read from `src`): a row whose content is what was read is its line byte for
     byte as read (key order, spacing, escapes, line ending), so a diff touches only the edited rows; an
-    edited row is written anew, keys in the order the loader gives them."""
+    edited row is written anew, its keys in the order they were read."""
     wanted = {d.line for d in docs if d.line}
     raw: dict[int, str] = {}
     with open(src, encoding="utf-8", errors="surrogateescape", newline="") as f:
@@ -211,10 +211,15 @@ def jsonl_lines(src: Path, docs: list, columns: Columns) -> Iterator[str]:
         row = _corpus_row(d, columns)
         line = raw.get(d.line, "")
         try:
-            same = json.loads(line.removeprefix("\ufeff")) == row
+            read = json.loads(line.removeprefix("\ufeff"))
         except ValueError:
-            same = False
-        yield line if same else json.dumps(row, ensure_ascii=False) + "\n"  # only the file's last line lacks "\n"
+            read = None
+        if read == row:
+            yield line  # only the file's last line may lack its "\n"
+            continue
+        if isinstance(read, dict):  # an edited row keeps the key order it was read with
+            row = {**{k: row[k] for k in read if k in row}, **row}
+        yield json.dumps(row, ensure_ascii=False) + "\n"
 
 
 def write_corpus(docs: list, inputs: list[str], out: Path, columns: Columns | None = None) -> list[Path]:

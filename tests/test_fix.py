@@ -252,6 +252,7 @@ def test_a_jsonl_diff_touches_only_the_edited_rows_and_stdout_is_the_patch_alone
     assert r.stdout.startswith("--- a/corpus.jsonl\n+++ b/corpus.jsonl\n@@ ")
     changed = [line for line in r.stdout.splitlines()[2:] if line.startswith(("-", "+"))]
     assert len(changed) == 2 and changed[0] == "-" + rows[0]  # row a only, as it was read
+    assert list(json.loads(changed[1][1:])) == ["url", "text", "id", "source", "note"]  # its keys in their order
     assert "1 of 3 documents changed" in r.stderr and "a: 1 removed" in r.stderr
     written = (tmp_path / "out" / "corpus.jsonl").read_text(encoding="utf-8").splitlines()
     assert written[1:] == rows[1:]  # unedited rows byte for byte
