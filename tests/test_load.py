@@ -173,3 +173,12 @@ def test_no_documents_note_counts_skipped_files(tmp_path):
         f"no document found in {tmp_path}",
         f"{tmp_path}: 2 files skipped (1 .md, 1 without suffix): only .txt files are read from folders",
     ]
+
+
+def test_a_parquet_without_the_text_column_is_an_input_error(tmp_path):
+    import pandas as pd
+
+    p = tmp_path / "rows.parquet"
+    pd.DataFrame({"id": ["a"], "body": ["Text one"]}).to_parquet(p)
+    with pytest.raises(InputError, match=r"no column 'text' in .*rows.parquet; its columns are: id, body \(use --text"):
+        load_documents([p])
