@@ -7,8 +7,8 @@ The public API (imported on first use, so that `import audit` stays cheap)::
     audit.audit_paths(paths, **options) -> Audit
     audit.score_text(text, **options) -> float
 
-`Audit.scores` and `Audit.findings` are pandas DataFrames. Options: select, ignore, language,
-lang_engine, jobs.
+`Audit.scores` and `Audit.findings` are pandas DataFrames. Options, as on the command line: select and
+ignore ("residue,MT001" or a list), language ("en,pl" or a list), lang_engine, jobs, mt_threshold.
 """
 
 from __future__ import annotations
@@ -28,3 +28,8 @@ def __getattr__(name: str) -> Any:
 
         return getattr(api, name)
     raise AttributeError(f"module 'audit' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    """The public API (loaded on first use, so a plain listing would miss it) and the module's dunder names."""
+    return sorted(set(__all__) | {n for n in globals() if n.startswith("__")})

@@ -309,12 +309,14 @@ def _guarded(
 
 
 def unified_diff(before: str, after: str, path: str) -> str:
-    """A unified diff of one file that `patch -p1` applies to `path` (relative to where it runs),
-    with the `\\ No newline at end of file` marker where a side does not end in a line break."""
+    """A unified diff of one file as git writes it: `a/PATH` and `b/PATH`, PATH as `diff_path` gives it,
+    so `patch -p1` applies it from the working folder (or from `/` for an absolute path), with the
+    `\\ No newline at end of file` marker where a side does not end in a line break."""
     import difflib
 
+    name = diff_path(path)
     lines = difflib.unified_diff(
-        before.splitlines(keepends=True), after.splitlines(keepends=True), fromfile=f"a/{path}", tofile=f"b/{path}"
+        before.splitlines(keepends=True), after.splitlines(keepends=True), fromfile=f"a/{name}", tofile=f"b/{name}"
     )
     out = []
     for line in lines:
@@ -325,12 +327,15 @@ def unified_diff(before: str, after: str, path: str) -> str:
     return "".join(out)
 
 
-def _diff_path(path: str) -> str:
-    """A path as `patch -p1` run in the current folder finds it: relative where it can be."""
+def diff_path(path: str) -> str:
+    """A path as it follows `a/` in a diff: relative to the working folder where it is under it, otherwise
+    absolute without its leading slash (`a/tmp/x.txt`, never `a//tmp/x.txt`); always with `/` separators."""
     import os
 
-    rel = os.path.relpath(path)
-    return path if rel.startswith("..") else rel
+    absolute = os.path.abspath(path)
+    rel = os.path.relpath(absolute)
+    name = absolute if rel == ".." or rel.startswith(".." + os.sep) else rel
+    return name.replace(os.sep, "/").lstrip("/")
 
 
 def corpus_diff(docs: list[Document], fixed: list[Document], inputs: list[str], written: list) -> str:
@@ -344,7 +349,7 @@ def corpus_diff(docs: list[Document], fixed: list[Document], inputs: list[str], 
         if not before.readable or before.text == after.text or not before.origin:
             continue
         if Path(before.origin).suffix == ".txt":
-            parts.append(unified_diff(before.text, after.text, _diff_path(before.origin)))
+            parts.append(unified_diff(before.text, after.text, before.origin))
         else:
             changed_origins.add(before.origin)
     by_name = {Path(w).name: Path(w) for w in written}
@@ -355,7 +360,7 @@ def corpus_diff(docs: list[Document], fixed: list[Document], inputs: list[str], 
                 old = f.read()
             with open(by_name[src.name], encoding="utf-8", newline="") as f:
                 new = f.read()
-            parts.append(unified_diff(old, new, _diff_path(str(src))))
+            parts.append(unified_diff(old, new, str(src)))
     return "".join(parts)
 
 

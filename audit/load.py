@@ -299,6 +299,101 @@ def check_inputs(paths: Iterable[str | os.PathLike[str]]) -> None:
             )
 
 
+HEAD_ROWS = 20  # JSONL rows read to decide that a file has no text column at all
+HEAD_BYTES = 1 << 20  # at most this much of a JSONL file is read for that decision
+
+
+def _jsonl_head_keys(path: Path) -> list[list[str]] | None:
+    """The keys of the first JSON-object rows of a JSONL file (None when it cannot be read: the reader reports it)."""
+    rows: list[list[str]] = []
+    try:
+        with path.open("rb") as f:
+            read = 0
+            for raw in f:
+                read += len(raw)
+                if raw.strip():
+                    try:
+                        row = json.loads(raw.decode("utf-8").removeprefix("\ufeff"))
+                    except (UnicodeDecodeError, json.JSONDecodeError):
+                        row = None
+                    if isinstance(row, dict):
+                        rows.append(list(row))
+                if len(rows) >= HEAD_ROWS or read >= HEAD_BYTES:
+                    break
+    except OSError:
+        return None
+    return rows
+
+
+def _csv_header(path: Path) -> list[str] | None:
+    """The header row of a CSV file (None when it cannot be read or decoded: the reader reports it)."""
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as f:
+            return next(csv.reader(f), None)
+    except (OSError, UnicodeDecodeError, csv.Error):
+        return None
+
+
+def file_columns(path: Path) -> list[str] | None:
+    """The columns a row file offers, from its header (CSV), its schema (Parquet) or its first rows (JSONL,
+    the union of their keys); None when there is nothing to decide from (an empty or unreadable file)."""
+    if path.suffix == ".csv":
+        return _csv_header(path)
+    if path.suffix == ".parquet":
+        try:
+            import pyarrow.parquet as pq
+
+            return list(pq.ParquetFile(path).schema_arrow.names)
+        except Exception:  # noqa: BLE001 - the reader reports the real error on the document
+            return None
+    rows = _jsonl_head_keys(path)
+    if not rows:
+        return None
+    return list(dict.fromkeys(k for keys in rows for k in keys))
+
+
+def check_columns(paths: Iterable[str | os.PathLike[str]], columns: Columns = DEFAULT_COLUMNS) -> None:
+    """Raise InputError, before any work, for a row file whose header or first rows have no text column."""
+    for path in paths:
+        p = Path(path)
+        if p.is_dir() or p.suffix not in ROW_FORMATS:
+            continue
+        found = file_columns(p)
+        if found is not None and columns.text not in found:
+            listed = ", ".join(found) if found else "none"
+            raise InputError(
+                f"no column {columns.text!r} in {p}; its columns are: {listed} (use --text-column to name the text column)"
+            )
+
+
+def skipped_files(folder: str | os.PathLike[str]) -> dict[str, int]:
+    """Files below a folder that are not read (only `.txt` is), counted by suffix."""
+    counts: dict[str, int] = {}
+    for _, _, names in os.walk(folder):
+        for name in names:
+            if not name.endswith(".txt"):
+                suffix = Path(name).suffix or "without suffix"
+                counts[suffix] = counts.get(suffix, 0) + 1
+    return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
+def no_documents_note(paths: Iterable[str | os.PathLike[str]]) -> str:
+    """What to tell a user whose inputs held no document: which inputs, and for folders what was skipped and why."""
+    paths = list(paths)
+    lines = ["no document found in " + ", ".join(str(p) for p in paths)]
+    for path in paths:
+        p = Path(path)
+        if p.is_dir():
+            skipped = skipped_files(p)
+            n = sum(skipped.values())
+            if n:
+                kinds = ", ".join(f"{c} {s}" for s, c in skipped.items())
+                lines.append(f"{p}: {n} file{'s' * (n != 1)} skipped ({kinds}): only .txt files are read from folders")
+            else:
+                lines.append(f"{p}: the folder holds no files (only .txt files are read from folders)")
+    return "\n".join(lines)
+
+
 def count_documents(paths: Iterable[str | os.PathLike[str]]) -> int | None:
     """How many documents the inputs hold, found cheaply (for a progress bar); None when a CSV makes it costly."""
     total = 0
@@ -348,6 +443,7 @@ def load_documents(paths: Iterable[str | os.PathLike[str]], columns: Columns | N
     paths = list(paths)
     check_inputs(paths)
     columns = columns or DEFAULT_COLUMNS
+    check_columns(paths, columns)
 
     def chain() -> Iterator[Document]:
         for p in paths:

@@ -198,6 +198,31 @@ def _corpus_row(d: Document, columns: Columns) -> dict[str, Any]:
     return row
 
 
+def jsonl_lines(src: Path, docs: list, columns: Columns) -> Iterator[str]:
+    """The JSONL lines of `docs` (read from `src`): a row whose content is what was read is its line byte for
+    byte as read (key order, spacing, escapes, line ending), so a diff touches only the edited rows; an
+    edited row is written anew, its keys in the order they were read."""
+    wanted = {d.line for d in docs if d.line}
+    raw: dict[int, str] = {}
+    with open(src, encoding="utf-8", errors="surrogateescape", newline="") as f:
+        for n, line in enumerate(f, 1):
+            if n in wanted:
+                raw[n] = line
+    for d in docs:
+        row = _corpus_row(d, columns)
+        line = raw.get(d.line, "")
+        try:
+            read = json.loads(line.removeprefix("\ufeff"))
+        except ValueError:
+            read = None
+        if read == row:
+            yield line  # only the file's last line may lack its "\n"
+            continue
+        if isinstance(read, dict):  # an edited row keeps the key order it was read with
+            row = {**{k: row[k] for k in read if k in row}, **row}
+        yield json.dumps(row, ensure_ascii=False) + "\n"
+
+
 def write_corpus(docs: list, inputs: list[str], out: Path, columns: Columns | None = None) -> list[Path]:
     """Write documents back in the format each input came in, under `out`.
 
@@ -227,9 +252,8 @@ def write_corpus(docs: list, inputs: list[str], out: Path, columns: Columns | No
                 with atomic_write(target, newline="") as f:
                     f.write(d.text)
         elif src.suffix == ".jsonl":
-            with atomic_write(target) as f:
-                for d in mine:
-                    f.write(json.dumps(_corpus_row(d, columns), ensure_ascii=False) + "\n")
+            with atomic_write(target, newline="") as f:
+                f.writelines(jsonl_lines(src, mine, columns))
         elif src.suffix in (".csv", ".parquet"):
             import pandas as pd
 

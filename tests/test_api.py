@@ -3,6 +3,7 @@ import subprocess
 import sys
 
 import pandas as pd
+import pytest
 from conftest import ROOT, SAMPLE
 
 import audit
@@ -51,3 +52,46 @@ def test_readme_python_examples_run():
     assert blocks, "the README shows the API"
     for block in blocks:
         exec(compile(block, "README.md", "exec"), {"__name__": "readme"})
+
+
+def test_select_and_ignore_strings_split_as_the_command_line_splits_them():
+    text = ["Read more: Floods hit the north again", "Powered by automated translation"]
+    as_string = audit.audit_texts(text, select="residue").findings
+    as_list = audit.audit_texts(text, select=["residue"]).findings
+    assert set(as_string.category) == {"residue"} and as_string.equals(as_list)
+    mixed = audit.audit_texts(text, select="residue, MT001", ignore=["RES002"]).findings
+    assert "MT001" in set(mixed.code) and "RES002" not in set(mixed.code)
+
+
+def test_an_unknown_code_names_itself():
+    with pytest.raises(ValueError, match="unknown check code or category: resdue"):
+        audit.audit_texts(["x"], select="resdue")
+
+
+def test_dir_lists_the_public_api():
+    names = dir(audit)
+    assert {"audit_texts", "audit_frame", "audit_paths", "score_text", "Audit"} <= set(names)
+    assert "TYPE_CHECKING" not in names
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (lambda: audit.score_text(None), "argument 'text' must be str, not NoneType"),
+        (lambda: audit.audit_texts("one text"), "texts must be a list"),
+        (lambda: audit.audit_texts(["a", None]), r"texts\[1\] must be str, not NoneType"),
+        (lambda: audit.audit_texts(["a"], select=5), "select must be a string or a list of strings, not int"),
+        (lambda: audit.audit_texts(["a"], ignore=["MT001", 3]), "ignore must hold strings"),
+        (lambda: audit.audit_texts(["a"], selct="residue"), "unknown option 'selct'; the options are: select"),
+        (lambda: audit.audit_frame(["a"]), "frame must be a pandas DataFrame, not list"),
+        (lambda: audit.audit_texts(["a"], ids=5), "ids must be a list with one item a text, not int"),
+        (lambda: audit.audit_paths(5), "paths must be a path or a list of paths, not int"),
+    ],
+)
+def test_wrong_types_are_type_errors_naming_the_argument(call, message):
+    with pytest.raises(TypeError, match=message):
+        call()
+
+
+def test_a_single_path_is_one_input():
+    assert list(audit.audit_paths(SAMPLE).scores.doc_id) == list(audit.audit_paths([SAMPLE]).scores.doc_id)

@@ -260,11 +260,44 @@ def test_text_id_and_source_columns_on_run_check_and_fix(tmp_path, capsys):
     assert back[0]["outlet"] == "courier" and "text" not in back[0] and "id" not in back[0]
 
 
-def test_without_the_options_other_columns_are_reported_unreadable_with_a_hint(tmp_path, capsys):
+def test_a_row_file_without_its_text_column_is_a_usage_error_naming_its_columns(tmp_path):
+    src = _rows_csv(tmp_path)
     out = tmp_path / "run"
-    assert main(["run", str(_rows_csv(tmp_path)), "--out", str(out), "--no-validation"]) == 0
-    rows = list(csv.DictReader((out / "scores.csv").open(encoding="utf-8", newline="")))
-    assert {r["reason"] for r in rows} == {"no 'text' field (--text-column names the text column)"}
+    r = run_cli("run", str(src), "--out", str(out), "--no-validation")
+    assert r.returncode == 2 and r.stdout == ""
+    header = src.read_text(encoding="utf-8").splitlines()[0].replace(",", ", ")
+    assert f"audit: error: no column 'text' in {src}; its columns are: {header} (use --text-column" in r.stderr
+    assert not out.exists()  # decided from the header, before any work
+
+
+@pytest.mark.parametrize("command", ["run", "check", "fix"])
+def test_a_jsonl_without_its_text_column_fails_every_command_with_rc_2(tmp_path, command):
+    src = tmp_path / "rows.jsonl"
+    src.write_text('{"id": "a", "body": "Text one"}\n{"id": "b", "body": "Text two"}\n', encoding="utf-8")
+    r = run_cli(command, str(src), "--out", str(tmp_path / "out"))
+    assert r.returncode == 2
+    assert f"no column 'text' in {src}; its columns are: id, body (use --text-column" in r.stderr
+    ok = run_cli(command, str(src), "--text-column", "body", "--out", str(tmp_path / "out2"))
+    assert ok.returncode in (0, 1) and "no column" not in ok.stderr
+
+
+def test_an_empty_folder_is_reported_on_stderr_with_what_was_skipped(tmp_path):
+    folder = tmp_path / "notes"
+    folder.mkdir()
+    for name in ("a.md", "b.md", "page.html"):
+        (folder / name).write_text("Some text", encoding="utf-8")
+    r = run_cli("run", str(folder), "--out", str(tmp_path / "out"), "--no-validation")
+    assert r.returncode == 0 and "0 documents read" in r.stdout
+    assert f"audit: warning: no document found in {folder}" in r.stderr
+    assert f"{folder}: 3 files skipped (2 .md, 1 .html): only .txt files are read from folders" in r.stderr
+    assert "warning" not in r.stdout
+
+
+def test_an_empty_jsonl_is_reported_on_stderr(tmp_path):
+    src = tmp_path / "none.jsonl"
+    src.write_text("", encoding="utf-8")
+    r = run_cli("run", str(src), "--out", str(tmp_path / "out"), "--no-validation")
+    assert r.returncode == 0 and f"audit: warning: no document found in {src}" in r.stderr
 
 
 def test_source_from_url_host_and_its_record(tmp_path, capsys):
@@ -348,3 +381,68 @@ def test_negative_or_non_numeric_counts_are_usage_errors(tmp_path, capsys, optio
     err = capsys.readouterr().err
     assert f"argument {option[0]}" in err and ("must be 0 or more" in err or "not a whole number" in err)
     assert not (tmp_path / "out").exists()
+
+
+def _help_lengths(command: str) -> dict[str, int]:
+    """Each option's help as `audit COMMAND --help` prints it at 80 columns: option -> number of lines."""
+    import os
+
+    env = {**os.environ, "COLUMNS": "80"}
+    out = subprocess.run(
+        [sys.executable, "-m", "audit", command, "--help"], capture_output=True, text=True, cwd=ROOT, env=env
+    ).stdout
+    lengths: dict[str, int] = {}
+    option = None
+    for line in out.split("options:", 1)[1].splitlines():
+        if line.startswith("  -"):
+            option = line.split()[0].rstrip(",")
+            lengths[option] = 1 if len(line.strip().split("  ", 1)) > 1 else 0
+        elif option and line.startswith(" " * 24) and line.strip():
+            lengths[option] += 1
+    return lengths
+
+
+@pytest.mark.parametrize("command", ["run", "check", "fix"])
+def test_every_option_help_is_one_or_two_lines(command):
+    lengths = _help_lengths(command)
+    assert "--memory" in lengths or command == "fix"
+    assert {o: n for o, n in lengths.items() if not 1 <= n <= 2} == {}
+
+
+def test_the_mt_threshold_help_quotes_no_figure_of_its_own():
+    r = run_cli("run", "--help")
+    text = " ".join(r.stdout.split())
+    start = text.index("--mt-threshold P ")
+    assert "README" in text[start : start + 200] and "%" not in text[start : start + 200]
+
+
+def test_rules_has_a_header_and_says_what_plain_fix_applies():
+    r = run_cli("rules")
+    lines = r.stdout.splitlines()
+    assert lines[0].split()[:7] == ["code", "category", "severity", "scope", "fix", "default", "fix"]
+    rows = {line.split()[0]: line.split() for line in lines[1:]}
+    assert rows["RES001"][4:6] == ["remove", "yes"]  # an ad placeholder: removed by plain `audit fix`
+    assert rows["BIO001"][4:6] == ["remove", "no"]  # a bio: only with --select
+    assert rows["NAME001"][4:6] == ["replace", "--fix-names"]
+    assert rows["MT009"][4:6] == ["none", "-"]
+
+
+def test_the_first_run_says_where_to_read_why_its_validation_fails(tmp_path):
+    r = run_cli("run", str(SAMPLE), "--out", str(tmp_path / "sample"), "--no-progress")
+    assert r.returncode == 0
+    lines = r.stdout.splitlines()
+    at = next(i for i, line in enumerate(lines) if line.startswith("validation ("))
+    assert lines[at].endswith("3 of 6 expectations failed on 6 documents (score, RES001, mt)")
+    index = tmp_path / "sample" / "validation" / "data_docs" / "index.html"
+    assert lines[at + 1] == f"  why: {index}, or `audit check` on the same input" and index.is_file()
+    assert "verdict is expected (README: First run)" in lines[at + 2]
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "**First run: the validation verdict is expected to fail.**" in readme and lines[at] in readme
+
+
+def test_another_corpus_is_not_told_its_failures_are_expected(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text("[ad_1]\nShort note.", encoding="utf-8")
+    r = run_cli("run", str(corpus), "--out", str(tmp_path / "out"), "--no-progress")
+    assert "  why: " in r.stdout and "expected" not in r.stdout

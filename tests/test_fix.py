@@ -1,7 +1,8 @@
 import json
-import re
 import shutil
 import subprocess
+import sys
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -152,8 +153,8 @@ def test_audit_fix_writes_every_input_format(tmp_path, fmt, capsys):
             frame.to_parquet(src)
     out = tmp_path / "out"
     assert main(["fix", str(src), "--out", str(out), "--diff"]) == 0
-    printed = capsys.readouterr().out
-    assert "1 of 2 documents changed" in printed
+    printed, status = capsys.readouterr()
+    assert "1 of 2 documents changed" in status and "documents changed" not in printed
     minus = [line for line in printed.splitlines() if line.startswith("-") and not line.startswith("---")]
     assert any("[ad_1]" in line for line in minus) == (fmt != "parquet")  # parquet is binary: no text diff
     target = out / src.name
@@ -187,10 +188,8 @@ def test_the_diff_applies_with_patch_p1(tmp_path, monkeypatch, capsys, kind):
         _corpus(tmp_path, {"corpus.jsonl": "".join(json.dumps({"id": k, "text": v}) + "\n" for k, v in texts.items())})
         target = "corpus.jsonl"
     assert main(["fix", target, "--out", "out", "--diff"]) == 0
-    printed = capsys.readouterr().out
-    diff = "".join(
-        line + "\n" for line in printed.splitlines() if not re.match(r"^[abc]: |^\d+ of \d+ documents", line)
-    )
+    diff, status = capsys.readouterr()
+    assert "2 of 3 documents changed" in status
     assert ("\\ No newline at end of file" in diff) == (kind == "folder")  # b.txt ends without a break
     subprocess.run(["patch", "-p1", "--batch", "--forward"], input=diff, text=True, check=True, capture_output=True)
     if kind == "folder":
@@ -227,3 +226,58 @@ def test_a_document_not_in_the_expected_language_is_never_edited():
     docs = [Document("es", text)]
     fixed_docs, summaries = fix_documents(docs, Options(jobs=1), policy=FixPolicy(frozenset({"RES001"}), max_removal=1))
     assert fixed_docs[0].text == text and summaries[0].needs_review == "not in an expected language"
+
+
+def _cli(*args, cwd):
+    return subprocess.run([sys.executable, "-m", "audit", *args], capture_output=True, text=True, cwd=cwd)
+
+
+DIFF_TEXTS = {
+    "a": "[ad_1]\nThe council approved the budget on Tuesday after a long debate, officials said.\n",
+    "b": "The ferry was cancelled because of high waves on Monday, the operator said.\n",
+    "c": "The storm passed without damage, the mayor said on Monday.\n",
+}
+
+
+@pytest.mark.skipif(shutil.which("patch") is None, reason="needs the patch program")
+def test_a_jsonl_diff_touches_only_the_edited_rows_and_stdout_is_the_patch_alone(tmp_path):
+    src = tmp_path / "corpus.jsonl"
+    rows = [  # keys in an order the loader would not write them, spacing and escapes of another writer
+        f'{{"url": "https://x.example/{k}", "text": {json.dumps(v)}, "id":"{k}", "source": "wire", "note": "caf\\u00e9"}}'
+        for k, v in DIFF_TEXTS.items()
+    ]
+    src.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    r = _cli("fix", "corpus.jsonl", "--out", "out", "--diff", cwd=tmp_path)
+    assert r.returncode == 0
+    assert r.stdout.startswith("--- a/corpus.jsonl\n+++ b/corpus.jsonl\n@@ ")
+    changed = [line for line in r.stdout.splitlines()[2:] if line.startswith(("-", "+"))]
+    assert len(changed) == 2 and changed[0] == "-" + rows[0]  # row a only, as it was read
+    assert list(json.loads(changed[1][1:])) == ["url", "text", "id", "source", "note"]  # its keys in their order
+    assert "1 of 3 documents changed" in r.stderr and "a: 1 removed" in r.stderr
+    written = (tmp_path / "out" / "corpus.jsonl").read_text(encoding="utf-8").splitlines()
+    assert written[1:] == rows[1:]  # unedited rows byte for byte
+    subprocess.run(
+        ["patch", "-p1", "--batch"], input=r.stdout, text=True, cwd=tmp_path, check=True, capture_output=True
+    )
+    assert src.read_bytes() == (tmp_path / "out" / "corpus.jsonl").read_bytes()
+
+
+@pytest.mark.skipif(shutil.which("patch") is None, reason="needs the patch program")
+def test_a_diff_of_an_absolute_path_outside_the_working_folder_has_no_doubled_slash(tmp_path):
+    corpus = tmp_path / "data" / "corpus"
+    _corpus(corpus, {f"{k}.txt": v for k, v in DIFF_TEXTS.items()})
+    work = tmp_path / "elsewhere"
+    work.mkdir()
+    r = _cli("fix", str(corpus), "--out", str(tmp_path / "out"), "--diff", cwd=work)
+    assert r.returncode == 0
+    name = (corpus / "a.txt").as_posix().lstrip("/")
+    assert r.stdout.splitlines()[:2] == [f"--- a/{name}", f"+++ b/{name}"] and "//" not in r.stdout
+    root = Path(corpus.anchor)  # patch -p1 applies it from the folder the path names: the root
+    subprocess.run(["patch", "-p1", "--batch"], input=r.stdout, text=True, cwd=root, check=True, capture_output=True)
+    assert (corpus / "a.txt").read_bytes() == (tmp_path / "out" / "corpus" / "a.txt").read_bytes()
+
+
+def test_a_diff_of_an_absolute_path_under_the_working_folder_is_relative(tmp_path):
+    _corpus(tmp_path / "corpus", {f"{k}.txt": v for k, v in DIFF_TEXTS.items()})
+    r = _cli("fix", str(tmp_path / "corpus"), "--out", "out", "--diff", cwd=tmp_path)
+    assert r.stdout.splitlines()[:2] == ["--- a/corpus/a.txt", "+++ b/corpus/a.txt"]

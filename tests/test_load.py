@@ -138,3 +138,47 @@ def test_bad_columns_are_usage_errors():
         Columns(source_from="moon")
     with pytest.raises(InputError, match="must differ"):
         Columns(id="text")
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("rows.csv", "id,body\n1,Text one\n"),
+        ("rows.jsonl", '{"id": 1, "body": "Text one"}\n{"id": 2, "body": "Text two", "lang": "en"}\n'),
+    ],
+)
+def test_a_row_file_without_the_text_column_is_an_input_error_before_reading(tmp_path, name, content):
+    p = tmp_path / name
+    p.write_text(content, encoding="utf-8")
+    with pytest.raises(InputError, match=r"no column 'text' in .*; its columns are: id, body"):
+        load_documents([p])  # raised at the call, before a document is read
+    assert [d.text for d in load_documents([p], Columns(text="body"))][0] == "Text one"
+
+
+def test_the_columns_are_decided_from_the_first_rows_not_every_row(tmp_path):
+    p = tmp_path / "rows.jsonl"
+    p.write_text('{"id": 1, "text": "Text one"}\n{"id": 2, "body": "Text two"}\n', encoding="utf-8")
+    docs = list(load_documents([p]))
+    assert docs[1].status == "unreadable" and "no 'text' field" in docs[1].reason
+
+
+def test_no_documents_note_counts_skipped_files(tmp_path):
+    from audit.load import no_documents_note
+
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "a.md").write_text("x", encoding="utf-8")
+    (tmp_path / "README").write_text("x", encoding="utf-8")
+    note = no_documents_note([tmp_path])
+    assert note.splitlines() == [
+        f"no document found in {tmp_path}",
+        f"{tmp_path}: 2 files skipped (1 .md, 1 without suffix): only .txt files are read from folders",
+    ]
+
+
+def test_a_parquet_without_the_text_column_is_an_input_error(tmp_path):
+    import pandas as pd
+
+    p = tmp_path / "rows.parquet"
+    pd.DataFrame({"id": ["a"], "body": ["Text one"]}).to_parquet(p)
+    with pytest.raises(InputError, match=r"no column 'text' in .*rows.parquet; its columns are: id, body \(use --text"):
+        load_documents([p])

@@ -443,3 +443,110 @@ def test_corroboration_read_when_its_tab_opens_and_linked_to_documents(page, tmp
     claims.first.locator("td").nth(1).locator("button").click()
     assert [r.get_attribute("data-id") for r in rows(page).all()] == [doc_id]
     assert page.locator("#detail h2").is_visible()
+
+
+# --- what a newcomer reads: titles, spacing suggestions, huge documents, the checks table ------------
+
+MT_SPACING = (
+    "The minister said : the plan stands, and the budget will pass this week after a long debate in parliament.\n"
+    "Officials said the vote would come on Thursday, once the committee has finished its work on the text."
+)
+HEADLINE_AFTER_NOISE = (
+    "Read more: Floods hit the north again\n"
+    "Home | World | Politics | Sport\n"
+    "Council approves the harbour budget\n"
+    "The council approved the harbour budget on Tuesday, officials said, after a debate that lasted most of "
+    "the afternoon and ended with a clear vote in favour of the plan to repair the old pier."
+)
+
+
+def test_spacing_only_suggestions_are_said_in_words():
+    from audit.report import change_in_words
+
+    assert change_in_words(" :", ":") == "remove the space before ':'"
+    assert change_in_words("x\u00a0!", "x!") == "remove the no-break space before '!'"
+    assert change_in_words("a,b", "a, b") == "add a space before 'b'"
+    assert change_in_words("« x »", "«x»") == "change only the spacing, to “«x»”"
+    assert change_in_words("colour", "color") is None and change_in_words(" :", "") is None
+
+
+def test_a_title_is_the_first_clean_line_that_reads_as_a_headline():
+    from audit.report import document_title as title
+    from audit.report import reads_as_headline
+
+    result = audit_documents([Document("x", HEADLINE_AFTER_NOISE, source="s")], Options(jobs=1))
+    assert "RES002" in {f.code for f in result.results[0].findings}  # the first line is residue
+    assert report_data(result)["docs"][0]["title"] == "Council approves the harbour budget"
+    assert title({"title": "From the column"}, HEADLINE_AFTER_NOISE, []) == "From the column"
+    body = "The council approved the budget on Tuesday after a debate that lasted most of the afternoon, " * 2
+    assert title({}, body + "\nA later short line", []) == cut_words(body, 160)  # body first: no headline hunt
+    assert not reads_as_headline("Home | World | Politics") and not reads_as_headline("Menu")
+    assert not reads_as_headline("The council met on Monday.") and reads_as_headline("Storm kills 29 in the south")
+
+
+def test_a_huge_document_is_shown_as_a_bounded_excerpt(tmp_path):
+    para = "The council approved the harbour budget on Tuesday, officials said, after a long debate.\n"
+    text = "Harbour budget approved\n[ad_1]\n" + para * 12_000 + "[ad_2]\n"  # about 1 MB
+    result = audit_documents([Document("huge", text, source="s")], Options(jobs=1, select=("RES001",)))
+    html = render_report(result)
+    assert len(text) > 1_000_000 and len(html) < 300_000
+    doc = report_data(result)["docs"][0]
+    shown, total, beyond = doc["cut"]
+    assert shown <= 200_000 and total == len(text) and beyond == 1  # [ad_2] lies past the excerpt
+    block = json.loads(re.search(r'id="t0">(.*?)</script>', html, re.S).group(1))
+    assert block[0] == text[:shown] and text[shown] == "\n" and [f[0] for f in block[1]] == [24]
+
+
+def _checks_cut(page) -> list[str]:
+    """The cells of the findings-by-check table whose text is cut, or that sit in a box that scrolls."""
+    return page.evaluate("""() => {
+        const bad = [];
+        for (let e = document.getElementById('checks').parentElement; e; e = e.parentElement) {
+            const s = getComputedStyle(e);
+            if (/(auto|scroll|hidden)/.test(s.overflowY) && e.scrollHeight > e.clientHeight + 1) bad.push('box ' + e.tagName);
+        }
+        for (const td of document.querySelectorAll('#checks td'))
+            if (td.scrollWidth > td.clientWidth + 1 || td.scrollHeight > td.clientHeight + 1) bad.push(td.textContent);
+        return bad;
+    }""")
+
+
+def test_findings_by_check_is_a_table_that_grows_not_a_scroll_box(page, tmp_path):
+    page.goto(_report(tmp_path, corpus()).as_uri())
+    n = page.locator("#checks tbody tr").count()
+    assert n >= 8 and _checks_cut(page) == []
+    box = page.locator("#checks").bounding_box()
+    last = page.locator("#checks tbody tr").last.bounding_box()
+    assert last["y"] + last["height"] <= box["y"] + box["height"] + 1  # every row inside the table's own height
+    page.set_viewport_size({"width": 900, "height": 800})  # a narrow window wraps the rows, cuts none
+    assert _checks_cut(page) == []
+    _shot(page, tmp_path, "report-checks.png")
+
+
+def test_a_spacing_suggestion_and_a_headline_title_in_the_browser(page, tmp_path):
+    docs = [Document("mt", MT_SPACING, source="s"), Document("noisy", HEADLINE_AFTER_NOISE, source="s")]
+    page.goto(_report(tmp_path, docs).as_uri())
+    noisy = page.locator('#doc-list tr[data-id="noisy"]')
+    assert noisy.locator(".t").inner_text() == "Council approves the harbour budget"
+    page.locator('#doc-list tr[data-id="mt"]').click()
+    row = page.locator("#detail table tbody tr", has_text="MT004")
+    assert row.locator("td").nth(3).inner_text() == "remove the space before ':'"
+    page.locator("#text mark", has_text=":").first.click()
+    assert "suggestion: remove the space before ':'" in page.locator("#finding").inner_text()
+
+
+def test_a_huge_document_opens_as_an_excerpt_that_says_so(page, tmp_path, monkeypatch):
+    import audit.report
+
+    monkeypatch.setattr(audit.report, "EXCERPT_CHARS", 2_000)
+    para = "The council approved the harbour budget on Tuesday, officials said, after a long debate.\n"
+    text = "Harbour budget approved\n[ad_1]\n" + para * 200 + "[ad_2]\n"
+    page.goto(_report(tmp_path, [Document("huge", text, source="s")]).as_uri())
+    page.wait_for_selector("#excerpt")
+    note = page.locator("#excerpt").inner_text()
+    shown = text.rfind("\n", 0, 2_000)
+    assert f"this document has {len(text):,} characters, and the report shows the first {shown:,}" in note
+    assert "1 more findings lie beyond it" in note
+    assert len(page.locator("#text").inner_text()) < 2_000 and page.locator("#text mark").count() == 1
+    page.fill("#f-search", "huge")  # the page stays usable
+    assert rows(page).count() == 1

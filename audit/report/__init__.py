@@ -16,6 +16,7 @@ import json
 import math
 import re
 from collections import Counter, defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from importlib import resources
 from typing import IO, Any
@@ -35,6 +36,7 @@ REPORT_DOCS = 10_000  # documents whose text the report embeds (the lowest-scori
 BINS = 10  # score bands of 10 points; mt_probability bands of 0.1
 TITLE_LIMIT = 160  # characters of a title or first line in the list
 QUOTE_LIMIT = 240  # characters of a quotation in a message
+EXCERPT_CHARS = 200_000  # a longer document shows its first this many characters (to a line break) and says so
 MESSAGE_QUOTE_CUT = 80  # audit/corpus/quotes.py (MT009) cuts the quotation in its message at 80 characters
 
 # Where each document's source came from, as the page says it.
@@ -99,26 +101,108 @@ def _reason_text(d: Deduction, r: DocResult) -> str:
     return format_deduction(d)
 
 
-def _title(meta: dict[str, Any], text: str, findings: list[Finding]) -> str:
-    """The `title` column, or else the first non-blank line of the text that is not residue (an `[ad_1]`
-    or a menu above the headline), or else the first non-blank line."""
+_MENU_SEPARATOR = re.compile(r"\s[|›»·•/>]\s|\s{3,}|\t")
+HEADLINE_WORDS = (3, 25)  # a line of this many words may be a headline
+BODY_WORDS = 30  # a line of more words is body text: the search for a headline stops there
+TITLE_LINES = 8  # non-blank lines looked at for a headline
+
+
+def reads_as_headline(line: str) -> bool:
+    """Whether a line could be a headline: 3 to 25 words, mostly words with letters, no menu separators
+    (` | `, ` › `, ` » `, ` · `, runs of spaces, tabs), not ending as a sentence or a label does (`.`, `:`, `,`)."""
+    s = line.strip()
+    words = s.split()
+    if not HEADLINE_WORDS[0] <= len(words) <= HEADLINE_WORDS[1] or _MENU_SEPARATOR.search(s):
+        return False
+    if s.endswith((".", ":", ",", ";")) and not s.endswith("..."):
+        return False
+    return sum(any(ch.isalpha() for ch in w) for w in words) >= 0.7 * len(words)
+
+
+def _lines(text: str, limit: int = 20_000) -> Iterator[tuple[int, str]]:
+    """(offset, line) of the non-blank lines in the first `limit` characters."""
+    start = 0
+    while start < len(text) and start < limit:
+        end = text.find("\n", start)
+        end = len(text) if end < 0 else end
+        if text[start:end].strip():
+            yield start, text[start:end]
+        start = end + 1
+
+
+def document_title(meta: dict[str, Any], text: str, findings: list[Finding]) -> str:
+    """The `title` column; else the first line that is not residue (an `[ad_1]`, another story's headline
+    a check flagged) and reads as a headline (`reads_as_headline`: a menu or a label is passed over);
+    else the first line that is not residue, or else the first non-blank line."""
     t = meta.get("title")
     if isinstance(t, str) and t.strip():
         return cut_words(t, TITLE_LIMIT)
     noise = sorted((f.start, f.end) for f in findings if f.category in ("residue", "bio"))
-    first, start = None, 0
-    while start < len(text) and start < 20_000:
-        end = text.find("\n", start)
-        end = len(text) if end < 0 else end
-        line = text[start:end]
-        if line.strip():
-            first = first if first is not None else line
-            a = start + len(line) - len(line.lstrip())
-            b = start + len(line.rstrip())
-            if not any(s <= a and b <= e for s, e in noise):
-                return cut_words(line, TITLE_LIMIT)
-        start = end + 1
-    return cut_words(first or "", TITLE_LIMIT)
+    first = clean = None
+    for n, (start, line) in enumerate(_lines(text)):
+        first = first if first is not None else line
+        a = start + len(line) - len(line.lstrip())
+        b = start + len(line.rstrip())
+        if any(s <= a and b <= e for s, e in noise):
+            continue
+        clean = clean if clean is not None else line
+        if reads_as_headline(line):
+            return cut_words(line, TITLE_LIMIT)
+        if len(line.split()) > BODY_WORDS or n >= TITLE_LINES:
+            break
+    return cut_words(clean if clean is not None else first or "", TITLE_LIMIT)
+
+
+_SPACE_NAMES = {
+    " ": "space",
+    "\u00a0": "no-break space",
+    "\u202f": "narrow no-break space",
+    "\u2009": "thin space",
+    "\t": "tab",
+    "\n": "line break",
+}
+
+
+def _space_name(ws: str, article: str) -> str:
+    if len(set(ws)) == 1:
+        name = _SPACE_NAMES.get(ws[0], "white space")
+        return f"{article} {name}" if len(ws) == 1 else f"{len(ws)} {name}s"
+    return "the white space" if article == "the" else "white space"
+
+
+def change_in_words(before: str, after: str | None) -> str | None:
+    """A suggestion that changes only white space, in words (`remove the space before ':'`), where the
+    new text alone would read as no change; None for any other suggestion."""
+    if after is None or after == "" or before == after or "".join(before.split()) != "".join(after.split()):
+        return None
+    p = 0
+    while p < min(len(before), len(after)) and before[p] == after[p]:
+        p += 1
+    q = 0
+    while q < min(len(before), len(after)) - p and before[-1 - q] == after[-1 - q]:
+        q += 1
+    removed, added = before[p : len(before) - q], after[p : len(after) - q]
+    if removed.strip() or added.strip():  # several changes apart: say what the spacing becomes
+        return f"change only the spacing, to “{after}”"
+    if removed and added:
+        what = f"replace {_space_name(removed, 'the')} with {_space_name(added, 'a')}"
+    elif removed:
+        what = f"remove {_space_name(removed, 'the')}"
+    else:
+        what = f"add {_space_name(added, 'a')}"
+    if q:
+        return f"{what} before '{before[len(before) - q]}'"
+    return f"{what} after '{before[p - 1]}'" if p else what
+
+
+def excerpt_end(text: str, limit: int | None = None) -> int:
+    """Where the report's excerpt of a text ends: the whole text when it has at most `limit` characters
+    (default EXCERPT_CHARS), else the last line break in the final tenth before `limit`, else `limit`."""
+    limit = EXCERPT_CHARS if limit is None else limit
+    if len(text) <= limit:
+        return len(text)
+    cut = text.rfind("\n", limit - limit // 10, limit)
+    return cut if cut > 0 else limit
 
 
 def _host(url: Any) -> str:
@@ -250,7 +334,7 @@ class _Tally:
         ]
 
 
-def _scan(result: AuditResult, max_docs: int) -> tuple[_Tally, dict[int, int]]:
+def _tally_documents(result: AuditResult, max_docs: int) -> tuple[_Tally, dict[int, int]]:
     """One pass: the tally, and the documents to show: input position -> rank, worst first."""
     tally = _Tally()
 
@@ -337,7 +421,7 @@ def _doc_entry(r: DocResult, ref: _Strings, codes: _Strings, categories: list[st
     counts = r.score.counts if r.score else {}
     entry = {
         "id": d.id,
-        "title": _title(d.meta, d.text, r.findings),
+        "title": document_title(d.meta, d.text, r.findings),
         "host": _host(url),
         "source": d.source or "",
         "status": d.status,
@@ -355,10 +439,15 @@ def _doc_entry(r: DocResult, ref: _Strings, codes: _Strings, categories: list[st
         entry["mtp"] = round(p, 3)
     if _mt_not_judged(r):
         entry["mtv"] = "not judged"
+    shown = excerpt_end(d.text)
     found = [
-        [f.start, f.end, codes(f.code), ref(_whole_quotes(f.message, f.suggestion)), ref(f.suggestion)]
+        [f.start, min(f.end, shown), codes(f.code), ref(_whole_quotes(f.message, f.suggestion)), ref(f.suggestion)]
+        + ([ref(words)] if (words := change_in_words(f.evidence, f.suggestion)) else [])
         for f in r.findings
+        if f.start < shown or f.start == f.end == shown
     ]
+    if shown < len(d.text):  # a huge document: [characters shown, characters in all, findings beyond]
+        entry["cut"] = [shown, len(d.text), len(r.findings) - len(found)]
     return entry, [found, url.strip() if isinstance(url, str) else ""]
 
 
@@ -402,7 +491,7 @@ def _checks(codes: _Strings) -> dict[str, Any]:
 
 def _report_data(result: AuditResult, ratings: dict[str, str] | None, max_docs: int) -> _Page:
     """The page's data, and what is written with each shown text."""
-    tally, shown = _scan(result, max_docs)
+    tally, shown = _tally_documents(result, max_docs)
     totals, variants = tally.finish(), tally.variants
     ref, codes = _Strings(), _Strings()
     checks = _checks(codes)  # every check's code gets its index first, in code order
@@ -426,7 +515,7 @@ def _report_data(result: AuditResult, ratings: dict[str, str] | None, max_docs: 
             continue
         docs[shown[i]], page.extras[shown[i]] = _doc_entry(r, ref, codes, list(totals["categories"]))
         if shown[i] == 0:
-            page.first_text = d.text
+            page.first_text = d.text[: excerpt_end(d.text)]
     page.data = {
         "version": __version__,
         "categories": list(totals["categories"]),
@@ -494,7 +583,8 @@ def write_report(
     for i, r in enumerate(result.results):
         rank = page.shown.get(i)
         if rank:  # rank 0, the worst document, was written before the script
-            f.write(_block(f"t{rank}", [r.doc.text, *page.extras[rank]]))
+            text = r.doc.text
+            f.write(_block(f"t{rank}", [text[: excerpt_end(text)], *page.extras[rank]]))
             page.extras[rank] = None
     f.write(_block("claims-data", claims))
     f.write(tail)
