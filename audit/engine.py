@@ -115,10 +115,45 @@ def _to_findings(doc: Document, c: Check, hits: Iterable[Any]) -> Iterator[Findi
         )
 
 
+def _wants_mt(options: Options, checks: list[Check]) -> bool:
+    """The MT probability is computed when a selected check feeds the model or discloses machine translation."""
+    return any(c.mt_signal or c.role == "disclosure" for c in checks)
+
+
+def mt_stage(view: TextView, findings: list[Finding]) -> float:
+    """P(machine-translated) of the text, from its style and the MT checks that fired; NaN (not judged)
+    where the language check finds another language than the model's."""
+    from audit.catalog import mt_signal_checks
+    from audit.mtmodel import NOT_JUDGED, in_model_language, mt_probability
+
+    if not in_model_language(view):
+        return NOT_JUDGED
+    artifacts = {c.code for c in mt_signal_checks()} & {f.code for f in findings}
+    return mt_probability(view.text, len(artifacts))
+
+
+@dataclass(frozen=True)
+class DocStage:
+    """A named per-document stage after the checks: its result goes with the summaries under `key`."""
+
+    key: str
+    wanted: Callable[[Options, list[Check]], bool]
+    run: Callable[[TextView, list[Finding]], Any]
+
+
+DOC_STAGES = (
+    DocStage(STORY_KEY, lambda options, checks: options.stories, lambda view, _found: story_terms(view)),
+    DocStage(CLAIMS_KEY, lambda options, checks: options.stories, lambda view, _found: extract_claims(view)),
+    DocStage(MT_KEY, _wants_mt, mt_stage),
+)
+
+
 def check_document(
     doc: Document, options: Options, checks: list[Check] | None = None
 ) -> tuple[list[Finding], dict[str, Any]]:
-    """The per-document stage: findings of every per-document check, and each corpus check's summary."""
+    """The per-document stage: findings of every per-document check, then each corpus check's summary of
+    the article text (the spans residue and bio checks flagged are left out), then the named stages
+    (`DOC_STAGES`: the story terms, the claims, the MT probability)."""
     checks = options.checks() if checks is None else checks
     if not doc.readable:
         return [], {}
@@ -134,16 +169,9 @@ def check_document(
     for c in checks:
         if c.fn is None and c.extract is not None:
             summaries[c.code] = c.extract(view)
-    if options.stories:
-        summaries[STORY_KEY] = story_terms(view)
-        summaries[CLAIMS_KEY] = extract_claims(view)
-    if any(c.mt_signal or c.role == "disclosure" for c in checks):  # the MT probability stage
-        from audit.catalog import mt_signal_checks
-        from audit.mtmodel import NOT_JUDGED, in_model_language, mt_probability
-
-        artifacts = {c.code for c in mt_signal_checks()} & {f.code for f in findings}
-        judged = in_model_language(view)  # another language: no probability (NaN), no verdict
-        summaries[MT_KEY] = mt_probability(doc.text, len(artifacts)) if judged else NOT_JUDGED
+    for stage in DOC_STAGES:
+        if stage.wanted(options, checks):
+            summaries[stage.key] = stage.run(view, findings)
     return findings, summaries
 
 
