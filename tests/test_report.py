@@ -17,8 +17,7 @@ from conftest import SAMPLE, SHARED
 from audit.engine import Options, audit_documents
 from audit.load import load_documents
 from audit.model import Document
-from audit.report import _whole_quotes as whole_quotes
-from audit.report import cut_words, main_reason, plain_deduction, render_report, report_data
+from audit.report import cut_words, main_reason, plain_deduction, render_report, report_data, whole_quotes
 from audit.score import Deduction
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -536,9 +535,9 @@ def test_a_spacing_suggestion_and_a_headline_title_in_the_browser(page, tmp_path
 
 
 def test_a_huge_document_opens_as_an_excerpt_that_says_so(page, tmp_path, monkeypatch):
-    import audit.report
+    import audit.report.data
 
-    monkeypatch.setattr(audit.report, "EXCERPT_CHARS", 2_000)
+    monkeypatch.setattr(audit.report.data, "EXCERPT_CHARS", 2_000)
     para = "The council approved the harbour budget on Tuesday, officials said, after a long debate.\n"
     text = "Harbour budget approved\n[ad_1]\n" + para * 200 + "[ad_2]\n"
     page.goto(_report(tmp_path, [Document("huge", text, source="s")]).as_uri())
