@@ -28,6 +28,8 @@ from audit.model import Hit
 from audit.registry import GroupHit, corpus_check, merge_group_hits
 from audit.text import TextView, cut_words, word_count, words
 
+MESSAGE_QUOTE_CUT = 80  # characters of the other quotation that a finding's message quotes (cut at a word)
+
 _QUOTE = re.compile(r"“([^“”\n]{10,600})”|\"([^\"\n]{10,600})\"|«([^«»\n]{10,600})»")
 _STOP = frozenset(
     "the a an and or of to in on for at by with from as is are was were be been it its this that these those "
@@ -112,7 +114,9 @@ class QuoteDrift:
             return
         for i, other in _drifting(doc, [x[4] for x in entries]).items():
             doc_id, j, s, e, _ = entries[i]
-            message = f"quotation re-translated: other sources quote this speaker as “{cut_words(other, 80)}”"
+            message = (
+                f"quotation re-translated: other sources quote this speaker as “{cut_words(other, MESSAGE_QUOTE_CUT)}”"
+            )
             yield doc_id, j, speaker, Hit(s, e, message, None)
 
 

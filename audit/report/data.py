@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 from audit import __version__
 from audit.catalog import all_checks, label_of
 from audit.corpus.mentions import name_tokens
+from audit.corpus.quotes import MESSAGE_QUOTE_CUT
 from audit.data import trie_pattern
 from audit.engine import AuditResult, DocResult
 from audit.model import CATEGORIES, Finding
@@ -31,7 +32,6 @@ BINS = 10  # score bands of 10 points; mt_probability bands of 0.1
 TITLE_LIMIT = 160  # characters of a title or first line in the list
 QUOTE_LIMIT = 240  # characters of a quotation in a message
 EXCERPT_CHARS = 200_000  # a longer document shows its first this many characters (to a line break) and says so
-MESSAGE_QUOTE_CUT = 80  # audit/corpus/quotes.py (MT009) cuts the quotation in its message at 80 characters
 
 # Where each document's source came from, as the page says it.
 SOURCE_FROM: dict[str, str] = {
