@@ -362,7 +362,7 @@ STATS = (
 
 
 @dataclass(slots=True)
-class _Scan:
+class _TokenCounts:
     """What the model reads of a document's tokens, as arrays in token order."""
 
     seq: np.ndarray  # symbol ids, each sentence between <s> and </s>
@@ -374,7 +374,7 @@ class _Scan:
     caps: np.ndarray  # Zipf frequency of each capitalised word inside a sentence
 
 
-def _scan(tokens: list[str], bos: int, eos: int) -> _Scan:
+def _count_tokens(tokens: list[str], bos: int, eos: int) -> _TokenCounts:
     """The tokens read at once (newline tokens are sentence breaks; an empty sentence is skipped): each
     token's type looked up, then every sequence and list the model needs taken from the type columns."""
     table = _table()
@@ -397,7 +397,7 @@ def _scan(tokens: list[str], bos: int, eos: int) -> _Scan:
     cap[first] = False
     is_word = kind == 3
     content = is_word & ((flags & _CONTENT) != 0)
-    return _Scan(
+    return _TokenCounts(
         seq[seq != 0],
         np.bincount(sent[is_word], minlength=int(starts.sum())).tolist(),
         word[is_word],
@@ -432,7 +432,7 @@ def _previous(words: np.ndarray) -> np.ndarray:
     return prev
 
 
-def _word_stats(s: _Scan) -> dict[str, float]:
+def _word_stats(s: _TokenCounts) -> dict[str, float]:
     z = s.zipfs if len(s.zipfs) else np.zeros(1)
     n_words, n_content = len(s.words), len(s.zipfs)
     nc = max(1, n_content)
@@ -473,7 +473,7 @@ def profile(text: str) -> Profile:
     sym = alphabet()
     bos, eos = sym["<s>"], sym["</s>"]
     text = _breaks(text[:MAX_CHARS])
-    scan = _scan((_TOKEN_ASCII if text.isascii() else _TOKEN_FAST).findall(text), bos, eos)
+    scan = _count_tokens((_TOKEN_ASCII if text.isascii() else _TOKEN_FAST).findall(text), bos, eos)
     codes = ngram_codes(scan.seq, len(sym)) if len(scan.seq) >= 3 else np.zeros(0, dtype=np.int64)
     codes = codes[(codes != bos) & (codes != eos)]  # boundaries count only inside n-grams
     uniq, counts = np.unique(codes, return_counts=True)

@@ -132,7 +132,7 @@ class TextView:
         "_body",
         "_lang",
         "_memo",
-        "_scan",
+        "_prefilter",
         "_sure",
     )
 
@@ -153,7 +153,7 @@ class TextView:
         self._body: list[Line] | None = None
         self._lang: tuple[str, float] | None = None
         self._memo: dict[str, object] = {}
-        self._scan: DocScan | None = None
+        self._prefilter: DocScan | None = None
         self._sure: bool | None = None
 
     def memo(self, key: str, fn):
@@ -189,9 +189,9 @@ class TextView:
         return self._doc_scan().lines(pattern)
 
     def _doc_scan(self) -> DocScan:
-        if self._scan is None:
-            self._scan = DocScan(self.text, [ln.start for ln in self.lines])
-        return self._scan
+        if self._prefilter is None:
+            self._prefilter = DocScan(self.text, [ln.start for ln in self.lines])
+        return self._prefilter
 
     @property
     def lowered(self) -> str | None:
