@@ -350,55 +350,110 @@ def count(summaries: Mapping[str, DocMentions]) -> Counts:
 _BLOCK_KINDS = "fgknpst"  # the blocks' key prefixes, in the order their keys sort
 
 
-def _form_keys(c: Counts, f: str, kind: str, groups: dict[str, int]) -> list[str]:
-    """The keys of one kind (`_BLOCK_KINDS`) of the blocks form f is in."""
+class FormKeys(NamedTuple):
+    """What the block keys of one form are made of, worked out once a form (`form_keys`)."""
+
+    form: str
+    tn: str  # `tnorm`
+    bk: str  # `translit.block_key`
+    long: bool  # at least MIN_NAME_LEN letters folded
+
+
+def form_keys(f: str) -> FormKeys:
+    return FormKeys(f, tnorm(f), block_key(f), len(fold(f)) >= MIN_NAME_LEN)
+
+
+def keys_of_kind(c: Counts, fk: FormKeys, kind: str, groups: dict[str, int]) -> list[str]:
+    """The keys of one kind (`_BLOCK_KINDS`) of the blocks a form is in."""
     if kind == "k":
-        return ["k:" + block_key(f)]
-    if len(fold(f)) < MIN_NAME_LEN:
+        return ["k:" + fk.bk]
+    if not fk.long:
         return []  # a three-letter name is compared with its own consonant key only
     if kind == "t":
-        stem = place_stem(f)[0]  # a Slavic place name and its adjectives: Kakhovka/Kakhovsky
+        stem = place_stem(fk.form)[0]  # a Slavic place name and its adjectives: Kakhovka/Kakhovsky
         return ["t:" + stem] if len(stem) >= MIN_NAME_LEN else []
     if kind == "p":
-        return ["p:" + fold(f)[:4]]
+        return ["p:" + fold(fk.form)[:4]]
     if kind == "s":
-        key = block_key(f)  # the consonants of the ending: Ugledar/Vuhledar
-        return ["s:" + key[-4:]] if len(key) >= 5 else []
+        return ["s:" + fk.bk[-4:]] if len(fk.bk) >= 5 else []  # the consonants of the ending: Ugledar/Vuhledar
     if kind == "n":
-        return [f"n:{groups[tnorm(f)]}"] if tnorm(f) in groups else []
+        return [f"n:{groups[fk.tn]}"] if fk.tn in groups else []
     side = c.before if kind == "g" else c.after  # surnames after one given name, given names before one surname
-    return [f"{kind}:" + tnorm(g) for g in sorted(side.get(f, ()))]
+    return [f"{kind}:" + tnorm(g) for g in sorted(side.get(fk.form, ()))]
 
 
-def block(c: Counts) -> Iterator[tuple[str, list[str]]]:
-    """Step 2: (key, forms) groups worth comparing, each sorted; a form is in several (same consonant key,
-    first four letters, consonants of the ending, one given name in several languages, and, where garbled
-    names are looked for, surnames after one given name `g:` and given names before one surname `f:`).
-    Blocks larger than MAX_BLOCK (a very common given name) are skipped, so the pass never turns quadratic.
-    The blocks of one kind are built at a time (keys sort by kind first), so only one kind's are held."""
-    forms = sorted(f for f in c.docs if len(fold(f)) >= SHORT_NAME_LEN)
+def all_keys(c: Counts, f: str) -> set[str]:
+    """Every block key of form f, all kinds."""
+    fk, groups = form_keys(f), given_name_groups()
+    return {k for kind in _BLOCK_KINDS for k in keys_of_kind(c, fk, kind, groups)}
+
+
+def all_blocks(c: Counts) -> Iterator[tuple[str, list[str]]]:
+    """Every (key, distinct forms) group of two forms or more, in key order, whatever its size. The
+    blocks of one kind are built at a time (keys sort by kind first), so only one kind's are held; each
+    form's keys are worked out once (`form_keys`), not once a kind."""
+    fks = [form_keys(f) for f in sorted(c.docs) if len(fold(f)) >= SHORT_NAME_LEN]
     groups = given_name_groups()
     for kind in _BLOCK_KINDS:
         blocks: dict[str, list[str]] = defaultdict(list)
-        for f in forms:
-            for key in _form_keys(c, f, kind, groups):
-                blocks[key].append(f)
+        for fk in fks:
+            for key in keys_of_kind(c, fk, kind, groups):
+                blocks[key].append(fk.form)
         for key in sorted(blocks):
-            members = blocks.pop(key)
-            if 2 <= len(members) <= MAX_BLOCK:
-                yield key, sorted(set(members))
+            members = sorted(set(blocks.pop(key)))
+            if len(members) >= 2:
+                yield key, members
+
+
+def block(c: Counts) -> Iterator[tuple[str, list[str]]]:
+    """Step 2: (key, forms) groups worth comparing, each sorted, in key order; a form is in several (same
+    consonant key, first four letters, consonants of the ending, one given name in several languages,
+    and, where garbled names are looked for, surnames after one given name `g:` and given names before
+    one surname `f:`). Blocks larger than MAX_BLOCK (a very common given name) are skipped, so the pass
+    never turns quadratic (`oversized`)."""
+    return ((key, members) for key, members in all_blocks(c) if len(members) <= MAX_BLOCK)
+
+
+def oversized(c: Counts) -> frozenset[str]:
+    """Keyed aggregate: the keys of the blocks `block` skips (more than MAX_BLOCK forms), few by nature."""
+    return frozenset(key for key, members in all_blocks(c) if len(members) > MAX_BLOCK)
+
+
+def block_pairs(key: str, members: list[str]) -> list[tuple[str, str]]:
+    """The pairs (a < b) of one block close enough to be linked at all (`_close_pairs`; in a place stem's
+    block `t:`, every pair: `place_form` decides)."""
+    if key.startswith("t:"):
+        return list(itertools.combinations(members, 2))
+    return [(members[i], members[j]) for i, j in _close_pairs(members, garbled=key.startswith(("g:", "f:")))]
+
+
+def close_in(key: str, a: str, b: str) -> bool:
+    """Whether the pair is among `block_pairs` of a block `key` holding both: `_close_pairs` for one pair."""
+    if key.startswith("t:"):
+        return True
+    ta, tb = tnorm(a), tnorm(b)
+    if Levenshtein.normalized_similarity(ta, tb, score_cutoff=SPELLING_SIMILARITY - 1e-6) > 0:
+        return True
+    garbled = key.startswith(("g:", "f:"))
+    if garbled and Levenshtein.normalized_similarity(fold(a), fold(b), score_cutoff=GARBLED_SIMILARITY - 1e-6) > 0:
+        return True
+    groups = given_name_groups()
+    return ta in groups and groups.get(ta) == groups.get(tb)
+
+
+def owner(skipped: frozenset[str], a: str, b: str, ka: set[str], kb: set[str]) -> str | None:
+    """The block that decides a pair (a, b) whose block keys are ka and kb (`all_keys`): the first key (in
+    key order) of a block that holds both, is not skipped (`oversized`) and finds them close
+    (`close_in`). A pair in several blocks is judged once, by that block alone, in any order of blocks."""
+    for key in sorted(ka & kb):
+        if key not in skipped and close_in(key, a, b):
+            return key
+    return None
 
 
 def candidate_pairs(c: Counts) -> list[tuple[str, str]]:
     """Every pair (a < b) of one block close enough to be linked at all, once, in a fixed order."""
-    seen: set[tuple[str, str]] = set()
-    for key, members in block(c):
-        if key.startswith("t:"):  # one stem: every pair is a candidate (`place_form` decides)
-            seen.update(itertools.combinations(members, 2))
-            continue
-        for i, j in _close_pairs(members, garbled=key.startswith(("g:", "f:"))):
-            seen.add((members[i], members[j]))
-    return sorted(seen)
+    return sorted({p for key, members in block(c) for p in block_pairs(key, members)})
 
 
 # ---------------------------------------------------------------------------------------------- 3. link
@@ -941,13 +996,22 @@ def _evidence_link(
     return Link(a, b, kind, sk[1], conf, "; ".join(why), keep, anchor is not None or in_story)
 
 
+def decide_block(c: Counts, ctx: StoryContext, skipped: frozenset[str], key: str, members: list[str]) -> list[Link]:
+    """One block's links, decided alone: its close pairs that it owns (`owner`), judged (`judge_pair`)."""
+    pairs = block_pairs(key, members)
+    keys = {f: all_keys(c, f) for f in {f for p in pairs for f in p}}
+    return [
+        lk
+        for a, b in pairs
+        if owner(skipped, a, b, keys[a], keys[b]) == key and (lk := judge_pair(c, ctx, a, b)) is not None
+    ]
+
+
 def link(c: Counts) -> list[Link]:
-    """Step 3: the links among the candidate pairs, strongest first."""
+    """Step 3: the links of every block (`decide_block`, one block at a time), strongest first."""
     ctx = StoryContext(c)
-    # judged in the order of the first document of the rarer spelling, so that the documents whose
-    # neighbours `StoryContext` keeps are the ones asked for next; the result does not depend on the order
-    pairs = sorted(candidate_pairs(c), key=lambda p: (c.docs[min(p, key=lambda f: (len(c.docs[f]), f))][0], p))
-    links = [x for a, b in pairs if (x := judge_pair(c, ctx, a, b)) is not None]
+    skipped = oversized(c)
+    links = [lk for key, members in block(c) for lk in decide_block(c, ctx, skipped, key, members)]
     return sorted(links, key=lambda x: (-x.confidence, -x.similarity, x.a, x.b))
 
 
