@@ -1024,7 +1024,7 @@ def decide_block(
     return out
 
 
-KEYS_CACHED = 8192  # forms whose block keys `link` keeps (a popular name's given-name keys are many)
+KEYS_CACHED = 1024  # forms whose block keys `link` keeps (a popular name's given-name keys are many)
 
 
 def link(c: Counts) -> list[Link]:
