@@ -350,7 +350,7 @@ def count(summaries: Mapping[str, DocMentions]) -> Counts:
 _BLOCK_KINDS = "fgknpst"  # the blocks' key prefixes, in the order their keys sort
 
 
-def _form_keys(c: Counts, f: str, kind: str, groups: dict[str, int]) -> list[str]:
+def keys_of_kind(c: Counts, f: str, kind: str, groups: dict[str, int]) -> list[str]:
     """The keys of one kind (`_BLOCK_KINDS`) of the blocks form f is in."""
     if kind == "k":
         return ["k:" + block_key(f)]
@@ -370,35 +370,73 @@ def _form_keys(c: Counts, f: str, kind: str, groups: dict[str, int]) -> list[str
     return [f"{kind}:" + tnorm(g) for g in sorted(side.get(f, ()))]
 
 
-def block(c: Counts) -> Iterator[tuple[str, list[str]]]:
-    """Step 2: (key, forms) groups worth comparing, each sorted; a form is in several (same consonant key,
-    first four letters, consonants of the ending, one given name in several languages, and, where garbled
-    names are looked for, surnames after one given name `g:` and given names before one surname `f:`).
-    Blocks larger than MAX_BLOCK (a very common given name) are skipped, so the pass never turns quadratic.
-    The blocks of one kind are built at a time (keys sort by kind first), so only one kind's are held."""
-    forms = sorted(f for f in c.docs if len(fold(f)) >= SHORT_NAME_LEN)
+def all_keys(c: Counts, f: str) -> set[str]:
+    """Every block key of form f, all kinds."""
+    groups = given_name_groups()
+    return {k for kind in _BLOCK_KINDS for k in keys_of_kind(c, f, kind, groups)}
+
+
+def all_blocks(c: Counts) -> Iterator[tuple[str, list[str]]]:
+    """Every (key, distinct forms) group of two forms or more, in key order, whatever its size. The
+    blocks of one kind are built at a time (keys sort by kind first), so only one kind's are held."""
+    forms = [f for f in sorted(c.docs) if len(fold(f)) >= SHORT_NAME_LEN]
     groups = given_name_groups()
     for kind in _BLOCK_KINDS:
         blocks: dict[str, list[str]] = defaultdict(list)
         for f in forms:
-            for key in _form_keys(c, f, kind, groups):
+            for key in keys_of_kind(c, f, kind, groups):
                 blocks[key].append(f)
         for key in sorted(blocks):
-            members = blocks.pop(key)
-            if 2 <= len(members) <= MAX_BLOCK:
-                yield key, sorted(set(members))
+            members = sorted(set(blocks.pop(key)))
+            if len(members) >= 2:
+                yield key, members
+
+
+def block(c: Counts) -> Iterator[tuple[str, list[str]]]:
+    """Step 2: (key, forms) groups worth comparing, each sorted, in key order; a form is in several (same
+    consonant key, first four letters, consonants of the ending, one given name in several languages,
+    and, where garbled names are looked for, surnames after one given name `g:` and given names before
+    one surname `f:`). Blocks larger than MAX_BLOCK (a very common given name) are skipped, so the pass
+    never turns quadratic."""
+    return ((key, members) for key, members in all_blocks(c) if len(members) <= MAX_BLOCK)
+
+
+def block_pairs(key: str, members: list[str]) -> list[tuple[str, str]]:
+    """The pairs (a < b) of one block close enough to be linked at all (`_close_pairs`; in a place stem's
+    block `t:`, every pair: `place_form` decides)."""
+    if key.startswith("t:"):
+        return list(itertools.combinations(members, 2))
+    return [(members[i], members[j]) for i, j in _close_pairs(members, garbled=key.startswith(("g:", "f:")))]
+
+
+def close_in(key: str, a: str, b: str) -> bool:
+    """Whether the pair is among `block_pairs` of a block `key` holding both: `_close_pairs` for one pair."""
+    if key.startswith("t:"):
+        return True
+    ta, tb = tnorm(a), tnorm(b)
+    if Levenshtein.normalized_similarity(ta, tb, score_cutoff=SPELLING_SIMILARITY - 1e-6) > 0:
+        return True
+    garbled = key.startswith(("g:", "f:"))
+    if garbled and Levenshtein.normalized_similarity(fold(a), fold(b), score_cutoff=GARBLED_SIMILARITY - 1e-6) > 0:
+        return True
+    groups = given_name_groups()
+    return ta in groups and groups.get(ta) == groups.get(tb)
+
+
+def owner(skipped: Collection[str], a: str, b: str, ka: set[str], kb: set[str]) -> str | None:
+    """The block that decides a pair (a, b) whose block keys are ka and kb (`all_keys`): the first key (in
+    key order) of a block that holds both, is not skipped (`skipped`: more than MAX_BLOCK forms) and
+    finds them close (`close_in`). A pair in several blocks is judged once, by that block alone: only
+    keys before the block's own are asked about, so `skipped` needs only the blocks of earlier keys."""
+    for key in sorted(ka & kb):
+        if key not in skipped and close_in(key, a, b):
+            return key
+    return None
 
 
 def candidate_pairs(c: Counts) -> list[tuple[str, str]]:
     """Every pair (a < b) of one block close enough to be linked at all, once, in a fixed order."""
-    seen: set[tuple[str, str]] = set()
-    for key, members in block(c):
-        if key.startswith("t:"):  # one stem: every pair is a candidate (`place_form` decides)
-            seen.update(itertools.combinations(members, 2))
-            continue
-        for i, j in _close_pairs(members, garbled=key.startswith(("g:", "f:"))):
-            seen.add((members[i], members[j]))
-    return sorted(seen)
+    return sorted({p for key, members in block(c) for p in block_pairs(key, members)})
 
 
 # ---------------------------------------------------------------------------------------------- 3. link
@@ -626,29 +664,55 @@ class People:
     title: str | None = None  # a title or role before both (Chancellor Scholz, Chancellor Scholtz)
 
 
-def _shared(xs: Collection[str], ys: Collection[str]) -> str | None:
-    shared = sorted(x for x in xs for y in ys if same_name(x, y))
+def same_names(xs: list[str], ys: list[str]) -> np.ndarray:
+    """`same_name` of every word of xs with every word of ys, as a boolean matrix: one vectorised
+    comparison (rapidfuzz's cdist) finds the candidates, `same_name` decides the few close pairs only. A popular name's
+    neighbours (hundreds of given names before a head of state's surname) cost C, not Python, a pair."""
+    from rapidfuzz.process import cdist
+
+    if not xs or not ys:
+        return np.zeros((len(xs), len(ys)), dtype=bool)
+    wx, wy = [_word(x) for x in xs], [_word(y) for y in ys]
+    near = cdist(  # candidates only: cdist's float may fall a hair below the scalar similarity
+        [w.key for w in wx],
+        [w.key for w in wy],
+        scorer=Levenshtein.normalized_similarity,
+        score_cutoff=SPELLING_SIMILARITY - 1e-6,
+        dtype=np.float32,
+    )
+    gx = np.array([-1 if w.group is None else w.group for w in wx])
+    gy = np.array([-2 if w.group is None else w.group for w in wy])
+    out = np.zeros(near.shape, dtype=bool)
+    for i, j in zip(*np.nonzero((near > 0) | (gx[:, None] == gy[None, :])), strict=True):
+        out[i, j] = xs[i] == ys[j] or same_name(xs[i], ys[j])
+    out |= np.array(xs, dtype=object)[:, None] == np.array(ys, dtype=object)[None, :]
+    return out
+
+
+def _shared(xs: list[str], ys: list[str], same: np.ndarray) -> str | None:
+    shared = [xs[i] for i in np.flatnonzero(same.any(axis=1))]
     return min(shared, key=lambda g: (english_zipf(fold(g)), g)) if shared else None
 
 
-def _several(words: Collection[str], others: Collection[str]) -> bool:
-    """A given name before several people's surnames (`words`), some of whom the other spelling never
-    names (`others`): renaming it would rename them too (Vladimir Putin beside Vladimir Tkachenko)."""
-    first = sorted(words)[:1]
-    if not first or all(same_name(first[0], w) for w in words):
+def _several(words: list[str], same: np.ndarray) -> bool:
+    """A given name before several people's surnames (`words`, sorted), some of whom the other spelling
+    never names (`same`: `same_names` of words with the other's): renaming it would rename them too
+    (Vladimir Putin beside Vladimir Tkachenko)."""
+    if not words or all(same_name(words[0], w) for w in words):
         return False
-    return any(not any(same_name(w, o) for o in others) for w in words)
+    return not same.any(axis=1).all()
 
 
 def people(c: Counts, a: str, b: str) -> People:
     """Given names used with different surnames, or surnames after different given names, are
     different people; a shared given name (or surname) is evidence of one person."""
-    aa, ab = c.after.get(a, ()), c.after.get(b, ())
-    ba, bb = c.before.get(a, ()), c.before.get(b, ())
-    surname = _shared(aa, ab)
-    given = _shared(ba, bb)
+    aa, ab = list(c.after.get(a, ())), list(c.after.get(b, ()))
+    ba, bb = list(c.before.get(a, ())), list(c.before.get(b, ()))
+    after, before = same_names(aa, ab), same_names(ba, bb)
+    surname = _shared(aa, ab, after)
+    given = _shared(ba, bb, before)
     differ = bool(aa and ab and surname is None) or bool(ba and bb and given is None)
-    several = frozenset(f for f, w, o in ((a, aa, ab), (b, ab, aa)) if _several(w, o))
+    several = frozenset(f for f, w, same in ((a, aa, after), (b, ab, after.T)) if _several(w, same))
     title = min(c.titles.get(a, set()) & c.titles.get(b, set()), default=None)
     return People(differ, given, surname, several, title)
 
@@ -820,11 +884,12 @@ def _garbled(c: Counts, ctx: StoryContext, a: str, b: str, anchor: str) -> Link 
     given name (or surname), in documents that tell one story, and never meet in one document (one writer
     naming two people keeps them apart)."""
     sim = _similarity(fold(a), fold(b))
-    if sim < GARBLED_SIMILARITY or set(c.docs[a]) & set(c.docs[b]):
+    if sim < GARBLED_SIMILARITY:
         return None
     lone = [f for f in (a, b) if len(c.docs[f]) == 1 and english_zipf(fold(f)) < KNOWN_ZIPF]
-    if len(lone) != 1 or len(c.docs[b if lone[0] == a else a]) < 2:
-        return None
+    other = b if lone and lone[0] == a else a
+    if len(lone) != 1 or len(c.docs[other]) < 2 or c.docs[lone[0]][0] in c.docs[other]:
+        return None  # (one document against a popular name's: one lookup, not two sets of its documents)
     story, names = ctx.shared(a, b)
     if not content_story(story, names):
         return None
@@ -941,13 +1006,39 @@ def _evidence_link(
     return Link(a, b, kind, sk[1], conf, "; ".join(why), keep, anchor is not None or in_story)
 
 
+def decide_block(
+    c: Counts,
+    ctx: StoryContext,
+    skipped: Collection[str],
+    key: str,
+    members: list[str],
+    keys_of: Callable[[str], set[str]] | None = None,
+) -> list[Link]:
+    """One block's links, decided alone: its close pairs that it owns (`owner`), judged (`judge_pair`).
+    `keys_of(form)`: `all_keys` (a cache of it, across blocks)."""
+    keys_of = keys_of or functools.partial(all_keys, c)
+    out = []
+    for a, b in block_pairs(key, members):
+        if owner(skipped, a, b, keys_of(a), keys_of(b)) == key and (lk := judge_pair(c, ctx, a, b)) is not None:
+            out.append(lk)
+    return out
+
+
+KEYS_CACHED = 1024  # forms whose block keys `link` keeps (a popular name's given-name keys are many)
+
+
 def link(c: Counts) -> list[Link]:
-    """Step 3: the links among the candidate pairs, strongest first."""
+    """Step 3: the links of every block (`decide_block`, one block at a time, in key order), strongest first."""
     ctx = StoryContext(c)
-    # judged in the order of the first document of the rarer spelling, so that the documents whose
-    # neighbours `StoryContext` keeps are the ones asked for next; the result does not depend on the order
-    pairs = sorted(candidate_pairs(c), key=lambda p: (c.docs[min(p, key=lambda f: (len(c.docs[f]), f))][0], p))
-    links = [x for a, b in pairs if (x := judge_pair(c, ctx, a, b)) is not None]
+    skipped: set[str] = set()  # the keys of the blocks skipped so far (more than MAX_BLOCK forms)
+    cache = _LRU(KEYS_CACHED)
+    keys_of = functools.partial(cache.get, make=functools.partial(all_keys, c))
+    links: list[Link] = []
+    for key, members in all_blocks(c):
+        if len(members) > MAX_BLOCK:
+            skipped.add(key)
+        else:
+            links += decide_block(c, ctx, skipped, key, members, keys_of)
     return sorted(links, key=lambda x: (-x.confidence, -x.similarity, x.a, x.b))
 
 
