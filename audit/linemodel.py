@@ -1,0 +1,214 @@
+"""The learned residue-line model (RES017): features of a line in its page, and the shipped weights.
+
+The features describe how a page is built, never a site's words: how long a line is against the
+document's prose, whether it ends like a sentence, how many of its words are capitalised, digits,
+separators (`|`, `»`, `•`), URLs and handles, where it sits (first or last lines, how much prose lies
+above and below it), whether its neighbours are short too (a run of headlines or menu items), whether
+its content words occur elsewhere in the document (an article repeats its own terms; an unrelated
+headline does not), quotation, questions, the share of English function words and verbs of saying.
+
+The weights (`audit/data/residue_model.tsv`) are a logistic regression trained by
+`tools/train_residue_model.py` on page-level folds; the file's header says how. Pure Python at run
+time: one pass over the lines for the document's statistics, one for the features.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import re
+from importlib import resources
+
+from audit.lexicon import function_words
+from audit.text import ends_sentence, words
+
+SHORT_WORDS = 8  # a line of fewer words is short (a headline, a label, a credit)
+EDGE = 3  # the first and the last EDGE lines are the page's edges
+WINDOW = 3  # neighbours on each side looked at for a run of short lines
+_URL = re.compile(r"https?://|www\.|\.(?:com|org|net|co\.uk)\b|(?<!\w)@\w", re.IGNORECASE)
+_SEPARATORS = frozenset("|»•›·▶►→")
+_QUOTES = frozenset('"“”«')
+_SAYING = frozenset(
+    "said says say told tells according added adds explained noted asked replied wrote writes "
+    "announced stated argued insisted warned".split()
+)
+
+FEATURES = (
+    "log_words",
+    "log_chars",
+    "ends_sentence",
+    "ends_question",
+    "capital_share",
+    "all_caps_share",
+    "digit_share",
+    "has_url",
+    "has_separator",
+    "starts_bullet",
+    "has_colon",
+    "has_quote",
+    "function_share",
+    "has_saying",
+    "first_lines",
+    "last_lines",
+    "prose_above",
+    "prose_below",
+    "inside_prose",
+    "outside_short",
+    "relative_length",
+    "short",
+    "short_neighbours",
+    "prev_short",
+    "next_short",
+    "terms_elsewhere",
+    "no_terms_elsewhere",
+    "repeated_line",
+    "title_shaped",
+)
+
+
+@functools.cache
+def _function_set() -> frozenset[str]:
+    return frozenset(function_words())
+
+
+def _content(ws: list[str]) -> list[str]:
+    fw = _function_set()
+    return [w.lower() for w in ws if len(w) > 3 and w.lower() not in fw]
+
+
+class DocStats:
+    """What the features need of the whole document: each line's words, content words and length."""
+
+    __slots__ = ("lines", "words", "content", "counts", "median", "prose", "total", "seen")
+
+    def __init__(self, lines: list[str]) -> None:
+        self.lines = lines
+        self.words = [words(s) for s in lines]
+        self.content = [_content(ws) for ws in self.words]
+        self.counts: dict[str, int] = {}
+        for cw in self.content:
+            for w in set(cw):
+                self.counts[w] = self.counts.get(w, 0) + 1
+        lengths = sorted(len(ws) for ws in self.words)
+        self.median = max(1, lengths[len(lengths) // 2]) if lengths else 1
+        self.prose = [len(ws) if len(ws) >= SHORT_WORDS and ends_sentence(s) else 0 for s, ws in zip(lines, self.words)]
+        self.total = max(1, sum(self.prose))
+        self.seen: dict[str, int] = {}
+        for s in lines:
+            key = s.strip().lower()
+            self.seen[key] = self.seen.get(key, 0) + 1
+
+
+def _shape(s: str, ws: list[str]) -> list[float]:
+    """The line's own shape: length, punctuation, capitals, digits, separators."""
+    n = len(ws)
+    t = s.strip()
+    caps = sum(w[0].isupper() for w in ws)
+    upper = sum(w.isupper() and len(w) > 1 for w in ws)
+    digits = sum(c.isdigit() for c in t)
+    return [
+        math.log1p(n),
+        math.log1p(len(t)),
+        float(ends_sentence(t)),
+        float(t.endswith("?")),
+        caps / n if n else 0.0,
+        upper / n if n else 0.0,
+        digits / max(1, len(t)),
+        float(bool(_URL.search(t))),
+        float(any(c in _SEPARATORS for c in t)),
+        float(t[:1] in "-–—*•·>"),
+        float(":" in t),
+        float(any(c in _QUOTES for c in t)),
+    ]
+
+
+def _voice(ws: list[str]) -> list[float]:
+    """Function-word share and verbs of saying: prose has both, furniture neither."""
+    fw = _function_set()
+    low = [w.lower() for w in ws]
+    return [sum(w in fw for w in low) / len(low) if low else 0.0, float(any(w in _SAYING for w in low))]
+
+
+def _short(stats: DocStats, k: int) -> bool:
+    return 0 <= k < len(stats.lines) and len(stats.words[k]) < SHORT_WORDS
+
+
+def _place(stats: DocStats, i: int) -> list[float]:
+    """Where the line sits: the page's edges, the prose above and below, its neighbours' shortness."""
+    n = len(stats.lines)
+    above = sum(stats.prose[:i]) / stats.total
+    below = sum(stats.prose[i + 1 :]) / stats.total
+    near = [k for k in range(i - WINDOW, i + WINDOW + 1) if k != i and 0 <= k < n]
+    runs = sum(_short(stats, k) for k in near) / max(1, len(near))
+    return [
+        float(i < EDGE),
+        float(i >= n - EDGE),
+        above,
+        below,
+        min(above, below),
+        float(_short(stats, i)) * (1.0 - 2.0 * min(above, below)),
+        math.log((len(stats.words[i]) + 1) / (stats.median + 1)),
+        float(_short(stats, i)),
+        runs,
+        float(_short(stats, i - 1)),
+        float(_short(stats, i + 1)),
+    ]
+
+
+def _terms(stats: DocStats, i: int) -> list[float]:
+    """Whether the line's content words occur in other lines of the document, and whether it repeats."""
+    cw = set(stats.content[i])
+    shared = sum(stats.counts.get(w, 0) > 1 for w in cw) / len(cw) if cw else 0.0
+    ws = stats.words[i]
+    title = bool(ws) and not ends_sentence(stats.lines[i]) and all(w[0].isupper() for w in ws if len(w) > 3)
+    return [
+        shared,
+        float(bool(cw) and shared == 0.0),
+        float(stats.seen.get(stats.lines[i].strip().lower(), 0) > 1),
+        float(title and len(ws) >= 3),
+    ]
+
+
+def line_features(stats: DocStats, i: int) -> list[float]:
+    """The features (FEATURES, in order) of line i of the document."""
+    ws = stats.words[i]
+    return _shape(stats.lines[i], ws) + _voice(ws) + _place(stats, i) + _terms(stats, i)
+
+
+def document_features(lines: list[str]) -> list[list[float]]:
+    """The features of every line of a document (its non-blank lines, in order)."""
+    stats = DocStats(lines)
+    return [line_features(stats, i) for i in range(len(lines))]
+
+
+class LineModel:
+    """A logistic regression over FEATURES: standardised inputs, weights, a bias and a threshold."""
+
+    def __init__(self, mean: list[float], scale: list[float], weights: list[float], bias: float, threshold: float):
+        self.mean, self.scale, self.weights = mean, scale, weights
+        self.bias, self.threshold = bias, threshold
+
+    def probability(self, x: list[float]) -> float:
+        z = self.bias
+        for v, m, s, w in zip(x, self.mean, self.scale, self.weights):
+            z += w * (v - m) / s
+        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+
+def parse_model(text: str) -> LineModel:
+    """A model from the TSV the training script writes: `# ...` header lines, `threshold`, `bias`, then
+    one `feature<TAB>mean<TAB>scale<TAB>weight` row per feature, in FEATURES order."""
+    rows = [ln.split("\t") for ln in text.splitlines() if ln.strip() and not ln.startswith("#")]
+    head = {r[0]: float(r[1]) for r in rows if len(r) == 2}
+    feats = [r for r in rows if len(r) == 4]
+    names = tuple(r[0] for r in feats)
+    if names != FEATURES:
+        raise ValueError(f"residue model features {names} differ from the code's {FEATURES}")
+    mean, scale, weights = ([float(r[k]) for r in feats] for k in (1, 2, 3))
+    return LineModel(mean, scale, weights, head["bias"], head["threshold"])
+
+
+@functools.cache
+def shipped_model() -> LineModel:
+    """The model in audit/data/residue_model.tsv."""
+    return parse_model(resources.files("audit.data").joinpath("residue_model.tsv").read_text(encoding="utf-8"))
