@@ -7,13 +7,15 @@ above and below it), whether its neighbours are short too (a run of headlines or
 its content words occur elsewhere in the document (an article repeats its own terms; an unrelated
 headline does not), quotation, questions, the share of English function words and verbs of saying.
 
-The weights (`audit/data/residue_model.tsv`) are a logistic regression trained by
+The model (`audit/data/residue_model.tsv`) is an ensemble of boosted decision stumps trained by
 `tools/train_residue_model.py` on page-level folds; the file's header says how. Pure Python at run
-time: one pass over the lines for the document's statistics, one for the features.
+time: one pass over the lines for the document's statistics, one for the features, one bisection a
+feature for the score.
 """
 
 from __future__ import annotations
 
+import bisect
 import functools
 import math
 import re
@@ -91,7 +93,10 @@ class DocStats:
                 self.counts[w] = self.counts.get(w, 0) + 1
         lengths = sorted(len(ws) for ws in self.words)
         self.median = max(1, lengths[len(lengths) // 2]) if lengths else 1
-        self.prose = [len(ws) if len(ws) >= SHORT_WORDS and ends_sentence(s) else 0 for s, ws in zip(lines, self.words)]
+        self.prose = [
+            len(ws) if len(ws) >= SHORT_WORDS and ends_sentence(s) else 0
+            for s, ws in zip(lines, self.words, strict=True)
+        ]
         self.total = max(1, sum(self.prose))
         self.seen: dict[str, int] = {}
         for s in lines:
@@ -182,30 +187,43 @@ def document_features(lines: list[str]) -> list[list[float]]:
 
 
 class LineModel:
-    """A logistic regression over FEATURES: standardised inputs, weights, a bias and a threshold."""
+    """Boosted decision stumps over FEATURES: the log-odds are `base` plus, for each stump, its left value
+    where the feature is at most its cut and its right value elsewhere. The stumps of one feature add up
+    to a step function, kept as sorted cuts and the value between each two (one bisection a feature)."""
 
-    def __init__(self, mean: list[float], scale: list[float], weights: list[float], bias: float, threshold: float):
-        self.mean, self.scale, self.weights = mean, scale, weights
-        self.bias, self.threshold = bias, threshold
+    def __init__(self, base: float, stumps: list[tuple[int, float, float, float]], threshold: float) -> None:
+        self.base, self.threshold, self.stumps = base, threshold, stumps
+        self.steps: list[tuple[list[float], list[float]]] = []
+        for f in range(len(FEATURES)):
+            mine = [st for st in stumps if st[0] == f]
+            cuts = sorted({st[1] for st in mine})
+            # values[k]: x is above cuts[:k] (right of those stumps) and at most cuts[k:] (left of those)
+            values = [sum(vr if c < cut_k else vl for _, c, vl, vr in mine) for cut_k in cuts + [math.inf]]
+            self.steps.append((cuts, values))
+
+    def log_odds(self, x: list[float]) -> float:
+        z = self.base
+        for v, (cuts, values) in zip(x, self.steps, strict=True):
+            if cuts:
+                z += values[bisect.bisect_left(cuts, v)]
+        return z
 
     def probability(self, x: list[float]) -> float:
-        z = self.bias
-        for v, m, s, w in zip(x, self.mean, self.scale, self.weights):
-            z += w * (v - m) / s
-        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, self.log_odds(x)))))
 
 
 def parse_model(text: str) -> LineModel:
-    """A model from the TSV the training script writes: `# ...` header lines, `threshold`, `bias`, then
-    one `feature<TAB>mean<TAB>scale<TAB>weight` row per feature, in FEATURES order."""
+    """A model from the TSV the training script writes: `# ...` header lines, `threshold` and `base`
+    rows, then one `stump<TAB>feature<TAB>cut<TAB>left<TAB>right` row per stump."""
     rows = [ln.split("\t") for ln in text.splitlines() if ln.strip() and not ln.startswith("#")]
     head = {r[0]: float(r[1]) for r in rows if len(r) == 2}
-    feats = [r for r in rows if len(r) == 4]
-    names = tuple(r[0] for r in feats)
-    if names != FEATURES:
-        raise ValueError(f"residue model features {names} differ from the code's {FEATURES}")
-    mean, scale, weights = ([float(r[k]) for r in feats] for k in (1, 2, 3))
-    return LineModel(mean, scale, weights, head["bias"], head["threshold"])
+    stumps = []
+    for r in rows:
+        if r[0] == "stump":
+            if r[1] not in FEATURES:
+                raise ValueError(f"residue model: unknown feature {r[1]!r}")
+            stumps.append((FEATURES.index(r[1]), float(r[2]), float(r[3]), float(r[4])))
+    return LineModel(head["base"], stumps, head["threshold"])
 
 
 @functools.cache

@@ -29,7 +29,7 @@ def learned_residue(view: TextView) -> Iterator[Hit]:
     if len(body) < 2 or not view.is_english:
         return
     model = shipped_model()
-    for ln, x in zip(body, document_features([ln.text for ln in body])):
+    for ln, x in zip(body, document_features([ln.text for ln in body]), strict=True):
         p = model.probability(x)
         if p > model.threshold:
             yield Hit(*ln.span, f"line shaped like page furniture (model {p:.2f})", None, round(p, 3))
