@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+import itertools
 import math
 import re
 from importlib import resources
@@ -26,10 +27,12 @@ from audit.text import ends_sentence, words
 
 SHORT_WORDS = 8  # a line of fewer words is short (a headline, a label, a credit)
 EDGE = 3  # the first and the last EDGE lines are the page's edges
+PROSE_WORDS = 30  # a line of this many words that ends like a sentence is prose: not scored
 WINDOW = 3  # neighbours on each side looked at for a run of short lines
 _URL = re.compile(r"https?://|www\.|\.(?:com|org|net|co\.uk)\b|(?<!\w)@\w", re.IGNORECASE)
-_SEPARATORS = frozenset("|»•›·▶►→")
-_QUOTES = frozenset('"“”«')
+_SEPARATORS = re.compile("[|»•›·▶►→]")
+_QUOTES = re.compile('["“”«]')
+_DIGIT = re.compile(r"\d")
 _SAYING = frozenset(
     "said says say told tells according added adds explained noted asked replied wrote writes "
     "announced stated argued insisted warned".split()
@@ -81,7 +84,7 @@ def _content(ws: list[str]) -> list[str]:
 class DocStats:
     """What the features need of the whole document: each line's words, content words and length."""
 
-    __slots__ = ("lines", "words", "content", "counts", "median", "prose", "total", "seen")
+    __slots__ = ("lines", "words", "content", "counts", "median", "prose", "total", "before", "short", "seen")
 
     def __init__(self, lines: list[str]) -> None:
         self.lines = lines
@@ -98,6 +101,8 @@ class DocStats:
             for s, ws in zip(lines, self.words, strict=True)
         ]
         self.total = max(1, sum(self.prose))
+        self.before = list(itertools.accumulate(self.prose, initial=0))  # prose words above each line
+        self.short = [len(ws) < SHORT_WORDS for ws in self.words] + [False]  # [-1]: no line is short
         self.seen: dict[str, int] = {}
         for s in lines:
             key = s.strip().lower()
@@ -108,9 +113,9 @@ def _shape(s: str, ws: list[str]) -> list[float]:
     """The line's own shape: length, punctuation, capitals, digits, separators."""
     n = len(ws)
     t = s.strip()
-    caps = sum(w[0].isupper() for w in ws)
-    upper = sum(w.isupper() and len(w) > 1 for w in ws)
-    digits = sum(c.isdigit() for c in t)
+    caps = sum(1 for w in ws if w[0].isupper())
+    upper = sum(1 for w in ws if w.isupper() and len(w) > 1)
+    digits = len(_DIGIT.findall(t))
     return [
         math.log1p(n),
         math.log1p(len(t)),
@@ -120,10 +125,10 @@ def _shape(s: str, ws: list[str]) -> list[float]:
         upper / n if n else 0.0,
         digits / max(1, len(t)),
         float(bool(_URL.search(t))),
-        float(any(c in _SEPARATORS for c in t)),
+        float(bool(_SEPARATORS.search(t))),
         float(t[:1] in "-–—*•·>"),
         float(":" in t),
-        float(any(c in _QUOTES for c in t)),
+        float(bool(_QUOTES.search(t))),
     ]
 
 
@@ -134,29 +139,26 @@ def _voice(ws: list[str]) -> list[float]:
     return [sum(w in fw for w in low) / len(low) if low else 0.0, float(any(w in _SAYING for w in low))]
 
 
-def _short(stats: DocStats, k: int) -> bool:
-    return 0 <= k < len(stats.lines) and len(stats.words[k]) < SHORT_WORDS
-
-
 def _place(stats: DocStats, i: int) -> list[float]:
     """Where the line sits: the page's edges, the prose above and below, its neighbours' shortness."""
     n = len(stats.lines)
-    above = sum(stats.prose[:i]) / stats.total
-    below = sum(stats.prose[i + 1 :]) / stats.total
-    near = [k for k in range(i - WINDOW, i + WINDOW + 1) if k != i and 0 <= k < n]
-    runs = sum(_short(stats, k) for k in near) / max(1, len(near))
+    above = stats.before[i] / stats.total
+    below = (stats.before[-1] - stats.before[i + 1]) / stats.total
+    lo, hi = max(0, i - WINDOW), min(n, i + WINDOW + 1)
+    short = stats.short
+    runs = (sum(short[lo:hi]) - short[i]) / max(1, hi - lo - 1)
     return [
         float(i < EDGE),
         float(i >= n - EDGE),
         above,
         below,
         min(above, below),
-        float(_short(stats, i)) * (1.0 - 2.0 * min(above, below)),
+        float(short[i]) * (1.0 - 2.0 * min(above, below)),
         math.log((len(stats.words[i]) + 1) / (stats.median + 1)),
-        float(_short(stats, i)),
+        float(short[i]),
         runs,
-        float(_short(stats, i - 1)),
-        float(_short(stats, i + 1)),
+        float(short[i - 1] if i else False),
+        float(short[i + 1]),
     ]
 
 
@@ -180,10 +182,12 @@ def line_features(stats: DocStats, i: int) -> list[float]:
     return _shape(stats.lines[i], ws) + _voice(ws) + _place(stats, i) + _terms(stats, i)
 
 
-def document_features(lines: list[str]) -> list[list[float]]:
-    """The features of every line of a document (its non-blank lines, in order)."""
+def document_features(lines: list[str], every: bool = False) -> list[list[float] | None]:
+    """The features of every line of a document (its non-blank lines, in order); None for a line of
+    running prose (PROSE_WORDS words or more, ending like a sentence), which the model does not score,
+    unless `every` (training sees those lines too)."""
     stats = DocStats(lines)
-    return [line_features(stats, i) for i in range(len(lines))]
+    return [None if stats.prose[i] >= PROSE_WORDS and not every else line_features(stats, i) for i in range(len(lines))]
 
 
 class LineModel:

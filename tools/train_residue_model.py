@@ -126,14 +126,17 @@ def line_rows(docs: list[dict], flagged: dict) -> tuple[np.ndarray, np.ndarray, 
         if not lines:
             continue
         feats = document_features(lines)
+        full = document_features(lines, every=True)  # prose lines train the model too; it never scores them
         where = {s: i for i, s in enumerate(starts)}
         for s, e, res in d["labels"]:
             i = where.get(s)
             if i is None:
                 continue
-            xs.append(feats[i])
+            xs.append(feats[i] if feats[i] is not None else full[i])
             ys.append(float(res))
-            meta.append((d["page"], d["set"], d["extractor"], covered(flagged.get(d["id"], []), s, e)))
+            meta.append(
+                (d["page"], d["set"], d["extractor"], covered(flagged.get(d["id"], []), s, e), feats[i] is not None)
+            )
     return np.array(xs), np.array(ys), meta
 
 
@@ -184,10 +187,10 @@ def out_of_fold(x: np.ndarray, y: np.ndarray, meta: list[tuple]) -> np.ndarray:
     """Each line's probability from the model trained without its page's fold."""
     folds = page_folds([m[0] for m in meta])
     fold = np.array([folds[m[0]] for m in meta])
-    prob, sw = np.zeros(len(y)), sample_weights(meta)
+    prob, sw, scored = np.zeros(len(y)), sample_weights(meta), np.array([m[4] for m in meta], dtype=bool)
     for k in range(FOLDS):
-        held = fold == k
-        prob[held] = predict(fit(x[~held], y[~held], sw[~held]), x[held])
+        held = (fold == k) & scored
+        prob[held] = predict(fit(x[fold != k], y[fold != k], sw[fold != k]), x[held])
     return prob
 
 
@@ -247,7 +250,8 @@ def feed_rate(model, t: float) -> str:
                 continue
             lines, _ = body_lines(r["text"])
             if lines:
-                p = predict(model, np.array(document_features(lines)))
+                feats = [f for f in document_features(lines) if f is not None]
+                p = predict(model, np.array(feats)) if feats else np.zeros(0)
                 n, fired = n + len(lines), fired + int((p > t).sum())
             docs += 1
             if docs >= RSS_ENGLISH:

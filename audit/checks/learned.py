@@ -30,6 +30,6 @@ def learned_residue(view: TextView) -> Iterator[Hit]:
         return
     model = shipped_model()
     for ln, x in zip(body, document_features([ln.text for ln in body]), strict=True):
-        p = model.probability(x)
+        p = model.probability(x) if x is not None else 0.0
         if p > model.threshold:
             yield Hit(*ln.span, f"line shaped like page furniture (model {p:.2f})", None, round(p, 3))
