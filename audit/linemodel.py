@@ -27,6 +27,7 @@ from audit.text import ends_sentence, words
 
 SHORT_WORDS = 8  # a line of fewer words is short (a headline, a label, a credit)
 EDGE = 3  # the first and the last EDGE lines are the page's edges
+PAGE_SHORT_SHARE = 0.7  # the model scores only texts where at least this share of lines is short
 PROSE_WORDS = 30  # a line of this many words that ends like a sentence is prose: not scored
 WINDOW = 3  # neighbours on each side looked at for a run of short lines
 _URL = re.compile(r"https?://|www\.|\.(?:com|org|net|co\.uk)\b|(?<!\w)@\w", re.IGNORECASE)
@@ -182,12 +183,22 @@ def line_features(stats: DocStats, i: int) -> list[float]:
     return _shape(stats.lines[i], ws) + _voice(ws) + _place(stats, i) + _terms(stats, i)
 
 
+def is_whole_page(stats: DocStats) -> bool:
+    """True when most lines are short (PAGE_SHORT_SHARE): the text of a whole page, menus and all, not an
+    extracted article, whose few short lines are as often subheads, list items or a dateline."""
+    return sum(stats.short) >= PAGE_SHORT_SHARE * len(stats.lines)
+
+
 def document_features(lines: list[str], every: bool = False) -> list[list[float] | None]:
-    """The features of every line of a document (its non-blank lines, in order); None for a line of
-    running prose (PROSE_WORDS words or more, ending like a sentence), which the model does not score,
-    unless `every` (training sees those lines too)."""
+    """The features of every line of a document (its non-blank lines, in order). None for the lines the
+    model does not score: every line of a text that is not a whole page (`is_whole_page`), and a line of
+    running prose (PROSE_WORDS words or more, ending like a sentence); with `every`, the features of all
+    lines (training sees them all)."""
     stats = DocStats(lines)
-    return [None if stats.prose[i] >= PROSE_WORDS and not every else line_features(stats, i) for i in range(len(lines))]
+    page = every or is_whole_page(stats)
+    return [
+        line_features(stats, i) if page and (every or stats.prose[i] < PROSE_WORDS) else None for i in range(len(lines))
+    ]
 
 
 class LineModel:

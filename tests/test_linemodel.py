@@ -67,22 +67,29 @@ def test_a_model_file_with_an_unknown_feature_is_refused():
         parse_model("threshold\t0.5\nbase\t0\nstump\tsite_name\t1\t0.1\t0.2\n")
 
 
+ARTICLE = [
+    "The council approved the new budget on Tuesday after a long debate about school funding, the mayor said.",
+    "Members said the plan would raise spending on schools by four percent next year, according to officials.",
+    "Residents will see the changes when the new fiscal year begins in July, the council said in a statement.",
+]
+
+
 def test_menu_lines_score_above_the_article_lines():
-    lines = (
-        ["Home", "News", "Sport", "Sign in"]
-        + ["The council approved the new budget on Tuesday after a long debate about school funding, the mayor said."]
-        * 1
-        + [
-            "Members said the plan would raise spending on schools by four percent next year, according to officials.",
-            "Residents will see the changes when the new fiscal year begins in July, the council said in a statement.",
-            "Contact us",
-            "About us",
-        ]
-    )
+    lines = ["Home", "News", "Sport", "Weather", "Sign in", *ARTICLE, "Contact us", "About us", "Jobs", "Help"]
     model = shipped_model()
     probs = [model.probability(x) for x in document_features(lines)]
     assert len(probs) == len(lines)
-    assert max(probs[4:7]) < model.threshold < min(probs[i] for i in (1, 3, 7, 8))
+    assert max(probs[5:8]) < model.threshold < min(probs[i] for i in (1, 4, 8, 9))
+
+
+def test_only_whole_pages_and_short_lines_are_scored():
+    article = [*ARTICLE, "It takes effect in July.", "Privacy", "Terms"]  # 3 short lines of 6: an extracted article
+    assert document_features(article) == [None] * len(article)
+    assert all(x is not None for x in document_features(article, every=True))  # training sees every line
+    long_prose = " ".join(ARTICLE)  # 50 words ending like a sentence: prose, never scored
+    page = ["Home", "News", "Sport", "Weather", "Sign in", long_prose, "Contact us", "About us", "Jobs"]
+    feats = document_features(page)
+    assert feats[5] is None and all(x is not None for i, x in enumerate(feats) if i != 5)
 
 
 def test_out_of_fold_never_trains_on_a_held_out_page(monkeypatch):

@@ -39,7 +39,7 @@ sys.path.insert(0, str(SHARED / "tools"))
 from audit.linemodel import FEATURES, document_features  # noqa: E402
 
 FOLDS = 5
-MAX_FP = 0.005  # the model's own held-out clean-line FP, on every extractor (the other checks have ~0.008)
+MAX_FP = 0.01  # the model's own held-out clean-line FP, on every extractor (the other checks have ~0.008)
 ROUNDS, RATE, LAMBDA, BINS = 300, 0.1, 1.0, 32  # boosting rounds, learning rate, leaf L2 penalty, cut candidates
 OUT = ROOT / "audit" / "data" / "residue_model.tsv"
 RSS_ENGLISH = 3000  # English feed entries scored for the feed figure
@@ -126,7 +126,9 @@ def line_rows(docs: list[dict], flagged: dict) -> tuple[np.ndarray, np.ndarray, 
         if not lines:
             continue
         feats = document_features(lines)
-        full = document_features(lines, every=True)  # prose lines train the model too; it never scores them
+        full = document_features(
+            lines, every=True
+        )  # lines the model never scores (prose, texts that are not whole pages) train it too
         where = {s: i for i, s in enumerate(starts)}
         for s, e, res in d["labels"]:
             i = where.get(s)

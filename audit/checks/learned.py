@@ -16,14 +16,16 @@ MAX_LINES = 2000  # a longer document is scored on its first MAX_LINES non-blank
 def learned_residue(view: TextView) -> Iterator[Hit]:
     """Lines a model of page structure takes for residue: short, unpunctuated, off the article's terms, at its edges.
 
-    A logistic regression (audit/linemodel.py, weights in audit/data/residue_model.tsv) scores each
-    non-blank line of an English text from how the page is built, not from any site's words: its length
-    against the document's prose, sentence punctuation, capitals, digits, separators, URLs, where it sits,
-    whether its neighbours are short too, whether its content words occur elsewhere in the document,
-    quotation, function words and verbs of saying. It is trained and its threshold chosen by
-    leave-pages-out cross-validation (tools/train_residue_model.py; figures in the README, Measured
-    quality). It is `info` and never edits the text: on pages unlike the training pages it cannot
-    promise the precision that `audit fix` needs.
+    Boosted decision stumps (audit/linemodel.py, model in audit/data/residue_model.tsv) score each line
+    of an English text from how the page is built, not from any site's words: its length against the
+    document's prose, sentence punctuation, capitals, digits, separators, URLs, where it sits, whether
+    its neighbours are short too, whether its content words occur elsewhere in the document, quotation,
+    function words and verbs of saying. Only whole pages are scored (at least 70% of lines short: an
+    extractor's whole-page text), never an extracted article, and no line of running prose (30+ words
+    ending like a sentence). Trained, and its threshold chosen, by leave-pages-out cross-validation
+    (tools/train_residue_model.py; figures in the README, Measured quality). It is `info` and never
+    edits the text: a page of short lines that are content (a poem, lyrics) can fire, and on pages
+    unlike the training pages it cannot promise the precision that `audit fix` needs.
     """
     body = view.body[:MAX_LINES]
     if len(body) < 2 or not view.is_english:
