@@ -107,3 +107,14 @@ def test_out_of_fold_never_trains_on_a_held_out_page(monkeypatch):
     for pages, held in seen:
         held_pages = {meta[int(i)][0] for i in held[:, 0]}
         assert held_pages and not held_pages & pages
+
+
+def test_structured_runs_are_content_and_menus_are_not():
+    from audit.checks.learned import structured_lines
+
+    plan = ["Day 1", "Breakfast", "Porridge", "Lunch", "Soup", "Day 2", "Breakfast", "Eggs", "Lunch", "Salad"]
+    assert structured_lines(plan) == set(range(len(plan)))  # its labels recur under each day
+    stats = ["Shots", "Lakeside 11 9 6 26", "Harbor 8 12 15 35", "Saves", "Lakeside 31", "Harbor 24"]
+    assert structured_lines(stats) == set(range(len(stats)))  # a run of numbers
+    page = ["Home", "News", "Sport", *ARTICLE, "Home", "News", "Sport"]  # the menu's copies lie in two runs
+    assert structured_lines(page) == set()
