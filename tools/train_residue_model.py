@@ -267,6 +267,7 @@ def write_model(model, t: float, n_lines: int, n_pages: int) -> None:
     base, stumps = model
     head = [
         "# The residue-line model of RES017 (audit/linemodel.py): boosted decision stumps over page-structure features.",
+        "# Where the entries come from: trained on the development sets below; none is a word or line of them.",
         f"# Trained by tools/train_residue_model.py ({ROUNDS} rounds, rate {RATE}) on {n_lines} labelled lines of",
         f"# {n_pages} pages: the extractors' texts in ../shared/eval/extraction-dev.jsonl and trafilatura-dev.jsonl and",
         "# the clean ground-truth bodies, labelled as ../shared/tools/score_extraction.py and score_trafilatura.py",
