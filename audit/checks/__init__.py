@@ -1,3 +1,3 @@
 """The built-in per-document checks; importing this package registers them."""
 
-from audit.checks import bio, integrity, layout, mt, republication, residue  # noqa: F401
+from audit.checks import bio, integrity, layout, learned, mt, republication, residue  # noqa: F401
