@@ -54,6 +54,9 @@ def structured_lines(lines: list[str]) -> set[int]:
     return out
 
 
+MIN_PAGE_LINES = 6  # a whole page has many lines: a short note or a feed entry (a title and a line) is no page
+
+
 @check("RES017", "residue", "info", fix="none", label="line shaped like page furniture (learned)")
 def learned_residue(view: TextView) -> Iterator[Hit]:
     """Lines a model of page structure takes for residue: short, unpunctuated, off the article's terms, at its edges.
@@ -62,15 +65,15 @@ def learned_residue(view: TextView) -> Iterator[Hit]:
     of an English text from how the page is built, not from any site's words: its length against the
     document's prose, sentence punctuation, capitals, digits, separators, URLs, where it sits, whether
     its neighbours are short too, whether its content words occur elsewhere in the document, quotation,
-    function words and verbs of saying. Only whole pages are scored (at least 70% of lines short: an
-    extractor's whole-page text), never an extracted article, and no line of running prose (30+ words
+    function words and verbs of saying. Only whole pages are scored (at least 6 lines, 70% of them short:
+    an extractor's whole-page text), never an extracted article or a short note, and no line of running prose (30+ words
     ending like a sentence). Trained, and its threshold chosen, by leave-pages-out cross-validation
     (tools/train_residue_model.py; figures in the README, Measured quality). It is `info` and never
     edits the text: a page of short lines that are content (a poem, lyrics) can fire, and on pages
     unlike the training pages it cannot promise the precision that `audit fix` needs.
     """
     body = view.body[:MAX_LINES]
-    if len(body) < 2 or not view.is_english:
+    if len(body) < MIN_PAGE_LINES or not view.is_english:
         return
     model = shipped_model()
     lines = [ln.text for ln in body]
