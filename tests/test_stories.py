@@ -264,3 +264,34 @@ def test_top_partners_ranked_in_runs_equal_one_ranking_of_all_pairs():
         want = want[: len(pairs)] | want[len(pairs) :]
         for chunk in (1, 7, 10**6):
             assert (_top_per_document(pairs, score, k, chunk) == want).all()
+
+
+def test_exact_jaccard_of_term_ids_equals_each_sketchs_own_jaccard():
+    rng = np.random.default_rng(4)
+    vocab = rng.integers(0, 2**63, size=300, dtype=np.uint64)
+    sketches = [
+        stories.StorySketch(np.unique(rng.choice(vocab, size=int(rng.integers(1, 60)))), np.zeros(NUM_PERM))
+        for _ in range(120)
+    ]
+    term_ids = stories._term_ids([s.hashes for s in sketches])
+    i = rng.integers(0, 120, size=5000).astype(np.int32)
+    j = rng.integers(0, 120, size=5000).astype(np.int32)
+    got = stories._exact_jaccard(term_ids, i, j)
+    want = [sketches[a].jaccard(sketches[b]) for a, b in zip(i.tolist(), j.tolist(), strict=True)]
+    assert got.tolist() == want  # to the last bit
+    assert 0 < (got == 1.0).sum() < len(got)  # the pairs of a sketch with itself, and others: not vacuous
+
+
+def test_clustering_by_component_equals_one_average_linkage_over_the_whole_graph():
+    rng = np.random.default_rng(11)
+    for n, m in ((10, 12), (200, 600), (2000, 5000)):
+        lo = rng.integers(0, n, size=m)
+        hi = rng.integers(0, n, size=m)
+        keep = lo < hi
+        codes = np.unique(lo[keep] * n + hi[keep])
+        lo, hi = codes // n, codes % n
+        jac = rng.choice([0.09, 0.12, 0.2, 0.215, 0.25, 0.4, 0.7], size=len(lo))  # weak edges join the parts
+        want = stories._average_linkage(lo, hi, jac)
+        assert stories._cluster(lo, hi, jac) == want
+        assert want  # merges happen: not vacuous
+    assert stories._cluster(np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0)) == {}
