@@ -371,7 +371,13 @@ def _average_linkage(lo: np.ndarray, hi: np.ndarray, jac: np.ndarray) -> dict[in
     """Average-linkage clustering of the representatives over the sparse graph of their best Jaccard
     similarities (edges lo < hi, sorted): groups merge, best first, while their mean similarity stays at
     or above STORY_SIMILARITY. Returns the merged representatives, each with the one it merged into (the
-    smaller); a cluster is named by its smallest representative."""
+    smaller); a cluster is named by its smallest representative.
+
+    The heap is lazy: when a group grows, only the pairs whose sum grew (the absorbed group's neighbours)
+    get a fresh entry; the others' means can only fall, so their old entries are upper bounds, and one is
+    queued again with its current mean when it reaches the top. The entry taken is still the largest
+    mean (smallest pair on ties), so the merges are those of recomputing every neighbour at each merge,
+    without the work that made a growing hub's merges quadratic."""
     sums: dict[int, dict[int, float]] = defaultdict(dict)
     heap = []
     for a, b, j in zip(lo.tolist(), hi.tolist(), jac.tolist(), strict=True):
@@ -387,22 +393,29 @@ def _average_linkage(lo: np.ndarray, hi: np.ndarray, jac: np.ndarray) -> dict[in
             continue
         na, nb = size.get(a, 1), size.get(b, 1)
         avg = sums[a][b] / (na * nb)
-        if abs(avg + neg) > 1e-12:
-            continue  # stale entry
+        if -neg - avg > 1e-12:  # the pair's mean fell since the entry (a group grew): queue it again
+            if avg >= STORY_SIMILARITY:
+                heapq.heappush(heap, (-avg, a, b))
+            continue
+        if avg + neg > 1e-12:
+            continue  # stale: a fresher entry holds the pair's larger mean
         if avg < STORY_SIMILARITY:
             break
         keep, drop = min(a, b), max(a, b)
+        raised = []  # the merged group's neighbours whose sum grew (drop's): a fresh entry each
         for z, s in sums.pop(drop).items():
             sums[z].pop(drop, None)
             if z == keep:
                 continue
             sums[keep][z] = sums[keep].get(z, 0.0) + s
             sums[z][keep] = sums[keep][z]
+            raised.append(z)
         sums[keep].pop(drop, None)
         merged[drop] = keep
         size[keep] = na + nb
         size.pop(drop, None)
-        for z, s in sorted(sums[keep].items()):
+        for z in sorted(raised):
+            s = sums[keep][z]
             heapq.heappush(heap, (-(s / (size[keep] * size.get(z, 1))), min(keep, z), max(keep, z)))
     return merged
 
