@@ -264,3 +264,81 @@ def test_top_partners_ranked_in_runs_equal_one_ranking_of_all_pairs():
         want = want[: len(pairs)] | want[len(pairs) :]
         for chunk in (1, 7, 10**6):
             assert (_top_per_document(pairs, score, k, chunk) == want).all()
+
+
+def test_exact_jaccard_of_term_ids_equals_each_sketchs_own_jaccard():
+    rng = np.random.default_rng(4)
+    vocab = rng.integers(0, 2**63, size=300, dtype=np.uint64)
+    sketches = [
+        stories.StorySketch(np.unique(rng.choice(vocab, size=int(rng.integers(1, 60)))), np.zeros(NUM_PERM))
+        for _ in range(120)
+    ]
+    term_ids = stories._term_ids([s.hashes for s in sketches])
+    i = rng.integers(0, 120, size=5000).astype(np.int32)
+    j = rng.integers(0, 120, size=5000).astype(np.int32)
+    got = stories._exact_jaccard(term_ids, i, j)
+    want = [sketches[a].jaccard(sketches[b]) for a, b in zip(i.tolist(), j.tolist(), strict=True)]
+    assert got.tolist() == want  # to the last bit
+    assert 0 < (got == 1.0).sum() < len(got)  # the pairs of a sketch with itself, and others: not vacuous
+
+
+def test_clustering_by_component_equals_one_average_linkage_over_the_whole_graph():
+    rng = np.random.default_rng(11)
+    for n, m in ((10, 12), (200, 600), (2000, 5000)):
+        lo = rng.integers(0, n, size=m)
+        hi = rng.integers(0, n, size=m)
+        keep = lo < hi
+        codes = np.unique(lo[keep] * n + hi[keep])
+        lo, hi = codes // n, codes % n
+        jac = rng.choice([0.09, 0.12, 0.2, 0.215, 0.25, 0.4, 0.7], size=len(lo))  # weak edges join the parts
+        want = stories._average_linkage(lo, hi, jac)
+        assert stories._cluster(lo, hi, jac) == want
+        assert want  # merges happen: not vacuous
+    assert stories._cluster(np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0)) == {}
+
+
+def _claims_reference(claims, stories_of):
+    """Every claim compared with every claim of its kind in its story: the definition of the statuses."""
+    from audit.corpus.claims import _overlap, _same
+
+    rows = []
+    by_story = {}
+    for doc_id in sorted(claims):
+        for c in claims[doc_id]:
+            by_story.setdefault(stories_of[doc_id], []).append((doc_id, c))
+    for story in sorted(by_story):
+        for doc_id, c in by_story[story]:
+            others = [(d, o) for d, o in by_story[story] if d != doc_id and o.kind == c.kind]
+            same = sorted({d for d, o in others if _same(c, o)})
+            overlap = sorted({d for d, o in others if _overlap(c, o)})
+            status = "supported" if same else "consistent" if overlap else "divergent" if others else "unique"
+            rows.append((story, doc_id, c.kind, status, " ".join(same or overlap)))
+    return rows
+
+
+def test_claims_grouped_by_story_and_kind_equal_pairwise_comparison_and_the_cap_bounds_the_work(monkeypatch):
+    from audit.corpus import claims as cl
+
+    rng = np.random.default_rng(3)
+    claims, stories_of = {}, {}
+    for k in range(300):
+        doc_id = f"d{k:03d}"
+        stories_of[doc_id] = f"s{k % 7}"
+        claims[doc_id] = []
+        for _ in range(int(rng.integers(0, 4))):
+            v = float(rng.choice([10, 12, 29, 30, 100, 101]))
+            low, high = (v, v) if rng.random() < 0.5 else (0.85 * v, v)
+            kind = str(rng.choice(["killed", "injured", "evacuated"]))
+            claims[doc_id].append(cl.Claim(kind, 0, 2, "29", low, high, v))
+    got = [
+        (r["story"], r["doc_id"], r["kind"], r["status"], r["agreeing_documents"])
+        for r in cl.corroborate(claims, stories_of)
+    ]
+    assert got == _claims_reference(claims, stories_of)
+    assert {r[3] for r in got} >= {"supported", "consistent", "divergent"}  # not vacuous
+    compared = []
+    real = cl._same
+    monkeypatch.setattr(cl, "WITNESS_CAP", 5)
+    monkeypatch.setattr(cl, "_same", lambda a, b: compared.append(1) or real(a, b))
+    capped = cl.corroborate(claims, dict.fromkeys(claims, "one"))  # one crowded story
+    assert len(capped) == len(got) and len(compared) <= 5 * len(got)

@@ -79,6 +79,7 @@ _CLAUSE = re.compile(r";|,\s*(?:and|but|while|whereas|as|or)\b|\b(?:while|wherea
 _AND = re.compile(r"\band\b")
 WINDOW = 60  # characters between the figure and the word saying what it counts
 SAME = 0.01
+WITNESS_CAP = 500  # claims of one kind in one story that each claim is compared with (see `_statuses`)
 
 
 @dataclass(frozen=True)
@@ -200,8 +201,29 @@ def _overlap(a: Claim, b: Claim) -> bool:
     return a.low <= b.high and b.low <= a.high
 
 
+def _statuses(group: list[tuple[str, Claim]]) -> list[tuple[str, list[str]]]:
+    """Each claim's status and agreeing documents, within one story's claims of one kind. A claim is
+    compared with the claims of the other documents among the group's first WITNESS_CAP (in document
+    order): a flood of copies of one report is one story, and its claims would otherwise be compared
+    pairwise. Below the cap every claim is compared with every other."""
+    witnesses = group[:WITNESS_CAP]
+    out = []
+    for doc_id, c in group:
+        others = [(d, o) for d, o in witnesses if d != doc_id]
+        same = sorted({d for d, o in others if _same(c, o)})
+        overlap = sorted({d for d, o in others if _overlap(c, o)})
+        if same:
+            out.append(("supported", same))
+        elif overlap:
+            out.append(("consistent", overlap))
+        else:
+            out.append(("divergent" if others else "unique", []))
+    return out
+
+
 def corroborate(claims: Mapping[str, list[Claim]], stories: Mapping[str, str]) -> list[dict]:
-    """One row a claim: story, document, kind, figure, range, status and the documents that agree."""
+    """One row a claim: story, document, kind, figure, range, status and the documents that agree.
+    Decided by key: the claims are grouped by story, and within a story by kind (`_statuses`)."""
     by_story: dict[str, list[tuple[str, Claim]]] = defaultdict(list)
     for doc_id in sorted(claims):
         for c in claims[doc_id]:
@@ -209,18 +231,14 @@ def corroborate(claims: Mapping[str, list[Claim]], stories: Mapping[str, str]) -
     rows = []
     for story in sorted(by_story):
         items = by_story[story]
-        for doc_id, c in items:
-            others = [(d, o) for d, o in items if d != doc_id and o.kind == c.kind]
-            same = sorted({d for d, o in others if _same(c, o)})
-            overlap = sorted({d for d, o in others if _overlap(c, o)})
-            if same:
-                status, agree = "supported", same
-            elif overlap:
-                status, agree = "consistent", overlap
-            elif others:
-                status, agree = "divergent", []
-            else:
-                status, agree = "unique", []
+        by_kind: dict[str, list[int]] = defaultdict(list)
+        for k, (_, c) in enumerate(items):
+            by_kind[c.kind].append(k)
+        decided: dict[int, tuple[str, list[str]]] = {}
+        for places in by_kind.values():
+            decided.update(zip(places, _statuses([items[k] for k in places]), strict=True))
+        for k, (doc_id, c) in enumerate(items):
+            status, agree = decided[k]
             rows.append(
                 {
                     "story": story,

@@ -8,6 +8,7 @@ a quotation is re-translated when at least two other documents quote that speake
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import pickle
@@ -44,7 +45,9 @@ MAX_SPEAKER_QUOTES = 200  # a name quoted more often is a title or a place, not 
 Quote = tuple[int, int, str, tuple[str, ...]]  # start, end, the quotation, the candidate speakers
 
 
+@functools.lru_cache(maxsize=65_536)
 def _stems(s: str) -> frozenset[str]:
+    """A quotation's content stems (remembered: one quotation is compared under each of its speakers)."""
     return frozenset(w.lower()[:4] for w in words(s) if w.lower() not in _STOP and len(w) > 2)
 
 

@@ -129,6 +129,13 @@ def _agreement(signatures: np.ndarray, i: np.ndarray, j: np.ndarray) -> np.ndarr
     return out
 
 
+def _distinct(codes: np.ndarray) -> np.ndarray:
+    """`np.unique(codes)`, by one sort in place: numpy 2's `unique` of a large integer array without an
+    inverse goes through a hash table first, about 20 times slower on the banding's tens of millions of codes."""
+    codes.sort()
+    return codes[np.r_[True, codes[1:] != codes[:-1]]] if len(codes) else codes
+
+
 def _band_pairs(signatures: np.ndarray, min_agreement: int = 0) -> np.ndarray:
     """Index pairs (i < j) that agree on every row of at least one band: locality-sensitive hashing,
     done with one sort a band. A bucket of more than RUN_CAP documents (many near-copies of one text)
@@ -155,7 +162,7 @@ def _band_pairs(signatures: np.ndarray, min_agreement: int = 0) -> np.ndarray:
             batch.append(np.minimum(mine, partner).astype(np.int64) * n + np.maximum(mine, partner))
         if len(batch) >= 64 or band == NUM_PERM // BAND_ROWS - 1:  # merge every few bands: bounded memory, few sorts
             if batch:
-                codes = np.unique(np.concatenate(batch))
+                codes = _distinct(np.concatenate(batch))
                 batch = []
                 if len(kept):  # drop the codes already kept: a binary search each, no copy of `kept`
                     at = np.minimum(np.searchsorted(kept, codes), len(kept) - 1)
@@ -218,16 +225,26 @@ class Pairs(NamedTuple):
         return len(self.i)
 
 
-def _signatures(terms: Mapping[str, StorySketch]) -> tuple[list[str], np.ndarray]:
-    """The ids of the documents with story terms, sorted, and their MinHash signatures (one read of the
-    summaries, in their order, each row written at its document's place in id order, so the matrix is
-    never copied whole; datasketch's values are below 2**32, so they are kept as uint32)."""
+class TermIds(NamedTuple):
+    """Every document's story terms as small integers, in the order of the sorted ids: document `k`'s
+    term ids are `ids[start[k] : start[k + 1]]`, sorted (4 bytes a term; the terms' 64-bit hashes are
+    replaced by their rank among the corpus's distinct hashes, so equal hashes get equal ids)."""
+
+    start: np.ndarray
+    ids: np.ndarray
+
+
+def _signatures(terms: Mapping[str, StorySketch]) -> tuple[list[str], np.ndarray, TermIds]:
+    """The ids of the documents with story terms, sorted, their MinHash signatures and their term ids
+    (one read of the summaries, in their order, each row written at its document's place in id order, so
+    the matrix is never copied whole; datasketch's values are below 2**32, so they are kept as uint32)."""
     ids = list(terms)
     order = sorted(range(len(ids)), key=ids.__getitem__)
     rank = np.empty(len(ids), dtype=np.int32)
     rank[np.asarray(order, dtype=np.int64)] = np.arange(len(ids), dtype=np.int32)
     signatures = np.empty((len(ids), NUM_PERM), dtype=np.uint32)
     has_terms = np.zeros(len(ids), dtype=bool)
+    hashes: list[np.ndarray | None] = [None] * len(ids)  # by rank
     for k, (doc_id, sketch) in enumerate(terms.items()):  # the order of `ids`
         if len(sketch):
             sig = sketch.signature
@@ -235,27 +252,59 @@ def _signatures(terms: Mapping[str, StorySketch]) -> tuple[list[str], np.ndarray
                 raise ValueError(f"story signature of {doc_id!r} has values of more than 32 bits")
             signatures[rank[k]] = sig
             has_terms[rank[k]] = True
+            hashes[rank[k]] = sketch.hashes
     del rank
     kept = [ids[k] for k, t in zip(order, has_terms.tolist(), strict=True) if t]
     rows = np.flatnonzero(has_terms)
     for start in range(0, len(rows), PAIR_CHUNK):  # close the gaps in place, a block at a time
         block = rows[start : start + PAIR_CHUNK]
         signatures[start : start + len(block)] = signatures[block]
-    return kept, signatures[: len(rows)]
+    return kept, signatures[: len(rows)], _term_ids([h for h in hashes if h is not None])
 
 
-def _exact_jaccard(terms: Mapping[str, StorySketch], ids: list[str], i: np.ndarray, j: np.ndarray) -> np.ndarray:
+def _term_ids(hashes: list[np.ndarray]) -> TermIds:
+    """The documents' sorted term hashes as `TermIds` (a term's id: its hash's rank, so each document's
+    ids stay sorted and distinct)."""
+    start = np.zeros(len(hashes) + 1, dtype=np.int64)
+    np.cumsum([len(h) for h in hashes], out=start[1:])
+    flat = np.concatenate(hashes) if hashes else np.zeros(0, dtype=np.uint64)
+    hashes.clear()
+    _, inverse = np.unique(flat, return_inverse=True)
+    return TermIds(start, inverse.astype(np.int32))
+
+
+def _spans(start: np.ndarray, length: np.ndarray) -> np.ndarray:
+    """The concatenated ranges start[k] : start[k] + length[k], as indices."""
+    ends = np.cumsum(length)
+    return np.repeat(start - (ends - length), length) + np.arange(int(ends[-1]) if len(ends) else 0)
+
+
+def _exact_jaccard(terms: TermIds, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+    """The exact Jaccard similarity of each pair's term sets (`StorySketch.jaccard`, to the last bit),
+    PAIR_CHUNK pairs at a time: both documents' term ids, tagged with the pair, sorted once; a term the
+    two share is a repeated (pair, term) key."""
     out = np.empty(len(i), dtype=np.float64)
+    n_terms = np.int64(len(terms.ids) + 1)
     for k in range(0, len(i), PAIR_CHUNK):
-        ii, jj = i[k : k + PAIR_CHUNK].tolist(), j[k : k + PAIR_CHUNK].tolist()
-        out[k : k + len(ii)] = [terms[ids[a]].jaccard(terms[ids[b]]) for a, b in zip(ii, jj, strict=True)]
+        a, b = i[k : k + PAIR_CHUNK].astype(np.int64), j[k : k + PAIR_CHUNK].astype(np.int64)
+        la, lb = terms.start[a + 1] - terms.start[a], terms.start[b + 1] - terms.start[b]
+        pair = np.arange(len(a), dtype=np.int64)
+        key = np.concatenate(
+            [
+                np.repeat(pair, la) * n_terms + terms.ids[_spans(terms.start[a], la)],
+                np.repeat(pair, lb) * n_terms + terms.ids[_spans(terms.start[b], lb)],
+            ]
+        )
+        key.sort()
+        shared = np.bincount(key[1:][key[1:] == key[:-1]] // n_terms, minlength=len(a))
+        out[k : k + len(a)] = shared / (la + lb - shared)
     return out
 
 
 def _candidate_pairs(terms: Mapping[str, StorySketch]) -> Pairs:
     """Pairs of documents with exact Jaccard similarity >= CANDIDATE_FLOOR among the LSH candidates;
     each document keeps its MAX_NEIGHBOURS most similar partners."""
-    ids, signatures = _signatures(terms)
+    ids, signatures, term_ids = _signatures(terms)
     if len(ids) < 2:
         return Pairs(ids, np.zeros(0, np.int32), np.zeros(0, np.int32), np.zeros(0))
     # The signatures' agreement estimates the Jaccard similarity; the exact one is computed only where
@@ -264,7 +313,8 @@ def _candidate_pairs(terms: Mapping[str, StorySketch]) -> Pairs:
     pairs = _band_pairs(signatures, MIN_AGREEING_ROWS)
     pairs = pairs[_top_per_document(pairs, _agreement(signatures, pairs[:, 0], pairs[:, 1]), 2 * MAX_NEIGHBOURS)]
     del signatures
-    jac = _exact_jaccard(terms, ids, pairs[:, 0], pairs[:, 1])
+    jac = _exact_jaccard(term_ids, pairs[:, 0], pairs[:, 1])
+    del term_ids
     close = jac >= CANDIDATE_FLOOR
     pairs, jac = pairs[close], jac[close]
     best = _top_per_document(pairs, jac, MAX_NEIGHBOURS)
@@ -322,7 +372,13 @@ def _average_linkage(lo: np.ndarray, hi: np.ndarray, jac: np.ndarray) -> dict[in
     """Average-linkage clustering of the representatives over the sparse graph of their best Jaccard
     similarities (edges lo < hi, sorted): groups merge, best first, while their mean similarity stays at
     or above STORY_SIMILARITY. Returns the merged representatives, each with the one it merged into (the
-    smaller); a cluster is named by its smallest representative."""
+    smaller); a cluster is named by its smallest representative.
+
+    The heap is lazy: when a group grows, only the pairs whose sum grew (the absorbed group's neighbours)
+    get a fresh entry; the others' means can only fall, so their old entries are upper bounds, and one is
+    queued again with its current mean when it reaches the top. The entry taken is still the largest
+    mean (smallest pair on ties), so the merges are those of recomputing every neighbour at each merge,
+    without the work that made a growing hub's merges quadratic."""
     sums: dict[int, dict[int, float]] = defaultdict(dict)
     heap = []
     for a, b, j in zip(lo.tolist(), hi.tolist(), jac.tolist(), strict=True):
@@ -338,23 +394,77 @@ def _average_linkage(lo: np.ndarray, hi: np.ndarray, jac: np.ndarray) -> dict[in
             continue
         na, nb = size.get(a, 1), size.get(b, 1)
         avg = sums[a][b] / (na * nb)
-        if abs(avg + neg) > 1e-12:
-            continue  # stale entry
+        if -neg - avg > 1e-12:  # the pair's mean fell since the entry (a group grew): queue it again
+            if avg >= STORY_SIMILARITY:
+                heapq.heappush(heap, (-avg, a, b))
+            continue
+        if avg + neg > 1e-12:
+            continue  # stale: a fresher entry holds the pair's larger mean
         if avg < STORY_SIMILARITY:
             break
         keep, drop = min(a, b), max(a, b)
+        raised = []  # the merged group's neighbours whose sum grew (drop's): a fresh entry each
         for z, s in sums.pop(drop).items():
             sums[z].pop(drop, None)
             if z == keep:
                 continue
             sums[keep][z] = sums[keep].get(z, 0.0) + s
             sums[z][keep] = sums[keep][z]
+            raised.append(z)
         sums[keep].pop(drop, None)
         merged[drop] = keep
         size[keep] = na + nb
         size.pop(drop, None)
-        for z, s in sorted(sums[keep].items()):
+        for z in sorted(raised):
+            s = sums[keep][z]
             heapq.heappush(heap, (-(s / (size[keep] * size.get(z, 1))), min(keep, z), max(keep, z)))
+    return merged
+
+
+def _components(lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The connected components of a graph given by its edges: its nodes (sorted) and each node's
+    component, named by its smallest node; labels propagated along the edges and shortened by pointer
+    jumping until they settle, all in numpy."""
+    nodes, at = np.unique(np.concatenate([lo, hi]), return_inverse=True)
+    a, b = at[: len(lo)], at[len(lo) :]
+    label = np.arange(len(nodes))
+    while True:
+        low = np.minimum(label[a], label[b])
+        new = label.copy()
+        np.minimum.at(new, a, low)
+        np.minimum.at(new, b, low)
+        new = _roots(new)
+        if np.array_equal(new, label):
+            return nodes, nodes[label]
+        label = new
+
+
+def _cluster(lo: np.ndarray, hi: np.ndarray, jac: np.ndarray) -> dict[int, int]:
+    """`_average_linkage`, decided a part at a time. Two groups merge only when their mean similarity
+    reaches STORY_SIMILARITY, and a mean is at most the largest of its terms, so a merge needs an edge at
+    or above STORY_SIMILARITY between them: every cluster lies within one connected component of the
+    graph of those strong edges. Each component is clustered alone, with the edges (weak ones too) that
+    have both ends in it; edges between components cannot take part in a merge, and within a component
+    the merges and the sums come in the same order as in one pass over the whole graph, so the result is
+    the same. A component of one edge (two representatives, so a strong edge) merges without a heap."""
+    strong = jac >= STORY_SIMILARITY
+    nodes, label = _components(lo[strong], hi[strong])
+
+    def part(x: np.ndarray) -> np.ndarray:  # a node's component; a node without a strong edge: itself
+        at = np.minimum(np.searchsorted(nodes, x), max(len(nodes) - 1, 0))
+        return np.where((nodes[at] == x) if len(nodes) else False, label[at] if len(nodes) else x, x)
+
+    comp = part(lo)
+    inside = comp == part(hi)
+    comp, lo, hi, jac = comp[inside], lo[inside], hi[inside], jac[inside]
+    order = np.argsort(comp, kind="stable")  # edges stay sorted (lo, hi) within a component
+    comp, lo, hi, jac = comp[order], lo[order], hi[order], jac[order]
+    bounds = np.flatnonzero(np.r_[True, comp[1:] != comp[:-1], True]) if len(comp) else np.zeros(1, np.int64)
+    size = np.diff(bounds)
+    single = bounds[:-1][size == 1]
+    merged = dict(zip(hi[single].tolist(), lo[single].tolist(), strict=True))
+    for a, b in zip(bounds[:-1][size > 1].tolist(), bounds[1:][size > 1].tolist(), strict=True):
+        merged.update(_average_linkage(lo[a:b], hi[a:b], jac[a:b]))
     return merged
 
 
@@ -370,7 +480,7 @@ def assign_stories(terms: Mapping[str, StorySketch]) -> dict[str, str]:
     only the documents with a partner; the result is the one dict a document the engine asks for."""
     pairs = _candidate_pairs(terms)
     rep = _near_copies(pairs)
-    merged = _average_linkage(*_between(pairs, rep))
+    merged = _cluster(*_between(pairs, rep))
 
     def cluster(r: int) -> int:
         while r in merged:
