@@ -1,3 +1,5 @@
+"""`python -m audit`: the command line (audit.cli)."""
+
 import sys
 
 from audit.cli import main

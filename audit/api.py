@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from audit.engine import AuditResult, Options, audit_documents
-from audit.model import Document
+from audit.records import Document
 
 if TYPE_CHECKING:
     import pandas as pd

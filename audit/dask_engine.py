@@ -50,7 +50,7 @@ from audit.engine import (
     write_shard,
 )
 from audit.load import Partition, count_lines, plan_partitions, read_partition
-from audit.model import Document, Hit
+from audit.records import Document, Hit
 from audit.store import PackedSummaries, SpilledResults
 
 

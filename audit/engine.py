@@ -21,7 +21,7 @@ from audit.catalog import selected_checks
 from audit.corpus.claims import corroborate, extract_claims
 from audit.corpus.mentions import FLAGGED_SPANS, FURNITURE_CATEGORIES
 from audit.corpus.stories import assign_stories, story_terms
-from audit.model import Document, Finding
+from audit.records import Document, Finding
 from audit.registry import Check
 from audit.score import DocScore, score_document
 from audit.store import PackedRows, PackedSummaries, ShardCache, SpilledResults, SummaryStore, pack_summaries

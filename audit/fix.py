@@ -24,7 +24,7 @@ from dataclasses import asdict, dataclass, field, replace
 
 from audit.catalog import codes_with_role, selected_checks
 from audit.corpus.names import FIX_CONFIDENCE as NAME_FIX_CONFIDENCE  # --fix-names applies links at or above it
-from audit.model import Document, Finding
+from audit.records import Document, Finding
 from audit.registry import REGISTRY
 
 MAX_REMOVAL = 0.10  # share of a document's characters that fixes may remove before it needs review

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from audit.model import STATUS_UNREADABLE, Document
+from audit.records import STATUS_UNREADABLE, Document
 
 ROW_FORMATS = (".jsonl", ".csv", ".parquet")
 SOURCE_FROM = ("column", "folder", "file", "url-host")

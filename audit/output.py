@@ -21,8 +21,8 @@ from typing import IO, Any
 from audit.engine import AuditResult, DocResult
 from audit.load import DEFAULT_COLUMNS, SOURCE_KEY, Columns
 from audit.memory import trim_memory
-from audit.model import CATEGORIES, Document, Finding
 from audit.provenance import PROVENANCE_COLUMNS, Provenance
+from audit.records import CATEGORIES, Document, Finding
 
 SCORE_COLUMNS = ("doc_id", "source", "status", "score", "n_findings", *CATEGORIES)
 EVIDENCE_CAP = 10_000  # characters of evidence written per finding

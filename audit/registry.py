@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from audit.model import CATEGORIES, SEVERITIES, Hit
+from audit.records import CATEGORIES, SEVERITIES, Hit
 
 DocCheckFn = Callable[[Any], Iterable[Hit]]
 # What a group's decision yields: (document id, the hit's place in that document's list, a preference:

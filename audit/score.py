@@ -30,7 +30,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from audit.catalog import codes_with_role
-from audit.model import CATEGORIES, Finding
+from audit.records import CATEGORIES, Finding
 from audit.text import word_count
 
 # Trust discounts: the factor one finding of a category and severity leaves of the score.

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from audit.engine import AuditResult
-from audit.model import CATEGORIES
+from audit.records import CATEGORIES
 
 BASE_COLUMNS = (
     "source",

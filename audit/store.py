@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from audit.engine import DocResult, Options
-    from audit.model import Document, Finding
+    from audit.records import Document, Finding
 
 
 class SpilledResults:

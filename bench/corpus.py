@@ -30,7 +30,7 @@ import re
 from collections import defaultdict
 from pathlib import Path
 
-from audit.model import Document
+from audit.records import Document
 
 SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
 EVAL = SHARED / "eval"

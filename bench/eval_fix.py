@@ -20,7 +20,7 @@ from pathlib import Path
 
 from audit.engine import Options
 from audit.fix import FixPolicy, fix_documents
-from audit.model import Document
+from audit.records import Document
 
 EVAL = Path(__file__).resolve().parents[2] / "shared" / "eval" / "extraction-dev.jsonl"
 

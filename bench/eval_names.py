@@ -33,7 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from audit.engine import Options, audit_documents  # noqa: E402
-from audit.model import Document  # noqa: E402
+from audit.records import Document  # noqa: E402
 
 EVAL = ROOT.parent / "shared" / "eval"
 WMT = EVAL / "wmt23-uk-en-news.tsv"

@@ -30,7 +30,7 @@ sys.path.insert(0, str(ROOT))
 
 from audit.corpus.names import NameVariant, analyse  # noqa: E402
 from audit.engine import Options, text_view  # noqa: E402
-from audit.model import Document  # noqa: E402
+from audit.records import Document  # noqa: E402
 
 RSS = ROOT.parent / "shared" / "eval" / "rss-dev.jsonl.gz"
 

@@ -99,7 +99,7 @@ def spearman(a: list[float], b: list[float]) -> float:
 
 def rescore(cache: Path) -> list[dict]:
     """Every cached document with `score` and `clean_share` as audit.score gives them now."""
-    from audit.model import Finding
+    from audit.records import Finding
     from audit.score import score_document
 
     out = []

@@ -9,7 +9,7 @@ os.environ.setdefault("AUDIT_STRICT_SPANS", "1")  # a check's bad span raises in
 
 from audit.catalog import all_checks
 from audit.engine import Options, audit_documents
-from audit.model import Document
+from audit.records import Document
 from audit.registry import REGISTRY
 from audit.text import TextView
 

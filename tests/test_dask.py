@@ -13,8 +13,8 @@ from conftest import SAMPLE
 from audit import load
 from audit.engine import Options, audit_documents
 from audit.load import load_documents
-from audit.model import Document
 from audit.output import write_outputs
+from audit.records import Document
 
 pytest.importorskip("distributed", reason="the dask extra is not installed (pip install 'news-audit[dask]')")
 

@@ -12,7 +12,7 @@ from audit.cli import main
 from audit.engine import Options, audit_documents
 from audit.fix import FixPolicy, apply_fixes, fix_documents
 from audit.load import load_documents
-from audit.model import Document, Finding
+from audit.records import Document, Finding
 
 
 def finding(text, evidence, code="RES001", category="residue", suggestion="", confidence=None):

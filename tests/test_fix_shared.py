@@ -13,7 +13,7 @@ from audit.cli import main
 from audit.engine import Options
 from audit.fix import FixPolicy, fix_documents
 from audit.load import load_documents
-from audit.model import Document
+from audit.records import Document
 
 _QUOTATION = re.compile(r"“[^”]+”")
 _LOWER_START = re.compile(r"[.!?][\"”’]?\s+[a-z]")

@@ -33,7 +33,7 @@ import yaml
 from audit.catalog import all_checks
 from audit.engine import Options, audit_documents
 from audit.fix import FixPolicy, fix_documents
-from audit.model import Document
+from audit.records import Document
 from audit.registry import REGISTRY
 
 FIXTURES = Path(__file__).parent / "fixtures"

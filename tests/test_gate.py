@@ -278,8 +278,8 @@ def test_the_validation_table_equals_the_table_of_score_rows():
     from audit.engine import Options, audit_documents
     from audit.gate.expectations import gate_table
     from audit.load import load_documents
-    from audit.model import Document
     from audit.output import score_rows
+    from audit.records import Document
 
     docs = list(load_documents([str(SAMPLE)]))
     docs[0].meta.update(title="A title", rank=3, flags={"a": 1})

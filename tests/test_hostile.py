@@ -9,7 +9,7 @@ from conftest import SAMPLE
 from audit.cli import main
 from audit.engine import Options, audit_documents
 from audit.load import load_documents
-from audit.model import Document
+from audit.records import Document
 from audit.store import ShardCache
 
 
@@ -144,8 +144,8 @@ def test_evidence_is_capped_in_findings_jsonl_and_marked(tmp_path):
 
 
 def test_a_span_exactly_at_the_cap_is_written_whole():
-    from audit.model import Finding
     from audit.output import EVIDENCE_CAP, finding_record
+    from audit.records import Finding
 
     at = Finding("d", 5, 5 + EVIDENCE_CAP, "INT002", "integrity", "warning", "cut off", "x" * EVIDENCE_CAP)
     assert finding_record(at) == at.to_dict()

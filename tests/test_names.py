@@ -449,7 +449,7 @@ def test_fix_names_on_raw_extractor_output_changes_no_correct_name():
     the one real variant (one story, one person) is the only name rewritten."""
     from audit.engine import Options
     from audit.fix import FixPolicy, fix_documents
-    from audit.model import Document
+    from audit.records import Document
 
     docs = [Document(k, v) for k, v in RAW_PAGES.items()]
     policy = FixPolicy.from_options(Options(jobs=1), fix_names=True, max_removal=1.0)  # short pages: all furniture

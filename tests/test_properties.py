@@ -4,7 +4,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from audit.engine import Options, audit_documents
-from audit.model import Document
+from audit.records import Document
 
 NEWSY = st.sampled_from(
     [

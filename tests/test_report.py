@@ -16,7 +16,7 @@ from conftest import SAMPLE, SHARED
 
 from audit.engine import Options, audit_documents
 from audit.load import load_documents
-from audit.model import Document
+from audit.records import Document
 from audit.report import cut_words, main_reason, plain_deduction, render_report, report_data, whole_quotes
 from audit.score import Deduction
 

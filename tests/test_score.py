@@ -1,6 +1,6 @@
 import pytest
 
-from audit.model import CATEGORIES, Finding
+from audit.records import CATEGORIES, Finding
 from audit.score import DISCOUNT, DISQUALIFIED, Deduction, format_deduction, score_document, usable_text
 
 GATE = 60.0

@@ -14,8 +14,8 @@ from audit.cli import main
 from audit.corpus.mentions import DocMentions, extract_mentions
 from audit.engine import Options, audit_documents
 from audit.load import count_documents, load_documents
-from audit.model import Document
 from audit.output import write_outputs
+from audit.records import Document
 from audit.report import report_data
 from audit.store import SpilledResults
 from audit.text import TextView

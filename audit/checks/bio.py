@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterator
 
 from audit.data import load_list, trie_pattern
-from audit.model import Hit
+from audit.records import Hit
 from audit.registry import check
 from audit.text import Line, TextView, word_count
 

@@ -7,7 +7,7 @@ import unicodedata
 from collections.abc import Iterator
 
 from audit.language import MIN_LANGUAGE_CONFIDENCE
-from audit.model import Hit
+from audit.records import Hit
 from audit.registry import check
 from audit.text import Line, TextView, ends_sentence, has_words, word_count, words
 

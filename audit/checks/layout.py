@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from audit.checks.residue import LEADING_DATE, is_byline_name, is_link_header, is_ui_label
 from audit.checks.structure import KINDS, structure_kind
-from audit.model import Hit
+from audit.records import Hit
 from audit.registry import check
 from audit.text import TextView, is_prose, word_count, words
 

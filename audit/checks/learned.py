@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from audit.checks.structure import is_table, structure_kind
 from audit.linemodel import document_features, shipped_model
-from audit.model import Hit
+from audit.records import Hit
 from audit.registry import check
 from audit.text import TextView, is_prose
 

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from audit.checks.integrity import repeated_paragraphs
 from audit.data import load_list, phrase_regex
 from audit.memory import memo
-from audit.model import Hit
+from audit.records import Hit
 from audit.registry import check
 from audit.text import TextView, is_prose, word_count, words
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from audit.model import Hit
+from audit.records import Hit
 from audit.registry import check
 from audit.text import TextView
 

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 from audit.checks.structure import is_code_or_table
 from audit.data import load_list, pattern_list, phrase_regex, trie_pattern
-from audit.model import Hit
+from audit.records import Hit
 from audit.registry import check
 from audit.text import TextView, ends_sentence, is_prose, word_count, words
 

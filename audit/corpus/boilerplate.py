@@ -11,7 +11,7 @@ from collections.abc import Iterator, Mapping
 import numpy as np
 
 from audit.memory import budget_bytes
-from audit.model import Hit
+from audit.records import Hit
 from audit.registry import GroupHit, corpus_check
 from audit.text import TextView, hash64, word_count
 

@@ -46,7 +46,7 @@ from audit.data import load_list, load_table
 from audit.lexicon import english_zipf
 from audit.lexicon.translit import block_key, fold, loose_key, place_stem, tnorm
 from audit.memory import memo
-from audit.model import Hit
+from audit.records import Hit
 from audit.registry import corpus_check
 from audit.text import TextView
 

@@ -25,7 +25,7 @@ from rapidfuzz import fuzz, process
 from audit.corpus.mentions import is_name_token
 from audit.lexicon.translit import tnorm
 from audit.memory import budget_bytes, work_dir
-from audit.model import Hit
+from audit.records import Hit
 from audit.registry import GroupHit, corpus_check, merge_group_hits
 from audit.text import TextView, cut_words, word_count, words
 

@@ -10,7 +10,7 @@ from typing import Any
 from audit import __version__
 from audit.engine import AuditResult, DocResult
 from audit.gate.explain import SHOWN
-from audit.model import Finding
+from audit.records import Finding
 
 SARIF_LEVEL = {"error": "error", "warning": "warning", "info": "note"}
 GITHUB_LEVEL = {"error": "error", "warning": "warning", "info": "notice"}

@@ -22,7 +22,7 @@ from audit.corpus.mentions import name_tokens
 from audit.corpus.quotes import MESSAGE_QUOTE_CUT
 from audit.data import trie_pattern
 from audit.engine import AuditResult, DocResult
-from audit.model import CATEGORIES, Finding
+from audit.records import CATEGORIES, Finding
 from audit.score import Deduction, format_deduction
 from audit.sources import source_rows
 from audit.text import cut_words

@@ -1,4 +1,4 @@
-"""The data that flows through the auditor: documents, findings, categories and severities."""
+"""The records that flow through the auditor: documents, findings, categories and severities."""
 
 from __future__ import annotations
 
