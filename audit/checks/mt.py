@@ -364,7 +364,7 @@ def name_spelled_two_ways(view: TextView) -> Iterator[Hit]:
     """One name spelled two ways in one document (`Hryhorenko` ... `Grigorenko`): two transliterations, or two translators.
 
     Capitalised words that English does not use as ordinary words, compared on a transliteration-
-    neutral key (`audit/corpus/translit.py`). Each spelling used less often than the document's
+    neutral key (`audit/lexicon/translit.py`). Each spelling used less often than the document's
     commonest one for that key (the earlier on a tie) is flagged; the suggestion is the commonest.
     """
     if not view.is_english:
