@@ -87,9 +87,9 @@ class DocStats:
 
     __slots__ = ("lines", "words", "content", "counts", "median", "prose", "total", "before", "short", "seen")
 
-    def __init__(self, lines: list[str]) -> None:
+    def __init__(self, lines: list[str], line_words: list[list[str]] | None = None) -> None:
         self.lines = lines
-        self.words = [words(s) for s in lines]
+        self.words = [words(s) for s in lines] if line_words is None else line_words
         self.content = [_content(ws) for ws in self.words]
         self.counts: dict[str, int] = {}
         for cw in self.content:
@@ -194,7 +194,10 @@ def document_features(lines: list[str], every: bool = False) -> list[list[float]
     model does not score: every line of a text that is not a whole page (`is_whole_page`), and a line of
     running prose (PROSE_WORDS words or more, ending like a sentence); with `every`, the features of all
     lines (training sees them all)."""
-    stats = DocStats(lines)
+    line_words = [words(s) for s in lines]
+    if not every and sum(len(ws) < SHORT_WORDS for ws in line_words) < PAGE_SHORT_SHARE * len(lines):
+        return [None] * len(lines)  # not a whole page (`is_whole_page`), decided before the costlier stats
+    stats = DocStats(lines, line_words)
     page = every or is_whole_page(stats)
     return [
         line_features(stats, i) if page and (every or stats.prose[i] < PROSE_WORDS) else None for i in range(len(lines))
