@@ -30,6 +30,7 @@ from audit.text import TextView
 STORY_KEY = "@story"
 CLAIMS_KEY = "@claims"
 MT_KEY = "@mt"  # the per-document MT probability travels with the summaries and lands on DocResult
+MAX_AUDIT_CHARS = 5_000_000  # characters of one document the checks read: memory stays bounded (~30 bytes a character)
 PARALLEL_THRESHOLD = 2000  # documents; below this, worker start-up costs more than it saves
 
 
@@ -44,6 +45,7 @@ class Options:
     jobs: int = 0  # 0: automatic (one per core for large inputs), 1: this process only
     stories: bool = True  # group documents that report the same event (the `story` column)
     mt_threshold: float | None = None  # P(mt) above which a document is `detected`; None: the model's own
+    max_chars: int = MAX_AUDIT_CHARS  # a longer document is audited up to a line break before this (INT007)
 
     def checks(self) -> list[Check]:
         return selected_checks(self.select, self.ignore)
@@ -76,7 +78,11 @@ class AuditResult:
 def text_view(doc: Document, options: Options) -> TextView:
     lang = doc.meta.get("language")
     languages = (str(lang),) if isinstance(lang, str) and lang.strip() else options.languages
-    return TextView(doc.text, doc.id, doc.source, languages, options.lang_engine)
+    text = doc.text
+    if len(text) > options.max_chars:  # a huge document: its head, to a line break (INT007 says so)
+        cut = text.rfind("\n", 0, options.max_chars) + 1 or options.max_chars
+        text = text[:cut]
+    return TextView(text, doc.id, doc.source, languages, options.lang_engine, full_length=len(doc.text))
 
 
 class SpanError(ValueError):

@@ -134,6 +134,7 @@ class TextView:
         "_memo",
         "_prefilter",
         "_sure",
+        "full_length",
     )
 
     def __init__(
@@ -143,8 +144,10 @@ class TextView:
         source: str | None = None,
         languages: tuple[str, ...] = ("en",),
         engine: str = "fasttext",
+        full_length: int | None = None,
     ) -> None:
         self.text = text
+        self.full_length = len(text) if full_length is None else full_length  # the document's, where text is its head
         self.doc_id = doc_id
         self.source = source
         self.languages = languages

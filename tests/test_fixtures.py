@@ -11,6 +11,7 @@ fire:            # each case must produce exactly these findings of this check
     spans: [[17, 23]]           # optional: exact (start, end) offsets, in the same order
     fixed: "The council met.\nIt voted."   # optional: the text after `audit fix` with this check's
                                             # default fix (none at all when the check is not autofix)
+    options: {max_chars: 40}    # optional: audit options for this case (`audit.engine.Options` fields)
 pass:            # near-misses: the check must find nothing
   - text: "The [ad] hoc committee met."
 ```
@@ -62,7 +63,8 @@ def _run(code: str, case: dict) -> dict[str, list]:
         docs = [Document(str(d["id"]), d["text"], source=d.get("source")) for d in case["docs"]]
     else:
         docs = [Document("case", case["text"], source=case.get("source"))]
-    result = audit_documents(docs, Options(select=(code,), jobs=1, stories="docs" in case))
+    options = Options(select=(code,), jobs=1, stories="docs" in case, **case.get("options", {}))
+    result = audit_documents(docs, options)
     found: dict[str, list] = {d.id: [] for d in docs}
     for f in result.findings:
         if f.code == code:

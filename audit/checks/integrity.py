@@ -209,6 +209,19 @@ def mojibake(view: TextView) -> Iterator[Hit]:
 MIN_WORDS = 30
 
 
+@check("INT007", "integrity", "warning", label="checked only in part (a huge document)")
+def audited_in_part(view: TextView) -> Iterator[Hit]:
+    """A document over the audit limit (5,000,000 characters) is checked only up to a line break before it.
+
+    One huge text (a whole file pasted as one document) then costs bounded time and memory (the checks
+    hold about 30 bytes a character they read); this zero-width finding marks where the checks stopped.
+    Findings and fixes stop there too. The limit is `max_chars` in `audit.engine.Options`.
+    """
+    if view.full_length > len(view.text):
+        n = len(view.text)
+        yield Hit(n, n, f"checked only the first {n:,} of {view.full_length:,} characters (the audit's limit)")
+
+
 @check("INT004", "integrity", "error", label="empty or almost empty")
 def near_empty(view: TextView) -> Iterator[Hit]:
     """Empty or near-empty documents: fewer than 30 words of text."""
