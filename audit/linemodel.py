@@ -23,7 +23,7 @@ import re
 from importlib import resources
 
 from audit.lexicon import function_words
-from audit.text import ends_sentence, words
+from audit.text import ends_sentence, word_count, words
 
 SHORT_WORDS = 8  # a line of fewer words is short (a headline, a label, a credit)
 EDGE = 3  # the first and the last EDGE lines are the page's edges
@@ -87,9 +87,9 @@ class DocStats:
 
     __slots__ = ("lines", "words", "content", "counts", "median", "prose", "total", "before", "short", "seen")
 
-    def __init__(self, lines: list[str], line_words: list[list[str]] | None = None) -> None:
+    def __init__(self, lines: list[str]) -> None:
         self.lines = lines
-        self.words = [words(s) for s in lines] if line_words is None else line_words
+        self.words = [words(s) for s in lines]
         self.content = [_content(ws) for ws in self.words]
         self.counts: dict[str, int] = {}
         for cw in self.content:
@@ -194,10 +194,9 @@ def document_features(lines: list[str], every: bool = False) -> list[list[float]
     model does not score: every line of a text that is not a whole page (`is_whole_page`), and a line of
     running prose (PROSE_WORDS words or more, ending like a sentence); with `every`, the features of all
     lines (training sees them all)."""
-    line_words = [words(s) for s in lines]
-    if not every and sum(len(ws) < SHORT_WORDS for ws in line_words) < PAGE_SHORT_SHARE * len(lines):
-        return [None] * len(lines)  # not a whole page (`is_whole_page`), decided before the costlier stats
-    stats = DocStats(lines, line_words)
+    if not every and sum(word_count(s) < SHORT_WORDS for s in lines) < PAGE_SHORT_SHARE * len(lines):
+        return [None] * len(lines)  # not a whole page (`is_whole_page`), decided from the shared word counts
+    stats = DocStats(lines)
     page = every or is_whole_page(stats)
     return [
         line_features(stats, i) if page and (every or stats.prose[i] < PROSE_WORDS) else None for i in range(len(lines))
