@@ -19,9 +19,9 @@ from typing import Any
 
 from audit.catalog import selected_checks
 from audit.corpus.claims import corroborate, extract_claims
-from audit.corpus.mentions import FLAGGED_SPANS, FURNITURE_CATEGORIES
+from audit.corpus.mentions import FLAGGED_SPANS
 from audit.corpus.stories import assign_stories, story_terms
-from audit.records import Document, Finding
+from audit.records import PAGE_RESIDUE, Document, Finding
 from audit.registry import Check
 from audit.score import DocScore, score_document
 from audit.store import PackedRows, PackedSummaries, ShardCache, SpilledResults, SummaryStore, pack_summaries
@@ -170,7 +170,7 @@ def check_document(
         if c.fn is not None:
             findings.extend(_to_findings(doc, c, c.fn(view)))
     # one way: the spans residue and bio checks flagged are handed to the corpus extracts (names ignore them)
-    flagged = tuple(sorted((f.start, f.end) for f in findings if f.category in FURNITURE_CATEGORIES))
+    flagged = tuple(sorted((f.start, f.end) for f in findings if f.category in PAGE_RESIDUE))
     view.memo(FLAGGED_SPANS, lambda _view: flagged)
     for c in checks:
         if c.fn is None and c.extract is not None:

@@ -7,6 +7,9 @@ from typing import Any
 
 CATEGORIES: tuple[str, ...] = ("residue", "bio", "mt", "name", "integrity")
 SEVERITIES: tuple[str, ...] = ("info", "warning", "error")
+# Categories whose findings are page residue, not article text: what `audit fix` may delete, what the score's
+# usable share leaves out, where names are not read, and what a document's title is not.
+PAGE_RESIDUE: frozenset[str] = frozenset({"residue", "bio"})
 
 STATUS_OK = "ok"
 STATUS_UNREADABLE = "unreadable"

@@ -30,7 +30,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from audit.catalog import codes_with_role
-from audit.records import CATEGORIES, Finding
+from audit.records import CATEGORIES, PAGE_RESIDUE, Finding
 from audit.text import word_count
 
 # Trust discounts: the factor one finding of a category and severity leaves of the score.
@@ -46,7 +46,6 @@ DISCOUNT: dict[str, dict[str, float]] = {
 }
 DEFAULT_DISCOUNT: dict[str, float] = {"info": 0.99, "warning": 0.95, "error": 0.9}  # plug-in categories
 REPEAT = 0.5
-COVERAGE_CATEGORIES = ("residue", "bio")
 SHARE_POWER = 2.5
 LINE_WEIGHT = 0.25  # clean_share = (1 - LINE_WEIGHT) x share by characters + LINE_WEIGHT x share by lines
 DISQUALIFIED = 0.59  # a disqualified document keeps this share of its score: under 60, in the same order
@@ -160,7 +159,7 @@ def repeated(factor: float, n: int) -> float:
 
 
 def _discount(category: str, severity: str) -> float:
-    if category in COVERAGE_CATEGORIES and severity != "info":
+    if category in PAGE_RESIDUE and severity != "info":
         return RESIDUE_DISCOUNT  # read at call time, so that bench/score_fit.py can vary it
     return DISCOUNT.get(category, DEFAULT_DISCOUNT).get(severity, DEFAULT_DISCOUNT["warning"])
 
@@ -195,7 +194,7 @@ def score_document(text: str, findings: Iterable[Finding]) -> DocScore:
     for f in findings:
         by_code[f.code].append(f)
         counts[f.category] = counts.get(f.category, 0) + 1
-    spans = [(f.start, f.end) for fs in by_code.values() for f in fs if f.category in COVERAGE_CATEGORIES]
+    spans = [(f.start, f.end) for fs in by_code.values() for f in fs if f.category in PAGE_RESIDUE]
     use = usable_text(text, spans)
     score = 100.0 * use.share**SHARE_POWER
     deductions = []

@@ -26,11 +26,10 @@ from audit.lexicon import english_zipf
 from audit.memory import memo
 from audit.text import TextView
 
-# The engine runs the per-document checks first and leaves the spans that checks of these categories
-# flagged (scraper residue, author bios) in the document's memo under FLAGGED_SPANS, before the corpus
+# The engine runs the per-document checks first and leaves the spans that checks of audit.records.PAGE_RESIDUE
+# categories flagged (scraper residue, author bios) in the document's memo under FLAGGED_SPANS, before the corpus
 # extracts run: names inside them are page furniture, never a mention (data flows one way).
 FLAGGED_SPANS = "flagged_spans"
-FURNITURE_CATEGORIES = frozenset({"residue", "bio"})
 
 
 def _upper_class() -> str:

@@ -22,7 +22,7 @@ from audit.corpus.mentions import name_tokens
 from audit.corpus.quotes import MESSAGE_QUOTE_CUT
 from audit.data import trie_pattern
 from audit.engine import AuditResult, DocResult
-from audit.records import CATEGORIES, Finding
+from audit.records import CATEGORIES, PAGE_RESIDUE, Finding
 from audit.score import Deduction, format_deduction
 from audit.sources import source_rows
 from audit.text import cut_words
@@ -61,7 +61,7 @@ def main_reason(deductions: tuple[Deduction, ...]) -> str:
         return "no findings"
     first = deductions[0]
     cover = _COVERAGE.fullmatch(first.message) if not first.code else None
-    kinds = [d for d in deductions if d.code and d.category in ("residue", "bio")]
+    kinds = [d for d in deductions if d.code and d.category in PAGE_RESIDUE]
     if cover is None or not kinds:
         return plain_deduction(first)
     label = label_of(kinds[0].code) or kinds[0].message
@@ -130,7 +130,7 @@ def document_title(meta: dict[str, Any], text: str, findings: list[Finding]) -> 
     t = meta.get("title")
     if isinstance(t, str) and t.strip():
         return cut_words(t, TITLE_LIMIT)
-    noise = sorted((f.start, f.end) for f in findings if f.category in ("residue", "bio"))
+    noise = sorted((f.start, f.end) for f in findings if f.category in PAGE_RESIDUE)
     first = clean = None
     for n, (start, line) in enumerate(_lines(text)):
         first = first if first is not None else line
