@@ -31,7 +31,7 @@ from dataclasses import dataclass
 
 from audit.catalog import codes_with_role
 from audit.records import CATEGORIES, PAGE_RESIDUE, Finding
-from audit.text import word_count
+from audit.text import merge_spans, word_count
 
 # Trust discounts: the factor one finding of a category and severity leaves of the score.
 # A residue or bio check that fired: a page with many kinds of residue has more that no check saw.
@@ -105,17 +105,6 @@ class Usable:
     @property
     def share(self) -> float:
         return (1 - LINE_WEIGHT) * self.chars + LINE_WEIGHT * self.lines
-
-
-def merge_spans(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Sorted, non-overlapping spans covering the same characters."""
-    out: list[tuple[int, int]] = []
-    for s, e in sorted(spans):
-        if out and s <= out[-1][1]:
-            out[-1] = (out[-1][0], max(out[-1][1], e))
-        elif e > s:
-            out.append((s, e))
-    return out
 
 
 def _covered(merged: list[tuple[int, int]], i: int, start: int, end: int) -> tuple[int, int]:

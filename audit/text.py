@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import re
-from collections.abc import Container, Iterator
+from collections.abc import Container, Iterable, Iterator
 from dataclasses import dataclass
 
 from audit.language import identify, surely_english
@@ -52,6 +52,17 @@ def split_lines(text: str) -> list[Line]:
 def words(s: str) -> list[str]:
     """Alphabetic words (with inner apostrophes) of `s`."""
     return _WORD.findall(s)
+
+
+def merge_spans(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Sorted, non-overlapping spans covering the same characters (empty spans cover none and are dropped)."""
+    out: list[tuple[int, int]] = []
+    for s, e in sorted(spans):
+        if out and s <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], e))
+        elif e > s:
+            out.append((s, e))
+    return out
 
 
 _LONG = 20_000

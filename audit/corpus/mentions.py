@@ -24,7 +24,7 @@ from collections.abc import Iterator, Sequence
 from audit.data import load_list
 from audit.lexicon import english_zipf
 from audit.memory import memo
-from audit.text import TextView
+from audit.text import TextView, merge_spans
 
 # The engine runs the per-document checks first and leaves the spans that checks of audit.records.PAGE_RESIDUE
 # categories flagged (scraper residue, author bios) in the document's memo under FLAGGED_SPANS, before the corpus
@@ -262,13 +262,7 @@ def ignored_spans(view: TextView) -> list[tuple[int, int]]:
     """Where no name mention counts, merged and in text order: the spans that residue and bio checks
     flagged (the engine's FLAGGED_SPANS) and the lines that read as page furniture (`furniture_line`)."""
     flagged: Sequence[tuple[int, int]] = view.memo(FLAGGED_SPANS, lambda _view: ())
-    merged: list[tuple[int, int]] = []
-    for s, e in sorted([*flagged, *(ln.span for ln in view.body if furniture_line(ln.text))]):
-        if merged and s <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(e, merged[-1][1]))
-        else:
-            merged.append((s, e))
-    return merged
+    return merge_spans([*flagged, *(ln.span for ln in view.body if furniture_line(ln.text))])
 
 
 def _inside(spans: list[tuple[int, int]], starts: list[int], pos: int) -> bool:
