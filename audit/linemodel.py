@@ -22,7 +22,7 @@ import math
 import re
 from importlib import resources
 
-from audit.lexicon import function_words
+from audit.lexicon import function_word_set
 from audit.text import ends_sentence, word_count, words
 
 SHORT_WORDS = 8  # a line of fewer words is short (a headline, a label, a credit)
@@ -72,13 +72,8 @@ FEATURES = (
 )
 
 
-@functools.cache
-def _function_set() -> frozenset[str]:
-    return frozenset(function_words())
-
-
 def _content(ws: list[str]) -> list[str]:
-    fw = _function_set()
+    fw = function_word_set()
     return [w.lower() for w in ws if len(w) > 3 and w.lower() not in fw]
 
 
@@ -135,7 +130,7 @@ def _shape(s: str, ws: list[str]) -> list[float]:
 
 def _voice(ws: list[str]) -> list[float]:
     """Function-word share and verbs of saying: prose has both, furniture neither."""
-    fw = _function_set()
+    fw = function_word_set()
     low = [w.lower() for w in ws]
     return [sum(w in fw for w in low) / len(low) if low else 0.0, float(any(w in _SAYING for w in low))]
 

@@ -55,7 +55,7 @@ from importlib import resources
 
 import numpy as np
 
-from audit.lexicon import function_words
+from audit.lexicon import function_word_set, function_words
 from audit.memory import memo
 
 _TYPOGRAPHY = {
@@ -271,7 +271,7 @@ def _token_type(tok: str, words: dict[str, int]) -> tuple[int, int, int, int, in
             n = words[low] = len(words) * _LETTERS + min(len(low), _LETTERS - 1)
         flags = _CAP if c.isupper() else 0
         if low in sym:
-            flags |= 0 if low in _function_word_set() else _CONTENT
+            flags |= 0 if low in function_word_set() else _CONTENT
             return (sym[low], sym[low], tail, 3, n, flags, _zipf(low))
         rest = _word_symbol(word, low, False, sym)
         start = _word_symbol(word, low, True, sym) if flags else rest  # only a capital reads a sentence start
@@ -292,11 +292,6 @@ def _table() -> _Types:
     if len(_TABLE) >= _TYPES_MAX:
         _TABLE = _Types()
     return _TABLE
-
-
-@functools.cache
-def _function_word_set() -> frozenset[str]:
-    return frozenset(function_words())
 
 
 def _variety(prev: np.ndarray, window: int) -> float:

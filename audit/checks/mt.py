@@ -135,9 +135,9 @@ _CAPITALISED = re.compile(r"\b[A-Z][\w'’-]+")
 
 def _names(s: str) -> set[str]:
     """Capitalised words inside sentences (a sentence's first word is capitalised whatever it is)."""
-    from audit.lexicon import function_words
+    from audit.lexicon import function_word_set
 
-    fw = frozenset(function_words())
+    fw = function_word_set()
     out = set()
     for m in _CAPITALISED.finditer(s):
         before = s[: m.start()].rstrip()
@@ -347,11 +347,11 @@ NAME_MAX_ZIPF = 3.0  # a word English uses this often is a word, not a translite
 @memo(1 << 16)
 def _name_key(word: str) -> str | None:
     """The transliteration-neutral key of a capitalised word that can only be a name, else None."""
-    from audit.lexicon import english_zipf, function_words
+    from audit.lexicon import english_zipf, function_word_set
     from audit.lexicon.translit import tnorm
 
     low = word.lower()
-    if len(word) < 4 or low in function_words():
+    if len(word) < 4 or low in function_word_set():
         return None
     # wordfreq's `zipf_frequency(low, "en")`, looked up directly: `low` is ASCII letters (`_TITLE_WORD`)
     if english_zipf(low) >= NAME_MAX_ZIPF:

@@ -2,7 +2,7 @@
 
 - `english_zipf(word)`: wordfreq's Zipf frequency of a word in English (how common a word it is);
 - `english_table()`: wordfreq's English frequency table, loaded once;
-- `function_words()`: English closed-class words;
+- `function_words()`, `function_word_set()`: English closed-class words;
 - `audit.lexicon.translit`: name folding (`fold`, `tnorm`) and transliteration-neutral keys.
 
 Both the per-document checks (audit/checks) and the corpus pass (audit/corpus) read these, so data flows
@@ -61,3 +61,9 @@ def function_words() -> tuple[str, ...]:
     """English closed-class words (articles, pronouns, prepositions, auxiliaries...), file order, no repeats
     (`audit/data/mt_function_words.txt`): the MT model keeps them as themselves, the MT checks skip them."""
     return tuple(dict.fromkeys(load_list("mt_function_words")))
+
+
+@functools.cache
+def function_word_set() -> frozenset[str]:
+    """`function_words()` as a set, for membership tests."""
+    return frozenset(function_words())
