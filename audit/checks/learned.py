@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterator
 
 from audit.checks.structure import is_table, structure_kind
@@ -30,7 +31,7 @@ def structured_lines(lines: list[str]) -> set[int]:
     and runs within the article most of whose lines recur elsewhere (a list printed under each week)."""
     out: set[int] = set()
     keys = [_DIGITS.sub("#", s.strip().lower()) for s in lines]
-    counts = {k: keys.count(k) for k in set(keys)}
+    counts = Counter(keys)
     i = 0
     while i < len(lines):
         j = i
@@ -42,8 +43,8 @@ def structured_lines(lines: list[str]) -> set[int]:
         if run and (copied or structure_kind(run, lines[i - 1] if i else "") or _numeric(run)):
             out.update(range(i, j))
         elif run:
-            seen = [_DIGITS.sub("#", s.strip().lower()) for s in run]
-            again = [seen.count(key) > 1 for key in seen]
+            in_run = Counter(keys[i:j])
+            again = [in_run[key] > 1 for key in keys[i:j]]
             if sum(again) >= PLAN_SHARE * len(run):  # a plan or schedule: its labels recur under each part
                 out.update(range(i, j))
             for k in range(len(run)):
