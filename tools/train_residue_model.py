@@ -38,6 +38,7 @@ sys.path.insert(0, str(SHARED / "tools"))
 
 from audit.checks.learned import structured_lines  # noqa: E402
 from audit.linemodel import FEATURES, document_features  # noqa: E402
+from audit.text import TextView  # noqa: E402
 
 FOLDS = 5
 MAX_FP = 0.005  # the model's own held-out clean-line FP, on every extractor (the other checks have ~0.008)
@@ -53,14 +54,9 @@ def page_folds(pages: list[str], k: int = FOLDS) -> dict[str, int]:
 
 
 def body_lines(text: str) -> tuple[list[str], list[int]]:
-    """The non-blank lines of a text and their start offsets (the lines RES017 scores)."""
-    lines, starts, pos = [], [], 0
-    for raw in text.split("\n"):
-        if raw.strip():
-            lines.append(raw)
-            starts.append(pos)
-        pos += len(raw) + 1
-    return lines, starts
+    """The non-blank lines of a text and their start offsets: the lines RES017 scores (`TextView.body`)."""
+    body = TextView(text).body
+    return [ln.text for ln in body], [ln.start for ln in body]
 
 
 def load_docs() -> list[dict]:
@@ -68,39 +64,28 @@ def load_docs() -> list[dict]:
     from score_extraction import labelled_lines
     from score_trafilatura import labelled
 
+    def doc(kind: str, page: str, extractor: str, text: str, labels: list) -> dict:
+        prefix = {"extraction": "x", "trafilatura": "t"}[kind]  # extraction-dev, trafilatura-dev
+        return dict(
+            id=f"{prefix}:{page}:{extractor if extractor != 'ground_truth' else 'gt'}",
+            set=kind,
+            page=f"{prefix}:{page}",
+            extractor=extractor,
+            text=text,
+            labels=labels,
+        )
+
     docs, gts = [], {}
     for r in map(json.loads, (SHARED / "eval" / "extraction-dev.jsonl").read_text(encoding="utf-8").splitlines()):
-        labels = [(s, e, res) for s, e, res in labelled_lines(r["text"], r["ground_truth"])]
         docs.append(
-            dict(
-                id=f"x:{r['page']}:{r['extractor']}",
-                set="extraction",
-                page="x:" + r["page"],
-                extractor=r["extractor"],
-                text=r["text"],
-                labels=labels,
-            )
+            doc("extraction", r["page"], r["extractor"], r["text"], labelled_lines(r["text"], r["ground_truth"]))
         )
         gts[r["page"]] = r["ground_truth"]
     for page, gt in gts.items():
-        labels = [(s, e, False) for s, e, _ in labelled_lines(gt, gt)]
-        docs.append(
-            dict(
-                id=f"x:{page}:gt", set="extraction", page="x:" + page, extractor="ground_truth", text=gt, labels=labels
-            )
-        )
+        docs.append(doc("extraction", page, "ground_truth", gt, [(s, e, False) for s, e, _ in labelled_lines(gt, gt)]))
     for r in map(json.loads, (SHARED / "eval" / "trafilatura-dev.jsonl").read_text(encoding="utf-8").splitlines()):
         labels = [(s, e, res) for s, e, _, res, _ in labelled(r)]
-        docs.append(
-            dict(
-                id=f"t:{r['page']}:{r['extractor']}",
-                set="trafilatura",
-                page="t:" + r["page"],
-                extractor=r["extractor"],
-                text=r["text"],
-                labels=labels,
-            )
-        )
+        docs.append(doc("trafilatura", r["page"], r["extractor"], r["text"], labels))
     return docs
 
 
@@ -224,10 +209,10 @@ def report(prob: np.ndarray, y: np.ndarray, meta: list[tuple], t: float) -> None
     """Held-out recall and FP per extractor: the model alone, and the system (the other checks OR the model)."""
     fires = prob > t
     others = np.array([m[3] for m in meta], dtype=bool)
+    both = fires | others
     print(f"threshold {t:.4f} (held-out clean-line FP <= {MAX_FP} on every extractor of both sets)")
     for (name, ex), idx in sorted(groups(meta).items()):
         res, clean = idx[y[idx] == 1], idx[y[idx] == 0]
-        both = fires | others
         print(
             f"{name:11s} {ex:18s} model: recall {rate(int(fires[res].sum()), len(res))} "
             f"FP {rate(int(fires[clean].sum()), len(clean))} | others: recall {others[res].mean() if len(res) else 0:.3f} "
@@ -236,7 +221,6 @@ def report(prob: np.ndarray, y: np.ndarray, meta: list[tuple], t: float) -> None
     for name in ("extraction", "trafilatura"):
         idx = np.array([n for n, m in enumerate(meta) if m[1] == name and m[2] != "ground_truth"])
         res, clean = idx[y[idx] == 1], idx[y[idx] == 0]
-        both = fires | others
         print(
             f"{name}: model recall {fires[res].mean():.3f} FP {fires[clean].mean():.3f}; "
             f"others recall {others[res].mean():.3f} FP {others[clean].mean():.3f}; "
