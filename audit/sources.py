@@ -59,7 +59,7 @@ def source_rows(result: AuditResult, ratings: dict[str, str] | None = None) -> l
 
     One pass over the results; memory holds a tally per source (and each source's scores, for the median).
     """
-    from audit.provenance import Provenance
+    from audit.provenance import NOT_JUDGED, Provenance
 
     prov = Provenance(result)
     claim_status: dict[str, list[str]] = defaultdict(list)
@@ -78,7 +78,7 @@ def source_rows(result: AuditResult, ratings: dict[str, str] | None = None) -> l
             t.with_category[c] += r.score.counts.get(c, 0) > 0
         signals = prov(r)
         t.mt += signals["machine_translated"] in ("disclosed", "detected")
-        t.mt_judged += signals["machine_translated"] != "n/a"  # the share counts judged documents only
+        t.mt_judged += signals["machine_translated"] != NOT_JUDGED  # the share counts judged documents only
         t.republished += signals["republished"]
     rows = []
     for source in sorted(tallies):

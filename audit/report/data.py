@@ -223,13 +223,11 @@ def _mt_probability(r: DocResult) -> float | None:
 
 def _mt_not_judged(r: DocResult) -> bool:
     """True where `machine_translated` is `n/a`: the MT model gives no verdict (not English, or too short)."""
-    from audit.mtmodel import word_count
-    from audit.provenance import NOT_JUDGED, machine_translated
+    from audit.provenance import NOT_JUDGED, mt_columns
 
-    p = getattr(r, "mt_probability", None)
-    if not isinstance(p, float) or r.score is None:
+    if not isinstance(getattr(r, "mt_probability", None), float) or r.score is None:
         return False
-    return machine_translated({f.code for f in r.findings}, p, 1.0, word_count(r.doc.text)) == NOT_JUDGED
+    return mt_columns(r, {f.code for f in r.findings}, 1.0)[0] == NOT_JUDGED
 
 
 def _band(x: float, width: float) -> int:
