@@ -17,6 +17,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from audit.config import as_tuple
 from audit.engine import AuditResult, Options, audit_documents
 from audit.records import Document
 
@@ -64,7 +65,7 @@ def codes(value: str | Iterable[str] | None, name: str = "select") -> tuple[str,
     for item in items:
         if not isinstance(item, str):
             raise TypeError(f"{name} must hold strings, not {type(item).__name__} ({item!r})")
-        out.extend(s.strip() for s in item.split(",") if s.strip())
+        out.extend(as_tuple(item))  # split on commas as the command line and [tool.audit] split
     return tuple(out)
 
 
