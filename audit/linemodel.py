@@ -178,10 +178,11 @@ def line_features(stats: DocStats, i: int) -> list[float]:
     return _shape(stats.lines[i], ws) + _voice(ws) + _place(stats, i) + _terms(stats, i)
 
 
-def is_whole_page(stats: DocStats) -> bool:
+def is_whole_page(lines: list[str]) -> bool:
     """True when most lines are short (PAGE_SHORT_SHARE): the text of a whole page, menus and all, not an
-    extracted article, whose few short lines are as often subheads, list items or a dateline."""
-    return sum(stats.short) >= PAGE_SHORT_SHARE * len(stats.lines)
+    extracted article, whose few short lines are as often subheads, list items or a dateline. It reads the
+    shared, memoised word counts (audit.text.word_count), before any costlier statistics."""
+    return sum(word_count(s) < SHORT_WORDS for s in lines) >= PAGE_SHORT_SHARE * len(lines)
 
 
 def document_features(lines: list[str], every: bool = False) -> list[list[float] | None]:
@@ -189,13 +190,10 @@ def document_features(lines: list[str], every: bool = False) -> list[list[float]
     model does not score: every line of a text that is not a whole page (`is_whole_page`), and a line of
     running prose (PROSE_WORDS words or more, ending like a sentence); with `every`, the features of all
     lines (training sees them all)."""
-    if not every and sum(word_count(s) < SHORT_WORDS for s in lines) < PAGE_SHORT_SHARE * len(lines):
-        return [None] * len(lines)  # not a whole page (`is_whole_page`), decided from the shared word counts
+    if not every and not is_whole_page(lines):
+        return [None] * len(lines)
     stats = DocStats(lines)
-    page = every or is_whole_page(stats)
-    return [
-        line_features(stats, i) if page and (every or stats.prose[i] < PROSE_WORDS) else None for i in range(len(lines))
-    ]
+    return [line_features(stats, i) if every or stats.prose[i] < PROSE_WORDS else None for i in range(len(lines))]
 
 
 class LineModel:
