@@ -11,14 +11,16 @@
   (`DISCOUNT`; `RESIDUE_DISCOUNT` for residue and bio), raised to 1 + 1/2 + 1/4 + ... over its findings: the first finding of a kind costs the most,
   and one misspelt name used five times is one problem, not five. Residue and bio checks cost a small
   discount each besides their share, because a page with many kinds of residue has more that no check saw.
-- A disqualifying defect multiplies the score by `DISQUALIFIED` (0.59), so it falls below the default gate of 60
-  and keeps its order: a language the user did not ask for (INT005), mostly residue (clean share under
-  `MOSTLY_RESIDUE`), garbled throughout (INT003/INT006 on at least `GARBLED_LINES` of the lines). No usable text
-  (fewer than `MIN_USABLE_WORDS` words in uncovered lines of at least `PROSE_WORDS` words: empty, a headline,
-  only menu labels) multiplies it by 0.59 x words / MIN_USABLE_WORDS: an empty text scores 0.
+- A disqualifying defect multiplies the score by `DISQUALIFIED` (0.599), so it falls below the default gate of
+  60 and keeps its order: mostly residue (clean share under `MOSTLY_RESIDUE`), garbled throughout (the checks
+  with the `garbling` role on at least `GARBLED_LINES` of the lines), a language the user did not ask for (the
+  check with the `language_gate` role). On another language the trust discounts are not applied (the checks
+  behind them are built for the audited language): such a document scores DISQUALIFIED x its share alone. No
+  usable text (fewer than `MIN_USABLE_WORDS` words in uncovered lines of at least `PROSE_WORDS` words: empty, a
+  headline, only menu labels) multiplies it by DISQUALIFIED x words / MIN_USABLE_WORDS: empty scores 0.
 
 SHARE_POWER, LINE_WEIGHT and RESIDUE_DISCOUNT were chosen on the development data, holding out whole pages
-(`python bench/score_fit.py folds DIR`: every one of five folds picks these values).
+(`python bench/score_fit.py folds DIR`: four folds of five and all pages pick these values).
 """
 
 from __future__ import annotations
@@ -48,7 +50,7 @@ DEFAULT_DISCOUNT: dict[str, float] = {"info": 0.99, "warning": 0.95, "error": 0.
 REPEAT = 0.5
 SHARE_POWER = 2.5
 LINE_WEIGHT = 0.25  # clean_share = (1 - LINE_WEIGHT) x share by characters + LINE_WEIGHT x share by lines
-DISQUALIFIED = 0.59  # a disqualified document keeps this share of its score: under 60, in the same order
+DISQUALIFIED = 0.599  # a disqualified document keeps this share of its score: under 60, in the same order
 MIN_USABLE_WORDS = 15
 NO_TEXT = "no usable text"
 PROSE_WORDS = 4
@@ -176,6 +178,16 @@ def disqualified(text: str, use: Usable, by_code: dict[str, list[Finding]]) -> D
     return None
 
 
+def _discounted(score: float, by_code: dict[str, list[Finding]], deductions: list[Deduction]) -> float:
+    """`score` after each check's trust discount, smallest factor first; each one's points appended to `deductions`."""
+    factors = [(repeated(_discount(fs[0].category, fs[0].severity), len(fs)), fs) for fs in by_code.values()]
+    for factor, fs in sorted(factors, key=lambda x: (x[0], x[1][0].code)):
+        points = score * (1.0 - factor)
+        score -= points
+        deductions.append(Deduction(points, fs[0].code, fs[0].category, fs[0].message, len(fs)))
+    return score
+
+
 def score_document(text: str, findings: Iterable[Finding]) -> DocScore:
     """Score one document from its text and findings."""
     by_code: dict[str, list[Finding]] = defaultdict(list)
@@ -190,13 +202,11 @@ def score_document(text: str, findings: Iterable[Finding]) -> DocScore:
     if score < 99.95 and spans:  # without spans the text is blank: the disqualifier below says so
         residue = f"residue and bios cover {1 - use.share:.0%} of the text"
         deductions.append(Deduction(100.0 - score, "", "residue", residue))
-    factors = [(repeated(_discount(fs[0].category, fs[0].severity), len(fs)), fs) for fs in by_code.values()]
-    for factor, fs in sorted(factors, key=lambda x: (x[0], x[1][0].code)):
-        points = score * (1.0 - factor)
-        score -= points
-        deductions.append(Deduction(points, fs[0].code, fs[0].category, fs[0].message, len(fs)))
-    deductions.sort(key=lambda d: -d.points)
     worst = disqualified(text, use, by_code)
+    foreign = worst is not None and worst.code in codes_with_role("language_gate")
+    if not foreign:  # the trust checks are built for the audited language: on another, only the share counts
+        score = _discounted(score, by_code, deductions)
+    deductions.sort(key=lambda d: -d.points)
     if worst is not None:  # listed first, as the main reason
         keep = DISQUALIFIED * (min(1.0, use.words / MIN_USABLE_WORDS) if worst.message.startswith(NO_TEXT) else 1.0)
         lost = score * (1 - keep) + (0.0 if spans else 100.0 - 100.0 * use.share**SHARE_POWER)

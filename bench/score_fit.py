@@ -153,7 +153,7 @@ def check(cache: Path) -> None:
 
 # The constants chosen on held-out pages, and the values tried.
 GRID = {
-    "SHARE_POWER": (1.5, 2.0, 2.5, 3.0),
+    "SHARE_POWER": (2.0, 2.5, 3.0, 3.5, 4.0),
     "LINE_WEIGHT": (0.25, 0.5),
     "RESIDUE_DISCOUNT": (0.99, 0.97, 0.95),
 }
@@ -162,23 +162,22 @@ GRID = {
 def acceptable(docs: list[dict]) -> tuple[bool, float, float]:
     """How good constants are, best first: (the ceilings hold on extraction-dev, the mean share of documents
     on the right side of the gate: half-residue extractions of extraction-dev and trafilatura-dev < 60 and
-    clean English bodies >= 80, Spearman on the extraction-dev pages whose clean body is English).
+    clean English bodies >= 80, Spearman over every extraction-dev document, as score_validity.py measures it).
     Ceilings: <= 5% of half-residue extractions >= 60, <= 5% of clean English bodies < 80. Pages in other
-    languages score under 60 by design in an English batch, so they do not choose the constants."""
+    languages score under 60 in an English batch whatever the constants; where they fall below the gate,
+    among English documents, is what the Spearman term weighs for them."""
     ds = [d for d in docs if d["set"] == "extraction"]
-    english = {d["page"] for d in ds if d["kind"] == "body" and d["english"]}
     half = [d for d in ds if d["share"] <= 0.5 and d["kind"] != "body"]
     bodies = [d for d in ds if d["kind"] == "body" and d["english"]]
     traf = [d for d in docs if d["set"] == "trafilatura" and d["share"] is not None and d["share"] <= 0.5]
     ok = sum(d["score"] >= 60 for d in half) <= 0.05 * len(half)
-    ok = ok and sum(d["score"] < 80 for d in bodies) <= 0.05 * len(bodies)
-    en = [d for d in ds if d["page"] in english]
+    ok = ok and sum(d["score"] < 80 for d in bodies) <= 0.02 * len(bodies)  # a margin under the 5% bar
     parts = [
         sum(d["score"] < 60 for d in half) / max(1, len(half)),
         sum(d["score"] >= 80 for d in bodies) / max(1, len(bodies)),
         sum(d["score"] < 60 for d in traf) / max(1, len(traf)),
     ]
-    return ok, round(sum(parts) / 3, 3), spearman([d["score"] for d in en], [d["share"] for d in en])
+    return ok, round(sum(parts) / 3, 3), spearman([d["score"] for d in ds], [d["share"] for d in ds])
 
 
 def folds(cache: Path, k: int = 5) -> None:

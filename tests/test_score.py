@@ -1,7 +1,7 @@
 import pytest
 
 from audit.records import CATEGORIES, Finding
-from audit.score import DISCOUNT, DISQUALIFIED, Deduction, format_deduction, score_document, usable_text
+from audit.score import DISQUALIFIED, Deduction, format_deduction, score_document, usable_text
 
 GATE = 60.0
 
@@ -78,8 +78,21 @@ def test_same_findings_more_residue_scores_lower():
 
 def test_wrong_language_is_disqualifying_and_keeps_its_reason():
     s = score_document(ARTICLE, [f("INT005", "integrity", "error", 0, 10, "document is in 'ru'")])
-    assert s.score < GATE and s.score == pytest.approx(100 * DISQUALIFIED * DISCOUNT["integrity"]["error"], abs=0.1)
+    assert s.score < GATE and s.score == pytest.approx(100 * DISQUALIFIED, abs=0.1)
     assert s.deductions[0].code == "INT005" and s.reasons[0].startswith("-") and "INT005" in s.reasons[0]
+
+
+def test_another_language_is_ordered_by_its_usable_share_alone():
+    """The trust checks are built for the audited language: on another one, their findings stay listed but
+    do not move the score, which orders such documents by how much of them is usable, just under the gate."""
+    gate = f("INT005", "integrity", "error", 0, 10, "document is in 'pl'")
+    trust = [f("MT001", "mt", "error"), f("NAME001", "name", "warning")]
+    clean, distrusted = score_document(ARTICLE, [gate]), score_document(ARTICLE, [gate, *trust])
+    assert distrusted.score == clean.score and distrusted.counts["mt"] == 1
+    with_residue = score_document(ARTICLE, [gate, f("RES003", "residue", "warning", 0, 200)])
+    assert with_residue.score < clean.score < GATE
+    english = score_document(ARTICLE, trust)
+    assert english.score < 100 and any(d.code == "MT001" for d in english.deductions)
 
 
 def test_garbled_throughout_is_disqualifying_but_one_garbled_line_is_not():
