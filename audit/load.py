@@ -16,7 +16,7 @@ import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
 from audit.records import STATUS_UNREADABLE, Document
@@ -251,6 +251,51 @@ def _lines_keepends(text: str) -> Iterator[str]:
             return
         yield text[start : end + 1]
         start = end + 1
+
+
+class CsvRecords(NamedTuple):
+    """A CSV file as it was written: its header line, each record's text by the line it starts on (the
+    line `Document.line` gives a CSV row, blank lines before it included), and what follows the last one."""
+
+    header: list[str]
+    head: str
+    records: dict[int, tuple[str, list[str]]]
+    tail: str
+
+
+def csv_records(path: Path) -> CsvRecords:
+    """The records of a CSV file with their raw text, numbered as the loader numbers its rows, so that a
+    writer can copy an unedited row byte for byte."""
+    text, err = _decode(path.read_bytes())
+    if err:
+        raise InputError(f"{path}: {err}")
+    consumed: list[str] = []
+
+    def feed() -> Iterator[str]:
+        for line in _lines_keepends(text):
+            consumed.append(line)
+            yield line
+
+    csv.field_size_limit(1 << 30)
+    reader = csv.reader(feed())
+    header = [h.removeprefix("\ufeff") for h in next(reader, [])]
+    head, records = "".join(consumed), {}
+    consumed.clear()
+    start = reader.line_num + 1
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            break
+        except csv.Error:
+            row = None
+        if row == []:  # a blank line: read with the record after it, as the loader reads it
+            continue
+        if row is not None:
+            records[start] = ("".join(consumed), row)
+        consumed.clear()
+        start = reader.line_num + 1
+    return CsvRecords(header, head, records, "".join(consumed))
 
 
 def _iter_parquet(path: Path, columns: Columns = DEFAULT_COLUMNS) -> Iterator[Document]:

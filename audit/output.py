@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from audit.engine import AuditResult, DocResult
-from audit.load import DEFAULT_COLUMNS, SOURCE_KEY, Columns
+from audit.load import DEFAULT_COLUMNS, SOURCE_KEY, Columns, csv_records
 from audit.memory import trim_memory
 from audit.provenance import PROVENANCE_COLUMNS, Provenance
 from audit.records import CATEGORIES, Document, Finding
@@ -223,6 +223,26 @@ def jsonl_lines(src: Path, docs: list, columns: Columns) -> Iterator[str]:
         yield json.dumps(row, ensure_ascii=False) + "\n"
 
 
+def csv_text(src: Path, docs: list, columns: Columns) -> Iterator[str]:
+    """The CSV text of `docs` (read from `src`): its header and every row whose content is what was read
+    byte for byte as read (quoting, line endings), so a diff touches only the edited rows; an edited row is
+    written anew in the header's column order, with the file's line ending."""
+    read = csv_records(src)
+    ending = "\r\n" if read.head.endswith("\r\n") else "\n"
+    yield read.head
+    for d in docs:
+        raw, values = read.records.get(d.line, ("", []))
+        was = dict(zip(read.header, values, strict=False))
+        row = {k: v if isinstance(v, str) else str(v) for k, v in _corpus_row(d, columns).items() if k in was}
+        if row == {k: was[k] for k in row} and raw:
+            yield raw
+            continue
+        buf = io.StringIO()
+        csv.writer(buf, lineterminator=ending).writerow([row.get(k, was.get(k, "")) for k in read.header])
+        yield buf.getvalue()
+    yield read.tail
+
+
 def write_corpus(docs: list, inputs: list[str], out: Path, columns: Columns | None = None) -> list[Path]:
     """Write documents back in the format each input came in, under `out`.
 
@@ -254,16 +274,14 @@ def write_corpus(docs: list, inputs: list[str], out: Path, columns: Columns | No
         elif src.suffix == ".jsonl":
             with atomic_write(target, newline="") as f:
                 f.writelines(jsonl_lines(src, mine, columns))
-        elif src.suffix in (".csv", ".parquet"):
+        elif src.suffix == ".csv":
+            with atomic_write(target, newline="") as f:
+                f.writelines(csv_text(src, mine, columns))
+        elif src.suffix == ".parquet":
             import pandas as pd
 
-            frame = pd.DataFrame([_corpus_row(d, columns) for d in mine])
-            if src.suffix == ".csv":
-                with atomic_write(target, newline="") as f:
-                    frame.to_csv(f, index=False)
-            else:
-                tmp = target.with_name(f".{target.name}.tmp")
-                frame.to_parquet(tmp, index=False)
-                os.replace(tmp, target)
+            tmp = target.with_name(f".{target.name}.tmp")
+            pd.DataFrame([_corpus_row(d, columns) for d in mine]).to_parquet(tmp, index=False)
+            os.replace(tmp, target)
         written.append(target)
     return written

@@ -281,3 +281,33 @@ def test_a_diff_of_an_absolute_path_under_the_working_folder_is_relative(tmp_pat
     _corpus(tmp_path / "corpus", {f"{k}.txt": v for k, v in DIFF_TEXTS.items()})
     r = _cli("fix", str(tmp_path / "corpus"), "--out", "out", "--diff", cwd=tmp_path)
     assert r.stdout.splitlines()[:2] == ["--- a/corpus/a.txt", "+++ b/corpus/a.txt"]
+
+
+@pytest.mark.skipif(shutil.which("patch") is None, reason="needs the patch program")
+@pytest.mark.parametrize("ending", ["\n", "\r\n"])
+def test_a_csv_diff_touches_only_the_edited_rows(tmp_path, ending):
+    """Rows that were not edited are written byte for byte as read (quoting, spacing, a multi-line field,
+    a blank line, CRLF endings), so the patch holds the edited row alone and applies with patch -p1."""
+    src = tmp_path / "corpus.csv"
+    text = (
+        f'id,text,note{ending}"a","[ad_1]\nThe council approved the budget on Tuesday after a long debate, officials said.",x{ending}'
+        f'{ending}b,"The ferry was cancelled because of high waves on Monday, the operator said.",""{ending}'
+        f'"c","The storm passed without damage,\nthe mayor said on Monday.","caf\u00e9, ""quoted"""{ending}'
+    )
+    src.write_bytes(text.encode("utf-8"))
+    r = _cli("fix", "corpus.csv", "--out", "out", "--diff", cwd=tmp_path)
+    assert r.returncode == 0 and "1 of 3 documents changed" in r.stderr
+    changed = [line for line in r.stdout.splitlines()[2:] if line.startswith(("-", "+"))]
+    assert changed[0] == '-"a","[ad_1]' and changed[-1].startswith('+a,"The council approved')
+    assert not any("ferry" in line or "storm" in line for line in changed)
+    written = (tmp_path / "out" / "corpus.csv").read_bytes().decode("utf-8")
+    assert written.endswith(text[text.index(ending + ending + "b,") :])  # the blank line, rows b and c as read
+    raw = subprocess.run(  # the patch as bytes: CRLF endings must reach patch as they were printed
+        [sys.executable, "-m", "audit", "fix", "corpus.csv", "--out", "out2", "--diff"],
+        capture_output=True,
+        cwd=tmp_path,
+    ).stdout
+    subprocess.run(["patch", "-p1", "--batch"], input=raw, cwd=tmp_path, check=True, capture_output=True)
+    assert src.read_bytes() == (tmp_path / "out" / "corpus.csv").read_bytes()
+    docs = {d.id: d for d in load_documents([tmp_path / "out" / "corpus.csv"])}
+    assert docs["a"].text.startswith("The council") and docs["c"].meta["note"] == 'café, "quoted"'
