@@ -301,12 +301,14 @@ def _warn_if_empty(inputs: list[str], n_docs: int) -> None:
         print(f"audit: warning: {no_documents_note(inputs)}", file=sys.stderr)
 
 
-def _summary(result) -> str:
+def _counts(results) -> tuple[int, int, int, float, dict[str, int], list[str]]:
+    """Documents, audited ones, findings, the sum of scores, findings by category, unreadable lines: one
+    pass in a function of its own, so that no loop variable keeps the last text alive afterwards."""
     n = n_ok = n_findings = 0
     total = 0.0
     by_cat: dict[str, int] = {}
     unreadable = []
-    for r in result.results:
+    for r in results:
         n += 1
         n_findings += len(r.findings)
         for f in r.findings:
@@ -316,6 +318,11 @@ def _summary(result) -> str:
             total += r.score.score
         else:
             unreadable.append(f"  unreadable  {r.doc.id}: {r.doc.reason}")
+    return n, n_ok, n_findings, total, by_cat, unreadable
+
+
+def _summary(result) -> str:
+    n, n_ok, n_findings, total, by_cat, unreadable = _counts(result.results)
     lines = [
         f"{n} documents read: {n_ok} audited, {n - n_ok} unreadable",
         f"{n_findings} findings: " + (", ".join(f"{k} {v}" for k, v in sorted(by_cat.items())) or "none"),
@@ -324,8 +331,7 @@ def _summary(result) -> str:
     from audit.gate.formats import worst
 
     for r in worst(result, 3):
-        top = r.score.reasons[0] if r.score.reasons else ""
-        lines.append(f"  {r.score.score:5.1f}  {r.doc.id}  {top}")
+        lines.append(f"  {r.score:5.1f}  {r.doc_id}  {r.reasons[0] if r.reasons else ''}")
     return "\n".join(lines + unreadable)
 
 

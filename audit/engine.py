@@ -380,8 +380,10 @@ def audit_documents(
             while pending and (pool is None or len(pending) > jobs * 4 or not hasattr(pending[0][1], "result")):
                 ch, out, k, p = pending.pop(0)
                 collect(ch, out.result() if hasattr(out, "result") else out, k, p)
-        for ch, out, k, p in pending:
+        while pending:  # popped, so that no list or loop variable keeps a shard's texts alive in the corpus pass
+            ch, out, k, p = pending.pop(0)
             collect(ch, out.result() if hasattr(out, "result") else out, k, p)
+        chunk = ch = out = None
     finally:
         if pool is not None:
             pool.shutdown(cancel_futures=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import heapq
 import json
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, NamedTuple
 
 from audit import __version__
 from audit.engine import AuditResult, DocResult
@@ -29,8 +29,17 @@ def location(r: DocResult, f: Finding) -> tuple[str | None, int, int]:
     return d.origin, d.line or 1, 1
 
 
-def worst(result: AuditResult, n: int = 10) -> list[DocResult]:
-    return heapq.nsmallest(n, (r for r in result.results if r.score), key=lambda r: (r.score.score, r.doc.id))
+class Worst(NamedTuple):
+    """A low-scoring document as the summaries list it: its score and reasons, not its text."""
+
+    score: float
+    doc_id: str
+    reasons: list[str]
+
+
+def worst(result: AuditResult, n: int = 10) -> list[Worst]:
+    """The `n` lowest-scoring documents, lowest first (ties by id); holds `n` small rows, never a text."""
+    return heapq.nsmallest(n, (Worst(r.score.score, r.doc.id, r.score.reasons) for r in result.results if r.score))
 
 
 def _documents(n: int) -> str:
@@ -60,7 +69,7 @@ def render_text(result: AuditResult, validation=None) -> str:
     if rows:
         lines.append("worst documents:")
         for r in rows:
-            lines.append(f"  {r.score.score:5.1f}  {r.doc.id}  {'; '.join(r.score.reasons[:3])}")
+            lines.append(f"  {r.score:5.1f}  {r.doc_id}  {'; '.join(r.reasons[:3])}")
     for r in (r for r in result.results if not r.doc.readable):
         lines.append(f"  unreadable  {r.doc.id}: {r.doc.reason}")
     return "\n".join(lines) + "\n"
@@ -96,7 +105,7 @@ def render_json(result: AuditResult, validation=None) -> str:
         "documents": len(result.results),
         "unreadable": sum(not r.doc.readable for r in result.results),
         "findings": sum(len(r.findings) for r in result.results),
-        "worst": [{"doc_id": r.doc.id, "score": r.score.score, "reasons": r.score.reasons} for r in worst(result)],
+        "worst": [{"doc_id": r.doc_id, "score": r.score, "reasons": r.reasons} for r in worst(result)],
     }
     if validation is not None:
         data["validation"] = {

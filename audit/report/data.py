@@ -507,6 +507,7 @@ def report_page(result: AuditResult, ratings: dict[str, str] | None, max_docs: i
         docs[shown[i]], page.extras[shown[i]] = _doc_entry(r, ref, codes, list(totals["categories"]))
         if shown[i] == 0:
             page.first_text = d.text[: excerpt_end(d.text)]
+    r = d = None  # the last text read must not stay alive while the source table reads the results again
     page.data = {
         "version": __version__,
         "categories": list(totals["categories"]),
