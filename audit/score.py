@@ -25,7 +25,6 @@ SHARE_POWER, LINE_WEIGHT and RESIDUE_DISCOUNT were chosen on the development dat
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterable
@@ -56,7 +55,6 @@ NO_TEXT = "no usable text"
 PROSE_WORDS = 4
 MOSTLY_RESIDUE = 0.5
 GARBLED_LINES = 0.5
-_NEWLINE = re.compile("\n")
 _BLANKS = (" ", "\t", "\r", "\f", "\v", "\xa0", "\u2009", "\u200b", "\u3000")
 
 
@@ -157,8 +155,12 @@ def _discount(category: str, severity: str) -> float:
 
 def _garbled_lines(text: str, findings: list[Finding]) -> float:
     """The share of the non-blank lines that hold a finding."""
-    starts = [0, *(m.end() for m in _NEWLINE.finditer(text))]
-    blank = {n for n, line in enumerate(text.split("\n")) if not line.strip()}
+    starts, blank, pos = [], set(), 0
+    for n, line in enumerate(text.split("\n")):
+        starts.append(pos)
+        pos += len(line) + 1
+        if not line.strip():
+            blank.add(n)
     hit = {bisect_right(starts, f.start) - 1 for f in findings} - blank
     return len(hit) / max(1, len(starts) - len(blank))
 
