@@ -13,6 +13,8 @@ from audit.registry import check
 from audit.text import TextView, ends_sentence, is_prose, word_count, words
 
 MAX_PROMPT_WORDS = 40  # a call to action is short; a long line that mentions "newsletter" is prose
+EDGE_PROMPT_WORDS = 75  # ... but a notice of a few sentences at the body's edges (cookies, comment policy)
+EDGE_LINES = 3  # the first and the last lines of the body are its edges
 
 
 def _line_hit(line, message: str, suggestion: str | None = "", kind: str | None = None) -> Hit:
@@ -116,8 +118,9 @@ def _prompt_patterns() -> tuple[re.Pattern[str], ...]:
 _EVERY = (True, True, True, True)
 
 
-def is_prompt(s: str, may: tuple[bool, bool, bool, bool] = _EVERY) -> bool:
-    """A line that is a call to action: a phrase of `prompts.txt` or `prompt_patterns.txt` (at most 40 words),
+def is_prompt(s: str, may: tuple[bool, bool, bool, bool] = _EVERY, limit: int = MAX_PROMPT_WORDS) -> bool:
+    """A line that is a call to action: a phrase of `prompts.txt` or `prompt_patterns.txt` (at most `limit`,
+    40, words),
     a phrase of `prompts_short.txt` (at most 20 words), or footer and account links of `footer_links.txt`
     that make up most of a short line that is not a sentence.
 
@@ -125,7 +128,7 @@ def is_prompt(s: str, may: tuple[bool, bool, bool, bool] = _EVERY) -> bool:
     if len(s) > 1000 or not any(may):
         return False
     n = word_count(s)
-    if n > MAX_PROMPT_WORDS:
+    if n > limit:
         return False
     prompts, patterns, short, footer = _prompt_patterns()
     s = _QUOTATION.sub(" ", s)  # a call to action someone is quoted saying is part of the story
@@ -143,7 +146,9 @@ def is_prompt(s: str, may: tuple[bool, bool, bool, bool] = _EVERY) -> bool:
 def call_to_action(view: TextView) -> Iterator[Hit]:
     """Subscribe, share, follow and sign-up prompts, cookie, consent, app, login and comment-form notices.
 
-    Fires on lines of at most 40 words that contain a phrase from `audit/data/prompts.txt` or a pattern
+    Fires on lines of at most 40 words (75 among the body's first and last three lines, where pages put
+    notices of a few sentences: a cookie banner, a comment policy, an advertising disclosure) that
+    contain a phrase from `audit/data/prompts.txt` or a pattern
     from `audit/data/prompt_patterns.txt` (promotions that name the outlet: `Download the Example app
     for iOS and Android`), on lines of at most 20 words with a phrase from `audit/data/prompts_short.txt`
     (phrases that also occur in prose: `delivered to your inbox`), and on short lines that are not
@@ -153,9 +158,11 @@ def call_to_action(view: TextView) -> Iterator[Hit]:
     prompt phrase opens); a sentence that merely contains a prompt phrase is flagged with no suggestion.
     """
     lines = [view.candidates(rx) for rx in _prompt_patterns()]
-    for line in view.body:
+    n = len(view.body)
+    for k, line in enumerate(view.body):
         i = line.index
-        if is_prompt(line.text, (i in lines[0], i in lines[1], i in lines[2], i in lines[3])):
+        limit = EDGE_PROMPT_WORDS if k < EDGE_LINES or k >= n - EDGE_LINES else MAX_PROMPT_WORDS
+        if is_prompt(line.text, (i in lines[0], i in lines[1], i in lines[2], i in lines[3]), limit):
             if is_whole_prompt(line.text):
                 yield _line_hit(line, "call to action left by the page")
             else:
@@ -471,10 +478,17 @@ def _date_lists(body: list) -> set[int]:
 
 
 def _dated_subheads(body: list, stamps: list[int]) -> set[int]:
-    """Bare dates (no time, no `Updated`) when two or more head prose: the subheads of a diary or blotter."""
+    """Bare dates (no time, no `Updated`) when two or more head prose: the subheads of a diary or blotter;
+    and bare clock times (`4:14 p.m.`, `10 a.m. EST`) when two or more head prose: the entries of a live
+    blog (`The Latest`), whose times are its structure, not the page's stamp."""
     bare = [i for i in stamps if not _STAMP_KEY.search(body[i].text)]
     heads = [i for i in bare if i + 1 < len(body) and is_prose(body[i + 1].text, 8)]
-    return set(bare) if len(heads) >= 2 else set()
+    out = set(bare) if len(heads) >= 2 else set()
+    times = [i for i, ln in enumerate(body[:-1]) if _BARE_TIME.match(ln.text) and is_prose(body[i + 1].text, 8)]
+    return out | set(times) if len(times) >= 2 else out
+
+
+_BARE_TIME = re.compile(r"^\s*\d{1,2}(?::\d{2})?\s*(?:a\.m\.|p\.m\.|am|pm)(?:\s+[A-Z]{2,4})?\s*$", re.IGNORECASE)
 
 
 BLOCK_REACH = 4  # how far around a stamp to look for the table or code listing it may sit in
