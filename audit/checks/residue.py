@@ -146,9 +146,10 @@ def is_prompt(s: str, may: tuple[bool, bool, bool, bool] = _EVERY, limit: int = 
 def call_to_action(view: TextView) -> Iterator[Hit]:
     """Subscribe, share, follow and sign-up prompts, cookie, consent, app, login and comment-form notices.
 
-    Fires on lines of at most 40 words (75 among the body's first and last three lines, where pages put
-    notices of a few sentences: a cookie banner, a comment policy, an advertising disclosure) that
-    contain a phrase from `audit/data/prompts.txt` or a pattern
+    Fires on lines of at most 40 words (75 among the first and last three lines of a body of seven or
+    more, where pages put notices of a few sentences: a cookie banner, a comment policy, an advertising
+    disclosure; there, only a notice that a prompt phrase opens) that contain a phrase from
+    `audit/data/prompts.txt` or a pattern
     from `audit/data/prompt_patterns.txt` (promotions that name the outlet: `Download the Example app
     for iOS and Android`), on lines of at most 20 words with a phrase from `audit/data/prompts_short.txt`
     (phrases that also occur in prose: `delivered to your inbox`), and on short lines that are not
@@ -161,11 +162,13 @@ def call_to_action(view: TextView) -> Iterator[Hit]:
     n = len(view.body)
     for k, line in enumerate(view.body):
         i = line.index
-        limit = EDGE_PROMPT_WORDS if k < EDGE_LINES or k >= n - EDGE_LINES else MAX_PROMPT_WORDS
+        edge = n > 2 * EDGE_LINES and (k < EDGE_LINES or k >= n - EDGE_LINES)
+        limit = EDGE_PROMPT_WORDS if edge else MAX_PROMPT_WORDS
         if is_prompt(line.text, (i in lines[0], i in lines[1], i in lines[2], i in lines[3]), limit):
-            if is_whole_prompt(line.text):
+            whole = is_whole_prompt(line.text)
+            if whole:
                 yield _line_hit(line, "call to action left by the page")
-            else:
+            elif word_count(line.text) <= MAX_PROMPT_WORDS:
                 yield _line_hit(line, "sentence with a call to action (not removed by default)", None)
 
 
