@@ -567,7 +567,8 @@ def is_byline_name(s: str, need_rare: bool = True) -> bool:
 _SOURCE = re.compile(
     r"^\s*\(?(?:source|sources|via|credit|credits|courtesy(?: of)?)\s*:\s*\S.{0,80}$"
     r"|^\s*\(?(?:with\s+)?(?:additional\s+)?(?:reporting|writing|editing|compiled|contributed|translated|"
-    r"translation|research|production)\s+by\b.{0,300}$",
+    r"translation|research|production)\s+by\b.{0,300}$"
+    r"|^\s*[A-Z][^\n]{0,150}?\bcontributed\s+(?:reporting|to\s+this\s+(?:report|story|article))\W*$",
     re.IGNORECASE,
 )
 _BYLINE = re.compile(
@@ -649,7 +650,8 @@ def source_line(view: TextView) -> Iterator[Hit]:
     (`Jane Roe @janeroe / 2 days`) is one too, and so are a role or desk alone (`Opinion Columnist`,
     `New Delhi Bureau`), a line that is only a site's domain (`EXAMPLE.COM`) or a full link
     (`https://example.com/story`; not when introduced by a line ending in `:` or one of three or more:
-    a list of links the article gives), and two writers with their outlet (`Jane Roe and John Doe, CNN`).
+    a list of links the article gives), two writers with their outlet (`Jane Roe and John Doe, CNN`), and
+    a contributors' line that closes a story (`Jane Roe contributed reporting.`, `... contributed to this report.`).
     """
     urls = [k for k, line in enumerate(view.body) if _URL_LINE.match(line.text)]
     for k, line in enumerate(view.body):
@@ -741,6 +743,7 @@ _COPYRIGHT = re.compile(
     r"^\s*copyright\s*(?:©|\(c\)|\d|(?-i:[A-Z])|$)|all\s+rights\s+reserved|may not be (?:published|reproduced)"
     r"|\b(?:content|text|work|material|site|website|photos?|images?|articles?)\s+(?:is\s+|are\s+)?"
     r"(?:licensed|available|published|distributed)\s+under\s+(?:a\s+|the\s+)?creative\s+commons\b"
+    r"|\b(?:republished|reproduced|reprinted)\s+(?:from\s+[^\n]{1,60}?\s+)?under\s+(?:a\s+|the\s+)?creative\s+commons\b"
     r"|(?:©|ⓒ|\(c\)|\bcopyright)\s*(?:©\s*)?(?:19|20)\d\d\b"
     r"|^\s*[©ⓒ].{0,80}\b(?:inc|ltd|llc|corp|corporation|limited|plc|gmbh|co)\b\.?\s*$",
     re.IGNORECASE,
@@ -751,8 +754,9 @@ _COPYRIGHT = re.compile(
 def copyright_notice(view: TextView) -> Iterator[Hit]:
     """Copyright, licence and rights notices: `© 2019 CBS Interactive Inc. All Rights Reserved.`
 
-    Also licence lines (`Content is available under Creative Commons ...`); a line of 25 words or more
-    that reads as prose is never flagged.
+    Also licence lines (`Content is available under Creative Commons ...`, `This article is republished
+    from Example under a Creative Commons license.`); a line of 25 words or more that reads as prose is
+    never flagged.
     """
     notices = view.candidates(_COPYRIGHT)
     for line in view.body:
