@@ -463,7 +463,12 @@ def _is_stamp(s: str, first: bool) -> bool:
         return False
     if s.rstrip()[-1:] in ".!?" and any(w.islower() and len(w) > 2 for w in other):
         return False  # "The event begins on July 27." is a sentence
+    if _RANGE.search(s) and len(_DATE_SIGNAL.findall(s)) >= 2 and not _STAMP_KEY.search(s):
+        return False  # "29 November 2018 – 20 January 2019": when an exhibition or a term runs, not a stamp
     return not (len(other) > 1 and not _STAMP_KEY.search(s) and first)  # a short dated headline is content
+
+
+_RANGE = re.compile(r"\s(?:–|—|-{1,2}|to|until|till|through|\|)\s", re.IGNORECASE)
 
 
 def _date_lists(body: list) -> set[int]:
