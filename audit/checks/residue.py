@@ -745,7 +745,7 @@ def html_remnant(view: TextView) -> Iterator[Hit]:
 
 
 _COPYRIGHT = re.compile(
-    r"^\s*copyright\s*(?:©|\(c\)|\d|(?-i:[A-Z])|$)|all\s+rights\s+reserved|may not be (?:published|reproduced)"
+    r"^\s*copyright\s*:?\s*(?:©|\(c\)|\d|(?-i:[A-Z])|$)|all\s+rights\s+reserved|may not be (?:published|reproduced)"
     r"|\b(?:content|text|work|material|site|website|photos?|images?|articles?)\s+(?:is\s+|are\s+)?"
     r"(?:licensed|available|published|distributed)\s+under\s+(?:a\s+|the\s+)?creative\s+commons\b"
     r"|\b(?:republished|reproduced|reprinted)\s+(?:from\s+[^\n]{1,60}?\s+)?under\s+(?:a\s+|the\s+)?creative\s+commons\b"
