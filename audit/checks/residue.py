@@ -13,6 +13,8 @@ from audit.registry import check
 from audit.text import TextView, ends_sentence, is_prose, word_count, words
 
 MAX_PROMPT_WORDS = 40  # a call to action is short; a long line that mentions "newsletter" is prose
+EDGE_PROMPT_WORDS = 75  # ... but a notice of a few sentences at the body's edges (cookies, comment policy)
+EDGE_LINES = 3  # the first and the last lines of the body are its edges
 
 
 def _line_hit(line, message: str, suggestion: str | None = "", kind: str | None = None) -> Hit:
@@ -116,8 +118,9 @@ def _prompt_patterns() -> tuple[re.Pattern[str], ...]:
 _EVERY = (True, True, True, True)
 
 
-def is_prompt(s: str, may: tuple[bool, bool, bool, bool] = _EVERY) -> bool:
-    """A line that is a call to action: a phrase of `prompts.txt` or `prompt_patterns.txt` (at most 40 words),
+def is_prompt(s: str, may: tuple[bool, bool, bool, bool] = _EVERY, limit: int = MAX_PROMPT_WORDS) -> bool:
+    """A line that is a call to action: a phrase of `prompts.txt` or `prompt_patterns.txt` (at most `limit`,
+    40, words),
     a phrase of `prompts_short.txt` (at most 20 words), or footer and account links of `footer_links.txt`
     that make up most of a short line that is not a sentence.
 
@@ -125,7 +128,7 @@ def is_prompt(s: str, may: tuple[bool, bool, bool, bool] = _EVERY) -> bool:
     if len(s) > 1000 or not any(may):
         return False
     n = word_count(s)
-    if n > MAX_PROMPT_WORDS:
+    if n > limit:
         return False
     prompts, patterns, short, footer = _prompt_patterns()
     s = _QUOTATION.sub(" ", s)  # a call to action someone is quoted saying is part of the story
@@ -143,7 +146,10 @@ def is_prompt(s: str, may: tuple[bool, bool, bool, bool] = _EVERY) -> bool:
 def call_to_action(view: TextView) -> Iterator[Hit]:
     """Subscribe, share, follow and sign-up prompts, cookie, consent, app, login and comment-form notices.
 
-    Fires on lines of at most 40 words that contain a phrase from `audit/data/prompts.txt` or a pattern
+    Fires on lines of at most 40 words (75 among the first and last three lines of a body of seven or
+    more, where pages put notices of a few sentences: a cookie banner, a comment policy, an advertising
+    disclosure; there, only a notice that a prompt phrase opens) that contain a phrase from
+    `audit/data/prompts.txt` or a pattern
     from `audit/data/prompt_patterns.txt` (promotions that name the outlet: `Download the Example app
     for iOS and Android`), on lines of at most 20 words with a phrase from `audit/data/prompts_short.txt`
     (phrases that also occur in prose: `delivered to your inbox`), and on short lines that are not
@@ -153,12 +159,16 @@ def call_to_action(view: TextView) -> Iterator[Hit]:
     prompt phrase opens); a sentence that merely contains a prompt phrase is flagged with no suggestion.
     """
     lines = [view.candidates(rx) for rx in _prompt_patterns()]
-    for line in view.body:
+    n = len(view.body)
+    for k, line in enumerate(view.body):
         i = line.index
-        if is_prompt(line.text, (i in lines[0], i in lines[1], i in lines[2], i in lines[3])):
-            if is_whole_prompt(line.text):
+        edge = n > 2 * EDGE_LINES and (k < EDGE_LINES or k >= n - EDGE_LINES)
+        limit = EDGE_PROMPT_WORDS if edge else MAX_PROMPT_WORDS
+        if is_prompt(line.text, (i in lines[0], i in lines[1], i in lines[2], i in lines[3]), limit):
+            whole = is_whole_prompt(line.text)
+            if whole:
                 yield _line_hit(line, "call to action left by the page")
-            else:
+            elif word_count(line.text) <= MAX_PROMPT_WORDS:
                 yield _line_hit(line, "sentence with a call to action (not removed by default)", None)
 
 
@@ -453,7 +463,12 @@ def _is_stamp(s: str, first: bool) -> bool:
         return False
     if s.rstrip()[-1:] in ".!?" and any(w.islower() and len(w) > 2 for w in other):
         return False  # "The event begins on July 27." is a sentence
+    if _RANGE.search(s) and len(_DATE_SIGNAL.findall(s)) >= 2 and not _STAMP_KEY.search(s):
+        return False  # "29 November 2018 – 20 January 2019": when an exhibition or a term runs, not a stamp
     return not (len(other) > 1 and not _STAMP_KEY.search(s) and first)  # a short dated headline is content
+
+
+_RANGE = re.compile(r"\s(?:–|—|-{1,2}|to|until|till|through|\|)\s", re.IGNORECASE)
 
 
 def _date_lists(body: list) -> set[int]:
@@ -471,10 +486,17 @@ def _date_lists(body: list) -> set[int]:
 
 
 def _dated_subheads(body: list, stamps: list[int]) -> set[int]:
-    """Bare dates (no time, no `Updated`) when two or more head prose: the subheads of a diary or blotter."""
+    """Bare dates (no time, no `Updated`) when two or more head prose: the subheads of a diary or blotter;
+    and bare clock times (`4:14 p.m.`, `10 a.m. EST`) when two or more head prose: the entries of a live
+    blog (`The Latest`), whose times are its structure, not the page's stamp."""
     bare = [i for i in stamps if not _STAMP_KEY.search(body[i].text)]
     heads = [i for i in bare if i + 1 < len(body) and is_prose(body[i + 1].text, 8)]
-    return set(bare) if len(heads) >= 2 else set()
+    out = set(bare) if len(heads) >= 2 else set()
+    times = [i for i, ln in enumerate(body[:-1]) if _BARE_TIME.match(ln.text) and is_prose(body[i + 1].text, 8)]
+    return out | set(times) if len(times) >= 2 else out
+
+
+_BARE_TIME = re.compile(r"^\s*\d{1,2}(?::\d{2})?\s*(?:a\.m\.|p\.m\.|am|pm)(?:\s+[A-Z]{2,4})?\s*$", re.IGNORECASE)
 
 
 BLOCK_REACH = 4  # how far around a stamp to look for the table or code listing it may sit in
@@ -550,7 +572,8 @@ def is_byline_name(s: str, need_rare: bool = True) -> bool:
 _SOURCE = re.compile(
     r"^\s*\(?(?:source|sources|via|credit|credits|courtesy(?: of)?)\s*:\s*\S.{0,80}$"
     r"|^\s*\(?(?:with\s+)?(?:additional\s+)?(?:reporting|writing|editing|compiled|contributed|translated|"
-    r"translation|research|production)\s+by\b.{0,300}$",
+    r"translation|research|production)\s+by\b.{0,300}$"
+    r"|^\s*[A-Z][^\n]{0,150}?\bcontributed\s+(?:reporting|to\s+this\s+(?:report|story|article))\W*$",
     re.IGNORECASE,
 )
 _BYLINE = re.compile(
@@ -632,7 +655,8 @@ def source_line(view: TextView) -> Iterator[Hit]:
     (`Jane Roe @janeroe / 2 days`) is one too, and so are a role or desk alone (`Opinion Columnist`,
     `New Delhi Bureau`), a line that is only a site's domain (`EXAMPLE.COM`) or a full link
     (`https://example.com/story`; not when introduced by a line ending in `:` or one of three or more:
-    a list of links the article gives), and two writers with their outlet (`Jane Roe and John Doe, CNN`).
+    a list of links the article gives), two writers with their outlet (`Jane Roe and John Doe, CNN`), and
+    a contributors' line that closes a story (`Jane Roe contributed reporting.`, `... contributed to this report.`).
     """
     urls = [k for k, line in enumerate(view.body) if _URL_LINE.match(line.text)]
     for k, line in enumerate(view.body):
@@ -721,9 +745,10 @@ def html_remnant(view: TextView) -> Iterator[Hit]:
 
 
 _COPYRIGHT = re.compile(
-    r"^\s*copyright\s*(?:©|\(c\)|\d|(?-i:[A-Z])|$)|all\s+rights\s+reserved|may not be (?:published|reproduced)"
+    r"^\s*copyright\s*:?\s*(?:©|\(c\)|\d|(?-i:[A-Z])|$)|all\s+rights\s+reserved|may not be (?:published|reproduced)"
     r"|\b(?:content|text|work|material|site|website|photos?|images?|articles?)\s+(?:is\s+|are\s+)?"
     r"(?:licensed|available|published|distributed)\s+under\s+(?:a\s+|the\s+)?creative\s+commons\b"
+    r"|\b(?:republished|reproduced|reprinted)\s+(?:from\s+[^\n]{1,60}?\s+)?under\s+(?:a\s+|the\s+)?creative\s+commons\b"
     r"|(?:©|ⓒ|\(c\)|\bcopyright)\s*(?:©\s*)?(?:19|20)\d\d\b"
     r"|^\s*[©ⓒ].{0,80}\b(?:inc|ltd|llc|corp|corporation|limited|plc|gmbh|co)\b\.?\s*$",
     re.IGNORECASE,
@@ -734,8 +759,9 @@ _COPYRIGHT = re.compile(
 def copyright_notice(view: TextView) -> Iterator[Hit]:
     """Copyright, licence and rights notices: `© 2019 CBS Interactive Inc. All Rights Reserved.`
 
-    Also licence lines (`Content is available under Creative Commons ...`); a line of 25 words or more
-    that reads as prose is never flagged.
+    Also licence lines (`Content is available under Creative Commons ...`, `This article is republished
+    from Example under a Creative Commons license.`); a line of 25 words or more that reads as prose is
+    never flagged.
     """
     notices = view.candidates(_COPYRIGHT)
     for line in view.body:
