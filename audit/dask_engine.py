@@ -39,7 +39,9 @@ from typing import Any
 
 from audit import load
 from audit.engine import (
+    CLAIMS_KEY,
     AuditResult,
+    Corroborate,
     DocResult,
     Options,
     ResultSink,
@@ -86,6 +88,8 @@ def _audit_partition(
     triples = [(d, found, summ) for d, (found, summ) in zip(docs, outcome, strict=True)]
     ids = [d.id for d in docs]
     kept = [(d.id, {c: summ[c] for c in grouped if c in summ}) for d, _, summ in triples] if grouped else []
+    if CLAIMS_KEY in grouped:  # the claims are decided on the workers: the client never receives them
+        triples = [(d, found, {k: v for k, v in summ.items() if k != CLAIMS_KEY}) for d, found, summ in triples]
     if shard_path is not None:
         return ids, write_shard(shard_path, triples, summaries_path), kept
     from audit.engine import corpus_summaries, doc_result
@@ -112,8 +116,61 @@ def _group_records(
     for k, (doc_id, summ) in enumerate(outcome[2]):
         doc_id = new_ids[k] if new_ids is not None else doc_id
         for code, sm in summ.items():
-            out.extend(((code, key), rec) for key, rec in _check(code).split(doc_id, sm))  # type: ignore[misc]
+            if code != CLAIMS_KEY:
+                out.extend(((code, key), rec) for key, rec in _check(code).split(doc_id, sm))  # type: ignore[misc]
     return out
+
+
+def _claim_records(outcome: tuple[Any, Any, list[tuple[str, dict[str, Any]]]], new_ids: list[str] | None) -> list:
+    """A partition's (document id, claims), under the documents' final ids: kept on its worker until
+    the stories are known (`_corroborate_on_workers`)."""
+    out = []
+    for k, (doc_id, summ) in enumerate(outcome[2]):
+        if CLAIMS_KEY in summ:
+            out.append((new_ids[k] if new_ids is not None else doc_id, summ[CLAIMS_KEY]))
+    return out
+
+
+def _story_items(claims: list, stories: dict[str, str]) -> list:
+    """A partition's claims as (story, item)s (`claims.claim_items`), on its worker."""
+    from audit.corpus.claims import claim_items
+
+    return [pair for doc_id, found in claims for pair in claim_items(doc_id, found, stories)]
+
+
+def _story_of(pair: tuple[str, Any]) -> str:
+    return pair[0]
+
+
+def _corroborate_group(group: tuple[str, list[tuple[str, Any]]]) -> tuple[str, list[dict[str, Any]]]:
+    """One story's claim rows (`claims.corroborate_story`), decided on the worker it lands on."""
+    from audit.corpus.claims import corroborate_story
+
+    story, pairs = group
+    return story, corroborate_story(story, [item for _, item in pairs])
+
+
+def corroborate_on_workers(client: Any, claims: list[Any]) -> Corroborate:
+    """The claims decided by story on the workers, as `corroborate` decides them: `claims` are the
+    partitions' (document id, claims) futures (`_claim_records`); given the stories (one copy sent to
+    each worker), each partition's claims are keyed by story, a task shuffle brings each story's
+    together, it is decided where it lands, and only the rows come back, in story order."""
+
+    def corroborated(stories: Any) -> list[dict[str, Any]]:
+        import dask.bag as db
+
+        if not claims:
+            return []
+        [shared] = client.scatter([dict(stories)], broadcast=True)
+        items = [client.submit(_story_items, f, shared, pure=False) for f in claims]
+        bag = db.from_delayed(items).groupby(_story_of, shuffle="tasks").map(_corroborate_group)
+        groups = client.compute(bag).result()
+        for f in (*claims, *items, shared):
+            f.release()
+        claims.clear()
+        return [row for _, rows in sorted(groups, key=_story_of) for row in rows]
+
+    return corroborated
 
 
 def _check(code: str) -> Any:
@@ -246,6 +303,7 @@ def audit_documents_dask(
     client = client if client is not None else own_client
     sink = ResultSink(spill, progress, memory)
     grouped = tuple(c.code for c in options.checks() if c.decides_in_groups)
+    kept = (*grouped, CLAIMS_KEY) if options.stories else grouped
     try:
         shared = False
         if isinstance(sink.results, SpilledResults):
@@ -261,14 +319,15 @@ def audit_documents_dask(
             if docs is None:
                 docs = load.load_documents(inputs or (), columns)
             pieces = chunked(docs, load.DOCS_PER_PARTITION)
-        records = _run(client, pieces, options, columns, sink, shared, window, grouped)
+        records, claims = _run(client, pieces, options, columns, sink, shared, window, kept)
         decided = _decide_groups(client, records, grouped) if grouped else None
+        corroborated = corroborate_on_workers(client, claims) if options.stories else None
+        return corpus_stage(sink.results, sink.summaries, options, memory, decided, corroborated)
     finally:
         if own_client is not None:
             own_client.close()
         if own_cluster is not None:
             own_cluster.close()
-    return corpus_stage(sink.results, sink.summaries, options, memory, decided)
 
 
 def _run(
@@ -280,9 +339,10 @@ def _run(
     shared: bool,
     window: int | None,
     grouped: tuple[str, ...] = (),
-) -> list[Any]:
+) -> tuple[list[Any], list[Any]]:
     """Submit the partitions (at most `window` in flight) and collect them in input order. Returns the
-    futures of the `grouped` checks' records (`_group_records`), one a partition, left on the workers."""
+    futures of the `grouped` checks' records (`_group_records`) and of the claims (`_claim_records`,
+    where `grouped` holds CLAIMS_KEY), one a partition, left on the workers."""
     if window is None:
         threads = sum((client.nthreads() or {1: 1}).values())
         window = max(2, 4 * threads)
@@ -290,6 +350,8 @@ def _run(
     store_folder = getattr(sink.summaries, "folder", None)
     in_flight: deque[tuple[Any, Any]] = deque()
     records: list[Any] = []
+    claims: list[Any] = []
+    checks = [c for c in grouped if c != CLAIMS_KEY]
 
     def collect(head: Any, whole: Any) -> None:
         ids, got = head.result()[:2]
@@ -297,7 +359,10 @@ def _run(
         new_ids = [unique(d) for d in ids]
         if whole is not None:
             renamed = new_ids if new_ids != ids else None
-            records.append(client.submit(_group_records, whole, renamed, pure=False))
+            if checks:
+                records.append(client.submit(_group_records, whole, renamed, pure=False))
+            if CLAIMS_KEY in grouped:
+                claims.append(client.submit(_claim_records, whole, renamed, pure=False))
             whole.release()  # kept by the scheduler until its records are made
         _add_outcome(sink, got, ids, new_ids)
 
@@ -314,7 +379,7 @@ def _run(
             collect(*in_flight.popleft())
     while in_flight:
         collect(*in_flight.popleft())
-    return records
+    return records, claims
 
 
 def _add_outcome(
