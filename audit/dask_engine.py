@@ -38,6 +38,7 @@ from types import SimpleNamespace
 from typing import Any
 
 from audit import load
+from audit.corpus.names import BLOCK_RUNNER
 from audit.engine import (
     CLAIMS_KEY,
     AuditResult,
@@ -211,6 +212,31 @@ def _decide_groups(client: Any, records: list[Any], codes: tuple[str, ...]) -> d
     return {code: merge_group_hits(hits) for code, hits in found.items()}
 
 
+def _decide_blocks(shared: tuple[Any, Any], skipped: frozenset[str], blocks: list) -> list:
+    """One part of the name blocks' links (`names.decide_blocks`), on a worker, from the counts and the
+    story context sent once to each worker (a cache of its own: tasks on one worker share them)."""
+    from audit.corpus.names import decide_blocks
+
+    counts, ctx = shared
+    return decide_blocks(counts, ctx.own_cache(), skipped, blocks)
+
+
+def names_on_workers(client: Any) -> Any:
+    """A `names.BLOCK_RUNNER` that decides the parts of the name blocks on the workers: the counts and
+    the story context go once to each worker, each part (consecutive keys, `names.block_parts`) is a
+    task, and only the links come back."""
+
+    def run(counts: Any, ctx: Any, parts: Iterable[tuple[frozenset[str], list]]) -> list:
+        [shared] = client.scatter([(counts, ctx)], broadcast=True)
+        futures = [client.submit(_decide_blocks, shared, skipped, blocks, pure=False) for skipped, blocks in parts]
+        links = [lk for found in client.gather(futures) for lk in found]
+        for f in (*futures, shared):
+            f.release()
+        return links
+
+    return run
+
+
 class _UniqueIds:
     """`load.unique_ids`, fed one id at a time as the partitions arrive in input order."""
 
@@ -322,7 +348,11 @@ def audit_documents_dask(
         records, claims = _run(client, pieces, options, columns, sink, shared, window, kept)
         decided = _decide_groups(client, records, grouped) if grouped else None
         corroborated = corroborate_on_workers(client, claims) if options.stories else None
-        return corpus_stage(sink.results, sink.summaries, options, memory, decided, corroborated)
+        token = BLOCK_RUNNER.set(names_on_workers(client))
+        try:
+            return corpus_stage(sink.results, sink.summaries, options, memory, decided, corroborated)
+        finally:
+            BLOCK_RUNNER.reset(token)
     finally:
         if own_client is not None:
             own_client.close()

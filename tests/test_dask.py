@@ -308,3 +308,25 @@ def test_corroborate_is_its_stories_decided_alone():
         ("s2", "c", "unique"),
         ("z", "z", "unique"),
     ]
+
+
+def test_name_blocks_are_decided_on_the_workers_and_match_the_local_engine(client, tmp_path, monkeypatch):
+    """The name analysis's blocks are decided on the workers (`names_on_workers`): the client's
+    `decide_block` is never called, and the name findings and every output equal the local engine's."""
+    import audit.corpus.names as names
+    import audit.dask_engine as dask_engine
+
+    docs = _corpus()
+    local = audit_documents(docs, Options(jobs=1))
+    assert sum(f.code == "NAME001" for f in local.findings) >= 60  # the checks fire
+
+    def client_block(*a, **k):
+        raise AssertionError("a name block was decided on the client")
+
+    monkeypatch.setattr(names, "decide_block", client_block)
+    monkeypatch.setattr(names, "PART_FORMS", 2)  # many parts, many tasks
+    remote = dask_engine.audit_documents_dask(docs, Options(), client=client, spill=tmp_path / "spill")
+    assert _snapshot(remote) == _snapshot(local)
+    _same_outputs(local, remote, tmp_path)
+    with pytest.raises(AssertionError, match="on the client"):  # the local engine decides them here
+        audit_documents(docs, Options(jobs=1))
