@@ -16,10 +16,21 @@ The same two passes as the local engine, as map and reduce, with the work where 
   into (key, record) items (`Check.split`); a Dask bag groupby (a task shuffle, worker to worker)
   brings each key's records together and `Check.decide_group` decides them there. The client receives
   only the hits, and reduces them as `decide` would (`merge_group_hits`).
+- **Workers decide the claims by story**: each partition's claims stay on its worker (the client never
+  receives them); once the client has assigned the stories, they go once to each worker, the claims are
+  keyed by story (`claims.claim_items`), a task shuffle brings each story's together and
+  `claims.corroborate_story` decides it there: only the rows come back (`corroborate_on_workers`).
+- **Workers decide the name blocks and find the name hits**: the client counts the names (`names.count`,
+  over the summaries on disk) and builds the story context; both go once to each worker, and the blocks
+  (by transliteration-neutral key and the other block keys) are decided there in parts of consecutive
+  keys (`names.block_parts`, `names.decide_blocks`): only the links come back (`names_on_workers`).
+  The client clusters the links and picks the canonical forms (small: a few per linked name); the
+  analysis goes once to each worker, and each partition's documents get their NAME001, NAME002 and
+  MT008 hits on the worker that kept their mentions (`names_hits_on_workers`).
 - **The client coordinates**: it collects the partitions in input order, gives repeated ids their
-  `#2` suffix as `load_documents` would, runs the rest of the corpus pass (stories, claims and the
-  global checks: the name analysis) over the summaries on disk (`SummaryStore`) and scores every
-  shard in place; the outputs are written from the shards.
+  `#2` suffix as `load_documents` would, runs the rest of the corpus pass (stories, the name counts and
+  clusters) over the summaries on disk (`SummaryStore`) and scores every shard in place; the outputs
+  are written from the shards.
 
 Results are identical to a local run (tests compare them on a LocalCluster). Where the workers cannot
 see the inputs (another machine, no shared file system), the client reads the documents and sends
@@ -38,7 +49,7 @@ from types import SimpleNamespace
 from typing import Any
 
 from audit import load
-from audit.corpus.names import BLOCK_RUNNER
+from audit.corpus.names import BLOCK_RUNNER, HITS_RUNNER
 from audit.engine import (
     CLAIMS_KEY,
     AuditResult,
@@ -109,17 +120,54 @@ GroupRecord = tuple[tuple[str, str], Any]  # ((check code, group key), record)
 
 
 def _group_records(
-    outcome: tuple[Any, Any, list[tuple[str, dict[str, Any]]]], new_ids: list[str] | None
+    outcome: tuple[Any, Any, list[tuple[str, dict[str, Any]]]], new_ids: list[str] | None, codes: list[str]
 ) -> list[GroupRecord]:
-    """A partition's records for the groupby (on its worker): each grouped check's `split` of each
-    document's summary, under the document's final id (`new_ids`, where some were renamed)."""
+    """A partition's records for the groupby (on its worker): each grouped check's (`codes`) `split` of
+    each document's summary, under the document's final id (`new_ids`, where some were renamed)."""
     out: list[GroupRecord] = []
     for k, (doc_id, summ) in enumerate(outcome[2]):
         doc_id = new_ids[k] if new_ids is not None else doc_id
-        for code, sm in summ.items():
-            if code != CLAIMS_KEY:
-                out.extend(((code, key), rec) for key, rec in _check(code).split(doc_id, sm))  # type: ignore[misc]
+        for code in codes:
+            if code in summ:
+                out.extend(((code, key), rec) for key, rec in _check(code).split(doc_id, summ[code]))  # type: ignore[misc]
     return out
+
+
+def _name_records(
+    outcome: tuple[Any, Any, list[tuple[str, dict[str, Any]]]], new_ids: list[str] | None, codes: list[str]
+) -> list[tuple[str, Any]]:
+    """A partition's (document id, name mentions): the summary the name checks (`codes`) share, kept on
+    its worker for the hits (`names_hits_on_workers`)."""
+    out = []
+    for k, (doc_id, summ) in enumerate(outcome[2]):
+        found = next((summ[c] for c in codes if c in summ), None)
+        if found is not None:
+            out.append((new_ids[k] if new_ids is not None else doc_id, found))
+    return out
+
+
+def _name_hits(records: list[tuple[str, Any]], analysis: Any, describe: Any) -> list[tuple[str, list[Hit]]]:
+    """A partition's name hits (`names.doc_hits`), on its worker."""
+    from audit.corpus.names import doc_hits
+
+    return [(doc_id, found) for doc_id, m in records if (found := doc_hits(m, analysis, describe))]
+
+
+def names_hits_on_workers(client: Any, records: list[Any]) -> Any:
+    """A `names.HITS_RUNNER` that finds the name checks' hits on the workers that hold each partition's
+    mentions (`_name_records`): the analysis goes once to each worker, only the hits come back."""
+    sent: list[Any] = []  # (analysis, its future on the workers): one analysis serves the three checks
+
+    def run(analysis: Any, describe: Any) -> dict[str, list[Hit]]:
+        if not sent or sent[0][0] is not analysis:
+            for _, f in sent:
+                f.release()
+            sent[:] = [(analysis, client.scatter([analysis], broadcast=True)[0])]
+        shared = sent[0][1]
+        futures = [client.submit(_name_hits, f, shared, describe, pure=False) for f in records]
+        return {doc_id: found for part in client.gather(futures) for doc_id, found in part}
+
+    return run
 
 
 def _claim_records(outcome: tuple[Any, Any, list[tuple[str, dict[str, Any]]]], new_ids: list[str] | None) -> list:
@@ -329,7 +377,8 @@ def audit_documents_dask(
     client = client if client is not None else own_client
     sink = ResultSink(spill, progress, memory)
     grouped = tuple(c.code for c in options.checks() if c.decides_in_groups)
-    kept = (*grouped, CLAIMS_KEY) if options.stories else grouped
+    named = tuple(c.code for c in options.checks() if c.names and c.is_corpus)
+    kept = (*grouped, *named, CLAIMS_KEY) if options.stories else (*grouped, *named)
     try:
         shared = False
         if isinstance(sink.results, SpilledResults):
@@ -345,14 +394,15 @@ def audit_documents_dask(
             if docs is None:
                 docs = load.load_documents(inputs or (), columns)
             pieces = chunked(docs, load.DOCS_PER_PARTITION)
-        records, claims = _run(client, pieces, options, columns, sink, shared, window, kept)
+        records, claims, mentions = _run(client, pieces, options, columns, sink, shared, window, kept, named)
         decided = _decide_groups(client, records, grouped) if grouped else None
         corroborated = corroborate_on_workers(client, claims) if options.stories else None
-        token = BLOCK_RUNNER.set(names_on_workers(client))
+        tokens = BLOCK_RUNNER.set(names_on_workers(client)), HITS_RUNNER.set(names_hits_on_workers(client, mentions))
         try:
             return corpus_stage(sink.results, sink.summaries, options, memory, decided, corroborated)
         finally:
-            BLOCK_RUNNER.reset(token)
+            BLOCK_RUNNER.reset(tokens[0])
+            HITS_RUNNER.reset(tokens[1])
     finally:
         if own_client is not None:
             own_client.close()
@@ -369,10 +419,12 @@ def _run(
     shared: bool,
     window: int | None,
     grouped: tuple[str, ...] = (),
-) -> tuple[list[Any], list[Any]]:
+    named: tuple[str, ...] = (),
+) -> tuple[list[Any], list[Any], list[Any]]:
     """Submit the partitions (at most `window` in flight) and collect them in input order. Returns the
-    futures of the `grouped` checks' records (`_group_records`) and of the claims (`_claim_records`,
-    where `grouped` holds CLAIMS_KEY), one a partition, left on the workers."""
+    futures, one a partition, left on the workers, of the records of the `grouped` checks that decide in
+    groups (`_group_records`), of the claims (`_claim_records`, where `grouped` holds CLAIMS_KEY) and of
+    the name checks' mentions (`_name_records`, where `grouped` holds the `named` checks)."""
     if window is None:
         threads = sum((client.nthreads() or {1: 1}).values())
         window = max(2, 4 * threads)
@@ -381,7 +433,8 @@ def _run(
     in_flight: deque[tuple[Any, Any]] = deque()
     records: list[Any] = []
     claims: list[Any] = []
-    checks = [c for c in grouped if c != CLAIMS_KEY]
+    mentions: list[Any] = []
+    checks = [c for c in grouped if c != CLAIMS_KEY and c not in named]
 
     def collect(head: Any, whole: Any) -> None:
         ids, got = head.result()[:2]
@@ -390,7 +443,9 @@ def _run(
         if whole is not None:
             renamed = new_ids if new_ids != ids else None
             if checks:
-                records.append(client.submit(_group_records, whole, renamed, pure=False))
+                records.append(client.submit(_group_records, whole, renamed, checks, pure=False))
+            if named:
+                mentions.append(client.submit(_name_records, whole, renamed, list(named), pure=False))
             if CLAIMS_KEY in grouped:
                 claims.append(client.submit(_claim_records, whole, renamed, pure=False))
             whole.release()  # kept by the scheduler until its records are made
@@ -409,7 +464,7 @@ def _run(
             collect(*in_flight.popleft())
     while in_flight:
         collect(*in_flight.popleft())
-    return records, claims
+    return records, claims, mentions
 
 
 def _add_outcome(

@@ -114,7 +114,7 @@ def start_cluster(workers: int, folder: Path) -> tuple[str, list[subprocess.Pope
 
     port = free_port()
     address = f"tcp://127.0.0.1:{port}"
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env = dict(os.environ)
     log = (folder / "cluster.log").open("a")
     procs = [
         subprocess.Popen(
@@ -209,6 +209,8 @@ COLUMNS = [
 
 def main() -> int:
     sizes = [int(a) for a in sys.argv[1:] if not a.startswith("-")] or [10_000, 30_000]
+    # the audited processes and the workers import this checkout's `audit`, whatever is installed
+    os.environ["PYTHONPATH"] = os.pathsep.join([str(ROOT), *filter(None, [os.environ.get("PYTHONPATH")])])
     engines = os.environ.get("ENGINES", "local,cluster,scheduler").split(",")
     workers = int(os.environ.get("WORKERS", "2"))
     load = os.getloadavg()

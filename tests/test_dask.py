@@ -310,23 +310,28 @@ def test_corroborate_is_its_stories_decided_alone():
     ]
 
 
-def test_name_blocks_are_decided_on_the_workers_and_match_the_local_engine(client, tmp_path, monkeypatch):
-    """The name analysis's blocks are decided on the workers (`names_on_workers`): the client's
-    `decide_block` is never called, and the name findings and every output equal the local engine's."""
+def test_name_blocks_and_hits_are_decided_on_the_workers_and_match_the_local_engine(client, tmp_path, monkeypatch):
+    """The name analysis's blocks are decided on the workers (`names_on_workers`), and each document's
+    name hits found on the worker that holds its mentions (`names_hits_on_workers`): the client's
+    `decide_block` and `doc_hits` are never called, and every output equals the local engine's."""
     import audit.corpus.names as names
     import audit.dask_engine as dask_engine
 
     docs = _corpus()
     local = audit_documents(docs, Options(jobs=1))
     assert sum(f.code == "NAME001" for f in local.findings) >= 60  # the checks fire
+    alone = audit_documents(docs, Options(select=("NAME001",), jobs=1))  # one name check
 
     def client_block(*a, **k):
         raise AssertionError("a name block was decided on the client")
 
     monkeypatch.setattr(names, "decide_block", client_block)
+    monkeypatch.setattr(names, "doc_hits", client_block)
     monkeypatch.setattr(names, "PART_FORMS", 2)  # many parts, many tasks
     remote = dask_engine.audit_documents_dask(docs, Options(), client=client, spill=tmp_path / "spill")
     assert _snapshot(remote) == _snapshot(local)
     _same_outputs(local, remote, tmp_path)
+    sent = dask_engine.audit_documents_dask(docs, Options(select=("NAME001",)), client=client)
+    assert _snapshot(sent) == _snapshot(alone)
     with pytest.raises(AssertionError, match="on the client"):  # the local engine decides them here
         audit_documents(docs, Options(jobs=1))

@@ -1322,16 +1322,34 @@ def _mentions(view: TextView) -> DocMentions:
 Describe = Callable[[str, NameAnalysis], "tuple[str, str, float] | None"]
 
 
+def doc_hits(m: DocMentions, a: NameAnalysis, describe: Describe) -> list[Hit]:
+    """One document's hits: every occurrence of the forms `describe(form, analysis)` has something to say about."""
+    out: list[Hit] = []
+    for form, spans in m.occurrences():
+        said = describe(form, a)
+        if said is not None:
+            message, suggestion, conf = said
+            out.extend(Hit(s, e, message, suggestion, conf) for s, e in spans)
+    return out
+
+
+# Where a name check's hits are found once the analysis is made: given it and the check's `describe`,
+# every document's hits (`doc_hits`). None: here, over the summaries. The Dask engine sets it for its
+# corpus pass: each partition's documents are described on the worker that holds their mentions.
+HitsRunner = Callable[[NameAnalysis, Describe], dict[str, list[Hit]]]
+HITS_RUNNER: ContextVar[HitsRunner | None] = ContextVar("HITS_RUNNER", default=None)
+
+
 def _hits(summaries: Mapping[str, DocMentions], describe: Describe) -> dict[str, list[Hit]]:
-    """Every occurrence of the forms `describe(form, analysis)` has something to say about."""
+    """Every document's hits (`doc_hits`), wherever HITS_RUNNER finds them."""
     a = shared_analysis(summaries)
+    runner = HITS_RUNNER.get()
+    if runner is not None:
+        return runner(a, describe)
     out: dict[str, list[Hit]] = {}
     for doc_id, m in summaries.items():
-        for form, spans in m.occurrences():
-            said = describe(form, a)
-            if said is not None:
-                message, suggestion, conf = said
-                out.setdefault(doc_id, []).extend(Hit(s, e, message, suggestion, conf) for s, e in spans)
+        if found := doc_hits(m, a, describe):
+            out[doc_id] = found
     return out
 
 
