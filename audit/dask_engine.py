@@ -340,6 +340,18 @@ def _exists(paths: list[str], marker: tuple[str, str] | None) -> bool:
     return True
 
 
+MIN_PARTITION_BYTES = 1 << 20  # a JSONL partition's least size: a task's overhead stays small beside its work
+
+
+def partition_bytes(client: Any, inputs: Sequence[str | os.PathLike[str]]) -> int:
+    """A JSONL partition's size in bytes: `load.BYTES_PER_PARTITION`, or less where the JSONL inputs are
+    small, so that each worker thread gets about four partitions (10,000 short feed entries are 7 MB:
+    one 8 MB range, which one worker would check alone), but never under MIN_PARTITION_BYTES."""
+    threads = sum((client.nthreads() or {1: 1}).values())
+    total = sum(Path(p).stat().st_size for p in inputs if Path(p).suffix == ".jsonl" and Path(p).is_file())
+    return min(load.BYTES_PER_PARTITION, max(MIN_PARTITION_BYTES, total // (4 * threads)))
+
+
 def _connect(scheduler: str | None, workers: int | None) -> tuple[Any, Any]:
     """(the cluster this run starts, or None; a client of it or of `scheduler`)."""
     from distributed import Client, LocalCluster
@@ -388,7 +400,7 @@ def audit_documents_dask(
             Path(marker[0]).unlink()
         pieces: Iterable[Partition | list[Document]]
         if inputs is not None and _workers_see(client, [str(Path(p).resolve()) for p in inputs]):
-            parts = plan_partitions(inputs)
+            parts = plan_partitions(inputs, partition_bytes(client, inputs))
             pieces = _number_lines(client, parts)
         else:
             if docs is None:

@@ -335,3 +335,24 @@ def test_name_blocks_and_hits_are_decided_on_the_workers_and_match_the_local_eng
     assert _snapshot(sent) == _snapshot(alone)
     with pytest.raises(AssertionError, match="on the client"):  # the local engine decides them here
         audit_documents(docs, Options(jobs=1))
+
+
+def test_small_jsonl_inputs_are_cut_so_that_every_worker_has_partitions(tmp_path, monkeypatch):
+    """A JSONL input smaller than four 8 MB ranges a worker thread is cut finer (10,000 short feed
+    entries are one 8 MB range: one worker would check them all), never under MIN_PARTITION_BYTES;
+    large inputs keep load.BYTES_PER_PARTITION."""
+    from audit.dask_engine import MIN_PARTITION_BYTES, partition_bytes
+
+    class Threads:
+        def nthreads(self):
+            return {"w1": 1, "w2": 1}
+
+    small, large = tmp_path / "small.jsonl", tmp_path / "large.jsonl"
+    small.write_bytes(b"x" * (3 * MIN_PARTITION_BYTES))
+    large.write_bytes(b"x" * (12 * MIN_PARTITION_BYTES))
+    assert partition_bytes(Threads(), [small]) == MIN_PARTITION_BYTES
+    assert partition_bytes(Threads(), [large, tmp_path]) == 12 * MIN_PARTITION_BYTES // 8
+    monkeypatch.setattr(load, "BYTES_PER_PARTITION", MIN_PARTITION_BYTES)
+    assert partition_bytes(Threads(), [large]) == MIN_PARTITION_BYTES
+    monkeypatch.setattr(load, "BYTES_PER_PARTITION", 300)  # a smaller cap still wins (the tests set one)
+    assert partition_bytes(Threads(), [large]) == 300
