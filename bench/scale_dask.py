@@ -21,8 +21,8 @@ the corpus pass and its parts (stories; claims, which on Dask are decided by sto
 the name analysis; the client's CPU seconds in the pass); the outputs; the client's peak memory; the
 largest worker's peak memory (VmHWM of every process the run or the cluster started, sampled every
 0.5 s: for the local engine its pool workers, on Dask the worker processes, the scheduler left out);
-and whether every output file is byte-identical (sha256) to the local engine's (all but `validation/`,
-whose data docs carry the time of the run).
+whether every output file is byte-identical (sha256) to the local engine's (all but `validation/`,
+whose data docs carry the time of the run); then each engine's growth exponents between sizes.
 """
 
 from __future__ import annotations
@@ -42,7 +42,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 
 from memory import run  # noqa: E402  (the measured `audit run`, phases and peaks)
-from scale_rss import PATCH, RSS, write_prefix  # noqa: E402
+from scale_rss import PATCH, RSS, exponent, write_prefix  # noqa: E402
 
 DASK = str(Path(sys.executable).parent / "dask")
 
@@ -227,6 +227,7 @@ def main() -> int:
     )
     print("| --- " * (len(COLUMNS) + 3) + "|")
     same_everywhere = True
+    rows: dict[str, list[dict]] = {e: [] for e in engines}
     with tempfile.TemporaryDirectory() as tmp:
         for n in sizes:
             corpus = Path(tmp) / f"rss{n}.jsonl"
@@ -236,6 +237,7 @@ def main() -> int:
                 folder = Path(tmp) / f"{n}-{engine}"
                 folder.mkdir()
                 r = measure(engine, corpus, folder / "out", workers)
+                rows[engine].append({**r, "n": n})
                 reference = reference or r["digests"]
                 same = r["digests"] == reference
                 same_everywhere &= same
@@ -251,6 +253,12 @@ def main() -> int:
                     )
                     print(f"  differs from {engines[0]}: {', '.join(diff)}", flush=True)
             corpus.unlink()
+    for engine, runs in rows.items():
+        for a, b in zip(runs, runs[1:], strict=False):
+            print(
+                f"\ngrowth exponent, {engine}, {a['n']:,} -> {b['n']:,} (log(t1/t0) / log(n1/n0), 1.0 linear): "
+                + ", ".join(f"{c} {exponent(a[c], b[c], a['n'], b['n']):.2f}" for c in COLUMNS)
+            )
     return 0 if same_everywhere else 1
 
 
