@@ -16,10 +16,21 @@ The same two passes as the local engine, as map and reduce, with the work where 
   into (key, record) items (`Check.split`); a Dask bag groupby (a task shuffle, worker to worker)
   brings each key's records together and `Check.decide_group` decides them there. The client receives
   only the hits, and reduces them as `decide` would (`merge_group_hits`).
+- **Workers decide the claims by story**: each partition's claims stay on its worker (the client never
+  receives them); once the client has assigned the stories, they go once to each worker, the claims are
+  keyed by story (`claims.claim_items`), a task shuffle brings each story's together and
+  `claims.corroborate_story` decides it there: only the rows come back (`corroborate_on_workers`).
+- **Workers decide the name blocks and find the name hits**: the client counts the names (`names.count`,
+  over the summaries on disk) and builds the story context; both go once to each worker, and the blocks
+  (by transliteration-neutral key and the other block keys) are decided there in parts of consecutive
+  keys (`names.block_parts`, `names.decide_blocks`): only the links come back (`names_on_workers`).
+  The client clusters the links and picks the canonical forms (small: a few per linked name); the
+  analysis goes once to each worker, and each partition's documents get their NAME001, NAME002 and
+  MT008 hits on the worker that kept their mentions (`names_hits_on_workers`).
 - **The client coordinates**: it collects the partitions in input order, gives repeated ids their
-  `#2` suffix as `load_documents` would, runs the rest of the corpus pass (stories, claims and the
-  global checks: the name analysis) over the summaries on disk (`SummaryStore`) and scores every
-  shard in place; the outputs are written from the shards.
+  `#2` suffix as `load_documents` would, runs the rest of the corpus pass (stories, the name counts and
+  clusters) over the summaries on disk (`SummaryStore`) and scores every shard in place; the outputs
+  are written from the shards.
 
 Results are identical to a local run (tests compare them on a LocalCluster). Where the workers cannot
 see the inputs (another machine, no shared file system), the client reads the documents and sends
@@ -38,8 +49,11 @@ from types import SimpleNamespace
 from typing import Any
 
 from audit import load
+from audit.corpus.names import BLOCK_RUNNER, HITS_RUNNER
 from audit.engine import (
+    CLAIMS_KEY,
     AuditResult,
+    Corroborate,
     DocResult,
     Options,
     ResultSink,
@@ -86,6 +100,8 @@ def _audit_partition(
     triples = [(d, found, summ) for d, (found, summ) in zip(docs, outcome, strict=True)]
     ids = [d.id for d in docs]
     kept = [(d.id, {c: summ[c] for c in grouped if c in summ}) for d, _, summ in triples] if grouped else []
+    if CLAIMS_KEY in grouped:  # the claims are decided on the workers: the client never receives them
+        triples = [(d, found, {k: v for k, v in summ.items() if k != CLAIMS_KEY}) for d, found, summ in triples]
     if shard_path is not None:
         return ids, write_shard(shard_path, triples, summaries_path), kept
     from audit.engine import corpus_summaries, doc_result
@@ -104,16 +120,106 @@ GroupRecord = tuple[tuple[str, str], Any]  # ((check code, group key), record)
 
 
 def _group_records(
-    outcome: tuple[Any, Any, list[tuple[str, dict[str, Any]]]], new_ids: list[str] | None
+    outcome: tuple[Any, Any, list[tuple[str, dict[str, Any]]]], new_ids: list[str] | None, codes: list[str]
 ) -> list[GroupRecord]:
-    """A partition's records for the groupby (on its worker): each grouped check's `split` of each
-    document's summary, under the document's final id (`new_ids`, where some were renamed)."""
+    """A partition's records for the groupby (on its worker): each grouped check's (`codes`) `split` of
+    each document's summary, under the document's final id (`new_ids`, where some were renamed)."""
     out: list[GroupRecord] = []
     for k, (doc_id, summ) in enumerate(outcome[2]):
         doc_id = new_ids[k] if new_ids is not None else doc_id
-        for code, sm in summ.items():
-            out.extend(((code, key), rec) for key, rec in _check(code).split(doc_id, sm))  # type: ignore[misc]
+        for code in codes:
+            if code in summ:
+                out.extend(((code, key), rec) for key, rec in _check(code).split(doc_id, summ[code]))  # type: ignore[misc]
     return out
+
+
+def _name_records(
+    outcome: tuple[Any, Any, list[tuple[str, dict[str, Any]]]], new_ids: list[str] | None, codes: list[str]
+) -> list[tuple[str, Any]]:
+    """A partition's (document id, name mentions): the summary the name checks (`codes`) share, kept on
+    its worker for the hits (`names_hits_on_workers`)."""
+    out = []
+    for k, (doc_id, summ) in enumerate(outcome[2]):
+        found = next((summ[c] for c in codes if c in summ), None)
+        if found is not None:
+            out.append((new_ids[k] if new_ids is not None else doc_id, found))
+    return out
+
+
+def _name_hits(records: list[tuple[str, Any]], analysis: Any, describe: Any) -> list[tuple[str, list[Hit]]]:
+    """A partition's name hits (`names.doc_hits`), on its worker."""
+    from audit.corpus.names import doc_hits
+
+    return [(doc_id, found) for doc_id, m in records if (found := doc_hits(m, analysis, describe))]
+
+
+def names_hits_on_workers(client: Any, records: list[Any]) -> Any:
+    """A `names.HITS_RUNNER` that finds the name checks' hits on the workers that hold each partition's
+    mentions (`_name_records`): the analysis goes once to each worker, only the hits come back."""
+    sent: list[Any] = []  # (analysis, its future on the workers): one analysis serves the three checks
+
+    def run(analysis: Any, describe: Any) -> dict[str, list[Hit]]:
+        if not sent or sent[0][0] is not analysis:
+            for _, f in sent:
+                f.release()
+            sent[:] = [(analysis, client.scatter([analysis], broadcast=True)[0])]
+        shared = sent[0][1]
+        futures = [client.submit(_name_hits, f, shared, describe, pure=False) for f in records]
+        return {doc_id: found for part in client.gather(futures) for doc_id, found in part}
+
+    return run
+
+
+def _claim_records(outcome: tuple[Any, Any, list[tuple[str, dict[str, Any]]]], new_ids: list[str] | None) -> list:
+    """A partition's (document id, claims), under the documents' final ids: kept on its worker until
+    the stories are known (`_corroborate_on_workers`)."""
+    out = []
+    for k, (doc_id, summ) in enumerate(outcome[2]):
+        if CLAIMS_KEY in summ:
+            out.append((new_ids[k] if new_ids is not None else doc_id, summ[CLAIMS_KEY]))
+    return out
+
+
+def _story_items(claims: list, stories: dict[str, str]) -> list:
+    """A partition's claims as (story, item)s (`claims.claim_items`), on its worker."""
+    from audit.corpus.claims import claim_items
+
+    return [pair for doc_id, found in claims for pair in claim_items(doc_id, found, stories)]
+
+
+def _story_of(pair: tuple[str, Any]) -> str:
+    return pair[0]
+
+
+def _corroborate_group(group: tuple[str, list[tuple[str, Any]]]) -> tuple[str, list[dict[str, Any]]]:
+    """One story's claim rows (`claims.corroborate_story`), decided on the worker it lands on."""
+    from audit.corpus.claims import corroborate_story
+
+    story, pairs = group
+    return story, corroborate_story(story, [item for _, item in pairs])
+
+
+def corroborate_on_workers(client: Any, claims: list[Any]) -> Corroborate:
+    """The claims decided by story on the workers, as `corroborate` decides them: `claims` are the
+    partitions' (document id, claims) futures (`_claim_records`); given the stories (one copy sent to
+    each worker), each partition's claims are keyed by story, a task shuffle brings each story's
+    together, it is decided where it lands, and only the rows come back, in story order."""
+
+    def corroborated(stories: Any) -> list[dict[str, Any]]:
+        import dask.bag as db
+
+        if not claims:
+            return []
+        [shared] = client.scatter([dict(stories)], broadcast=True)
+        items = [client.submit(_story_items, f, shared, pure=False) for f in claims]
+        bag = db.from_delayed(items).groupby(_story_of, shuffle="tasks").map(_corroborate_group)
+        groups = client.compute(bag).result()
+        for f in (*claims, *items, shared):
+            f.release()
+        claims.clear()
+        return [row for _, rows in sorted(groups, key=_story_of) for row in rows]
+
+    return corroborated
 
 
 def _check(code: str) -> Any:
@@ -152,6 +258,31 @@ def _decide_groups(client: Any, records: list[Any], codes: tuple[str, ...]) -> d
         for f in records:
             f.release()
     return {code: merge_group_hits(hits) for code, hits in found.items()}
+
+
+def _decide_blocks(shared: tuple[Any, Any], skipped: frozenset[str], blocks: list) -> list:
+    """One part of the name blocks' links (`names.decide_blocks`), on a worker, from the counts and the
+    story context sent once to each worker (a cache of its own: tasks on one worker share them)."""
+    from audit.corpus.names import decide_blocks
+
+    counts, ctx = shared
+    return decide_blocks(counts, ctx.own_cache(), skipped, blocks)
+
+
+def names_on_workers(client: Any) -> Any:
+    """A `names.BLOCK_RUNNER` that decides the parts of the name blocks on the workers: the counts and
+    the story context go once to each worker, each part (consecutive keys, `names.block_parts`) is a
+    task, and only the links come back."""
+
+    def run(counts: Any, ctx: Any, parts: Iterable[tuple[frozenset[str], list]]) -> list:
+        [shared] = client.scatter([(counts, ctx)], broadcast=True)
+        futures = [client.submit(_decide_blocks, shared, skipped, blocks, pure=False) for skipped, blocks in parts]
+        links = [lk for found in client.gather(futures) for lk in found]
+        for f in (*futures, shared):
+            f.release()
+        return links
+
+    return run
 
 
 class _UniqueIds:
@@ -209,6 +340,18 @@ def _exists(paths: list[str], marker: tuple[str, str] | None) -> bool:
     return True
 
 
+MIN_PARTITION_BYTES = 1 << 20  # a JSONL partition's least size: a task's overhead stays small beside its work
+
+
+def partition_bytes(client: Any, inputs: Sequence[str | os.PathLike[str]]) -> int:
+    """A JSONL partition's size in bytes: `load.BYTES_PER_PARTITION`, or less where the JSONL inputs are
+    small, so that each worker thread gets about four partitions (10,000 short feed entries are 7 MB:
+    one 8 MB range, which one worker would check alone), but never under MIN_PARTITION_BYTES."""
+    threads = sum((client.nthreads() or {1: 1}).values())
+    total = sum(Path(p).stat().st_size for p in inputs if Path(p).suffix == ".jsonl" and Path(p).is_file())
+    return min(load.BYTES_PER_PARTITION, max(MIN_PARTITION_BYTES, total // (4 * threads)))
+
+
 def _connect(scheduler: str | None, workers: int | None) -> tuple[Any, Any]:
     """(the cluster this run starts, or None; a client of it or of `scheduler`)."""
     from distributed import Client, LocalCluster
@@ -246,6 +389,8 @@ def audit_documents_dask(
     client = client if client is not None else own_client
     sink = ResultSink(spill, progress, memory)
     grouped = tuple(c.code for c in options.checks() if c.decides_in_groups)
+    named = tuple(c.code for c in options.checks() if c.names and c.is_corpus)
+    kept = (*grouped, *named, CLAIMS_KEY) if options.stories else (*grouped, *named)
     try:
         shared = False
         if isinstance(sink.results, SpilledResults):
@@ -255,20 +400,26 @@ def audit_documents_dask(
             Path(marker[0]).unlink()
         pieces: Iterable[Partition | list[Document]]
         if inputs is not None and _workers_see(client, [str(Path(p).resolve()) for p in inputs]):
-            parts = plan_partitions(inputs)
+            parts = plan_partitions(inputs, partition_bytes(client, inputs))
             pieces = _number_lines(client, parts)
         else:
             if docs is None:
                 docs = load.load_documents(inputs or (), columns)
             pieces = chunked(docs, load.DOCS_PER_PARTITION)
-        records = _run(client, pieces, options, columns, sink, shared, window, grouped)
+        records, claims, mentions = _run(client, pieces, options, columns, sink, shared, window, kept, named)
         decided = _decide_groups(client, records, grouped) if grouped else None
+        corroborated = corroborate_on_workers(client, claims) if options.stories else None
+        tokens = BLOCK_RUNNER.set(names_on_workers(client)), HITS_RUNNER.set(names_hits_on_workers(client, mentions))
+        try:
+            return corpus_stage(sink.results, sink.summaries, options, memory, decided, corroborated)
+        finally:
+            BLOCK_RUNNER.reset(tokens[0])
+            HITS_RUNNER.reset(tokens[1])
     finally:
         if own_client is not None:
             own_client.close()
         if own_cluster is not None:
             own_cluster.close()
-    return corpus_stage(sink.results, sink.summaries, options, memory, decided)
 
 
 def _run(
@@ -280,9 +431,12 @@ def _run(
     shared: bool,
     window: int | None,
     grouped: tuple[str, ...] = (),
-) -> list[Any]:
+    named: tuple[str, ...] = (),
+) -> tuple[list[Any], list[Any], list[Any]]:
     """Submit the partitions (at most `window` in flight) and collect them in input order. Returns the
-    futures of the `grouped` checks' records (`_group_records`), one a partition, left on the workers."""
+    futures, one a partition, left on the workers, of the records of the `grouped` checks that decide in
+    groups (`_group_records`), of the claims (`_claim_records`, where `grouped` holds CLAIMS_KEY) and of
+    the name checks' mentions (`_name_records`, where `grouped` holds the `named` checks)."""
     if window is None:
         threads = sum((client.nthreads() or {1: 1}).values())
         window = max(2, 4 * threads)
@@ -290,6 +444,9 @@ def _run(
     store_folder = getattr(sink.summaries, "folder", None)
     in_flight: deque[tuple[Any, Any]] = deque()
     records: list[Any] = []
+    claims: list[Any] = []
+    mentions: list[Any] = []
+    checks = [c for c in grouped if c != CLAIMS_KEY and c not in named]
 
     def collect(head: Any, whole: Any) -> None:
         ids, got = head.result()[:2]
@@ -297,7 +454,12 @@ def _run(
         new_ids = [unique(d) for d in ids]
         if whole is not None:
             renamed = new_ids if new_ids != ids else None
-            records.append(client.submit(_group_records, whole, renamed, pure=False))
+            if checks:
+                records.append(client.submit(_group_records, whole, renamed, checks, pure=False))
+            if named:
+                mentions.append(client.submit(_name_records, whole, renamed, list(named), pure=False))
+            if CLAIMS_KEY in grouped:
+                claims.append(client.submit(_claim_records, whole, renamed, pure=False))
             whole.release()  # kept by the scheduler until its records are made
         _add_outcome(sink, got, ids, new_ids)
 
@@ -314,7 +476,7 @@ def _run(
             collect(*in_flight.popleft())
     while in_flight:
         collect(*in_flight.popleft())
-    return records
+    return records, claims, mentions
 
 
 def _add_outcome(

@@ -400,18 +400,26 @@ class CorpusDecisions:
     hits: dict[str, list[tuple[Check, Any]]] = field(default_factory=dict)
 
 
+# The claim rows of a corpus whose claims are decided elsewhere (the Dask engine's groupby by story on
+# its workers), given each document's story: what `corroborate` would return.
+Corroborate = Callable[[Mapping[str, str]], Iterable[dict[str, Any]]]
+
+
 def decide_corpus(
     summaries: Mapping[str, Mapping[str, Any]] | SummaryStore,
     options: Options,
     decided: Mapping[str, Mapping[str, list[Any]]] | None = None,
+    corroborated: Corroborate | None = None,
 ) -> CorpusDecisions:
     """The corpus pass: stories, claims, and every corpus check's decision, from the summaries alone.
     `decided`: the hits of checks decided elsewhere (the Dask engine's groupbys), by code; their
-    `decide` is not called."""
+    `decide` is not called. `corroborated`: the claims decided elsewhere, once the stories are known
+    (`corroborate` is not called)."""
     out = CorpusDecisions()
     if options.stories and summaries.get(STORY_KEY):
         out.stories = assign_stories(summaries[STORY_KEY])
-        out.claims = PackedRows(corroborate(summaries.get(CLAIMS_KEY, {}), out.stories))
+        rows = corroborated(out.stories) if corroborated else corroborate(summaries.get(CLAIMS_KEY, {}), out.stories)
+        out.claims = PackedRows(rows)
     for c in options.checks():
         if c.decide is None:
             continue
@@ -437,17 +445,18 @@ def corpus_stage(
     options: Options,
     memory: int | None = None,
     decided: Mapping[str, Mapping[str, list[Any]]] | None = None,
+    corroborated: Corroborate | None = None,
 ) -> AuditResult:
     """The corpus pass and scoring: stories, claims, every corpus check's decision, then scores. The
     corpus checks work within a budget of `memory` MB (audit.memory), putting their parts on disk
-    beside the summaries. `decided`: as for `decide_corpus`."""
+    beside the summaries. `decided`, `corroborated`: as for `decide_corpus`."""
     from audit.corpus import load_tables
     from audit.memory import memory_budget, release_after_pass
 
     if len(results) > 1 and any(c.names for c in options.checks()):  # load what the pass reads, first
         load_tables()
     with memory_budget(memory, summaries.folder if isinstance(summaries, SummaryStore) else None):
-        decisions = decide_corpus(summaries, options, decided)
+        decisions = decide_corpus(summaries, options, decided, corroborated)
     if isinstance(summaries, SummaryStore):  # the decisions are all the rest needs
         summaries.close()
     else:

@@ -44,7 +44,8 @@ TARGET = 10_000_000
 PATCH = r"""
 import atexit, dataclasses, json, os, time
 import audit.engine as _eng
-from audit.registry import REGISTRY, all_checks
+from audit.catalog import all_checks
+from audit.registry import REGISTRY
 _parts, _t0 = {}, time.perf_counter()
 def _timed(label, fn):
     def wrapper(*a, **k):

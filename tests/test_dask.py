@@ -256,3 +256,103 @@ def test_a_group_decision_is_decide_of_that_group_alone():
                 groups.setdefault(key, []).append(rec)
         merged = merge_group_hits(h for key, recs in groups.items() for h in c.decide_group(key, recs))
         assert merged == c.decide(by_doc) and merged, code
+
+
+def test_claims_are_decided_by_story_on_the_workers_and_match_the_local_engine(client, tmp_path, monkeypatch):
+    """Once the client has assigned the stories, the claims are grouped by story on the workers and
+    decided there: the client's `corroborate` is never called, and the rows equal the local engine's."""
+    import audit.dask_engine as dask_engine
+    import audit.engine as engine
+
+    docs = _corpus()
+    local = audit_documents(docs, Options(jobs=1))
+    statuses = {c["status"] for c in local.claims}
+    assert len(local.claims) > 60 and "supported" in statuses  # copies of one story corroborate each other
+
+    def client_corroborate(*a, **k):
+        raise AssertionError("the claims were decided on the client")
+
+    monkeypatch.setattr(engine, "corroborate", client_corroborate)
+    monkeypatch.setattr(load, "DOCS_PER_PARTITION", 40)  # a story's documents in several partitions
+    remote = dask_engine.audit_documents_dask(docs, Options(), client=client, spill=tmp_path / "spill")
+    assert list(remote.claims) == list(local.claims)
+    assert _snapshot(remote) == _snapshot(local)
+    _same_outputs(local, remote, tmp_path)
+
+
+def test_corroborate_is_its_stories_decided_alone():
+    """`corroborate` is `corroborate_story` of each story's items, whatever order they come in (what the
+    groupby on the workers relies on)."""
+    from audit.corpus.claims import Claim, claim_items, corroborate, corroborate_story
+
+    def claim(text, low, high, value, kind="killed"):
+        return Claim(kind, 0, len(text), text, low, high, value)
+
+    claims = {
+        "b": [claim("at least 29", 29, float("inf"), 29.0), claim("7,000", 7000, 7000, 7000.0, "evacuated")],
+        "a": [claim("29", 29, 29, 29.0)],
+        "c": [claim("nearly 30", 25.5, 30, 30.0)],
+        "z": [claim("dozens", 24, 99, None)],
+    }
+    stories = {"a": "s1", "b": "s1", "c": "s2"}  # z has no story: a story of its own
+    rows = corroborate(claims, stories)
+    items: dict[str, list] = {}
+    for doc_id in reversed(list(claims)):
+        for story, item in claim_items(doc_id, claims[doc_id], stories):
+            items.setdefault(story, []).insert(0, item)
+    assert rows == [r for s in sorted(items) for r in corroborate_story(s, items[s])]
+    assert [(r["story"], r["doc_id"], r["status"]) for r in rows] == [
+        ("s1", "a", "supported"),
+        ("s1", "b", "supported"),
+        ("s1", "b", "unique"),
+        ("s2", "c", "unique"),
+        ("z", "z", "unique"),
+    ]
+
+
+def test_name_blocks_and_hits_are_decided_on_the_workers_and_match_the_local_engine(client, tmp_path, monkeypatch):
+    """The name analysis's blocks are decided on the workers (`names_on_workers`), and each document's
+    name hits found on the worker that holds its mentions (`names_hits_on_workers`): the client's
+    `decide_block` and `doc_hits` are never called, and every output equals the local engine's."""
+    import audit.corpus.names as names
+    import audit.dask_engine as dask_engine
+
+    docs = _corpus()
+    local = audit_documents(docs, Options(jobs=1))
+    assert sum(f.code == "NAME001" for f in local.findings) >= 60  # the checks fire
+    alone = audit_documents(docs, Options(select=("NAME001",), jobs=1))  # one name check
+
+    def client_block(*a, **k):
+        raise AssertionError("a name block was decided on the client")
+
+    monkeypatch.setattr(names, "decide_block", client_block)
+    monkeypatch.setattr(names, "doc_hits", client_block)
+    monkeypatch.setattr(names, "PART_FORMS", 2)  # many parts, many tasks
+    remote = dask_engine.audit_documents_dask(docs, Options(), client=client, spill=tmp_path / "spill")
+    assert _snapshot(remote) == _snapshot(local)
+    _same_outputs(local, remote, tmp_path)
+    sent = dask_engine.audit_documents_dask(docs, Options(select=("NAME001",)), client=client)
+    assert _snapshot(sent) == _snapshot(alone)
+    with pytest.raises(AssertionError, match="on the client"):  # the local engine decides them here
+        audit_documents(docs, Options(jobs=1))
+
+
+def test_small_jsonl_inputs_are_cut_so_that_every_worker_has_partitions(tmp_path, monkeypatch):
+    """A JSONL input smaller than four 8 MB ranges a worker thread is cut finer (10,000 short feed
+    entries are one 8 MB range: one worker would check them all), never under MIN_PARTITION_BYTES;
+    large inputs keep load.BYTES_PER_PARTITION."""
+    from audit.dask_engine import MIN_PARTITION_BYTES, partition_bytes
+
+    class Threads:
+        def nthreads(self):
+            return {"w1": 1, "w2": 1}
+
+    small, large = tmp_path / "small.jsonl", tmp_path / "large.jsonl"
+    small.write_bytes(b"x" * (3 * MIN_PARTITION_BYTES))
+    large.write_bytes(b"x" * (12 * MIN_PARTITION_BYTES))
+    assert partition_bytes(Threads(), [small]) == MIN_PARTITION_BYTES
+    assert partition_bytes(Threads(), [large, tmp_path]) == 12 * MIN_PARTITION_BYTES // 8
+    monkeypatch.setattr(load, "BYTES_PER_PARTITION", MIN_PARTITION_BYTES)
+    assert partition_bytes(Threads(), [large]) == MIN_PARTITION_BYTES
+    monkeypatch.setattr(load, "BYTES_PER_PARTITION", 300)  # a smaller cap still wins (the tests set one)
+    assert partition_bytes(Threads(), [large]) == 300

@@ -549,3 +549,45 @@ def test_the_engine_hands_residue_spans_to_the_name_pass():
     assert any(f.code == "RES002" and f.doc_id == "c" for f in with_residue)
     assert not [f for f in with_residue if f.code == "NAME001"]
     assert [f.evidence for f in corpus_findings(story, ("NAME001",))] == ["Pavliuk"]
+
+
+def test_the_blocks_decided_in_parts_anywhere_give_the_same_links(monkeypatch):
+    """The blocks are decided in parts of consecutive keys (`block_parts`), each alone (`decide_blocks`):
+    one block a part, the parts in reverse order, or a runner (BLOCK_RUNNER, as the Dask engine's) that
+    decides them elsewhere, the links are those of one pass; a skipped block is in no part."""
+    import audit.corpus.names as names
+    from audit.corpus.mentions import extract_mentions
+    from audit.text import TextView
+
+    texts = {
+        "a": "Water in the Borsukivka reservoir near Pryluky and Varva fell, the Sulava council said.",
+        "b": "The Borsukivske reservoir near Pryluky and Varva lost water, the Sulava council said.",
+        "c": "Mayor Mykola Pavlyuk of Zbarazh met farmers from Vyshnivets and Kremenets.",
+        "d": "Zbarazh mayor Mykola Pavliuk visited Vyshnivets and Kremenets after the floods.",
+        "e": "Mykola Pavlyuk, mayor of Zbarazh, said Vyshnivets and Kremenets lost crops.",
+    }
+    summaries = {k: extract_mentions(TextView(v)) for k, v in texts.items()}
+    want = names.analyse(summaries).links
+    assert want
+    c = names.count(summaries)
+    monkeypatch.setattr(names, "PART_FORMS", 1)
+    parts = list(names.block_parts(c))
+    assert len(parts) == sum(1 for _, m in names.all_blocks(c) if len(m) <= names.MAX_BLOCK) > 1
+    seen = []
+
+    def elsewhere(counts, ctx, parts):
+        parts = list(parts)
+        seen.append(len(parts))
+        return [lk for skipped, blocks in reversed(parts) for lk in names.decide_blocks(counts, ctx, skipped, blocks)]
+
+    token = names.BLOCK_RUNNER.set(elsewhere)
+    try:
+        assert names.analyse(summaries).links == want and seen == [len(parts)]
+    finally:
+        names.BLOCK_RUNNER.reset(token)
+    real = names.all_blocks
+    monkeypatch.setattr(names, "all_blocks", lambda c: iter([("a:big", ["Xa", "Xb", "Xc"]), *real(c)]))
+    monkeypatch.setattr(names, "MAX_BLOCK", 2)  # a larger block is skipped: in no part, and known to the later ones
+    got = list(names.block_parts(c))
+    assert [blocks for _, blocks in got] == [blocks for _, blocks in parts]
+    assert all(skipped == {"a:big"} for skipped, _ in got)

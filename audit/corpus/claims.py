@@ -221,36 +221,54 @@ def _statuses(group: list[tuple[str, Claim]]) -> list[tuple[str, list[str]]]:
     return out
 
 
+ClaimItem = tuple[str, int, Claim]  # (document id, the claim's place in the document's list, the claim)
+
+
+def claim_items(doc_id: str, claims: list[Claim], stories: Mapping[str, str]) -> Iterator[tuple[str, ClaimItem]]:
+    """A document's (story, item)s: the key its claims are decided under (a document without a story is
+    a story of its own)."""
+    story = stories.get(doc_id, doc_id)
+    for k, c in enumerate(claims):
+        yield story, (doc_id, k, c)
+
+
+def corroborate_story(story: str, items: list[ClaimItem]) -> list[dict]:
+    """One story's rows, decided alone (by kind, `_statuses`), in document-id order and in each document
+    in the order of its claims, whatever order `items` come in: the same rows on any engine."""
+    ordered = [(doc_id, c) for doc_id, _, c in sorted(items, key=lambda x: (x[0], x[1]))]
+    by_kind: dict[str, list[int]] = defaultdict(list)
+    for k, (_, c) in enumerate(ordered):
+        by_kind[c.kind].append(k)
+    decided: dict[int, tuple[str, list[str]]] = {}
+    for places in by_kind.values():
+        decided.update(zip(places, _statuses([ordered[k] for k in places]), strict=True))
+    rows = []
+    for k, (doc_id, c) in enumerate(ordered):
+        status, agree = decided[k]
+        rows.append(
+            {
+                "story": story,
+                "doc_id": doc_id,
+                "kind": c.kind,
+                "claim": c.text,
+                "low": round(c.low, 2),
+                "high": None if math.isinf(c.high) else round(c.high, 2),
+                "start": c.start,
+                "end": c.end,
+                "status": status,
+                "agreeing_documents": " ".join(agree),
+            }
+        )
+    return rows
+
+
 def corroborate(claims: Mapping[str, list[Claim]], stories: Mapping[str, str]) -> list[dict]:
     """One row a claim: story, document, kind, figure, range, status and the documents that agree.
-    Decided by key: the claims are grouped by story, and within a story by kind (`_statuses`)."""
-    by_story: dict[str, list[tuple[str, Claim]]] = defaultdict(list)
-    for doc_id in sorted(claims):
-        for c in claims[doc_id]:
-            by_story[stories.get(doc_id, doc_id)].append((doc_id, c))
-    rows = []
-    for story in sorted(by_story):
-        items = by_story[story]
-        by_kind: dict[str, list[int]] = defaultdict(list)
-        for k, (_, c) in enumerate(items):
-            by_kind[c.kind].append(k)
-        decided: dict[int, tuple[str, list[str]]] = {}
-        for places in by_kind.values():
-            decided.update(zip(places, _statuses([items[k] for k in places]), strict=True))
-        for k, (doc_id, c) in enumerate(items):
-            status, agree = decided[k]
-            rows.append(
-                {
-                    "story": story,
-                    "doc_id": doc_id,
-                    "kind": c.kind,
-                    "claim": c.text,
-                    "low": round(c.low, 2),
-                    "high": None if math.isinf(c.high) else round(c.high, 2),
-                    "start": c.start,
-                    "end": c.end,
-                    "status": status,
-                    "agreeing_documents": " ".join(agree),
-                }
-            )
-    return rows
+    Decided by key: the claims are grouped by story (`claim_items`), each story decided alone
+    (`corroborate_story`), the stories' rows in story order; the Dask engine runs the same two halves
+    as a groupby on its workers."""
+    by_story: dict[str, list[ClaimItem]] = defaultdict(list)
+    for doc_id in claims:
+        for story, item in claim_items(doc_id, claims[doc_id], stories):
+            by_story[story].append(item)
+    return [row for story in sorted(by_story) for row in corroborate_story(story, by_story.pop(story))]

@@ -28,6 +28,7 @@ Confidence means: at 0.8 or more (`FIX_CONFIDENCE`) a link is safe to apply unat
 
 from __future__ import annotations
 
+import copy
 import functools
 import itertools
 import re
@@ -35,6 +36,7 @@ import weakref
 from array import array
 from collections import OrderedDict, defaultdict
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -528,6 +530,13 @@ class StoryContext:
         )
         self._post_docs, self._post_starts = self._postings()
         self._neighbours = _LRU(self.CACHED_DOCS)
+
+    def own_cache(self) -> StoryContext:
+        """This context with a cache of its own (the arrays shared): for another thread (a Dask worker's
+        task) deciding blocks from the same context."""
+        other = copy.copy(self)
+        other._neighbours = _LRU(self.CACHED_DOCS)
+        return other
 
     def _postings(self) -> tuple[np.ndarray, np.ndarray]:
         """Every key's documents (ascending), one flat uint32 array in key order (4 bytes a name a
@@ -1024,21 +1033,57 @@ def decide_block(
     return out
 
 
-KEYS_CACHED = 1024  # forms whose block keys `link` keeps (a popular name's given-name keys are many)
+KEYS_CACHED = 1024  # forms whose block keys `decide_blocks` keeps (a popular name's given-name keys are many)
+PART_FORMS = 4096  # forms (counted in their blocks) of one part of the blocks: a task on a Dask worker
+
+Block = tuple[str, list[str]]  # (key, its forms)
+BlockPart = tuple[frozenset[str], list[Block]]  # (the keys of the blocks skipped so far, consecutive blocks)
 
 
-def link(c: Counts) -> list[Link]:
-    """Step 3: the links of every block (`decide_block`, one block at a time, in key order), strongest first."""
-    ctx = StoryContext(c)
-    skipped: set[str] = set()  # the keys of the blocks skipped so far (more than MAX_BLOCK forms)
-    cache = _LRU(KEYS_CACHED)
-    keys_of = functools.partial(cache.get, make=functools.partial(all_keys, c))
-    links: list[Link] = []
+def block_parts(c: Counts) -> Iterator[BlockPart]:
+    """The blocks to decide (`all_blocks`, at most MAX_BLOCK forms), in parts of consecutive keys of
+    about PART_FORMS forms, each with the keys of the blocks skipped (more than MAX_BLOCK forms) up to
+    its end: all that `owner` asks about a key before a block's own. Each part can be decided alone,
+    anywhere (`decide_blocks`)."""
+    skipped: set[str] = set()
+    part: list[Block] = []
+    size = 0
     for key, members in all_blocks(c):
         if len(members) > MAX_BLOCK:
             skipped.add(key)
-        else:
-            links += decide_block(c, ctx, skipped, key, members, keys_of)
+            continue
+        part.append((key, members))
+        size += len(members)
+        if size >= PART_FORMS:
+            yield frozenset(skipped), part
+            part, size = [], 0
+    if part:
+        yield frozenset(skipped), part
+
+
+def decide_blocks(c: Counts, ctx: StoryContext, skipped: Collection[str], blocks: list[Block]) -> list[Link]:
+    """One part's links (`block_parts`): each block decided alone (`decide_block`), in order."""
+    cache = _LRU(KEYS_CACHED)
+    keys_of = functools.partial(cache.get, make=functools.partial(all_keys, c))
+    return [lk for key, members in blocks for lk in decide_block(c, ctx, skipped, key, members, keys_of)]
+
+
+# Where the parts of the blocks are decided: given the counts, the story context and the parts
+# (`block_parts`), every part's links (`decide_blocks` of each, in any order). None: here, one part
+# after another. The Dask engine sets it for its corpus pass: the parts are decided on its workers.
+BlockRunner = Callable[[Counts, StoryContext, Iterator[BlockPart]], list[Link]]
+BLOCK_RUNNER: ContextVar[BlockRunner | None] = ContextVar("BLOCK_RUNNER", default=None)
+
+
+def link(c: Counts) -> list[Link]:
+    """Step 3: the links of every block (`decide_block`, each block alone, in parts of consecutive keys:
+    `block_parts`, `decide_blocks`, wherever BLOCK_RUNNER decides them), strongest first."""
+    ctx = StoryContext(c)
+    runner = BLOCK_RUNNER.get()
+    if runner is None:
+        links = [lk for skipped, blocks in block_parts(c) for lk in decide_blocks(c, ctx, skipped, blocks)]
+    else:
+        links = runner(c, ctx, block_parts(c))
     return sorted(links, key=lambda x: (-x.confidence, -x.similarity, x.a, x.b))
 
 
@@ -1277,16 +1322,34 @@ def _mentions(view: TextView) -> DocMentions:
 Describe = Callable[[str, NameAnalysis], "tuple[str, str, float] | None"]
 
 
+def doc_hits(m: DocMentions, a: NameAnalysis, describe: Describe) -> list[Hit]:
+    """One document's hits: every occurrence of the forms `describe(form, analysis)` has something to say about."""
+    out: list[Hit] = []
+    for form, spans in m.occurrences():
+        said = describe(form, a)
+        if said is not None:
+            message, suggestion, conf = said
+            out.extend(Hit(s, e, message, suggestion, conf) for s, e in spans)
+    return out
+
+
+# Where a name check's hits are found once the analysis is made: given it and the check's `describe`,
+# every document's hits (`doc_hits`). None: here, over the summaries. The Dask engine sets it for its
+# corpus pass: each partition's documents are described on the worker that holds their mentions.
+HitsRunner = Callable[[NameAnalysis, Describe], dict[str, list[Hit]]]
+HITS_RUNNER: ContextVar[HitsRunner | None] = ContextVar("HITS_RUNNER", default=None)
+
+
 def _hits(summaries: Mapping[str, DocMentions], describe: Describe) -> dict[str, list[Hit]]:
-    """Every occurrence of the forms `describe(form, analysis)` has something to say about."""
+    """Every document's hits (`doc_hits`), wherever HITS_RUNNER finds them."""
     a = shared_analysis(summaries)
+    runner = HITS_RUNNER.get()
+    if runner is not None:
+        return runner(a, describe)
     out: dict[str, list[Hit]] = {}
     for doc_id, m in summaries.items():
-        for form, spans in m.occurrences():
-            said = describe(form, a)
-            if said is not None:
-                message, suggestion, conf = said
-                out.setdefault(doc_id, []).extend(Hit(s, e, message, suggestion, conf) for s, e in spans)
+        if found := doc_hits(m, a, describe):
+            out[doc_id] = found
     return out
 
 
