@@ -346,8 +346,18 @@ def audit_documents(
     lazily either way. `memory`: the corpus pass's budget in MB (audit.memory; None: the default).
     """
     options = options or Options()
-    checks = options.checks()
     sink = ResultSink(spill, progress, memory)
+    _per_document_stage(docs, options, sink, cache, _effective_jobs(options, n_docs))
+    return corpus_stage(sink.results, sink.summaries, options, memory)
+
+
+def _per_document_stage(
+    docs: Iterable[Document], options: Options, sink: ResultSink, cache: ShardCache | None, jobs: int
+) -> None:
+    """The per-document stage, shard by shard, in this process or in `jobs` workers, each shard collected
+    into `sink` in input order. A function of its own, so that none of its locals (a shard's documents,
+    its outcome) is still alive in the corpus pass."""
+    checks = options.checks()
     spilled = isinstance(sink.results, SpilledResults)
 
     def collect(chunk: list[Document] | None, outcome: Any, key: str | None, path: Any) -> None:
@@ -359,7 +369,6 @@ def audit_documents(
             cache.put(key, outcome)
         sink.add(((doc, found, summ) for doc, (found, summ) in zip(chunk, outcome, strict=True)), path)
 
-    jobs = _effective_jobs(options, n_docs)
     pool = ProcessPoolExecutor(max_workers=jobs) if jobs > 1 else None
     try:
         # (documents, outcome or its future, cache key, shard path): shards are collected in input order
@@ -380,15 +389,11 @@ def audit_documents(
             while pending and (pool is None or len(pending) > jobs * 4 or not hasattr(pending[0][1], "result")):
                 ch, out, k, p = pending.pop(0)
                 collect(ch, out.result() if hasattr(out, "result") else out, k, p)
-        while pending:  # popped, so that no list or loop variable keeps a shard's texts alive in the corpus pass
-            ch, out, k, p = pending.pop(0)
+        for ch, out, k, p in pending:
             collect(ch, out.result() if hasattr(out, "result") else out, k, p)
-        chunk = ch = out = None
     finally:
         if pool is not None:
             pool.shutdown(cancel_futures=True)
-
-    return corpus_stage(sink.results, sink.summaries, options, memory)
 
 
 @dataclass
