@@ -24,7 +24,7 @@ import numpy as np
 from audit.corpus.mentions import is_name_token
 from audit.lexicon import english_zipf
 from audit.lexicon.translit import fold
-from audit.memory import budget_bytes, memo
+from audit.memory import budget_bytes, memo, trim_memory
 from audit.text import TextView, hash64, words
 
 RARE_ZIPF = 2.5  # lower-case words rarer than this in English are distinctive
@@ -37,6 +37,7 @@ MIN_AGREEING_ROWS = 4  # signature rows (of 128) two documents must share for an
 NEAR_COPY = 0.8  # Jaccard at and above which two documents are copies of one text
 MAX_NEIGHBOURS = 30  # most similar partners a document keeps for clustering
 MAX_CHARS = 100_000
+QUEUE_CHUNK = 4096  # sorted strong edges made into queue entries at a time
 PAIR_CHUNK = 8192  # pairs compared at once (two blocks of 8192 signatures, 4 MB each)
 _NUMBER = re.compile(r"\d[\d,.]*\d|\d")
 
@@ -368,6 +369,38 @@ def _between(pairs: Pairs, rep: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.
     return code // len(rep), code % len(rep), np.maximum.reduceat(jac, starts)
 
 
+class MergeQueue:
+    """The average linkage's queue of entries (-mean, a, b), smallest first: the strong edges' entries
+    (-jaccard, lo, hi), sorted once and kept in arrays (20 bytes an edge; made into tuples QUEUE_CHUNK
+    at a time), merged with a heap of the entries pushed later. `pop` returns the smaller of the two
+    heads, so entries come out in the order one heap of them all gives (equal entries are equal tuples)."""
+
+    def __init__(self, lo: np.ndarray, hi: np.ndarray, jac: np.ndarray) -> None:
+        strong = np.flatnonzero(jac >= STORY_SIMILARITY)
+        neg, a, b = -jac[strong], lo[strong], hi[strong]
+        order = np.lexsort((b, a, neg))
+        self.neg, self.a, self.b = neg[order], a[order], b[order]
+        self.at = 0  # entries of the arrays already made into tuples
+        self.chunk: list[tuple[float, int, int]] = []  # the next ones, reversed (popped from the end)
+        self.heap: list[tuple[float, int, int]] = []
+
+    def __bool__(self) -> bool:
+        return bool(self.chunk or self.heap or self.at < len(self.neg))
+
+    def push(self, entry: tuple[float, int, int]) -> None:
+        heapq.heappush(self.heap, entry)
+
+    def pop(self) -> tuple[float, int, int]:
+        if not self.chunk and self.at < len(self.neg):
+            k = slice(self.at, self.at + QUEUE_CHUNK)
+            self.chunk = list(zip(self.neg[k].tolist(), self.a[k].tolist(), self.b[k].tolist(), strict=True))
+            self.chunk.reverse()
+            self.at += len(self.chunk)
+        if self.chunk and not (self.heap and self.heap[0] < self.chunk[-1]):
+            return self.chunk.pop()
+        return heapq.heappop(self.heap)
+
+
 def _average_linkage(lo: np.ndarray, hi: np.ndarray, jac: np.ndarray) -> dict[int, int]:
     """Average-linkage clustering of the representatives over the sparse graph of their best Jaccard
     similarities (edges lo < hi, sorted): groups merge, best first, while their mean similarity stays at
@@ -378,25 +411,35 @@ def _average_linkage(lo: np.ndarray, hi: np.ndarray, jac: np.ndarray) -> dict[in
     get a fresh entry; the others' means can only fall, so their old entries are upper bounds, and one is
     queued again with its current mean when it reaches the top. The entry taken is still the largest
     mean (smallest pair on ties), so the merges are those of recomputing every neighbour at each merge,
-    without the work that made a growing hub's merges quadratic."""
+    without the work that made a growing hub's merges quadratic.
+
+    Only entries at or above STORY_SIMILARITY are queued: once the largest entry is below it the loop
+    ends, and a pair's mean can rise above its old entry only in a merge, which queues a fresh one; so
+    the weak edges are sums only (most of a large component's edges). Each node is one int object and
+    each edge's similarity one float, shared by both ends' dicts (about 120 bytes an edge in all); the
+    strong edges' first entries wait in sorted arrays (`MergeQueue`), not as objects."""
     sums: dict[int, dict[int, float]] = defaultdict(dict)
-    heap = []
-    for a, b, j in zip(lo.tolist(), hi.tolist(), jac.tolist(), strict=True):
-        sums[a][b] = j
-        sums[b][a] = j
-        heap.append((-j / 1.0, a, b))
-    heapq.heapify(heap)
+    node = np.unique(np.concatenate([lo, hi])) if len(lo) else lo
+    objs = node.tolist()  # one int object a node, shared by every dict that holds it
+    for k in range(0, len(lo), QUEUE_CHUNK):  # a chunk at a time: no list of every edge's ends
+        at_lo, at_hi = np.searchsorted(node, lo[k : k + QUEUE_CHUNK]), np.searchsorted(node, hi[k : k + QUEUE_CHUNK])
+        for x, y, j in zip(at_lo.tolist(), at_hi.tolist(), jac[k : k + QUEUE_CHUNK].tolist(), strict=True):
+            a, b = objs[x], objs[y]
+            sums[a][b] = j
+            sums[b][a] = j
+    del objs
+    heap = MergeQueue(lo, hi, jac)
     size: dict[int, int] = {}  # representatives a cluster holds (absent: 1)
     merged: dict[int, int] = {}
     while heap:
-        neg, a, b = heapq.heappop(heap)
+        neg, a, b = heap.pop()
         if a in merged or b in merged or b not in sums[a]:
             continue
         na, nb = size.get(a, 1), size.get(b, 1)
         avg = sums[a][b] / (na * nb)
         if -neg - avg > 1e-12:  # the pair's mean fell since the entry (a group grew): queue it again
             if avg >= STORY_SIMILARITY:
-                heapq.heappush(heap, (-avg, a, b))
+                heap.push((-avg, a, b))
             continue
         if avg + neg > 1e-12:
             continue  # stale: a fresher entry holds the pair's larger mean
@@ -416,8 +459,9 @@ def _average_linkage(lo: np.ndarray, hi: np.ndarray, jac: np.ndarray) -> dict[in
         size[keep] = na + nb
         size.pop(drop, None)
         for z in sorted(raised):
-            s = sums[keep][z]
-            heapq.heappush(heap, (-(s / (size[keep] * size.get(z, 1))), min(keep, z), max(keep, z)))
+            mean = sums[keep][z] / (size[keep] * size.get(z, 1))
+            if mean >= STORY_SIMILARITY:
+                heap.push((-mean, min(keep, z), max(keep, z)))
     return merged
 
 
@@ -455,10 +499,14 @@ def _cluster(lo: np.ndarray, hi: np.ndarray, jac: np.ndarray) -> dict[int, int]:
         return np.where((nodes[at] == x) if len(nodes) else False, label[at] if len(nodes) else x, x)
 
     comp = part(lo)
-    inside = comp == part(hi)
-    comp, lo, hi, jac = comp[inside], lo[inside], hi[inside], jac[inside]
-    order = np.argsort(comp, kind="stable")  # edges stay sorted (lo, hi) within a component
-    comp, lo, hi, jac = comp[order], lo[order], hi[order], jac[order]
+    inside = np.flatnonzero(comp == part(hi))
+    order = inside[np.argsort(comp[inside], kind="stable")]  # edges stay sorted (lo, hi) within a component
+    del inside
+    comp = comp[order]
+    lo = lo[order]
+    hi = hi[order]
+    jac = jac[order]
+    del order
     bounds = np.flatnonzero(np.r_[True, comp[1:] != comp[:-1], True]) if len(comp) else np.zeros(1, np.int64)
     size = np.diff(bounds)
     single = bounds[:-1][size == 1]
@@ -480,7 +528,11 @@ def assign_stories(terms: Mapping[str, StorySketch]) -> dict[str, str]:
     only the documents with a partner; the result is the one dict a document the engine asks for."""
     pairs = _candidate_pairs(terms)
     rep = _near_copies(pairs)
-    merged = _cluster(*_between(pairs, rep))
+    edges = _between(pairs, rep)
+    ids = pairs.ids
+    del pairs
+    trim_memory()  # the candidates' freed arrays go back to the system before the clustering's dicts are made
+    merged = _cluster(*edges)
 
     def cluster(r: int) -> int:
         while r in merged:
@@ -489,11 +541,11 @@ def assign_stories(terms: Mapping[str, StorySketch]) -> dict[str, str]:
 
     out: dict[str, str] = {}
     names: dict[int, str] = {}
-    for k, doc_id in enumerate(pairs.ids):
+    for k, doc_id in enumerate(ids):
         key = cluster(int(rep[k]))
         name = names.get(key)
         if name is None:
-            name = names[key] = _story_id(pairs.ids[key])
+            name = names[key] = _story_id(ids[key])
         out[doc_id] = name
     names.clear()
     for doc_id in terms:  # documents without story terms: a story each
