@@ -146,6 +146,7 @@ def _band_pairs(signatures: np.ndarray, min_agreement: int = 0) -> np.ndarray:
     n = len(signatures)
     kept = np.empty(0, dtype=np.int64)  # pair codes i * n + j, sorted
     batch: list[np.ndarray] = []
+    cap = max(1 << 16, budget_bytes() // 512)  # codes gathered before a merge (2M, 16 MB, in 1 GB)
     for band in range(NUM_PERM // BAND_ROWS):
         keys = _band_keys(signatures, band)
         order = np.argsort(keys, kind="stable")  # equal keys keep index order
@@ -161,7 +162,7 @@ def _band_pairs(signatures: np.ndarray, min_agreement: int = 0) -> np.ndarray:
             partner = order[(group_start + (rank + step) % group_size)[live]]
             mine = order[live]
             batch.append(np.minimum(mine, partner).astype(np.int64) * n + np.maximum(mine, partner))
-        if len(batch) >= 64 or band == NUM_PERM // BAND_ROWS - 1:  # merge every few bands: bounded memory, few sorts
+        if sum(map(len, batch)) >= cap or band == NUM_PERM // BAND_ROWS - 1:  # merge every few bands: few sorts
             if batch:
                 codes = _distinct(np.concatenate(batch))
                 batch = []
@@ -173,21 +174,66 @@ def _band_pairs(signatures: np.ndarray, min_agreement: int = 0) -> np.ndarray:
                 kept = np.insert(kept, np.searchsorted(kept, codes), codes)  # one sorted merge, one copy
             batch = []
     pairs = np.empty((len(kept), 2), dtype=np.int32)
-    pairs[:, 0] = kept // n
-    pairs[:, 1] = kept % n
+    for k in range(0, len(kept), cap):  # a block at a time: no second array of every code
+        pairs[k : k + cap, 0] = kept[k : k + cap] // n
+        pairs[k : k + cap, 1] = kept[k : k + cap] % n
     return pairs
+
+
+def _descending_rank(score: np.ndarray) -> np.ndarray:
+    """Each score's rank from the best (equal scores: equal ranks), as small non-negative integers."""
+    if np.issubdtype(score.dtype, np.integer) and score.min(initial=0) >= 0:
+        return score.max() - score  # in the scores' own type (the agreements' int16): no wider copy
+    distinct, inverse = np.unique(score, return_inverse=True)
+    return (len(distinct) - 1 - inverse).astype(np.int32)
+
+
+def _end_order(rows: np.ndarray, rank: np.ndarray, cols: np.ndarray, first_row: int) -> np.ndarray:
+    """`np.lexsort((cols, rank, rows))` of pair ends whose (row, col) are distinct, by one sort of the three
+    packed into one 63-bit key (rows counted from `first_row`; lexsort when they do not fit)."""
+    if not len(rows):
+        return np.zeros(0, dtype=np.int64)
+    col_bits, rank_bits = int(cols.max()).bit_length(), int(rank.max()).bit_length()
+    if int(rows.max()) - first_row >= 1 << max(0, 63 - col_bits - rank_bits):
+        return np.lexsort((cols, rank, rows))
+    key = (rows.astype(np.int64) - first_row) << (rank_bits + col_bits)
+    key |= rank.astype(np.int64) << col_bits
+    key |= cols
+    return np.argsort(key)  # distinct keys: any sort gives lexsort's order
 
 
 def _top_per_document(pairs: np.ndarray, score: np.ndarray, k: int, chunk: int | None = None) -> np.ndarray:
     """Which pairs are among the `k` best-scoring of either of their documents (ties: lower index).
 
     Documents are ranked in runs holding about `chunk` pair ends (default: a 128th of the memory budget,
-    at 64 bytes an end), so memory holds an ordering of the pairs by their second document (12 bytes a
-    pair) and one run."""
+    at 64 bytes an end), so memory holds an ordering of the pairs by their second document (8 bytes a
+    pair), the scores' ranks (4 bytes a pair) and one run."""
     m = len(pairs)
     keep = np.zeros(m, dtype=bool)
     if not m:
         return keep
+    chunk = max(1024, budget_bytes() // 8192) if chunk is None else chunk
+    first, second = pairs[:, 0], pairs[:, 1]
+    n = int(max(first.max(), second.max())) + 1
+    by_first = None if (first[1:] >= first[:-1]).all() else np.argsort(first, kind="stable")  # sorted: none
+    first_sorted = first if by_first is None else first[by_first]
+    by_second = np.argsort(second, kind="stable")
+    second_sorted = second[by_second]
+    rank = _descending_rank(score)
+    ends = np.cumsum(np.bincount(first, minlength=n) + np.bincount(second, minlength=n))
+    cuts = np.unique(np.r_[0, np.searchsorted(ends, np.arange(chunk, int(ends[-1]), chunk), side="right"), n])
+    at1 = np.searchsorted(first_sorted, cuts).tolist()  # each run's ends, found once (a column is strided:
+    at2 = np.searchsorted(second_sorted, cuts).tolist()  # a search in it copies it, so none is made a run)
+    for r, a in enumerate(cuts[:-1].tolist()):
+        e1 = np.arange(at1[r], at1[r + 1]) if by_first is None else by_first[at1[r] : at1[r + 1]]
+        e2 = by_second[at2[r] : at2[r + 1]]
+        idx = np.concatenate([e1, e2])
+        rows = np.concatenate([first[e1], second[e2]])
+        order = _end_order(rows, rank[idx], np.concatenate([second[e1], first[e2]]), a)
+        sorted_rows = rows[order]
+        place = np.arange(len(idx)) - np.searchsorted(sorted_rows, sorted_rows, side="left")
+        keep[idx[order[place < k]]] = True
+    return keep
     chunk = max(1024, budget_bytes() // 8192) if chunk is None else chunk
     first, second = pairs[:, 0], pairs[:, 1]
     n = int(max(first.max(), second.max())) + 1
@@ -312,8 +358,10 @@ def _candidate_pairs(terms: Mapping[str, StorySketch]) -> Pairs:
     # the estimate is not hopeless (a pair at the floor, 0.08, agrees on about 10 of 128 rows), and
     # only for each document's best-agreeing partners.
     pairs = _band_pairs(signatures, MIN_AGREEING_ROWS)
+    trim_memory()  # the banding's freed blocks go back before the ranking's large arrays are made
     pairs = pairs[_top_per_document(pairs, _agreement(signatures, pairs[:, 0], pairs[:, 1]), 2 * MAX_NEIGHBOURS)]
     del signatures
+    trim_memory()
     jac = _exact_jaccard(term_ids, pairs[:, 0], pairs[:, 1])
     del term_ids
     close = jac >= CANDIDATE_FLOOR
