@@ -449,6 +449,21 @@ class MergeQueue:
         return heapq.heappop(self.heap)
 
 
+def _edge_sums(lo: np.ndarray, hi: np.ndarray, jac: np.ndarray) -> defaultdict[int, dict[int, float]]:
+    """Each node's partners with their similarity, both ways: one int object a node and one float an
+    edge, shared by both ends' dicts, made a chunk of edges at a time (no list of every edge's ends)."""
+    sums: defaultdict[int, dict[int, float]] = defaultdict(dict)
+    node = np.unique(np.concatenate([lo, hi])) if len(lo) else lo
+    objs = node.tolist()
+    for k in range(0, len(lo), QUEUE_CHUNK):
+        at_lo, at_hi = np.searchsorted(node, lo[k : k + QUEUE_CHUNK]), np.searchsorted(node, hi[k : k + QUEUE_CHUNK])
+        for x, y, j in zip(at_lo.tolist(), at_hi.tolist(), jac[k : k + QUEUE_CHUNK].tolist(), strict=True):
+            a, b = objs[x], objs[y]
+            sums[a][b] = j
+            sums[b][a] = j
+    return sums
+
+
 def _average_linkage(lo: np.ndarray, hi: np.ndarray, jac: np.ndarray) -> dict[int, int]:
     """Average-linkage clustering of the representatives over the sparse graph of their best Jaccard
     similarities (edges lo < hi, sorted): groups merge, best first, while their mean similarity stays at
@@ -466,16 +481,7 @@ def _average_linkage(lo: np.ndarray, hi: np.ndarray, jac: np.ndarray) -> dict[in
     the weak edges are sums only (most of a large component's edges). Each node is one int object and
     each edge's similarity one float, shared by both ends' dicts (about 120 bytes an edge in all); the
     strong edges' first entries wait in sorted arrays (`MergeQueue`), not as objects."""
-    sums: dict[int, dict[int, float]] = defaultdict(dict)
-    node = np.unique(np.concatenate([lo, hi])) if len(lo) else lo
-    objs = node.tolist()  # one int object a node, shared by every dict that holds it
-    for k in range(0, len(lo), QUEUE_CHUNK):  # a chunk at a time: no list of every edge's ends
-        at_lo, at_hi = np.searchsorted(node, lo[k : k + QUEUE_CHUNK]), np.searchsorted(node, hi[k : k + QUEUE_CHUNK])
-        for x, y, j in zip(at_lo.tolist(), at_hi.tolist(), jac[k : k + QUEUE_CHUNK].tolist(), strict=True):
-            a, b = objs[x], objs[y]
-            sums[a][b] = j
-            sums[b][a] = j
-    del objs
+    sums = _edge_sums(lo, hi, jac)
     heap = MergeQueue(lo, hi, jac)
     size: dict[int, int] = {}  # representatives a cluster holds (absent: 1)
     merged: dict[int, int] = {}
