@@ -9,7 +9,8 @@ feeds, English and Polish; median 284 characters). Each size is the first N entr
 audited by `audit run --jobs 2 --source-column source` in a fresh process, measured as
 `bench/memory.py` measures (its SCRIPT: each phase's peak by resetting VmHWM, the main process's own
 peak, the largest worker's ru_maxrss). On top of its phases, this benchmark times the parts of the
-corpus pass (wall-clock and the main process's CPU seconds): stories (`assign_stories`), claims
+corpus pass (wall-clock and the main process's CPU seconds): stories (`assign_stories`, and the main
+process's peak from the start of the corpus pass to the end of the stories), claims
 (`corroborate`) and each corpus check's decision
 (the name checks MT008, NAME001 and NAME002 share one analysis: the first of them to run pays it),
 and the per-document stage (from the start of the run to the corpus stage).
@@ -62,7 +63,13 @@ def _corpus_stage(*a, **k):
     return _stage(*a, **k)
 _eng.corpus_stage = _corpus_stage
 _eng.decide_corpus = _timed('corpus pass', _eng.decide_corpus)
-_eng.assign_stories = _timed('stories', _eng.assign_stories)
+_assign = _eng.assign_stories
+def _stories_peak(*a, **k):  # stories come first in the corpus pass, whose start reset the peak (VmHWM)
+    try:
+        return _assign(*a, **k)
+    finally:
+        _parts['stories peak MB'] = status('VmHWM')
+_eng.assign_stories = _timed('stories', _stories_peak)
 _eng.corroborate = _timed('claims', _eng.corroborate)
 for _c in all_checks():
     if _c.decide is not None:
@@ -109,6 +116,7 @@ def measure(n: int, tmp: Path, jobs: int, extra: list[str]) -> dict:
         )
     row["outputs"] = sum(times.get(p, 0.0) for p in LATER)
     row["corpus pass peak MB"] = peaks.get("corpus pass", 0)
+    row["stories peak MB"] = parts.get("stories peak MB", 0)
     return row
 
 
@@ -125,6 +133,7 @@ COLUMNS = [
     "outputs",
     "main_mb",
     "corpus pass peak MB",
+    "stories peak MB",
     "worker_mb",
 ]
 

@@ -136,3 +136,15 @@ def test_mt009_equals_the_pairwise_reference_in_memory_and_in_parts_on_disk(monk
         got = QuoteDrift.decide(summaries)
     assert spills and _flagged(got, summaries) == want
     assert not list((tmp_path / "work").iterdir())  # the parts are deleted
+
+
+def test_shared_stem_counts_equal_the_membership_product():
+    import numpy as np
+
+    from audit.corpus.quotes import _shared_counts
+
+    rng = np.random.default_rng(1)
+    for n, vocab, density in ((1, 3, 0.5), (7, 5, 0.4), (60, 300, 0.05), (200, 2000, 0.01), (5, 4, 0.0)):
+        member = (rng.random((n, vocab)) < density).astype(np.int64)
+        rows, cols = np.nonzero(member)
+        assert (_shared_counts(rows, cols, n) == member @ member.T).all()

@@ -342,3 +342,94 @@ def test_claims_grouped_by_story_and_kind_equal_pairwise_comparison_and_the_cap_
     monkeypatch.setattr(cl, "_same", lambda a, b: compared.append(1) or real(a, b))
     capped = cl.corroborate(claims, dict.fromkeys(claims, "one"))  # one crowded story
     assert len(capped) == len(got) and len(compared) <= 5 * len(got)
+
+
+def _linkage_queueing_every_edge(lo, hi, jac):
+    """`_average_linkage` as first written: every edge queued, every grown pair queued again (the
+    reference for queueing only the entries at or above STORY_SIMILARITY)."""
+    import heapq
+    from collections import defaultdict
+
+    sums = defaultdict(dict)
+    heap = []
+    for a, b, j in zip(lo.tolist(), hi.tolist(), jac.tolist(), strict=True):
+        sums[a][b] = sums[b][a] = j
+        heap.append((-j, a, b))
+    heapq.heapify(heap)
+    size, merged = {}, {}
+    while heap:
+        neg, a, b = heapq.heappop(heap)
+        if a in merged or b in merged or b not in sums[a]:
+            continue
+        na, nb = size.get(a, 1), size.get(b, 1)
+        avg = sums[a][b] / (na * nb)
+        if -neg - avg > 1e-12:
+            if avg >= stories.STORY_SIMILARITY:
+                heapq.heappush(heap, (-avg, a, b))
+            continue
+        if avg + neg > 1e-12:
+            continue
+        if avg < stories.STORY_SIMILARITY:
+            break
+        keep, drop = min(a, b), max(a, b)
+        raised = []
+        for z, s in sums.pop(drop).items():
+            sums[z].pop(drop, None)
+            if z != keep:
+                sums[keep][z] = sums[keep].get(z, 0.0) + s
+                sums[z][keep] = sums[keep][z]
+                raised.append(z)
+        sums[keep].pop(drop, None)
+        merged[drop] = keep
+        size[keep] = na + nb
+        size.pop(drop, None)
+        for z in sorted(raised):
+            heapq.heappush(heap, (-(sums[keep][z] / (size[keep] * size.get(z, 1))), min(keep, z), max(keep, z)))
+    return merged
+
+
+def test_average_linkage_queueing_strong_entries_only_equals_queueing_every_edge():
+    rng = np.random.default_rng(21)
+    merges = 0
+    for n, m in ((12, 30), (300, 1500), (3000, 12000)):
+        lo, hi = rng.integers(0, n, size=m), rng.integers(0, n, size=m)
+        codes = np.unique(lo[lo < hi] * n + hi[lo < hi])
+        lo, hi = codes // n, codes % n
+        jac = rng.choice([0.08, 0.1, 0.15, 0.2, 0.215, 0.25, 0.3, 0.5, 0.9], size=len(lo))  # many ties
+        got = stories._average_linkage(lo, hi, jac)
+        assert got == _linkage_queueing_every_edge(lo, hi, jac)
+        merges += len(got)
+    assert merges > 100
+
+
+def test_merge_queue_pops_in_the_order_of_one_heap():
+    import heapq
+
+    rng = np.random.default_rng(8)
+    lo = rng.integers(0, 50, size=20000)
+    hi = lo + rng.integers(1, 50, size=20000)
+    jac = rng.choice([0.1, 0.22, 0.3, 0.3, 0.5], size=20000)
+    queue = stories.MergeQueue(lo, hi, jac)
+    strong = jac >= stories.STORY_SIMILARITY
+    heap = [(-j, a, b) for a, b, j in zip(lo[strong].tolist(), hi[strong].tolist(), jac[strong].tolist(), strict=True)]
+    heapq.heapify(heap)
+    got, want = [], []
+    while heap:
+        if rng.random() < 0.3:  # entries pushed between pops, some equal to queued ones
+            entry = (-float(rng.choice([0.22, 0.3, 0.41])), int(rng.integers(0, 50)), int(rng.integers(50, 99)))
+            queue.push(entry)
+            heapq.heappush(heap, entry)
+        got.append(queue.pop())
+        want.append(heapq.heappop(heap))
+    assert got == want and not queue
+    assert len(got) > 2 * stories.QUEUE_CHUNK  # several chunks of the arrays: not vacuous
+
+
+def test_one_packed_sort_of_pair_ends_equals_lexsort():
+    rng = np.random.default_rng(3)
+    for n_rows, n_cols in ((5, 5), (1000, 10**6), (10**6, 2**45)):  # the last needs 68 bits: lexsort itself
+        ends = np.unique(np.stack([rng.integers(0, n_rows, 3000), rng.integers(0, n_cols, 3000)], axis=1), axis=0)
+        rows, cols = ends[:, 0], ends[:, 1]
+        rank = rng.integers(0, 7, size=len(rows))
+        got = stories._end_order(rows, rank, cols, int(rows.min()))
+        assert got.tolist() == np.lexsort((cols, rank, rows)).tolist()

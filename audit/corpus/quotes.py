@@ -286,7 +286,8 @@ def _drifting(doc: np.ndarray, texts: list[str]) -> dict[int, str]:
     out: dict[int, str] = {}
     for i in cand.tolist():
         sim = np.flatnonzero(similar[i])
-        agreeing = sim[(same[np.ix_(sim, sim)] & elsewhere[np.ix_(sim, sim)]).any(axis=1)]
+        grid = np.ix_(sim, sim)
+        agreeing = sim[(same[grid] & elsewhere[grid]).any(axis=1)]
         if len(np.unique(doc[agreeing])) >= 2:
             out[i] = min(texts[a] for a in agreeing.tolist())
     return out
@@ -301,9 +302,24 @@ def _similar_content(texts: list[str]) -> np.ndarray:
         for w in st:
             rows.append(i)
             cols.append(vocab.setdefault(w, len(vocab)))
-    member = np.zeros((len(texts), max(1, len(vocab))), dtype=np.int32)
-    member[rows, cols] = 1
-    shared = member @ member.T
+    shared = _shared_counts(np.asarray(rows, dtype=np.int64), np.asarray(cols, dtype=np.int64), len(texts))
     sizes = np.diag(shared)
     union = sizes[:, None] + sizes[None, :] - shared
     return (shared > 0) & (shared / np.maximum(union, 1) >= MIN_SHARED_CONTENT)
+
+
+def _shared_counts(rows: np.ndarray, cols: np.ndarray, n: int) -> np.ndarray:
+    """The n x n counts of stems two quotations share (`member @ member.T` of their 0/1 membership
+    matrix, diagonal: each one's number of stems), from the (quotation, stem) entries: every pair of
+    entries of one stem counted once. Work grows with the sum of each stem's squared frequency, not
+    with n squared times the vocabulary (numpy multiplies integer matrices without BLAS: that product
+    was most of MT009's time)."""
+    order = np.argsort(cols, kind="stable")
+    r, c = rows[order], cols[order]
+    start = np.flatnonzero(np.r_[True, c[1:] != c[:-1]]) if len(c) else np.zeros(0, dtype=np.int64)
+    size = np.diff(np.r_[start, len(c)])
+    first = np.repeat(start, size)  # each entry's stem's first entry
+    width = np.repeat(size, size)  # and its number of entries
+    left = np.repeat(np.arange(len(c)), width)
+    right = np.repeat(first, width) + (np.arange(len(left)) - np.repeat(np.cumsum(width) - width, width))
+    return np.bincount(r[left] * n + r[right], minlength=n * n).reshape(n, n)

@@ -24,7 +24,7 @@ import numpy as np
 from audit.corpus.mentions import is_name_token
 from audit.lexicon import english_zipf
 from audit.lexicon.translit import fold
-from audit.memory import budget_bytes, memo
+from audit.memory import budget_bytes, memo, trim_memory
 from audit.text import TextView, hash64, words
 
 RARE_ZIPF = 2.5  # lower-case words rarer than this in English are distinctive
@@ -37,6 +37,7 @@ MIN_AGREEING_ROWS = 4  # signature rows (of 128) two documents must share for an
 NEAR_COPY = 0.8  # Jaccard at and above which two documents are copies of one text
 MAX_NEIGHBOURS = 30  # most similar partners a document keeps for clustering
 MAX_CHARS = 100_000
+QUEUE_CHUNK = 4096  # sorted strong edges made into queue entries at a time
 PAIR_CHUNK = 8192  # pairs compared at once (two blocks of 8192 signatures, 4 MB each)
 _NUMBER = re.compile(r"\d[\d,.]*\d|\d")
 
@@ -145,6 +146,7 @@ def _band_pairs(signatures: np.ndarray, min_agreement: int = 0) -> np.ndarray:
     n = len(signatures)
     kept = np.empty(0, dtype=np.int64)  # pair codes i * n + j, sorted
     batch: list[np.ndarray] = []
+    cap = max(1 << 16, budget_bytes() // 512)  # codes gathered before a merge (2M, 16 MB, in 1 GB)
     for band in range(NUM_PERM // BAND_ROWS):
         keys = _band_keys(signatures, band)
         order = np.argsort(keys, kind="stable")  # equal keys keep index order
@@ -160,7 +162,7 @@ def _band_pairs(signatures: np.ndarray, min_agreement: int = 0) -> np.ndarray:
             partner = order[(group_start + (rank + step) % group_size)[live]]
             mine = order[live]
             batch.append(np.minimum(mine, partner).astype(np.int64) * n + np.maximum(mine, partner))
-        if len(batch) >= 64 or band == NUM_PERM // BAND_ROWS - 1:  # merge every few bands: bounded memory, few sorts
+        if sum(map(len, batch)) >= cap or band == NUM_PERM // BAND_ROWS - 1:  # merge every few bands: few sorts
             if batch:
                 codes = _distinct(np.concatenate(batch))
                 batch = []
@@ -172,21 +174,66 @@ def _band_pairs(signatures: np.ndarray, min_agreement: int = 0) -> np.ndarray:
                 kept = np.insert(kept, np.searchsorted(kept, codes), codes)  # one sorted merge, one copy
             batch = []
     pairs = np.empty((len(kept), 2), dtype=np.int32)
-    pairs[:, 0] = kept // n
-    pairs[:, 1] = kept % n
+    for k in range(0, len(kept), cap):  # a block at a time: no second array of every code
+        pairs[k : k + cap, 0] = kept[k : k + cap] // n
+        pairs[k : k + cap, 1] = kept[k : k + cap] % n
     return pairs
+
+
+def _descending_rank(score: np.ndarray) -> np.ndarray:
+    """Each score's rank from the best (equal scores: equal ranks), as small non-negative integers."""
+    if np.issubdtype(score.dtype, np.integer) and score.min(initial=0) >= 0:
+        return score.max() - score  # in the scores' own type (the agreements' int16): no wider copy
+    distinct, inverse = np.unique(score, return_inverse=True)
+    return (len(distinct) - 1 - inverse).astype(np.int32)
+
+
+def _end_order(rows: np.ndarray, rank: np.ndarray, cols: np.ndarray, first_row: int) -> np.ndarray:
+    """`np.lexsort((cols, rank, rows))` of pair ends whose (row, col) are distinct, by one sort of the three
+    packed into one 63-bit key (rows counted from `first_row`; lexsort when they do not fit)."""
+    if not len(rows):
+        return np.zeros(0, dtype=np.int64)
+    col_bits, rank_bits = int(cols.max()).bit_length(), int(rank.max()).bit_length()
+    if int(rows.max()) - first_row >= 1 << max(0, 63 - col_bits - rank_bits):
+        return np.lexsort((cols, rank, rows))
+    key = (rows.astype(np.int64) - first_row) << (rank_bits + col_bits)
+    key |= rank.astype(np.int64) << col_bits
+    key |= cols
+    return np.argsort(key)  # distinct keys: any sort gives lexsort's order
 
 
 def _top_per_document(pairs: np.ndarray, score: np.ndarray, k: int, chunk: int | None = None) -> np.ndarray:
     """Which pairs are among the `k` best-scoring of either of their documents (ties: lower index).
 
     Documents are ranked in runs holding about `chunk` pair ends (default: a 128th of the memory budget,
-    at 64 bytes an end), so memory holds an ordering of the pairs by their second document (12 bytes a
-    pair) and one run."""
+    at 64 bytes an end), so memory holds an ordering of the pairs by their second document (8 bytes a
+    pair), the scores' ranks (4 bytes a pair) and one run."""
     m = len(pairs)
     keep = np.zeros(m, dtype=bool)
     if not m:
         return keep
+    chunk = max(1024, budget_bytes() // 8192) if chunk is None else chunk
+    first, second = pairs[:, 0], pairs[:, 1]
+    n = int(max(first.max(), second.max())) + 1
+    by_first = None if (first[1:] >= first[:-1]).all() else np.argsort(first, kind="stable")  # sorted: none
+    first_sorted = first if by_first is None else first[by_first]
+    by_second = np.argsort(second, kind="stable")
+    second_sorted = second[by_second]
+    rank = _descending_rank(score)
+    ends = np.cumsum(np.bincount(first, minlength=n) + np.bincount(second, minlength=n))
+    cuts = np.unique(np.r_[0, np.searchsorted(ends, np.arange(chunk, int(ends[-1]), chunk), side="right"), n])
+    at1 = np.searchsorted(first_sorted, cuts).tolist()  # each run's ends, found once (a column is strided:
+    at2 = np.searchsorted(second_sorted, cuts).tolist()  # a search in it copies it, so none is made a run)
+    for r, a in enumerate(cuts[:-1].tolist()):
+        e1 = np.arange(at1[r], at1[r + 1]) if by_first is None else by_first[at1[r] : at1[r + 1]]
+        e2 = by_second[at2[r] : at2[r + 1]]
+        idx = np.concatenate([e1, e2])
+        rows = np.concatenate([first[e1], second[e2]])
+        order = _end_order(rows, rank[idx], np.concatenate([second[e1], first[e2]]), a)
+        sorted_rows = rows[order]
+        place = np.arange(len(idx)) - np.searchsorted(sorted_rows, sorted_rows, side="left")
+        keep[idx[order[place < k]]] = True
+    return keep
     chunk = max(1024, budget_bytes() // 8192) if chunk is None else chunk
     first, second = pairs[:, 0], pairs[:, 1]
     n = int(max(first.max(), second.max())) + 1
@@ -311,8 +358,10 @@ def _candidate_pairs(terms: Mapping[str, StorySketch]) -> Pairs:
     # the estimate is not hopeless (a pair at the floor, 0.08, agrees on about 10 of 128 rows), and
     # only for each document's best-agreeing partners.
     pairs = _band_pairs(signatures, MIN_AGREEING_ROWS)
+    trim_memory()  # the banding's freed blocks go back before the ranking's large arrays are made
     pairs = pairs[_top_per_document(pairs, _agreement(signatures, pairs[:, 0], pairs[:, 1]), 2 * MAX_NEIGHBOURS)]
     del signatures
+    trim_memory()
     jac = _exact_jaccard(term_ids, pairs[:, 0], pairs[:, 1])
     del term_ids
     close = jac >= CANDIDATE_FLOOR
@@ -368,6 +417,53 @@ def _between(pairs: Pairs, rep: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.
     return code // len(rep), code % len(rep), np.maximum.reduceat(jac, starts)
 
 
+class MergeQueue:
+    """The average linkage's queue of entries (-mean, a, b), smallest first: the strong edges' entries
+    (-jaccard, lo, hi), sorted once and kept in arrays (20 bytes an edge; made into tuples QUEUE_CHUNK
+    at a time), merged with a heap of the entries pushed later. `pop` returns the smaller of the two
+    heads, so entries come out in the order one heap of them all gives (equal entries are equal tuples)."""
+
+    def __init__(self, lo: np.ndarray, hi: np.ndarray, jac: np.ndarray) -> None:
+        strong = np.flatnonzero(jac >= STORY_SIMILARITY)
+        neg, a, b = -jac[strong], lo[strong], hi[strong]
+        order = np.lexsort((b, a, neg))
+        self.neg, self.a, self.b = neg[order], a[order], b[order]
+        self.at = 0  # entries of the arrays already made into tuples
+        self.chunk: list[tuple[float, int, int]] = []  # the next ones, reversed (popped from the end)
+        self.heap: list[tuple[float, int, int]] = []
+
+    def __bool__(self) -> bool:
+        return bool(self.chunk or self.heap or self.at < len(self.neg))
+
+    def push(self, entry: tuple[float, int, int]) -> None:
+        heapq.heappush(self.heap, entry)
+
+    def pop(self) -> tuple[float, int, int]:
+        if not self.chunk and self.at < len(self.neg):
+            k = slice(self.at, self.at + QUEUE_CHUNK)
+            self.chunk = list(zip(self.neg[k].tolist(), self.a[k].tolist(), self.b[k].tolist(), strict=True))
+            self.chunk.reverse()
+            self.at += len(self.chunk)
+        if self.chunk and not (self.heap and self.heap[0] < self.chunk[-1]):
+            return self.chunk.pop()
+        return heapq.heappop(self.heap)
+
+
+def _edge_sums(lo: np.ndarray, hi: np.ndarray, jac: np.ndarray) -> defaultdict[int, dict[int, float]]:
+    """Each node's partners with their similarity, both ways: one int object a node and one float an
+    edge, shared by both ends' dicts, made a chunk of edges at a time (no list of every edge's ends)."""
+    sums: defaultdict[int, dict[int, float]] = defaultdict(dict)
+    node = np.unique(np.concatenate([lo, hi])) if len(lo) else lo
+    objs = node.tolist()
+    for k in range(0, len(lo), QUEUE_CHUNK):
+        at_lo, at_hi = np.searchsorted(node, lo[k : k + QUEUE_CHUNK]), np.searchsorted(node, hi[k : k + QUEUE_CHUNK])
+        for x, y, j in zip(at_lo.tolist(), at_hi.tolist(), jac[k : k + QUEUE_CHUNK].tolist(), strict=True):
+            a, b = objs[x], objs[y]
+            sums[a][b] = j
+            sums[b][a] = j
+    return sums
+
+
 def _average_linkage(lo: np.ndarray, hi: np.ndarray, jac: np.ndarray) -> dict[int, int]:
     """Average-linkage clustering of the representatives over the sparse graph of their best Jaccard
     similarities (edges lo < hi, sorted): groups merge, best first, while their mean similarity stays at
@@ -378,25 +474,26 @@ def _average_linkage(lo: np.ndarray, hi: np.ndarray, jac: np.ndarray) -> dict[in
     get a fresh entry; the others' means can only fall, so their old entries are upper bounds, and one is
     queued again with its current mean when it reaches the top. The entry taken is still the largest
     mean (smallest pair on ties), so the merges are those of recomputing every neighbour at each merge,
-    without the work that made a growing hub's merges quadratic."""
-    sums: dict[int, dict[int, float]] = defaultdict(dict)
-    heap = []
-    for a, b, j in zip(lo.tolist(), hi.tolist(), jac.tolist(), strict=True):
-        sums[a][b] = j
-        sums[b][a] = j
-        heap.append((-j / 1.0, a, b))
-    heapq.heapify(heap)
+    without the work that made a growing hub's merges quadratic.
+
+    Only entries at or above STORY_SIMILARITY are queued: once the largest entry is below it the loop
+    ends, and a pair's mean can rise above its old entry only in a merge, which queues a fresh one; so
+    the weak edges are sums only (most of a large component's edges). Each node is one int object and
+    each edge's similarity one float, shared by both ends' dicts (about 120 bytes an edge in all); the
+    strong edges' first entries wait in sorted arrays (`MergeQueue`), not as objects."""
+    sums = _edge_sums(lo, hi, jac)
+    heap = MergeQueue(lo, hi, jac)
     size: dict[int, int] = {}  # representatives a cluster holds (absent: 1)
     merged: dict[int, int] = {}
     while heap:
-        neg, a, b = heapq.heappop(heap)
+        neg, a, b = heap.pop()
         if a in merged or b in merged or b not in sums[a]:
             continue
         na, nb = size.get(a, 1), size.get(b, 1)
         avg = sums[a][b] / (na * nb)
         if -neg - avg > 1e-12:  # the pair's mean fell since the entry (a group grew): queue it again
             if avg >= STORY_SIMILARITY:
-                heapq.heappush(heap, (-avg, a, b))
+                heap.push((-avg, a, b))
             continue
         if avg + neg > 1e-12:
             continue  # stale: a fresher entry holds the pair's larger mean
@@ -416,8 +513,9 @@ def _average_linkage(lo: np.ndarray, hi: np.ndarray, jac: np.ndarray) -> dict[in
         size[keep] = na + nb
         size.pop(drop, None)
         for z in sorted(raised):
-            s = sums[keep][z]
-            heapq.heappush(heap, (-(s / (size[keep] * size.get(z, 1))), min(keep, z), max(keep, z)))
+            mean = sums[keep][z] / (size[keep] * size.get(z, 1))
+            if mean >= STORY_SIMILARITY:
+                heap.push((-mean, min(keep, z), max(keep, z)))
     return merged
 
 
@@ -455,10 +553,14 @@ def _cluster(lo: np.ndarray, hi: np.ndarray, jac: np.ndarray) -> dict[int, int]:
         return np.where((nodes[at] == x) if len(nodes) else False, label[at] if len(nodes) else x, x)
 
     comp = part(lo)
-    inside = comp == part(hi)
-    comp, lo, hi, jac = comp[inside], lo[inside], hi[inside], jac[inside]
-    order = np.argsort(comp, kind="stable")  # edges stay sorted (lo, hi) within a component
-    comp, lo, hi, jac = comp[order], lo[order], hi[order], jac[order]
+    inside = np.flatnonzero(comp == part(hi))
+    order = inside[np.argsort(comp[inside], kind="stable")]  # edges stay sorted (lo, hi) within a component
+    del inside
+    comp = comp[order]
+    lo = lo[order]
+    hi = hi[order]
+    jac = jac[order]
+    del order
     bounds = np.flatnonzero(np.r_[True, comp[1:] != comp[:-1], True]) if len(comp) else np.zeros(1, np.int64)
     size = np.diff(bounds)
     single = bounds[:-1][size == 1]
@@ -477,10 +579,17 @@ def assign_stories(terms: Mapping[str, StorySketch]) -> dict[str, str]:
 
     Memory: the signatures (512 bytes a document, while the candidates are found), the candidate pairs
     in arrays (at most MAX_NEIGHBOURS a document, 16 bytes each) and the clustering's graph, which holds
-    only the documents with a partner; the result is the one dict a document the engine asks for."""
+    only the documents with a partner (about 120 bytes an edge, in dicts, for the largest component);
+    each phase's arrays are freed and handed back (`trim_memory`) before the next one's are made. All of
+    it grows linearly with the corpus (about 3 KB a document at its peak on rss-dev's 137,302 short
+    entries): not bounded by `--memory`. The result is the one dict a document the engine asks for."""
     pairs = _candidate_pairs(terms)
     rep = _near_copies(pairs)
-    merged = _cluster(*_between(pairs, rep))
+    edges = _between(pairs, rep)
+    ids = pairs.ids
+    del pairs
+    trim_memory()  # the candidates' freed arrays go back to the system before the clustering's dicts are made
+    merged = _cluster(*edges)
 
     def cluster(r: int) -> int:
         while r in merged:
@@ -489,11 +598,11 @@ def assign_stories(terms: Mapping[str, StorySketch]) -> dict[str, str]:
 
     out: dict[str, str] = {}
     names: dict[int, str] = {}
-    for k, doc_id in enumerate(pairs.ids):
+    for k, doc_id in enumerate(ids):
         key = cluster(int(rep[k]))
         name = names.get(key)
         if name is None:
-            name = names[key] = _story_id(pairs.ids[key])
+            name = names[key] = _story_id(ids[key])
         out[doc_id] = name
     names.clear()
     for doc_id in terms:  # documents without story terms: a story each
