@@ -116,20 +116,37 @@ def _prompt_patterns() -> tuple[re.Pattern[str], ...]:
 _EVERY = (True, True, True, True)
 
 
-def is_prompt(s: str, may: tuple[bool, bool, bool, bool] = _EVERY) -> bool:
+@functools.cache
+def prompt_pattern_parts() -> tuple[re.Pattern[str], ...]:
+    """The patterns of `prompt_patterns.txt` one by one (`pattern_list` joins them): each is searched only on
+    the lines that hold its own required literals, not any literal of the 27 (their alternation tries every
+    pattern at every place of a line). A line matches the alternation where it matches one of them."""
+    return tuple(re.compile(p, re.IGNORECASE) for p in load_list("prompt_patterns"))
+
+
+def _any_pattern(s: str, parts: tuple[bool, ...] | None) -> bool:
+    """Whether a pattern of `prompt_patterns.txt` matches `s`; `parts` says which can (the pre-filter scan:
+    one flag a pattern of `prompt_pattern_parts`), None that any can (the alternation is searched)."""
+    if parts is None:
+        return _prompt_patterns()[1].search(s) is not None
+    return any(ok and rx.search(s) is not None for ok, rx in zip(parts, prompt_pattern_parts(), strict=True))
+
+
+def is_prompt(s: str, may: tuple[bool, bool, bool, bool] = _EVERY, parts: tuple[bool, ...] | None = None) -> bool:
     """A line that is a call to action: a phrase of `prompts.txt` or `prompt_patterns.txt` (at most 40 words),
     a phrase of `prompts_short.txt` (at most 20 words), or footer and account links of `footer_links.txt`
     that make up most of a short line that is not a sentence.
 
-    `may` says which of those four lists can match the line at all (the document's pre-filter scan)."""
+    `may` says which of those four lists can match the line at all (the document's pre-filter scan), and
+    `parts` which patterns of `prompt_patterns.txt` can (None: any of them, where `may` allows)."""
     if len(s) > 1000 or not any(may):
         return False
     n = word_count(s)
     if n > MAX_PROMPT_WORDS:
         return False
-    prompts, patterns, short, footer = _prompt_patterns()
+    prompts, _, short, footer = _prompt_patterns()
     s = _QUOTATION.sub(" ", s)  # a call to action someone is quoted saying is part of the story
-    if may[0] and prompts.search(s) or may[1] and patterns.search(s):
+    if may[0] and prompts.search(s) or may[1] and _any_pattern(s, parts):
         return True
     if n <= SHORT_PROMPT_WORDS and may[2] and short.search(s):
         return True
@@ -153,9 +170,11 @@ def call_to_action(view: TextView) -> Iterator[Hit]:
     prompt phrase opens); a sentence that merely contains a prompt phrase is flagged with no suggestion.
     """
     lines = [view.candidates(rx) for rx in _prompt_patterns()]
+    part_lines = [view.candidates(rx) for rx in prompt_pattern_parts()]
     for line in view.body:
         i = line.index
-        if is_prompt(line.text, (i in lines[0], i in lines[1], i in lines[2], i in lines[3])):
+        parts = tuple(i in c for c in part_lines) if i in lines[1] else None
+        if is_prompt(line.text, (i in lines[0], i in lines[1], i in lines[2], i in lines[3]), parts):
             if is_whole_prompt(line.text):
                 yield _line_hit(line, "call to action left by the page")
             else:
@@ -247,7 +266,9 @@ _NEW_WINDOW = re.compile(r"\s*\(?\s*opens in (?:a )?new (?:window|tab)\s*\)?\s*$
 
 
 def _is_label(part: str, ui: frozenset[str]) -> bool:
-    part = _NEW_WINDOW.sub("", part).strip().rstrip(":")
+    if not part.isascii() or "opens in" in part.lower():  # (an ASCII part without it has nothing to cut)
+        part = _NEW_WINDOW.sub("", part)
+    part = part.strip().rstrip(":")
     return part in ui or bool(_SHARE_ON.match(part)) and _SHARE_ON.sub("", part) in ui
 
 
@@ -635,19 +656,27 @@ def source_line(view: TextView) -> Iterator[Hit]:
     a list of links the article gives), and two writers with their outlet (`Jane Roe and John Doe, CNN`).
     """
     urls = [k for k, line in enumerate(view.body) if _URL_LINE.match(line.text)]
+    # each pattern is tried only on the lines that hold one of its required literals (the pre-filter scan)
+    source, domain, pair, role, handle = map(
+        view.candidates, (_SOURCE, _DOMAIN_LINE, _PAIR, _ROLE_LINE, _HANDLE_BYLINE)
+    )
     for k, line in enumerate(view.body):
-        s = line.text
+        s, i = line.text, line.index
         if len(s) > 400:
             continue
         if k in urls and _lone_link(view.body, k, len(urls)):
             yield _line_hit(line, "link alone on a line")
-        elif _SOURCE.match(s) or _DOMAIN_LINE.match(s):
+        elif i in source and _SOURCE.match(s) or i in domain and _DOMAIN_LINE.match(s):
             yield _line_hit(line, "source or credit line")
-        elif is_pair_byline(s):
+        elif i in pair and is_pair_byline(s):  # (no `and` or `&`: no pair)
             yield _line_hit(line, "byline (two writers and their outlet)", kind="byline")
-        elif _ROLE_LINE.match(s) and s.strip()[:1].isupper():
+        elif i in role and _ROLE_LINE.match(s) and s.strip()[:1].isupper():
             yield _line_hit(line, "byline (the writer's role)", kind="role")
-        elif _HANDLE_BYLINE.match(s) and is_byline_name(s.split("@")[0].removeprefix("By ").removeprefix("by ")):
+        elif (
+            i in handle
+            and _HANDLE_BYLINE.match(s)
+            and is_byline_name(s.split("@")[0].removeprefix("By ").removeprefix("by "))
+        ):
             yield _line_hit(line, "byline", kind="byline")
         elif _BYLINE.match(s) and word_count(s) <= 12 and not s.rstrip().endswith((".", "?", "!")):
             if _names_a_writer(re.sub(r"^\s*(?:\w+\s+)?by\s+|^\s*\w+\s+", "", s, count=1, flags=re.IGNORECASE)):
