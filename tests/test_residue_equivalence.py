@@ -116,3 +116,37 @@ def test_prompt_pattern_parts_answer_as_their_alternation():
             assert residue.is_prompt(line.text, every, tuple(line.index in c for c in parts)) == first, line.text
             found += first
     assert found > 100
+
+
+_DATE_HINT = re.compile(r"\d|hour|updated|published|posted|modified", re.IGNORECASE)
+STAMPS = [
+    "Updated",
+    "UPDATED:",
+    "publiſhed",
+    "Publİshed",
+    "PoSTED",
+    "hOuRs ago",
+    "modıfied",
+    "2 min read",
+    "September 20, 2023",
+    "7:17 AM",
+    "٣ days",
+    "Jane Roe",
+    "By",
+    "|",
+    "“quoted”",
+    "the vote",
+    "Kelvin K",
+    "",
+]
+
+
+def test_stamps_match_the_first_date_hint(monkeypatch):
+    """RES006 decides each line as with the first cheap look (`_DATE_HINT`, a case-insensitive regex), on
+    ASCII and non-ASCII lines, with the characters that fold to ASCII letters (İ ı K ſ) and other digits."""
+    rng = random.Random(9)
+    texts = ["\n".join(" ".join(rng.choices(STAMPS, k=rng.randrange(1, 5))) for _ in range(8)) for _ in range(400)]
+    got = [[(h.start, h.end) for h in residue.timestamp(TextView(t))] for t in texts]
+    monkeypatch.setattr(residue, "_date_hint", lambda s: _DATE_HINT.search(s) is not None)
+    assert got == [[(h.start, h.end) for h in residue.timestamp(TextView(t))] for t in texts]
+    assert sum(map(len, got)) > 300
