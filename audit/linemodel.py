@@ -181,8 +181,17 @@ def line_features(stats: DocStats, i: int) -> list[float]:
 def is_whole_page(lines: list[str]) -> bool:
     """True when most lines are short (PAGE_SHORT_SHARE): the text of a whole page, menus and all, not an
     extracted article, whose few short lines are as often subheads, list items or a dateline. It reads the
-    shared, memoised word counts (audit.text.word_count), before any costlier statistics."""
-    return sum(word_count(s) < SHORT_WORDS for s in lines) >= PAGE_SHORT_SHARE * len(lines)
+    shared, memoised word counts (audit.text.word_count), before any costlier statistics, and stops at the
+    first long line too many (an article's text stops early). A line of under 2 * SHORT_WORDS - 1
+    characters is short without counting: SHORT_WORDS words take at least that many."""
+    n, need = len(lines), PAGE_SHORT_SHARE * len(lines)  # short lines a whole page has at least
+    long = 0
+    for s in lines:
+        if len(s) >= 2 * SHORT_WORDS - 1 and word_count(s) >= SHORT_WORDS:
+            long += 1
+            if n - long < need:
+                return False
+    return True
 
 
 def document_features(lines: list[str], every: bool = False) -> list[list[float] | None]:

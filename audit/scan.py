@@ -468,7 +468,10 @@ class DocScan:
         if found is None:
             found = self._found[n] = set()
             low = self.lowered()
-            if low is None:
+            if low is None or self._hs is not None and n >= self._hs[0]:
+                # no one pass for this text, or a pattern first asked about after this document's pass: its
+                # own literals are searched (the pass is not rebuilt for it: the first document asks about
+                # every pattern, one at a time, and each rebuild compiled the hyperscan database again)
                 self._re_scan(found, PREFILTER.alternation(n))
                 return found
             found.update(self._one_scan(n, mode == "hyperscan").get(n, ()))
@@ -499,8 +502,8 @@ class DocScan:
             pos = starts[i + 1]
 
     def _one_scan(self, n: int, hyper: bool) -> dict[int, set[int]]:
-        """One pass over the document for every pattern's literals: the lines that hold each pattern's
-        (again only when pattern n was first asked about after the pass)."""
+        """One pass over the document for the literals of every pattern known at its first question: the
+        lines that hold each pattern's (`lines` searches a pattern first asked about later on its own)."""
         if self._hs is not None and n < self._hs[0]:
             return self._hs[1]
         out: dict[int, set[int]] = {}

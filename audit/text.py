@@ -17,7 +17,10 @@ from audit.memory import memo
 from audit.scan import ALL, PREFILTER, DocScan
 
 _TERMINAL = frozenset(".!?…:;\"'”’»)]")
-_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
+# a run of letters, and more runs each after one apostrophe; possessive (`++`, `*+`): nothing follows that
+# could make the engine give letters back, so the matches are those of `[^\W\d_]+(?:['’][^\W\d_]+)*`,
+# found without keeping backtracking points (a third less time over a page, tests/test_text_words.py)
+_WORD = re.compile(r"[^\W\d_]++(?:['’][^\W\d_]++)*+")
 
 
 @dataclass(frozen=True, slots=True)

@@ -118,3 +118,119 @@ def test_structured_runs_are_content_and_menus_are_not():
     assert structured_lines(stats) == set(range(len(stats)))  # a run of numbers
     page = ["Home", "News", "Sport", *ARTICLE, "Home", "News", "Sport"]  # the menu's copies lie in two runs
     assert structured_lines(page) == set()
+
+
+def _reference_structured_lines(lines: list[str]) -> set[int]:
+    """structured_lines as first written (968bbf2): every run's lines and every table window at once."""
+    import re
+    from collections import Counter
+
+    from audit.checks.learned import PLAN_SHARE, TABLE_WINDOW
+    from audit.checks.structure import is_table, structure_kind
+    from audit.text import is_prose
+
+    digits = re.compile(r"\d+")
+    out: set[int] = set()
+    keys = [digits.sub("#", s.strip().lower()) for s in lines]
+    counts = Counter(keys)
+    i = 0
+    while i < len(lines):
+        j = i
+        while j < len(lines) and not is_prose(lines[j], 12):
+            j += 1
+        run = lines[i:j]
+        inside = 0 < i and j < len(lines)
+        copied = inside and 2 * sum(counts[k] > 1 for k in keys[i:j]) >= len(run)
+        numeric = len(run) >= 4 and 2 * sum(bool(digits.search(s)) for s in run) >= len(run)
+        if run and (copied or structure_kind(run, lines[i - 1] if i else "") or numeric):
+            out.update(range(i, j))
+        elif run:
+            in_run = Counter(keys[i:j])
+            again = [in_run[key] > 1 for key in keys[i:j]]
+            if sum(again) >= PLAN_SHARE * len(run):
+                out.update(range(i, j))
+            for k in range(len(run)):
+                window = run[max(0, k - TABLE_WINDOW) : k + TABLE_WINDOW + 1]
+                if again[k] or (len(window) >= 3 and is_table(window)):
+                    out.add(i + k)
+        i = j + 1
+    return out
+
+
+def _reference_res017(view) -> list[tuple[int, int, str]]:
+    """RES017 as first written: every line's features, then the structured lines, then the scores."""
+    from audit.checks.learned import MAX_LINES, MIN_PAGE_LINES
+    from audit.linemodel import PAGE_SHORT_SHARE, PROSE_WORDS, SHORT_WORDS, DocStats, line_features
+    from audit.text import word_count
+
+    body = view.body[:MAX_LINES]
+    if len(body) < MIN_PAGE_LINES or not view.is_english:
+        return []
+    lines = [ln.text for ln in body]
+    if sum(word_count(s) < SHORT_WORDS for s in lines) < PAGE_SHORT_SHARE * len(lines):
+        return []
+    stats = DocStats(lines)
+    feats = [line_features(stats, i) if stats.prose[i] < PROSE_WORDS else None for i in range(len(lines))]
+    content = _reference_structured_lines(lines) if any(x is not None for x in feats) else set()
+    model = shipped_model()
+    out = []
+    for i, (ln, x) in enumerate(zip(body, feats, strict=True)):
+        p = model.probability(x) if x is not None and i not in content else 0.0
+        if p > model.threshold:
+            out.append((*ln.span, f"line shaped like page furniture (model {p:.2f})"))
+    return out
+
+
+_PIECES = [
+    "Home",
+    "News | Sport | Weather",
+    "Share",
+    "Day 2",
+    "Breakfast",
+    "Lakeside 11 9 6 26",
+    "Harbor\t8\t12",
+    "Name    Team    Goals",
+    "1. Preheat the oven.",
+    "- eggs",
+    "x = compute(y);",
+    "Schedule: Monday",
+    "Here are the teams:",
+    "Posted 3 hours ago",
+    "Related: Storm closes the coast road",
+    "MOST READ STORIES TODAY",
+    "Read more »",
+    "The council met on Monday and agreed that the new bridge would open to traffic in the spring.",
+    "She said the plan, which had been delayed twice, was now ready for a vote by the whole board of the region.",
+    "Residents who live near the river were told to move their cars before the water rose overnight, "
+    "and several roads were closed while crews cleared fallen trees from the main routes into town.",
+    "“We are ready,” he said.",
+    "Copyright 2024 Example Media",
+    "",
+]
+
+
+def test_res017_and_structured_lines_match_the_first_implementation():
+    """The gate decided first, features only for lines outside whole structured runs and tables built only
+    for lines the model flags: the same hits and the same structured lines as the first implementation,
+    on pages mixing menus, tables, lists, code, plans, repeats and prose."""
+    import random
+
+    from audit.checks.learned import learned_residue, structured_lines
+    from audit.linemodel import PAGE_SHORT_SHARE, SHORT_WORDS, is_whole_page
+    from audit.text import TextView, word_count
+
+    rng = random.Random(31)
+    fired = 0
+    for n in range(400):
+        k = rng.choice([3, 6, 8, 12, 20, 40])
+        weights = [rng.random() ** 2 for _ in _PIECES]
+        lines = rng.choices(_PIECES, weights=weights, k=k)
+        text = "\n".join(lines)
+        view, ref = TextView(text, str(n)), TextView(text, str(n))
+        got = [(h.start, h.end, h.message) for h in learned_residue(view)]
+        assert got == _reference_res017(ref), text
+        fired += bool(got)
+        body = [ln.text for ln in view.body]
+        assert structured_lines(body) == _reference_structured_lines(body), text
+        assert is_whole_page(body) == (sum(word_count(s) < SHORT_WORDS for s in body) >= PAGE_SHORT_SHARE * len(body))
+    assert fired >= 20  # the comparison covers pages the model flags, not only pages the gate stops

@@ -174,3 +174,17 @@ def test_threads_share_the_prefilter(name, engine_reset):
     for k, (lines, _) in enumerate(results):
         assert len(TextView(texts_k[k]).lines) - 1 in lines
     assert [f for k, (_, fs) in enumerate(results) for f in ((k, *x[1:]) for x in fs)] == serial
+
+
+@pytest.mark.parametrize("name", ENGINES[1:])
+def test_a_pattern_first_asked_after_the_pass_is_searched_on_its_own(name, engine_reset):
+    """A pattern the document's one pass did not know (asked about later, as each check's first question on
+    the first document) gets the lines that hold its literals, without a new pass; the next document's pass
+    knows it."""
+    scan.engine(name)
+    text = "Intro line\nSubscribe to our NEWSLETTER today\nPhoto: Jane Roe\nnothing here"
+    view = TextView(text)
+    assert view.candidates(re.compile(r"photo:", re.IGNORECASE)) == {2}  # the pass
+    late = re.compile(r"news" + name + r"letter|newsletter|jane\s+roe", re.IGNORECASE)  # never asked before
+    assert view.candidates(late) == {1, 2}
+    assert TextView(text).candidates(late) == {1, 2}  # in the next document's pass

@@ -7,7 +7,7 @@ from collections import Counter
 from collections.abc import Iterator
 
 from audit.checks.structure import is_table, structure_kind
-from audit.linemodel import document_features, shipped_model
+from audit.linemodel import PROSE_WORDS, DocStats, is_whole_page, line_features, shipped_model
 from audit.records import Hit
 from audit.registry import check
 from audit.text import TextView, is_prose
@@ -23,36 +23,63 @@ def _numeric(run: list[str]) -> bool:
     return len(run) >= 4 and 2 * sum(bool(_DIGITS.search(s)) for s in run) >= len(run)
 
 
+class Structure:
+    """Which lines of a document are content by their run (`structured_lines`): what a whole run decides
+    (the shared structure helper, copies, numbers, a plan's recurring labels) is worked out at once, the
+    table a line makes with its neighbours only when `content` asks about that line (RES017 asks only of
+    the lines its model would flag)."""
+
+    __slots__ = ("lines", "whole", "again", "run")
+
+    def __init__(self, lines: list[str]) -> None:
+        self.lines = lines
+        self.whole: set[int] = set()  # lines of runs that are content as a whole
+        self.again: dict[int, bool] = {}  # a line of another run: whether it recurs inside its run
+        self.run: dict[int, tuple[int, int]] = {}  # ... and its run's [start, end)
+        keys = [_DIGITS.sub("#", s.strip().lower()) for s in lines]
+        counts = Counter(keys)
+        i = 0
+        while i < len(lines):
+            j = i
+            while j < len(lines) and not is_prose(lines[j], 12):
+                j += 1
+            run = lines[i:j]
+            inside = 0 < i and j < len(lines)  # prose above and below: the run is within the article
+            copied = inside and 2 * sum(counts[k] > 1 for k in keys[i:j]) >= len(run)
+            if run and (copied or structure_kind(run, lines[i - 1] if i else "") or _numeric(run)):
+                self.whole.update(range(i, j))
+            elif run:
+                in_run = Counter(keys[i:j])
+                again = [in_run[key] > 1 for key in keys[i:j]]
+                if sum(again) >= PLAN_SHARE * len(run):  # a plan or schedule: its labels recur under each part
+                    self.whole.update(range(i, j))
+                else:
+                    for k in range(i, j):
+                        self.again[k], self.run[k] = again[k - i], (i, j)
+            i = j + 1
+
+    def content(self, k: int) -> bool:
+        """Whether line k is content: its run is, it recurs inside its run, or it sits in a table with
+        its neighbours (TABLE_WINDOW on each side, within its run)."""
+        if k in self.whole:
+            return True
+        if k not in self.run:
+            return False  # a prose line
+        if self.again[k]:
+            return True
+        i, j = self.run[k]
+        window = self.lines[max(i, k - TABLE_WINDOW) : min(j, k + TABLE_WINDOW + 1)]
+        return len(window) >= 3 and is_table(window)
+
+
 def structured_lines(lines: list[str]) -> set[int]:
     """The lines of runs between prose lines that are content by the shared structure helper (a table,
     code, a list, fields, a block introduced by a sentence), that sit in a table with their neighbours,
     that recur inside their own run, numbers aside (a meal plan's `Breakfast` and `Day 2` under each day:
     a menu's copies lie in different runs, with the article between them), runs of numbers (`_numeric`),
     and runs within the article most of whose lines recur elsewhere (a list printed under each week)."""
-    out: set[int] = set()
-    keys = [_DIGITS.sub("#", s.strip().lower()) for s in lines]
-    counts = Counter(keys)
-    i = 0
-    while i < len(lines):
-        j = i
-        while j < len(lines) and not is_prose(lines[j], 12):
-            j += 1
-        run = lines[i:j]
-        inside = 0 < i and j < len(lines)  # prose above and below: the run is within the article
-        copied = inside and 2 * sum(counts[k] > 1 for k in keys[i:j]) >= len(run)
-        if run and (copied or structure_kind(run, lines[i - 1] if i else "") or _numeric(run)):
-            out.update(range(i, j))
-        elif run:
-            in_run = Counter(keys[i:j])
-            again = [in_run[key] > 1 for key in keys[i:j]]
-            if sum(again) >= PLAN_SHARE * len(run):  # a plan or schedule: its labels recur under each part
-                out.update(range(i, j))
-            for k in range(len(run)):
-                window = run[max(0, k - TABLE_WINDOW) : k + TABLE_WINDOW + 1]
-                if again[k] or (len(window) >= 3 and is_table(window)):
-                    out.add(i + k)
-        i = j + 1
-    return out
+    structure = Structure(lines)
+    return {k for k in range(len(lines)) if structure.content(k)}
 
 
 MIN_PAGE_LINES = 6  # a whole page has many lines: a short note or a feed entry (a title and a line) is no page
@@ -74,13 +101,17 @@ def learned_residue(view: TextView) -> Iterator[Hit]:
     unlike the training pages it cannot promise the precision that `audit fix` needs.
     """
     body = view.body[:MAX_LINES]
-    if len(body) < MIN_PAGE_LINES or not view.is_english:
+    if len(body) < MIN_PAGE_LINES:
+        return
+    lines = [ln.text for ln in body]
+    if not is_whole_page(lines) or not view.is_english:  # the cheap count first: most texts stop here
         return
     model = shipped_model()
-    lines = [ln.text for ln in body]
-    feats = document_features(lines)
-    content = structured_lines(lines) if any(x is not None for x in feats) else set()
-    for i, (ln, x) in enumerate(zip(body, feats, strict=True)):
-        p = model.probability(x) if x is not None and i not in content else 0.0
-        if p > model.threshold:
+    stats = DocStats(lines)
+    structure = Structure(lines)
+    for i, ln in enumerate(body):
+        if stats.prose[i] >= PROSE_WORDS or i in structure.whole:
+            continue
+        p = model.probability(line_features(stats, i))
+        if p > model.threshold and not structure.content(i):
             yield Hit(*ln.span, f"line shaped like page furniture (model {p:.2f})", None, round(p, 3))

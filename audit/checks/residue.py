@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterator
+from collections.abc import Container, Iterator
 
 from audit.checks.structure import is_code_or_table
 from audit.data import load_list, pattern_list, phrase_regex, trie_pattern
 from audit.records import Hit
 from audit.registry import check
+from audit.scan import ALL
 from audit.text import TextView, ends_sentence, is_prose, word_count, words
 
 MAX_PROMPT_WORDS = 40  # a call to action is short; a long line that mentions "newsletter" is prose
@@ -118,21 +119,43 @@ def _prompt_patterns() -> tuple[re.Pattern[str], ...]:
 _EVERY = (True, True, True, True)
 
 
-def is_prompt(s: str, may: tuple[bool, bool, bool, bool] = _EVERY, limit: int = MAX_PROMPT_WORDS) -> bool:
+@functools.cache
+def prompt_pattern_parts() -> tuple[re.Pattern[str], ...]:
+    """The patterns of `prompt_patterns.txt` one by one (`pattern_list` joins them): each is searched only on
+    the lines that hold its own required literals, not any literal of them all (their alternation tries every
+    pattern at every place of a line). A line matches the alternation where it matches one of them."""
+    return tuple(re.compile(p, re.IGNORECASE) for p in load_list("prompt_patterns"))
+
+
+def _any_pattern(s: str, parts: tuple[bool, ...] | None) -> bool:
+    """Whether a pattern of `prompt_patterns.txt` matches `s`; `parts` says which can (the pre-filter scan:
+    one flag a pattern of `prompt_pattern_parts`), None that any can (the alternation is searched)."""
+    if parts is None:
+        return _prompt_patterns()[1].search(s) is not None
+    return any(ok and rx.search(s) is not None for ok, rx in zip(parts, prompt_pattern_parts(), strict=True))
+
+
+def is_prompt(
+    s: str,
+    may: tuple[bool, bool, bool, bool] = _EVERY,
+    limit: int = MAX_PROMPT_WORDS,
+    parts: tuple[bool, ...] | None = None,
+) -> bool:
     """A line that is a call to action: a phrase of `prompts.txt` or `prompt_patterns.txt` (at most `limit`,
     40, words),
     a phrase of `prompts_short.txt` (at most 20 words), or footer and account links of `footer_links.txt`
     that make up most of a short line that is not a sentence.
 
-    `may` says which of those four lists can match the line at all (the document's pre-filter scan)."""
+    `may` says which of those four lists can match the line at all (the document's pre-filter scan), and
+    `parts` which patterns of `prompt_patterns.txt` can (None: any of them, where `may` allows)."""
     if len(s) > 1000 or not any(may):
         return False
     n = word_count(s)
     if n > limit:
         return False
-    prompts, patterns, short, footer = _prompt_patterns()
+    prompts, _, short, footer = _prompt_patterns()
     s = _QUOTATION.sub(" ", s)  # a call to action someone is quoted saying is part of the story
-    if may[0] and prompts.search(s) or may[1] and patterns.search(s):
+    if may[0] and prompts.search(s) or may[1] and _any_pattern(s, parts):
         return True
     if n <= SHORT_PROMPT_WORDS and may[2] and short.search(s):
         return True
@@ -159,14 +182,15 @@ def call_to_action(view: TextView) -> Iterator[Hit]:
     prompt phrase opens); a sentence that merely contains a prompt phrase is flagged with no suggestion.
     """
     lines = [view.candidates(rx) for rx in _prompt_patterns()]
+    part_lines = [view.candidates(rx) for rx in prompt_pattern_parts()]
     n = len(view.body)
     for k, line in enumerate(view.body):
         i = line.index
         edge = n > 2 * EDGE_LINES and (k < EDGE_LINES or k >= n - EDGE_LINES)
         limit = EDGE_PROMPT_WORDS if edge else MAX_PROMPT_WORDS
-        if is_prompt(line.text, (i in lines[0], i in lines[1], i in lines[2], i in lines[3]), limit):
-            whole = is_whole_prompt(line.text)
-            if whole:
+        parts = tuple(i in c for c in part_lines) if i in lines[1] else None
+        if is_prompt(line.text, (i in lines[0], i in lines[1], i in lines[2], i in lines[3]), limit, parts):
+            if is_whole_prompt(line.text):
                 yield _line_hit(line, "call to action left by the page")
             elif word_count(line.text) <= MAX_PROMPT_WORDS:
                 yield _line_hit(line, "sentence with a call to action (not removed by default)", None)
@@ -257,7 +281,9 @@ _NEW_WINDOW = re.compile(r"\s*\(?\s*opens in (?:a )?new (?:window|tab)\s*\)?\s*$
 
 
 def _is_label(part: str, ui: frozenset[str]) -> bool:
-    part = _NEW_WINDOW.sub("", part).strip().rstrip(":")
+    if not part.isascii() or "opens in" in part.lower():  # (an ASCII part without it has nothing to cut)
+        part = _NEW_WINDOW.sub("", part)
+    part = part.strip().rstrip(":")
     return part in ui or bool(_SHARE_ON.match(part)) and _SHARE_ON.sub("", part) in ui
 
 
@@ -327,6 +353,13 @@ def _credit_match(line: str, index: int, parts: list[tuple[re.Pattern[str], obje
     return best
 
 
+def _any_line(candidates: list[Container[int]]) -> Container[int]:
+    """The lines in any of the pre-filter's answers (`TextView.candidates`; ALL where one is ALL)."""
+    if any(c is ALL for c in candidates):
+        return ALL
+    return set().union(*candidates)
+
+
 @functools.cache
 def _cue_patterns() -> tuple[re.Pattern[str], ...]:
     """The caption cues of `audit/data/caption_cues.txt`, one pattern a cue (`pattern_list` joins them)."""
@@ -370,11 +403,14 @@ def caption_credit(view: TextView) -> Iterator[Hit]:
     credit = [(rx, view.candidates(rx)) for rx in _credit_patterns()]
     cues = [(rx, view.candidates(rx)) for rx in _cue_patterns()]
     copyright = view.candidates(_COPYRIGHT)
+    # the lines where some credit kind, some cue, the bracketed or the slashed credit can match (pre-filter)
+    any_credit, any_cue = _any_line([c for _, c in credit]), _any_line([c for _, c in cues])
+    paren, slash = view.candidates(_PAREN_CREDIT), view.candidates(_SLASH_CREDIT)
     for k, line in enumerate(view.body):
         s, i = line.text, line.index
         if len(s) > 600:
             continue
-        m = _credit_match(s, i, credit)
+        m = _credit_match(s, i, credit) if i in any_credit else None
         if i in copyright and _COPYRIGHT.search(s):
             continue  # a copyright notice is RES010's
         if (
@@ -389,10 +425,12 @@ def caption_credit(view: TextView) -> Iterator[Hit]:
             m = None  # a sentence that opens with an agency, or a paragraph that ends on one ("... told AFP")
         if (
             m
-            or _PAREN_CREDIT.match(s)
+            or i in paren
+            and _PAREN_CREDIT.match(s)
             and not _is_dateline(view.body, k)
-            or _SLASH_CREDIT.match(s)
-            or any(i in lines for _, lines in cues)
+            or i in slash
+            and _SLASH_CREDIT.match(s)
+            or i in any_cue
             and word_count(s) <= MAX_CAPTION_WORDS
             and any(i in lines and rx.search(s) for rx, lines in cues)
         ):
@@ -431,6 +469,22 @@ _EMBED_ATTRIBUTION = re.compile(
 )  # "— Name (@handle) November 18, 2019" closes an embedded post
 # what every match of _DATE_SIGNAL holds (a digit, `hour` or one of its words): a cheap first look
 _DATE_HINT = re.compile(r"\d|hour|updated|published|posted|modified", re.IGNORECASE)
+_HINT_WORDS = ("hour", "updated", "published", "posted", "modified")
+_ANY_DIGIT = re.compile(r"\d")
+_FOLDS_TO_ASCII = re.compile("[\u0130\u0131\u212a\u017f]")  # İ ı K ſ: `re.IGNORECASE` takes them for i, k, s
+
+
+def _date_hint(s: str) -> bool:
+    """`_DATE_HINT.search(s)`, a third of its time: a digit, else the words in the line's lower case, where no
+    character folds to an ASCII letter under `re.IGNORECASE` other than by lower-casing (İ ı K ſ do)."""
+    if _ANY_DIGIT.search(s):
+        return True
+    if not s.isascii() and _FOLDS_TO_ASCII.search(s):
+        return _DATE_HINT.search(s) is not None
+    low = s.lower()
+    return any(w in low for w in _HINT_WORDS)
+
+
 _STAMP_KEY = re.compile(r"\b(?:updated|published|posted|modified|ago|read)\b|\d{1,2}:\d{2}", re.IGNORECASE)
 
 
@@ -449,7 +503,7 @@ LIST_RUN = 3  # this many lines in a row that open with a date are a list (tour 
 
 def _is_stamp(s: str, first: bool) -> bool:
     """A date, time or reading-time stamp: a date signal and at most three words that are not part of it."""
-    if not s or len(s) > 120 or not _DATE_HINT.search(s) or not _DATE_SIGNAL.search(s):
+    if not s or len(s) > 120 or not _date_hint(s) or not _DATE_SIGNAL.search(s):
         return False
     if _EMBED_ATTRIBUTION.match(s):
         return False
@@ -659,19 +713,27 @@ def source_line(view: TextView) -> Iterator[Hit]:
     a contributors' line that closes a story (`Jane Roe contributed reporting.`, `... contributed to this report.`).
     """
     urls = [k for k, line in enumerate(view.body) if _URL_LINE.match(line.text)]
+    # each pattern is tried only on the lines that hold one of its required literals (the pre-filter scan)
+    source, domain, pair, role, handle = map(
+        view.candidates, (_SOURCE, _DOMAIN_LINE, _PAIR, _ROLE_LINE, _HANDLE_BYLINE)
+    )
     for k, line in enumerate(view.body):
-        s = line.text
+        s, i = line.text, line.index
         if len(s) > 400:
             continue
         if k in urls and _lone_link(view.body, k, len(urls)):
             yield _line_hit(line, "link alone on a line")
-        elif _SOURCE.match(s) or _DOMAIN_LINE.match(s):
+        elif i in source and _SOURCE.match(s) or i in domain and _DOMAIN_LINE.match(s):
             yield _line_hit(line, "source or credit line")
-        elif is_pair_byline(s):
+        elif i in pair and is_pair_byline(s):  # (no `and` or `&`: no pair)
             yield _line_hit(line, "byline (two writers and their outlet)", kind="byline")
-        elif _ROLE_LINE.match(s) and s.strip()[:1].isupper():
+        elif i in role and _ROLE_LINE.match(s) and s.strip()[:1].isupper():
             yield _line_hit(line, "byline (the writer's role)", kind="role")
-        elif _HANDLE_BYLINE.match(s) and is_byline_name(s.split("@")[0].removeprefix("By ").removeprefix("by ")):
+        elif (
+            i in handle
+            and _HANDLE_BYLINE.match(s)
+            and is_byline_name(s.split("@")[0].removeprefix("By ").removeprefix("by "))
+        ):
             yield _line_hit(line, "byline", kind="byline")
         elif _BYLINE.match(s) and word_count(s) <= 12 and not s.rstrip().endswith((".", "?", "!")):
             if _names_a_writer(re.sub(r"^\s*(?:\w+\s+)?by\s+|^\s*\w+\s+", "", s, count=1, flags=re.IGNORECASE)):

@@ -233,7 +233,7 @@ def furniture_words() -> frozenset[str]:
     return frozenset(w.casefold() for name in ("page_furniture", "ui_words") for w in load_list(name))
 
 
-_LINE_WORD = re.compile(r"[^\W\d_][\w'’-]*")
+_LINE_WORD = re.compile(r"[^\W\d_][\w'’-]*+")  # possessive: nothing follows, the same words
 _LINE_END = frozenset('.!?…"”’)')
 _MENU_SEPARATORS = re.compile(r"\s[|•·/»]\s|\t|\s{3,}")
 SHORT_LABEL_WORDS = 3  # a line of at most this many words and no sentence end is a label, not prose
@@ -249,7 +249,7 @@ def furniture_line(line: str) -> bool:
     if not words:
         return False
     chrome = furniture_words()
-    if 2 * sum(w.casefold() in chrome for w in words) >= len(words):
+    if 2 * sum(map(chrome.__contains__, map(str.casefold, words))) >= len(words):
         return True
     if line.rstrip()[-1:] in _LINE_END:
         return False
