@@ -59,13 +59,16 @@ def work_dir(prefix: str) -> Iterator[str]:
         yield folder
 
 
-def trim_memory() -> None:
+def trim_memory(collect: bool = True) -> None:
     """Collect unreachable objects and hand the freed memory back to the system (glibc keeps freed pages
-    otherwise), so that a later phase starts from what is live, not from an earlier phase's high-water mark."""
+    otherwise), so that a later phase starts from what is live, not from an earlier phase's high-water mark.
+    `collect=False` only hands back what is already freed (large arrays, freed when their last reference
+    goes): a full collection costs time in proportion to every live object, on every call."""
     import ctypes
     import gc
 
-    gc.collect()
+    if collect:
+        gc.collect()
     try:
         ctypes.CDLL("libc.so.6").malloc_trim(0)
     except (OSError, AttributeError):  # not glibc: nothing to do

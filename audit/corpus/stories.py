@@ -358,10 +358,10 @@ def _candidate_pairs(terms: Mapping[str, StorySketch]) -> Pairs:
     # the estimate is not hopeless (a pair at the floor, 0.08, agrees on about 10 of 128 rows), and
     # only for each document's best-agreeing partners.
     pairs = _band_pairs(signatures, MIN_AGREEING_ROWS)
-    trim_memory()  # the banding's freed blocks go back before the ranking's large arrays are made
+    trim_memory(collect=False)  # the banding's freed blocks go back before the ranking's large arrays are made
     pairs = pairs[_top_per_document(pairs, _agreement(signatures, pairs[:, 0], pairs[:, 1]), 2 * MAX_NEIGHBOURS)]
     del signatures
-    trim_memory()
+    trim_memory(collect=False)
     jac = _exact_jaccard(term_ids, pairs[:, 0], pairs[:, 1])
     del term_ids
     close = jac >= CANDIDATE_FLOOR
@@ -588,7 +588,7 @@ def assign_stories(terms: Mapping[str, StorySketch]) -> dict[str, str]:
     edges = _between(pairs, rep)
     ids = pairs.ids
     del pairs
-    trim_memory()  # the candidates' freed arrays go back to the system before the clustering's dicts are made
+    trim_memory(collect=False)  # the candidates' freed arrays go back before the clustering's dicts are made
     merged = _cluster(*edges)
 
     def cluster(r: int) -> int:
