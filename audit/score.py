@@ -19,7 +19,8 @@
   usable text (fewer than `MIN_USABLE_WORDS` words in uncovered lines of at least `PROSE_WORDS` words: empty, a
   headline, only menu labels) multiplies it by DISQUALIFIED x words / MIN_USABLE_WORDS: empty scores 0.
 
-SHARE_POWER, LINE_WEIGHT, RESIDUE_DISCOUNT and MT_DISCOUNT were chosen on the development data, holding out whole pages
+SHARE_POWER, LINE_WEIGHT, RESIDUE_DISCOUNT and the mt warning and error discounts were chosen on the development
+data, holding out whole pages
 (`python bench/score_fit.py folds DIR`: four folds of five and all pages pick these values).
 """
 
@@ -40,12 +41,11 @@ RESIDUE_DISCOUNT = 0.99
 DISCOUNT: dict[str, dict[str, float]] = {
     "residue": {"info": 1.0, "warning": RESIDUE_DISCOUNT, "error": RESIDUE_DISCOUNT},  # besides their share
     "bio": {"info": 1.0, "warning": RESIDUE_DISCOUNT, "error": RESIDUE_DISCOUNT},
-    "mt": {"info": 0.97, "warning": 0.82, "error": 0.7},  # the text itself is unreliable (MT_DISCOUNT)
+    "mt": {"info": 0.97, "warning": 0.82, "error": 0.7},  # the text itself is unreliable (warning, error: fitted)
     "name": {"info": 0.99, "warning": 0.96, "error": 0.9},  # spelling variants: cheap to fix
     "integrity": {"info": 0.97, "warning": 0.95, "error": 0.9},  # duplicated, truncated, garbled text
     "provenance": {"info": 1.0, "warning": 1.0, "error": 1.0},  # where the text came from: information
 }
-MT_DISCOUNT = (DISCOUNT["mt"]["warning"], DISCOUNT["mt"]["error"])  # chosen on the data, as the share's constants
 DEFAULT_DISCOUNT: dict[str, float] = {"info": 0.99, "warning": 0.95, "error": 0.9}  # plug-in categories
 REPEAT = 0.5
 SHARE_POWER = 4.0
@@ -149,10 +149,6 @@ def repeated(factor: float, n: int) -> float:
 
 
 def _discount(category: str, severity: str) -> float:
-    if category in PAGE_RESIDUE and severity != "info":
-        return RESIDUE_DISCOUNT  # read at call time, so that bench/score_fit.py can vary it
-    if category == "mt" and severity in ("warning", "error"):
-        return MT_DISCOUNT[severity == "error"]  # the same
     return DISCOUNT.get(category, DEFAULT_DISCOUNT).get(severity, DEFAULT_DISCOUNT["warning"])
 
 

@@ -204,6 +204,17 @@ def acceptable(docs: list[dict]) -> tuple[bool, float, float]:
     return ok, round(sum(parts) / 3, 3), spearman([d["score"] for d in ds], [d["share"] for d in ds])
 
 
+def _set_constant(score, name: str, value) -> None:
+    """One of GRID's constants in audit.score: a discount is set in `DISCOUNT`, the table the score reads."""
+    if name == "RESIDUE_DISCOUNT":
+        for category in ("residue", "bio"):
+            score.DISCOUNT[category].update(warning=value, error=value)
+    elif name == "MT_DISCOUNT":
+        score.DISCOUNT["mt"].update(warning=value[0], error=value[1])
+    else:
+        setattr(score, name, value)
+
+
 def folds(cache: Path, k: int = 5) -> None:
     """The constants in GRID chosen on the other pages (see `acceptable`), figures on each fold's pages."""
     import itertools
@@ -213,7 +224,7 @@ def folds(cache: Path, k: int = 5) -> None:
     scored = {}
     for values in itertools.product(*GRID.values()):
         for name, v in zip(GRID, values, strict=True):
-            setattr(score, name, v)
+            _set_constant(score, name, v)
         scored[values] = rescore(cache)
     pages = sorted({d["page"] for d in next(iter(scored.values())) if d["set"] in ("extraction", "trafilatura")})
     random.Random(27).shuffle(pages)
