@@ -3,6 +3,16 @@ from conftest import corpus_findings
 from audit.corpus.names import is_derivation
 from audit.lexicon.translit import _fold, block_key, fold, tnorm
 
+# Two small stories with spelling variants (a reservoir and a mayor), for the tests of how the analysis is
+# split and cached: its links must not depend on either.
+TWO_STORIES = {
+    "a": "Water in the Borsukivka reservoir near Pryluky and Varva fell, the Sulava council said.",
+    "b": "The Borsukivske reservoir near Pryluky and Varva lost water, the Sulava council said.",
+    "c": "Mayor Mykola Pavlyuk of Zbarazh met farmers from Vyshnivets and Kremenets.",
+    "d": "Zbarazh mayor Mykola Pavliuk visited Vyshnivets and Kremenets after the floods.",
+    "e": "Mykola Pavlyuk, mayor of Zbarazh, said Vyshnivets and Kremenets lost crops.",
+}
+
 
 def test_fold_and_transliteration_keys():
     assert fold("Laçın") == "lacin"
@@ -353,21 +363,14 @@ def test_compact_story_context_gives_the_same_links_whatever_its_cache(monkeypat
     from audit.corpus.names import DocForms, StoryContext, analyse, count
     from audit.text import TextView
 
-    texts = {
-        "a": "Water in the Borsukivka reservoir near Pryluky and Varva fell, the Sulava council said.",
-        "b": "The Borsukivske reservoir near Pryluky and Varva lost water, the Sulava council said.",
-        "c": "Mayor Mykola Pavlyuk of Zbarazh met farmers from Vyshnivets and Kremenets.",
-        "d": "Zbarazh mayor Mykola Pavliuk visited Vyshnivets and Kremenets after the floods.",
-        "e": "Mykola Pavlyuk, mayor of Zbarazh, said Vyshnivets and Kremenets lost crops.",
-    }
-    summaries = {k: extract_mentions(TextView(v)) for k, v in texts.items()}
+    summaries = {k: extract_mentions(TextView(v)) for k, v in TWO_STORIES.items()}
     want = analyse(summaries)
     monkeypatch.setattr(StoryContext, "CACHED_DOCS", 1)
     got = analyse(summaries)
     assert (got.variants, got.clusters, got.links) == (want.variants, want.clusters, want.links)
     c = count(summaries)
-    assert isinstance(c.doc_forms, DocForms) and len(c.doc_forms) == len(texts)
-    assert [c.doc_forms[i] for i in range(len(texts))] == [summaries[k].forms for k in sorted(summaries)]
+    assert isinstance(c.doc_forms, DocForms) and len(c.doc_forms) == len(TWO_STORIES)
+    assert [c.doc_forms[i] for i in range(len(TWO_STORIES))] == [summaries[k].forms for k in sorted(summaries)]
 
 
 def test_accents_and_given_name_transliterations_in_one_story():
@@ -559,14 +562,7 @@ def test_the_blocks_decided_in_parts_anywhere_give_the_same_links(monkeypatch):
     from audit.corpus.mentions import extract_mentions
     from audit.text import TextView
 
-    texts = {
-        "a": "Water in the Borsukivka reservoir near Pryluky and Varva fell, the Sulava council said.",
-        "b": "The Borsukivske reservoir near Pryluky and Varva lost water, the Sulava council said.",
-        "c": "Mayor Mykola Pavlyuk of Zbarazh met farmers from Vyshnivets and Kremenets.",
-        "d": "Zbarazh mayor Mykola Pavliuk visited Vyshnivets and Kremenets after the floods.",
-        "e": "Mykola Pavlyuk, mayor of Zbarazh, said Vyshnivets and Kremenets lost crops.",
-    }
-    summaries = {k: extract_mentions(TextView(v)) for k, v in texts.items()}
+    summaries = {k: extract_mentions(TextView(v)) for k, v in TWO_STORIES.items()}
     want = names.analyse(summaries).links
     assert want
     c = names.count(summaries)
