@@ -27,6 +27,10 @@ The same two passes as the local engine, as map and reduce, with the work where 
   The client clusters the links and picks the canonical forms (small: a few per linked name); the
   analysis goes once to each worker, and each partition's documents get their NAME001, NAME002 and
   MT008 hits on the worker that kept their mentions (`names_hits_on_workers`).
+- **Workers keep little between the stages**: what a partition's task keeps for the corpus stages (the
+  grouped checks' records, the claims, the name mentions) is written by its worker to the shared spill
+  folder (`kept`), and the stage that needs it reads it back (`unkept`); without a shared folder it
+  stays in the worker's memory until then.
 - **The client coordinates**: it collects the partitions in input order, gives repeated ids their
   `#2` suffix as `load_documents` would, runs the rest of the corpus pass (stories, the name counts and
   clusters) over the summaries on disk (`SummaryStore`) and scores every shard in place; the outputs
@@ -116,6 +120,36 @@ def _head(outcome: tuple[Any, Any, Any]) -> tuple[Any, Any]:
     return outcome[0], outcome[1]
 
 
+class OnDisk(str):
+    """A partition's kept records (group records, name mentions or claims) written by its worker to a
+    file in the shared spill folder: the future holds this path, not the records (`kept`, `unkept`)."""
+
+
+def kept(folder: str | None, make: Callable[..., Any], *args: Any) -> Any:
+    """On a worker: `make(*args)`, pickled into a new file in `folder` and returned as its path
+    (`OnDisk`), so that the worker keeps a few bytes a partition until a later stage reads them; without
+    a folder (workers that do not share the spill folder), the records themselves."""
+    value = make(*args)
+    if folder is None:
+        return value
+    import pickle
+
+    path = Path(folder) / f"{uuid.uuid4().hex}.pkl"
+    with open(path, "wb") as f:
+        pickle.dump(value, f, protocol=pickle.HIGHEST_PROTOCOL)
+    return OnDisk(path)
+
+
+def unkept(value: Any) -> Any:
+    """What `kept` kept: read back from its file (on whichever worker a later stage runs), or as it was."""
+    if not isinstance(value, OnDisk):
+        return value
+    import pickle
+
+    with open(value, "rb") as f:
+        return pickle.load(f)
+
+
 GroupRecord = tuple[tuple[str, str], Any]  # ((check code, group key), record)
 
 
@@ -150,7 +184,7 @@ def _name_hits(records: list[tuple[str, Any]], analysis: Any, describe: Any) -> 
     """A partition's name hits (`names.doc_hits`), on its worker."""
     from audit.corpus.names import doc_hits
 
-    return [(doc_id, found) for doc_id, m in records if (found := doc_hits(m, analysis, describe))]
+    return [(doc_id, found) for doc_id, m in unkept(records) if (found := doc_hits(m, analysis, describe))]
 
 
 def names_hits_on_workers(client: Any, records: list[Any]) -> Any:
@@ -184,7 +218,7 @@ def _story_items(claims: list, stories: dict[str, str]) -> list:
     """A partition's claims as (story, item)s (`claims.claim_items`), on its worker."""
     from audit.corpus.claims import claim_items
 
-    return [pair for doc_id, found in claims for pair in claim_items(doc_id, found, stories)]
+    return [pair for doc_id, found in unkept(claims) for pair in claim_items(doc_id, found, stories)]
 
 
 def _story_of(pair: tuple[str, Any]) -> str:
@@ -252,10 +286,11 @@ def _decide_groups(client: Any, records: list[Any], codes: tuple[str, ...]) -> d
 
     found: dict[str, list[tuple[str, int, str, Hit]]] = {code: [] for code in codes}
     if records:
-        bag = db.from_delayed(records).groupby(_group_key, shuffle="tasks").map(_decide_group).flatten()
+        loaded = [client.submit(unkept, f, pure=False) for f in records]
+        bag = db.from_delayed(loaded).groupby(_group_key, shuffle="tasks").map(_decide_group).flatten()
         for code, *hit in client.compute(bag).result():
             found[code].append(tuple(hit))  # type: ignore[arg-type]
-        for f in records:
+        for f in (*records, *loaded):
             f.release()
     return {code: merge_group_hits(hits) for code, hits in found.items()}
 
@@ -390,7 +425,7 @@ def audit_documents_dask(
     sink = ResultSink(spill, progress, memory)
     grouped = tuple(c.code for c in options.checks() if c.decides_in_groups)
     named = tuple(c.code for c in options.checks() if c.names and c.is_corpus)
-    kept = (*grouped, *named, CLAIMS_KEY) if options.stories else (*grouped, *named)
+    wanted = (*grouped, *named, CLAIMS_KEY) if options.stories else (*grouped, *named)
     try:
         shared = False
         if isinstance(sink.results, SpilledResults):
@@ -406,7 +441,11 @@ def audit_documents_dask(
             if docs is None:
                 docs = load.load_documents(inputs or (), columns)
             pieces = chunked(docs, load.DOCS_PER_PARTITION)
-        records, claims, mentions = _run(client, pieces, options, columns, sink, shared, window, kept, named)
+        folder = None
+        if shared:  # what the corpus stages need of each partition waits on disk, not in the workers' memory
+            folder = str(sink.results.folder / "kept")  # type: ignore[union-attr]
+            os.makedirs(folder, exist_ok=True)
+        records, claims, mentions = _run(client, pieces, options, columns, sink, shared, window, wanted, named, folder)
         decided = _decide_groups(client, records, grouped) if grouped else None
         corroborated = corroborate_on_workers(client, claims) if options.stories else None
         tokens = BLOCK_RUNNER.set(names_on_workers(client)), HITS_RUNNER.set(names_hits_on_workers(client, mentions))
@@ -415,6 +454,10 @@ def audit_documents_dask(
         finally:
             BLOCK_RUNNER.reset(tokens[0])
             HITS_RUNNER.reset(tokens[1])
+            if folder is not None:
+                import shutil
+
+                shutil.rmtree(folder, ignore_errors=True)
     finally:
         if own_client is not None:
             own_client.close()
@@ -432,11 +475,14 @@ def _run(
     window: int | None,
     grouped: tuple[str, ...] = (),
     named: tuple[str, ...] = (),
+    folder: str | None = None,
 ) -> tuple[list[Any], list[Any], list[Any]]:
     """Submit the partitions (at most `window` in flight) and collect them in input order. Returns the
     futures, one a partition, left on the workers, of the records of the `grouped` checks that decide in
     groups (`_group_records`), of the claims (`_claim_records`, where `grouped` holds CLAIMS_KEY) and of
-    the name checks' mentions (`_name_records`, where `grouped` holds the `named` checks)."""
+    the name checks' mentions (`_name_records`, where `grouped` holds the `named` checks). With a
+    `folder` the workers share, each of those is written there by its worker (`kept`), which then holds
+    its path only."""
     if window is None:
         threads = sum((client.nthreads() or {1: 1}).values())
         window = max(2, 4 * threads)
@@ -455,11 +501,11 @@ def _run(
         if whole is not None:
             renamed = new_ids if new_ids != ids else None
             if checks:
-                records.append(client.submit(_group_records, whole, renamed, checks, pure=False))
+                records.append(client.submit(kept, folder, _group_records, whole, renamed, checks, pure=False))
             if named:
-                mentions.append(client.submit(_name_records, whole, renamed, list(named), pure=False))
+                mentions.append(client.submit(kept, folder, _name_records, whole, renamed, list(named), pure=False))
             if CLAIMS_KEY in grouped:
-                claims.append(client.submit(_claim_records, whole, renamed, pure=False))
+                claims.append(client.submit(kept, folder, _claim_records, whole, renamed, pure=False))
             whole.release()  # kept by the scheduler until its records are made
         _add_outcome(sink, got, ids, new_ids)
 

@@ -356,3 +356,35 @@ def test_small_jsonl_inputs_are_cut_so_that_every_worker_has_partitions(tmp_path
     assert partition_bytes(Threads(), [large]) == MIN_PARTITION_BYTES
     monkeypatch.setattr(load, "BYTES_PER_PARTITION", 300)  # a smaller cap still wins (the tests set one)
     assert partition_bytes(Threads(), [large]) == 300
+
+
+def test_workers_keep_their_partitions_records_on_disk_not_in_memory(client, tmp_path, monkeypatch):
+    """With a spill folder the workers share, what each partition keeps for the corpus stages (the
+    grouped checks' records, the claims, the name mentions) is written there by its worker: the futures
+    hold paths (`OnDisk`), the stages read the files, the folder is removed after the run, and every
+    output equals the local engine's. Without a spill folder they stay in the workers' memory."""
+    import os
+
+    import audit.dask_engine as dask_engine
+
+    docs = _corpus()
+    local = audit_documents(docs, Options(jobs=1))
+    seen: list[list] = []
+    run = dask_engine._run
+
+    def spying(*a, **k):
+        out = run(*a, **k)
+        seen.append([client.gather(f) for futures in out for f in futures])
+        return out
+
+    monkeypatch.setattr(dask_engine, "_run", spying)
+    remote = dask_engine.audit_documents_dask(docs, Options(), client=client, spill=tmp_path / "spill")
+    (values,) = seen
+    assert len(values) >= 3 and all(isinstance(v, dask_engine.OnDisk) for v in values)
+    assert all(not os.path.exists(v) for v in values)  # the files went with the run
+    assert {os.path.basename(os.path.dirname(v)) for v in values} == {"kept"}
+    assert _snapshot(remote) == _snapshot(local)
+    _same_outputs(local, remote, tmp_path)
+    in_memory = dask_engine.audit_documents_dask(docs, Options(), client=client)
+    assert not any(isinstance(v, dask_engine.OnDisk) for v in seen[1]) and len(seen[1]) == len(values)
+    assert _snapshot(in_memory) == _snapshot(local)
