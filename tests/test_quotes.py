@@ -52,13 +52,13 @@ def _reference_decide(summaries):
         if len({d for d, _ in items}) < 3 or len(items) > MAX_SPEAKER_QUOTES:
             continue
         for item in items:
-            mine = _stems(summaries[item[0]][item[1]][2])
+            mine = set(_stems(summaries[item[0]][item[1]][2]))
             others = [o for o in items if o[0] != item[0]]
             if any(same(item, o) for o in others):
                 continue
             similar = []
             for o in others:
-                theirs = _stems(summaries[o[0]][o[1]][2])
+                theirs = set(_stems(summaries[o[0]][o[1]][2]))
                 if mine and theirs and len(mine & theirs) / len(mine | theirs) >= MIN_SHARED_CONTENT:
                     similar.append(o)
             agreeing = [a for a in similar if any(b[0] != a[0] and same(a, b) for b in similar)]
