@@ -277,20 +277,59 @@ def _decide_group(group: tuple[tuple[str, str], list[GroupRecord]]) -> list[tupl
     return [(code, *found) for found in decide(key, [rec for _, rec in records])]
 
 
-def _decide_groups(client: Any, records: list[Any], codes: tuple[str, ...]) -> dict[str, dict[str, list[Hit]]]:
+GROUP_EXPANSION = 8  # memory a groupby takes per byte of its records' pickles (decoded, then the shuffle's copies)
+
+
+def _disk_bytes(value: Any) -> int:
+    """The size of a partition's kept records on disk (on a worker); -1 where they are in memory."""
+    return os.path.getsize(value) if isinstance(value, OnDisk) else -1
+
+
+def group_rounds(sizes: list[int], memory: int | None = None) -> int:
+    """In how many rounds the grouped checks' records are grouped, each round the keys of one hash
+    bucket, so that a round's records fit the `--memory` budget (`memory` MB) at GROUP_EXPANSION bytes
+    a byte on disk: one round where they are in memory (a size of -1) or fit."""
+    from audit.memory import megabytes
+
+    if not sizes or min(sizes) < 0:
+        return 1
+    return max(1, -(-GROUP_EXPANSION * sum(sizes) // megabytes(memory)))
+
+
+def records_in_round(value: Any, k: int, rounds: int) -> list[GroupRecord]:
+    """A partition's records (on a worker) whose (check, key) falls in round `k` of `rounds` (by a hash
+    of the key that every worker computes alike): one key's records are all in one round."""
+    import zlib
+
+    records = unkept(value)
+    if rounds == 1:
+        return records
+    return [r for r in records if zlib.crc32(f"{r[0][0]}\x00{r[0][1]}".encode("utf-8", "surrogatepass")) % rounds == k]
+
+
+def _decide_groups(
+    client: Any, records: list[Any], codes: tuple[str, ...], memory: int | None = None
+) -> dict[str, dict[str, list[Hit]]]:
     """The grouped checks' hits, by code: the partitions' records (futures, on the workers) grouped by
-    (code, key) with a task shuffle, each group decided where it lands; only the hits come back."""
+    (code, key) with a task shuffle, each group decided where it lands; only the hits come back. Records
+    kept on disk are grouped in rounds (`group_rounds`), a hash bucket of the keys at a time, so that
+    the workers hold one round's records, not all of them."""
     import dask.bag as db
 
     from audit.registry import merge_group_hits
 
     found: dict[str, list[tuple[str, int, str, Hit]]] = {code: [] for code in codes}
     if records:
-        loaded = [client.submit(unkept, f, pure=False) for f in records]
-        bag = db.from_delayed(loaded).groupby(_group_key, shuffle="tasks").map(_decide_group).flatten()
-        for code, *hit in client.compute(bag).result():
-            found[code].append(tuple(hit))  # type: ignore[arg-type]
-        for f in (*records, *loaded):
+        rounds = group_rounds(client.gather([client.submit(_disk_bytes, f, pure=False) for f in records]), memory)
+        for k in range(rounds):
+            loaded = [client.submit(records_in_round, f, k, rounds, pure=False) for f in records]
+            bag = db.from_delayed(loaded).groupby(_group_key, shuffle="tasks").map(_decide_group).flatten()
+            for code, *hit in client.compute(bag).result():
+                found[code].append(tuple(hit))  # type: ignore[arg-type]
+            for f in loaded:
+                f.release()
+            del bag, loaded
+        for f in records:
             f.release()
     return {code: merge_group_hits(hits) for code, hits in found.items()}
 
@@ -446,7 +485,7 @@ def audit_documents_dask(
             folder = str(sink.results.folder / "kept")  # type: ignore[union-attr]
             os.makedirs(folder, exist_ok=True)
         records, claims, mentions = _run(client, pieces, options, columns, sink, shared, window, wanted, named, folder)
-        decided = _decide_groups(client, records, grouped) if grouped else None
+        decided = _decide_groups(client, records, grouped, memory) if grouped else None
         corroborated = corroborate_on_workers(client, claims) if options.stories else None
         tokens = BLOCK_RUNNER.set(names_on_workers(client)), HITS_RUNNER.set(names_hits_on_workers(client, mentions))
         try:

@@ -388,3 +388,38 @@ def test_workers_keep_their_partitions_records_on_disk_not_in_memory(client, tmp
     in_memory = dask_engine.audit_documents_dask(docs, Options(), client=client)
     assert not any(isinstance(v, dask_engine.OnDisk) for v in seen[1]) and len(seen[1]) == len(values)
     assert _snapshot(in_memory) == _snapshot(local)
+
+
+def test_grouped_records_kept_on_disk_are_grouped_in_rounds_that_fit_the_budget(client, tmp_path, monkeypatch):
+    """Records kept on disk are grouped a hash bucket of keys at a time (`group_rounds` rounds, from
+    their size on disk and `--memory`): with a budget that asks for several rounds, RES013 and MT009
+    still give the local engine's findings, and records in memory are grouped in one round."""
+    import audit.dask_engine as dask_engine
+
+    assert dask_engine.group_rounds([-1, 10**9], 1) == 1  # in memory: one round
+    assert dask_engine.group_rounds([], 1) == 1
+    assert dask_engine.group_rounds([1 << 20, 1 << 20], 64) == 1  # 8 x 2 MB fit 64 MB
+    assert dask_engine.group_rounds([1 << 20, 1 << 20], 4) == 4
+    jsonl = tmp_path / "grouped.jsonl"
+    jsonl.write_text("\n".join(json.dumps(r) for r in _grouped_rows()) + "\n", encoding="utf-8")
+    docs = list(load_documents([jsonl]))
+    local = audit_documents(docs, Options(jobs=1))
+    assert sum(f.code in ("RES013", "MT009") for f in local.findings) >= 8
+    rounds: list[int] = []
+    counted = dask_engine.group_rounds
+
+    def spying(sizes, memory=None):
+        rounds.append(counted(sizes, memory))
+        return rounds[-1]
+
+    monkeypatch.setattr(dask_engine, "group_rounds", spying)
+    monkeypatch.setattr(dask_engine, "GROUP_EXPANSION", 1 << 22)  # each partition's records: a round of their own
+    monkeypatch.setattr(load, "BYTES_PER_PARTITION", 300)
+    read = dask_engine.audit_documents_dask(
+        None, Options(), client=client, spill=tmp_path / "spill", inputs=[str(jsonl)], memory=64
+    )
+    assert rounds[0] >= 4
+    assert _snapshot(read) == _snapshot(local)
+    _same_outputs(local, read, tmp_path)
+    dask_engine.audit_documents_dask(docs, Options(), client=client)  # sent by the client, kept in memory
+    assert rounds[1] == 1
