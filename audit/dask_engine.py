@@ -44,6 +44,7 @@ them in partitions, as `audit_documents_dask(docs)` without `inputs` does.
 from __future__ import annotations
 
 import os
+import shutil
 import uuid
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -436,6 +437,26 @@ def _connect(scheduler: str | None, workers: int | None) -> tuple[Any, Any]:
     return cluster, Client(cluster)
 
 
+def _shared_spill(client: Any, sink: ResultSink) -> bool:
+    """Whether the workers see the sink's spill folder (a marker file with fresh content tells)."""
+    if not isinstance(sink.results, SpilledResults):
+        return False
+    marker = (str(sink.results.folder / ".shared"), uuid.uuid4().hex)
+    Path(marker[0]).write_text(marker[1], encoding="utf-8")
+    try:
+        return _workers_see(client, [str(sink.results.folder)], marker)
+    finally:
+        Path(marker[0]).unlink()
+
+
+def _kept_folder(sink: ResultSink) -> str:
+    """The folder, in the shared spill folder, where the workers keep what the corpus stages need of
+    each partition (`kept`); removed after the run."""
+    folder = str(sink.results.folder / "kept")  # type: ignore[union-attr]
+    os.makedirs(folder, exist_ok=True)
+    return folder
+
+
 def audit_documents_dask(
     docs: Iterable[Document] | None = None,
     options: Options | None = None,
@@ -466,12 +487,7 @@ def audit_documents_dask(
     named = tuple(c.code for c in options.checks() if c.names and c.is_corpus)
     wanted = (*grouped, *named, CLAIMS_KEY) if options.stories else (*grouped, *named)
     try:
-        shared = False
-        if isinstance(sink.results, SpilledResults):
-            marker = (str(sink.results.folder / ".shared"), uuid.uuid4().hex)
-            Path(marker[0]).write_text(marker[1], encoding="utf-8")
-            shared = _workers_see(client, [str(sink.results.folder)], marker)
-            Path(marker[0]).unlink()
+        shared = _shared_spill(client, sink)
         pieces: Iterable[Partition | list[Document]]
         if inputs is not None and _workers_see(client, [str(Path(p).resolve()) for p in inputs]):
             parts = plan_partitions(inputs, partition_bytes(client, inputs))
@@ -480,10 +496,7 @@ def audit_documents_dask(
             if docs is None:
                 docs = load.load_documents(inputs or (), columns)
             pieces = chunked(docs, load.DOCS_PER_PARTITION)
-        folder = None
-        if shared:  # what the corpus stages need of each partition waits on disk, not in the workers' memory
-            folder = str(sink.results.folder / "kept")  # type: ignore[union-attr]
-            os.makedirs(folder, exist_ok=True)
+        folder = _kept_folder(sink) if shared else None  # what the corpus stages need waits there, not in memory
         records, claims, mentions = _run(client, pieces, options, columns, sink, shared, window, wanted, named, folder)
         decided = _decide_groups(client, records, grouped, memory) if grouped else None
         corroborated = corroborate_on_workers(client, claims) if options.stories else None
@@ -494,8 +507,6 @@ def audit_documents_dask(
             BLOCK_RUNNER.reset(tokens[0])
             HITS_RUNNER.reset(tokens[1])
             if folder is not None:
-                import shutil
-
                 shutil.rmtree(folder, ignore_errors=True)
     finally:
         if own_client is not None:
