@@ -398,8 +398,8 @@ def test_grouped_records_kept_on_disk_are_grouped_in_rounds_that_fit_the_budget(
 
     assert dask_engine.group_rounds([-1, 10**9], 1) == 1  # in memory: one round
     assert dask_engine.group_rounds([], 1) == 1
-    assert dask_engine.group_rounds([1 << 20, 1 << 20], 64) == 1  # 8 x 2 MB fit 64 MB
-    assert dask_engine.group_rounds([1 << 20, 1 << 20], 4) == 4
+    assert dask_engine.group_rounds([1 << 20, 1 << 20], 64) == 1  # 16 x 2 MB fit 64 MB
+    assert dask_engine.group_rounds([1 << 20, 1 << 20], 4) == 8
     jsonl = tmp_path / "grouped.jsonl"
     jsonl.write_text("\n".join(json.dumps(r) for r in _grouped_rows()) + "\n", encoding="utf-8")
     docs = list(load_documents([jsonl]))
