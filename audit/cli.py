@@ -381,9 +381,9 @@ def cmd_run(args: argparse.Namespace, cfg: dict[str, Any]) -> int:
         print(_summary(result))
         _warn_if_empty(args.inputs, len(result.results))
         if spec is not None:
-            from audit.gate.expectations import gate_table, validate
+            from audit.gate.expectations import gate_table, suite_columns, validate
 
-            table = gate_table(result)
+            table = gate_table(result, suite_columns(spec))  # the columns the suite reads
             with _writing(out / "validation"):
                 validation = validate(table, spec, out / "validation")
             paths["validation"] = out / "validation"
@@ -445,13 +445,13 @@ def _thresholds_from(cfg: dict[str, Any], args: argparse.Namespace | None = None
 
 
 def cmd_check(args: argparse.Namespace, cfg: dict[str, Any]) -> int:
-    from audit.gate.expectations import gate_table, read_suite_spec, validate
+    from audit.gate.expectations import gate_table, read_suite_spec, suite_columns, validate
     from audit.gate.formats import RENDERERS
 
     spec = read_suite_spec(args.suite or cfg.get("suite"), _thresholds_from(cfg, args))  # GateError: exit 2
     with _audit(args, cfg) as result:
         _warn_if_empty(args.inputs, len(result.results))
-        table = gate_table(result)
+        table = gate_table(result, suite_columns(spec))  # the columns the suite reads
         if args.out:
             with _writing(args.out):
                 validation = validate(table, spec, args.out, allow_empty=args.allow_empty)

@@ -27,6 +27,10 @@ The same two passes as the local engine, as map and reduce, with the work where 
   The client clusters the links and picks the canonical forms (small: a few per linked name); the
   analysis goes once to each worker, and each partition's documents get their NAME001, NAME002 and
   MT008 hits on the worker that kept their mentions (`names_hits_on_workers`).
+- **Workers keep little between the stages**: what a partition's task keeps for the corpus stages (the
+  grouped checks' records, the claims, the name mentions) is written by its worker to the shared spill
+  folder (`kept`), and the stage that needs it reads it back (`unkept`); without a shared folder it
+  stays in the worker's memory until then.
 - **The client coordinates**: it collects the partitions in input order, gives repeated ids their
   `#2` suffix as `load_documents` would, runs the rest of the corpus pass (stories, the name counts and
   clusters) over the summaries on disk (`SummaryStore`) and scores every shard in place; the outputs
@@ -40,6 +44,7 @@ them in partitions, as `audit_documents_dask(docs)` without `inputs` does.
 from __future__ import annotations
 
 import os
+import shutil
 import uuid
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -116,6 +121,36 @@ def _head(outcome: tuple[Any, Any, Any]) -> tuple[Any, Any]:
     return outcome[0], outcome[1]
 
 
+class OnDisk(str):
+    """A partition's kept records (group records, name mentions or claims) written by its worker to a
+    file in the shared spill folder: the future holds this path, not the records (`kept`, `unkept`)."""
+
+
+def kept(folder: str | None, make: Callable[..., Any], *args: Any) -> Any:
+    """On a worker: `make(*args)`, pickled into a new file in `folder` and returned as its path
+    (`OnDisk`), so that the worker keeps a few bytes a partition until a later stage reads them; without
+    a folder (workers that do not share the spill folder), the records themselves."""
+    value = make(*args)
+    if folder is None:
+        return value
+    import pickle
+
+    path = Path(folder) / f"{uuid.uuid4().hex}.pkl"
+    with open(path, "wb") as f:
+        pickle.dump(value, f, protocol=pickle.HIGHEST_PROTOCOL)
+    return OnDisk(path)
+
+
+def unkept(value: Any) -> Any:
+    """What `kept` kept: read back from its file (on whichever worker a later stage runs), or as it was."""
+    if not isinstance(value, OnDisk):
+        return value
+    import pickle
+
+    with open(value, "rb") as f:
+        return pickle.load(f)
+
+
 GroupRecord = tuple[tuple[str, str], Any]  # ((check code, group key), record)
 
 
@@ -150,7 +185,7 @@ def _name_hits(records: list[tuple[str, Any]], analysis: Any, describe: Any) -> 
     """A partition's name hits (`names.doc_hits`), on its worker."""
     from audit.corpus.names import doc_hits
 
-    return [(doc_id, found) for doc_id, m in records if (found := doc_hits(m, analysis, describe))]
+    return [(doc_id, found) for doc_id, m in unkept(records) if (found := doc_hits(m, analysis, describe))]
 
 
 def names_hits_on_workers(client: Any, records: list[Any]) -> Any:
@@ -184,7 +219,7 @@ def _story_items(claims: list, stories: dict[str, str]) -> list:
     """A partition's claims as (story, item)s (`claims.claim_items`), on its worker."""
     from audit.corpus.claims import claim_items
 
-    return [pair for doc_id, found in claims for pair in claim_items(doc_id, found, stories)]
+    return [pair for doc_id, found in unkept(claims) for pair in claim_items(doc_id, found, stories)]
 
 
 def _story_of(pair: tuple[str, Any]) -> str:
@@ -243,18 +278,60 @@ def _decide_group(group: tuple[tuple[str, str], list[GroupRecord]]) -> list[tupl
     return [(code, *found) for found in decide(key, [rec for _, rec in records])]
 
 
-def _decide_groups(client: Any, records: list[Any], codes: tuple[str, ...]) -> dict[str, dict[str, list[Hit]]]:
+# memory a groupby takes per byte of its records' pickles (decoded, then the shuffle's copies): at 30,000
+# rss-dev entries 17.5 MB on disk took the largest of two workers from 346 to 506 MB (about 17x in all)
+GROUP_EXPANSION = 16
+
+
+def _disk_bytes(value: Any) -> int:
+    """The size of a partition's kept records on disk (on a worker); -1 where they are in memory."""
+    return os.path.getsize(value) if isinstance(value, OnDisk) else -1
+
+
+def group_rounds(sizes: list[int], memory: int | None = None) -> int:
+    """In how many rounds the grouped checks' records are grouped, each round the keys of one hash
+    bucket, so that a round's records fit the `--memory` budget (`memory` MB) at GROUP_EXPANSION bytes
+    a byte on disk: one round where they are in memory (a size of -1) or fit."""
+    from audit.memory import megabytes
+
+    if not sizes or min(sizes) < 0:
+        return 1
+    return max(1, -(-GROUP_EXPANSION * sum(sizes) // megabytes(memory)))
+
+
+def records_in_round(value: Any, k: int, rounds: int) -> list[GroupRecord]:
+    """A partition's records (on a worker) whose (check, key) falls in round `k` of `rounds` (by a hash
+    of the key that every worker computes alike): one key's records are all in one round."""
+    import zlib
+
+    records = unkept(value)
+    if rounds == 1:
+        return records
+    return [r for r in records if zlib.crc32(f"{r[0][0]}\x00{r[0][1]}".encode("utf-8", "surrogatepass")) % rounds == k]
+
+
+def _decide_groups(
+    client: Any, records: list[Any], codes: tuple[str, ...], memory: int | None = None
+) -> dict[str, dict[str, list[Hit]]]:
     """The grouped checks' hits, by code: the partitions' records (futures, on the workers) grouped by
-    (code, key) with a task shuffle, each group decided where it lands; only the hits come back."""
+    (code, key) with a task shuffle, each group decided where it lands; only the hits come back. Records
+    kept on disk are grouped in rounds (`group_rounds`), a hash bucket of the keys at a time, so that
+    the workers hold one round's records, not all of them."""
     import dask.bag as db
 
     from audit.registry import merge_group_hits
 
     found: dict[str, list[tuple[str, int, str, Hit]]] = {code: [] for code in codes}
     if records:
-        bag = db.from_delayed(records).groupby(_group_key, shuffle="tasks").map(_decide_group).flatten()
-        for code, *hit in client.compute(bag).result():
-            found[code].append(tuple(hit))  # type: ignore[arg-type]
+        rounds = group_rounds(client.gather([client.submit(_disk_bytes, f, pure=False) for f in records]), memory)
+        for k in range(rounds):
+            loaded = [client.submit(records_in_round, f, k, rounds, pure=False) for f in records]
+            bag = db.from_delayed(loaded).groupby(_group_key, shuffle="tasks").map(_decide_group).flatten()
+            for code, *hit in client.compute(bag).result():
+                found[code].append(tuple(hit))  # type: ignore[arg-type]
+            for f in loaded:
+                f.release()
+            del bag, loaded
         for f in records:
             f.release()
     return {code: merge_group_hits(hits) for code, hits in found.items()}
@@ -362,6 +439,26 @@ def _connect(scheduler: str | None, workers: int | None) -> tuple[Any, Any]:
     return cluster, Client(cluster)
 
 
+def _shared_spill(client: Any, sink: ResultSink) -> bool:
+    """Whether the workers see the sink's spill folder (a marker file with fresh content tells)."""
+    if not isinstance(sink.results, SpilledResults):
+        return False
+    marker = (str(sink.results.folder / ".shared"), uuid.uuid4().hex)
+    Path(marker[0]).write_text(marker[1], encoding="utf-8")
+    try:
+        return _workers_see(client, [str(sink.results.folder)], marker)
+    finally:
+        Path(marker[0]).unlink()
+
+
+def _kept_folder(sink: ResultSink) -> str:
+    """The folder, in the shared spill folder, where the workers keep what the corpus stages need of
+    each partition (`kept`); removed after the run."""
+    folder = str(sink.results.folder / "kept")  # type: ignore[union-attr]
+    os.makedirs(folder, exist_ok=True)
+    return folder
+
+
 def audit_documents_dask(
     docs: Iterable[Document] | None = None,
     options: Options | None = None,
@@ -390,14 +487,9 @@ def audit_documents_dask(
     sink = ResultSink(spill, progress, memory)
     grouped = tuple(c.code for c in options.checks() if c.decides_in_groups)
     named = tuple(c.code for c in options.checks() if c.names and c.is_corpus)
-    kept = (*grouped, *named, CLAIMS_KEY) if options.stories else (*grouped, *named)
+    wanted = (*grouped, *named, CLAIMS_KEY) if options.stories else (*grouped, *named)
     try:
-        shared = False
-        if isinstance(sink.results, SpilledResults):
-            marker = (str(sink.results.folder / ".shared"), uuid.uuid4().hex)
-            Path(marker[0]).write_text(marker[1], encoding="utf-8")
-            shared = _workers_see(client, [str(sink.results.folder)], marker)
-            Path(marker[0]).unlink()
+        shared = _shared_spill(client, sink)
         pieces: Iterable[Partition | list[Document]]
         if inputs is not None and _workers_see(client, [str(Path(p).resolve()) for p in inputs]):
             parts = plan_partitions(inputs, partition_bytes(client, inputs))
@@ -406,8 +498,9 @@ def audit_documents_dask(
             if docs is None:
                 docs = load.load_documents(inputs or (), columns)
             pieces = chunked(docs, load.DOCS_PER_PARTITION)
-        records, claims, mentions = _run(client, pieces, options, columns, sink, shared, window, kept, named)
-        decided = _decide_groups(client, records, grouped) if grouped else None
+        folder = _kept_folder(sink) if shared else None  # what the corpus stages need waits there, not in memory
+        records, claims, mentions = _run(client, pieces, options, columns, sink, shared, window, wanted, named, folder)
+        decided = _decide_groups(client, records, grouped, memory) if grouped else None
         corroborated = corroborate_on_workers(client, claims) if options.stories else None
         tokens = BLOCK_RUNNER.set(names_on_workers(client)), HITS_RUNNER.set(names_hits_on_workers(client, mentions))
         try:
@@ -415,6 +508,8 @@ def audit_documents_dask(
         finally:
             BLOCK_RUNNER.reset(tokens[0])
             HITS_RUNNER.reset(tokens[1])
+            if folder is not None:
+                shutil.rmtree(folder, ignore_errors=True)
     finally:
         if own_client is not None:
             own_client.close()
@@ -432,11 +527,14 @@ def _run(
     window: int | None,
     grouped: tuple[str, ...] = (),
     named: tuple[str, ...] = (),
+    folder: str | None = None,
 ) -> tuple[list[Any], list[Any], list[Any]]:
     """Submit the partitions (at most `window` in flight) and collect them in input order. Returns the
     futures, one a partition, left on the workers, of the records of the `grouped` checks that decide in
     groups (`_group_records`), of the claims (`_claim_records`, where `grouped` holds CLAIMS_KEY) and of
-    the name checks' mentions (`_name_records`, where `grouped` holds the `named` checks)."""
+    the name checks' mentions (`_name_records`, where `grouped` holds the `named` checks). With a
+    `folder` the workers share, each of those is written there by its worker (`kept`), which then holds
+    its path only."""
     if window is None:
         threads = sum((client.nthreads() or {1: 1}).values())
         window = max(2, 4 * threads)
@@ -455,11 +553,11 @@ def _run(
         if whole is not None:
             renamed = new_ids if new_ids != ids else None
             if checks:
-                records.append(client.submit(_group_records, whole, renamed, checks, pure=False))
+                records.append(client.submit(kept, folder, _group_records, whole, renamed, checks, pure=False))
             if named:
-                mentions.append(client.submit(_name_records, whole, renamed, list(named), pure=False))
+                mentions.append(client.submit(kept, folder, _name_records, whole, renamed, list(named), pure=False))
             if CLAIMS_KEY in grouped:
-                claims.append(client.submit(_claim_records, whole, renamed, pure=False))
+                claims.append(client.submit(kept, folder, _claim_records, whole, renamed, pure=False))
             whole.release()  # kept by the scheduler until its records are made
         _add_outcome(sink, got, ids, new_ids)
 

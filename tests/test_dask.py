@@ -356,3 +356,70 @@ def test_small_jsonl_inputs_are_cut_so_that_every_worker_has_partitions(tmp_path
     assert partition_bytes(Threads(), [large]) == MIN_PARTITION_BYTES
     monkeypatch.setattr(load, "BYTES_PER_PARTITION", 300)  # a smaller cap still wins (the tests set one)
     assert partition_bytes(Threads(), [large]) == 300
+
+
+def test_workers_keep_their_partitions_records_on_disk_not_in_memory(client, tmp_path, monkeypatch):
+    """With a spill folder the workers share, what each partition keeps for the corpus stages (the
+    grouped checks' records, the claims, the name mentions) is written there by its worker: the futures
+    hold paths (`OnDisk`), the stages read the files, the folder is removed after the run, and every
+    output equals the local engine's. Without a spill folder they stay in the workers' memory."""
+    import os
+
+    import audit.dask_engine as dask_engine
+
+    docs = _corpus()
+    local = audit_documents(docs, Options(jobs=1))
+    seen: list[list] = []
+    run = dask_engine._run
+
+    def spying(*a, **k):
+        out = run(*a, **k)
+        seen.append([client.gather(f) for futures in out for f in futures])
+        return out
+
+    monkeypatch.setattr(dask_engine, "_run", spying)
+    remote = dask_engine.audit_documents_dask(docs, Options(), client=client, spill=tmp_path / "spill")
+    (values,) = seen
+    assert len(values) >= 3 and all(isinstance(v, dask_engine.OnDisk) for v in values)
+    assert all(not os.path.exists(v) for v in values)  # the files went with the run
+    assert {os.path.basename(os.path.dirname(v)) for v in values} == {"kept"}
+    assert _snapshot(remote) == _snapshot(local)
+    _same_outputs(local, remote, tmp_path)
+    in_memory = dask_engine.audit_documents_dask(docs, Options(), client=client)
+    assert not any(isinstance(v, dask_engine.OnDisk) for v in seen[1]) and len(seen[1]) == len(values)
+    assert _snapshot(in_memory) == _snapshot(local)
+
+
+def test_grouped_records_kept_on_disk_are_grouped_in_rounds_that_fit_the_budget(client, tmp_path, monkeypatch):
+    """Records kept on disk are grouped a hash bucket of keys at a time (`group_rounds` rounds, from
+    their size on disk and `--memory`): with a budget that asks for several rounds, RES013 and MT009
+    still give the local engine's findings, and records in memory are grouped in one round."""
+    import audit.dask_engine as dask_engine
+
+    assert dask_engine.group_rounds([-1, 10**9], 1) == 1  # in memory: one round
+    assert dask_engine.group_rounds([], 1) == 1
+    assert dask_engine.group_rounds([1 << 20, 1 << 20], 64) == 1  # 16 x 2 MB fit 64 MB
+    assert dask_engine.group_rounds([1 << 20, 1 << 20], 4) == 8
+    jsonl = tmp_path / "grouped.jsonl"
+    jsonl.write_text("\n".join(json.dumps(r) for r in _grouped_rows()) + "\n", encoding="utf-8")
+    docs = list(load_documents([jsonl]))
+    local = audit_documents(docs, Options(jobs=1))
+    assert sum(f.code in ("RES013", "MT009") for f in local.findings) >= 8
+    rounds: list[int] = []
+    counted = dask_engine.group_rounds
+
+    def spying(sizes, memory=None):
+        rounds.append(counted(sizes, memory))
+        return rounds[-1]
+
+    monkeypatch.setattr(dask_engine, "group_rounds", spying)
+    monkeypatch.setattr(dask_engine, "GROUP_EXPANSION", 1 << 22)  # each partition's records: a round of their own
+    monkeypatch.setattr(load, "BYTES_PER_PARTITION", 300)
+    read = dask_engine.audit_documents_dask(
+        None, Options(), client=client, spill=tmp_path / "spill", inputs=[str(jsonl)], memory=64
+    )
+    assert rounds[0] >= 4
+    assert _snapshot(read) == _snapshot(local)
+    _same_outputs(local, read, tmp_path)
+    dask_engine.audit_documents_dask(docs, Options(), client=client)  # sent by the client, kept in memory
+    assert rounds[1] == 1

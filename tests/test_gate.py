@@ -323,3 +323,37 @@ def test_a_suite_can_filter_on_the_usable_share(tmp_path, capsys):
         and "daily-courier/grain-corridor" in out
         and "wire-digest/ferry" not in out.split("worst")[0]
     )
+
+
+def test_the_suite_columns_are_what_its_expectations_read():
+    """`suite_columns`: the columns each expectation names, the words of its row condition and doc_id;
+    None (every column) as soon as one expectation reads the table as a whole."""
+    from audit.gate.expectations import read_suite_spec, suite_columns
+
+    spec = read_suite_spec()
+    assert suite_columns(spec) == {"doc_id", "score", "status", "RES001", "INT005", "mt", "machine_translated"}
+    pair = {"type": "expect_column_pair_values_a_to_be_greater_than_b", "kwargs": {"column_A": "x", "column_B": "y"}}
+    condition = {"column": "z", "row_condition": 'source == "wire and more" & n_findings > 2'}
+    spec2 = {"expectations": [pair, {"type": "expect_column_values_to_not_be_null", "kwargs": condition}]}
+    assert suite_columns(spec2) == {"doc_id", "x", "y", "z", "source", "n_findings"}
+    whole = {"type": "expect_table_column_count_to_equal", "kwargs": {"value": 80}}
+    assert suite_columns({"expectations": [*spec["expectations"], whole]}) is None
+
+
+def test_a_table_of_the_suite_columns_validates_as_the_whole_table():
+    """The validation table of the columns the suite reads gives the whole table's verdict, failures,
+    figures and worst documents (the sample fails some expectations), with far fewer columns."""
+    from audit.engine import Options, audit_documents
+    from audit.gate.expectations import gate_table, read_suite_spec, suite_columns, validate
+    from audit.load import load_documents
+
+    result = audit_documents(load_documents([str(SAMPLE)]), Options(jobs=1))
+    spec = read_suite_spec(thresholds={"fail-under": 90, "max-mt-share": 0.05})
+    whole, slim = gate_table(result), gate_table(result, suite_columns(spec))
+    assert list(slim.columns) == [c for c in whole.columns if c in suite_columns(spec)]
+    assert len(slim.columns) < len(whole.columns) / 5
+    a, b = validate(whole, spec), validate(slim, spec)
+    assert a.failures and (a.success, a.evaluated, a.documents) == (b.success, b.evaluated, b.documents)
+    assert [(f.expectation, f.column, f.observed, f.message) for f in a.failures] == [
+        (f.expectation, f.column, f.observed, f.message) for f in b.failures
+    ]

@@ -52,13 +52,13 @@ def _reference_decide(summaries):
         if len({d for d, _ in items}) < 3 or len(items) > MAX_SPEAKER_QUOTES:
             continue
         for item in items:
-            mine = _stems(summaries[item[0]][item[1]][2])
+            mine = set(_stems(summaries[item[0]][item[1]][2]))
             others = [o for o in items if o[0] != item[0]]
             if any(same(item, o) for o in others):
                 continue
             similar = []
             for o in others:
-                theirs = _stems(summaries[o[0]][o[1]][2])
+                theirs = set(_stems(summaries[o[0]][o[1]][2]))
                 if mine and theirs and len(mine & theirs) / len(mine | theirs) >= MIN_SHARED_CONTENT:
                     similar.append(o)
             agreeing = [a for a in similar if any(b[0] != a[0] and same(a, b) for b in similar)]
@@ -148,3 +148,17 @@ def test_shared_stem_counts_equal_the_membership_product():
         member = (rng.random((n, vocab)) < density).astype(np.int64)
         rows, cols = np.nonzero(member)
         assert (_shared_counts(rows, cols, n) == member @ member.T).all()
+
+
+def test_the_stems_memo_is_emptied_with_the_other_memo_tables():
+    """A quotation's stems are remembered only through the corpus pass: `release_caches` (after the
+    pass) empties them, and one quotation's stems are distinct, sorted, and shared as strings."""
+    from audit.corpus.quotes import _stems
+    from audit.memory import release_caches
+
+    got = _stems("The ministers said the ministry would rebuild the bridges and the bridge")
+    assert got == ("brid", "mini", "rebu", "said", "woul")  # ministers/ministry and bridges/bridge: once each
+    assert _stems("Said the ministers again")[1] is got[1]  # one string object for a stem
+    assert _stems.cache_info().currsize >= 2
+    release_caches()
+    assert _stems.cache_info().currsize == 0

@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import tempfile
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -142,8 +144,36 @@ def save_suite(suite, path: str | os.PathLike[str]) -> None:
     Path(path).write_text(json.dumps(spec, indent=2) + "\n", encoding="utf-8")
 
 
-def gate_table(result):
-    """The per-document table the suite validates: scores.csv's columns plus one count column per check.
+COLUMN_KWARGS = ("column", "column_list", "column_A", "column_B")  # the kwargs by which an expectation names columns
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_QUOTED = re.compile(r"\"[^\"]*\"|'[^']*'")
+
+
+def suite_columns(spec: dict) -> frozenset[str] | None:
+    """The columns a suite reads: those its expectations name (`column`, `column_list`, ...) and the words
+    of their row conditions, plus `doc_id` (failures are explained by document); None when some
+    expectation reads the table as a whole (`expect_table_*`, or one naming no column), which then needs
+    every column. A table of these columns alone validates as the whole table does."""
+    names = {"doc_id"}
+    for e in spec.get("expectations", []):
+        etype, kwargs = e.get("type") or e.get("expectation_type") or "", e.get("kwargs") or {}
+        named = [kwargs[k] for k in COLUMN_KWARGS if k in kwargs]
+        if etype.startswith("expect_table_") or not named:
+            return None
+        for v in named:
+            names.update([v] if isinstance(v, str) else v)
+        condition = kwargs.get("row_condition")
+        if condition is not None and not isinstance(condition, str):
+            return None  # a condition object: which columns it reads is not worked out here
+        if condition:
+            names.update(_IDENTIFIER.findall(_QUOTED.sub(" ", condition)))
+    return frozenset(names)
+
+
+def gate_table(result, columns: Collection[str] | None = None):
+    """The per-document table the suite validates: scores.csv's columns plus one count column per check;
+    with `columns` (`suite_columns`), only those of them (in the same order), so that the table of a
+    large corpus holds what the suite reads and not every column of every document.
 
     Built column by column in one pass over the results (no row dicts: they cost ~3 KB a document),
     each column's repeated strings held once; the table equals the one `pd.DataFrame(rows)` would make.
@@ -157,6 +187,9 @@ def gate_table(result):
 
     cols = score_columns(result)
     codes = {c.code: k for k, c in enumerate(all_checks())}
+    if columns is not None:
+        cols = [c for c in cols if c in columns]
+        codes = {code: k for k, code in enumerate(code for code in codes if code in columns)}
     counts = np.zeros((len(result.results), len(codes)), dtype=np.int32)
     values: dict[str, list[Any]] = {c: [] for c in cols}
     strings: dict[str, str] = {}  # one object a distinct string: sources, stories, statuses, reasons repeat
@@ -173,8 +206,9 @@ def gate_table(result):
     # each column converted as its list is dropped (a list infers the dtype its rows would), so that the
     # lists and the table are never held whole together
     frame = pd.DataFrame({c: pd.Series(values.pop(c)) for c in cols}, columns=cols)
-    frame["score"] = pd.to_numeric(frame["score"], errors="coerce")
-    frame["clean_share"] = pd.to_numeric(frame["clean_share"], errors="coerce")
+    for numeric in ("score", "clean_share"):
+        if numeric in frame.columns:
+            frame[numeric] = pd.to_numeric(frame[numeric], errors="coerce")
     for code, k in codes.items():
         frame[code] = counts[:, k].astype(np.int64)
     del counts
