@@ -7,7 +7,9 @@
 The first N entries of `../shared/eval/rss-dev.jsonl.gz` get their story terms (`story_terms`), packed
 into a `SummaryStore` on disk as the engine packs them (shards of 2,000); then `assign_stories` reads
 them through the store's view, as in `audit run`. Printed a size: CPU seconds, the process's peak
-resident set over its size at the start (VmHWM reset there), the number of stories and a digest of
+resident set over its size at the start (VmHWM reset there), what is still resident over the start when
+`assign_stories` has returned (its result, a dict a document, and what it did not hand back, which the
+corpus checks after it stand on), the number of stories and a digest of
 the assignment (equal digests: equal stories, document by document).
 """
 
@@ -82,15 +84,18 @@ def measure(n: int, folder: str) -> str:
     cpu = time.process_time()
     stories = assign_stories(store["@story"])
     cpu = time.process_time() - cpu
-    peak = status("VmHWM")
+    peak, left = status("VmHWM"), status("VmRSS")
     store.close()
     digest = hashlib.sha256(json.dumps(sorted(stories.items())).encode()).hexdigest()[:16]
-    return f"| {k:,} | {cpu:.1f} | {peak - rss0} | {len(set(stories.values())):,} | {digest} |"
+    return f"| {k:,} | {cpu:.1f} | {peak - rss0} | {left - rss0} | {len(set(stories.values())):,} | {digest} |"
 
 
 def main() -> int:
     sizes = [int(a) for a in sys.argv[1:]] or [50_000, 137_302]
-    print("| entries | stories CPU (s) | peak over start (MB) | stories | digest |\n| --- | --- | --- | --- | --- |")
+    print(
+        "| entries | stories CPU (s) | peak over start (MB) | left over start, result held (MB) | stories | digest |\n"
+        "| --- | --- | --- | --- | --- | --- |"
+    )
     for n in sizes:
         with tempfile.TemporaryDirectory() as folder:
             print(measure(n, folder), flush=True)
