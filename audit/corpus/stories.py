@@ -115,14 +115,14 @@ def story_terms(view: TextView) -> StorySketch:
 
 def _handed_back(steps: range) -> Iterator[int]:
     """`steps`, handing freed memory back (`trim_above`) when glibc's heap holds more than a 16th of the
-    budget free (looked at every 8 steps). glibc keeps the blocks a loop of numpy chunks frees as holes in
+    budget free (looked at every 32 steps). glibc keeps the blocks a loop of numpy chunks frees as holes in
     its heap: measured on rss-dev's 137,302 entries, the exact similarities of 5.1 million pairs (39 MB of
     results, chunks of a few MB) left 150 MB more resident, given back only by malloc_trim (with this,
-    about 45 MB more at the peak, for about a fifth more of their CPU time)."""
+    about 85 MB more at their peak, for about a tenth more of their CPU time)."""
     limit = budget_bytes() // 16
     for k, step in enumerate(steps):
         yield step
-        if k % 8 == 7:
+        if k % 32 == 31:
             trim_above(limit)
 
 
@@ -410,9 +410,11 @@ def _candidate_pairs(terms: Mapping[str, StorySketch]) -> Pairs:
     # the estimate is not hopeless (a pair at the floor, 0.08, agrees on about 10 of 128 rows), and
     # only for each document's best-agreeing partners.
     pairs = _band_pairs(signatures, MIN_AGREEING_ROWS)
-    keep = _top_per_document(pairs, _agreement(signatures, pairs[:, 0], pairs[:, 1]), 2 * MAX_NEIGHBOURS)
-    del signatures
+    agreement = _agreement(signatures, pairs[:, 0], pairs[:, 1])
+    del signatures  # not needed after the agreements: freed before the ranking's arrays are made
     trim_memory(collect=False)  # each step's freed arrays go back before the next step's are made
+    keep = _top_per_document(pairs, agreement, 2 * MAX_NEIGHBOURS)
+    del agreement
     pairs = pairs[keep]
     del keep
     trim_memory(collect=False)
