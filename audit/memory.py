@@ -75,6 +75,34 @@ def trim_memory(collect: bool = True) -> None:
         pass
 
 
+@functools.cache
+def _glibc() -> Any:
+    """glibc's malloc_trim and mallinfo2 (None elsewhere, or before glibc 2.33)."""
+    import ctypes
+
+    class Mallinfo2(ctypes.Structure):
+        _fields_ = [(name, ctypes.c_size_t) for name in ("arena", "ordblks", "smblks", "hblks", "hblkhd")] + [
+            (name, ctypes.c_size_t) for name in ("usmblks", "fsmblks", "uordblks", "fordblks", "keepcost")
+        ]
+
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+        libc.mallinfo2.restype = Mallinfo2
+    except (OSError, AttributeError):
+        return None
+    return libc
+
+
+def trim_above(free_bytes: int) -> None:
+    """Hand freed memory back (`trim_memory(collect=False)`) when glibc's heap holds more than `free_bytes`
+    free: a loop over chunks of numpy work calls it each step, so what its freed blocks keep resident (as
+    holes in the heap, which glibc does not return by itself) stays below that, and the trim's cost (it
+    walks the heap and the pages handed back fault in again when reused) is paid only when it frees."""
+    libc = _glibc()
+    if libc is not None and libc.mallinfo2().fordblks > free_bytes:
+        libc.malloc_trim(0)
+
+
 F = TypeVar("F", bound=Callable[..., Any])
 _MEMOS: list[Any] = []
 

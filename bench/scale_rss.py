@@ -3,6 +3,8 @@
 
     python bench/scale_rss.py [N ...]          # default 10000 30000 137302 (the whole file)
     JOBS=2 EXTRA="--no-validation" ...          # other worker counts or options
+    KEEP=DIR python bench/scale_rss.py ...      # keep each size's output in DIR and run with --resume:
+                                                # a rerun skips the per-document checks (cached shards)
 
 Input: `../shared/eval/rss-dev.jsonl.gz` (137,302 real feed entries, January-February 2023, 102
 feeds, English and Polish; median 284 characters). Each size is the first N entries in file order,
@@ -14,6 +16,11 @@ process's peak from the start of the corpus pass to the end of the stories), cla
 (`corroborate`) and each corpus check's decision
 (the name checks MT008, NAME001 and NAME002 share one analysis: the first of them to run pays it),
 and the per-document stage (from the start of the run to the corpus stage).
+
+Each timed part also resets the peak resident set (VmHWM) as it starts (bench/memory.py's
+`reset_peak`, which keeps the largest for the whole run's peak), so that its own peak shows: printed
+under the table, with the other phases' peaks (MB at start / peak), so the phase that sets the main
+process's peak is named.
 
 Printed: a table a size; the growth exponent of each phase between consecutive sizes
 (log(t1/t0) / log(n1/n0): 1.0 is linear, 2.0 quadratic); and a projection to 10,000,000 documents,
@@ -50,12 +57,16 @@ from audit.registry import REGISTRY
 _parts, _t0 = {}, time.perf_counter()
 def _timed(label, fn):
     def wrapper(*a, **k):
+        reset_peak()  # this part's own peak (the run's largest is kept by reset_peak)
+        rss0 = status('VmRSS')
         t, c = time.perf_counter(), time.process_time()
         try:
             return fn(*a, **k)
         finally:
             _parts[label] = _parts.get(label, 0.0) + time.perf_counter() - t
             _parts[label + ' cpu'] = _parts.get(label + ' cpu', 0.0) + time.process_time() - c
+            _peaks = _parts.setdefault('peaks', {})
+            _peaks[label] = [rss0, max(status('VmHWM'), _peaks.get(label, [0, 0])[1])]
     return wrapper
 _stage = _eng.corpus_stage
 def _corpus_stage(*a, **k):
@@ -102,7 +113,11 @@ def measure(n: int, tmp: Path, jobs: int, extra: list[str]) -> dict:
     parts_file = tmp / f"parts{n}.json"
     os.environ["BENCH_PATCH"] = PATCH
     os.environ["SCALE_PARTS"] = str(parts_file)
-    me, kids, wall, _, phases = run(corpus, tmp / f"out{n}", jobs, ["--source-column", "source", *extra])
+    keep = os.environ.get("KEEP")
+    out = Path(keep) / f"out{n}" if keep else tmp / f"out{n}"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    resume = ["--resume"] if keep else []
+    me, kids, wall, _, phases = run(corpus, out, jobs, ["--source-column", "source", *resume, *extra])
     corpus.unlink()
     parts = json.loads(parts_file.read_text())
     times = {name: t for name, _, _, _, t in phases}
@@ -117,6 +132,11 @@ def measure(n: int, tmp: Path, jobs: int, extra: list[str]) -> dict:
     row["outputs"] = sum(times.get(p, 0.0) for p in LATER)
     row["corpus pass peak MB"] = peaks.get("corpus pass", 0)
     row["stories peak MB"] = parts.get("stories peak MB", 0)
+    # each part's and each later phase's (MB at its start, its peak): the corpus pass's own peak is
+    # the largest of its parts' (each part resets the peak)
+    inner = {k: tuple(v) for k, v in parts.get("peaks", {}).items() if k != "corpus pass"}
+    row["phase peaks"] = {**inner, **{name: (a, b) for name, a, b, _, _ in phases if name != "corpus pass"}}
+    row["corpus pass peak MB"] = max([b for _, b in inner.values()] or [0])
     return row
 
 
@@ -160,6 +180,11 @@ def main() -> int:
             r = measure(n, Path(tmp), jobs, extra)
             rows.append(r)
             print(f"| {r['n']:,} | " + " | ".join(f"{r[c]:.1f}" for c in COLUMNS) + " |", flush=True)
+            print(
+                f"  phase peaks at {r['n']:,} (MB at its start / its peak): "
+                + "; ".join(f"{k} {a}/{b}" for k, (a, b) in r["phase peaks"].items()),
+                flush=True,
+            )
     for a, b in zip(rows, rows[1:], strict=False):
         print(
             f"\ngrowth exponent {a['n']:,} -> {b['n']:,} (x{b['n'] / a['n']:.1f} documents): "

@@ -36,3 +36,21 @@ def test_budget_is_scoped():
     with memory.memory_budget(64):
         assert memory.budget_bytes() == 64 << 20
     assert memory.budget_bytes() == memory.DEFAULT_MB << 20
+
+
+def test_freed_memory_is_handed_back_only_when_the_heap_holds_more_than_asked(monkeypatch):
+    from types import SimpleNamespace
+
+    calls = []
+    free = {"bytes": 10 << 20}
+    fake = SimpleNamespace(
+        mallinfo2=lambda: SimpleNamespace(fordblks=free["bytes"]), malloc_trim=lambda pad: calls.append(pad)
+    )
+    monkeypatch.setattr(memory, "_glibc", lambda: fake)
+    memory.trim_above(32 << 20)
+    assert calls == []  # 10 MB free: below the limit, nothing walked
+    free["bytes"] = 40 << 20
+    memory.trim_above(32 << 20)
+    assert calls == [0]
+    monkeypatch.setattr(memory, "_glibc", lambda: None)  # not glibc: nothing to do, no error
+    memory.trim_above(0)

@@ -433,3 +433,47 @@ def test_one_packed_sort_of_pair_ends_equals_lexsort():
         rank = rng.integers(0, 7, size=len(rows))
         got = stories._end_order(rows, rank, cols, int(rows.min()))
         assert got.tolist() == np.lexsort((cols, rank, rows)).tolist()
+
+
+def test_grouping_pair_ends_by_document_equals_a_stable_argsort():
+    rng = np.random.default_rng(17)
+    for n, m, block in ((3, 10, 1), (50, 5000, 7), (1000, 20000, 10**6)):
+        col = rng.integers(0, n, size=m).astype(np.int32)
+        order, start = stories._grouped(col, n, block)
+        assert order.tolist() == np.argsort(col, kind="stable").tolist()
+        assert start.tolist() == np.r_[0, np.cumsum(np.bincount(col, minlength=n))].tolist()
+    in_order = np.sort(rng.integers(0, 40, size=300))
+    order, start = stories._grouped(in_order, 40)
+    assert order is None and start[-1] == 300  # positions are their own order
+
+
+def test_unpacking_pair_codes_in_place_equals_dividing_them():
+    rng = np.random.default_rng(19)
+    n = 5000
+    codes = np.unique(rng.integers(0, n * n, size=30000))
+    runs = [codes[k::3].copy() for k in range(3)]  # disjoint runs, each sorted
+    pairs = stories._unpack_pairs(runs, n, 1000)
+    assert pairs.dtype == np.int32 and not runs
+    assert pairs.tolist() == np.stack([codes // n, codes % n], axis=1).tolist()
+
+
+def test_edges_between_representatives_equal_a_sort_of_every_pair():
+    rng = np.random.default_rng(23)
+    for n in (2, 60, 800):
+        i, j = rng.integers(0, n, size=4 * n), rng.integers(0, n, size=4 * n)
+        codes = np.unique(i[i < j] * n + j[i < j])
+        jac = rng.choice([0.1, 0.3, 0.85, 0.9], size=len(codes))
+        pairs = stories.Pairs(
+            [f"d{k}" for k in range(n)], (codes // n).astype(np.int32), (codes % n).astype(np.int32), jac
+        )
+        rep = stories._near_copies(pairs)
+        best: dict[tuple[int, int], float] = {}
+        for a, b, x in zip(rep[pairs.i].tolist(), rep[pairs.j].tolist(), jac.tolist(), strict=True):
+            if a != b:
+                key = (min(a, b), max(a, b))
+                best[key] = max(best.get(key, 0.0), x)
+        lo, hi, got = stories._between(pairs, rep)
+        assert list(zip(lo.tolist(), hi.tolist(), got.tolist(), strict=True)) == sorted(
+            (*k, v) for k, v in best.items()
+        )
+        assert n < 60 or len(best) < len(codes)  # near-copies merged some pairs: not vacuous

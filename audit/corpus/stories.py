@@ -16,7 +16,7 @@ import hashlib
 import heapq
 import re
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import NamedTuple
 
 import numpy as np
@@ -24,7 +24,7 @@ import numpy as np
 from audit.corpus.mentions import is_name_token
 from audit.lexicon import english_zipf
 from audit.lexicon.translit import fold
-from audit.memory import budget_bytes, memo, trim_memory
+from audit.memory import budget_bytes, memo, trim_above, trim_memory
 from audit.text import TextView, hash64, words
 
 RARE_ZIPF = 2.5  # lower-case words rarer than this in English are distinctive
@@ -113,6 +113,19 @@ def story_terms(view: TextView) -> StorySketch:
     return StorySketch(hashes, m.hashvalues.copy())
 
 
+def _handed_back(steps: range) -> Iterator[int]:
+    """`steps`, handing freed memory back (`trim_above`) when glibc's heap holds more than a 16th of the
+    budget free (looked at every 32 steps). glibc keeps the blocks a loop of numpy chunks frees as holes in
+    its heap: measured on rss-dev's 137,302 entries, the exact similarities of 5.1 million pairs (39 MB of
+    results, chunks of a few MB) left 150 MB more resident, given back only by malloc_trim (with this,
+    about 85 MB more at their peak, for about a tenth more of their CPU time)."""
+    limit = budget_bytes() // 16
+    for k, step in enumerate(steps):
+        yield step
+        if k % 32 == 31:
+            trim_above(limit)
+
+
 def _band_keys(signatures: np.ndarray, band: int) -> np.ndarray:
     rows = signatures[:, band * BAND_ROWS : (band + 1) * BAND_ROWS]
     key = np.zeros(len(signatures), dtype=np.uint64)
@@ -125,8 +138,17 @@ def _agreement(signatures: np.ndarray, i: np.ndarray, j: np.ndarray) -> np.ndarr
     """Rows of the signature on which each pair agrees: 128 times an estimate of their Jaccard similarity.
     Pairs are compared PAIR_CHUNK at a time, so memory holds two small blocks of rows, whatever their number."""
     out = np.empty(len(i), dtype=np.int16)
-    for k in range(0, len(i), PAIR_CHUNK):
+    for k in _handed_back(range(0, len(i), PAIR_CHUNK)):
         out[k : k + PAIR_CHUNK] = (signatures[i[k : k + PAIR_CHUNK]] == signatures[j[k : k + PAIR_CHUNK]]).sum(axis=1)
+    return out
+
+
+def _code_agreement(signatures: np.ndarray, codes: np.ndarray, n: int) -> np.ndarray:
+    """`_agreement` of the pairs coded i * n + j, unpacked PAIR_CHUNK at a time (no two columns of them all)."""
+    out = np.empty(len(codes), dtype=np.int16)
+    for k in _handed_back(range(0, len(codes), PAIR_CHUNK)):
+        c = codes[k : k + PAIR_CHUNK]
+        out[k : k + PAIR_CHUNK] = (signatures[c // n] == signatures[c % n]).sum(axis=1)
     return out
 
 
@@ -144,39 +166,72 @@ def _band_pairs(signatures: np.ndarray, min_agreement: int = 0) -> np.ndarray:
     Pairs whose signatures agree on fewer than `min_agreement` rows are dropped band by band, so memory
     holds only the pairs worth comparing."""
     n = len(signatures)
-    kept = np.empty(0, dtype=np.int64)  # pair codes i * n + j, sorted
+    runs: list[np.ndarray] = []  # pair codes i * n + j, each run sorted, no code in two runs
     batch: list[np.ndarray] = []
     cap = max(1 << 16, budget_bytes() // 512)  # codes gathered before a merge (2M, 16 MB, in 1 GB)
     for band in range(NUM_PERM // BAND_ROWS):
-        keys = _band_keys(signatures, band)
-        order = np.argsort(keys, kind="stable")  # equal keys keep index order
-        sorted_keys = keys[order]
-        new_group = np.r_[True, sorted_keys[1:] != sorted_keys[:-1]]
-        group_start = np.maximum.accumulate(np.where(new_group, np.arange(n), 0))
-        group_size = np.diff(np.r_[np.flatnonzero(new_group), n])[np.cumsum(new_group) - 1]
-        rank = np.arange(n) - group_start
-        for step in range(1, RUN_CAP + 1):
-            live = step < group_size
-            if not live.any():
-                break
-            partner = order[(group_start + (rank + step) % group_size)[live]]
-            mine = order[live]
-            batch.append(np.minimum(mine, partner).astype(np.int64) * n + np.maximum(mine, partner))
+        batch.extend(_bucket_codes(signatures, band))
         if sum(map(len, batch)) >= cap or band == NUM_PERM // BAND_ROWS - 1:  # merge every few bands: few sorts
             if batch:
                 codes = _distinct(np.concatenate(batch))
                 batch = []
-                if len(kept):  # drop the codes already kept: a binary search each, no copy of `kept`
-                    at = np.minimum(np.searchsorted(kept, codes), len(kept) - 1)
-                    codes = codes[kept[at] != codes]
+                for run in runs:  # drop the codes already kept: a binary search each, no copy of a run
+                    at = np.searchsorted(run, codes)
+                    np.minimum(at, len(run) - 1, out=at)
+                    codes = codes[run[at] != codes]
+                    del at
                 if min_agreement:
-                    codes = codes[_agreement(signatures, codes // n, codes % n) >= min_agreement]
-                kept = np.insert(kept, np.searchsorted(kept, codes), codes)  # one sorted merge, one copy
+                    codes = codes[_code_agreement(signatures, codes, n) >= min_agreement]
+                if len(codes):
+                    runs.append(codes)
+                del codes
+                trim_memory(collect=False)  # the merge's freed blocks go back (holes in the heap, not its top)
             batch = []
-    pairs = np.empty((len(kept), 2), dtype=np.int32)
-    for k in range(0, len(kept), cap):  # a block at a time: no second array of every code
-        pairs[k : k + cap, 0] = kept[k : k + cap] // n
-        pairs[k : k + cap, 1] = kept[k : k + cap] % n
+    return _unpack_pairs(runs, n, cap)
+
+
+def _bucket_codes(signatures: np.ndarray, band: int) -> list[np.ndarray]:
+    """The pair codes (i * n + j, i < j) of one band's buckets: each member with its next RUN_CAP members
+    of its bucket, cyclically (all of a bucket's pairs when it holds RUN_CAP + 1 or fewer)."""
+    n = len(signatures)
+    keys = _band_keys(signatures, band)
+    order = np.argsort(keys, kind="stable")  # equal keys keep index order
+    sorted_keys = keys[order]
+    new_group = np.r_[True, sorted_keys[1:] != sorted_keys[:-1]]
+    group_start = np.maximum.accumulate(np.where(new_group, np.arange(n), 0))
+    group_size = np.diff(np.r_[np.flatnonzero(new_group), n])[np.cumsum(new_group) - 1]
+    rank = np.arange(n) - group_start
+    out = []
+    for step in range(1, RUN_CAP + 1):
+        live = step < group_size
+        if not live.any():
+            break
+        partner = order[(group_start + (rank + step) % group_size)[live]]
+        mine = order[live]
+        out.append(np.minimum(mine, partner).astype(np.int64) * n + np.maximum(mine, partner))
+    return out
+
+
+def _unpack_pairs(runs: list[np.ndarray], n: int, block: int) -> np.ndarray:
+    """The pairs (i, j) of the codes i * n + j of every run, sorted, as an (m, 2) int32 array. The runs
+    are copied into one array (each freed once copied), sorted in place, and each code is unpacked into
+    its own 8 bytes (pair k's two int32 take code k's place), so memory holds the codes once."""
+    codes = np.empty(sum(map(len, runs)), dtype=np.int64)
+    at = 0
+    runs.reverse()
+    while runs:
+        run = runs.pop()
+        codes[at : at + len(run)] = run
+        at += len(run)
+        del run
+        trim_memory(collect=False)  # a run below glibc's mapping threshold is freed into the heap: hand it back
+    codes.sort()
+    pairs = codes.view(np.int32).reshape(-1, 2)
+    for k in range(0, len(codes), block):  # a block's codes are read before its pairs are written
+        c = codes[k : k + block]
+        i, j = c // n, c % n
+        pairs[k : k + block, 0] = i
+        pairs[k : k + block, 1] = j
     return pairs
 
 
@@ -202,12 +257,34 @@ def _end_order(rows: np.ndarray, rank: np.ndarray, cols: np.ndarray, first_row: 
     return np.argsort(key)  # distinct keys: any sort gives lexsort's order
 
 
+def _grouped(col: np.ndarray, n: int, block: int = 1 << 20) -> tuple[np.ndarray | None, np.ndarray]:
+    """The positions of `col`'s values (small non-negative integers below `n`) grouped by value, equal
+    values in position order, as int32 (None when `col` is in order: the positions themselves), and
+    where each value's group starts (n + 1 offsets): a counting sort placed a block at a time, so no
+    int64 ordering of the whole column is made (4 bytes an entry)."""
+    start = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(np.bincount(col, minlength=n), out=start[1:])
+    if (col[1:] >= col[:-1]).all():
+        return None, start
+    order = np.empty(len(col), dtype=np.int32 if len(col) < 1 << 31 else np.int64)
+    fill = start[:-1].copy()
+    block = max(n, block)  # a block's counts cost n
+    for k in _handed_back(range(0, len(col), block)):
+        part = col[k : k + block]
+        o = np.argsort(part, kind="stable")
+        v = part[o]
+        order[fill[v] + np.arange(len(v)) - np.searchsorted(v, v, side="left")] = o + k
+        fill += np.bincount(v, minlength=n)
+    return order, start
+
+
 def _top_per_document(pairs: np.ndarray, score: np.ndarray, k: int, chunk: int | None = None) -> np.ndarray:
     """Which pairs are among the `k` best-scoring of either of their documents (ties: lower index).
 
     Documents are ranked in runs holding about `chunk` pair ends (default: a 128th of the memory budget,
-    at 64 bytes an end), so memory holds an ordering of the pairs by their second document (8 bytes a
-    pair), the scores' ranks (4 bytes a pair) and one run."""
+    at 64 bytes an end), so memory holds the pairs' positions grouped by each of their documents (4 bytes
+    a pair and end, `_grouped`; none for the first documents when the pairs come sorted) and one run; the
+    scores are ranked within a run (`_descending_rank`: the same order)."""
     m = len(pairs)
     keep = np.zeros(m, dtype=bool)
     if not m:
@@ -215,47 +292,22 @@ def _top_per_document(pairs: np.ndarray, score: np.ndarray, k: int, chunk: int |
     chunk = max(1024, budget_bytes() // 8192) if chunk is None else chunk
     first, second = pairs[:, 0], pairs[:, 1]
     n = int(max(first.max(), second.max())) + 1
-    by_first = None if (first[1:] >= first[:-1]).all() else np.argsort(first, kind="stable")  # sorted: none
-    first_sorted = first if by_first is None else first[by_first]
-    by_second = np.argsort(second, kind="stable")
-    second_sorted = second[by_second]
-    rank = _descending_rank(score)
-    ends = np.cumsum(np.bincount(first, minlength=n) + np.bincount(second, minlength=n))
+    by_first, at1 = _grouped(first, n)
+    by_second, at2 = _grouped(second, n)
+    ends = at1[1:] + at2[1:]
     cuts = np.unique(np.r_[0, np.searchsorted(ends, np.arange(chunk, int(ends[-1]), chunk), side="right"), n])
-    at1 = np.searchsorted(first_sorted, cuts).tolist()  # each run's ends, found once (a column is strided:
-    at2 = np.searchsorted(second_sorted, cuts).tolist()  # a search in it copies it, so none is made a run)
-    for r, a in enumerate(cuts[:-1].tolist()):
-        e1 = np.arange(at1[r], at1[r + 1]) if by_first is None else by_first[at1[r] : at1[r + 1]]
-        e2 = by_second[at2[r] : at2[r + 1]]
+    for r in _handed_back(range(len(cuts) - 1)):
+        a, b = int(cuts[r]), int(cuts[r + 1])
+        e1 = np.arange(at1[a], at1[b]) if by_first is None else by_first[at1[a] : at1[b]]
+        e2 = np.arange(at2[a], at2[b]) if by_second is None else by_second[at2[a] : at2[b]]
         idx = np.concatenate([e1, e2])
-        rows = np.concatenate([first[e1], second[e2]])
-        order = _end_order(rows, rank[idx], np.concatenate([second[e1], first[e2]]), a)
+        split = int(at1[b] - at1[a])
+        rows = np.concatenate([first[idx[:split]], second[idx[split:]]])
+        cols = np.concatenate([second[idx[:split]], first[idx[split:]]])
+        order = _end_order(rows, _descending_rank(score[idx]), cols, a)
         sorted_rows = rows[order]
         place = np.arange(len(idx)) - np.searchsorted(sorted_rows, sorted_rows, side="left")
         keep[idx[order[place < k]]] = True
-    return keep
-    chunk = max(1024, budget_bytes() // 8192) if chunk is None else chunk
-    first, second = pairs[:, 0], pairs[:, 1]
-    n = int(max(first.max(), second.max())) + 1
-    if (first[1:] >= first[:-1]).all():  # pairs come sorted from the banding: no ordering to hold
-        by_first, first_sorted = np.arange(m), first
-    else:
-        by_first = np.argsort(first, kind="stable")
-        first_sorted = first[by_first]
-    by_second = np.argsort(second, kind="stable")
-    second_sorted = second[by_second]
-    ends = np.cumsum(np.bincount(first, minlength=n) + np.bincount(second, minlength=n))
-    cuts = np.unique(np.r_[0, np.searchsorted(ends, np.arange(chunk, int(ends[-1]), chunk), side="right"), n])
-    for a, b in zip(cuts[:-1].tolist(), cuts[1:].tolist(), strict=True):
-        e1 = by_first[np.searchsorted(first_sorted, a) : np.searchsorted(first_sorted, b)]
-        e2 = by_second[np.searchsorted(second_sorted, a) : np.searchsorted(second_sorted, b)]
-        idx = np.concatenate([e1, e2])
-        rows = np.concatenate([first[e1], second[e2]])
-        cols = np.concatenate([second[e1], first[e2]])
-        order = np.lexsort((cols, -score[idx], rows))
-        sorted_rows = rows[order]
-        rank = np.arange(len(idx)) - np.searchsorted(sorted_rows, sorted_rows, side="left")
-        keep[idx[order[rank < k]]] = True
     return keep
 
 
@@ -332,7 +384,7 @@ def _exact_jaccard(terms: TermIds, i: np.ndarray, j: np.ndarray) -> np.ndarray:
     two share is a repeated (pair, term) key."""
     out = np.empty(len(i), dtype=np.float64)
     n_terms = np.int64(len(terms.ids) + 1)
-    for k in range(0, len(i), PAIR_CHUNK):
+    for k in _handed_back(range(0, len(i), PAIR_CHUNK)):
         a, b = i[k : k + PAIR_CHUNK].astype(np.int64), j[k : k + PAIR_CHUNK].astype(np.int64)
         la, lb = terms.start[a + 1] - terms.start[a], terms.start[b + 1] - terms.start[b]
         pair = np.arange(len(a), dtype=np.int64)
@@ -358,17 +410,25 @@ def _candidate_pairs(terms: Mapping[str, StorySketch]) -> Pairs:
     # the estimate is not hopeless (a pair at the floor, 0.08, agrees on about 10 of 128 rows), and
     # only for each document's best-agreeing partners.
     pairs = _band_pairs(signatures, MIN_AGREEING_ROWS)
-    trim_memory(collect=False)  # the banding's freed blocks go back before the ranking's large arrays are made
-    pairs = pairs[_top_per_document(pairs, _agreement(signatures, pairs[:, 0], pairs[:, 1]), 2 * MAX_NEIGHBOURS)]
-    del signatures
+    agreement = _agreement(signatures, pairs[:, 0], pairs[:, 1])
+    del signatures  # not needed after the agreements: freed before the ranking's arrays are made
+    trim_memory(collect=False)  # each step's freed arrays go back before the next step's are made
+    keep = _top_per_document(pairs, agreement, 2 * MAX_NEIGHBOURS)
+    del agreement
+    pairs = pairs[keep]
+    del keep
     trim_memory(collect=False)
     jac = _exact_jaccard(term_ids, pairs[:, 0], pairs[:, 1])
     del term_ids
     close = jac >= CANDIDATE_FLOOR
     pairs, jac = pairs[close], jac[close]
+    del close
+    trim_memory(collect=False)
     best = _top_per_document(pairs, jac, MAX_NEIGHBOURS)
-    pairs = pairs[best].astype(np.int32)
-    return Pairs(ids, pairs[:, 0].copy(), pairs[:, 1].copy(), jac[best])
+    i, j, jac = pairs[best, 0], pairs[best, 1], jac[best]
+    del pairs, best
+    trim_memory(collect=False)
+    return Pairs(ids, i, j, jac)
 
 
 def _roots(parent: np.ndarray) -> np.ndarray:
@@ -403,18 +463,33 @@ def _near_copies(pairs: Pairs) -> np.ndarray:
 
 
 def _between(pairs: Pairs, rep: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Edges between representatives (lo < hi, sorted), each with the best Jaccard of its pairs."""
-    ra, rb = rep[pairs.i].astype(np.int64), rep[pairs.j].astype(np.int64)
-    keep = ra != rb
-    lo, hi, jac = np.minimum(ra, rb)[keep], np.maximum(ra, rb)[keep], pairs.jaccard[keep]
-    code = lo * max(1, len(rep)) + hi
-    order = np.argsort(code, kind="stable")
-    code, jac = code[order], jac[order]
+    """Edges between representatives (lo < hi, sorted; int32), each with the best Jaccard of its pairs.
+    The pairs come sorted and most are between representatives already: only the others (a near-copy's)
+    are sorted, then merged in; memory holds the edges' codes (8 bytes an edge) and similarities."""
+    n = max(1, len(rep))
+    moved = np.flatnonzero((rep[pairs.i] != pairs.i) | (rep[pairs.j] != pairs.j))
+    ra, rb = rep[pairs.i[moved]], rep[pairs.j[moved]]
+    inside = ra != rb
+    moved_code = np.minimum(ra, rb)[inside].astype(np.int64) * n + np.maximum(ra, rb)[inside]
+    moved_jac = pairs.jaccard[moved][inside]
+    order = np.argsort(moved_code, kind="stable")
+    moved_code, moved_jac = moved_code[order], moved_jac[order]
+    stay = np.ones(len(pairs), dtype=bool)
+    stay[moved] = False
+    code = pairs.i[stay].astype(np.int64) * n + pairs.j[stay]  # sorted when the pairs are (as they come)
+    jac = pairs.jaccard[stay]
+    del stay
+    if (code[1:] < code[:-1]).any():
+        order = np.argsort(code, kind="stable")
+        code, jac = code[order], jac[order]
+    at = np.searchsorted(code, moved_code)
+    code, jac = np.insert(code, at, moved_code), np.insert(jac, at, moved_jac)
     if not len(code):
-        return code, code, jac
+        return code.astype(np.int32), code.astype(np.int32), jac
     starts = np.flatnonzero(np.r_[True, code[1:] != code[:-1]])
+    best = np.maximum.reduceat(jac, starts)
     code = code[starts]
-    return code // len(rep), code % len(rep), np.maximum.reduceat(jac, starts)
+    return (code // n).astype(np.int32), (code % n).astype(np.int32), best
 
 
 class MergeQueue:
@@ -585,6 +660,7 @@ def assign_stories(terms: Mapping[str, StorySketch]) -> dict[str, str]:
     entries): not bounded by `--memory`. The result is the one dict a document the engine asks for."""
     pairs = _candidate_pairs(terms)
     rep = _near_copies(pairs)
+    trim_memory(collect=False)
     edges = _between(pairs, rep)
     ids = pairs.ids
     del pairs
@@ -608,4 +684,7 @@ def assign_stories(terms: Mapping[str, StorySketch]) -> dict[str, str]:
     for doc_id in terms:  # documents without story terms: a story each
         if doc_id not in out:
             out[doc_id] = _story_id(doc_id)
+    merged.clear()
+    del rep, ids
+    trim_memory(collect=False)  # what the clustering freed goes back: the checks after stand on the result alone
     return out
