@@ -270,6 +270,14 @@ def _contact_cue(s: str) -> bool:
     return bool(_cue("contact").search(s) or _FOLLOW.search(s) or _LABEL.search(s))
 
 
+def _lone_addresses(view: TextView) -> Iterator[Hit]:
+    """Lines that are an e-mail address alone, in any language (`jroe@example.com`)."""
+    emails = view.candidates(_EMAIL)
+    for line in view.body:
+        if line.index in emails and len(line.text) <= 120 and _EMAIL.fullmatch(line.text.strip()):
+            yield Hit(*line.span, "author contact line", "")
+
+
 @check("BIO003", "bio", "warning", fix="remove", label="author contact line")
 def contact_line(view: TextView) -> Iterator[Hit]:
     """Author contact lines: e-mail addresses, `Follow her on Twitter @handle`, `can be reached at`.
@@ -277,9 +285,11 @@ def contact_line(view: TextView) -> Iterator[Hit]:
     A line of its own (at most 12 words) with an address or a contact phrase, anywhere; or a line of
     at most 40 words at the top or in the last third of the text with a contact phrase (`can be reached
     at`, `Follow her on X`, `Email:`) that quotes nobody. An address in a sentence of the story
-    (`Requests can be sent by e-mail to ...`) is left alone.
+    (`Requests can be sent by e-mail to ...`) is left alone. In a text not in English, only a line that
+    is an address alone is flagged.
     """
     if not view.is_english:
+        yield from _lone_addresses(view)
         return
     tail = _tail_start(view)
     lines = [view.candidates(rx) for rx in (_cue("contact"), _FOLLOW, _LABEL, _EMAIL)]

@@ -110,7 +110,8 @@ def comment_thread(view: TextView) -> Iterator[Hit]:
     `Comment` button in a share bar (`Tweet` / `Share` / `Comment`) or a `Comment` section in a menu is
     not a header; nor is one with the article still below it: more prose below than above (with less
     than 150 words above), or the next lines are prose without a commenter's voice (first person,
-    `!`, `Reply`, times) - a comment count left in the middle of the text.
+    `!`, `Reply`, times) - a comment count left in the middle of the text. A thread without a header is
+    found by its furniture (`thread_by_furniture`: `Reply`, `Jane says:`, vote counts).
     """
     body = view.body
     n = len(body)
@@ -124,6 +125,59 @@ def comment_thread(view: TextView) -> Iterator[Hit]:
             if any(c.isalnum() for c in ln.text):
                 yield Hit(*ln.span, "reader comment section", "")
         return
+    span = thread_by_furniture(body)
+    if span:
+        for ln in body[span[0] : span[1] + 1]:
+            yield Hit(*ln.span, "reader comment (a thread without a header)", "")
+
+
+# what only a comment thread prints around each comment: `Reply`, `Jane says:`, `Rating: 12 Votes`, `4 likes`
+_COMMENT_FURNITURE = re.compile(
+    r"^\s*(?:reply|report|report abuse|flag|permalink|reply to this comment|show replies|load more replies)\s*$"
+    r"|^\s*[^\n]{1,40}\s(?:says|wrote|writes)\s*:\s*$"
+    r"|^\s*rating\s*:?\s*[-+]?\d{1,5}\s*(?:votes?|points?)?\s*$"
+    r"|^\s*[-+]?\d{1,5}\s*(?:votes?|points?|likes?|upvotes?|downvotes?)\s*$",
+    re.IGNORECASE,
+)
+# when a comment was posted, on a line of its own: `2 days ago`, `3 hours ago at 07:52 am`
+_COMMENT_AGE = re.compile(
+    r"^\s*(?:\d{1,3}|an?|one)\s+(?:seconds?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?)\s+ago"
+    r"(?:\s+at\s+\d{1,2}:\d{2}\s*(?:am|pm|a\.m\.|p\.m\.)?)?\s*$",
+    re.IGNORECASE,
+)
+THREAD_MARKS = 3  # a thread without a header shows its comment furniture at least this often ...
+THREAD_GAP = 8  # ... at most this many lines apart
+THREAD_TAIL = 6  # the lines after its last mark that still belong to it, when they end the page
+
+
+def thread_by_furniture(body: list) -> tuple[int, int] | None:
+    """The first and last line of a comment thread that has no header, or None.
+
+    Comments print furniture that articles do not: `Reply` under each, `Jane says:` above it, a vote
+    count (`Rating: 12 Votes`). At least three such marks (with the posting ages `2 days ago` between them),
+    none more than 8 lines from the next, after the first quarter of the page, make a thread; it runs from
+    the commenter's name above its first mark to its last mark (to the end of the page when at most 6 lines
+    follow). Times alone are not enough: a live blog's entries and a list of headlines carry them too.
+    """
+    n = len(body)
+    marks = [i for i in range(max(3, n // 4), n) if _COMMENT_FURNITURE.match(body[i].text)]
+    ages = {i for i in range(max(3, n // 4), n) if _COMMENT_AGE.match(body[i].text)}
+    best: list[int] = []
+    run: list[int] = []
+    for i in sorted(set(marks) | ages):
+        if run and i - run[-1] > THREAD_GAP:
+            best = max(best, run, key=lambda r: sum(k not in ages for k in r))
+            run = []
+        run.append(i)
+    best = max(best, run, key=lambda r: sum(k not in ages for k in r))
+    if sum(k not in ages for k in best) < THREAD_MARKS:
+        return None
+    start, end = best[0], best[-1]
+    if start > 0 and _is_short_label(body[start - 1].text) and not is_prose(body[start - 1].text, 8):
+        start -= 1  # the commenter's name above the first mark
+    if n - 1 - end <= THREAD_TAIL:
+        end = n - 1
+    return start, end
 
 
 HEAD_LINES = 8  # how far down the page header (kicker, byline, section label) can reach

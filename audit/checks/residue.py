@@ -255,7 +255,9 @@ def page_furniture(view: TextView) -> Iterator[Hit]:
 
     The labels are listed in `audit/data/ui_words.txt`; a line must consist of labels alone. A bare
     number counts when it has at most 3 digits and is not one of a run of table cells. Breadcrumbs
-    (`Home > News > World`) count too.
+    (`Home > News > World`) count too, and so does a trail of a few capitalised section names run into
+    the headline printed on the line above or below (`Home News World Storm hits the coast`), and a
+    logo's text alternative alone on a line (`Example News Logo`).
     """
     body = view.body
     counts = _bare_counts(body)
@@ -264,8 +266,31 @@ def page_furniture(view: TextView) -> Iterator[Hit]:
             yield _line_hit(line, "page furniture (counter)")
         elif is_ui_label(line.text):
             yield _line_hit(line, "page furniture (button or menu label)")
-        elif _BREADCRUMB.match(line.text):
+        elif _BREADCRUMB.match(line.text) or is_crumb_trail(body, i):
             yield _line_hit(line, "page furniture (breadcrumb)")
+        elif _LOGO.match(line.text):
+            yield _line_hit(line, "page furniture (logo)")
+
+
+# a logo's text alternative on a line of its own: "Example News Logo", "EXAMPLE logo"
+_LOGO = re.compile(r"^\s*(?:[A-Z0-9][\w&.'’-]*\s+){1,3}(?i:logo)\s*$")
+CRUMB_WORDS = 6  # the sections of a breadcrumb trail before the page's title
+
+
+def is_crumb_trail(body: list, i: int) -> bool:
+    """A breadcrumb trail run into the page's title: line i is a few capitalised section names followed by
+    the text of the line above or below it, the headline (`Home News World` + `Storm hits the coast`)."""
+    s = body[i].text.strip()
+    if len(s) > 300:
+        return False
+    for j in (i - 1, i + 1):
+        t = body[j].text.strip() if 0 <= j < len(body) else ""
+        if word_count(t) < 3 or len(s) <= len(t) or not s.endswith(t):
+            continue
+        crumbs = s[: -len(t)].replace("»", " ").replace("›", " ").replace(">", " ").replace("/", " ").split()
+        if 0 < len(crumbs) <= CRUMB_WORDS and all(w[:1].isupper() or w[:1].isdigit() for w in crumbs):
+            return True
+    return False
 
 
 @functools.cache
@@ -313,8 +338,8 @@ def _agency_alt() -> str:
 
 @functools.cache
 def _credit_patterns() -> tuple[re.Pattern[str], ...]:
-    """The credit patterns, one a kind (a named group: label, imgcopy, bracket, inline, paren, copy, agency,
-    slash), in the order in which one pattern of them all would try them (`_credit_match`)."""
+    """The credit patterns, one a kind (a named group: label, foreign, archive, imgcopy, bracket, inline, paren,
+    copy, agency, slash), in the order in which one pattern of them all would try them (`_credit_match`)."""
     agency = _agency_alt()
     return tuple(
         re.compile(part, re.IGNORECASE | re.MULTILINE)
@@ -322,6 +347,11 @@ def _credit_patterns() -> tuple[re.Pattern[str], ...]:
             # "(Photo: X)", "Photo by X", "Image credit: X", "FILE PHOTO: ..."
             r"(?P<label>^\s*\(?(?:file\s+)?(?:photo|photograph|picture|image|pic|video|credit|illustration)s?"
             r"(?:\s+credit)?\s*(?::|by\b)\s*\S.*$)",
+            # the same labels in the languages news sites use most after English: "Foto: X", "Фото: X",
+            # "Imagem: X", "Bild: X", "Crédito: X", "Crédit photo : X"
+            r"(?P<foreign>^\s*\(?(?:foto|fotos|фото|imagem|imagen|bild|crédito|credito|crédit(?:\s+photo)?)\s*:\s*\S.{0,80}$)",
+            # a picture from someone's own collection, as Russian sites credit it: "личный архив ..." (personal archive)
+            r"(?P<archive>^\s*(?:из\s+)?личн(?:ый|ого)\s+архив\w*(?:\s+\S+){0,4}\s*$)",
             # "Image copyright Example Agency", "Image source: X", "Photo courtesy of X"
             r"(?P<imgcopy>^\s*(?:image|photo|picture|video|footage)\s+(?:copyright|source|courtesy(?:\s+of)?)\b\s*:?\s*"
             r"(?-i:[A-Z©])[^.!?\n]{0,60}$)",
@@ -391,7 +421,8 @@ def caption_credit(view: TextView) -> Iterator[Hit]:
     """Photo captions and credits: `© Sputnik/Name`, `Photo: X`, a caption ending in `. EPA`, `REUTERS/Name`.
 
     Also a caption closed by its credit in brackets (`... on Monday. (Photo: Example Agency)`) and
-    `Image copyright X`, `Image source: X`, `Photo courtesy of X`.
+    `Image copyright X`, `Image source: X`, `Photo courtesy of X`, the same labels in other languages
+    (`Foto: X`, `Фото: X`, `Imagem: X`, `Bild: X`, `Crédito: X`) and a Russian personal-archive credit.
 
     A credit marks its whole line as a caption when the line is short (at most 60 words); so does a
     caption cue from `audit/data/caption_cues.txt` (`Jane Roe, left, and ...`, `Pictured: ...`,
@@ -442,11 +473,33 @@ _MONTHS = (
     "|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec"
 )
 _WEEKDAYS = "monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun"
+# the months and weekdays of the other languages news sites print stamps in (Portuguese, Spanish, French,
+# German, Italian, Dutch; from their calendars): "22 de outubro de 2010 às 20:13", "25. September 2018".
+# `mars` (the planet) and `mai` stay out: "Mars 2020" is a mission.
+_MONTHS_INTL = (
+    "janeiro|fevereiro|março|maio|junho|julho|setembro|outubro|novembro|dezembro"
+    "|enero|febrero|marzo|mayo|junio|julio|septiembre|setiembre|octubre|noviembre|diciembre|agosto|abril"
+    "|janvier|février|avril|juin|juillet|août|septembre|octobre|novembre|décembre"
+    "|januar|februar|märz|juni|juli|oktober|dezember"
+    "|gennaio|febbraio|aprile|maggio|giugno|luglio|settembre|ottobre|dicembre"
+    "|januari|februari|maart|augustus"
+)
+_WEEKDAYS_INTL = (
+    "segunda-feira|terça-feira|quarta-feira|quinta-feira|sexta-feira|sábado|domingo"
+    "|lunes|martes|miércoles|jueves|viernes|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche"
+    "|montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag"
+    "|lunedì|martedì|mercoledì|giovedì|venerdì|sabato|domenica"
+)
+# the words around a foreign stamp: "publicado em", "às", "à", "alle ore", "um ... Uhr", "publiziert am"
+_STAMP_KEYS_INTL = (
+    "publicado|atualizado|actualizado|publié|publiée|veröffentlicht|aktualisiert|publiziert|pubblicato|aggiornato"
+)
 _STAMP_WORDS = frozenset(
-    (_MONTHS + "|" + _WEEKDAYS).split("|")
+    (_MONTHS + "|" + _WEEKDAYS + "|" + _MONTHS_INTL + "|" + _WEEKDAYS_INTL + "|" + _STAMP_KEYS_INTL).split("|")
     + "updated update published posted modified last first on at am pm a.m p.m et est edt pst pdt cst cdt gmt utc bst cet"
     " ist ago an hour hours minute minutes min mins second seconds day days week weeks month months year years"
-    " read reading time today yesterday st nd rd th of".split()
+    " read reading time today yesterday st nd rd th of"
+    " de del em às as a las le à mis jour um uhr h il alle ore om el en".split()
 )
 _ORD = r"(?:st|nd|rd|th)?"  # "Sept. 20th", "20th of September"
 _DATE_SIGNAL = re.compile(
@@ -459,7 +512,11 @@ _DATE_SIGNAL = re.compile(
     + _ORD
     + r"\s+(?:of\s+)?(?:"
     + _MONTHS
-    + r")\b"
+    + r")\b|\b\d{1,2}\.?\s+(?:de\s+)?(?:"
+    + _MONTHS_INTL
+    + r")\b|\b\d{1,2}\.\s+(?:"
+    + _MONTHS
+    + r")\s+(?:19|20)\d\d\b"
     r"|\b\d+\s+(?:min|mins|minutes?|hours?|days?)\s+(?:ago|read)\b|\b(?:an|a|one)\s+hour\s+ago\b"
     r"|\b(?:updated|published|posted|modified)\b",
     re.IGNORECASE,
@@ -485,7 +542,9 @@ def _date_hint(s: str) -> bool:
     return any(w in low for w in _HINT_WORDS)
 
 
-_STAMP_KEY = re.compile(r"\b(?:updated|published|posted|modified|ago|read)\b|\d{1,2}:\d{2}", re.IGNORECASE)
+_STAMP_KEY = re.compile(
+    r"\b(?:updated|published|posted|modified|ago|read|" + _STAMP_KEYS_INTL + r")\b|\d{1,2}:\d{2}", re.IGNORECASE
+)
 
 
 _DATE_VALUE = re.compile(
@@ -576,7 +635,8 @@ def timestamp(view: TextView) -> Iterator[Hit]:
     content are left alone: three or more lines in a row that open with a date (tour dates, a
     schedule), bare dates that head entries of prose (a police blotter, a diary), dates in code
     listings and aligned tables (SQL output, logs; `audit/checks/structure.py`), and
-    `Originally published on ...` (provenance, PRV001).
+    `Originally published on ...` (provenance, PRV001). Months, weekdays and stamp words of Portuguese,
+    Spanish, French, German, Italian and Dutch count too (`sexta-feira, 22 de outubro de 2010 às 20:13`).
     """
     body = view.body
     stamps = [i for i, line in enumerate(body) if _is_stamp(line.text.strip(), i == 0)]
@@ -590,6 +650,7 @@ _NAME_PARTICLES = frozenset("de da di del della van von der den la le al el bin 
 _HANDLE = re.compile(r"\s*(?:@\w{2,30}.*|\|.*|/.*)$")
 RARE_NAME_ZIPF = 3.8  # a surname is rare as an English word
 COMMON_ZIPF = 5.2  # ... and no part of a name is a very common word
+COMMON_GIVEN_ZIPF = 5.45  # ... but after `By` a given name may be as common as `John` (not `Will`, `More`)
 
 
 def _name_tokens_ok(tokens: list[str], need_rare: bool = True) -> bool:
@@ -601,6 +662,8 @@ def _name_tokens_ok(tokens: list[str], need_rare: bool = True) -> bool:
     if not all(re.fullmatch(r"[A-Z][\w'’.-]*", t) and not any(c.isdigit() for c in t) for t in core):
         return False
     zipfs = [english_zipf(t.lower().strip(".")) for t in core]
+    if not need_rare and len(zipfs) > 1 and zipfs[0] < COMMON_GIVEN_ZIPF:
+        zipfs[0] = 0.0  # where a name is expected, its given name may be a common one (`John`)
     return max(zipfs) < COMMON_ZIPF and (min(zipfs) < RARE_NAME_ZIPF or not need_rare)
 
 
@@ -675,6 +738,10 @@ def _is_outlet(s: str) -> bool:
         return False
     if any(len(w) >= 2 and w.isupper() for w in ws) or ws[-1].lower().strip(".") in _OUTLET_WORDS:
         return True
+    if ws[0] == "The" and 2 <= len(ws) <= 4:
+        return True  # a title with its article: `The Daily Planet`, `The Example Courier`
+    if _DOMAIN_LINE.match(s):
+        return True  # a site: `Example.com`
     return bool(re.fullmatch(r"(?:" + _agency_alt() + r")", s, re.IGNORECASE))
 
 
@@ -709,7 +776,8 @@ def source_line(view: TextView) -> Iterator[Hit]:
     (`Jane Roe @janeroe / 2 days`) is one too, and so are a role or desk alone (`Opinion Columnist`,
     `New Delhi Bureau`), a line that is only a site's domain (`EXAMPLE.COM`) or a full link
     (`https://example.com/story`; not when introduced by a line ending in `:` or one of three or more:
-    a list of links the article gives), two writers with their outlet (`Jane Roe and John Doe, CNN`), and
+    a list of links the article gives), two writers with their outlet (`Jane Roe and John Doe, CNN`;
+    `Jane Roe and John Doe The Daily Planet`, a title with its article), and
     a contributors' line that closes a story (`Jane Roe contributed reporting.`, `... contributed to this report.`).
     """
     urls = [k for k, line in enumerate(view.body) if _URL_LINE.match(line.text)]
@@ -812,7 +880,9 @@ _COPYRIGHT = re.compile(
     r"(?:licensed|available|published|distributed)\s+under\s+(?:a\s+|the\s+)?creative\s+commons\b"
     r"|\b(?:republished|reproduced|reprinted)\s+(?:from\s+[^\n]{1,60}?\s+)?under\s+(?:a\s+|the\s+)?creative\s+commons\b"
     r"|(?:©|ⓒ|\(c\)|\bcopyright)\s*(?:©\s*)?(?:19|20)\d\d\b"
-    r"|^\s*[©ⓒ].{0,80}\b(?:inc|ltd|llc|corp|corporation|limited|plc|gmbh|co)\b\.?\s*$",
+    r"|^\s*[©ⓒ].{0,80}\b(?:inc|ltd|llc|corp|corporation|limited|plc|gmbh|co)\b\.?\s*$"
+    # the rights notices of Korean, Japanese and Chinese news sites ("no reproduction or redistribution")
+    r"|무단\s*전재|재배포\s*금지|無断転載|無断複製|版权所有|版權所有|不得转载",
     re.IGNORECASE,
 )
 
@@ -822,8 +892,8 @@ def copyright_notice(view: TextView) -> Iterator[Hit]:
     """Copyright, licence and rights notices: `© 2019 CBS Interactive Inc. All Rights Reserved.`
 
     Also licence lines (`Content is available under Creative Commons ...`, `This article is republished
-    from Example under a Creative Commons license.`); a line of 25 words or more that reads as prose is
-    never flagged.
+    from Example under a Creative Commons license.`) and the reproduction bans of Korean, Japanese and
+    Chinese sites; a line of 25 words or more that reads as prose is never flagged.
     """
     notices = view.candidates(_COPYRIGHT)
     for line in view.body:
