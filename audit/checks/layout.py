@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 
 from audit.checks.residue import LEADING_DATE, is_byline_name, is_link_header, is_ui_label
-from audit.checks.structure import KINDS, structure_kind
+from audit.checks.structure import KINDS, is_bulleted_titles, structure_kind
 from audit.records import Hit
 from audit.registry import check
 from audit.text import TextView, is_prose, word_count, words
@@ -146,7 +146,7 @@ _COMMENT_AGE = re.compile(
     re.IGNORECASE,
 )
 THREAD_MARKS = 3  # a thread without a header shows its comment furniture at least this often ...
-THREAD_GAP = 8  # ... at most this many lines apart
+THREAD_GAP = 12  # ... at most this many lines apart
 THREAD_TAIL = 6  # the lines after its last mark that still belong to it, when they end the page
 
 
@@ -155,13 +155,14 @@ def thread_by_furniture(body: list) -> tuple[int, int] | None:
 
     Comments print furniture that articles do not: `Reply` under each, `Jane says:` above it, a vote
     count (`Rating: 12 Votes`). At least three such marks (with the posting ages `2 days ago` between them),
-    none more than 8 lines from the next, after the first quarter of the page, make a thread; it runs from
+    none more than 12 lines from the next, make a thread (a page an extractor left only the comments of is
+    one too); it runs from
     the commenter's name above its first mark to its last mark (to the end of the page when at most 6 lines
     follow). Times alone are not enough: a live blog's entries and a list of headlines carry them too.
     """
     n = len(body)
-    marks = [i for i in range(max(3, n // 4), n) if _COMMENT_FURNITURE.match(body[i].text)]
-    ages = {i for i in range(max(3, n // 4), n) if _COMMENT_AGE.match(body[i].text)}
+    marks = [i for i in range(n) if _COMMENT_FURNITURE.match(body[i].text)]
+    ages = {i for i in range(n) if _COMMENT_AGE.match(body[i].text)}
     best: list[int] = []
     run: list[int] = []
     for i in sorted(set(marks) | ages):
@@ -218,6 +219,7 @@ def page_header_line(view: TextView) -> Iterator[Hit]:
 
 
 _NUMBER = re.compile(r"^[\d.,:%$€£+\-–/]+$")
+_BULLET_MARK = re.compile(r"^[-•*·▪◦‣–]\s+")
 _LIST_NUMBER = re.compile(r"^\d+\s*(?:[.)\]:|\-–—]|$)")
 
 
@@ -227,7 +229,7 @@ def _is_headline_like(s: str) -> bool:
     Lines that open with a list number (`1.`, `2)`) or a date, hold table cells (`|`) or many numbers,
     or close on an attribution in brackets are list and table entries (tour dates, scores, quotations).
     """
-    s = s.strip()
+    s = _BULLET_MARK.sub("", s.strip(), count=1)
     ws = words(s)
     if not 4 <= len(ws) <= 15 or s.endswith((".", "!", "?", ".”", '."', "…", ":", ")")):
         return False
@@ -254,7 +256,8 @@ def trailing_link_list(view: TextView) -> Iterator[Hit]:
     headlines (4-15 words, capitalised, no closing punctuation, not a numbered or dated list entry) and the
     rest has fewer words than the article above it, the headlines are flagged, and so are the short lines (at most 30 words) between two of them.
     Headlines that are structured content (introduced by a line ending in `:`, a table, code, a numbered
-    list or steps; `audit/checks/structure.py`) are the article's.
+    list or steps; `audit/checks/structure.py`) are the article's; bullets before titles
+    (`- 11 Fascinating Facts About Our Galaxy`) mark links, not a list of the article's.
     """
     body = view.body
     last = -1
@@ -272,7 +275,9 @@ def trailing_link_list(view: TextView) -> Iterator[Hit]:
         return
     marks = [i for i, ln in enumerate(tail) if _is_headline_like(ln.text)]
     intro = body[last].text if marks[0] == 0 else tail[marks[0] - 1].text
-    if structure_kind([tail[i].text for i in marks], intro, kinds=TAIL_CONTENT):
+    heads = [tail[i].text for i in marks]
+    kinds = ("introduced", "code") if is_bulleted_titles(heads) else TAIL_CONTENT  # (`- 15 Amazing ...`: no table)
+    if structure_kind(heads, intro, kinds=kinds):
         return  # a table, a list or steps of the article
     for i in range(marks[0], marks[-1] + 1):
         ln = tail[i]

@@ -499,7 +499,8 @@ _STAMP_WORDS = frozenset(
     + "updated update published posted modified last first on at am pm a.m p.m et est edt pst pdt cst cdt gmt utc bst cet"
     " ist ago an hour hours minute minutes min mins second seconds day days week weeks month months year years"
     " read reading time today yesterday st nd rd th of"
-    " de del em às as a las le à mis jour um uhr h il alle ore om el en".split()
+    " de del em às as a las le à mis jour um uhr h il alle ore om el en"
+    " minuto minutos leitura lectura lesezeit lecture lettura di".split()
 )
 _ORD = r"(?:st|nd|rd|th)?"  # "Sept. 20th", "20th of September"
 _DATE_SIGNAL = re.compile(
@@ -518,6 +519,8 @@ _DATE_SIGNAL = re.compile(
     + _MONTHS
     + r")\s+(?:19|20)\d\d\b"
     r"|\b\d+\s+(?:min|mins|minutes?|hours?|days?)\s+(?:ago|read)\b|\b(?:an|a|one)\s+hour\s+ago\b"
+    # reading times in other languages: "2 minutos", "3 minutos de leitura", "4 Min. Lesezeit", "5 min de lecture"
+    r"|\b\d{1,2}\s+minutos?\b|\b\d{1,2}\s+min\.?\s+(?:lesezeit|de\s+lecture|di\s+lettura)\b"
     r"|\b(?:updated|published|posted|modified)\b",
     re.IGNORECASE,
 )
