@@ -437,6 +437,7 @@ def caption_credit(view: TextView) -> Iterator[Hit]:
     # the lines where some credit kind, some cue, the bracketed or the slashed credit can match (pre-filter)
     any_credit, any_cue = _any_line([c for _, c in credit]), _any_line([c for _, c in cues])
     paren, slash = view.candidates(_PAREN_CREDIT), view.candidates(_SLASH_CREDIT)
+    found = []
     for k, line in enumerate(view.body):
         s, i = line.text, line.index
         if len(s) > 600:
@@ -465,7 +466,52 @@ def caption_credit(view: TextView) -> Iterator[Hit]:
             and word_count(s) <= MAX_CAPTION_WORDS
             and any(i in lines and rx.search(s) for rx, lines in cues)
         ):
-            yield _line_hit(line, "photo caption or credit")
+            found.append(k)
+    for k in sorted(set(found) | caption_pairs(view.body, found)):
+        yield _line_hit(view.body[k], "photo caption or credit")
+
+
+CREDIT_WORDS = 8  # a credit alone on its line under a caption is short
+CAPTION_SENTENCE_WORDS = 30  # ... and the caption above it one short sentence
+BARE_CREDIT_WORDS = 4
+LAYOUT_PAIRS = 2  # a page shows its caption layout at least twice before it counts
+
+
+def _caption_sentence(s: str) -> bool:
+    """One short sentence, or a phrase, that can caption a picture: 4-30 words, not a lead-in (`:`)."""
+    s = s.strip()
+    return 4 <= word_count(s) <= CAPTION_SENTENCE_WORDS and not s.endswith(":") and s.count(". ") == 0
+
+
+def _bare_credit(s: str) -> bool:
+    """A name alone, as credits print it: 1-4 capitalised words, no digits, no closing punctuation."""
+    ws = s.split()
+    return (
+        0 < len(ws) <= BARE_CREDIT_WORDS
+        and all(w[:1].isupper() for w in ws)
+        and not any(c.isdigit() for c in s)
+        and not s.rstrip().endswith((".", "!", "?", ":", ","))
+    )
+
+
+def caption_pairs(body: list, credits: list[int]) -> set[int]:
+    """Captions and credits recognised by the page's own layout: where short credit lines (`Jane Roe/Example
+    Agency`) sit under one-sentence captions, twice or more, the captions are ones; and then a bare
+    name under another such sentence, with prose below (`Example Observatory`), is a credit too. The
+    article must go on below the credit: a credit at the end signs the story (`Reuters`) or credits the top
+    picture, and the sentence above it is prose."""
+    known = set(credits)
+    pairs = [k for k in credits if 0 < k < len(body) - 1 and word_count(body[k].text) <= CREDIT_WORDS]
+    pairs = [k for k in pairs if k - 1 not in known and _caption_sentence(body[k - 1].text)]
+    pairs = [k for k in pairs if is_prose(body[k + 1].text, 12)]  # the article goes on below the picture
+    if len(pairs) < LAYOUT_PAIRS:
+        return set()  # one short paragraph over a credit may be the article's: a layout shows itself twice
+    out = {k - 1 for k in pairs}
+    for j in range(1, len(body) - 1):
+        if j not in known and _bare_credit(body[j].text) and _caption_sentence(body[j - 1].text):
+            if is_prose(body[j + 1].text, 12) and j - 1 not in known:
+                out.update((j - 1, j))
+    return out
 
 
 _MONTHS = (
