@@ -208,19 +208,34 @@ def _header() -> re.Pattern[str]:
     return re.compile(r"^[\s*_#>]*(?:" + _alternation("header") + r")[\s:.*_]*$", re.IGNORECASE)
 
 
+# `About <Name>`, and the same header in the languages of other news sites (`Sobre`, `Über`, `Acerca de`,
+# `À propos de`, Dutch `Over`): words of those languages' author boxes, not taken from any page
 _ABOUT_NAME = re.compile(r"^[\s*_#>]*About\s+(?P<name>" + _NAME + r")[\s:*_]*$")
+_ABOUT_NAME_INTL = re.compile(
+    r"^[\s*_#>]*(?:Sobre|Über|Acerca\s+de|À\s+propos\s+de|Over)\s+(?P<name>" + _NAME + r")[\s:*_]*$"
+)
 
 
-def _bio_header(view: TextView, i: int) -> bool:
-    """`About the author`, or `About <Name>` over a paragraph that names the same person."""
+def _bio_header(view: TextView, i: int, about: re.Pattern[str] = _ABOUT_NAME) -> bool:
+    """`About the author`, or `About <Name>` (`about`) over a paragraph that names the same person."""
     s = view.body[i].text
     if word_count(s) > 6:
         return False
-    if _header().match(s):
+    if about is _ABOUT_NAME and _header().match(s):
         return True
-    m = _ABOUT_NAME.match(s)
+    m = about.match(s)
     nxt = view.body[i + 1].text if i + 1 < len(view.body) else ""
     return bool(m) and re.search(r"(?<!\w)" + re.escape(m.group("name").split()[-1]) + r"(?!\w)", nxt) is not None
+
+
+def _named_bio_box(view: TextView) -> Iterator[Hit]:
+    """In a text not in English, only `About <Name>` (in its language) over a paragraph that names the person."""
+    body = view.body
+    for i, line in _edge_lines(view, head=True):
+        if _bio_header(view, i, _ABOUT_NAME_INTL):
+            yield Hit(*line.span, "author bio header", "")
+            if i + 1 < len(body) and _short(body[i + 1].text, HEADER_BODY_WORDS):
+                yield Hit(*body[i + 1].span, "author bio under a header", "")
 
 
 @check("BIO002", "bio", "warning", fix="remove", label="author blurb", role="generic_bio")
@@ -235,11 +250,13 @@ def author_blurb(view: TextView) -> Iterator[Hit]:
     an attribution), and no other paragraph of the story names that person (so `Smith is a senior
     official at the ministry` in a story is not a bio).
     A bio header flags itself and the paragraph under it; `She previously worked at ...` after a
-    blurb is flagged with it.
+    blurb is flagged with it. In a text not in English only `About <Name>` in its language (`Sobre Ana
+    Lima`, `Über Jan Keller`) over a paragraph that names the person is flagged.
     """
-    if not view.is_english:
-        return
     body, done = view.body, set()
+    if not view.is_english:
+        yield from _named_bio_box(view)
+        return
     for i, line in _edge_lines(view, head=True):
         if i in done:
             continue

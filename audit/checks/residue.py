@@ -257,7 +257,8 @@ def page_furniture(view: TextView) -> Iterator[Hit]:
     number counts when it has at most 3 digits and is not one of a run of table cells. Breadcrumbs
     (`Home > News > World`) count too, and so does a trail of a few capitalised section names run into
     the headline printed on the line above or below (`Home News World Storm hits the coast`), and a
-    logo's text alternative alone on a line (`Example News Logo`).
+    logo's text alternative alone on a line (`Example News Logo`), and contact details that are not a
+    sentence (`... Suite 900 | 555-010-0100 tel | 555-010-0101 fax`).
     """
     body = view.body
     counts = _bare_counts(body)
@@ -270,6 +271,29 @@ def page_furniture(view: TextView) -> Iterator[Hit]:
             yield _line_hit(line, "page furniture (breadcrumb)")
         elif _LOGO.match(line.text):
             yield _line_hit(line, "page furniture (logo)")
+        elif is_contact_block(line.text):
+            yield _line_hit(line, "page furniture (contact details)")
+
+
+# an outlet's or a company's contact details in the footer: "... Suite 900 | 555-010-0100 tel | 555-010-0101 fax",
+# "Tel: +44 20 7946 0000", "Phone: (555) 010-0100 Fax: (555) 010-0101"
+_PHONE = r"\+?\(?\d[\d ().-]{6,}\d"
+_CONTACT = re.compile(
+    r"\b(?:tel|phone|telephone|fax|ph)\b\.?\s*:?\s*" + _PHONE + r"|" + _PHONE + r"\s*\(?(?:tel|phone|fax)\b",
+    re.IGNORECASE,
+)
+CONTACT_WORDS = 30
+
+
+def is_contact_block(s: str) -> bool:
+    """Contact details on a line that is not a sentence: a phone or fax number with its label (`Tel:`, `fax`)."""
+    s = s.strip()
+    return (
+        len(s) <= 300
+        and not s.endswith((".", "!", "?"))
+        and word_count(s) <= CONTACT_WORDS
+        and _CONTACT.search(s) is not None
+    )
 
 
 # a logo's text alternative on a line of its own: "Example News Logo", "EXAMPLE logo"
@@ -863,6 +887,9 @@ _META_ISO = re.compile(
     re.IGNORECASE,
 )
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")  # a part of every _META_ISO match
+# tags or categories a template joins with spaced commas: "Jane Roe All , Books , Reviews , News"
+_SPACED_COMMAS = re.compile(r"\S\s+,\s+\S.*\S\s+,\s+\S")
+TAG_LINE_WORDS = 15
 _META_FIELD = re.compile(
     r"^\s*(?:tags?|categories|category|filed under|posted in|keywords|topics|section|issn|permalink|"
     r"short url|source url|url|author|authors|lang|language|reading time|tempo de leitura|lesezeit)\s*:"
@@ -871,16 +898,26 @@ _META_FIELD = re.compile(
 )
 
 
+def is_tag_line(s: str) -> bool:
+    """A short line, not a sentence, of items a template joined with spaced commas (`Books , Reviews , News`)."""
+    return word_count(s) <= TAG_LINE_WORDS and not s.endswith((".", "!", "?")) and _SPACED_COMMAS.search(s) is not None
+
+
 @check("RES008", "residue", "warning", fix="remove", label="page metadata in the text")
 def metadata_field(view: TextView) -> Iterator[Hit]:
-    """Metadata fields leaked into the body: `date 2023-09-19`, `Tags: ...`, `Filed under: ...`."""
+    """Metadata fields leaked into the body: `date 2023-09-19`, `Tags: ...`, `Filed under: ...`.
+
+    Also a short line (at most 15 words, not a sentence) of tags or categories that a template joined with
+    spaced commas (`All , Books , Reviews , News`): edited prose never puts a space before a comma twice.
+    """
     seen: set[int] = set()
     dated = _ISO_DATE.search(view.text) is not None  # every match holds one: no need to look further without
     for m in view.finditer(_META_ISO) if dated else ():
         seen.add(m.start())
         yield Hit(m.start(), m.end(), "metadata field in the body", "")
     for line in view.body:
-        if _META_FIELD.match(line.text) and word_count(line.text) <= 25:
+        txt = line.text.rstrip()
+        if _META_FIELD.match(txt) and word_count(txt) <= 25 or is_tag_line(txt):
             start, end = line.span
             if not any(start <= s < end for s in seen):
                 yield Hit(start, end, "metadata field in the body", "")
