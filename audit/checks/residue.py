@@ -253,7 +253,8 @@ def _bare_counts(body: list) -> set[int]:
 def page_furniture(view: TextView) -> Iterator[Hit]:
     """Lines that are only a button or menu label or a counter: `Share`, `Email`, `Tags:`, `Rating: 36 Votes`, `1 / 23`.
 
-    The labels are listed in `audit/data/ui_words.txt`; a line must consist of labels alone. A bare
+    The labels are listed in `audit/data/ui_words.txt`; a line must consist of labels alone (an extractor
+    may have joined them with single spaces: `Share Tweet Email`; not a lead-in: `See more photos:`). A bare
     number counts when it has at most 3 digits and is not one of a run of table cells. Breadcrumbs
     (`Home > News > World`) count too, and so does a trail of a few capitalised section names run into
     the headline printed on the line above or below (`Home News World Storm hits the coast`), and a
@@ -265,7 +266,7 @@ def page_furniture(view: TextView) -> Iterator[Hit]:
     for i, line in enumerate(body):
         if i in counts or len(line.text) <= 60 and _COUNTER.match(line.text):
             yield _line_hit(line, "page furniture (counter)")
-        elif is_ui_label(line.text):
+        elif is_ui_label(line.text) or is_glued_labels(line.text):
             yield _line_hit(line, "page furniture (button or menu label)")
         elif _BREADCRUMB.match(line.text) or is_crumb_trail(body, i):
             yield _line_hit(line, "page furniture (breadcrumb)")
@@ -354,6 +355,31 @@ def is_ui_label(text: str) -> bool:
     ui = _ui_words()
     parts = [p.strip().lower() for p in _LABEL_SEP.split(s) if p.strip()]
     return bool(parts) and all(_is_label(p, ui) for p in parts)
+
+
+def is_glued_labels(text: str) -> bool:
+    """Labels an extractor joined with single spaces (`Share Tweet Email`), not a lead-in (`See more photos:`)."""
+    s = text.strip()
+    if len(s) > 120 or s.endswith(":") or "  " in s:
+        return False
+    return _glued_labels(s.strip("|•·-–—[]().…!").lower().split(), _ui_words())
+
+
+GLUED_WORDS = 12  # a share bar or menu whose labels the extractor joined with single spaces is short
+LABEL_WORDS = 4  # ... and each label has at most 4 words (`share on facebook`)
+
+
+def _glued_labels(ws: list[str], ui: frozenset[str]) -> bool:
+    """Words that split, left to right, into two or more labels: `Share Tweet Email`, `Share to X Share to
+    Facebook` (a bar an extractor joined with single spaces)."""
+    if not 2 <= len(ws) <= GLUED_WORDS:
+        return False
+    best = [0] + [-1] * len(ws)  # best[j]: fewest labels that cover the first j words (-1: none do)
+    for j in range(1, len(ws) + 1):
+        for k in range(max(0, j - LABEL_WORDS), j):
+            if best[k] >= 0 and _is_label(" ".join(ws[k:j]), ui) and (best[j] < 0 or best[k] + 1 < best[j]):
+                best[j] = best[k] + 1
+    return best[-1] >= 2
 
 
 def _agency_alt() -> str:
