@@ -595,7 +595,7 @@ _STAMP_WORDS = frozenset(
     + "updated update published posted modified last first on at am pm a.m p.m et est edt pst pdt cst cdt gmt utc bst cet"
     " ist ago an hour hours minute minutes min mins second seconds day days week weeks month months year years"
     " read reading time today yesterday st nd rd th of"
-    " de del em às as a las le à mis jour um uhr h il alle ore om el en"
+    " de del em às las le à mis jour um uhr h il alle ore om el en"
     " minuto minutos leitura lectura lesezeit lecture lettura di".split()
 )
 _ORD = r"(?:st|nd|rd|th)?"  # "Sept. 20th", "20th of September"
