@@ -288,6 +288,9 @@ CONTACT_WORDS = 30
 
 def is_contact_block(s: str) -> bool:
     """Contact details on a line that is not a sentence: a phone or fax number with its label (`Tel:`, `fax`)."""
+    low = s.lower()
+    if "tel" not in low and "fax" not in low and "ph" not in low:
+        return False  # (every match holds one of them)
     s = s.strip()
     return (
         len(s) <= 300
@@ -306,11 +309,11 @@ def is_crumb_trail(body: list, i: int) -> bool:
     """A breadcrumb trail run into the page's title: line i is a few capitalised section names followed by
     the text of the line above or below it, the headline (`Home News World` + `Storm hits the coast`)."""
     s = body[i].text.strip()
-    if len(s) > 300:
-        return False
+    if len(s) > 300 or s.count(" ") < 3:
+        return False  # (a trail and a headline of 3+ words)
     for j in (i - 1, i + 1):
         t = body[j].text.strip() if 0 <= j < len(body) else ""
-        if word_count(t) < 3 or len(s) <= len(t) or not s.endswith(t):
+        if len(s) <= len(t) or not t or not s.endswith(t) or word_count(t) < 3:
             continue
         crumbs = s[: -len(t)].replace("»", " ").replace("›", " ").replace(">", " ").replace("/", " ").split()
         if 0 < len(crumbs) <= CRUMB_WORDS and all(w[:1].isupper() or w[:1].isdigit() for w in crumbs):
@@ -357,12 +360,27 @@ def is_ui_label(text: str) -> bool:
     return bool(parts) and all(_is_label(p, ui) for p in parts)
 
 
+@functools.cache
+def _label_vocabulary() -> frozenset[str]:
+    """Every word of a label (`audit/data/ui_words.txt` and the `Share on X` forms): a line with any other
+    word cannot split into labels, which rules out almost every line before the split is tried."""
+    share = "click tap to share post send tweet pin follow us email e-mail it on via by with"
+    return frozenset(w for label in _ui_words() for w in label.split()) | frozenset(share.split())
+
+
 def is_glued_labels(text: str) -> bool:
     """Labels an extractor joined with single spaces (`Share Tweet Email`), not a lead-in (`See more photos:`)."""
     s = text.strip()
     if len(s) > 120 or s.endswith(":") or "  " in s:
         return False
-    return _glued_labels(s.strip("|•·-–—[]().…!").lower().split(), _ui_words())
+    vocabulary = _label_vocabulary()
+    s = s.strip("|•·-–—[]().…! ")
+    if not s or s.split(None, 1)[0].lower().rstrip(":") not in vocabulary:
+        return False  # (the first word tells for almost every line)
+    ws = s.lower().split()
+    if not 2 <= len(ws) <= GLUED_WORDS or not all(w in vocabulary or w.rstrip(":") in vocabulary for w in ws):
+        return False
+    return _glued_labels(ws, _ui_words())
 
 
 GLUED_WORDS = 12  # a share bar or menu whose labels the extractor joined with single spaces is short
@@ -926,6 +944,8 @@ _META_FIELD = re.compile(
 
 def is_tag_line(s: str) -> bool:
     """A short line, not a sentence, of items a template joined with spaced commas (`Books , Reviews , News`)."""
+    if s.count(",") < 2:
+        return False  # (every match holds two commas)
     return word_count(s) <= TAG_LINE_WORDS and not s.endswith((".", "!", "?")) and _SPACED_COMMAS.search(s) is not None
 
 
