@@ -545,10 +545,17 @@ BARE_CREDIT_WORDS = 4
 LAYOUT_PAIRS = 2  # a page shows its caption layout at least twice before it counts
 
 
-def _caption_sentence(s: str) -> bool:
-    """One short sentence, or a phrase, that can caption a picture: 4-30 words, not a lead-in (`:`)."""
-    s = s.strip()
-    return 4 <= word_count(s) <= CAPTION_SENTENCE_WORDS and not s.endswith(":") and s.count(". ") == 0
+_REPORTED = re.compile(r"[\"“][^\"“”\n]{25,}[\"”]|\b(?:said|says|told|tells|according\s+to|asked|added)\b", re.I)
+
+
+def _caption_sentence(body: list, k: int) -> bool:
+    """Line k can caption a picture: one short sentence or a phrase (4-30 words, not a lead-in ending in `:`)
+    that reports and quotes nobody (`..., officials said.` is the story's; a word in scare quotes may stand) and
+    is shorter than the line above."""
+    s = body[k].text.strip()
+    if not 4 <= word_count(s) <= CAPTION_SENTENCE_WORDS or s.endswith(":") or ". " in s or _REPORTED.search(s):
+        return False
+    return k == 0 or word_count(body[k - 1].text) > word_count(s)
 
 
 def _bare_credit(s: str) -> bool:
@@ -570,13 +577,13 @@ def caption_pairs(body: list, credits: list[int]) -> set[int]:
     picture, and the sentence above it is prose."""
     known = set(credits)
     pairs = [k for k in credits if 0 < k < len(body) - 1 and word_count(body[k].text) <= CREDIT_WORDS]
-    pairs = [k for k in pairs if k - 1 not in known and _caption_sentence(body[k - 1].text)]
+    pairs = [k for k in pairs if k - 1 not in known and _caption_sentence(body, k - 1)]
     pairs = [k for k in pairs if is_prose(body[k + 1].text, 12)]  # the article goes on below the picture
     if len(pairs) < LAYOUT_PAIRS:
         return set()  # one short paragraph over a credit may be the article's: a layout shows itself twice
     out = {k - 1 for k in pairs}
     for j in range(1, len(body) - 1):
-        if j not in known and _bare_credit(body[j].text) and _caption_sentence(body[j - 1].text):
+        if j not in known and _bare_credit(body[j].text) and _caption_sentence(body, j - 1):
             if is_prose(body[j + 1].text, 12) and j - 1 not in known:
                 out.update((j - 1, j))
     return out
