@@ -414,7 +414,7 @@ def _credit_patterns() -> tuple[re.Pattern[str], ...]:
         for part in (
             # "(Photo: X)", "Photo by X", "Image credit: X", "FILE PHOTO: ..."
             r"(?P<label>^\s*\(?(?:file\s+)?(?:photo|photograph|picture|image|pic|video|credit|illustration)s?"
-            r"(?:\s+credit)?\s*(?::|by\b)\s*\S.*$)",
+            r"(?:\s+credit|\s+illustration)?\s*(?::|by\b)\s*\S.*$)",
             # the same labels in the languages news sites use most after English: "Foto: X", "Фото: X",
             # "Imagem: X", "Bild: X", "Crédito: X", "Crédit photo : X"
             r"(?P<foreign>^\s*\(?(?:foto|fotos|фото|imagem|imagen|bild|crédito|credito|crédit(?:\s+photo)?)\s*:\s*\S.{0,80}$)",
@@ -869,6 +869,29 @@ def _is_outlet(s: str) -> bool:
     return bool(re.fullmatch(r"(?:" + _agency_alt() + r")", s, re.IGNORECASE))
 
 
+# broadcasters that sign their writers' pieces by their initials (the agencies are in agencies.txt)
+_BROADCASTERS = frozenset("CNN BBC NPR CBS NBC ABC PBS ITV RTÉ DW CBC SBS".split())
+
+
+def is_name_and_outlet(s: str) -> bool:
+    """A writer's name, a comma and the outlet, alone on a line: `Jane Roe, CNN`, `Jane Roe, The Courier`.
+    The outlet is an agency, a broadcaster's initials, `The ...`, `... News` or a word of four capitals (`Los
+    Angeles, CA` and `Santa Monica, USA` are places), and the line is not a sentence."""
+    if len(s) > 80 or ends_sentence(s):
+        return False
+    name, _, outlet = s.strip().partition(",")
+    ws = outlet.strip(" ,|-–—:()").split()
+    if not ws or not _is_outlet(outlet):
+        return False
+    named = (
+        ws[0] == "The"
+        or ws[-1].lower().strip(".") in _OUTLET_WORDS
+        or any(len(w) >= 4 and w.isupper() or w in _BROADCASTERS for w in ws)
+        or re.fullmatch(r"(?:" + _agency_alt() + r")", " ".join(ws), re.IGNORECASE) is not None
+    )  # (not a country's or a state's code: `Santa Monica, USA`, `Los Angeles, CA`)
+    return named and is_byline_name(name, need_rare=False)
+
+
 def is_pair_byline(s: str) -> bool:
     """Two writers' names joined by `and`, then their outlet: `Jane Roe and John Doe, CNN`."""
     m = _PAIR.match(s) if len(s) <= 120 and not ends_sentence(s) else None
@@ -901,7 +924,8 @@ def source_line(view: TextView) -> Iterator[Hit]:
     `New Delhi Bureau`), a line that is only a site's domain (`EXAMPLE.COM`) or a full link
     (`https://example.com/story`; not when introduced by a line ending in `:` or one of three or more:
     a list of links the article gives), two writers with their outlet (`Jane Roe and John Doe, CNN`;
-    `Jane Roe and John Doe The Daily Planet`, a title with its article), and
+    `Jane Roe and John Doe The Daily Planet`, a title with its article), one writer with the outlet
+    (`Jane Roe, CNN`; not a place: `Los Angeles, CA`), and
     a contributors' line that closes a story (`Jane Roe contributed reporting.`, `... contributed to this report.`).
     """
     urls = [k for k, line in enumerate(view.body) if _URL_LINE.match(line.text)]
@@ -919,6 +943,8 @@ def source_line(view: TextView) -> Iterator[Hit]:
             yield _line_hit(line, "source or credit line")
         elif i in pair and is_pair_byline(s):  # (no `and` or `&`: no pair)
             yield _line_hit(line, "byline (two writers and their outlet)", kind="byline")
+        elif "," in s and is_name_and_outlet(s):
+            yield _line_hit(line, "byline (a writer and the outlet)", kind="byline")
         elif i in role and _ROLE_LINE.match(s) and s.strip()[:1].isupper():
             yield _line_hit(line, "byline (the writer's role)", kind="role")
         elif (
@@ -938,11 +964,16 @@ _META_ISO = re.compile(
     re.IGNORECASE,
 )
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")  # a part of every _META_ISO match
+# a blog post's footer: "Posted in News | Tagged storm, coast", "Filed under Politics, tagged with elections"
+_POSTED_IN = re.compile(
+    r"^\s*(?:posted|filed|published)\s+(?:in|under)\s+[^\n|]{1,80}?(?:\|\s*|,\s*|\s)tagged\b[^\n]{0,120}$",
+    re.IGNORECASE,
+)
 # tags or categories a template joins with spaced commas: "Jane Roe All , Books , Reviews , News"
 _SPACED_COMMAS = re.compile(r"\S\s+,\s+\S.*\S\s+,\s+\S")
 TAG_LINE_WORDS = 15
 _META_FIELD = re.compile(
-    r"^\s*(?:tags?|categories|category|filed under|posted in|keywords|topics|section|issn|permalink|"
+    r"^\s*(?:tags?|tagged|tagged with|categories|category|filed under|posted in|keywords|topics|section|issn|permalink|"
     r"short url|source url|url|author|authors|lang|language|reading time|tempo de leitura|lesezeit)\s*:"
     r"[ \t]*[^\n]{0,200}$",
     re.IGNORECASE,
@@ -962,6 +993,7 @@ def metadata_field(view: TextView) -> Iterator[Hit]:
 
     Also a short line (at most 15 words, not a sentence) of tags or categories that a template joined with
     spaced commas (`All , Books , Reviews , News`): edited prose never puts a space before a comma twice.
+    And a blog post's footer: `Posted in News | Tagged storm, coast`.
     """
     seen: set[int] = set()
     dated = _ISO_DATE.search(view.text) is not None  # every match holds one: no need to look further without
@@ -970,7 +1002,7 @@ def metadata_field(view: TextView) -> Iterator[Hit]:
         yield Hit(m.start(), m.end(), "metadata field in the body", "")
     for line in view.body:
         txt = line.text.rstrip()
-        if _META_FIELD.match(txt) and word_count(txt) <= 25 or is_tag_line(txt):
+        if _META_FIELD.match(txt) and word_count(txt) <= 25 or is_tag_line(txt) or _POSTED_IN.match(txt):
             start, end = line.span
             if not any(start <= s < end for s in seen):
                 yield Hit(start, end, "metadata field in the body", "")
