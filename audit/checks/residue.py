@@ -406,7 +406,7 @@ def _agency_alt() -> str:
 
 @functools.cache
 def _credit_patterns() -> tuple[re.Pattern[str], ...]:
-    """The credit patterns, one a kind (a named group: label, foreign, archive, imgcopy, bracket, inline, paren,
+    """The credit patterns, one a kind (a named group: label, foreign, courtesy, archive, imgcopy, bracket, inline, paren,
     copy, agency, slash), in the order in which one pattern of them all would try them (`_credit_match`)."""
     agency = _agency_alt()
     return tuple(
@@ -414,10 +414,12 @@ def _credit_patterns() -> tuple[re.Pattern[str], ...]:
         for part in (
             # "(Photo: X)", "Photo by X", "Image credit: X", "FILE PHOTO: ..."
             r"(?P<label>^\s*\(?(?:file\s+)?(?:photo|photograph|picture|image|pic|video|credit|illustration)s?"
-            r"(?:\s+credit|\s+illustration)?\s*(?::|by\b)\s*\S.*$)",
+            r"(?:\s+credit|\s+illustration)?\s*(?::|by\b|via\b)\s*\S.*$)",
             # the same labels in the languages news sites use most after English: "Foto: X", "Фото: X",
             # "Imagem: X", "Bild: X", "Crédito: X", "Crédit photo : X"
             r"(?P<foreign>^\s*\(?(?:foto|fotos|фото|imagem|imagen|bild|crédito|credito|crédit(?:\s+photo)?)\s*:\s*\S.{0,80}$)",
+            # a credit line that opens with "Courtesy": "Courtesy of the artist", "Courtesy Example Museum"
+            r"(?P<courtesy>^\s*\(?courtesy(?:\s+of)?\s+[^.!?\n]{2,60}\)?\s*$)",
             # a picture from someone's own collection, as Russian sites credit it: "личный архив ..." (personal archive)
             r"(?P<archive>^\s*(?:из\s+)?личн(?:ый|ого)\s+архив\w*(?:\s+\S+){0,4}\s*$)",
             # "Image copyright Example Agency", "Image source: X", "Photo courtesy of X"
@@ -814,7 +816,8 @@ _SOURCE = re.compile(
     r"^\s*\(?(?:source|sources|via|credit|credits|courtesy(?: of)?)\s*:\s*\S.{0,80}$"
     r"|^\s*\(?(?:with\s+)?(?:additional\s+)?(?:reporting|writing|editing|compiled|contributed|translated|"
     r"translation|research|production)\s+by\b.{0,300}$"
-    r"|^\s*[A-Z][^\n]{0,150}?\bcontributed\s+(?:reporting|to\s+this\s+(?:report|story|article))\W*$",
+    r"|^\s*[A-Z][^\n]{0,150}?\bcontributed\s+(?:reporting|to\s+this\s+(?:report|story|article))\W*$"
+    r"|^\s*\(?(?:[A-Z][\w'’.-]+\s+){1,3}(?:and\s+(?:[A-Z][\w'’.-]+\s+){1,3})?reported\s+from\s+[A-Z][^\n]{0,40}?\W*$",
     re.IGNORECASE,
 )
 _BYLINE = re.compile(
@@ -874,14 +877,19 @@ _BROADCASTERS = frozenset("CNN BBC NPR CBS NBC ABC PBS ITV RTÉ DW CBC SBS".spli
 
 
 def is_name_and_outlet(s: str) -> bool:
-    """A writer's name, a comma and the outlet, alone on a line: `Jane Roe, CNN`, `Jane Roe, The Courier`.
+    """A writer's name, a comma and the outlet, alone on a line: `Jane Roe, CNN`, `Jane Roe, The Courier`;
+    or a name, `|` and a role or the outlet: `Jane Roe | Staff Writer`.
     The outlet is an agency, a broadcaster's initials, `The ...`, `... News` or a word of four capitals (`Los
     Angeles, CA` and `Santa Monica, USA` are places), and the line is not a sentence."""
     if len(s) > 80 or ends_sentence(s):
         return False
-    name, _, outlet = s.strip().partition(",")
+    name, sep, outlet = s.strip().partition("|") if "|" in s else s.strip().partition(",")
     ws = outlet.strip(" ,|-–—:()").split()
-    if not ws or not _is_outlet(outlet):
+    if not ws:
+        return False
+    if sep == "|" and _ROLE_LINE.match(outlet):
+        return is_byline_name(name, need_rare=False)  # `Jane Roe | Staff Writer`
+    if not _is_outlet(outlet):
         return False
     named = (
         ws[0] == "The"
@@ -943,7 +951,7 @@ def source_line(view: TextView) -> Iterator[Hit]:
             yield _line_hit(line, "source or credit line")
         elif i in pair and is_pair_byline(s):  # (no `and` or `&`: no pair)
             yield _line_hit(line, "byline (two writers and their outlet)", kind="byline")
-        elif "," in s and is_name_and_outlet(s):
+        elif ("," in s or "|" in s) and is_name_and_outlet(s):
             yield _line_hit(line, "byline (a writer and the outlet)", kind="byline")
         elif i in role and _ROLE_LINE.match(s) and s.strip()[:1].isupper():
             yield _line_hit(line, "byline (the writer's role)", kind="role")
