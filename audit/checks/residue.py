@@ -981,7 +981,7 @@ _POSTED_IN = re.compile(
 _SPACED_COMMAS = re.compile(r"\S\s+,\s+\S.*\S\s+,\s+\S")
 TAG_LINE_WORDS = 15
 _META_FIELD = re.compile(
-    r"^\s*(?:tags?|tagged|tagged with|categories|category|filed under|posted in|keywords|topics|section|issn|permalink|"
+    r"^\s*(?:tags?|tagged|tagged with|labels|categories|category|filed under|posted in|keywords|topics|section|issn|permalink|"
     r"short url|source url|url|author|authors|lang|language|reading time|tempo de leitura|lesezeit)\s*:"
     r"[ \t]*[^\n]{0,200}$",
     re.IGNORECASE,
