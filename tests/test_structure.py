@@ -118,3 +118,6 @@ def test_a_comment_thread_without_a_header_is_known_by_its_furniture():
         "2 hours ago\nPower is back in most homes.\n3 hours ago\nSchools closed early.\n5 hours ago\nThe warning ends."
     )
     assert thread_by_furniture(TextView(article + live).body) is None  # times alone: a live blog
+    plugin = "Ana Lima\nAbout time.\nLike · Reply · 2y\nJoe Bloggs\nAgreed!\nLike · Reply · 1y\nKim Park\nNo.\nLike · Reply · 1y"
+    body = TextView(article + plugin).body
+    assert thread_by_furniture(body) == (4, len(body) - 1)  # a comment plugin's action rows

@@ -131,12 +131,15 @@ def comment_thread(view: TextView) -> Iterator[Hit]:
             yield Hit(*ln.span, "reader comment (a thread without a header)", "")
 
 
-# what only a comment thread prints around each comment: `Reply`, `Jane says:`, `Rating: 12 Votes`, `4 likes`
+# what only a comment thread prints around each comment: `Reply`, `Jane says:`, `Rating: 12 Votes`, `4 likes`,
+# `Like · Reply · 2y`
 _COMMENT_FURNITURE = re.compile(
     r"^\s*(?:reply|report|report abuse|flag|permalink|reply to this comment|show replies|load more replies)\s*$"
     r"|^\s*[^\n]{1,40}\s(?:says|wrote|writes)\s*:\s*$"
     r"|^\s*rating\s*:?\s*[-+]?\d{1,5}\s*(?:votes?|points?)?\s*$"
-    r"|^\s*[-+]?\d{1,5}\s*(?:votes?|points?|likes?|upvotes?|downvotes?)\s*$",
+    r"|^\s*[-+]?\d{1,5}\s*(?:votes?|points?|likes?|upvotes?|downvotes?)\s*$"
+    # a comment plugin's action row: "Like · Reply · 2y", "Reply • Share ›"
+    r"|^\s*(?:like|reply)(?:\s*[·•|]\s*(?:like|reply|share|report|\d{1,3}\s*[a-z]{1,5})){1,4}\s*[›»]?\s*$",
     re.IGNORECASE,
 )
 # when a comment was posted, on a line of its own: `2 days ago`, `3 hours ago at 07:52 am`
@@ -145,6 +148,7 @@ _COMMENT_AGE = re.compile(
     r"(?:\s+at\s+\d{1,2}:\d{2}\s*(?:am|pm|a\.m\.|p\.m\.)?)?\s*$",
     re.IGNORECASE,
 )
+_COMMENT_AUTHOR = re.compile(r"^\s*[^\n]{1,40}\s(?:says|wrote|writes)\s*:\s*$", re.IGNORECASE)
 THREAD_MARKS = 3  # a thread without a header shows its comment furniture at least this often ...
 THREAD_GAP = 12  # ... at most this many lines apart
 THREAD_TAIL = 6  # the lines after its last mark that still belong to it, when they end the page
@@ -156,9 +160,9 @@ def thread_by_furniture(body: list) -> tuple[int, int] | None:
     Comments print furniture that articles do not: `Reply` under each, `Jane says:` above it, a vote
     count (`Rating: 12 Votes`). At least three such marks (with the posting ages `2 days ago` between them),
     none more than 12 lines from the next, make a thread (a page an extractor left only the comments of is
-    one too); it runs from
-    the commenter's name above its first mark to its last mark (to the end of the page when at most 6 lines
-    follow). Times alone are not enough: a live blog's entries and a list of headlines carry them too.
+    one too); it runs from the first comment (above its first mark, as far up as the next comment reaches, in
+    lines under 25 words; over a time or `Jane says:`, the name on the line above) to its last mark (to the end of the page when
+    at most 6 lines follow). Times alone are not enough: a live blog's entries and a list of headlines carry them too.
     """
     n = len(body)
     marks = [i for i in range(n) if _COMMENT_FURNITURE.match(body[i].text)]
@@ -174,8 +178,14 @@ def thread_by_furniture(body: list) -> tuple[int, int] | None:
     if sum(k not in ages for k in best) < THREAD_MARKS:
         return None
     start, end = best[0], best[-1]
-    if start > 0 and _is_short_label(body[start - 1].text) and not is_prose(body[start - 1].text, 8):
-        start -= 1  # the commenter's name above the first mark
+    if _COMMENT_FURNITURE.match(body[start].text) and not _COMMENT_AUTHOR.match(body[start].text):
+        # a mark under its comment (`Reply`, `Like · Reply`): the first comment sits above it, as long as
+        # the next one does (its name and text), in short lines (a line of 25+ words is the article's)
+        back = (best[1] - best[0] - 1) if len(best) > 1 else 1
+        while back > 0 and start > 0 and word_count(body[start - 1].text) < TAIL_BODY_WORDS:
+            start, back = start - 1, back - 1
+    elif start > 0 and _is_short_label(body[start - 1].text) and not is_prose(body[start - 1].text, 8):
+        start -= 1  # the commenter's name above the first mark (a time, `Jane says:`)
     if n - 1 - end <= THREAD_TAIL:
         end = n - 1
     return start, end
