@@ -619,7 +619,8 @@ _STAMP_KEYS_INTL = (
 )
 _STAMP_WORDS = frozenset(
     (_MONTHS + "|" + _WEEKDAYS + "|" + _MONTHS_INTL + "|" + _WEEKDAYS_INTL + "|" + _STAMP_KEYS_INTL).split("|")
-    + "updated update published posted modified last first on at am pm a.m p.m et est edt pst pdt cst cdt gmt utc bst cet"
+    + "updated update published posted modified created last first on at am pm a.m p.m et est edt pst pdt cst cdt gmt"
+    " utc bst cet"
     " ist ago an hour hours minute minutes min mins second seconds day days week weeks month months year years"
     " read reading time today yesterday st nd rd th of"
     " de del em às las le à mis jour um uhr h il alle ore om el en"
