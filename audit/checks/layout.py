@@ -149,6 +149,7 @@ _COMMENT_AGE = re.compile(
     re.IGNORECASE,
 )
 _COMMENT_AUTHOR = re.compile(r"^\s*[^\n]{1,40}\s(?:says|wrote|writes)\s*:\s*$", re.IGNORECASE)
+THREAD_MARK_CHARS = 80
 THREAD_MARKS = 3  # a thread without a header shows its comment furniture at least this often ...
 THREAD_GAP = 12  # ... at most this many lines apart
 THREAD_TAIL = 6  # the lines after its last mark that still belong to it, when they end the page
@@ -165,8 +166,9 @@ def thread_by_furniture(body: list) -> tuple[int, int] | None:
     at most 6 lines follow). Times alone are not enough: a live blog's entries and a list of headlines carry them too.
     """
     n = len(body)
-    marks = [i for i in range(n) if _COMMENT_FURNITURE.match(body[i].text)]
-    ages = {i for i in range(n) if _COMMENT_AGE.match(body[i].text)}
+    short = [i for i in range(n) if len(body[i].text) <= THREAD_MARK_CHARS]  # (every mark is a short line)
+    marks = [i for i in short if _COMMENT_FURNITURE.match(body[i].text)]
+    ages = {i for i in short if _COMMENT_AGE.match(body[i].text)}
     best: list[int] = []
     run: list[int] = []
     for i in sorted(set(marks) | ages):

@@ -264,15 +264,16 @@ def page_furniture(view: TextView) -> Iterator[Hit]:
     body = view.body
     counts = _bare_counts(body)
     for i, line in enumerate(body):
+        more = not line.text.rstrip().endswith(".")  # (none of the rules below takes a line ending in a stop)
         if i in counts or len(line.text) <= 60 and _COUNTER.match(line.text):
             yield _line_hit(line, "page furniture (counter)")
-        elif is_ui_label(line.text) or is_glued_labels(line.text):
+        elif is_ui_label(line.text) or more and is_glued_labels(line.text):
             yield _line_hit(line, "page furniture (button or menu label)")
-        elif _BREADCRUMB.match(line.text) or is_crumb_trail(body, i):
+        elif _BREADCRUMB.match(line.text) or more and is_crumb_trail(body, i):
             yield _line_hit(line, "page furniture (breadcrumb)")
-        elif _LOGO.match(line.text):
+        elif more and _LOGO.match(line.text):
             yield _line_hit(line, "page furniture (logo)")
-        elif is_contact_block(line.text):
+        elif more and is_contact_block(line.text):
             yield _line_hit(line, "page furniture (contact details)")
 
 
@@ -309,8 +310,8 @@ def is_crumb_trail(body: list, i: int) -> bool:
     """A breadcrumb trail run into the page's title: line i is a few capitalised section names followed by
     the text of the line above or below it, the headline (`Home News World` + `Storm hits the coast`)."""
     s = body[i].text.strip()
-    if len(s) > 300 or s.count(" ") < 3:
-        return False  # (a trail and a headline of 3+ words)
+    if len(s) > 300 or s.count(" ") < 3 or s.endswith("."):
+        return False  # (a trail and a headline of 3+ words, which ends on no stop)
     for j in (i - 1, i + 1):
         t = body[j].text.strip() if 0 <= j < len(body) else ""
         if len(s) <= len(t) or not t or not s.endswith(t) or word_count(t) < 3:
@@ -371,8 +372,8 @@ def _label_vocabulary() -> frozenset[str]:
 def is_glued_labels(text: str) -> bool:
     """Labels an extractor joined with single spaces (`Share Tweet Email`), not a lead-in (`See more photos:`)."""
     s = text.strip()
-    if len(s) > 120 or s.endswith(":") or "  " in s:
-        return False
+    if len(s) > 120 or s.endswith((":", "?", ".")) or "  " in s:
+        return False  # (a sentence, a lead-in)
     vocabulary = _label_vocabulary()
     s = s.strip("|•·-–—[]().…! ")
     if not s or s.split(None, 1)[0].lower().rstrip(":") not in vocabulary:
@@ -400,13 +401,20 @@ def _glued_labels(ws: list[str], ui: frozenset[str]) -> bool:
     return best[-1] >= 2
 
 
+@functools.cache
 def _agency_alt() -> str:
     return trie_pattern(list(load_list("agencies")))
 
 
 @functools.cache
+def _agency_name() -> re.Pattern[str]:
+    """An agency's name and nothing else (`Reuters`, `AP`)."""
+    return re.compile(r"(?:" + _agency_alt() + r")", re.IGNORECASE)
+
+
+@functools.cache
 def _credit_patterns() -> tuple[re.Pattern[str], ...]:
-    """The credit patterns, one a kind (a named group: label, foreign, courtesy, archive, imgcopy, bracket, inline, paren,
+    """The credit patterns, one a kind (a named group: label, foreign, courtesy, imgcopy, bracket, inline, paren,
     copy, agency, slash), in the order in which one pattern of them all would try them (`_credit_match`)."""
     agency = _agency_alt()
     return tuple(
@@ -415,13 +423,11 @@ def _credit_patterns() -> tuple[re.Pattern[str], ...]:
             # "(Photo: X)", "Photo by X", "Image credit: X", "FILE PHOTO: ..."
             r"(?P<label>^\s*\(?(?:file\s+)?(?:photo|photograph|picture|image|pic|video|credit|illustration)s?"
             r"(?:\s+credit|\s+illustration)?\s*(?::|by\b|via\b)\s*\S.*$)",
-            # the same labels in the languages news sites use most after English: "Foto: X", "Фото: X",
-            # "Imagem: X", "Bild: X", "Crédito: X", "Crédit photo : X"
-            r"(?P<foreign>^\s*\(?(?:foto|fotos|фото|imagem|imagen|bild|crédito|credito|crédit(?:\s+photo)?)\s*:\s*\S.{0,80}$)",
+            # the same labels in the languages news sites use most after English: "Foto: X", "Imagem: X",
+            # "Bild: X", "Crédito: X", "Crédit photo : X" (Russian ones: `cyrillic_credit`)
+            r"(?P<foreign>^\s*\(?(?:foto|fotos|imagem|imagen|bild|crédito|credito|crédit(?:\s+photo)?)\s*:\s*\S.{0,80}$)",
             # a credit line that opens with "Courtesy": "Courtesy of the artist", "Courtesy Example Museum"
             r"(?P<courtesy>^\s*\(?courtesy(?:\s+of)?\s+[^.!?\n]{2,60}\)?\s*$)",
-            # a picture from someone's own collection, as Russian sites credit it: "личный архив ..." (personal archive)
-            r"(?P<archive>^\s*(?:из\s+)?личн(?:ый|ого)\s+архив\w*(?:\s+\S+){0,4}\s*$)",
             # "Image copyright Example Agency", "Image source: X", "Photo courtesy of X"
             r"(?P<imgcopy>^\s*(?:image|photo|picture|video|footage)\s+(?:copyright|source|courtesy(?:\s+of)?)\b\s*:?\s*"
             r"(?-i:[A-Z©])[^.!?\n]{0,60}$)",
@@ -440,6 +446,18 @@ def _credit_patterns() -> tuple[re.Pattern[str], ...]:
             r"(?P<slash>\b(?:" + agency + r"|AP Photo)/[A-Z][\w'’.-]+(?:\s[A-Z][\w'’.-]+){0,3}(?:,\s*file)?\)?\s*$)",
         )
     )
+
+
+# Russian credits: "Фото: X", and a picture from someone's own collection, "личный архив ..." (personal
+# archive). Apart from the scanned patterns: a pattern with Cyrillic letters sends the pre-filter scan to `re`.
+_CYRILLIC_CREDIT = re.compile(
+    r"^\s*\(?(?:фото\s*:\s*\S.{0,80}|(?:из\s+)?личн(?:ый|ого)\s+архив\w*(?:\s+\S+){0,4})\s*$", re.I
+)
+
+
+def cyrillic_credit(s: str) -> bool:
+    """A Russian photo credit on a line of its own (`Фото: X`, `личный архив X`)."""
+    return ("ото" in s or "архив" in s) and _CYRILLIC_CREDIT.match(s) is not None
 
 
 def _credit_match(line: str, index: int, parts: list[tuple[re.Pattern[str], object]]) -> re.Match[str] | None:
@@ -527,6 +545,7 @@ def caption_credit(view: TextView) -> Iterator[Hit]:
             m = None  # a sentence that opens with an agency, or a paragraph that ends on one ("... told AFP")
         if (
             m
+            or cyrillic_credit(s)
             or i in paren
             and _PAREN_CREDIT.match(s)
             and not _is_dateline(view.body, k)
@@ -870,7 +889,7 @@ def _is_outlet(s: str) -> bool:
         return True  # a title with its article: `The Daily Planet`, `The Example Courier`
     if _DOMAIN_LINE.match(s):
         return True  # a site: `Example.com`
-    return bool(re.fullmatch(r"(?:" + _agency_alt() + r")", s, re.IGNORECASE))
+    return _agency_name().fullmatch(s) is not None
 
 
 # broadcasters that sign their writers' pieces by their initials (the agencies are in agencies.txt)
@@ -896,7 +915,7 @@ def is_name_and_outlet(s: str) -> bool:
         ws[0] == "The"
         or ws[-1].lower().strip(".") in _OUTLET_WORDS
         or any(len(w) >= 4 and w.isupper() or w in _BROADCASTERS for w in ws)
-        or re.fullmatch(r"(?:" + _agency_alt() + r")", " ".join(ws), re.IGNORECASE) is not None
+        or _agency_name().fullmatch(" ".join(ws)) is not None
     )  # (not a country's or a state's code: `Santa Monica, USA`, `Los Angeles, CA`)
     return named and is_byline_name(name, need_rare=False)
 
@@ -991,8 +1010,8 @@ _META_FIELD = re.compile(
 
 def is_tag_line(s: str) -> bool:
     """A short line, not a sentence, of items a template joined with spaced commas (`Books , Reviews , News`)."""
-    if s.count(",") < 2:
-        return False  # (every match holds two commas)
+    if " ," not in s and "\t," not in s:
+        return False  # (every match holds a space before a comma)
     return word_count(s) <= TAG_LINE_WORDS and not s.endswith((".", "!", "?")) and _SPACED_COMMAS.search(s) is not None
 
 
@@ -1011,7 +1030,13 @@ def metadata_field(view: TextView) -> Iterator[Hit]:
         yield Hit(m.start(), m.end(), "metadata field in the body", "")
     for line in view.body:
         txt = line.text.rstrip()
-        if _META_FIELD.match(txt) and word_count(txt) <= 25 or is_tag_line(txt) or _POSTED_IN.match(txt):
+        if (
+            _META_FIELD.match(txt)
+            and word_count(txt) <= 25
+            or is_tag_line(txt)
+            or "agged" in txt
+            and _POSTED_IN.match(txt)
+        ):
             start, end = line.span
             if not any(start <= s < end for s in seen):
                 yield Hit(start, end, "metadata field in the body", "")
