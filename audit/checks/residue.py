@@ -53,6 +53,11 @@ def _opener_regex() -> re.Pattern[str]:
     return phrase_regex("related_openers", prefix=r"^[\s\[(•*\-–—]*", suffix=r"\b")
 
 
+@functools.cache
+def _intl_opener_regex() -> re.Pattern[str]:
+    return phrase_regex("related_openers_intl", prefix=r"^[\s\[(•*\-–—]*", suffix=r"\b")
+
+
 def _headers_regex() -> re.Pattern[str]:
     return phrase_regex("related_headers", prefix=r"^[\s\[(•*]*", suffix=_SEP)
 
@@ -84,7 +89,8 @@ def is_link_header(s: str) -> bool:
 def related_link(view: TextView) -> Iterator[Hit]:
     """Read-more and related-story links: `Read more: ...`, `Related: ...`, `You may also like`.
 
-    Fires on short lines that open with a known link phrase (`audit/data/related_openers.txt`), or that
+    Fires on short lines that open with a known link phrase (`audit/data/related_openers.txt`, and
+    `related_openers_intl.txt` for the phrases of other languages with letters outside ASCII), or that
     consist of a section header (`audit/data/related_headers.txt`) alone or followed by `:` or `|`.
     A sentence that merely opens with such words (`Also on July 26, the pilots ...`) is prose.
     """
@@ -93,9 +99,10 @@ def related_link(view: TextView) -> Iterator[Hit]:
     lines = [view.candidates(rx) for rx in (openers, headers, pattern_list("related_patterns"))]
     for line in view.body:
         s = line.text
-        if not any(line.index in c for c in lines) or len(s) > 1000 or word_count(s) > 30:
+        intl = None if s.isascii() or len(s) > 1000 else _intl_opener_regex().match(s)  # (`Lee también: ...`)
+        if not intl and not any(line.index in c for c in lines) or len(s) > 1000 or word_count(s) > 30:
             continue  # none of the patterns can match this line (audit.scan), or it is too long
-        m = openers.match(s) or headers.match(s) or pattern_list("related_patterns").match(s)
+        m = intl or openers.match(s) or headers.match(s) or pattern_list("related_patterns").match(s)
         if m and (not is_prose(s, 10) or s[m.end() :].lstrip()[:1] in (":", "|", "»", "›", ">")):
             yield _line_hit(line, "link to another story or page")
 
@@ -424,8 +431,8 @@ def _credit_patterns() -> tuple[re.Pattern[str], ...]:
             r"(?P<label>^\s*\(?(?:file\s+)?(?:photo|photograph|picture|image|pic|video|credit|illustration)s?"
             r"(?:\s+credit|\s+illustration)?\s*(?::|by\b|via\b)\s*\S.*$)",
             # the same labels in the languages news sites use most after English: "Foto: X", "Imagem: X",
-            # "Bild: X", "Crédito: X", "Crédit photo : X" (Russian ones: `cyrillic_credit`)
-            r"(?P<foreign>^\s*\(?(?:foto|fotos|imagem|imagen|bild|crédito|credito|crédit(?:\s+photo)?)\s*:\s*\S.{0,80}$)",
+            # "Bild: X" (those with letters outside ASCII, `Crédito: X`, `Фото: X`: `foreign_credit`)
+            r"(?P<foreign>^\s*\(?(?:foto|fotos|imagem|imagen|bild|credito)\s*:\s*\S.{0,80}$)",
             # a credit line that opens with "Courtesy": "Courtesy of the artist", "Courtesy Example Museum"
             r"(?P<courtesy>^\s*\(?courtesy(?:\s+of)?\s+[^.!?\n]{2,60}\)?\s*$)",
             # "Image copyright Example Agency", "Image source: X", "Photo courtesy of X"
@@ -448,16 +455,18 @@ def _credit_patterns() -> tuple[re.Pattern[str], ...]:
     )
 
 
-# Russian credits: "Фото: X", and a picture from someone's own collection, "личный архив ..." (personal
-# archive). Apart from the scanned patterns: a pattern with Cyrillic letters sends the pre-filter scan to `re`.
-_CYRILLIC_CREDIT = re.compile(
-    r"^\s*\(?(?:фото\s*:\s*\S.{0,80}|(?:из\s+)?личн(?:ый|ого)\s+архив\w*(?:\s+\S+){0,4})\s*$", re.I
+# credit labels with letters outside ASCII: "Crédito: X", "Crédit photo : X", Russian "Фото: X", and a picture
+# from someone's own collection, "личный архив ..." (personal archive). Apart from the scanned patterns: a
+# cased letter outside ASCII in a pattern sends the pre-filter scan (audit.scan) to `re` on every document.
+_FOREIGN_CREDIT = re.compile(
+    r"^\s*\(?(?:(?:фото|crédito|crédit(?:\s+photo)?)\s*:\s*\S.{0,80}|(?:из\s+)?личн(?:ый|ого)\s+архив\w*(?:\s+\S+){0,4})\s*$",
+    re.I,
 )
 
 
-def cyrillic_credit(s: str) -> bool:
-    """A Russian photo credit on a line of its own (`Фото: X`, `личный архив X`)."""
-    return ("ото" in s or "архив" in s) and _CYRILLIC_CREDIT.match(s) is not None
+def foreign_credit(s: str) -> bool:
+    """A credit line in another script or with accented labels (`Фото: X`, `личный архив X`, `Crédito: X`)."""
+    return not s.isascii() and _FOREIGN_CREDIT.match(s) is not None
 
 
 def _credit_match(line: str, index: int, parts: list[tuple[re.Pattern[str], object]]) -> re.Match[str] | None:
@@ -545,7 +554,7 @@ def caption_credit(view: TextView) -> Iterator[Hit]:
             m = None  # a sentence that opens with an agency, or a paragraph that ends on one ("... told AFP")
         if (
             m
-            or cyrillic_credit(s)
+            or foreign_credit(s)
             or i in paren
             and _PAREN_CREDIT.match(s)
             and not _is_dateline(view.body, k)
