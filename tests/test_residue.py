@@ -190,6 +190,7 @@ PHRASE_LISTS = (
     "ui_words",
     "related_headers",
     "related_openers",
+    "related_openers_intl",
     "mt_disclosures",
     "agencies",
     "nationalities",

@@ -93,3 +93,31 @@ def test_a_query_and_its_output_are_one_listing():
     assert is_code_or_table(listing) and not is_code(listing)
     assert not is_code_or_table(["Updated 9:41 AM;", "Jane Roe | Example Pictures"])  # two rows are not a listing
     assert not is_code_or_table(["Updated 9:41 AM;", "Jane Roe | Example Pictures", *HEADLINES])
+
+
+def test_bulleted_titles_are_links_and_bulleted_phrases_a_list():
+    from audit.checks.structure import is_bulleted_titles, is_title_case
+
+    assert is_title_case("12 Storms That Changed the Coast")
+    assert not is_title_case("Keep a torch and spare batteries at home")
+    titles = ["- 12 Storms That Changed the Coast", "- Why the Sea Wall Failed Again", "• The Towns Most at Risk"]
+    assert is_bulleted_titles(titles)
+    assert not is_bulleted_titles([t.lstrip("-• ") for t in titles])  # no bullets: RES015's ordinary headlines
+    assert not is_bulleted_titles(["- Keep a torch at home", "- Charge your phone first", "- Check on neighbours"])
+
+
+def test_a_comment_thread_without_a_header_is_known_by_its_furniture():
+    from audit.checks.layout import thread_by_furniture
+    from audit.text import TextView
+
+    article = "The council voted to rebuild the sea wall on Monday after a long debate, members said.\n" * 4
+    thread = "kayak_fan\n2 days ago\nAbout time.\nReply\nMaria B\nGreat piece!\nReply\nRiverWatcher says:\nNo.\nReply"
+    body = TextView(article + thread).body
+    assert thread_by_furniture(body) == (4, len(body) - 1)
+    live = (
+        "2 hours ago\nPower is back in most homes.\n3 hours ago\nSchools closed early.\n5 hours ago\nThe warning ends."
+    )
+    assert thread_by_furniture(TextView(article + live).body) is None  # times alone: a live blog
+    plugin = "Ana Lima\nAbout time.\nLike · Reply · 2y\nJoe Bloggs\nAgreed!\nLike · Reply · 1y\nKim Park\nNo.\nLike · Reply · 1y"
+    body = TextView(article + plugin).body
+    assert thread_by_furniture(body) == (4, len(body) - 1)  # a comment plugin's action rows

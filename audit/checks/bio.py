@@ -208,19 +208,34 @@ def _header() -> re.Pattern[str]:
     return re.compile(r"^[\s*_#>]*(?:" + _alternation("header") + r")[\s:.*_]*$", re.IGNORECASE)
 
 
+# `About <Name>`, and the same header in the languages of other news sites (`Sobre`, `Über`, `Acerca de`,
+# `À propos de`, Dutch `Over`): words of those languages' author boxes, not taken from any page
 _ABOUT_NAME = re.compile(r"^[\s*_#>]*About\s+(?P<name>" + _NAME + r")[\s:*_]*$")
+_ABOUT_NAME_INTL = re.compile(
+    r"^[\s*_#>]*(?:Sobre|Über|Acerca\s+de|À\s+propos\s+de|Over)\s+(?P<name>" + _NAME + r")[\s:*_]*$"
+)
 
 
-def _bio_header(view: TextView, i: int) -> bool:
-    """`About the author`, or `About <Name>` over a paragraph that names the same person."""
+def _bio_header(view: TextView, i: int, about: re.Pattern[str] = _ABOUT_NAME) -> bool:
+    """`About the author`, or `About <Name>` (`about`) over a paragraph that names the same person."""
     s = view.body[i].text
     if word_count(s) > 6:
         return False
-    if _header().match(s):
+    if about is _ABOUT_NAME and _header().match(s):
         return True
-    m = _ABOUT_NAME.match(s)
+    m = about.match(s)
     nxt = view.body[i + 1].text if i + 1 < len(view.body) else ""
     return bool(m) and re.search(r"(?<!\w)" + re.escape(m.group("name").split()[-1]) + r"(?!\w)", nxt) is not None
+
+
+def _named_bio_box(view: TextView) -> Iterator[Hit]:
+    """In a text not in English, only `About <Name>` (in its language) over a paragraph that names the person."""
+    body = view.body
+    for i, line in _edge_lines(view, head=True):
+        if _bio_header(view, i, _ABOUT_NAME_INTL):
+            yield Hit(*line.span, "author bio header", "")
+            if i + 1 < len(body) and _short(body[i + 1].text, HEADER_BODY_WORDS):
+                yield Hit(*body[i + 1].span, "author bio under a header", "")
 
 
 @check("BIO002", "bio", "warning", fix="remove", label="author blurb", role="generic_bio")
@@ -235,11 +250,13 @@ def author_blurb(view: TextView) -> Iterator[Hit]:
     an attribution), and no other paragraph of the story names that person (so `Smith is a senior
     official at the ministry` in a story is not a bio).
     A bio header flags itself and the paragraph under it; `She previously worked at ...` after a
-    blurb is flagged with it.
+    blurb is flagged with it. In a text not in English only `About <Name>` in its language (`Sobre Ana
+    Lima`, `Über Jan Keller`) over a paragraph that names the person is flagged.
     """
-    if not view.is_english:
-        return
     body, done = view.body, set()
+    if not view.is_english:
+        yield from _named_bio_box(view)
+        return
     for i, line in _edge_lines(view, head=True):
         if i in done:
             continue
@@ -270,6 +287,13 @@ def _contact_cue(s: str) -> bool:
     return bool(_cue("contact").search(s) or _FOLLOW.search(s) or _LABEL.search(s))
 
 
+def _lone_addresses(view: TextView) -> Iterator[Hit]:
+    """Lines that are an e-mail address alone, in any language (`jroe@example.com`)."""
+    for line in view.body:
+        if "@" in line.text and len(line.text) <= 120 and _EMAIL.fullmatch(line.text.strip()):
+            yield Hit(*line.span, "author contact line", "")
+
+
 @check("BIO003", "bio", "warning", fix="remove", label="author contact line")
 def contact_line(view: TextView) -> Iterator[Hit]:
     """Author contact lines: e-mail addresses, `Follow her on Twitter @handle`, `can be reached at`.
@@ -277,9 +301,11 @@ def contact_line(view: TextView) -> Iterator[Hit]:
     A line of its own (at most 12 words) with an address or a contact phrase, anywhere; or a line of
     at most 40 words at the top or in the last third of the text with a contact phrase (`can be reached
     at`, `Follow her on X`, `Email:`) that quotes nobody. An address in a sentence of the story
-    (`Requests can be sent by e-mail to ...`) is left alone.
+    (`Requests can be sent by e-mail to ...`) is left alone. In a text not in English, only a line that
+    is an address alone is flagged.
     """
     if not view.is_english:
+        yield from _lone_addresses(view)
         return
     tail = _tail_start(view)
     lines = [view.candidates(rx) for rx in (_cue("contact"), _FOLLOW, _LABEL, _EMAIL)]

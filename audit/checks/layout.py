@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 
 from audit.checks.residue import LEADING_DATE, is_byline_name, is_link_header, is_ui_label
-from audit.checks.structure import KINDS, structure_kind
+from audit.checks.structure import KINDS, is_bulleted_titles, structure_kind
 from audit.records import Hit
 from audit.registry import check
 from audit.text import TextView, is_prose, word_count, words
@@ -110,7 +110,8 @@ def comment_thread(view: TextView) -> Iterator[Hit]:
     `Comment` button in a share bar (`Tweet` / `Share` / `Comment`) or a `Comment` section in a menu is
     not a header; nor is one with the article still below it: more prose below than above (with less
     than 150 words above), or the next lines are prose without a commenter's voice (first person,
-    `!`, `Reply`, times) - a comment count left in the middle of the text.
+    `!`, `Reply`, times) - a comment count left in the middle of the text. A thread without a header is
+    found by its furniture (`thread_by_furniture`: `Reply`, `Jane says:`, vote counts).
     """
     body = view.body
     n = len(body)
@@ -124,6 +125,72 @@ def comment_thread(view: TextView) -> Iterator[Hit]:
             if any(c.isalnum() for c in ln.text):
                 yield Hit(*ln.span, "reader comment section", "")
         return
+    span = thread_by_furniture(body)
+    if span:
+        for ln in body[span[0] : span[1] + 1]:
+            yield Hit(*ln.span, "reader comment (a thread without a header)", "")
+
+
+# what only a comment thread prints around each comment: `Reply`, `Jane says:`, `Rating: 12 Votes`, `4 likes`,
+# `Like · Reply · 2y`
+_COMMENT_FURNITURE = re.compile(
+    r"^\s*(?:reply|report|report abuse|flag|permalink|reply to this comment|show replies|load more replies)\s*$"
+    r"|^\s*[^\n]{1,40}\s(?:says|wrote|writes)\s*:\s*$"
+    r"|^\s*rating\s*:?\s*[-+]?\d{1,5}\s*(?:votes?|points?)?\s*$"
+    r"|^\s*[-+]?\d{1,5}\s*(?:votes?|points?|likes?|upvotes?|downvotes?)\s*$"
+    # a comment plugin's action row: "Like · Reply · 2y", "Reply • Share ›"
+    r"|^\s*(?:like|reply)(?:\s*[·•|]\s*(?:like|reply|share|report|\d{1,3}\s*[a-z]{1,5})){1,4}\s*[›»]?\s*$",
+    re.IGNORECASE,
+)
+# when a comment was posted, on a line of its own: `2 days ago`, `3 hours ago at 07:52 am`
+_COMMENT_AGE = re.compile(
+    r"^\s*(?:\d{1,3}|an?|one)\s+(?:seconds?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?)\s+ago"
+    r"(?:\s+at\s+\d{1,2}:\d{2}\s*(?:am|pm|a\.m\.|p\.m\.)?)?\s*$",
+    re.IGNORECASE,
+)
+_COMMENT_AUTHOR = re.compile(r"^\s*[^\n]{1,40}\s(?:says|wrote|writes)\s*:\s*$", re.IGNORECASE)
+THREAD_MARK_CHARS = 80
+THREAD_MARKS = 3  # a thread without a header shows its comment furniture at least this often ...
+THREAD_GAP = 12  # ... at most this many lines apart
+THREAD_TAIL = 6  # the lines after its last mark that still belong to it, when they end the page
+
+
+def thread_by_furniture(body: list) -> tuple[int, int] | None:
+    """The first and last line of a comment thread that has no header, or None.
+
+    Comments print furniture that articles do not: `Reply` under each, `Jane says:` above it, a vote
+    count (`Rating: 12 Votes`). At least three such marks (with the posting ages `2 days ago` between them),
+    none more than 12 lines from the next, make a thread (a page an extractor left only the comments of is
+    one too); it runs from the first comment (above its first mark, as far up as the next comment reaches, in
+    lines under 25 words; over a time or `Jane says:`, the name on the line above) to its last mark (to the end of the page when
+    at most 6 lines follow). Times alone are not enough: a live blog's entries and a list of headlines carry them too.
+    """
+    n = len(body)
+    short = [i for i in range(n) if len(body[i].text) <= THREAD_MARK_CHARS]  # (every mark is a short line)
+    marks = [i for i in short if _COMMENT_FURNITURE.match(body[i].text)]
+    ages = {i for i in short if _COMMENT_AGE.match(body[i].text)}
+    best: list[int] = []
+    run: list[int] = []
+    for i in sorted(set(marks) | ages):
+        if run and i - run[-1] > THREAD_GAP:
+            best = max(best, run, key=lambda r: sum(k not in ages for k in r))
+            run = []
+        run.append(i)
+    best = max(best, run, key=lambda r: sum(k not in ages for k in r))
+    if sum(k not in ages for k in best) < THREAD_MARKS:
+        return None
+    start, end = best[0], best[-1]
+    if _COMMENT_FURNITURE.match(body[start].text) and not _COMMENT_AUTHOR.match(body[start].text):
+        # a mark under its comment (`Reply`, `Like · Reply`): the first comment sits above it, as long as
+        # the next one does (its name and text), in short lines (a line of 25+ words is the article's)
+        back = (best[1] - best[0] - 1) if len(best) > 1 else 1
+        while back > 0 and start > 0 and word_count(body[start - 1].text) < TAIL_BODY_WORDS:
+            start, back = start - 1, back - 1
+    elif start > 0 and _is_short_label(body[start - 1].text) and not is_prose(body[start - 1].text, 8):
+        start -= 1  # the commenter's name above the first mark (a time, `Jane says:`)
+    if n - 1 - end <= THREAD_TAIL:
+        end = n - 1
+    return start, end
 
 
 HEAD_LINES = 8  # how far down the page header (kicker, byline, section label) can reach
@@ -164,6 +231,7 @@ def page_header_line(view: TextView) -> Iterator[Hit]:
 
 
 _NUMBER = re.compile(r"^[\d.,:%$€£+\-–/]+$")
+_BULLET_MARK = re.compile(r"^[-•*·▪◦‣–]\s+")
 _LIST_NUMBER = re.compile(r"^\d+\s*(?:[.)\]:|\-–—]|$)")
 
 
@@ -173,7 +241,7 @@ def _is_headline_like(s: str) -> bool:
     Lines that open with a list number (`1.`, `2)`) or a date, hold table cells (`|`) or many numbers,
     or close on an attribution in brackets are list and table entries (tour dates, scores, quotations).
     """
-    s = s.strip()
+    s = _BULLET_MARK.sub("", s.strip(), count=1)
     ws = words(s)
     if not 4 <= len(ws) <= 15 or s.endswith((".", "!", "?", ".”", '."', "…", ":", ")")):
         return False
@@ -200,7 +268,8 @@ def trailing_link_list(view: TextView) -> Iterator[Hit]:
     headlines (4-15 words, capitalised, no closing punctuation, not a numbered or dated list entry) and the
     rest has fewer words than the article above it, the headlines are flagged, and so are the short lines (at most 30 words) between two of them.
     Headlines that are structured content (introduced by a line ending in `:`, a table, code, a numbered
-    list or steps; `audit/checks/structure.py`) are the article's.
+    list or steps; `audit/checks/structure.py`) are the article's; bullets before titles
+    (`- 11 Fascinating Facts About Our Galaxy`) mark links, not a list of the article's.
     """
     body = view.body
     last = -1
@@ -218,7 +287,9 @@ def trailing_link_list(view: TextView) -> Iterator[Hit]:
         return
     marks = [i for i, ln in enumerate(tail) if _is_headline_like(ln.text)]
     intro = body[last].text if marks[0] == 0 else tail[marks[0] - 1].text
-    if structure_kind([tail[i].text for i in marks], intro, kinds=TAIL_CONTENT):
+    heads = [tail[i].text for i in marks]
+    kinds = ("introduced", "code") if is_bulleted_titles(heads) else TAIL_CONTENT  # (`- 15 Amazing ...`: no table)
+    if structure_kind(heads, intro, kinds=kinds):
         return  # a table, a list or steps of the article
     for i in range(marks[0], marks[-1] + 1):
         ln = tail[i]

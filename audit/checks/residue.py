@@ -53,6 +53,11 @@ def _opener_regex() -> re.Pattern[str]:
     return phrase_regex("related_openers", prefix=r"^[\s\[(•*\-–—]*", suffix=r"\b")
 
 
+@functools.cache
+def _intl_opener_regex() -> re.Pattern[str]:
+    return phrase_regex("related_openers_intl", prefix=r"^[\s\[(•*\-–—]*", suffix=r"\b")
+
+
 def _headers_regex() -> re.Pattern[str]:
     return phrase_regex("related_headers", prefix=r"^[\s\[(•*]*", suffix=_SEP)
 
@@ -84,7 +89,8 @@ def is_link_header(s: str) -> bool:
 def related_link(view: TextView) -> Iterator[Hit]:
     """Read-more and related-story links: `Read more: ...`, `Related: ...`, `You may also like`.
 
-    Fires on short lines that open with a known link phrase (`audit/data/related_openers.txt`), or that
+    Fires on short lines that open with a known link phrase (`audit/data/related_openers.txt`, and
+    `related_openers_intl.txt` for the phrases of other languages with letters outside ASCII), or that
     consist of a section header (`audit/data/related_headers.txt`) alone or followed by `:` or `|`.
     A sentence that merely opens with such words (`Also on July 26, the pilots ...`) is prose.
     """
@@ -93,9 +99,10 @@ def related_link(view: TextView) -> Iterator[Hit]:
     lines = [view.candidates(rx) for rx in (openers, headers, pattern_list("related_patterns"))]
     for line in view.body:
         s = line.text
-        if not any(line.index in c for c in lines) or len(s) > 1000 or word_count(s) > 30:
+        intl = None if s.isascii() or len(s) > 1000 else _intl_opener_regex().match(s)  # (`Lee también: ...`)
+        if not intl and not any(line.index in c for c in lines) or len(s) > 1000 or word_count(s) > 30:
             continue  # none of the patterns can match this line (audit.scan), or it is too long
-        m = openers.match(s) or headers.match(s) or pattern_list("related_patterns").match(s)
+        m = intl or openers.match(s) or headers.match(s) or pattern_list("related_patterns").match(s)
         if m and (not is_prose(s, 10) or s[m.end() :].lstrip()[:1] in (":", "|", "»", "›", ">")):
             yield _line_hit(line, "link to another story or page")
 
@@ -253,19 +260,73 @@ def _bare_counts(body: list) -> set[int]:
 def page_furniture(view: TextView) -> Iterator[Hit]:
     """Lines that are only a button or menu label or a counter: `Share`, `Email`, `Tags:`, `Rating: 36 Votes`, `1 / 23`.
 
-    The labels are listed in `audit/data/ui_words.txt`; a line must consist of labels alone. A bare
+    The labels are listed in `audit/data/ui_words.txt`; a line must consist of labels alone (an extractor
+    may have joined them with single spaces: `Share Tweet Email`; not a lead-in: `See more photos:`). A bare
     number counts when it has at most 3 digits and is not one of a run of table cells. Breadcrumbs
-    (`Home > News > World`) count too.
+    (`Home > News > World`) count too, and so does a trail of a few capitalised section names run into
+    the headline printed on the line above or below (`Home News World Storm hits the coast`), and a
+    logo's text alternative alone on a line (`Example News Logo`), and contact details that are not a
+    sentence (`... Suite 900 | 555-010-0100 tel | 555-010-0101 fax`).
     """
     body = view.body
     counts = _bare_counts(body)
     for i, line in enumerate(body):
+        more = not line.text.rstrip().endswith(".")  # (none of the rules below takes a line ending in a stop)
         if i in counts or len(line.text) <= 60 and _COUNTER.match(line.text):
             yield _line_hit(line, "page furniture (counter)")
-        elif is_ui_label(line.text):
+        elif is_ui_label(line.text) or more and is_glued_labels(line.text):
             yield _line_hit(line, "page furniture (button or menu label)")
-        elif _BREADCRUMB.match(line.text):
+        elif _BREADCRUMB.match(line.text) or more and is_crumb_trail(body, i):
             yield _line_hit(line, "page furniture (breadcrumb)")
+        elif more and _LOGO.match(line.text):
+            yield _line_hit(line, "page furniture (logo)")
+        elif more and is_contact_block(line.text):
+            yield _line_hit(line, "page furniture (contact details)")
+
+
+# an outlet's or a company's contact details in the footer: "... Suite 900 | 555-010-0100 tel | 555-010-0101 fax",
+# "Tel: +44 20 7946 0000", "Phone: (555) 010-0100 Fax: (555) 010-0101"
+_PHONE = r"\+?\(?\d[\d ().-]{6,}\d"
+_CONTACT = re.compile(
+    r"\b(?:tel|phone|telephone|fax|ph)\b\.?\s*:?\s*" + _PHONE + r"|" + _PHONE + r"\s*\(?(?:tel|phone|fax)\b",
+    re.IGNORECASE,
+)
+CONTACT_WORDS = 30
+
+
+def is_contact_block(s: str) -> bool:
+    """Contact details on a line that is not a sentence: a phone or fax number with its label (`Tel:`, `fax`)."""
+    low = s.lower()
+    if "tel" not in low and "fax" not in low and "ph" not in low:
+        return False  # (every match holds one of them)
+    s = s.strip()
+    return (
+        len(s) <= 300
+        and not s.endswith((".", "!", "?"))
+        and word_count(s) <= CONTACT_WORDS
+        and _CONTACT.search(s) is not None
+    )
+
+
+# a logo's text alternative on a line of its own: "Example News Logo", "EXAMPLE logo"
+_LOGO = re.compile(r"^\s*(?:[A-Z0-9][\w&.'’-]*\s+){1,3}(?i:logo)\s*$")
+CRUMB_WORDS = 6  # the sections of a breadcrumb trail before the page's title
+
+
+def is_crumb_trail(body: list, i: int) -> bool:
+    """A breadcrumb trail run into the page's title: line i is a few capitalised section names followed by
+    the text of the line above or below it, the headline (`Home News World` + `Storm hits the coast`)."""
+    s = body[i].text.strip()
+    if len(s) > 300 or s.count(" ") < 3 or s.endswith("."):
+        return False  # (a trail and a headline of 3+ words, which ends on no stop)
+    for j in (i - 1, i + 1):
+        t = body[j].text.strip() if 0 <= j < len(body) else ""
+        if len(s) <= len(t) or not t or not s.endswith(t) or word_count(t) < 3:
+            continue
+        crumbs = s[: -len(t)].replace("»", " ").replace("›", " ").replace(">", " ").replace("/", " ").split()
+        if 0 < len(crumbs) <= CRUMB_WORDS and all(w[:1].isupper() or w[:1].isdigit() for w in crumbs):
+            return True
+    return False
 
 
 @functools.cache
@@ -307,21 +368,73 @@ def is_ui_label(text: str) -> bool:
     return bool(parts) and all(_is_label(p, ui) for p in parts)
 
 
+@functools.cache
+def _label_vocabulary() -> frozenset[str]:
+    """Every word of a label (`audit/data/ui_words.txt` and the `Share on X` forms): a line with any other
+    word cannot split into labels, which rules out almost every line before the split is tried."""
+    share = "click tap to share post send tweet pin follow us email e-mail it on via by with"
+    return frozenset(w for label in _ui_words() for w in label.split()) | frozenset(share.split())
+
+
+def is_glued_labels(text: str) -> bool:
+    """Labels an extractor joined with single spaces (`Share Tweet Email`), not a lead-in (`See more photos:`)."""
+    s = text.strip()
+    if len(s) > 120 or s.endswith((":", "?", ".")) or "  " in s:
+        return False  # (a sentence, a lead-in)
+    vocabulary = _label_vocabulary()
+    s = s.strip("|•·-–—[]().…! ")
+    if not s or s.split(None, 1)[0].lower().rstrip(":") not in vocabulary:
+        return False  # (the first word tells for almost every line)
+    ws = s.lower().split()
+    if not 2 <= len(ws) <= GLUED_WORDS or not all(w in vocabulary or w.rstrip(":") in vocabulary for w in ws):
+        return False
+    return _glued_labels(ws, _ui_words())
+
+
+GLUED_WORDS = 12  # a share bar or menu whose labels the extractor joined with single spaces is short
+LABEL_WORDS = 4  # ... and each label has at most 4 words (`share on facebook`)
+
+
+def _glued_labels(ws: list[str], ui: frozenset[str]) -> bool:
+    """Words that split, left to right, into two or more labels: `Share Tweet Email`, `Share to X Share to
+    Facebook` (a bar an extractor joined with single spaces)."""
+    if not 2 <= len(ws) <= GLUED_WORDS:
+        return False
+    best = [0] + [-1] * len(ws)  # best[j]: fewest labels that cover the first j words (-1: none do)
+    for j in range(1, len(ws) + 1):
+        for k in range(max(0, j - LABEL_WORDS), j):
+            if best[k] >= 0 and _is_label(" ".join(ws[k:j]), ui) and (best[j] < 0 or best[k] + 1 < best[j]):
+                best[j] = best[k] + 1
+    return best[-1] >= 2
+
+
+@functools.cache
 def _agency_alt() -> str:
     return trie_pattern(list(load_list("agencies")))
 
 
 @functools.cache
+def _agency_name() -> re.Pattern[str]:
+    """An agency's name and nothing else (`Reuters`, `AP`)."""
+    return re.compile(r"(?:" + _agency_alt() + r")", re.IGNORECASE)
+
+
+@functools.cache
 def _credit_patterns() -> tuple[re.Pattern[str], ...]:
-    """The credit patterns, one a kind (a named group: label, imgcopy, bracket, inline, paren, copy, agency,
-    slash), in the order in which one pattern of them all would try them (`_credit_match`)."""
+    """The credit patterns, one a kind (a named group: label, foreign, courtesy, imgcopy, bracket, inline, paren,
+    copy, agency, slash), in the order in which one pattern of them all would try them (`_credit_match`)."""
     agency = _agency_alt()
     return tuple(
         re.compile(part, re.IGNORECASE | re.MULTILINE)
         for part in (
             # "(Photo: X)", "Photo by X", "Image credit: X", "FILE PHOTO: ..."
             r"(?P<label>^\s*\(?(?:file\s+)?(?:photo|photograph|picture|image|pic|video|credit|illustration)s?"
-            r"(?:\s+credit)?\s*(?::|by\b)\s*\S.*$)",
+            r"(?:\s+credit|\s+illustration)?\s*(?::|by\b|via\b)\s*\S.*$)",
+            # the same labels in the languages news sites use most after English: "Foto: X", "Imagem: X",
+            # "Bild: X" (those with letters outside ASCII, `Crédito: X`, `Фото: X`: `foreign_credit`)
+            r"(?P<foreign>^\s*\(?(?:foto|fotos|imagem|imagen|bild|credito)\s*:\s*\S.{0,80}$)",
+            # a credit line that opens with "Courtesy": "Courtesy of the artist", "Courtesy Example Museum"
+            r"(?P<courtesy>^\s*\(?courtesy(?:\s+of)?\s+[^.!?\n]{2,60}\)?\s*$)",
             # "Image copyright Example Agency", "Image source: X", "Photo courtesy of X"
             r"(?P<imgcopy>^\s*(?:image|photo|picture|video|footage)\s+(?:copyright|source|courtesy(?:\s+of)?)\b\s*:?\s*"
             r"(?-i:[A-Z©])[^.!?\n]{0,60}$)",
@@ -340,6 +453,20 @@ def _credit_patterns() -> tuple[re.Pattern[str], ...]:
             r"(?P<slash>\b(?:" + agency + r"|AP Photo)/[A-Z][\w'’.-]+(?:\s[A-Z][\w'’.-]+){0,3}(?:,\s*file)?\)?\s*$)",
         )
     )
+
+
+# credit labels with letters outside ASCII: "Crédito: X", "Crédit photo : X", Russian "Фото: X", and a picture
+# from someone's own collection, "личный архив ..." (personal archive). Apart from the scanned patterns: a
+# cased letter outside ASCII in a pattern sends the pre-filter scan (audit.scan) to `re` on every document.
+_FOREIGN_CREDIT = re.compile(
+    r"^\s*\(?(?:(?:фото|crédito|crédit(?:\s+photo)?)\s*:\s*\S.{0,80}|(?:из\s+)?личн(?:ый|ого)\s+архив\w*(?:\s+\S+){0,4})\s*$",
+    re.I,
+)
+
+
+def foreign_credit(s: str) -> bool:
+    """A credit line in another script or with accented labels (`Фото: X`, `личный архив X`, `Crédito: X`)."""
+    return not s.isascii() and _FOREIGN_CREDIT.match(s) is not None
 
 
 def _credit_match(line: str, index: int, parts: list[tuple[re.Pattern[str], object]]) -> re.Match[str] | None:
@@ -391,7 +518,8 @@ def caption_credit(view: TextView) -> Iterator[Hit]:
     """Photo captions and credits: `© Sputnik/Name`, `Photo: X`, a caption ending in `. EPA`, `REUTERS/Name`.
 
     Also a caption closed by its credit in brackets (`... on Monday. (Photo: Example Agency)`) and
-    `Image copyright X`, `Image source: X`, `Photo courtesy of X`.
+    `Image copyright X`, `Image source: X`, `Photo courtesy of X`, the same labels in other languages
+    (`Foto: X`, `Фото: X`, `Imagem: X`, `Bild: X`, `Crédito: X`) and a Russian personal-archive credit.
 
     A credit marks its whole line as a caption when the line is short (at most 60 words); so does a
     caption cue from `audit/data/caption_cues.txt` (`Jane Roe, left, and ...`, `Pictured: ...`,
@@ -406,6 +534,7 @@ def caption_credit(view: TextView) -> Iterator[Hit]:
     # the lines where some credit kind, some cue, the bracketed or the slashed credit can match (pre-filter)
     any_credit, any_cue = _any_line([c for _, c in credit]), _any_line([c for _, c in cues])
     paren, slash = view.candidates(_PAREN_CREDIT), view.candidates(_SLASH_CREDIT)
+    found = []
     for k, line in enumerate(view.body):
         s, i = line.text, line.index
         if len(s) > 600:
@@ -425,6 +554,7 @@ def caption_credit(view: TextView) -> Iterator[Hit]:
             m = None  # a sentence that opens with an agency, or a paragraph that ends on one ("... told AFP")
         if (
             m
+            or foreign_credit(s)
             or i in paren
             and _PAREN_CREDIT.match(s)
             and not _is_dateline(view.body, k)
@@ -434,7 +564,59 @@ def caption_credit(view: TextView) -> Iterator[Hit]:
             and word_count(s) <= MAX_CAPTION_WORDS
             and any(i in lines and rx.search(s) for rx, lines in cues)
         ):
-            yield _line_hit(line, "photo caption or credit")
+            found.append(k)
+    for k in sorted(set(found) | caption_pairs(view.body, found)):
+        yield _line_hit(view.body[k], "photo caption or credit")
+
+
+CREDIT_WORDS = 8  # a credit alone on its line under a caption is short
+CAPTION_SENTENCE_WORDS = 30  # ... and the caption above it one short sentence
+BARE_CREDIT_WORDS = 4
+LAYOUT_PAIRS = 2  # a page shows its caption layout at least twice before it counts
+
+
+_REPORTED = re.compile(r"[\"“][^\"“”\n]{25,}[\"”]|\b(?:said|says|told|tells|according\s+to|asked|added)\b", re.I)
+
+
+def _caption_sentence(body: list, k: int) -> bool:
+    """Line k can caption a picture: one short sentence or a phrase (4-30 words, not a lead-in ending in `:`)
+    that reports and quotes nobody (`..., officials said.` is the story's; a word in scare quotes may stand) and
+    is shorter than the line above."""
+    s = body[k].text.strip()
+    if not 4 <= word_count(s) <= CAPTION_SENTENCE_WORDS or s.endswith(":") or ". " in s or _REPORTED.search(s):
+        return False
+    return k == 0 or word_count(body[k - 1].text) > word_count(s)
+
+
+def _bare_credit(s: str) -> bool:
+    """A name alone, as credits print it: 1-4 capitalised words, no digits, no closing punctuation."""
+    ws = s.split()
+    return (
+        0 < len(ws) <= BARE_CREDIT_WORDS
+        and all(w[:1].isupper() for w in ws)
+        and not any(c.isdigit() for c in s)
+        and not s.rstrip().endswith((".", "!", "?", ":", ","))
+    )
+
+
+def caption_pairs(body: list, credits: list[int]) -> set[int]:
+    """Captions and credits recognised by the page's own layout: where short credit lines (`Jane Roe/Example
+    Agency`) sit under one-sentence captions, twice or more, the captions are ones; and then a bare
+    name under another such sentence, with prose below (`Example Observatory`), is a credit too. The
+    article must go on below the credit: a credit at the end signs the story (`Reuters`) or credits the top
+    picture, and the sentence above it is prose."""
+    known = set(credits)
+    pairs = [k for k in credits if 0 < k < len(body) - 1 and word_count(body[k].text) <= CREDIT_WORDS]
+    pairs = [k for k in pairs if k - 1 not in known and _caption_sentence(body, k - 1)]
+    pairs = [k for k in pairs if is_prose(body[k + 1].text, 12)]  # the article goes on below the picture
+    if len(pairs) < LAYOUT_PAIRS:
+        return set()  # one short paragraph over a credit may be the article's: a layout shows itself twice
+    out = {k - 1 for k in pairs}
+    for j in range(1, len(body) - 1):
+        if j not in known and _bare_credit(body[j].text) and _caption_sentence(body, j - 1):
+            if is_prose(body[j + 1].text, 12) and j - 1 not in known:
+                out.update((j - 1, j))
+    return out
 
 
 _MONTHS = (
@@ -442,11 +624,35 @@ _MONTHS = (
     "|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec"
 )
 _WEEKDAYS = "monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun"
+# the months and weekdays of the other languages news sites print stamps in (Portuguese, Spanish, French,
+# German, Italian, Dutch; from their calendars): "22 de outubro de 2010 às 20:13", "25. September 2018".
+# `mars` (the planet) and `mai` stay out: "Mars 2020" is a mission.
+_MONTHS_INTL = (
+    "janeiro|fevereiro|março|maio|junho|julho|setembro|outubro|novembro|dezembro"
+    "|enero|febrero|marzo|mayo|junio|julio|septiembre|setiembre|octubre|noviembre|diciembre|agosto|abril"
+    "|janvier|février|avril|juin|juillet|août|septembre|octobre|novembre|décembre"
+    "|januar|februar|märz|juni|juli|oktober|dezember"
+    "|gennaio|febbraio|aprile|maggio|giugno|luglio|settembre|ottobre|dicembre"
+    "|januari|februari|maart|augustus"
+)
+_WEEKDAYS_INTL = (
+    "segunda-feira|terça-feira|quarta-feira|quinta-feira|sexta-feira|sábado|domingo"
+    "|lunes|martes|miércoles|jueves|viernes|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche"
+    "|montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag"
+    "|lunedì|martedì|mercoledì|giovedì|venerdì|sabato|domenica"
+)
+# the words around a foreign stamp: "publicado em", "às", "à", "alle ore", "um ... Uhr", "publiziert am"
+_STAMP_KEYS_INTL = (
+    "publicado|atualizado|actualizado|publié|publiée|veröffentlicht|aktualisiert|publiziert|pubblicato|aggiornato"
+)
 _STAMP_WORDS = frozenset(
-    (_MONTHS + "|" + _WEEKDAYS).split("|")
-    + "updated update published posted modified last first on at am pm a.m p.m et est edt pst pdt cst cdt gmt utc bst cet"
+    (_MONTHS + "|" + _WEEKDAYS + "|" + _MONTHS_INTL + "|" + _WEEKDAYS_INTL + "|" + _STAMP_KEYS_INTL).split("|")
+    + "updated update published posted modified created last first on at am pm a.m p.m et est edt pst pdt cst cdt gmt"
+    " utc bst cet"
     " ist ago an hour hours minute minutes min mins second seconds day days week weeks month months year years"
-    " read reading time today yesterday st nd rd th of".split()
+    " read reading time today yesterday st nd rd th of"
+    " de del em às las le à mis jour um uhr h il alle ore om el en"
+    " minuto minutos leitura lectura lesezeit lecture lettura di".split()
 )
 _ORD = r"(?:st|nd|rd|th)?"  # "Sept. 20th", "20th of September"
 _DATE_SIGNAL = re.compile(
@@ -459,8 +665,14 @@ _DATE_SIGNAL = re.compile(
     + _ORD
     + r"\s+(?:of\s+)?(?:"
     + _MONTHS
-    + r")\b"
+    + r")\b|\b\d{1,2}\.?\s+(?:de\s+)?(?:"
+    + _MONTHS_INTL
+    + r")\b|\b\d{1,2}\.\s+(?:"
+    + _MONTHS
+    + r")\s+(?:19|20)\d\d\b"
     r"|\b\d+\s+(?:min|mins|minutes?|hours?|days?)\s+(?:ago|read)\b|\b(?:an|a|one)\s+hour\s+ago\b"
+    # reading times in other languages: "2 minutos", "3 minutos de leitura", "4 Min. Lesezeit", "5 min de lecture"
+    r"|\b\d{1,2}\s+minutos?\b|\b\d{1,2}\s+min\.?\s+(?:lesezeit|de\s+lecture|di\s+lettura)\b"
     r"|\b(?:updated|published|posted|modified)\b",
     re.IGNORECASE,
 )
@@ -485,7 +697,9 @@ def _date_hint(s: str) -> bool:
     return any(w in low for w in _HINT_WORDS)
 
 
-_STAMP_KEY = re.compile(r"\b(?:updated|published|posted|modified|ago|read)\b|\d{1,2}:\d{2}", re.IGNORECASE)
+_STAMP_KEY = re.compile(
+    r"\b(?:updated|published|posted|modified|ago|read|" + _STAMP_KEYS_INTL + r")\b|\d{1,2}:\d{2}", re.IGNORECASE
+)
 
 
 _DATE_VALUE = re.compile(
@@ -576,7 +790,8 @@ def timestamp(view: TextView) -> Iterator[Hit]:
     content are left alone: three or more lines in a row that open with a date (tour dates, a
     schedule), bare dates that head entries of prose (a police blotter, a diary), dates in code
     listings and aligned tables (SQL output, logs; `audit/checks/structure.py`), and
-    `Originally published on ...` (provenance, PRV001).
+    `Originally published on ...` (provenance, PRV001). Months, weekdays and stamp words of Portuguese,
+    Spanish, French, German, Italian and Dutch count too (`sexta-feira, 22 de outubro de 2010 às 20:13`).
     """
     body = view.body
     stamps = [i for i, line in enumerate(body) if _is_stamp(line.text.strip(), i == 0)]
@@ -590,6 +805,7 @@ _NAME_PARTICLES = frozenset("de da di del della van von der den la le al el bin 
 _HANDLE = re.compile(r"\s*(?:@\w{2,30}.*|\|.*|/.*)$")
 RARE_NAME_ZIPF = 3.8  # a surname is rare as an English word
 COMMON_ZIPF = 5.2  # ... and no part of a name is a very common word
+COMMON_GIVEN_ZIPF = 5.45  # ... but after `By` a given name may be as common as `John` (not `Will`, `More`)
 
 
 def _name_tokens_ok(tokens: list[str], need_rare: bool = True) -> bool:
@@ -601,6 +817,8 @@ def _name_tokens_ok(tokens: list[str], need_rare: bool = True) -> bool:
     if not all(re.fullmatch(r"[A-Z][\w'’.-]*", t) and not any(c.isdigit() for c in t) for t in core):
         return False
     zipfs = [english_zipf(t.lower().strip(".")) for t in core]
+    if not need_rare and len(zipfs) > 1 and zipfs[0] < COMMON_GIVEN_ZIPF:
+        zipfs[0] = 0.0  # where a name is expected, its given name may be a common one (`John`)
     return max(zipfs) < COMMON_ZIPF and (min(zipfs) < RARE_NAME_ZIPF or not need_rare)
 
 
@@ -627,7 +845,8 @@ _SOURCE = re.compile(
     r"^\s*\(?(?:source|sources|via|credit|credits|courtesy(?: of)?)\s*:\s*\S.{0,80}$"
     r"|^\s*\(?(?:with\s+)?(?:additional\s+)?(?:reporting|writing|editing|compiled|contributed|translated|"
     r"translation|research|production)\s+by\b.{0,300}$"
-    r"|^\s*[A-Z][^\n]{0,150}?\bcontributed\s+(?:reporting|to\s+this\s+(?:report|story|article))\W*$",
+    r"|^\s*[A-Z][^\n]{0,150}?\bcontributed\s+(?:reporting|to\s+this\s+(?:report|story|article))\W*$"
+    r"|^\s*\(?(?:[A-Z][\w'’.-]+\s+){1,3}(?:and\s+(?:[A-Z][\w'’.-]+\s+){1,3})?reported\s+from\s+[A-Z][^\n]{0,40}?\W*$",
     re.IGNORECASE,
 )
 _BYLINE = re.compile(
@@ -675,7 +894,39 @@ def _is_outlet(s: str) -> bool:
         return False
     if any(len(w) >= 2 and w.isupper() for w in ws) or ws[-1].lower().strip(".") in _OUTLET_WORDS:
         return True
-    return bool(re.fullmatch(r"(?:" + _agency_alt() + r")", s, re.IGNORECASE))
+    if ws[0] == "The" and 2 <= len(ws) <= 4:
+        return True  # a title with its article: `The Daily Planet`, `The Example Courier`
+    if _DOMAIN_LINE.match(s):
+        return True  # a site: `Example.com`
+    return _agency_name().fullmatch(s) is not None
+
+
+# broadcasters that sign their writers' pieces by their initials (the agencies are in agencies.txt)
+_BROADCASTERS = frozenset("CNN BBC NPR CBS NBC ABC PBS ITV RTÉ DW CBC SBS".split())
+
+
+def is_name_and_outlet(s: str) -> bool:
+    """A writer's name, a comma and the outlet, alone on a line: `Jane Roe, CNN`, `Jane Roe, The Courier`;
+    or a name, `|` and a role or the outlet: `Jane Roe | Staff Writer`.
+    The outlet is an agency, a broadcaster's initials, `The ...`, `... News` or a word of four capitals (`Los
+    Angeles, CA` and `Santa Monica, USA` are places), and the line is not a sentence."""
+    if len(s) > 80 or ends_sentence(s):
+        return False
+    name, sep, outlet = s.strip().partition("|") if "|" in s else s.strip().partition(",")
+    ws = outlet.strip(" ,|-–—:()").split()
+    if not ws:
+        return False
+    if sep == "|" and _ROLE_LINE.match(outlet):
+        return is_byline_name(name, need_rare=False)  # `Jane Roe | Staff Writer`
+    if not _is_outlet(outlet):
+        return False
+    named = (
+        ws[0] == "The"
+        or ws[-1].lower().strip(".") in _OUTLET_WORDS
+        or any(len(w) >= 4 and w.isupper() or w in _BROADCASTERS for w in ws)
+        or _agency_name().fullmatch(" ".join(ws)) is not None
+    )  # (not a country's or a state's code: `Santa Monica, USA`, `Los Angeles, CA`)
+    return named and is_byline_name(name, need_rare=False)
 
 
 def is_pair_byline(s: str) -> bool:
@@ -709,7 +960,9 @@ def source_line(view: TextView) -> Iterator[Hit]:
     (`Jane Roe @janeroe / 2 days`) is one too, and so are a role or desk alone (`Opinion Columnist`,
     `New Delhi Bureau`), a line that is only a site's domain (`EXAMPLE.COM`) or a full link
     (`https://example.com/story`; not when introduced by a line ending in `:` or one of three or more:
-    a list of links the article gives), two writers with their outlet (`Jane Roe and John Doe, CNN`), and
+    a list of links the article gives), two writers with their outlet (`Jane Roe and John Doe, CNN`;
+    `Jane Roe and John Doe The Daily Planet`, a title with its article), one writer with the outlet
+    (`Jane Roe, CNN`; not a place: `Los Angeles, CA`), and
     a contributors' line that closes a story (`Jane Roe contributed reporting.`, `... contributed to this report.`).
     """
     urls = [k for k, line in enumerate(view.body) if _URL_LINE.match(line.text)]
@@ -727,6 +980,8 @@ def source_line(view: TextView) -> Iterator[Hit]:
             yield _line_hit(line, "source or credit line")
         elif i in pair and is_pair_byline(s):  # (no `and` or `&`: no pair)
             yield _line_hit(line, "byline (two writers and their outlet)", kind="byline")
+        elif ("," in s or "|" in s) and is_name_and_outlet(s):
+            yield _line_hit(line, "byline (a writer and the outlet)", kind="byline")
         elif i in role and _ROLE_LINE.match(s) and s.strip()[:1].isupper():
             yield _line_hit(line, "byline (the writer's role)", kind="role")
         elif (
@@ -746,24 +1001,51 @@ _META_ISO = re.compile(
     re.IGNORECASE,
 )
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")  # a part of every _META_ISO match
+# a blog post's footer: "Posted in News | Tagged storm, coast", "Filed under Politics, tagged with elections"
+_POSTED_IN = re.compile(
+    r"^\s*(?:posted|filed|published)\s+(?:in|under)\s+[^\n|]{1,80}?(?:\|\s*|,\s*|\s)tagged\b[^\n]{0,120}$",
+    re.IGNORECASE,
+)
+# tags or categories a template joins with spaced commas: "Jane Roe All , Books , Reviews , News"
+_SPACED_COMMAS = re.compile(r"\S\s+,\s+\S.*\S\s+,\s+\S")
+TAG_LINE_WORDS = 15
 _META_FIELD = re.compile(
-    r"^\s*(?:tags?|categories|category|filed under|posted in|keywords|topics|section|issn|permalink|"
+    r"^\s*(?:tags?|tagged|tagged with|labels|categories|category|filed under|posted in|keywords|topics|section|issn|permalink|"
     r"short url|source url|url|author|authors|lang|language|reading time|tempo de leitura|lesezeit)\s*:"
     r"[ \t]*[^\n]{0,200}$",
     re.IGNORECASE,
 )
 
 
+def is_tag_line(s: str) -> bool:
+    """A short line, not a sentence, of items a template joined with spaced commas (`Books , Reviews , News`)."""
+    if " ," not in s and "\t," not in s:
+        return False  # (every match holds a space before a comma)
+    return word_count(s) <= TAG_LINE_WORDS and not s.endswith((".", "!", "?")) and _SPACED_COMMAS.search(s) is not None
+
+
 @check("RES008", "residue", "warning", fix="remove", label="page metadata in the text")
 def metadata_field(view: TextView) -> Iterator[Hit]:
-    """Metadata fields leaked into the body: `date 2023-09-19`, `Tags: ...`, `Filed under: ...`."""
+    """Metadata fields leaked into the body: `date 2023-09-19`, `Tags: ...`, `Filed under: ...`.
+
+    Also a short line (at most 15 words, not a sentence) of tags or categories that a template joined with
+    spaced commas (`All , Books , Reviews , News`): edited prose never puts a space before a comma twice.
+    And a blog post's footer: `Posted in News | Tagged storm, coast`.
+    """
     seen: set[int] = set()
     dated = _ISO_DATE.search(view.text) is not None  # every match holds one: no need to look further without
     for m in view.finditer(_META_ISO) if dated else ():
         seen.add(m.start())
         yield Hit(m.start(), m.end(), "metadata field in the body", "")
     for line in view.body:
-        if _META_FIELD.match(line.text) and word_count(line.text) <= 25:
+        txt = line.text.rstrip()
+        if (
+            _META_FIELD.match(txt)
+            and word_count(txt) <= 25
+            or is_tag_line(txt)
+            or "agged" in txt
+            and _POSTED_IN.match(txt)
+        ):
             start, end = line.span
             if not any(start <= s < end for s in seen):
                 yield Hit(start, end, "metadata field in the body", "")
@@ -812,7 +1094,9 @@ _COPYRIGHT = re.compile(
     r"(?:licensed|available|published|distributed)\s+under\s+(?:a\s+|the\s+)?creative\s+commons\b"
     r"|\b(?:republished|reproduced|reprinted)\s+(?:from\s+[^\n]{1,60}?\s+)?under\s+(?:a\s+|the\s+)?creative\s+commons\b"
     r"|(?:©|ⓒ|\(c\)|\bcopyright)\s*(?:©\s*)?(?:19|20)\d\d\b"
-    r"|^\s*[©ⓒ].{0,80}\b(?:inc|ltd|llc|corp|corporation|limited|plc|gmbh|co)\b\.?\s*$",
+    r"|^\s*[©ⓒ].{0,80}\b(?:inc|ltd|llc|corp|corporation|limited|plc|gmbh|co)\b\.?\s*$"
+    # the rights notices of Korean, Japanese and Chinese news sites ("no reproduction or redistribution")
+    r"|무단\s*전재|재배포\s*금지|無断転載|無断複製|版权所有|版權所有|不得转载",
     re.IGNORECASE,
 )
 
@@ -822,8 +1106,8 @@ def copyright_notice(view: TextView) -> Iterator[Hit]:
     """Copyright, licence and rights notices: `© 2019 CBS Interactive Inc. All Rights Reserved.`
 
     Also licence lines (`Content is available under Creative Commons ...`, `This article is republished
-    from Example under a Creative Commons license.`); a line of 25 words or more that reads as prose is
-    never flagged.
+    from Example under a Creative Commons license.`) and the reproduction bans of Korean, Japanese and
+    Chinese sites; a line of 25 words or more that reads as prose is never flagged.
     """
     notices = view.candidates(_COPYRIGHT)
     for line in view.body:

@@ -122,6 +122,23 @@ def shares_terms(lines: Sequence[str], terms: frozenset[str]) -> bool:
 KINDS = ("introduced", "code", "list", "table", "fields", "terms")
 
 
+_BULLET = re.compile(r"^\s*[-•*·▪◦‣–]\s+")
+_MINOR = frozenset("a an the of in on to for and or at by with from as is vs".split())
+
+
+def is_title_case(s: str) -> bool:
+    """Every word but the minor ones (`of`, `the`, `and` ...) capitalised or a number, three or more of them:
+    a title (`11 Fascinating Facts About Our Galaxy`), not an item or a step (`Preheat the oven to 200C`)."""
+    ws = [w for w in words(s) if w.lower() not in _MINOR]
+    return len(ws) >= 3 and all(w[:1].isupper() or w[:1].isdigit() for w in ws)
+
+
+def is_bulleted_titles(lines: Sequence[str]) -> bool:
+    """Most lines a bullet and a title (`- 15 Amazing Images of Stars`): a list of links to other stories,
+    which pages mark with bullets too; the items of a content list are phrases or sentences."""
+    return _most([bool(_BULLET.match(s)) and is_title_case(_BULLET.sub("", s, count=1)) for s in lines])
+
+
 def structure_kind(
     lines: Sequence[str], intro: str = "", terms: frozenset[str] = frozenset(), kinds: Sequence[str] = KINDS
 ) -> str:
