@@ -330,6 +330,8 @@ def untranslated_abbreviation(view: TextView) -> Iterator[Hit]:
         return
     for m in _TRANSLIT_ABBREVIATION.finditer(view.text):
         yield Hit(m.start(), m.end(), "abbreviation transliterated letter by letter")
+    if not _FOREIGN_SCRIPT.search(view.text):
+        return  # no line has a word in another script (one search of the text, not one a line)
     for line in view.body:
         found = list(_FOREIGN_SCRIPT.finditer(line.text))
         if not found or len(found) > 3 or word_count(line.text) < 6 or _EMBED.search(line.text):
@@ -359,6 +361,19 @@ def _name_key(word: str) -> str | None:
     return tnorm(word)
 
 
+def _two_spellings(forms: list[str]) -> bool:
+    """Whether two of the distinct words share a name key (`_name_key`) and differ other than in case: MT013
+    flags nothing elsewhere, so most documents need no spans at all (tests/test_speed_equivalence.py)."""
+    seen: dict[str, str] = {}
+    for form in set(forms):
+        key = _name_key(form)
+        if key:
+            low = form.lower()
+            if seen.setdefault(key, low) != low:
+                return True
+    return False
+
+
 @check("MT013", "mt", "warning", fix="replace", mt_signal=True, label="one name spelt two ways")
 def name_spelled_two_ways(view: TextView) -> Iterator[Hit]:
     """One name spelled two ways in one document (`Hryhorenko` ... `Grigorenko`): two transliterations, or two translators.
@@ -367,7 +382,7 @@ def name_spelled_two_ways(view: TextView) -> Iterator[Hit]:
     neutral key (`audit/lexicon/translit.py`). Each spelling used less often than the document's
     commonest one for that key (the earlier on a tie) is flagged; the suggestion is the commonest.
     """
-    if not view.is_english:
+    if not view.is_english or not _two_spellings(_TITLE_WORD.findall(view.text)):
         return
     spellings: dict[str, dict[str, list[tuple[int, int]]]] = {}
     for m in _TITLE_WORD.finditer(view.text):

@@ -271,14 +271,38 @@ def _inside(spans: list[tuple[int, int]], starts: list[int], pos: int) -> bool:
     return i >= 0 and pos < spans[i][1]
 
 
+class IgnoredWhere:
+    """`ignored_spans` asked one position at a time, each line's furniture test run only when a word of that
+    line asks (a line without a name-like word is never tested): a position is ignored where a flagged span
+    holds it, or its line reads as furniture. The same answers as `_inside(ignored_spans(view), ...)` for the
+    position of any non-white-space character (tests/test_names.py compares them)."""
+
+    __slots__ = ("flagged", "flagged_starts", "line_starts", "lines", "tested")
+
+    def __init__(self, view: TextView) -> None:
+        self.flagged = merge_spans(view.memo(FLAGGED_SPANS, lambda _view: ()))
+        self.flagged_starts = [s for s, _ in self.flagged]
+        self.lines = view.lines
+        self.line_starts = [ln.start for ln in self.lines]
+        self.tested: dict[int, bool] = {}
+
+    def __call__(self, pos: int) -> bool:
+        if self.flagged and _inside(self.flagged, self.flagged_starts, pos):
+            return True
+        i = bisect.bisect_right(self.line_starts, pos) - 1
+        found = self.tested.get(i)
+        if found is None:
+            found = self.tested[i] = furniture_line(self.lines[i].text)
+        return found
+
+
 def extract_mentions(view: TextView) -> DocMentions:
     """Every name-like capitalised word of an English document, with its neighbours and stated aliases;
-    words inside page furniture (`ignored_spans`) are no mentions."""
+    words inside page furniture (`ignored_spans`, asked word by word: `IgnoredWhere`) are no mentions."""
     if not view.is_english:
         return DocMentions(view.source)
     text = view.text
-    skip = ignored_spans(view)
-    skip_starts = [s for s, _ in skip]
+    ignored = IgnoredWhere(view)
     spans: dict[str, list[tuple[int, int]]] = {}
     pairs: set[tuple[str, str]] = set()
     titles: set[tuple[str, str]] = set()
@@ -286,7 +310,9 @@ def extract_mentions(view: TextView) -> DocMentions:
     prev_end = -10
     title = None
     for start, end, word in name_tokens(text):
-        kind = _name_kind(word) if not (skip and _inside(skip, skip_starts, start)) else _NEVER
+        kind = _name_kind(word)
+        if kind != _NEVER and ignored(start):  # a name-like word's line alone is tested
+            kind = _NEVER
         if kind == _MID_SENTENCE:  # a sentence start decides
             kind = _NEVER if _sentence_start(text, start) else _ALWAYS
         if kind == _NEVER:
