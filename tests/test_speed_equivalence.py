@@ -5,7 +5,9 @@
 - INT001/MT006's paragraph key (`integrity._norm`) is one regex pass;
 - MT012 searches the whole text once for another script before looking line by line;
 - MT013 first asks whether any two distinct words share a name key (`_two_spellings`) and collects spans
-  only then.
+  only then;
+- MT002 searches only the lines that hold a match alone (remembered a line), MT007 remembers what a
+  sentence is at a glance, and MT008's furniture test and INT001's key remember a line: pages repeat lines.
 """
 
 from __future__ import annotations
@@ -33,6 +35,10 @@ LINES = [
     "Ωμέγα λέξη here in a sentence with six words or more of English.",
     "Airpods and AirPods are the same product, Airpods said again.",
     "\tSHARE THIS\r",
+    "Officials said French the Ministry of Foreign Affairs and German the Federal Office agreed.",
+    "Polish the Sejm voted; ukrainian the Rada did not.\r",
+    "Ce texte est entièrement écrit en français pour le test de la langue.",
+    "Dieser Satz ist auf Deutsch geschrieben und sollte erkannt werden.",
 ]
 
 
@@ -104,6 +110,7 @@ def test_paragraph_key_is_the_substitution_and_split_on_every_character():
     for block in range(0, 0x110000, 256):  # every character, alone, between letters and doubled, 256 at a time
         s = "".join(f"{chr(c)} a{chr(c)}b {chr(c)}{chr(c)}x\n" for c in range(block, block + 256))
         assert integrity._norm(s) == reference(s), hex(block)
+        assert [integrity._norm(line) for line in s.split("\n")] == [reference(x) for x in s.split("\n")]
 
 
 def _reference_mt012(view: TextView):
@@ -147,3 +154,41 @@ def test_mt012_and_mt013_find_what_the_first_forms_found():
         fired["MT012"] += bool(script)
         fired["MT013"] += bool(spelled)
     assert fired["MT012"] and fired["MT013"]  # the inputs exercise both paths
+
+
+def test_mt002_and_mt007_find_what_the_first_forms_found():
+    from audit.language import identify
+    from audit.text import words
+
+    def mt002_reference(view: TextView):
+        return [(m.start(), m.end()) for m in mt._nationality_the().finditer(view.text)]
+
+    def mt007_reference(view: TextView):
+        english, foreign = 0, []
+        for m in mt._SENTENCE.finditer(view.text):
+            s = m.group()
+            if len(s) > mt.MAX_SENTENCE_CHARS:
+                continue
+            ws = words(s)
+            if len(ws) < mt.MIN_FRAGMENT_WORDS:
+                continue
+            if mt._two_cues(ws):
+                english += len(s)
+                continue
+            code, prob = identify(s, view.engine)
+            if code not in ("en", "und") and prob >= mt.FRAGMENT_CONFIDENCE:
+                foreign.append((m.start() + len(s) - len(s.lstrip()), m.end() - (len(s) - len(s.rstrip()))))
+            else:
+                english += len(s)
+        return [] if english <= sum(e - s for s, e in foreign) else foreign
+
+    fired = {"MT002": 0, "MT007": 0}
+    for text in _texts():
+        view = TextView(text)
+        got = [(m.start(), m.end()) for m in mt._misplaced_articles(view)]
+        assert got == mt002_reference(view), text
+        hits = [(h.start, h.end) for h in mt.untranslated_fragment(view)]
+        assert hits == mt007_reference(view), text
+        fired["MT002"] += bool(got)
+        fired["MT007"] += bool(hits)
+    assert fired["MT002"] and fired["MT007"]

@@ -57,6 +57,23 @@ def _nationality_the() -> re.Pattern[str]:
     )
 
 
+@memo(8192)
+def _may_misplace(line: str) -> bool:
+    """Whether the line alone holds a match of `_nationality_the()`, remembered (pages repeat their lines)."""
+    return _nationality_the().search(line) is not None
+
+
+def _misplaced_articles(view: TextView) -> Iterator[re.Match[str]]:
+    """`_nationality_the().finditer(view.text)`, searched only in the lines where `_may_misplace`: a match
+    never crosses a line (its white space is spaces and tabs, its words word characters) and its one
+    look-behind is negative, so a line holds a match in the text exactly where it holds one alone
+    (tests/test_speed_equivalence.py)."""
+    rx = _nationality_the()
+    for line in view.body:
+        if len(line.text) > 2000 or _may_misplace(line.text):
+            yield from rx.finditer(view.text, line.start, line.end)
+
+
 @check("MT002", "mt", "warning", fix="replace", mt_signal=True, label="word order left by translation")
 def misplaced_article(view: TextView) -> Iterator[Hit]:
     """A nationality adjective before `the` and a capitalised name: `French the Ministry of Foreign Affairs`.
@@ -66,7 +83,7 @@ def misplaced_article(view: TextView) -> Iterator[Hit]:
     """
     if not view.is_english:
         return
-    for m in _nationality_the().finditer(view.text):
+    for m in _misplaced_articles(view):
         adj, noun = m.group(1), m.group(2).rstrip()
         for tail in (" of", " for", " and", " the"):
             while noun.endswith(tail):
@@ -218,6 +235,19 @@ def _two_cues(ws: list[str]) -> bool:
     return False
 
 
+_SHORT, _ENGLISH, _UNSURE = 0, 1, 2
+
+
+@memo(8192)
+def _sentence_reading(s: str) -> int:
+    """What a sentence is at a glance: _SHORT (under MIN_FRAGMENT_WORDS words), _ENGLISH (two English cues)
+    or _UNSURE (to be identified). Remembered: a site's pages, and the versions of one page, repeat them."""
+    ws = words(s)
+    if len(ws) < MIN_FRAGMENT_WORDS:
+        return _SHORT
+    return _ENGLISH if _two_cues(ws) else _UNSURE
+
+
 @check("MT007", "mt", "warning", mt_signal=True, label="sentences left untranslated")
 def untranslated_fragment(view: TextView) -> Iterator[Hit]:
     """Sentences left in another language inside an English document (untranslated fragments).
@@ -235,10 +265,10 @@ def untranslated_fragment(view: TextView) -> Iterator[Hit]:
         s = m.group()
         if len(s) > MAX_SENTENCE_CHARS:
             continue  # not a sentence: a run-on line that other checks judge
-        ws = words(s)
-        if len(ws) < MIN_FRAGMENT_WORDS:
+        reading = _sentence_reading(s)
+        if reading == _SHORT:
             continue
-        if _two_cues(ws):
+        if reading == _ENGLISH:
             english_chars += len(s)
             continue
         code, prob = identify(s, view.engine)
