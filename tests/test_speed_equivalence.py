@@ -192,3 +192,19 @@ def test_mt002_and_mt007_find_what_the_first_forms_found():
         fired["MT002"] += bool(got)
         fired["MT007"] += bool(hits)
     assert fired["MT002"] and fired["MT007"]
+
+
+def test_line_features_are_those_of_the_first_form():
+    from audit import linemodel as lm
+
+    rng = random.Random(3)
+    long_line = "Word " * 500  # over the memo's line length: computed, not remembered
+    for text in [*_texts(100), "\n".join([long_line, *LINES])]:
+        lines = [ln for ln in text.split("\n") if ln.strip()] * rng.randrange(1, 3)
+        if not lines:
+            continue
+        stats = lm.DocStats(lines)
+        for i in range(len(lines)):
+            ws = stats.words[i]
+            first = lm._shape(lines[i], ws) + lm._voice(ws) + lm._place(stats, i) + lm._terms(stats, i)
+            assert lm.line_features(stats, i) == first
