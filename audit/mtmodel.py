@@ -159,16 +159,14 @@ def _letter_model() -> tuple[dict[str, float], dict[str, float]]:
     log-probability of an unseen letter after each two-letter context (add-0.1 smoothing over 28
     symbols). Counted over the LETTER_WORDS commonest English words of wordfreq (a-z only, 3+ letters),
     each word once: general English spelling, no names list and no evaluation data."""
+    from collections import Counter
+
     from wordfreq import top_n_list
 
-    tri: dict[str, int] = {}
-    ctx: dict[str, int] = {}
-    for w in top_n_list("en", LETTER_WORDS):
-        if len(w) >= 3 and w.isascii() and w.isalpha():
-            s = "^^" + w + "$"
-            for i in range(2, len(s)):
-                tri[s[i - 2 : i + 1]] = tri.get(s[i - 2 : i + 1], 0) + 1
-                ctx[s[i - 2 : i]] = ctx.get(s[i - 2 : i], 0) + 1
+    padded = ["^^" + w + "$" for w in top_n_list("en", LETTER_WORDS) if len(w) >= 3 and w.isascii() and w.isalpha()]
+    # every trigram of every padded word, and its two-letter context, counted at once (Counter counts in C)
+    tri = Counter([s[i - 2 : i + 1] for s in padded for i in range(2, len(s))])
+    ctx = Counter([s[i - 2 : i] for s in padded for i in range(2, len(s))])
     seen = {t: math.log((n + 0.1) / (ctx[t[:2]] + 2.8)) for t, n in tri.items()}
     unseen = {c: math.log(0.1 / (n + 2.8)) for c, n in ctx.items()}
     return seen, unseen

@@ -208,3 +208,23 @@ def test_line_features_are_those_of_the_first_form():
             ws = stats.words[i]
             first = lm._shape(lines[i], ws) + lm._voice(ws) + lm._place(stats, i) + lm._terms(stats, i)
             assert lm.line_features(stats, i) == first
+
+
+def test_letter_model_is_the_one_counted_word_by_word():
+    import math
+
+    from wordfreq import top_n_list
+
+    from audit import mtmodel
+
+    tri: dict[str, int] = {}
+    ctx: dict[str, int] = {}
+    for w in top_n_list("en", mtmodel.LETTER_WORDS):
+        if len(w) >= 3 and w.isascii() and w.isalpha():
+            s = "^^" + w + "$"
+            for i in range(2, len(s)):
+                tri[s[i - 2 : i + 1]] = tri.get(s[i - 2 : i + 1], 0) + 1
+                ctx[s[i - 2 : i]] = ctx.get(s[i - 2 : i], 0) + 1
+    seen = {t: math.log((n + 0.1) / (ctx[t[:2]] + 2.8)) for t, n in tri.items()}
+    unseen = {c: math.log(0.1 / (n + 2.8)) for c, n in ctx.items()}
+    assert mtmodel._letter_model() == (seen, unseen)
