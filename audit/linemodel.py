@@ -183,7 +183,7 @@ def line_features(stats: DocStats, i: int) -> list[float]:
 _CACHED_LINE = 2_000  # a line, not a document: the memo must not pin whole texts
 
 
-@memo(8192)
+@memo(4096)
 def _own_features(s: str) -> tuple[float, ...]:
     """The features of the line alone (`_shape`, `_voice`), remembered: pages repeat their lines."""
     ws = words(s)

@@ -31,7 +31,7 @@ def _plain_norm(s: str) -> str:
     return " ".join(_WORD_CHARS.findall(s.casefold()))
 
 
-_remembered_norm = memo(8192)(_plain_norm)
+_remembered_norm = memo(4096)(_plain_norm)
 
 
 def repeated_paragraphs(view: TextView) -> list[tuple[Line, Line, float]]:

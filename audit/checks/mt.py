@@ -57,7 +57,7 @@ def _nationality_the() -> re.Pattern[str]:
     )
 
 
-@memo(8192)
+@memo(4096)
 def _may_misplace(line: str) -> bool:
     """Whether the line alone holds a match of `_nationality_the()`, remembered (pages repeat their lines)."""
     return _nationality_the().search(line) is not None
@@ -238,7 +238,7 @@ def _two_cues(ws: list[str]) -> bool:
 _SHORT, _ENGLISH, _UNSURE = 0, 1, 2
 
 
-@memo(8192)
+@memo(4096)
 def _sentence_reading(s: str) -> int:
     """What a sentence is at a glance: _SHORT (under MIN_FRAGMENT_WORDS words), _ENGLISH (two English cues)
     or _UNSURE (to be identified). Remembered: a site's pages, and the versions of one page, repeat them."""

@@ -267,7 +267,7 @@ def _furniture_line(line: str) -> bool:
     return sum(w[0].isupper() for w in words) >= MENU_CAPITALISED * len(words)
 
 
-_remembered_furniture_line = memo(8192)(_furniture_line)
+_remembered_furniture_line = memo(4096)(_furniture_line)
 
 
 def ignored_spans(view: TextView) -> list[tuple[int, int]]:
