@@ -159,16 +159,14 @@ def _letter_model() -> tuple[dict[str, float], dict[str, float]]:
     log-probability of an unseen letter after each two-letter context (add-0.1 smoothing over 28
     symbols). Counted over the LETTER_WORDS commonest English words of wordfreq (a-z only, 3+ letters),
     each word once: general English spelling, no names list and no evaluation data."""
+    from collections import Counter
+
     from wordfreq import top_n_list
 
-    tri: dict[str, int] = {}
-    ctx: dict[str, int] = {}
-    for w in top_n_list("en", LETTER_WORDS):
-        if len(w) >= 3 and w.isascii() and w.isalpha():
-            s = "^^" + w + "$"
-            for i in range(2, len(s)):
-                tri[s[i - 2 : i + 1]] = tri.get(s[i - 2 : i + 1], 0) + 1
-                ctx[s[i - 2 : i]] = ctx.get(s[i - 2 : i], 0) + 1
+    padded = ["^^" + w + "$" for w in top_n_list("en", LETTER_WORDS) if len(w) >= 3 and w.isascii() and w.isalpha()]
+    # every trigram of every padded word, and its two-letter context, counted at once (Counter counts in C)
+    tri = Counter([s[i - 2 : i + 1] for s in padded for i in range(2, len(s))])
+    ctx = Counter([s[i - 2 : i] for s in padded for i in range(2, len(s))])
     seen = {t: math.log((n + 0.1) / (ctx[t[:2]] + 2.8)) for t, n in tri.items()}
     unseen = {c: math.log(0.1 / (n + 2.8)) for c, n in ctx.items()}
     return seen, unseen
@@ -208,14 +206,39 @@ def _word_symbol(w: str, low: str, initial: bool, sym: dict[str, int]) -> str:
             return "Sx" if _zipf(low) < RARE_NAME and _foreign(low) else "S"
         z = _zipf(low)
         return "Cx" if z < COMMON_NAME and _foreign(low) else ("C_" if z < RARE_NAME else "C")
+    return _plain_symbol(w, low)
+
+
+def _plain_symbol(w: str, low: str) -> str:
+    """`_word_symbol` of a word that opens in lower case (or in a letter without case)."""
     if "-" in w:
         return "w-w"
-    for suffix in _SUFFIXES:
-        if low.endswith(suffix) and len(low) > len(suffix) + 2:
-            return "-" + suffix
+    if low.endswith(_SUFFIXES):  # one test of all the suffixes first: most words have none
+        for suffix in _SUFFIXES:
+            if low.endswith(suffix) and len(low) > len(suffix) + 2:
+                return "-" + suffix
     if low.endswith("s") and not low.endswith("ss") and len(low) > 3:
         return "-s"
     return "w_" if _zipf(low) < RARE_WORD else "w"
+
+
+def _word_symbols(w: str, low: str, capital: bool) -> tuple[str, str]:
+    """(`_word_symbol` at a sentence start, `_word_symbol` elsewhere) of a word that opens in a capital
+    (`capital`) or not (then both are the one elsewhere), at once: one Zipf look-up and one `_foreign`
+    at most for both (tests/test_mt_reference.py builds every type with `_word_symbol` itself)."""
+    if "'" in w:
+        return "X'", "X'"
+    if len(w) > 1 and w.isupper():
+        return "A", "A"
+    if not capital:
+        rest = _plain_symbol(w, low)
+        return rest, rest
+    z = _zipf(low)
+    foreign = z < max(RARE_NAME, COMMON_NAME) and _foreign(low)  # what either symbol asks of `_foreign`
+    return (
+        "Sx" if z < RARE_NAME and foreign else "S",
+        "Cx" if z < COMMON_NAME and foreign else ("C_" if z < RARE_NAME else "C"),
+    )
 
 
 _LETTERS = 1024  # a word's number is a serial times _LETTERS, plus its length in letters
@@ -273,8 +296,7 @@ def _token_type(tok: str, words: dict[str, int]) -> tuple[int, int, int, int, in
         if low in sym:
             flags |= 0 if low in function_word_set() else _CONTENT
             return (sym[low], sym[low], tail, 3, n, flags, _zipf(low))
-        rest = _word_symbol(word, low, False, sym)
-        start = _word_symbol(word, low, True, sym) if flags else rest  # only a capital reads a sentence start
+        start, rest = _word_symbols(word, low, bool(flags))  # only a capital reads a sentence start
         return (sym[start], sym[rest], tail, 3, n, flags | _CONTENT, _zipf(low))
     if c.isdigit():
         return (sym["0"], sym["0"], 0, 2, -1, 0, 0.0)

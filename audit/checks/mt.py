@@ -57,6 +57,23 @@ def _nationality_the() -> re.Pattern[str]:
     )
 
 
+@memo(4096)
+def _may_misplace(line: str) -> bool:
+    """Whether the line alone holds a match of `_nationality_the()`, remembered (pages repeat their lines)."""
+    return _nationality_the().search(line) is not None
+
+
+def _misplaced_articles(view: TextView) -> Iterator[re.Match[str]]:
+    """`_nationality_the().finditer(view.text)`, searched only in the lines where `_may_misplace`: a match
+    never crosses a line (its white space is spaces and tabs, its words word characters) and its one
+    look-behind is negative, so a line holds a match in the text exactly where it holds one alone
+    (tests/test_speed_equivalence.py)."""
+    rx = _nationality_the()
+    for line in view.body:
+        if len(line.text) > 2000 or _may_misplace(line.text):
+            yield from rx.finditer(view.text, line.start, line.end)
+
+
 @check("MT002", "mt", "warning", fix="replace", mt_signal=True, label="word order left by translation")
 def misplaced_article(view: TextView) -> Iterator[Hit]:
     """A nationality adjective before `the` and a capitalised name: `French the Ministry of Foreign Affairs`.
@@ -66,7 +83,7 @@ def misplaced_article(view: TextView) -> Iterator[Hit]:
     """
     if not view.is_english:
         return
-    for m in _nationality_the().finditer(view.text):
+    for m in _misplaced_articles(view):
         adj, noun = m.group(1), m.group(2).rstrip()
         for tail in (" of", " for", " and", " the"):
             while noun.endswith(tail):
@@ -218,6 +235,19 @@ def _two_cues(ws: list[str]) -> bool:
     return False
 
 
+_SHORT, _ENGLISH, _UNSURE = 0, 1, 2
+
+
+@memo(4096)
+def _sentence_reading(s: str) -> int:
+    """What a sentence is at a glance: _SHORT (under MIN_FRAGMENT_WORDS words), _ENGLISH (two English cues)
+    or _UNSURE (to be identified). Remembered: a site's pages, and the versions of one page, repeat them."""
+    ws = words(s)
+    if len(ws) < MIN_FRAGMENT_WORDS:
+        return _SHORT
+    return _ENGLISH if _two_cues(ws) else _UNSURE
+
+
 @check("MT007", "mt", "warning", mt_signal=True, label="sentences left untranslated")
 def untranslated_fragment(view: TextView) -> Iterator[Hit]:
     """Sentences left in another language inside an English document (untranslated fragments).
@@ -235,10 +265,10 @@ def untranslated_fragment(view: TextView) -> Iterator[Hit]:
         s = m.group()
         if len(s) > MAX_SENTENCE_CHARS:
             continue  # not a sentence: a run-on line that other checks judge
-        ws = words(s)
-        if len(ws) < MIN_FRAGMENT_WORDS:
+        reading = _sentence_reading(s)
+        if reading == _SHORT:
             continue
-        if _two_cues(ws):
+        if reading == _ENGLISH:
             english_chars += len(s)
             continue
         code, prob = identify(s, view.engine)
@@ -330,6 +360,8 @@ def untranslated_abbreviation(view: TextView) -> Iterator[Hit]:
         return
     for m in _TRANSLIT_ABBREVIATION.finditer(view.text):
         yield Hit(m.start(), m.end(), "abbreviation transliterated letter by letter")
+    if not _FOREIGN_SCRIPT.search(view.text):
+        return  # no line has a word in another script (one search of the text, not one a line)
     for line in view.body:
         found = list(_FOREIGN_SCRIPT.finditer(line.text))
         if not found or len(found) > 3 or word_count(line.text) < 6 or _EMBED.search(line.text):
@@ -359,6 +391,19 @@ def _name_key(word: str) -> str | None:
     return tnorm(word)
 
 
+def _two_spellings(forms: list[str]) -> bool:
+    """Whether two of the distinct words share a name key (`_name_key`) and differ other than in case: MT013
+    flags nothing elsewhere, so most documents need no spans at all (tests/test_speed_equivalence.py)."""
+    seen: dict[str, str] = {}
+    for form in set(forms):
+        key = _name_key(form)
+        if key:
+            low = form.lower()
+            if seen.setdefault(key, low) != low:
+                return True
+    return False
+
+
 @check("MT013", "mt", "warning", fix="replace", mt_signal=True, label="one name spelt two ways")
 def name_spelled_two_ways(view: TextView) -> Iterator[Hit]:
     """One name spelled two ways in one document (`Hryhorenko` ... `Grigorenko`): two transliterations, or two translators.
@@ -367,7 +412,7 @@ def name_spelled_two_ways(view: TextView) -> Iterator[Hit]:
     neutral key (`audit/lexicon/translit.py`). Each spelling used less often than the document's
     commonest one for that key (the earlier on a tie) is flagged; the suggestion is the commonest.
     """
-    if not view.is_english:
+    if not view.is_english or not _two_spellings(_TITLE_WORD.findall(view.text)):
         return
     spellings: dict[str, dict[str, list[tuple[int, int]]]] = {}
     for m in _TITLE_WORD.finditer(view.text):

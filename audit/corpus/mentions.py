@@ -240,7 +240,16 @@ SHORT_LABEL_WORDS = 3  # a line of at most this many words and no sentence end i
 MENU_CAPITALISED = 0.8  # a line without a sentence end whose words are this capitalised is a menu run
 
 
+_CACHED_LINE = 2_000  # a line, not a document: the memo must not pin whole texts
+
+
 def furniture_line(line: str) -> bool:
+    """`_furniture_line`, remembered for lines of up to _CACHED_LINE characters: pages of one site repeat
+    their menus and labels, and a corpus holds several versions of one page."""
+    return _remembered_furniture_line(line) if len(line) <= _CACHED_LINE else _furniture_line(line)
+
+
+def _furniture_line(line: str) -> bool:
     """A line that reads as page furniture, not article prose: a short label (at most SHORT_LABEL_WORDS
     words, no sentence end: `Weight Loss Diets`), a menu run or list of section names (no sentence end and
     nearly every word capitalised: `Home World Politics Obituaries Puzzles`, or labels between `|` or `•`),
@@ -258,6 +267,9 @@ def furniture_line(line: str) -> bool:
     return sum(w[0].isupper() for w in words) >= MENU_CAPITALISED * len(words)
 
 
+_remembered_furniture_line = memo(4096)(_furniture_line)
+
+
 def ignored_spans(view: TextView) -> list[tuple[int, int]]:
     """Where no name mention counts, merged and in text order: the spans that residue and bio checks
     flagged (the engine's FLAGGED_SPANS) and the lines that read as page furniture (`furniture_line`)."""
@@ -271,14 +283,38 @@ def _inside(spans: list[tuple[int, int]], starts: list[int], pos: int) -> bool:
     return i >= 0 and pos < spans[i][1]
 
 
+class IgnoredWhere:
+    """`ignored_spans` asked one position at a time, each line's furniture test run only when a word of that
+    line asks (a line without a name-like word is never tested): a position is ignored where a flagged span
+    holds it, or its line reads as furniture. The same answers as `_inside(ignored_spans(view), ...)` for the
+    position of any non-white-space character (tests/test_names.py compares them)."""
+
+    __slots__ = ("flagged", "flagged_starts", "line_starts", "lines", "tested")
+
+    def __init__(self, view: TextView) -> None:
+        self.flagged = merge_spans(view.memo(FLAGGED_SPANS, lambda _view: ()))
+        self.flagged_starts = [s for s, _ in self.flagged]
+        self.lines = view.lines
+        self.line_starts = [ln.start for ln in self.lines]
+        self.tested: dict[int, bool] = {}
+
+    def __call__(self, pos: int) -> bool:
+        if self.flagged and _inside(self.flagged, self.flagged_starts, pos):
+            return True
+        i = bisect.bisect_right(self.line_starts, pos) - 1
+        found = self.tested.get(i)
+        if found is None:
+            found = self.tested[i] = furniture_line(self.lines[i].text)
+        return found
+
+
 def extract_mentions(view: TextView) -> DocMentions:
     """Every name-like capitalised word of an English document, with its neighbours and stated aliases;
-    words inside page furniture (`ignored_spans`) are no mentions."""
+    words inside page furniture (`ignored_spans`, asked word by word: `IgnoredWhere`) are no mentions."""
     if not view.is_english:
         return DocMentions(view.source)
     text = view.text
-    skip = ignored_spans(view)
-    skip_starts = [s for s, _ in skip]
+    ignored = IgnoredWhere(view)
     spans: dict[str, list[tuple[int, int]]] = {}
     pairs: set[tuple[str, str]] = set()
     titles: set[tuple[str, str]] = set()
@@ -286,7 +322,9 @@ def extract_mentions(view: TextView) -> DocMentions:
     prev_end = -10
     title = None
     for start, end, word in name_tokens(text):
-        kind = _name_kind(word) if not (skip and _inside(skip, skip_starts, start)) else _NEVER
+        kind = _name_kind(word)
+        if kind != _NEVER and ignored(start):  # a name-like word's line alone is tested
+            kind = _NEVER
         if kind == _MID_SENTENCE:  # a sentence start decides
             kind = _NEVER if _sentence_start(text, start) else _ALWAYS
         if kind == _NEVER:

@@ -1,0 +1,230 @@
+"""Faster forms of per-document work against the forms they replaced, on varied inputs: the same answers.
+
+- MT008's mentions ask whether a word is ignored one word at a time (`IgnoredWhere`), testing a line for
+  page furniture only when a name-like word of it asks, instead of testing every line first;
+- INT001/MT006's paragraph key (`integrity._norm`) is one regex pass;
+- MT012 searches the whole text once for another script before looking line by line;
+- MT013 first asks whether any two distinct words share a name key (`_two_spellings`) and collects spans
+  only then;
+- MT002 searches only the lines that hold a match alone (remembered a line), MT007 remembers what a
+  sentence is at a glance, and MT008's furniture test and INT001's key remember a line: pages repeat lines.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+
+from audit.checks import integrity, mt
+from audit.corpus.mentions import FLAGGED_SPANS, IgnoredWhere, _inside, extract_mentions, ignored_spans
+from audit.records import Hit
+from audit.text import TextView, word_count
+
+LINES = [
+    "Home | World | Politics | Obituaries",
+    "Follow us on Pinterest and Instagram",
+    "Weight Loss Diets",
+    "Mykola Pavlyuk, the mayor of Zbarazh, said the Horyn had flooded on Sunday.",
+    "Voters in Chile rejected the Valdivia charter, Hryhorenko told Grigorenko.",
+    "Igor Klimenko met Ihor Klymenko and HRYHORENKO in Kyiv (Київ) on Monday.",
+    "The minister, known as Xankandi in Azeri, спасибо большое said the MChS team.",
+    "",
+    "   ",
+    "Read More",
+    "Mr Olaf Scholz, Chancellor Olaf Scholz and President Zelenskiy spoke; zelenskiy was not there.",
+    "Ωμέγα λέξη here in a sentence with six words or more of English.",
+    "Airpods and AirPods are the same product, Airpods said again.",
+    "\tSHARE THIS\r",
+    "Officials said French the Ministry of Foreign Affairs and German the Federal Office agreed.",
+    "Polish the Sejm voted; ukrainian the Rada did not.\r",
+    "Ce texte est entièrement écrit en français pour le test de la langue.",
+    "Dieser Satz ist auf Deutsch geschrieben und sollte erkannt werden.",
+]
+
+
+def _texts(n: int = 300) -> list[str]:
+    rng = random.Random(31)
+    texts = ["\n".join(LINES), "", "A", "Kyiv\nKiev\nKyiv"]
+    for _ in range(n):
+        texts.append("\n".join(rng.choice(LINES) for _ in range(rng.randrange(1, 12))))
+    return texts
+
+
+def _flagged(text: str, rng: random.Random) -> tuple[tuple[int, int], ...]:
+    spans = []
+    for _ in range(rng.randrange(4)):
+        a = rng.randrange(len(text) + 1)
+        spans.append((a, min(len(text), a + rng.randrange(40))))
+    return tuple(sorted(spans))
+
+
+def test_ignored_where_answers_as_the_merged_spans_do():
+    rng = random.Random(5)
+    for text in _texts():
+        view = TextView(text)
+        flagged = _flagged(text, rng)
+        view.memo(FLAGGED_SPANS, lambda _view, f=flagged: f)
+        skip = ignored_spans(view)
+        starts = [s for s, _ in skip]
+        ignored = IgnoredWhere(view)
+        for pos, ch in enumerate(text):
+            if not ch.isspace():  # a word's first letter is never white space
+                assert ignored(pos) == _inside(skip, starts, pos), (text, pos)
+
+
+def _reference_mentions(view: TextView):
+    """extract_mentions as first written: every line's furniture test first, then each word's."""
+    from audit.corpus import mentions as m
+
+    skip = ignored_spans(view)
+    starts = [s for s, _ in skip]
+    out = []
+    for start, _end, word in m.name_tokens(view.text):
+        kind = m._name_kind(word) if not (skip and _inside(skip, starts, start)) else m._NEVER
+        if kind == m._MID_SENTENCE:
+            kind = m._NEVER if m._sentence_start(view.text, start) else m._ALWAYS
+        if kind != m._NEVER:
+            out.append((word, start))
+    return out
+
+
+def test_mentions_are_those_of_the_first_form():
+    rng = random.Random(9)
+    for text in _texts(150):
+        view = TextView(text)
+        flagged = _flagged(text, rng)
+        view.memo(FLAGGED_SPANS, lambda _view, f=flagged: f)
+        if not view.is_english:
+            continue
+        found = extract_mentions(view)
+        got = sorted((form, s) for form, spans in found.occurrences() for s, _ in spans)
+        assert got == sorted(_reference_mentions(view)), text
+
+
+def test_paragraph_key_is_the_substitution_and_split_on_every_character():
+    punct = re.compile(r"[^\w\s]")
+
+    def reference(s: str) -> str:
+        return " ".join(punct.sub(" ", s.casefold()).split())
+
+    for block in range(0, 0x110000, 256):  # every character, alone, between letters and doubled, 256 at a time
+        s = "".join(f"{chr(c)} a{chr(c)}b {chr(c)}{chr(c)}x\n" for c in range(block, block + 256))
+        assert integrity._norm(s) == reference(s), hex(block)
+        assert [integrity._norm(line) for line in s.split("\n")] == [reference(x) for x in s.split("\n")]
+
+
+def _reference_mt012(view: TextView):
+    """MT012's script half as first written: every body line searched."""
+    for line in view.body:
+        found = list(mt._FOREIGN_SCRIPT.finditer(line.text))
+        if not found or len(found) > 3 or word_count(line.text) < 6 or mt._EMBED.search(line.text):
+            continue
+        for m in found:
+            if not mt._GLOSS_BEFORE.search(line.text[: m.start()]):
+                yield Hit(line.start + m.start(), line.start + m.end(), "word left in the source script")
+
+
+def _reference_mt013(view: TextView):
+    """MT013 as first written: spans of every keyed word collected, then the spellings compared."""
+    spellings: dict[str, dict[str, list[tuple[int, int]]]] = {}
+    for m in mt._TITLE_WORD.finditer(view.text):
+        key = mt._name_key(m.group())
+        if key:
+            spellings.setdefault(key, {}).setdefault(m.group(), []).append(m.span())
+    for forms in spellings.values():
+        if len(forms) < 2:
+            continue
+        best = max(forms, key=lambda f: (len(forms[f]), -forms[f][0][0]))
+        for form, spans in forms.items():
+            if form.lower() != best.lower():
+                for start, end in spans:
+                    yield (start, end, best)
+
+
+def test_mt012_and_mt013_find_what_the_first_forms_found():
+    fired = {"MT012": 0, "MT013": 0}
+    for text in _texts():
+        view = TextView(text)
+        if not view.is_english:
+            continue
+        script = [h for h in mt.untranslated_abbreviation(view) if h.message == "word left in the source script"]
+        assert script == list(_reference_mt012(view)), text
+        spelled = [(h.start, h.end, h.suggestion) for h in mt.name_spelled_two_ways(view)]
+        assert spelled == list(_reference_mt013(view)), text
+        fired["MT012"] += bool(script)
+        fired["MT013"] += bool(spelled)
+    assert fired["MT012"] and fired["MT013"]  # the inputs exercise both paths
+
+
+def test_mt002_and_mt007_find_what_the_first_forms_found():
+    from audit.language import identify
+    from audit.text import words
+
+    def mt002_reference(view: TextView):
+        return [(m.start(), m.end()) for m in mt._nationality_the().finditer(view.text)]
+
+    def mt007_reference(view: TextView):
+        english, foreign = 0, []
+        for m in mt._SENTENCE.finditer(view.text):
+            s = m.group()
+            if len(s) > mt.MAX_SENTENCE_CHARS:
+                continue
+            ws = words(s)
+            if len(ws) < mt.MIN_FRAGMENT_WORDS:
+                continue
+            if mt._two_cues(ws):
+                english += len(s)
+                continue
+            code, prob = identify(s, view.engine)
+            if code not in ("en", "und") and prob >= mt.FRAGMENT_CONFIDENCE:
+                foreign.append((m.start() + len(s) - len(s.lstrip()), m.end() - (len(s) - len(s.rstrip()))))
+            else:
+                english += len(s)
+        return [] if english <= sum(e - s for s, e in foreign) else foreign
+
+    fired = {"MT002": 0, "MT007": 0}
+    for text in _texts():
+        view = TextView(text)
+        got = [(m.start(), m.end()) for m in mt._misplaced_articles(view)]
+        assert got == mt002_reference(view), text
+        hits = [(h.start, h.end) for h in mt.untranslated_fragment(view)]
+        assert hits == mt007_reference(view), text
+        fired["MT002"] += bool(got)
+        fired["MT007"] += bool(hits)
+    assert fired["MT002"] and fired["MT007"]
+
+
+def test_line_features_are_those_of_the_first_form():
+    from audit import linemodel as lm
+
+    rng = random.Random(3)
+    long_line = "Word " * 500  # over the memo's line length: computed, not remembered
+    for text in [*_texts(100), "\n".join([long_line, *LINES])]:
+        lines = [ln for ln in text.split("\n") if ln.strip()] * rng.randrange(1, 3)
+        if not lines:
+            continue
+        stats = lm.DocStats(lines)
+        for i in range(len(lines)):
+            ws = stats.words[i]
+            first = lm._shape(lines[i], ws) + lm._voice(ws) + lm._place(stats, i) + lm._terms(stats, i)
+            assert lm.line_features(stats, i) == first
+
+
+def test_letter_model_is_the_one_counted_word_by_word():
+    import math
+
+    from wordfreq import top_n_list
+
+    from audit import mtmodel
+
+    tri: dict[str, int] = {}
+    ctx: dict[str, int] = {}
+    for w in top_n_list("en", mtmodel.LETTER_WORDS):
+        if len(w) >= 3 and w.isascii() and w.isalpha():
+            s = "^^" + w + "$"
+            for i in range(2, len(s)):
+                tri[s[i - 2 : i + 1]] = tri.get(s[i - 2 : i + 1], 0) + 1
+                ctx[s[i - 2 : i]] = ctx.get(s[i - 2 : i], 0) + 1
+    seen = {t: math.log((n + 0.1) / (ctx[t[:2]] + 2.8)) for t, n in tri.items()}
+    unseen = {c: math.log(0.1 / (n + 2.8)) for c, n in ctx.items()}
+    assert mtmodel._letter_model() == (seen, unseen)
