@@ -477,3 +477,23 @@ def test_edges_between_representatives_equal_a_sort_of_every_pair():
             (*k, v) for k, v in best.items()
         )
         assert n < 60 or len(best) < len(codes)  # near-copies merged some pairs: not vacuous
+
+
+def test_minhash_signatures_equal_datasketch_2s():
+    """`stories.minhash` is datasketch 2's MinHash (scheme affine32, seed 1, 128 permutations) done in
+    numpy so that no audit imports datasketch; it must give the very signatures datasketch gives."""
+    import random
+
+    from datasketch import MinHash
+
+    from audit.corpus.stories import NUM_PERM, minhash, sha1_hash32
+
+    rng = random.Random(5)
+    for size in (0, 1, 2, 7, 40, 300):
+        terms = {"".join(rng.choice("abcdefgh#0123456789éż") for _ in range(rng.randint(1, 12))) for _ in range(size)}
+        hashes = [sha1_hash32(t.encode("utf-8")) for t in sorted(terms)]
+        m = MinHash(num_perm=NUM_PERM, seed=1)
+        m.update_batch([t.encode("utf-8") for t in sorted(terms)])
+        ours = minhash(hashes)
+        assert ours.dtype == m.hashvalues.dtype
+        assert np.array_equal(ours, m.hashvalues), size

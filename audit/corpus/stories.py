@@ -2,7 +2,7 @@
 
 Reports of one event by different outlets (or translators) share few exact phrases but many
 distinctive terms: the names they mention, the figures they give and words English uses rarely.
-Each document's term set gets a MinHash signature (datasketch); locality-sensitive hashing proposes
+Each document's term set gets a MinHash signature (datasketch 2's scheme, in numpy: `minhash`); locality-sensitive hashing proposes
 candidate pairs, whose exact Jaccard similarity is computed; average-linkage clustering over that
 sparse graph merges groups while their mean similarity stays at or above STORY_SIMILARITY.
 Measured on ../shared: the five seed reports form one story, and the 130 WMT23 documents
@@ -65,23 +65,41 @@ class StorySketch:
 
 
 @functools.cache
-def _empty_minhash():
-    """The empty MinHash; it takes each term's 32-bit hash (`_term_hashes`) as computed."""
-    from datasketch import MinHash
+def _permutations() -> tuple[np.ndarray, np.ndarray]:
+    """The NUM_PERM affine permutations h -> a x h + b (mod 2**32, `a` odd) of datasketch 2's MinHash
+    (scheme "affine32", seed 1), drawn as it draws them; tests/test_stories.py compares the signatures
+    with datasketch's. Done here, in numpy, because importing datasketch costs 0.4 s of every `audit`
+    call's start-up (its package imports scipy)."""
+    gen = np.random.RandomState(1)
+    a = gen.randint(0, 1 << 31, NUM_PERM, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+    b = gen.randint(0, 1 << 32, NUM_PERM, dtype=np.uint32)
+    return a, b
 
-    return MinHash(num_perm=NUM_PERM, seed=1, hashfunc=_as_is)
+
+def minhash(hashes32: list[int]) -> np.ndarray:
+    """The MinHash signature (NUM_PERM uint32) of a set given as its members' 32-bit hashes: each hash
+    mixed by MurmurHash3's finaliser, then each permutation's minimum (all 2**32 - 1 for no members)."""
+    if not hashes32:
+        return np.full(NUM_PERM, 0xFFFFFFFF, dtype=np.uint32)
+    hv = np.array(hashes32, dtype=np.uint32).reshape(-1, 1)
+    hv ^= hv >> np.uint32(16)
+    hv *= np.uint32(0x85EBCA6B)
+    hv ^= hv >> np.uint32(13)
+    hv *= np.uint32(0xC2B2AE35)
+    hv ^= hv >> np.uint32(16)
+    a, b = _permutations()
+    return (hv * a + b).min(axis=0)
 
 
-def _as_is(h: int) -> int:
-    return h
+def sha1_hash32(data: bytes) -> int:
+    """The first four bytes of the data's SHA-1, little-endian: datasketch's default 32-bit hash."""
+    return int.from_bytes(hashlib.sha1(data).digest()[:4], "little")
 
 
 @memo(32_768)
 def _term_hashes(t: str) -> tuple[int, int]:
-    """A term's 64-bit hash (`hash64`) and the 32-bit hash MinHash gives it (datasketch's default,
-    `sha1_hash32` of its UTF-8 bytes): documents of one story share most of their terms."""
-    from datasketch.hashfunc import sha1_hash32
-
+    """A term's 64-bit hash (`hash64`) and its 32-bit hash for MinHash (`sha1_hash32` of its UTF-8
+    bytes): documents of one story share most of their terms."""
     return hash64(t), sha1_hash32(t.encode("utf-8"))
 
 
@@ -107,10 +125,7 @@ def story_terms(view: TextView) -> StorySketch:
             terms.add("#" + digits)
     both = [_term_hashes(t) for t in sorted(terms)]
     hashes = np.unique(np.fromiter((h for h, _ in both), dtype=np.uint64, count=len(both)))
-    m = _empty_minhash().copy()
-    if both:
-        m.update_batch([h for _, h in both])
-    return StorySketch(hashes, m.hashvalues.copy())
+    return StorySketch(hashes, minhash([h for _, h in both]))
 
 
 def _handed_back(steps: range) -> Iterator[int]:
