@@ -13,7 +13,7 @@ import functools
 import re
 from pathlib import Path
 
-from audit.memory import memo
+from audit.memory import short_memo
 
 ENGINES = ("fasttext", "langdetect")
 MIN_LANGUAGE_CONFIDENCE = 0.6  # an identification less sure than this says nothing (INT005, the MT model)
@@ -106,25 +106,12 @@ def surely_english(text: str) -> bool:
     )
 
 
-_CACHED_CHARS = 2000  # a sentence or a line, not a document: the cache must not pin whole texts
-
-
+@short_memo(4096)
 def identify(text: str, engine: str = "fasttext") -> tuple[str, float]:
     """Return (ISO 639-1 code, probability) for `text`; ("und", 0.0) when there is nothing to judge.
 
-    Short texts are remembered: pages repeat their boilerplate sentences, which MT007 identifies one by
-    one (over half its calls on the development pages)."""
-    if len(text) <= _CACHED_CHARS:
-        return _identify_short(text, engine)
-    return _identify(text, engine)
-
-
-@memo(4096)
-def _identify_short(text: str, engine: str) -> tuple[str, float]:
-    return _identify(text, engine)
-
-
-def _identify(text: str, engine: str) -> tuple[str, float]:
+    Short texts are remembered (`short_memo`): pages repeat their boilerplate sentences, which MT007
+    identifies one by one (over half its calls on the development pages)."""
     sample = _sample(text)
     if not _THREE_LETTERS.search(sample):
         return "und", 0.0

@@ -23,7 +23,7 @@ import re
 from importlib import resources
 
 from audit.lexicon import function_word_set
-from audit.memory import memo
+from audit.memory import short_memo
 from audit.text import ends_sentence, word_count, words
 
 SHORT_WORDS = 8  # a line of fewer words is short (a headline, a label, a credit)
@@ -176,16 +176,12 @@ def _terms(stats: DocStats, i: int) -> list[float]:
 def line_features(stats: DocStats, i: int) -> list[float]:
     """The features (FEATURES, in order) of line i of the document."""
     s = stats.lines[i]
-    own = _own_features(s) if len(s) <= _CACHED_LINE else (*_shape(s, stats.words[i]), *_voice(stats.words[i]))
-    return [*own, *_place(stats, i), *_terms(stats, i)]
+    return [*_own_features(s), *_place(stats, i), *_terms(stats, i)]
 
 
-_CACHED_LINE = 2_000  # a line, not a document: the memo must not pin whole texts
-
-
-@memo(4096)
+@short_memo(4096)
 def _own_features(s: str) -> tuple[float, ...]:
-    """The features of the line alone (`_shape`, `_voice`), remembered: pages repeat their lines."""
+    """The features of the line alone (`_shape`, `_voice`), remembered (`short_memo`): pages repeat their lines."""
     ws = words(s)
     return (*_shape(s, ws), *_voice(ws))
 

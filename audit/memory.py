@@ -4,8 +4,8 @@
   pass (`memory_budget`); the corpus checks that can work in parts read it (`budget_bytes`) and put their
   parts in `work_dir()` (the run's spill folder, or a temporary one). What it bounds is listed where it is
   used; results never depend on it.
-- Memo tables: a module memoises a function with `@memo(maxsize)` where it defines it, and so registers
-  it; `release_caches()` empties every registered table (after the corpus pass, before the outputs).
+- Memo tables: a module memoises a function with `@memo(maxsize)` (or, for a function of a line or a
+  sentence, `@short_memo(maxsize)`) where it defines it, and so registers it; `release_caches()` empties every registered table (after the corpus pass, before the outputs).
 - Giving memory back: `trim_memory()` collects and returns freed pages to the system.
 - The garbage collector's settings for a command-line run: `fewer_collections()`, `settled()`.
 """
@@ -116,6 +116,26 @@ def memo(maxsize: int | None = None) -> Callable[[F], F]:
         if maxsize is not None:  # an unbounded memo holds a constant table: loaded once, kept
             _MEMOS.append(cached)
         return cached  # type: ignore[return-value]
+
+    return wrap
+
+
+SHORT_KEY = 2_000  # characters: a line or a sentence, not a document
+
+
+def short_memo(maxsize: int) -> Callable[[F], F]:
+    """`memo(maxsize)` for a function of a string (its first argument) that remembers only strings of up to
+    SHORT_KEY characters: pages repeat their lines and sentences, and a memo must not pin whole texts (a
+    longer string is computed each time)."""
+
+    def wrap(fn: F) -> F:
+        cached = memo(maxsize)(fn)
+
+        @functools.wraps(fn)
+        def call(s: str, *args: Any, **kwargs: Any) -> Any:
+            return cached(s, *args, **kwargs) if len(s) <= SHORT_KEY else fn(s, *args, **kwargs)
+
+        return call  # type: ignore[return-value]
 
     return wrap
 

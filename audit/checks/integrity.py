@@ -7,7 +7,7 @@ import unicodedata
 from collections.abc import Iterator
 
 from audit.language import MIN_LANGUAGE_CONFIDENCE
-from audit.memory import memo
+from audit.memory import short_memo
 from audit.records import Hit
 from audit.registry import check
 from audit.text import Line, TextView, ends_sentence, has_words, word_count, words
@@ -19,19 +19,13 @@ NEAR_DUPLICATE_RATIO = 80.0  # rapidfuzz ratio (0-100) at and above which two pa
 _WORD_CHARS = re.compile(r"\w+")
 
 
+@short_memo(4096)
 def _norm(s: str) -> str:
     """The case-folded text's runs of word characters, one space between them: what replacing every other
     non-space character with a space and splitting at white space leaves (one regex pass instead of a
-    substitution and a split; tests/test_speed_equivalence.py compares them on every character). A line
-    of up to 2,000 characters is remembered: pages repeat their paragraphs."""
-    return _remembered_norm(s) if len(s) <= 2000 else _plain_norm(s)
-
-
-def _plain_norm(s: str) -> str:
+    substitution and a split; tests/test_speed_equivalence.py compares them on every character). Remembered
+    for a line (`short_memo`): pages repeat their paragraphs."""
     return " ".join(_WORD_CHARS.findall(s.casefold()))
-
-
-_remembered_norm = memo(4096)(_plain_norm)
 
 
 def repeated_paragraphs(view: TextView) -> list[tuple[Line, Line, float]]:

@@ -23,7 +23,7 @@ from collections.abc import Iterator, Sequence
 
 from audit.data import load_list
 from audit.lexicon import english_zipf
-from audit.memory import memo
+from audit.memory import memo, short_memo
 from audit.text import TextView, merge_spans
 
 # The engine runs the per-document checks first and leaves the spans that checks of audit.records.PAGE_RESIDUE
@@ -240,16 +240,8 @@ SHORT_LABEL_WORDS = 3  # a line of at most this many words and no sentence end i
 MENU_CAPITALISED = 0.8  # a line without a sentence end whose words are this capitalised is a menu run
 
 
-_CACHED_LINE = 2_000  # a line, not a document: the memo must not pin whole texts
-
-
+@short_memo(4096)  # pages of one site repeat their menus and labels, and a corpus holds versions of one page
 def furniture_line(line: str) -> bool:
-    """`_furniture_line`, remembered for lines of up to _CACHED_LINE characters: pages of one site repeat
-    their menus and labels, and a corpus holds several versions of one page."""
-    return _remembered_furniture_line(line) if len(line) <= _CACHED_LINE else _furniture_line(line)
-
-
-def _furniture_line(line: str) -> bool:
     """A line that reads as page furniture, not article prose: a short label (at most SHORT_LABEL_WORDS
     words, no sentence end: `Weight Loss Diets`), a menu run or list of section names (no sentence end and
     nearly every word capitalised: `Home World Politics Obituaries Puzzles`, or labels between `|` or `•`),
@@ -265,9 +257,6 @@ def _furniture_line(line: str) -> bool:
     if len(words) <= SHORT_LABEL_WORDS or len(_MENU_SEPARATORS.findall(line.strip())) >= 2:
         return True
     return sum(w[0].isupper() for w in words) >= MENU_CAPITALISED * len(words)
-
-
-_remembered_furniture_line = memo(4096)(_furniture_line)
 
 
 def ignored_spans(view: TextView) -> list[tuple[int, int]]:
