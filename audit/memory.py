@@ -64,20 +64,18 @@ def trim_memory(collect: bool = True) -> None:
     otherwise), so that a later phase starts from what is live, not from an earlier phase's high-water mark.
     `collect=False` only hands back what is already freed (large arrays, freed when their last reference
     goes): a full collection costs time in proportion to every live object, on every call."""
-    import ctypes
     import gc
 
     if collect:
         gc.collect()
-    try:
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
-    except (OSError, AttributeError):  # not glibc: nothing to do
-        pass
+    libc = _glibc()
+    if libc is not None:  # not glibc: nothing to do
+        libc.malloc_trim(0)
 
 
 @functools.cache
 def _glibc() -> Any:
-    """glibc's malloc_trim and mallinfo2 (None elsewhere, or before glibc 2.33)."""
+    """glibc, loaded once, for its malloc_trim and (glibc 2.33 on) mallinfo2; None elsewhere."""
     import ctypes
 
     class Mallinfo2(ctypes.Structure):
@@ -87,9 +85,11 @@ def _glibc() -> Any:
 
     try:
         libc = ctypes.CDLL("libc.so.6")
-        libc.mallinfo2.restype = Mallinfo2
+        libc.malloc_trim.restype = ctypes.c_int
     except (OSError, AttributeError):
         return None
+    if hasattr(libc, "mallinfo2"):
+        libc.mallinfo2.restype = Mallinfo2
     return libc
 
 
@@ -99,7 +99,7 @@ def trim_above(free_bytes: int) -> None:
     holes in the heap, which glibc does not return by itself) stays below that, and the trim's cost (it
     walks the heap and the pages handed back fault in again when reused) is paid only when it frees."""
     libc = _glibc()
-    if libc is not None and libc.mallinfo2().fordblks > free_bytes:
+    if libc is not None and hasattr(libc, "mallinfo2") and libc.mallinfo2().fordblks > free_bytes:
         libc.malloc_trim(0)
 
 
