@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 
 from audit.checks.residue import LEADING_DATE, is_byline_name, is_link_header, is_ui_label
-from audit.checks.structure import KINDS, is_bulleted_titles, structure_kind
+from audit.checks.structure import BULLET, KINDS, is_bulleted_titles, structure_kind
 from audit.records import Hit
 from audit.registry import check
 from audit.text import TextView, is_prose, word_count, words
@@ -131,12 +131,14 @@ def comment_thread(view: TextView) -> Iterator[Hit]:
             yield Hit(*ln.span, "reader comment (a thread without a header)", "")
 
 
+# the line over a comment that names its writer: `Jane says:`
+_AUTHOR_MARK = r"^\s*[^\n]{1,40}\s(?:says|wrote|writes)\s*:\s*$"
+_COMMENT_AUTHOR = re.compile(_AUTHOR_MARK, re.IGNORECASE)
 # what only a comment thread prints around each comment: `Reply`, `Jane says:`, `Rating: 12 Votes`, `4 likes`,
 # `Like · Reply · 2y`
 _COMMENT_FURNITURE = re.compile(
     r"^\s*(?:reply|report|report abuse|flag|permalink|reply to this comment|show replies|load more replies)\s*$"
-    r"|^\s*[^\n]{1,40}\s(?:says|wrote|writes)\s*:\s*$"
-    r"|^\s*rating\s*:?\s*[-+]?\d{1,5}\s*(?:votes?|points?)?\s*$"
+    r"|" + _AUTHOR_MARK + r"|^\s*rating\s*:?\s*[-+]?\d{1,5}\s*(?:votes?|points?)?\s*$"
     r"|^\s*[-+]?\d{1,5}\s*(?:votes?|points?|likes?|upvotes?|downvotes?)\s*$"
     # a comment plugin's action row: "Like · Reply · 2y", "Reply • Share ›"
     r"|^\s*(?:like|reply)(?:\s*[·•|]\s*(?:like|reply|share|report|\d{1,3}\s*[a-z]{1,5})){1,4}\s*[›»]?\s*$",
@@ -148,7 +150,6 @@ _COMMENT_AGE = re.compile(
     r"(?:\s+at\s+\d{1,2}:\d{2}\s*(?:am|pm|a\.m\.|p\.m\.)?)?\s*$",
     re.IGNORECASE,
 )
-_COMMENT_AUTHOR = re.compile(r"^\s*[^\n]{1,40}\s(?:says|wrote|writes)\s*:\s*$", re.IGNORECASE)
 THREAD_MARK_CHARS = 80
 THREAD_MARKS = 3  # a thread without a header shows its comment furniture at least this often ...
 THREAD_GAP = 12  # ... at most this many lines apart
@@ -231,7 +232,6 @@ def page_header_line(view: TextView) -> Iterator[Hit]:
 
 
 _NUMBER = re.compile(r"^[\d.,:%$€£+\-–/]+$")
-_BULLET_MARK = re.compile(r"^[-•*·▪◦‣–]\s+")
 _LIST_NUMBER = re.compile(r"^\d+\s*(?:[.)\]:|\-–—]|$)")
 
 
@@ -241,7 +241,7 @@ def _is_headline_like(s: str) -> bool:
     Lines that open with a list number (`1.`, `2)`) or a date, hold table cells (`|`) or many numbers,
     or close on an attribution in brackets are list and table entries (tour dates, scores, quotations).
     """
-    s = _BULLET_MARK.sub("", s.strip(), count=1)
+    s = BULLET.sub("", s.strip(), count=1)
     ws = words(s)
     if not 4 <= len(ws) <= 15 or s.endswith((".", "!", "?", ".”", '."', "…", ":", ")")):
         return False

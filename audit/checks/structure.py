@@ -122,7 +122,7 @@ def shares_terms(lines: Sequence[str], terms: frozenset[str]) -> bool:
 KINDS = ("introduced", "code", "list", "table", "fields", "terms")
 
 
-_BULLET = re.compile(r"^\s*[-•*·▪◦‣–]\s+")
+BULLET = re.compile(r"^\s*[-•*·▪◦‣–]\s+")  # a bullet before a list item or a link
 _MINOR = frozenset("a an the of in on to for and or at by with from as is vs".split())
 
 
@@ -136,7 +136,7 @@ def is_title_case(s: str) -> bool:
 def is_bulleted_titles(lines: Sequence[str]) -> bool:
     """Most lines a bullet and a title (`- 15 Amazing Images of Stars`): a list of links to other stories,
     which pages mark with bullets too; the items of a content list are phrases or sentences."""
-    return _most([bool(_BULLET.match(s)) and is_title_case(_BULLET.sub("", s, count=1)) for s in lines])
+    return _most([bool(BULLET.match(s)) and is_title_case(BULLET.sub("", s, count=1)) for s in lines])
 
 
 def structure_kind(
