@@ -152,32 +152,35 @@ def unkept(value: Any) -> Any:
 
 
 GroupRecord = tuple[tuple[str, str], Any]  # ((check code, group key), record)
+Outcome = tuple[Any, Any, list[tuple[str, dict[str, Any]]]]  # a partition's task's result: its summaries last
 
 
-def _group_records(
-    outcome: tuple[Any, Any, list[tuple[str, dict[str, Any]]]], new_ids: list[str] | None, codes: list[str]
-) -> list[GroupRecord]:
-    """A partition's records for the groupby (on its worker): each grouped check's (`codes`) `split` of
-    each document's summary, under the document's final id (`new_ids`, where some were renamed)."""
-    out: list[GroupRecord] = []
+def _final_summaries(outcome: Outcome, new_ids: list[str] | None) -> Iterator[tuple[str, dict[str, Any]]]:
+    """A partition's (document id, summary), under the documents' final ids (`new_ids`, where some were
+    renamed)."""
     for k, (doc_id, summ) in enumerate(outcome[2]):
-        doc_id = new_ids[k] if new_ids is not None else doc_id
+        yield (new_ids[k] if new_ids is not None else doc_id), summ
+
+
+def _group_records(outcome: Outcome, new_ids: list[str] | None, codes: list[str]) -> list[GroupRecord]:
+    """A partition's records for the groupby (on its worker): each grouped check's (`codes`) `split` of
+    each document's summary, under the document's final id."""
+    out: list[GroupRecord] = []
+    for doc_id, summ in _final_summaries(outcome, new_ids):
         for code in codes:
             if code in summ:
                 out.extend(((code, key), rec) for key, rec in _check(code).split(doc_id, summ[code]))  # type: ignore[misc]
     return out
 
 
-def _name_records(
-    outcome: tuple[Any, Any, list[tuple[str, dict[str, Any]]]], new_ids: list[str] | None, codes: list[str]
-) -> list[tuple[str, Any]]:
+def _name_records(outcome: Outcome, new_ids: list[str] | None, codes: list[str]) -> list[tuple[str, Any]]:
     """A partition's (document id, name mentions): the summary the name checks (`codes`) share, kept on
     its worker for the hits (`names_hits_on_workers`)."""
     out = []
-    for k, (doc_id, summ) in enumerate(outcome[2]):
+    for doc_id, summ in _final_summaries(outcome, new_ids):
         found = next((summ[c] for c in codes if c in summ), None)
         if found is not None:
-            out.append((new_ids[k] if new_ids is not None else doc_id, found))
+            out.append((doc_id, found))
     return out
 
 
@@ -205,14 +208,10 @@ def names_hits_on_workers(client: Any, records: list[Any]) -> Any:
     return run
 
 
-def _claim_records(outcome: tuple[Any, Any, list[tuple[str, dict[str, Any]]]], new_ids: list[str] | None) -> list:
+def _claim_records(outcome: Outcome, new_ids: list[str] | None) -> list:
     """A partition's (document id, claims), under the documents' final ids: kept on its worker until
-    the stories are known (`_corroborate_on_workers`)."""
-    out = []
-    for k, (doc_id, summ) in enumerate(outcome[2]):
-        if CLAIMS_KEY in summ:
-            out.append((new_ids[k] if new_ids is not None else doc_id, summ[CLAIMS_KEY]))
-    return out
+    the stories are known (`corroborate_on_workers`)."""
+    return [(doc_id, summ[CLAIMS_KEY]) for doc_id, summ in _final_summaries(outcome, new_ids) if CLAIMS_KEY in summ]
 
 
 def _story_items(claims: list, stories: dict[str, str]) -> list:
