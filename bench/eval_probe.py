@@ -188,6 +188,12 @@ def report(pages: list[dict], detail: bool) -> None:
     print("clean-line FP by kind of page:")
     for genre, v in sorted(t["fp_genre"].items()):
         print(f"  {genre:14s} {rate(v)}")
+    by_code: dict[str, int] = defaultdict(int)
+    for _, codes, _ in t["fps"]:
+        for code in codes.split(","):
+            by_code[code] += 1
+    print("clean lines flagged, by code (a line under two codes counts for each):")
+    print("  " + (", ".join(f"{c} {n}" for c, n in sorted(by_code.items(), key=lambda kv: -kv[1])) or "none"))
     ambiguous = sum(line["l"] == "ambiguous" for p in pages for line in p["lines"])
     print(f"ambiguous lines (not counted): {ambiguous}")
     fixes = fix_changes(pages)
