@@ -9,7 +9,7 @@ false positives per extractor style, per residue family and per kind of clean pa
 bodies the default `audit fix` changes: the 40 clean pages, and the clean lines of each noisy page
 joined as its body. Lines labelled `ambiguous` count nowhere.
 
-    python bench/eval_probe.py [--detail]
+    python bench/eval_probe.py [--detail] [--lang en]
 
 --detail lists every miss and false positive (with the codes whose findings covered it) and the codes
 behind each changed clean body.
@@ -221,8 +221,10 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--detail", action="store_true", help="list misses, false positives and changed bodies")
     ap.add_argument("--probe", type=Path, default=PROBE, help="the probe set (default bench/probe/probe.jsonl)")
+    ap.add_argument("--lang", help="only the pages in this language (en, de, fr, es, pl, ru)")
     args = ap.parse_args()
-    report(load(args.probe), args.detail)
+    pages = [p for p in load(args.probe) if args.lang in (None, p["lang"])]
+    report(pages, args.detail)
 
 
 if __name__ == "__main__":
