@@ -497,3 +497,26 @@ def test_minhash_signatures_equal_datasketch_2s():
         ours = minhash(hashes)
         assert ours.dtype == m.hashvalues.dtype
         assert np.array_equal(ours, m.hashvalues), size
+
+
+def test_average_linkage_over_arrays_equals_dicts_on_hubs_and_chains(monkeypatch):
+    """Groups form around hubs and along chains, so nodes that never merged read their sums through the
+    groups their partners joined (`_Graph.partners`): the merges equal the dict-per-node linkage's."""
+    rng = np.random.default_rng(5)
+    merges = 0
+    through_groups = []
+    real_group = stories._Graph.group
+    monkeypatch.setattr(stories._Graph, "group", lambda self, x: through_groups.append(x) or real_group(self, x))
+    for n, hubs, m in ((40, 2, 120), (600, 8, 3000), (4000, 30, 16000)):
+        lo = np.concatenate([rng.integers(0, hubs, size=m // 2), rng.integers(0, n, size=m // 2)])
+        hi = np.concatenate([rng.integers(hubs, n, size=m // 2), rng.integers(0, n, size=m // 2)])
+        chain = np.arange(n - 1)
+        lo, hi = np.concatenate([lo, chain]), np.concatenate([hi, chain + 1])
+        a, b = np.minimum(lo, hi), np.maximum(lo, hi)
+        codes = np.unique(a[a < b] * n + b[a < b])
+        lo, hi = codes // n, codes % n
+        jac = rng.choice([0.1, 0.2, 0.215, 0.3, 0.3, 0.45, 0.6], size=len(lo))
+        got = stories._average_linkage(lo, hi, jac)
+        assert got == _linkage_queueing_every_edge(lo, hi, jac)
+        merges += len(got)
+    assert merges > 200 and len(through_groups) > 100  # sums read through groups: not vacuous

@@ -15,7 +15,6 @@ import functools
 import hashlib
 import heapq
 import re
-from collections import defaultdict
 from collections.abc import Iterator, Mapping
 from typing import NamedTuple
 
@@ -539,19 +538,68 @@ class MergeQueue:
         return heapq.heappop(self.heap)
 
 
-def _edge_sums(lo: np.ndarray, hi: np.ndarray, jac: np.ndarray) -> defaultdict[int, dict[int, float]]:
-    """Each node's partners with their similarity, both ways: one int object a node and one float an
-    edge, shared by both ends' dicts, made a chunk of edges at a time (no list of every edge's ends)."""
-    sums: defaultdict[int, dict[int, float]] = defaultdict(dict)
-    node = np.unique(np.concatenate([lo, hi])) if len(lo) else lo
-    objs = node.tolist()
-    for k in range(0, len(lo), QUEUE_CHUNK):
-        at_lo, at_hi = np.searchsorted(node, lo[k : k + QUEUE_CHUNK]), np.searchsorted(node, hi[k : k + QUEUE_CHUNK])
-        for x, y, j in zip(at_lo.tolist(), at_hi.tolist(), jac[k : k + QUEUE_CHUNK].tolist(), strict=True):
-            a, b = objs[x], objs[y]
-            sums[a][b] = j
-            sums[b][a] = j
-    return sums
+class _Graph:
+    """The average linkage's graph, compact: the edges stay in their arrays (lo < hi, sorted; each end
+    also as its node's row, int32), a node's edges found by offsets (as `lo` by `start_lo`, as `hi`
+    through `by_hi`), and only the groups that have merged get a dict of their partners' sums (`sums`).
+    A node that has not merged reads its partners from the arrays: a partner that has since merged into a
+    group (`in_group`) is read through that group (`merged`), whose dict holds the sum with this node; so
+    no dict is made for the nodes that stay alone, and a node's dict is made when it first merges. Each
+    node is one int object (`objs`), shared by every dict. The order of a dict's entries decides nothing
+    (each sum is kept apart, and the raised partners are queued sorted)."""
+
+    def __init__(self, lo: np.ndarray, hi: np.ndarray, jac: np.ndarray) -> None:
+        self.nodes = np.unique(np.concatenate([lo, hi])) if len(lo) else np.zeros(0, np.int64)
+        n = len(self.nodes)
+        self.objs = np.array(self.nodes.tolist() + [None], dtype=object)[:-1]  # a 1-d array of ints
+        self.row_lo = np.searchsorted(self.nodes, lo).astype(np.int32)
+        self.row_hi = np.searchsorted(self.nodes, hi).astype(np.int32)
+        self.jac = jac
+        self.start_lo = np.zeros(n + 1, dtype=np.int64)
+        np.cumsum(np.bincount(self.row_lo, minlength=n), out=self.start_lo[1:])
+        by_hi, self.start_hi = _grouped(self.row_hi, n)
+        self.by_hi = np.arange(len(hi), dtype=np.int32) if by_hi is None else by_hi
+        self.in_group = np.zeros(n, dtype=bool)
+        self.sums: dict[int, dict[int, float]] = {}
+        self.merged: dict[int, int] = {}
+
+    def group(self, x: int) -> int:
+        while x in self.merged:
+            x = self.merged[x]
+        return x
+
+    def joined(self, x: int) -> None:
+        """`x` is in a group from now on (it merged, kept or dropped)."""
+        self.in_group[int(self.nodes.searchsorted(np.asarray(x, dtype=self.nodes.dtype)))] = True
+
+    def partners(self, x: int) -> dict[int, float]:
+        """The current partners of `x` (alive) with their summed similarity: its dict, or (a node that
+        has not merged) made from its original edges."""
+        have = self.sums.get(x)
+        if have is not None:
+            return have
+        row = int(self.nodes.searchsorted(np.asarray(x, dtype=self.nodes.dtype)))
+        edges = self.by_hi[int(self.start_hi[row]) : int(self.start_hi[row + 1])]
+        rows = np.concatenate([self.row_hi[int(self.start_lo[row]) : int(self.start_lo[row + 1])], self.row_lo[edges]])
+        weight = np.concatenate([self.jac[int(self.start_lo[row]) : int(self.start_lo[row + 1])], self.jac[edges]])
+        joined = self.in_group[rows]
+        out = dict(zip(self.objs[rows[~joined]].tolist(), weight[~joined].tolist(), strict=True))
+        for z in self.objs[rows[joined]].tolist():  # in a group now: the group holds the sum with x
+            g = self.group(z)
+            out[g] = self.sums[g][x]
+        return out
+
+    def linked(self, a: int, b: int, neg: float) -> float | None:
+        """The summed similarity of alive `a` and `b` (None: no edge). Two nodes that have not merged
+        are linked only by an original edge, whose entry is the one popped (only groups' entries are
+        pushed): its similarity is the entry's."""
+        have = self.sums.get(a)
+        if have is None:
+            have = self.sums.get(b)
+            if have is None:
+                return -neg
+            return have.get(a)
+        return have.get(b)
 
 
 def _average_linkage(lo: np.ndarray, hi: np.ndarray, jac: np.ndarray) -> dict[int, int]:
@@ -568,19 +616,22 @@ def _average_linkage(lo: np.ndarray, hi: np.ndarray, jac: np.ndarray) -> dict[in
 
     Only entries at or above STORY_SIMILARITY are queued: once the largest entry is below it the loop
     ends, and a pair's mean can rise above its old entry only in a merge, which queues a fresh one; so
-    the weak edges are sums only (most of a large component's edges). Each node is one int object and
-    each edge's similarity one float, shared by both ends' dicts (about 120 bytes an edge in all); the
-    strong edges' first entries wait in sorted arrays (`MergeQueue`), not as objects."""
-    sums = _edge_sums(lo, hi, jac)
+    the weak edges (most of a large component's) are sums only. The strong edges' first entries wait in
+    sorted arrays (`MergeQueue`), the edges in CSR arrays, and only the groups formed get a dict of
+    their partners' sums (`_Graph`): each sum is the one a dict a node would hold, added in the same order."""
+    graph = _Graph(lo, hi, jac)
     heap = MergeQueue(lo, hi, jac)
+    sums, merged = graph.sums, graph.merged
     size: dict[int, int] = {}  # representatives a cluster holds (absent: 1)
-    merged: dict[int, int] = {}
     while heap:
         neg, a, b = heap.pop()
-        if a in merged or b in merged or b not in sums[a]:
+        if a in merged or b in merged:
+            continue
+        total = graph.linked(a, b, neg)
+        if total is None:
             continue
         na, nb = size.get(a, 1), size.get(b, 1)
-        avg = sums[a][b] / (na * nb)
+        avg = total / (na * nb)
         if -neg - avg > 1e-12:  # the pair's mean fell since the entry (a group grew): queue it again
             if avg >= STORY_SIMILARITY:
                 heap.push((-avg, a, b))
@@ -590,20 +641,29 @@ def _average_linkage(lo: np.ndarray, hi: np.ndarray, jac: np.ndarray) -> dict[in
         if avg < STORY_SIMILARITY:
             break
         keep, drop = min(a, b), max(a, b)
+        mine, theirs = graph.partners(keep), graph.partners(drop)
+        sums.pop(drop, None)
         raised = []  # the merged group's neighbours whose sum grew (drop's): a fresh entry each
-        for z, s in sums.pop(drop).items():
-            sums[z].pop(drop, None)
+        for z, s in theirs.items():
+            other = sums.get(z)  # z's own dict, where z is a group
+            if other is not None:
+                other.pop(drop, None)
             if z == keep:
                 continue
-            sums[keep][z] = sums[keep].get(z, 0.0) + s
-            sums[z][keep] = sums[keep][z]
+            mine[z] = mine.get(z, 0.0) + s
+            if other is not None:
+                other[keep] = mine[z]
             raised.append(z)
-        sums[keep].pop(drop, None)
+        mine.pop(drop, None)
+        if keep not in sums:
+            graph.joined(keep)
+        graph.joined(drop)
+        sums[keep] = mine
         merged[drop] = keep
         size[keep] = na + nb
         size.pop(drop, None)
         for z in sorted(raised):
-            mean = sums[keep][z] / (size[keep] * size.get(z, 1))
+            mean = mine[z] / (size[keep] * size.get(z, 1))
             if mean >= STORY_SIMILARITY:
                 heap.push((-mean, min(keep, z), max(keep, z)))
     return merged
@@ -637,27 +697,36 @@ def _cluster(lo: np.ndarray, hi: np.ndarray, jac: np.ndarray) -> dict[int, int]:
     the same. A component of one edge (two representatives, so a strong edge) merges without a heap."""
     strong = jac >= STORY_SIMILARITY
     nodes, label = _components(lo[strong], hi[strong])
-
-    def part(x: np.ndarray) -> np.ndarray:  # a node's component; a node without a strong edge: itself
-        at = np.minimum(np.searchsorted(nodes, x), max(len(nodes) - 1, 0))
-        return np.where((nodes[at] == x) if len(nodes) else False, label[at] if len(nodes) else x, x)
-
-    comp = part(lo)
-    inside = np.flatnonzero(comp == part(hi))
-    order = inside[np.argsort(comp[inside], kind="stable")]  # edges stay sorted (lo, hi) within a component
-    del inside
-    comp = comp[order]
-    lo = lo[order]
-    hi = hi[order]
-    jac = jac[order]
-    del order
-    bounds = np.flatnonzero(np.r_[True, comp[1:] != comp[:-1], True]) if len(comp) else np.zeros(1, np.int64)
-    size = np.diff(bounds)
-    single = bounds[:-1][size == 1]
+    del strong
+    comp = _edge_components(nodes, label, lo, hi)  # 0: not inside a component; else its smallest node + 1
+    order, start = _grouped(comp, int(comp.max(initial=0)) + 1)
+    del comp
+    if order is None:
+        order = np.arange(len(lo), dtype=np.int32)
+    size = np.diff(start)
+    size[0] = 0  # the edges between components take part in no merge
+    single = order[start[:-1][size == 1]]
     merged = dict(zip(hi[single].tolist(), lo[single].tolist(), strict=True))
-    for a, b in zip(bounds[:-1][size > 1].tolist(), bounds[1:][size > 1].tolist(), strict=True):
-        merged.update(_average_linkage(lo[a:b], hi[a:b], jac[a:b]))
+    del single
+    for v in np.flatnonzero(size > 1).tolist():
+        edges = order[start[v] : start[v + 1]]  # in position order: sorted (lo, hi)
+        merged.update(_average_linkage(lo[edges], hi[edges], jac[edges]))
     return merged
+
+
+def _edge_components(nodes: np.ndarray, label: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+    """For each edge, 1 + the component (its smallest node) that holds both its ends, or 0 (an end
+    without a strong edge, or ends in two components); int32, worked out a block of edges at a time."""
+    out = np.zeros(len(lo), dtype=np.int32)
+    if not len(nodes):
+        return out
+    for k in range(0, len(lo), 1 << 18):
+        a, b = lo[k : k + (1 << 18)], hi[k : k + (1 << 18)]
+        at_a = np.minimum(np.searchsorted(nodes, a), len(nodes) - 1)
+        at_b = np.minimum(np.searchsorted(nodes, b), len(nodes) - 1)
+        inside = (nodes[at_a] == a) & (nodes[at_b] == b) & (label[at_a] == label[at_b])
+        out[k : k + len(a)] = np.where(inside, label[at_a] + 1, 0)
+    return out
 
 
 def _story_id(doc_id: str) -> str:
