@@ -452,9 +452,40 @@ def test_unpacking_pair_codes_in_place_equals_dividing_them():
     n = 5000
     codes = np.unique(rng.integers(0, n * n, size=30000))
     runs = [codes[k::3].copy() for k in range(3)]  # disjoint runs, each sorted
-    pairs = stories._unpack_pairs(runs, n, 1000)
-    assert pairs.dtype == np.int32 and not runs
+    pairs, none = stories._unpack_pairs(runs, n, 1000)
+    assert pairs.dtype == np.int32 and not runs and none is None
     assert pairs.tolist() == np.stack([codes // n, codes % n], axis=1).tolist()
+    agree = rng.integers(0, 129, size=len(codes)).astype(np.int16)
+    runs = [codes[k::3].copy() for k in range(3)]
+    pairs, got = stories._unpack_pairs(runs, n, 1000, [agree[k::3].copy() for k in range(3)])
+    assert pairs.tolist() == np.stack([codes // n, codes % n], axis=1).tolist()
+    assert got.tolist() == agree.tolist()  # each agreement travels with its pair through the sort
+
+
+def test_signatures_read_from_their_file_equal_the_matrix_and_agreements_travel_with_the_pairs(tmp_path):
+    from audit.memory import memory_budget
+
+    rng = np.random.default_rng(29)
+    n = 2 * stories.SIG_BLOCK + 123  # three blocks, the last one part full
+    sketches = {}
+    for k in rng.permutation(n).tolist():  # read in an order other than the ids'
+        hashes = np.unique(rng.integers(0, 400, size=int(rng.integers(0, 6)))).astype(np.uint64)
+        sig = rng.integers(0, 6, size=NUM_PERM).astype(np.uint32)  # few values: many agreeing pairs
+        sketches[f"d{k:05d}"] = stories.StorySketch(hashes, sig if len(hashes) else sig * 0 + 0xFFFFFFFF)
+    ids, rows, term_ids = stories._signatures(sketches, str(tmp_path))
+    assert ids == sorted(d for d, s in sketches.items() if len(s)) and 0 < len(ids) < n
+    matrix = np.stack([sketches[d].signature for d in ids])
+    assert np.array_equal(rows.rows(0, NUM_PERM), matrix)
+    with memory_budget(1):  # a few rows a group
+        groups = list(rows.row_groups())
+        assert len(groups) > 2 and np.array_equal(np.concatenate(groups, axis=1), matrix)
+        pairs, agreement = stories._agreeing_pairs(rows, 40)
+    want = stories._band_pairs(matrix)
+    want_agreement = stories._agreement(stories.SignatureRows(matrix), want[:, 0], want[:, 1])
+    assert pairs.tolist() == want[want_agreement >= 40].tolist() and len(pairs) > 100
+    assert agreement.tolist() == want_agreement[want_agreement >= 40].tolist()
+    got = stories._exact_jaccard(term_ids, pairs[:, 0], pairs[:, 1])
+    assert got.tolist() == [sketches[ids[a]].jaccard(sketches[ids[b]]) for a, b in pairs.tolist()]
 
 
 def test_edges_between_representatives_equal_a_sort_of_every_pair():

@@ -14,16 +14,17 @@ from __future__ import annotations
 import functools
 import hashlib
 import heapq
+import os
 import re
 from collections.abc import Iterator, Mapping
-from typing import NamedTuple
+from typing import BinaryIO, NamedTuple
 
 import numpy as np
 
 from audit.corpus.mentions import is_name_token
 from audit.lexicon import english_zipf
 from audit.lexicon.translit import fold
-from audit.memory import budget_bytes, memo, trim_above, trim_memory
+from audit.memory import budget_bytes, memo, trim_above, trim_memory, work_dir
 from audit.text import TextView, hash64, words
 
 RARE_ZIPF = 2.5  # lower-case words rarer than this in English are distinctive
@@ -36,7 +37,9 @@ MIN_AGREEING_ROWS = 4  # signature rows (of 128) two documents must share for an
 NEAR_COPY = 0.8  # Jaccard at and above which two documents are copies of one text
 MAX_NEIGHBOURS = 30  # most similar partners a document keeps for clustering
 MAX_CHARS = 100_000
+LARGE_PART = 1 << 16  # edges of a component over which the freed memory is handed back first
 QUEUE_CHUNK = 4096  # sorted strong edges made into queue entries at a time
+SIG_BLOCK = 4096  # documents a block of the signatures' file (2 MB)
 PAIR_CHUNK = 8192  # pairs compared at once (two blocks of 8192 signatures, 4 MB each)
 _NUMBER = re.compile(r"\d[\d,.]*\d|\d")
 
@@ -140,29 +143,32 @@ def _handed_back(steps: range) -> Iterator[int]:
             trim_above(limit)
 
 
-def _band_keys(signatures: np.ndarray, band: int) -> np.ndarray:
-    rows = signatures[:, band * BAND_ROWS : (band + 1) * BAND_ROWS]
+def _band_keys(signatures: SignatureRows, band: int) -> np.ndarray:
+    rows = signatures.rows(band * BAND_ROWS, (band + 1) * BAND_ROWS)
     key = np.zeros(len(signatures), dtype=np.uint64)
     for k in range(rows.shape[1]):
         key = (key * np.uint64(0x100000001B3)) ^ rows[:, k]  # FNV-style mixing; wraps modulo 2**64
     return key
 
 
-def _agreement(signatures: np.ndarray, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+def _agreement(signatures: SignatureRows, i: np.ndarray, j: np.ndarray) -> np.ndarray:
     """Rows of the signature on which each pair agrees: 128 times an estimate of their Jaccard similarity.
-    Pairs are compared PAIR_CHUNK at a time, so memory holds two small blocks of rows, whatever their number."""
-    out = np.empty(len(i), dtype=np.int16)
-    for k in _handed_back(range(0, len(i), PAIR_CHUNK)):
-        out[k : k + PAIR_CHUNK] = (signatures[i[k : k + PAIR_CHUNK]] == signatures[j[k : k + PAIR_CHUNK]]).sum(axis=1)
+    The rows are read a group at a time (`SignatureRows.row_groups`) and the pairs compared PAIR_CHUNK at a
+    time, so memory holds one group of rows and two small blocks of it, whatever the pairs' number."""
+    out = np.zeros(len(i), dtype=np.int16)
+    for rows in signatures.row_groups():
+        for k in _handed_back(range(0, len(i), PAIR_CHUNK)):
+            out[k : k + PAIR_CHUNK] += (rows[i[k : k + PAIR_CHUNK]] == rows[j[k : k + PAIR_CHUNK]]).sum(axis=1)
     return out
 
 
-def _code_agreement(signatures: np.ndarray, codes: np.ndarray, n: int) -> np.ndarray:
+def _code_agreement(signatures: SignatureRows, codes: np.ndarray, n: int) -> np.ndarray:
     """`_agreement` of the pairs coded i * n + j, unpacked PAIR_CHUNK at a time (no two columns of them all)."""
-    out = np.empty(len(codes), dtype=np.int16)
-    for k in _handed_back(range(0, len(codes), PAIR_CHUNK)):
-        c = codes[k : k + PAIR_CHUNK]
-        out[k : k + PAIR_CHUNK] = (signatures[c // n] == signatures[c % n]).sum(axis=1)
+    out = np.zeros(len(codes), dtype=np.int16)
+    for rows in signatures.row_groups():
+        for k in _handed_back(range(0, len(codes), PAIR_CHUNK)):
+            c = codes[k : k + PAIR_CHUNK]
+            out[k : k + PAIR_CHUNK] += (rows[c // n] == rows[c % n]).sum(axis=1)
     return out
 
 
@@ -173,14 +179,22 @@ def _distinct(codes: np.ndarray) -> np.ndarray:
     return codes[np.r_[True, codes[1:] != codes[:-1]]] if len(codes) else codes
 
 
-def _band_pairs(signatures: np.ndarray, min_agreement: int = 0) -> np.ndarray:
+def _band_pairs(signatures: SignatureRows | np.ndarray, min_agreement: int = 0) -> np.ndarray:
     """Index pairs (i < j) that agree on every row of at least one band: locality-sensitive hashing,
     done with one sort a band. A bucket of more than RUN_CAP documents (many near-copies of one text)
     pairs each member with its RUN_CAP successors only, so the pairs grow linearly, not quadratically.
     Pairs whose signatures agree on fewer than `min_agreement` rows are dropped band by band, so memory
     holds only the pairs worth comparing."""
+    return _agreeing_pairs(signatures, min_agreement)[0]
+
+
+def _agreeing_pairs(signatures: SignatureRows | np.ndarray, min_agreement: int) -> tuple[np.ndarray, np.ndarray | None]:
+    """`_band_pairs`, with each pair's agreement (`_agreement`) where `min_agreement` asked for it."""
+    if isinstance(signatures, np.ndarray):
+        signatures = SignatureRows(signatures)
     n = len(signatures)
     runs: list[np.ndarray] = []  # pair codes i * n + j, each run sorted, no code in two runs
+    agreements: list[np.ndarray] = []  # each run's codes' agreements (with min_agreement)
     batch: list[np.ndarray] = []
     cap = max(1 << 16, budget_bytes() // 512)  # codes gathered before a merge (2M, 16 MB, in 1 GB)
     for band in range(NUM_PERM // BAND_ROWS):
@@ -195,16 +209,20 @@ def _band_pairs(signatures: np.ndarray, min_agreement: int = 0) -> np.ndarray:
                     codes = codes[run[at] != codes]
                     del at
                 if min_agreement:
-                    codes = codes[_code_agreement(signatures, codes, n) >= min_agreement]
+                    agree = _code_agreement(signatures, codes, n)
+                    codes, agree = codes[agree >= min_agreement], agree[agree >= min_agreement]
+                    if len(codes):
+                        agreements.append(agree)
+                    del agree
                 if len(codes):
                     runs.append(codes)
                 del codes
                 trim_memory(collect=False)  # the merge's freed blocks go back (holes in the heap, not its top)
             batch = []
-    return _unpack_pairs(runs, n, cap)
+    return _unpack_pairs(runs, n, cap, agreements if min_agreement else None)
 
 
-def _bucket_codes(signatures: np.ndarray, band: int) -> list[np.ndarray]:
+def _bucket_codes(signatures: SignatureRows, band: int) -> list[np.ndarray]:
     """The pair codes (i * n + j, i < j) of one band's buckets: each member with its next RUN_CAP members
     of its bucket, cyclically (all of a bucket's pairs when it holds RUN_CAP + 1 or fewer)."""
     n = len(signatures)
@@ -226,27 +244,41 @@ def _bucket_codes(signatures: np.ndarray, band: int) -> list[np.ndarray]:
     return out
 
 
-def _unpack_pairs(runs: list[np.ndarray], n: int, block: int) -> np.ndarray:
-    """The pairs (i, j) of the codes i * n + j of every run, sorted, as an (m, 2) int32 array. The runs
-    are copied into one array (each freed once copied), sorted in place, and each code is unpacked into
-    its own 8 bytes (pair k's two int32 take code k's place), so memory holds the codes once."""
+def _unpack_pairs(
+    runs: list[np.ndarray], n: int, block: int, agreements: list[np.ndarray] | None = None
+) -> tuple[np.ndarray, np.ndarray | None]:
+    """The pairs (i, j) of the codes i * n + j of every run, sorted, as an (m, 2) int32 array, with their
+    agreements where given (one per code, below 256: carried in the code's low 8 bits through the sort,
+    where the codes leave room). The runs are copied into one array (each freed once copied), sorted in
+    place, and each code is unpacked into its own 8 bytes (pair k's two int32 take code k's place), so
+    memory holds the codes once."""
+    packed = agreements is not None and n * n < 1 << 55
     codes = np.empty(sum(map(len, runs)), dtype=np.int64)
     at = 0
     runs.reverse()
+    if packed:
+        agreements.reverse()
     while runs:
         run = runs.pop()
         codes[at : at + len(run)] = run
+        if packed:
+            codes[at : at + len(run)] <<= 8
+            codes[at : at + len(run)] |= agreements.pop()
         at += len(run)
         del run
         trim_memory(collect=False)  # a run below glibc's mapping threshold is freed into the heap: hand it back
     codes.sort()
+    agreement = np.empty(len(codes), dtype=np.int16) if packed else None
     pairs = codes.view(np.int32).reshape(-1, 2)
     for k in range(0, len(codes), block):  # a block's codes are read before its pairs are written
         c = codes[k : k + block]
+        if agreement is not None:
+            agreement[k : k + block] = c & 255
+            c = c >> 8
         i, j = c // n, c % n
         pairs[k : k + block, 0] = i
         pairs[k : k + block, 1] = j
-    return pairs
+    return pairs, agreement
 
 
 def _descending_rank(score: np.ndarray) -> np.ndarray:
@@ -271,13 +303,22 @@ def _end_order(rows: np.ndarray, rank: np.ndarray, cols: np.ndarray, first_row: 
     return np.argsort(key)  # distinct keys: any sort gives lexsort's order
 
 
+def _counts(col: np.ndarray, n: int, block: int = 1 << 20) -> np.ndarray:
+    """`np.bincount(col, minlength=n)` a block at a time: bincount copies a column that is not intp
+    (an int32 column, or a strided one) into a new int64 array, 8 bytes an entry of all of them."""
+    out = np.zeros(n, dtype=np.int64)
+    for k in range(0, len(col), block):
+        out += np.bincount(col[k : k + block], minlength=n)
+    return out
+
+
 def _grouped(col: np.ndarray, n: int, block: int = 1 << 20) -> tuple[np.ndarray | None, np.ndarray]:
     """The positions of `col`'s values (small non-negative integers below `n`) grouped by value, equal
     values in position order, as int32 (None when `col` is in order: the positions themselves), and
     where each value's group starts (n + 1 offsets): a counting sort placed a block at a time, so no
     int64 ordering of the whole column is made (4 bytes an entry)."""
     start = np.zeros(n + 1, dtype=np.int64)
-    np.cumsum(np.bincount(col, minlength=n), out=start[1:])
+    np.cumsum(_counts(col, n, block), out=start[1:])
     if (col[1:] >= col[:-1]).all():
         return None, start
     order = np.empty(len(col), dtype=np.int32 if len(col) < 1 << 31 else np.int64)
@@ -347,32 +388,102 @@ class TermIds(NamedTuple):
     ids: np.ndarray
 
 
-def _signatures(terms: Mapping[str, StorySketch]) -> tuple[list[str], np.ndarray, TermIds]:
-    """The ids of the documents with story terms, sorted, their MinHash signatures and their term ids
-    (one read of the summaries, in their order, each row written at its document's place in id order, so
-    the matrix is never copied whole; datasketch's values are below 2**32, so they are kept as uint32)."""
-    ids = list(terms)
-    order = sorted(range(len(ids)), key=ids.__getitem__)
-    rank = np.empty(len(ids), dtype=np.int32)
-    rank[np.asarray(order, dtype=np.int64)] = np.arange(len(ids), dtype=np.int32)
-    signatures = np.empty((len(ids), NUM_PERM), dtype=np.uint32)
-    has_terms = np.zeros(len(ids), dtype=bool)
-    hashes: list[np.ndarray | None] = [None] * len(ids)  # by rank
-    for k, (doc_id, sketch) in enumerate(terms.items()):  # the order of `ids`
+class SignatureRows:
+    """The documents' MinHash signatures, read a few rows (of NUM_PERM) at a time for every document:
+    the banding reads a band's two rows, the agreements a group of rows (`row_groups`). Kept in a file
+    (the run's spill folder) in blocks of SIG_BLOCK documents in the order they were read, each block
+    row by row, so that `rows` reads a block's rows in one piece and places them at their documents'
+    indices (`dest`, -1: a document left out); or (tests) wrapping a matrix in memory."""
+
+    def __init__(self, matrix: np.ndarray | None = None, path: str = "", dest: np.ndarray | None = None) -> None:
+        self.matrix, self.path = matrix, path
+        self.dest = np.zeros(0, np.int32) if dest is None else dest
+        self.n = len(matrix) if matrix is not None else int((self.dest >= 0).sum())
+
+    def __len__(self) -> int:
+        return self.n
+
+    def rows(self, first: int, last: int) -> np.ndarray:
+        """Rows `first:last` of every document's signature: an (n, last - first) array."""
+        if self.matrix is not None:
+            return np.ascontiguousarray(self.matrix[:, first:last])
+        out = np.empty((self.n, last - first), dtype=np.uint32)
+        with open(self.path, "rb") as f:
+            for at in range(0, len(self.dest), SIG_BLOCK):
+                f.seek(((at // SIG_BLOCK) * NUM_PERM + first) * SIG_BLOCK * 4)
+                block = np.fromfile(f, dtype=np.uint32, count=(last - first) * SIG_BLOCK)
+                dest = self.dest[at : at + SIG_BLOCK]
+                live = dest >= 0
+                out[dest[live]] = block.reshape(last - first, SIG_BLOCK)[:, : len(dest)][:, live].T
+        return out
+
+    def row_groups(self) -> Iterator[np.ndarray]:
+        """Every row, in groups of as many rows as fit a 64th of the memory budget (one at least)."""
+        step = max(1, min(NUM_PERM, budget_bytes() // 64 // max(1, 4 * self.n)))
+        for first in range(0, NUM_PERM, step):
+            yield self.rows(first, min(NUM_PERM, first + step))
+
+
+def _write_signatures(f: BinaryIO, terms: Mapping[str, StorySketch]) -> tuple[np.ndarray, list[np.ndarray]]:
+    """Writes the signatures of `terms` (in their order) to `f`, SIG_BLOCK documents a block, each block
+    row by row. Returns each document's number of terms and the term hashes of those with terms (in
+    their order, concatenated a block at a time: no array a document)."""
+    count = np.zeros(len(terms), dtype=np.int32)
+    hashes: list[np.ndarray] = []
+    block = np.zeros((SIG_BLOCK, NUM_PERM), dtype=np.uint32)
+    pending: list[np.ndarray] = []
+    for k, (doc_id, sketch) in enumerate(terms.items()):
         if len(sketch):
             sig = sketch.signature
             if sig.max(initial=0) >> 32:
                 raise ValueError(f"story signature of {doc_id!r} has values of more than 32 bits")
-            signatures[rank[k]] = sig
-            has_terms[rank[k]] = True
-            hashes[rank[k]] = sketch.hashes
-    del rank
-    kept = [ids[k] for k, t in zip(order, has_terms.tolist(), strict=True) if t]
-    rows = np.flatnonzero(has_terms)
-    for start in range(0, len(rows), PAIR_CHUNK):  # close the gaps in place, a block at a time
-        block = rows[start : start + PAIR_CHUNK]
-        signatures[start : start + len(block)] = signatures[block]
-    return kept, signatures[: len(rows)], _term_ids([h for h in hashes if h is not None])
+            block[k % SIG_BLOCK] = sig
+            count[k] = len(sketch)
+            pending.append(sketch.hashes)
+        if k % SIG_BLOCK == SIG_BLOCK - 1 or k == len(count) - 1:
+            f.write(np.ascontiguousarray(block.T).tobytes())
+            block[:] = 0
+            if pending:
+                hashes.append(np.concatenate(pending))
+                pending = []
+    return count, hashes
+
+
+def _signatures(terms: Mapping[str, StorySketch], folder: str) -> tuple[list[str], SignatureRows, TermIds]:
+    """The ids of the documents with story terms, sorted, their MinHash signatures (in a file in `folder`,
+    `SignatureRows`) and their term ids, from one read of the summaries in their order. Memory holds the
+    term hashes (8 bytes a term), never the signatures (512 bytes a document; datasketch's values are below
+    2**32, so they are kept as uint32)."""
+    ids = list(terms)
+    order = np.asarray(sorted(range(len(ids)), key=ids.__getitem__), dtype=np.int64)
+    path = os.path.join(folder, "signatures.u32")
+    with open(path, "wb") as f:
+        count, hashes = _write_signatures(f, terms)
+    kept = order[count[order] > 0]  # the documents with terms, by id: the read order of each
+    dest = np.full(len(ids), -1, dtype=np.int32)
+    dest[kept] = np.arange(len(kept), dtype=np.int32)
+    flat = np.concatenate(hashes) if hashes else np.zeros(0, dtype=np.uint64)
+    hashes.clear()
+    read_ids = _rank_ids(flat)  # in read order
+    del flat
+    first = np.zeros(len(ids) + 1, dtype=np.int64)
+    np.cumsum(count, out=first[1:])
+    length = count[kept].astype(np.int64)
+    start = np.zeros(len(kept) + 1, dtype=np.int64)
+    np.cumsum(length, out=start[1:])
+    term_ids = TermIds(start, read_ids[_spans(first[kept], length)])
+    return [ids[k] for k in kept.tolist()], SignatureRows(path=path, dest=dest), term_ids
+
+
+def _rank_ids(flat: np.ndarray) -> np.ndarray:
+    """Each hash's rank among the distinct hashes (`np.unique`'s inverse), as int32: one sorted copy,
+    then a binary search a block at a time (no int64 ordering of them all)."""
+    distinct = np.sort(flat)
+    distinct = distinct[np.r_[True, distinct[1:] != distinct[:-1]]] if len(distinct) else distinct
+    out = np.empty(len(flat), dtype=np.int32)
+    for k in range(0, len(flat), 1 << 20):
+        out[k : k + (1 << 20)] = np.searchsorted(distinct, flat[k : k + (1 << 20)])
+    return out
 
 
 def _term_ids(hashes: list[np.ndarray]) -> TermIds:
@@ -382,8 +493,7 @@ def _term_ids(hashes: list[np.ndarray]) -> TermIds:
     np.cumsum([len(h) for h in hashes], out=start[1:])
     flat = np.concatenate(hashes) if hashes else np.zeros(0, dtype=np.uint64)
     hashes.clear()
-    _, inverse = np.unique(flat, return_inverse=True)
-    return TermIds(start, inverse.astype(np.int32))
+    return TermIds(start, _rank_ids(flat))
 
 
 def _spans(start: np.ndarray, length: np.ndarray) -> np.ndarray:
@@ -417,15 +527,21 @@ def _exact_jaccard(terms: TermIds, i: np.ndarray, j: np.ndarray) -> np.ndarray:
 def _candidate_pairs(terms: Mapping[str, StorySketch]) -> Pairs:
     """Pairs of documents with exact Jaccard similarity >= CANDIDATE_FLOOR among the LSH candidates;
     each document keeps its MAX_NEIGHBOURS most similar partners."""
-    ids, signatures, term_ids = _signatures(terms)
+    with work_dir("stories-") as folder:
+        return _closest_pairs(*_signatures(terms, folder))
+
+
+def _closest_pairs(ids: list[str], signatures: SignatureRows, term_ids: TermIds) -> Pairs:
+    """`_candidate_pairs` of the documents `ids`, given their signatures and term ids."""
     if len(ids) < 2:
         return Pairs(ids, np.zeros(0, np.int32), np.zeros(0, np.int32), np.zeros(0))
     # The signatures' agreement estimates the Jaccard similarity; the exact one is computed only where
     # the estimate is not hopeless (a pair at the floor, 0.08, agrees on about 10 of 128 rows), and
     # only for each document's best-agreeing partners.
-    pairs = _band_pairs(signatures, MIN_AGREEING_ROWS)
-    agreement = _agreement(signatures, pairs[:, 0], pairs[:, 1])
-    del signatures  # not needed after the agreements: freed before the ranking's arrays are made
+    pairs, agreement = _agreeing_pairs(signatures, MIN_AGREEING_ROWS)
+    if agreement is None:  # a corpus too large to carry them in the codes: computed again
+        agreement = _agreement(signatures, pairs[:, 0], pairs[:, 1])
+    del signatures  # its file is read no more
     trim_memory(collect=False)  # each step's freed arrays go back before the next step's are made
     keep = _top_per_document(pairs, agreement, 2 * MAX_NEIGHBOURS)
     del agreement
@@ -556,7 +672,7 @@ class _Graph:
         self.row_hi = np.searchsorted(self.nodes, hi).astype(np.int32)
         self.jac = jac
         self.start_lo = np.zeros(n + 1, dtype=np.int64)
-        np.cumsum(np.bincount(self.row_lo, minlength=n), out=self.start_lo[1:])
+        np.cumsum(_counts(self.row_lo, n), out=self.start_lo[1:])
         by_hi, self.start_hi = _grouped(self.row_hi, n)
         self.by_hi = np.arange(len(hi), dtype=np.int32) if by_hi is None else by_hi
         self.in_group = np.zeros(n, dtype=bool)
@@ -708,8 +824,11 @@ def _cluster(lo: np.ndarray, hi: np.ndarray, jac: np.ndarray) -> dict[int, int]:
     single = order[start[:-1][size == 1]]
     merged = dict(zip(hi[single].tolist(), lo[single].tolist(), strict=True))
     del single
+    trim_memory(collect=False)  # the arrays freed above go back: the linkage's objects live in Python's own arenas
     for v in np.flatnonzero(size > 1).tolist():
         edges = order[start[v] : start[v + 1]]  # in position order: sorted (lo, hi)
+        if len(edges) > LARGE_PART:
+            trim_memory(collect=False)  # what the smaller parts freed goes back before a large one's dicts
         merged.update(_average_linkage(lo[edges], hi[edges], jac[edges]))
     return merged
 
