@@ -503,11 +503,16 @@ def test_edges_between_representatives_equal_a_sort_of_every_pair():
             if a != b:
                 key = (min(a, b), max(a, b))
                 best[key] = max(best.get(key, 0.0), x)
+        want = sorted((*k, v) for k, v in best.items())
         lo, hi, got = stories._between(pairs, rep)
-        assert list(zip(lo.tolist(), hi.tolist(), got.tolist(), strict=True)) == sorted(
-            (*k, v) for k, v in best.items()
-        )
+        assert list(zip(lo.tolist(), hi.tolist(), got.tolist(), strict=True)) == want
+        assert lo.dtype == hi.dtype == np.int32
         assert n < 60 or len(best) < len(codes)  # near-copies merged some pairs: not vacuous
+        shuffled = rng.permutation(len(codes))  # pairs out of order: sorted first, the same edges
+        lo, hi, got = stories._between(
+            stories.Pairs(pairs.ids, pairs.i[shuffled], pairs.j[shuffled], jac[shuffled]), rep
+        )
+        assert list(zip(lo.tolist(), hi.tolist(), got.tolist(), strict=True)) == want
 
 
 def test_minhash_signatures_equal_datasketch_2s():

@@ -594,32 +594,39 @@ def _near_copies(pairs: Pairs) -> np.ndarray:
 
 def _between(pairs: Pairs, rep: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Edges between representatives (lo < hi, sorted; int32), each with the best Jaccard of its pairs.
-    The pairs come sorted and most are between representatives already: only the others (a near-copy's)
-    are sorted, then merged in; memory holds the edges' codes (8 bytes an edge) and similarities."""
+    The pairs come sorted and most are between representatives already (they stay, in order); only the
+    others (a near-copy's) are moved to their representatives, sorted and merged in: where a moved edge
+    is one that stays, its similarity is the larger of the two; the rest are placed among the staying
+    ones. Memory holds one code a staying pair (8 bytes) while the moved ones are matched, then the edges."""
     n = max(1, len(rep))
     moved = np.flatnonzero((rep[pairs.i] != pairs.i) | (rep[pairs.j] != pairs.j))
     ra, rb = rep[pairs.i[moved]], rep[pairs.j[moved]]
     inside = ra != rb
-    moved_code = np.minimum(ra, rb)[inside].astype(np.int64) * n + np.maximum(ra, rb)[inside]
-    moved_jac = pairs.jaccard[moved][inside]
-    order = np.argsort(moved_code, kind="stable")
-    moved_code, moved_jac = moved_code[order], moved_jac[order]
+    code = np.minimum(ra, rb)[inside].astype(np.int64) * n + np.maximum(ra, rb)[inside]
+    jac = pairs.jaccard[moved][inside]
+    del ra, rb, inside
+    order = np.argsort(code, kind="stable")
+    code, jac = code[order], jac[order]
+    if len(code):  # one edge a code, with the best similarity
+        starts = np.flatnonzero(np.r_[True, code[1:] != code[:-1]])
+        code, jac = code[starts], np.maximum.reduceat(jac, starts)
     stay = np.ones(len(pairs), dtype=bool)
     stay[moved] = False
-    code = pairs.i[stay].astype(np.int64) * n + pairs.j[stay]  # sorted when the pairs are (as they come)
-    jac = pairs.jaccard[stay]
+    del moved
+    lo, hi, best = pairs.i[stay], pairs.j[stay], pairs.jaccard[stay]
     del stay
-    if (code[1:] < code[:-1]).any():
-        order = np.argsort(code, kind="stable")
-        code, jac = code[order], jac[order]
-    at = np.searchsorted(code, moved_code)
-    code, jac = np.insert(code, at, moved_code), np.insert(jac, at, moved_jac)
-    if not len(code):
-        return code.astype(np.int32), code.astype(np.int32), jac
-    starts = np.flatnonzero(np.r_[True, code[1:] != code[:-1]])
-    best = np.maximum.reduceat(jac, starts)
-    code = code[starts]
-    return (code // n).astype(np.int32), (code % n).astype(np.int32), best
+    stay_code = lo.astype(np.int64) * n + hi  # sorted where the pairs come sorted (as they do)
+    if (stay_code[1:] < stay_code[:-1]).any():
+        order = np.argsort(stay_code, kind="stable")
+        stay_code, lo, hi, best = stay_code[order], lo[order], hi[order], best[order]
+    at = np.searchsorted(stay_code, code)
+    found = at < len(stay_code)
+    found[found] = stay_code[at[found]] == code[found]
+    del stay_code
+    np.maximum.at(best, at[found], jac[found])  # codes are distinct: one update a staying edge at most
+    code, jac, at = code[~found], jac[~found], at[~found]
+    lo, hi, best = np.insert(lo, at, code // n), np.insert(hi, at, code % n), np.insert(best, at, jac)
+    return lo.astype(np.int32), hi.astype(np.int32), best
 
 
 class MergeQueue:
