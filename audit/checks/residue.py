@@ -196,11 +196,49 @@ def call_to_action(view: TextView) -> Iterator[Hit]:
         edge = n > 2 * EDGE_LINES and (k < EDGE_LINES or k >= n - EDGE_LINES)
         limit = EDGE_PROMPT_WORDS if edge else MAX_PROMPT_WORDS
         parts = tuple(i in c for c in part_lines) if i in lines[1] else None
-        if is_prompt(line.text, (i in lines[0], i in lines[1], i in lines[2], i in lines[3]), limit, parts):
+        may = (i in lines[0], i in lines[1], i in lines[2], i in lines[3])
+        if is_prompt(line.text, may, limit, parts):
             if is_whole_prompt(line.text):
                 yield _line_hit(line, "call to action left by the page")
             elif word_count(line.text) <= MAX_PROMPT_WORDS:
                 yield _line_hit(line, "sentence with a call to action (not removed by default)", None)
+        elif (may[0] or may[1]) and (box := notice_box(line.text)) is not None:
+            yield _notice_hit(line, box)
+
+
+def _notice_hit(line, box: tuple[int, int]) -> Hit:
+    """A notice box that is the whole line is removed by the default fix; one glued to prose is flagged alone,
+    and left for a person."""
+    text = line.text
+    if not text[: box[0]].strip() and not text[box[1] :].strip():
+        return _line_hit(line, "notice box of several prompt sentences left by the page")
+    start = line.span[0]
+    return Hit(start + box[0], start + box[1], "notice box glued to prose (not removed by default)", None)
+
+
+NOTICE_MAX_WORDS = 150  # a newsletter, comment-policy or data-credit box of a few sentences, run together
+NOTICE_MIN_SENTENCES = 2
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[\"“(*¿¡]?[A-Z0-9À-ÖØ-Þ])")
+
+
+def notice_box(s: str) -> tuple[int, int] | None:
+    """The span of a notice box in a paragraph longer than a prompt line (over 40 words, at most 150): a run of
+    sentences from the first to the last that is a call to action or notice of `prompts.txt` /
+    `prompt_patterns.txt`, holding at least two of them and at least half of the paragraph's sentences. Such is
+    the box a page puts around a newsletter form (`Sign up ... You can unsubscribe at any time.`), a comment
+    policy or a market-data credit (`Quotes delayed ... Market data provided by ...`). A paragraph of prose that
+    mentions a newsletter once has one such sentence among many; None where there is no box."""
+    if len(s) > 1500 or not MAX_PROMPT_WORDS < word_count(s) <= NOTICE_MAX_WORDS:
+        return None
+    bare = _QUOTATION.sub(lambda m: " " * len(m.group()), s)  # (same offsets)
+    cuts = [0, *(m.end() for m in _SENTENCE_END.finditer(bare)), len(s)]
+    spans = [(a, b) for a, b in zip(cuts, cuts[1:], strict=False) if bare[a:b].strip()]
+    prompts, patterns, _, _ = _prompt_patterns()
+    hits = [(a, b) for a, b in spans if prompts.search(bare, a, b) or patterns.search(bare[a:b])]
+    if len(hits) < NOTICE_MIN_SENTENCES or 2 * len(hits) < len(spans):
+        return None
+    start, end = hits[0][0], hits[-1][1]
+    return start, end - (len(s[start:end]) - len(s[start:end].rstrip()))
 
 
 PROMPT_LEAD_WORDS = 3  # a clause is a prompt as a whole when its prompt phrase opens it (within 3 words)
@@ -859,6 +897,12 @@ _ROLE_LINE = re.compile(
     r"^\s*(?:[A-Z][\w'’.-]*,?\s+){0,4}(?i:columnist|correspondent|reporter|writer|editor|contributor|photographer"
     r"|bureau|desk)s?\s*$"
 )
+# a byline of Korean and Chinese news: the writer's name and role ("홍길동 기자", with the address that follows it),
+# the editor's line ("责任编辑：张三")
+_CJK_BYLINE = re.compile(
+    r"^\s*(?:[가-힣]{2,4}\s?(?:기자|특파원|칼럼니스트|논설위원|선임기자|객원기자|통신원)"
+    r"|(?:记者|記者|编辑|編輯|责任编辑|責任編輯)\s*[:：]?\s*[\u4e00-\u9fff]{2,4})\s*$"
+)
 # a site named as the source ("EXAMPLE.COM"); an address to visit ("www.example.com") is content
 _DOMAIN_LINE = re.compile(
     r"^\s*(?!www\.)[a-z0-9][\w-]{1,40}(?:\.[\w-]{2,20}){0,2}\.(?:com|org|net|news|info|co\.uk|tv)\s*$", re.I
@@ -962,13 +1006,13 @@ def source_line(view: TextView) -> Iterator[Hit]:
     (`https://example.com/story`; not when introduced by a line ending in `:` or one of three or more:
     a list of links the article gives), two writers with their outlet (`Jane Roe and John Doe, CNN`;
     `Jane Roe and John Doe The Daily Planet`, a title with its article), one writer with the outlet
-    (`Jane Roe, CNN`; not a place: `Los Angeles, CA`), and
+    (`Jane Roe, CNN`; not a place: `Los Angeles, CA`), a Korean or Chinese byline (`홍길동 기자`, `责任编辑：张三`), and
     a contributors' line that closes a story (`Jane Roe contributed reporting.`, `... contributed to this report.`).
     """
     urls = [k for k, line in enumerate(view.body) if _URL_LINE.match(line.text)]
     # each pattern is tried only on the lines that hold one of its required literals (the pre-filter scan)
-    source, domain, pair, role, handle = map(
-        view.candidates, (_SOURCE, _DOMAIN_LINE, _PAIR, _ROLE_LINE, _HANDLE_BYLINE)
+    source, domain, pair, role, handle, cjk = map(
+        view.candidates, (_SOURCE, _DOMAIN_LINE, _PAIR, _ROLE_LINE, _HANDLE_BYLINE, _CJK_BYLINE)
     )
     for k, line in enumerate(view.body):
         s, i = line.text, line.index
@@ -982,7 +1026,7 @@ def source_line(view: TextView) -> Iterator[Hit]:
             yield _line_hit(line, "byline (two writers and their outlet)", kind="byline")
         elif ("," in s or "|" in s) and is_name_and_outlet(s):
             yield _line_hit(line, "byline (a writer and the outlet)", kind="byline")
-        elif i in role and _ROLE_LINE.match(s) and s.strip()[:1].isupper():
+        elif i in role and _ROLE_LINE.match(s) and s.strip()[:1].isupper() or i in cjk and _CJK_BYLINE.match(s):
             yield _line_hit(line, "byline (the writer's role)", kind="role")
         elif (
             i in handle
