@@ -218,26 +218,38 @@ def _notice_hit(line, box: tuple[int, int]) -> Hit:
 
 NOTICE_MAX_WORDS = 150  # a newsletter, comment-policy or data-credit box of a few sentences, run together
 NOTICE_MIN_SENTENCES = 2
-_SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[\"“(*¿¡]?[A-Z0-9À-ÖØ-Þ])")
+_SENTENCE_END = re.compile(r"(?<=[.!?])(?:[\"”’)]?\s+(?=[\"“(*¿¡]?[A-Z0-9À-ÖØ-Þ])|(?:</?[a-z][^<>\n]{0,300}>)+\s*)")
 
 
 def notice_box(s: str) -> tuple[int, int] | None:
     """The span of a notice box in a paragraph longer than a prompt line (over 40 words, at most 150): a run of
-    sentences from the first to the last that is a call to action or notice of `prompts.txt` /
-    `prompt_patterns.txt`, holding at least two of them and at least half of the paragraph's sentences. Such is
-    the box a page puts around a newsletter form (`Sign up ... You can unsubscribe at any time.`), a comment
-    policy or a market-data credit (`Quotes delayed ... Market data provided by ...`). A paragraph of prose that
-    mentions a newsletter once has one such sentence among many; None where there is no box."""
+    sentences (of at most 40 words each) that are calls to action or notices of `prompts.txt` /
+    `prompt_patterns.txt`, at most one other sentence between two of them, holding at least two of them and at
+    least half of the paragraph's sentences. Such is the box a page puts around a newsletter form (`Sign up ...
+    You can unsubscribe at any time.`), a comment policy or a market-data credit (`Quotes delayed ... Market data
+    provided by ...`). A paragraph of prose that mentions a newsletter once has one such sentence among many;
+    None where there is no box."""
     if len(s) > 1500 or not MAX_PROMPT_WORDS < word_count(s) <= NOTICE_MAX_WORDS:
         return None
     bare = _QUOTATION.sub(lambda m: " " * len(m.group()), s)  # (same offsets)
     cuts = [0, *(m.end() for m in _SENTENCE_END.finditer(bare)), len(s)]
     spans = [(a, b) for a, b in zip(cuts, cuts[1:], strict=False) if bare[a:b].strip()]
     prompts, patterns, _, _ = _prompt_patterns()
-    hits = [(a, b) for a, b in spans if prompts.search(bare, a, b) or patterns.search(bare[a:b])]
-    if len(hits) < NOTICE_MIN_SENTENCES or 2 * len(hits) < len(spans):
+    hits = [
+        k
+        for k, (a, b) in enumerate(spans)
+        if word_count(bare[a:b]) <= MAX_PROMPT_WORDS and (prompts.search(bare, a, b) or patterns.search(bare[a:b]))
+    ]
+    runs: list[list[int]] = []  # notice sentences with at most one other sentence between them
+    for k in hits:
+        if runs and k - runs[-1][-1] <= 2:
+            runs[-1].append(k)
+        else:
+            runs.append([k])
+    run = max(runs, key=len, default=[])
+    if len(run) < NOTICE_MIN_SENTENCES or 2 * len(run) < len(spans):
         return None
-    start, end = hits[0][0], hits[-1][1]
+    start, end = spans[run[0]][0], spans[run[-1]][1]
     return start, end - (len(s[start:end]) - len(s[start:end].rstrip()))
 
 
