@@ -777,6 +777,8 @@ def _is_stamp(s: str, first: bool) -> bool:
         return False  # "Originally published on Example Science": provenance, not a date
     ws = words(s)
     other = [w for w in ws if w.lower().rstrip(".") not in _STAMP_WORDS and w.lower() != "by"]
+    if len(other) > 3 and "|" in s:
+        return _stamp_with_byline(s)
     if len(other) > 3 or (ends_sentence(s) and s.rstrip()[-1] in ".!?" and len(ws) > 6):
         return False
     if s.rstrip()[-1:] in ".!?" and any(w.islower() and len(w) > 2 for w in other):
@@ -784,6 +786,21 @@ def _is_stamp(s: str, first: bool) -> bool:
     if _RANGE.search(s) and len(_DATE_SIGNAL.findall(s)) >= 2 and not _STAMP_KEY.search(s):
         return False  # "29 November 2018 – 20 January 2019": when an exhibition or a term runs, not a stamp
     return not (len(other) > 1 and not _STAMP_KEY.search(s) and first)  # a short dated headline is content
+
+
+STAMP_PART_WORDS = 5  # a byline or a place beside the stamp: "New Delhi, Example Bureau | Updated: ..."
+
+
+def _stamp_with_byline(s: str) -> bool:
+    """A stamp line whose other parts, set off by `|`, are a byline, a desk or a place (`Example Desk | Updated:
+    19 November 2019, 09:01 AM`): one part is a keyed stamp (`Updated`, `Published`, a time), each other part
+    a few words that are not a sentence. A row of a table is content."""
+    parts = [p.strip() for p in s.split("|") if p.strip()]
+    stamps = [p for p in parts if _STAMP_KEY.search(p) and _is_stamp(p, False)]
+    if len(stamps) != 1 or len(parts) > 3:
+        return False
+    rest = [p for p in parts if p is not stamps[0]]
+    return all(word_count(p) <= STAMP_PART_WORDS and not p.endswith((".", "!", "?")) for p in rest)
 
 
 _RANGE = re.compile(r"\s(?:–|—|-{1,2}|to|until|till|through|\|)\s", re.IGNORECASE)
@@ -909,6 +926,7 @@ _ROLE_LINE = re.compile(
     r"^\s*(?:[A-Z][\w'’.-]*,?\s+){0,4}(?i:columnist|correspondent|reporter|writer|editor|contributor|photographer"
     r"|bureau|desk)s?\s*$"
 )
+_BARE_BY = re.compile(r"^\s*(?:by|por|par|von|door|di|przez)\s*:?\s*$", re.IGNORECASE)
 # a byline of Korean and Chinese news: the writer's name and role ("홍길동 기자", with the address that follows it),
 # the editor's line ("责任编辑：张三")
 _CJK_BYLINE = re.compile(
@@ -1018,7 +1036,8 @@ def source_line(view: TextView) -> Iterator[Hit]:
     (`https://example.com/story`; not when introduced by a line ending in `:` or one of three or more:
     a list of links the article gives), two writers with their outlet (`Jane Roe and John Doe, CNN`;
     `Jane Roe and John Doe The Daily Planet`, a title with its article), one writer with the outlet
-    (`Jane Roe, CNN`; not a place: `Los Angeles, CA`), a Korean or Chinese byline (`홍길동 기자`, `责任编辑：张三`), and
+    (`Jane Roe, CNN`; not a place: `Los Angeles, CA`), a Korean or Chinese byline (`홍길동 기자`, `责任编辑：张三`),
+    `By` alone on its line (the writer's name was a link the extractor dropped), and
     a contributors' line that closes a story (`Jane Roe contributed reporting.`, `... contributed to this report.`).
     """
     urls = [k for k, line in enumerate(view.body) if _URL_LINE.match(line.text)]
@@ -1046,6 +1065,8 @@ def source_line(view: TextView) -> Iterator[Hit]:
             and is_byline_name(s.split("@")[0].removeprefix("By ").removeprefix("by "))
         ):
             yield _line_hit(line, "byline", kind="byline")
+        elif len(s) <= 8 and _BARE_BY.match(s):  # the name was a link the extractor dropped
+            yield _line_hit(line, "byline without its name", kind="byline")
         elif _BYLINE.match(s) and word_count(s) <= 12 and not s.rstrip().endswith((".", "?", "!")):
             if _names_a_writer(re.sub(r"^\s*(?:\w+\s+)?by\s+|^\s*\w+\s+", "", s, count=1, flags=re.IGNORECASE)):
                 yield _line_hit(line, "byline", kind="byline")
