@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 from collections.abc import Container, Iterator
 
@@ -202,7 +203,7 @@ def call_to_action(view: TextView) -> Iterator[Hit]:
                 yield _line_hit(line, "call to action left by the page")
             elif word_count(line.text) <= MAX_PROMPT_WORDS:
                 yield _line_hit(line, "sentence with a call to action (not removed by default)", None)
-        elif (may[0] or may[1]) and (box := notice_box(line.text)) is not None:
+        elif (may[0] or may[1]) and (box := notice_box(line.text, parts, may[0])) is not None:
             yield _notice_hit(line, box)
 
 
@@ -218,10 +219,20 @@ def _notice_hit(line, box: tuple[int, int]) -> Hit:
 
 NOTICE_MAX_WORDS = 150  # a newsletter, comment-policy or data-credit box of a few sentences, run together
 NOTICE_MIN_SENTENCES = 2
+NOTICE_MIN_CHARS = 160  # (41 words take more characters than this: a cheap first test)
 _SENTENCE_END = re.compile(r"(?<=[.!?])(?:[\"”’)]?\s+(?=[\"“(*¿¡]?[A-Z0-9À-ÖØ-Þ])|(?:</?[a-z][^<>\n]{0,300}>)+\s*)")
 
 
-def notice_box(s: str) -> tuple[int, int] | None:
+def _prompt_rxs(parts: tuple[bool, ...] | None, phrases: bool = True) -> list[re.Pattern[str]]:
+    """The phrase list's pattern (where `phrases`) and the patterns of `prompt_patterns.txt` that can match a
+    line (`parts`, the pre-filter scan's answer; None: all of them)."""
+    rxs = [_prompt_patterns()[0]] if phrases else []
+    if parts is None:
+        return [*rxs, _prompt_patterns()[1]]
+    return rxs + [rx for ok, rx in zip(parts, prompt_pattern_parts(), strict=True) if ok]
+
+
+def notice_box(s: str, parts: tuple[bool, ...] | None = None, phrases: bool = True) -> tuple[int, int] | None:
     """The span of a notice box in a paragraph longer than a prompt line (over 40 words, at most 150): a run of
     sentences (of at most 40 words each) that are calls to action or notices of `prompts.txt` /
     `prompt_patterns.txt`, at most one other sentence between two of them, holding at least two of them and at
@@ -229,16 +240,18 @@ def notice_box(s: str) -> tuple[int, int] | None:
     You can unsubscribe at any time.`), a comment policy or a market-data credit (`Quotes delayed ... Market data
     provided by ...`). A paragraph of prose that mentions a newsletter once has one such sentence among many;
     None where there is no box."""
-    if len(s) > 1500 or not MAX_PROMPT_WORDS < word_count(s) <= NOTICE_MAX_WORDS:
+    if not NOTICE_MIN_CHARS <= len(s) <= 1500 or not MAX_PROMPT_WORDS < word_count(s) <= NOTICE_MAX_WORDS:
         return None
     bare = _QUOTATION.sub(lambda m: " " * len(m.group()), s)  # (same offsets)
+    rxs = _prompt_rxs(parts, phrases)
+    if sum(1 for rx in rxs for _ in itertools.islice(rx.finditer(bare), 2)) < NOTICE_MIN_SENTENCES:
+        return None  # (a cheap first look: two phrases anywhere in the line, or no box)
     cuts = [0, *(m.end() for m in _SENTENCE_END.finditer(bare)), len(s)]
     spans = [(a, b) for a, b in zip(cuts, cuts[1:], strict=False) if bare[a:b].strip()]
-    prompts, patterns, _, _ = _prompt_patterns()
     hits = [
         k
         for k, (a, b) in enumerate(spans)
-        if word_count(bare[a:b]) <= MAX_PROMPT_WORDS and (prompts.search(bare, a, b) or patterns.search(bare[a:b]))
+        if word_count(bare[a:b]) <= MAX_PROMPT_WORDS and any(rx.search(bare[a:b]) for rx in rxs)
     ]
     runs: list[list[int]] = []  # notice sentences with at most one other sentence between them
     for k in hits:
