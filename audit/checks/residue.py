@@ -940,8 +940,8 @@ _ROLE_LINE = re.compile(
     r"|bureau|desk)s?\s*$"
 )
 _BARE_BY = re.compile(r"^\s*(?:by|por|par|von|door|di|przez)\s*:?\s*$", re.IGNORECASE)
-# a byline of Korean and Chinese news: the writer's name and role ("홍길동 기자", with the address that follows it),
-# the editor's line ("责任编辑：张三")
+# a byline of Korean and Chinese news: the writer's name and role alone ("홍길동 기자"; with an e-mail address the line
+# is a contact line, BIO003), the editor's line ("责任编辑：张三")
 _CJK_BYLINE = re.compile(
     r"^\s*(?:[가-힣]{2,4}\s?(?:기자|특파원|칼럼니스트|논설위원|선임기자|객원기자|통신원)"
     r"|(?:记者|記者|编辑|編輯|责任编辑|責任編輯)\s*[:：]?\s*[\u4e00-\u9fff]{2,4})\s*$"
