@@ -1,0 +1,35 @@
+"""The corpus checks' hits held on disk from their decision until the shards are finished (#31)."""
+
+from audit.engine import HitsInMemory, SpilledHits
+from audit.records import Hit
+from audit.registry import Check
+
+
+def _check(code: str) -> Check:
+    return Check(code=code, name=code.lower(), category="name", severity="info", doc="A test check.")
+
+
+def _hits(n: int, doc: str) -> list[Hit]:
+    return [Hit(k, k + 1, f"{doc} #{k}", suggestion=doc.upper()) for k in range(n)]
+
+
+def test_spilled_hits_read_back_as_the_in_memory_ones_in_input_order_and_out_of_it(tmp_path, monkeypatch):
+    monkeypatch.setattr(SpilledHits, "BLOCK", 3)  # several files, and a document read after its block is gone
+    ids = [f"d{i}" for i in range(10)]
+    ordinal = {d: i for i, d in enumerate(ids)}
+    a, b = _check("ZA1"), _check("ZB1")
+    found_a = {"d7": _hits(2, "d7"), "d0": _hits(1, "d0"), "d4": _hits(3, "d4"), "d5": []}
+    found_b = {"d4": _hits(1, "d4b"), "d9": _hits(2, "d9"), "stray": _hits(1, "stray")}
+    memory, spilled = HitsInMemory(), SpilledHits(str(tmp_path), ordinal.get, [a, b])
+    for check, found in ((a, found_a), (b, found_b)):
+        memory.add(check, found)
+        spilled.add(check, found)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [f"hits-{b:06d}.pkl" for b in range(4)]  # d0, d4, d7, d9
+    in_order = [spilled.get(d) for d in ids]
+    assert in_order == [memory.get(d, ()) for d in ids]
+    assert in_order[4] == [(a, h) for h in found_a["d4"]] + [(b, h) for h in found_b["d4"]]  # checks in order
+    assert spilled.get("d0") == memory["d0"]  # an earlier block again (a repeated id)
+    assert spilled.get("stray") == memory["stray"]  # an id the index lacks stays in memory
+    assert spilled.get("nowhere") == ()
+    spilled.clear()
+    assert spilled.current == {} and not spilled.loose
