@@ -538,13 +538,13 @@ def corpus_stage(
     store = summaries.folder if isinstance(summaries, SummaryStore) else None
     spill = isinstance(summaries, SummaryStore) and isinstance(results, SpilledResults)
     # a spilled run's hits wait on disk (beside its shards, not in the summaries' folder, which closes
-    # first), by block of documents in input order: the summaries' index (`pos.get`: the index dict
-    # itself, which outlives the store's closing below)
+    # first), by block of documents in input order: the summaries' index (`ids.ordinal`: bound to the
+    # index itself, which outlives the store's closing below)
     with (
         memory_budget(memory, store),
         TemporaryDirectory(prefix="hits-", dir=results.folder) if spill else nullcontext() as folder,
     ):
-        hits = SpilledHits(folder, summaries.pos.get, options.checks()) if spill else None
+        hits = SpilledHits(folder, summaries.ids.ordinal, options.checks()) if spill else None
         decisions = decide_corpus(summaries, options, decided, corroborated, hits)
         if isinstance(summaries, SummaryStore):  # the decisions are all the rest needs
             summaries.close()

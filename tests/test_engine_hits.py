@@ -33,3 +33,16 @@ def test_spilled_hits_read_back_as_the_in_memory_ones_in_input_order_and_out_of_
     assert spilled.get("nowhere") == ()
     spilled.clear()
     assert spilled.current == {} and not spilled.loose
+
+
+def test_id_index_finds_every_id_before_and_after_its_merges_and_no_other(monkeypatch):
+    from audit.store import IdIndex
+
+    monkeypatch.setattr(IdIndex, "MERGE", 4)
+    index = IdIndex()
+    ids = [f"doc-{i}" for i in range(11)] + ["", "Łódź/ä", "x\ud800y"]  # empty, non-ASCII, a lone surrogate
+    assert [index.append(d) for d in ids] == list(range(len(ids)))
+    assert len(index.recent) < 4 and len(index.hashes) == len(ids) - len(index.recent)  # most were merged
+    assert [index.ordinal(d) for d in ids] == list(range(len(ids)))
+    assert list(index) == ids and index[12] == "Łódź/ä"
+    assert index.ordinal("doc-11") is None and index.ordinal("doc-1 ") is None
