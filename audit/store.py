@@ -214,7 +214,8 @@ class SummaryStore:
         self.folder.mkdir(parents=True, exist_ok=True)
         self.ids = IdIndex()  # ordinal -> document id, and `ids.ordinal(doc_id)`
         self.part = array("I")  # ordinal -> part file
-        self.loc: dict[str, tuple[array, array]] = {}  # code -> (offsets, -1 when absent; lengths) by ordinal
+        # code -> (offsets, -1 when absent; lengths, 32-bit: those of one summary) by ordinal
+        self.loc: dict[str, tuple[array, array]] = {}
         self.parts: list[Any] = []  # part file paths
         self.owned: list[bool] = []  # whether close() deletes the part
         self._writer: Any = None
@@ -253,7 +254,7 @@ class SummaryStore:
         cols = []
         for code in codes:
             if code not in self.loc:
-                self.loc[code] = (array("q", [-1]) * len(self.ids), array("Q", [0]) * len(self.ids))
+                self.loc[code] = (array("q", [-1]) * len(self.ids), array("I", [0]) * len(self.ids))
             cols.append(self.loc[code])
         width = 2 * len(codes)
         for i, doc_id in enumerate(ids):
