@@ -18,8 +18,40 @@ from collections.abc import Callable, ItemsView, Iterable, Iterator, Mapping, Se
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from audit.engine import DocResult, Options
     from audit.records import Document, Finding
+
+
+class ShardPaths(Sequence["Path"]):
+    """The shard files of a `SpilledResults`, in input order, held as numbers: a path named as
+    `SpilledResults.next_path` names it is kept as its number in an array, any other as itself. A
+    `Path` a shard (a list and three strings) made one at a time through the per-document stage lives
+    to the end of the run, each keeping a page of Python's allocator, and so its arena, resident among
+    the memory the corpus pass frees (2,146 shards at 137,302 entries)."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.numbers = array("q")  # -1: the path is in `other`
+        self.other: dict[int, Path] = {}
+
+    def append(self, path: Path) -> None:
+        name = path.name
+        k = int(name[6:-4]) if name.startswith("shard-") and name.endswith(".pkl") and name[6:-4].isdigit() else -1
+        if k < 0 or path != self.folder / f"shard-{k:06d}.pkl":
+            self.other[len(self.numbers)] = path
+            k = -1
+        self.numbers.append(k)
+
+    def __len__(self) -> int:
+        return len(self.numbers)
+
+    def __getitem__(self, i):  # type: ignore[override]
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        k = self.numbers[i]
+        return self.other[i % len(self)] if k < 0 else self.folder / f"shard-{k:06d}.pkl"
 
 
 class SpilledResults:
@@ -42,7 +74,7 @@ class SpilledResults:
 
         self.folder = Path(folder)
         self.folder.mkdir(parents=True, exist_ok=True)
-        self.shards: list[Path] = []
+        self.shards: Sequence[Path] = ShardPaths(self.folder)
         self.n = 0
         self._next = 0
         self.cache_bytes = cache_bytes
@@ -64,6 +96,7 @@ class SpilledResults:
         """A shard of `n` results that was written to `path` (by `write_shard`, here or in a worker)."""
         from pathlib import Path
 
+        assert isinstance(self.shards, ShardPaths | list)
         self.shards.append(Path(path))
         self.n += n
 
@@ -117,7 +150,7 @@ class SpilledResults:
         """Delete the shards (and the folder, when it is empty)."""
         for path in self.shards:
             path.unlink(missing_ok=True)
-        self.shards = []
+        self.shards = ShardPaths(self.folder)
         self._cache.clear()
         self._cached = 0
         try:

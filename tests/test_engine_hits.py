@@ -46,3 +46,15 @@ def test_id_index_finds_every_id_before_and_after_its_merges_and_no_other(monkey
     assert [index.ordinal(d) for d in ids] == list(range(len(ids)))
     assert list(index) == ids and index[12] == "Łódź/ä"
     assert index.ordinal("doc-11") is None and index.ordinal("doc-1 ") is None
+
+
+def test_shard_paths_keep_numbers_and_give_back_the_paths_they_were_given(tmp_path):
+    from audit.store import SpilledResults
+
+    results = SpilledResults(tmp_path / "spill")
+    given = [results.next_path(), results.next_path(), tmp_path / "elsewhere" / "shard-000002.pkl"]
+    given += [results.folder / "shard-7.pkl", results.next_path()]
+    for path in given:
+        results.add_written(str(path), 1)
+    assert list(results.shards) == given and results.shards[-1] == given[-1] and results.shards[1:3] == given[1:3]
+    assert list(results.shards.numbers) == [0, 1, -1, -1, 2]  # type: ignore[attr-defined]
