@@ -500,12 +500,13 @@ def decide_corpus(
         out.stories = assign_stories(summaries[STORY_KEY])
         rows = corroborated(out.stories) if corroborated else corroborate(summaries.get(CLAIMS_KEY, {}), out.stories)
         out.claims = PackedRows(rows)
-    for c in options.checks():
-        if c.decide is None:
-            continue
+    corpus_checks = [c for c in options.checks() if c.decide is not None]
+    for i, c in enumerate(corpus_checks):
         found = decided[c.code] if decided and c.code in decided else c.decide(summaries.get(c.code, {}))
         out.hits.add(c, found)
         del found  # one check's hits at a time: the next check's decision does not sit on them
+        if isinstance(summaries, SummaryStore):  # what the checks done keep beside their summaries goes
+            summaries.keep_views(d.code for d in corpus_checks[i + 1 :])
     return out
 
 

@@ -347,6 +347,13 @@ class SummaryStore:
     def get(self, code: str, default: Any = None) -> Any:
         return self[code] if code in self.loc else default
 
+    def keep_views(self, codes: Iterable[str]) -> None:
+        """Drop the views that no later read needs: all but those of `codes` and their twins (a view
+        shared by checks of one extract). What a check keeps beside its view (the name checks' shared
+        analysis) goes with it, instead of staying until the store closes."""
+        wanted = [self.loc[c][0] for c in codes if c in self.loc]
+        self._views = {c: v for c, v in self._views.items() if any(v.offsets == o for o in wanted)}
+
     def close(self) -> None:
         """Close and delete the part files (and the folder, when it is empty)."""
         from pathlib import Path

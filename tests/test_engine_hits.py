@@ -58,3 +58,24 @@ def test_shard_paths_keep_numbers_and_give_back_the_paths_they_were_given(tmp_pa
         results.add_written(str(path), 1)
     assert list(results.shards) == given and results.shards[-1] == given[-1] and results.shards[1:3] == given[1:3]
     assert list(results.shards.numbers) == [0, 1, -1, -1, 2]  # type: ignore[attr-defined]
+
+
+def test_summary_views_go_once_no_later_check_reads_them_but_twins_stay_shared(tmp_path):
+    import gc
+    import weakref
+
+    from audit.store import SummaryStore, pack_summaries
+
+    shared = {"names": ["A"]}
+    store = SummaryStore(tmp_path / "summaries")
+    store.add(pack_summaries([("d1", {"ZA1": shared, "ZB1": shared, "ZC1": [1]}), ("d2", {"ZC1": [2]})]))
+    a, c = store["ZA1"], store["ZC1"]
+    dead_a, dead_c = weakref.ref(a), weakref.ref(c)
+    store.keep_views(["ZB1"])  # ZB1 shares ZA1's extract: its view is ZA1's, kept
+    del a, c
+    gc.collect()
+    assert dead_c() is None and dead_a() is store["ZB1"] and dict(store["ZB1"]) == {"d1": shared}
+    store.keep_views([])
+    gc.collect()
+    assert dead_a() is None and dict(store["ZC1"]) == {"d1": [1], "d2": [2]}  # read again when asked
+    store.close()
