@@ -484,6 +484,18 @@ class CorpusDecisions:
 Corroborate = Callable[[Mapping[str, str]], Iterable[dict[str, Any]]]
 
 
+def by_shared_summaries(checks: list[Check], summaries: Any) -> list[Check]:
+    """The corpus checks in order, except that those reading one view of a `SummaryStore` (checks of one
+    extract, which may share work kept beside it) come together, at the place of the first of them: so
+    the view, and what they keep beside it, goes before the next check runs (`keep_views`). A
+    document's findings do not depend on this order (`_dedupe` sorts them; a check's own hits keep theirs)."""
+    if not isinstance(summaries, SummaryStore):
+        return checks
+    views = [id(summaries.get(c.code)) for c in checks]  # ids only: no view is kept alive by this
+    first = {v: views.index(v) for v in views}
+    return [checks[i] for i in sorted(range(len(checks)), key=lambda i: first[views[i]])]
+
+
 def decide_corpus(
     summaries: Mapping[str, Mapping[str, Any]] | SummaryStore,
     options: Options,
@@ -500,7 +512,7 @@ def decide_corpus(
         out.stories = assign_stories(summaries[STORY_KEY])
         rows = corroborated(out.stories) if corroborated else corroborate(summaries.get(CLAIMS_KEY, {}), out.stories)
         out.claims = PackedRows(rows)
-    corpus_checks = [c for c in options.checks() if c.decide is not None]
+    corpus_checks = by_shared_summaries([c for c in options.checks() if c.decide is not None], summaries)
     for i, c in enumerate(corpus_checks):
         found = decided[c.code] if decided and c.code in decided else c.decide(summaries.get(c.code, {}))
         out.hits.add(c, found)

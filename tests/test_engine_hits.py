@@ -79,3 +79,17 @@ def test_summary_views_go_once_no_later_check_reads_them_but_twins_stay_shared(t
     gc.collect()
     assert dead_a() is None and dict(store["ZC1"]) == {"d1": [1], "d2": [2]}  # read again when asked
     store.close()
+
+
+def test_checks_of_one_extract_are_decided_together_in_a_spilled_run(tmp_path):
+    from audit.engine import by_shared_summaries
+    from audit.store import SummaryStore, pack_summaries
+
+    shared = {"names": ["A"]}
+    store = SummaryStore(tmp_path / "summaries")
+    store.add(pack_summaries([("d1", {"ZA1": shared, "ZB1": [1], "ZC1": shared})]))
+    a, b, c, d = (_check(code) for code in ("ZA1", "ZB1", "ZC1", "ZD1"))  # ZD1: no summaries at all
+    assert by_shared_summaries([a, b, c, d], store) == [a, c, b, d]
+    assert by_shared_summaries([b, c, d, a], store) == [b, c, a, d]
+    assert by_shared_summaries([a, b, c], {"ZA1": {}, "ZB1": {}, "ZC1": {}}) == [a, b, c]  # in memory: as given
+    store.close()
