@@ -548,6 +548,10 @@ def corpus_stage(
 
     if len(results) > 1 and any(c.names for c in options.checks()):  # load what the pass reads, first
         load_tables()
+    # numpy imports numpy.ma on the first np.unique: done here, its thousands of module objects are
+    # not made amid the pass's working memory, where each would keep a freed page of it resident
+    import numpy.ma  # noqa: F401
+
     store = summaries.folder if isinstance(summaries, SummaryStore) else None
     spill = isinstance(summaries, SummaryStore) and isinstance(results, SpilledResults)
     # a spilled run's hits wait on disk (beside its shards, not in the summaries' folder, which closes
