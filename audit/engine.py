@@ -14,7 +14,9 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import nullcontext
 from dataclasses import dataclass, field
+from tempfile import TemporaryDirectory
 from typing import Any
 
 from audit.catalog import selected_checks
@@ -396,13 +398,85 @@ def _per_document_stage(
             pool.shutdown(cancel_futures=True)
 
 
+class HitsInMemory(dict[str, list[tuple[Check, Any]]]):
+    """The corpus checks' hits by document, in memory (a run that keeps its results in memory)."""
+
+    def add(self, check: Check, found: Mapping[str, list[Any]]) -> None:
+        """One check's hits by document id (checks are added in the order their findings are added)."""
+        for doc_id, hits in found.items():
+            if hits:
+                self.setdefault(doc_id, []).extend((check, h) for h in hits)
+
+
+class SpilledHits:
+    """The corpus checks' hits on disk from their decision until the shards are finished, in files of
+    BLOCK documents by input order (`ordinal`: a document id's place, the summary store's), so that the
+    pass holds one check's hits at a time and the finishing of the shards one block's. Reading in input
+    order loads each block once; a block's hits are a document's in the order the checks were added."""
+
+    BLOCK = 4096  # documents a file
+
+    def __init__(self, folder: str, ordinal: Callable[[str], int | None], checks: Sequence[Check]) -> None:
+        self.folder = folder
+        self.ordinal = ordinal
+        self.checks = {c.code: c for c in checks}
+        self.loose = HitsInMemory()  # hits of an id without an ordinal (none expected): kept in memory
+        self.block = -1
+        self.current: dict[str, list[tuple[Check, Any]]] = {}
+
+    def _path(self, block: int) -> str:
+        return os.path.join(self.folder, f"hits-{block:06d}.pkl")
+
+    def add(self, check: Check, found: Mapping[str, list[Any]]) -> None:
+        import pickle
+
+        blocks: dict[int, list[tuple[str, list[Any]]]] = {}
+        for doc_id, hits in found.items():
+            p = self.ordinal(doc_id)
+            if p is None:
+                self.loose.add(check, {doc_id: hits})
+            elif hits:
+                blocks.setdefault(p // self.BLOCK, []).append((doc_id, list(hits)))
+        for block, items in blocks.items():
+            with open(self._path(block), "ab") as f:
+                pickle.dump((check.code, items), f, protocol=pickle.HIGHEST_PROTOCOL)
+
+    def _load(self, block: int) -> dict[str, list[tuple[Check, Any]]]:
+        import pickle
+
+        out: dict[str, list[tuple[Check, Any]]] = {}
+        if os.path.exists(self._path(block)):
+            with open(self._path(block), "rb") as f:
+                while f.peek(1):
+                    code, items = pickle.load(f)
+                    for doc_id, hits in items:
+                        out.setdefault(doc_id, []).extend((self.checks[code], h) for h in hits)
+        return out
+
+    def get(self, doc_id: str, default: Any = ()) -> Any:
+        if doc_id in self.loose:
+            return self.loose[doc_id]
+        p = self.ordinal(doc_id)
+        if p is None:
+            return default
+        if p // self.BLOCK != self.block:  # the next block in input order (or, for a repeated id, an earlier one)
+            self.block, self.current = p // self.BLOCK, {}
+            self.current = self._load(self.block)
+        return self.current.get(doc_id, default)
+
+    def clear(self) -> None:
+        self.loose.clear()
+        self.current, self.block = {}, -1
+
+
 @dataclass
 class CorpusDecisions:
-    """What the corpus pass decided: each document's story, the claim rows, and the corpus checks' hits."""
+    """What the corpus pass decided: each document's story, the claim rows, and the corpus checks' hits
+    (in memory, or `SpilledHits`)."""
 
     stories: dict[str, str] = field(default_factory=dict)
     claims: Sequence[dict[str, Any]] = field(default_factory=list)
-    hits: dict[str, list[tuple[Check, Any]]] = field(default_factory=dict)
+    hits: HitsInMemory | SpilledHits = field(default_factory=HitsInMemory)
 
 
 # The claim rows of a corpus whose claims are decided elsewhere (the Dask engine's groupby by story on
@@ -410,27 +484,41 @@ class CorpusDecisions:
 Corroborate = Callable[[Mapping[str, str]], Iterable[dict[str, Any]]]
 
 
+def by_shared_summaries(checks: list[Check], summaries: Any) -> list[Check]:
+    """The corpus checks in order, except that those reading one view of a `SummaryStore` (checks of one
+    extract, which may share work kept beside it) come together, at the place of the first of them: so
+    the view, and what they keep beside it, goes before the next check runs (`keep_views`). A
+    document's findings do not depend on this order (`_dedupe` sorts them; a check's own hits keep theirs)."""
+    if not isinstance(summaries, SummaryStore):
+        return checks
+    views = [id(summaries.get(c.code)) for c in checks]  # ids only: no view is kept alive by this
+    first = {v: views.index(v) for v in views}
+    return [checks[i] for i in sorted(range(len(checks)), key=lambda i: first[views[i]])]
+
+
 def decide_corpus(
     summaries: Mapping[str, Mapping[str, Any]] | SummaryStore,
     options: Options,
     decided: Mapping[str, Mapping[str, list[Any]]] | None = None,
     corroborated: Corroborate | None = None,
+    hits: HitsInMemory | SpilledHits | None = None,
 ) -> CorpusDecisions:
     """The corpus pass: stories, claims, and every corpus check's decision, from the summaries alone.
     `decided`: the hits of checks decided elsewhere (the Dask engine's groupbys), by code; their
     `decide` is not called. `corroborated`: the claims decided elsewhere, once the stories are known
-    (`corroborate` is not called)."""
-    out = CorpusDecisions()
+    (`corroborate` is not called). `hits`: where each check's hits go as it is decided (default: memory)."""
+    out = CorpusDecisions(hits=HitsInMemory() if hits is None else hits)
     if options.stories and summaries.get(STORY_KEY):
         out.stories = assign_stories(summaries[STORY_KEY])
         rows = corroborated(out.stories) if corroborated else corroborate(summaries.get(CLAIMS_KEY, {}), out.stories)
         out.claims = PackedRows(rows)
-    for c in options.checks():
-        if c.decide is None:
-            continue
+    corpus_checks = by_shared_summaries([c for c in options.checks() if c.decide is not None], summaries)
+    for i, c in enumerate(corpus_checks):
         found = decided[c.code] if decided and c.code in decided else c.decide(summaries.get(c.code, {}))
-        for doc_id, hits in found.items():
-            out.hits.setdefault(doc_id, []).extend((c, h) for h in hits)
+        out.hits.add(c, found)
+        del found  # one check's hits at a time: the next check's decision does not sit on them
+        if isinstance(summaries, SummaryStore):  # what the checks done keep beside their summaries goes
+            summaries.keep_views(d.code for d in corpus_checks[i + 1 :])
     return out
 
 
@@ -460,17 +548,30 @@ def corpus_stage(
 
     if len(results) > 1 and any(c.names for c in options.checks()):  # load what the pass reads, first
         load_tables()
-    with memory_budget(memory, summaries.folder if isinstance(summaries, SummaryStore) else None):
-        decisions = decide_corpus(summaries, options, decided, corroborated)
-    if isinstance(summaries, SummaryStore):  # the decisions are all the rest needs
-        summaries.close()
-    else:
-        summaries.clear()
-    if isinstance(results, SpilledResults):
-        results.update(lambda r: finish_result(r, decisions))
-    else:
-        for r in results:
-            finish_result(r, decisions)
+    # numpy imports numpy.ma on the first np.unique: done here, its thousands of module objects are
+    # not made amid the pass's working memory, where each would keep a freed page of it resident
+    import numpy.ma  # noqa: F401
+
+    store = summaries.folder if isinstance(summaries, SummaryStore) else None
+    spill = isinstance(summaries, SummaryStore) and isinstance(results, SpilledResults)
+    # a spilled run's hits wait on disk (beside its shards, not in the summaries' folder, which closes
+    # first), by block of documents in input order: the summaries' index (`ids.ordinal`: bound to the
+    # index itself, which outlives the store's closing below)
+    with (
+        memory_budget(memory, store),
+        TemporaryDirectory(prefix="hits-", dir=results.folder) if spill else nullcontext() as folder,
+    ):
+        hits = SpilledHits(folder, summaries.ids.ordinal, options.checks()) if spill else None
+        decisions = decide_corpus(summaries, options, decided, corroborated, hits)
+        if isinstance(summaries, SummaryStore):  # the decisions are all the rest needs
+            summaries.close()
+        else:
+            summaries.clear()
+        if isinstance(results, SpilledResults):
+            results.update(lambda r: finish_result(r, decisions))
+        else:
+            for r in results:
+                finish_result(r, decisions)
     decisions.stories.clear()
     decisions.hits.clear()
     release_after_pass()

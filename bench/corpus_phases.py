@@ -75,6 +75,6 @@ for p in phases:
 for p in json.load(open(out / f"parts{tag}.json.mem")):
     print("part", p)
 parts = json.load(open(out / f"parts{tag}.json"))
-print("parts", json.dumps({k: round(v, 1) for k, v in parts.items()}))
+print("parts", json.dumps({k: round(v, 1) if isinstance(v, float) else v for k, v in parts.items()}))
 step = max(1, len(trace) // 60)
 print("trace", " ".join(f"{t:.0f}:{m}" for t, m in trace[::step]))
