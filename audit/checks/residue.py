@@ -6,7 +6,7 @@ import functools
 import re
 from collections.abc import Container, Iterator
 
-from audit.checks.structure import is_code_or_table
+from audit.checks.structure import in_data_block
 from audit.data import load_list, pattern_list, phrase_regex, trie_pattern
 from audit.records import Hit
 from audit.registry import check
@@ -186,7 +186,8 @@ def call_to_action(view: TextView) -> Iterator[Hit]:
     sentences and consist mostly of footer or account links from `audit/data/footer_links.txt`
     (`Privacy Policy | Terms of Use`, `Log In`; not `How to register to vote`).
     The default fix removes only lines that are prompts as a whole (not running prose, or a sentence a
-    prompt phrase opens); a sentence that merely contains a prompt phrase is flagged with no suggestion.
+    prompt phrase opens); a sentence that merely contains a prompt phrase is flagged with no suggestion,
+    and one that reports on prompts (`a box asking you to sign up`) is not flagged.
     """
     lines = [view.candidates(rx) for rx in _prompt_patterns()]
     part_lines = [view.candidates(rx) for rx in prompt_pattern_parts()]
@@ -199,8 +200,18 @@ def call_to_action(view: TextView) -> Iterator[Hit]:
         if is_prompt(line.text, (i in lines[0], i in lines[1], i in lines[2], i in lines[3]), limit, parts):
             if is_whole_prompt(line.text):
                 yield _line_hit(line, "call to action left by the page")
-            elif word_count(line.text) <= MAX_PROMPT_WORDS:
+            elif word_count(line.text) <= MAX_PROMPT_WORDS and not _REPORTED_PROMPT.search(line.text):
                 yield _line_hit(line, "sentence with a call to action (not removed by default)", None)
+
+
+_REPORTED_PROMPT = re.compile(
+    r"\b(?:ask|asks|asking|asked|tell|tells|telling|told|urge|urges|urging|urged|prompt|prompts|prompting"
+    r"|prompted|invite|invites|inviting|invited|remind|reminds|reminding|nag|nags|nagging|beg|begging)"
+    r"\s+(?:you|them|him|her|readers|users|people|visitors|viewers|customers|subscribers)\s+to\b",
+    re.IGNORECASE,
+)
+"""A sentence that reports on a prompt (`a box asking you to sign up for the newsletter`, `pop-ups telling
+them to log in to continue`): prose about prompts, not one; a page's own prompt does not describe itself."""
 
 
 PROMPT_LEAD_WORDS = 3  # a clause is a prompt as a whole when its prompt phrase opens it (within 3 words)
@@ -755,30 +766,25 @@ def _date_lists(body: list) -> set[int]:
 
 def _dated_subheads(body: list, stamps: list[int]) -> set[int]:
     """Bare dates (no time, no `Updated`) when two or more head prose: the subheads of a diary or blotter;
-    and bare clock times (`4:14 p.m.`, `10 a.m. EST`) when two or more head prose: the entries of a live
-    blog (`The Latest`), whose times are its structure, not the page's stamp."""
+    bare dates with a weekday (`Friday 11 December`) when two or more head lines that are not stamps:
+    the days of a listing or a schedule; and bare clock times (`4:14 p.m.`, `10 a.m. EST`, `09:05`) when
+    two or more head prose: the entries of a live blog (`The Latest`), whose times are its structure,
+    not the page's stamp."""
     bare = [i for i in stamps if not _STAMP_KEY.search(body[i].text)]
     heads = [i for i in bare if i + 1 < len(body) and is_prose(body[i + 1].text, 8)]
     out = set(bare) if len(heads) >= 2 else set()
+    stamped = set(stamps)
+    days = [i for i in bare if _WEEKDAY.search(body[i].text) and i + 1 < len(body) and i + 1 not in stamped]
+    out |= set(days) if len(days) >= 2 else set()
     times = [i for i, ln in enumerate(body[:-1]) if _BARE_TIME.match(ln.text) and is_prose(body[i + 1].text, 8)]
     return out | set(times) if len(times) >= 2 else out
 
 
-_BARE_TIME = re.compile(r"^\s*\d{1,2}(?::\d{2})?\s*(?:a\.m\.|p\.m\.|am|pm)(?:\s+[A-Z]{2,4})?\s*$", re.IGNORECASE)
-
-
-BLOCK_REACH = 4  # how far around a stamp to look for the table or code listing it may sit in
-
-
-def _in_code_or_table(body: list, i: int) -> bool:
-    """Line i sits in a block of code or an aligned table (SQL output, a log, a listing): its dates are data."""
-    lo, hi = i, i
-    while lo > max(0, i - BLOCK_REACH) and not is_prose(body[lo - 1].text, 12):
-        lo -= 1
-    while hi < min(len(body) - 1, i + BLOCK_REACH) and not is_prose(body[hi + 1].text, 12):
-        hi += 1
-    block = [ln.text for ln in body[lo : hi + 1]]
-    return len(block) >= 3 and is_code_or_table(block)
+_BARE_TIME = re.compile(
+    r"^\s*(?:\d{1,2}:\d{2}(?:\s*(?:a\.m\.|p\.m\.|am|pm))?|\d{1,2}\s*(?:a\.m\.|p\.m\.|am|pm))(?:\s+[A-Z]{2,4})?\s*$",
+    re.IGNORECASE,
+)
+_WEEKDAY = re.compile(r"\b(?:" + _WEEKDAYS + r")\b", re.IGNORECASE)
 
 
 @check("RES006", "residue", "warning", fix="remove", label="date or time stamp line")
@@ -796,8 +802,9 @@ def timestamp(view: TextView) -> Iterator[Hit]:
     body = view.body
     stamps = [i for i, line in enumerate(body) if _is_stamp(line.text.strip(), i == 0)]
     skip = _date_lists(body) | _dated_subheads(body, stamps)
+    texts = [line.text for line in body] if stamps else []
     for i in stamps:
-        if i not in skip and not _in_code_or_table(body, i):
+        if i not in skip and not in_data_block(texts, i):
             yield _line_hit(body[i], "date or time stamp")
 
 

@@ -35,6 +35,8 @@ _CODE_MARK = re.compile(
     r"|^\s*\[?(?:INFO|WARN|WARNING|ERROR|DEBUG|TRACE)\]?\s|^\s*(?:\$|>>>|#|//|--)\s|^\s*[+|][-+=]{3,}|\w\([^\n]{0,200}\)\s*;?$",
 )
 _LIST_MARK = re.compile(r"^\s*(?:\d{1,3}[.)]\s|\(\d{1,3}\)\s|step\s+\d+\b|[-•*·▪◦‣–]\s|[a-z][.)]\s)", re.IGNORECASE)
+_NUMBERED = re.compile(r"^\s*(?:\d{1,3}[.)]|\(\d{1,3}\))\s+\S")
+_RULE = re.compile(r"^\s*[-=+|]{3,}\s*$")  # a table's rule under its header (`-----+----`)
 _FIELD = re.compile(r"^\s*[^\W\d_][\w'’&./ -]{0,30}:\s+\S")
 _STOP = frozenset(
     "the a an this that these those it its he she they we you i his her their our my your in on at of for and"
@@ -73,14 +75,47 @@ def is_code(lines: Sequence[str]) -> bool:
 
 def is_code_or_table(lines: Sequence[str]) -> bool:
     """Most lines, and at least three, are code (`is_code`'s marks, or indented) or table rows (2+ fields on
-    tabs, `|` or wide spaces): a query and its output, a log, a listing with its results."""
+    tabs, `|` or wide spaces, or a rule of dashes under a header): a query and its output, a log, a listing
+    with its results."""
 
     def data(s: str) -> bool:
         fields = [f for f in _FIELD_SPLIT.split(s.strip()) if f]
-        return len(fields) >= 2 or bool(_CODE_MARK.search(s)) or s[:1] in (" ", "\t") and bool(s.strip())
+        return (
+            len(fields) >= 2 or bool(_CODE_MARK.search(s) or _RULE.match(s)) or s[:1] in (" ", "\t") and bool(s.strip())
+        )
 
     flags = [data(s) for s in lines]
     return sum(flags) >= MIN_DATA_LINES and _most(flags)
+
+
+BLOCK_REACH = 4  # how far around a line to look for the table, listing or list it may sit in
+
+
+def in_data_block(lines: Sequence[str], i: int) -> bool:
+    """Line i sits, with the lines around it that are not prose (BLOCK_REACH on each side), in a block of
+    code or an aligned table (SQL output, a log, a listing), or it is one of three or more numbered lines
+    in a row (a results list, `1. Jane Roe (SWE) 1:34.21`; not bulleted ones, which menus are too): its
+    dates, times and addresses are data, not the page's."""
+    lo, hi = i, i
+    while lo > max(0, i - BLOCK_REACH) and not is_prose(lines[lo - 1], 12):
+        lo -= 1
+    while hi < min(len(lines) - 1, i + BLOCK_REACH) and not is_prose(lines[hi + 1], 12):
+        hi += 1
+    block = lines[lo : hi + 1]
+    return len(block) >= 3 and is_code_or_table(block) or _numbered_run(lines, i) >= MIN_DATA_LINES
+
+
+def _numbered_run(lines: Sequence[str], i: int) -> int:
+    """How many lines in a row, line i among them, open with a number marker (`1.`, `2)`, `(3)`); 0 when
+    line i does not."""
+    if not _NUMBERED.match(lines[i]):
+        return 0
+    lo, hi = i, i
+    while lo > 0 and _NUMBERED.match(lines[lo - 1]):
+        lo -= 1
+    while hi < len(lines) - 1 and _NUMBERED.match(lines[hi + 1]):
+        hi += 1
+    return hi - lo + 1
 
 
 def is_list(lines: Sequence[str]) -> bool:
