@@ -143,3 +143,14 @@ def test_in_data_block_knows_tables_listings_and_numbered_runs():
         "The council approved the budget on Tuesday after a long debate.",
     ]
     assert not in_data_block(page, 1)
+
+
+def test_a_list_heading_makes_its_run_content():
+    from audit.checks.structure import is_headed_list, is_list_head, structure_kind
+
+    assert is_list_head("Ingredients:") and is_list_head("• Pros") and is_list_head("Zutaten")
+    assert not is_list_head("Features") and not is_list_head("Pros and cons of the new tax")
+    assert structure_kind(["Pros", "Great value", "Long battery life"]) == "introduced"
+    assert structure_kind(["Great value", "Long battery life"], intro="Cons") == "introduced"
+    assert is_headed_list(["Great value", "Pros", "Cons", "Dim screen"])
+    assert structure_kind(["Home", "News", "Sport", "Weather"]) == ""

@@ -5,7 +5,8 @@ too: a table of teams with their groups, a how-to's steps, an SQL listing and it
 of a meal plan. `structure_kind` says which kind of content a block is, or "" when it has none of
 their marks, and the checks leave a block of content alone. The marks, from how pages lay out content:
 
-- introduced: the line before ends in `:` and reads as a sentence (`Here are the teams:`);
+- introduced: the line before ends in `:` and reads as a sentence (`Here are the teams:`), or a list
+  heading opens the block or stands before it (`Pros`, `Ingredients`, `Key specs`: audit/data/list_heads.txt);
 - table: most lines split into the same number (2+) of fields on tabs, `|` or wide spaces, or most
   lines hold a number (scores, counts, prices, group letters with numbers);
 - code: most lines carry code's marks (a statement ending in `;`, `{` or `}`, an assignment, a
@@ -17,9 +18,11 @@ their marks, and the checks leave a block of content alone. The marks, from how 
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 
+from audit.data import load_list
 from audit.text import TextView, is_prose, word_count, words
 
 MOST = 0.6  # the share of a block's lines that must carry a mark
@@ -53,6 +56,23 @@ def is_intro(s: str) -> bool:
     """A sentence that introduces what follows: ends in `:` and has a few words (`Here are the teams:`)."""
     s = s.strip()
     return s.endswith(":") and word_count(s) >= MIN_INTRO_WORDS
+
+
+@functools.cache
+def _list_heads() -> frozenset[str]:
+    return frozenset(load_list("list_heads"))
+
+
+def is_list_head(s: str) -> bool:
+    """A heading over a list of the article's items (`Pros`, `Ingredients`, `Key specs:`, `Zutaten`; the
+    entries of audit/data/list_heads.txt, as the whole line)."""
+    s = s.strip()
+    return len(s) <= 40 and BULLET.sub("", s).rstrip(":：").strip().casefold() in _list_heads()
+
+
+def is_headed_list(lines: Sequence[str]) -> bool:
+    """A run that a list heading opens (`Pros` over its items), or that holds two (`Pros` ... `Cons` ...)."""
+    return bool(lines) and (is_list_head(lines[0]) or sum(is_list_head(s) for s in lines) >= 2)
 
 
 def is_aligned(lines: Sequence[str]) -> bool:
@@ -185,7 +205,7 @@ def structure_kind(
     if not lines:
         return ""
     for kind, yes in (
-        ("introduced", lambda: is_intro(intro)),
+        ("introduced", lambda: is_intro(intro) or is_list_head(intro) or is_headed_list(lines)),
         ("code", lambda: is_code(lines)),
         ("list", lambda: is_list(lines)),
         ("table", lambda: is_table(lines)),
