@@ -9,7 +9,10 @@ false positives per extractor style, per residue family and per kind of clean pa
 bodies the default `audit fix` changes: the 40 clean pages, and the clean lines of each noisy page
 joined as its body. Lines labelled `ambiguous` count nowhere.
 
-    python bench/eval_probe.py [--detail] [--lang en]
+    python bench/eval_probe.py [--detail] [--lang en] [--set probe2]
+
+--set picks the set: `probe` (default, bench/probe) or `probe2` (bench/probe2, the second set written
+later as the held-out measure; see bench/probe2/README.md).
 
 --detail lists every miss and false positive (with the codes whose findings covered it) and the codes
 behind each changed clean body.
@@ -29,6 +32,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 PROBE = ROOT / "bench" / "probe" / "probe.jsonl"
+SETS = {"probe": PROBE, "probe2": ROOT / "bench" / "probe2" / "probe.jsonl"}
 FLAG_CATS = frozenset({"residue", "bio"})
 LABELS = frozenset({"clean", "residue", "ambiguous", "blank"})
 
@@ -220,10 +224,11 @@ def report(pages: list[dict], detail: bool) -> None:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--detail", action="store_true", help="list misses, false positives and changed bodies")
-    ap.add_argument("--probe", type=Path, default=PROBE, help="the probe set (default bench/probe/probe.jsonl)")
+    ap.add_argument("--set", choices=sorted(SETS), default="probe", help="which probe set (default probe)")
+    ap.add_argument("--probe", type=Path, help="a probe file to read instead of --set's")
     ap.add_argument("--lang", help="only the pages in this language (en, de, fr, es, pl, ru)")
     args = ap.parse_args()
-    pages = [p for p in load(args.probe) if args.lang in (None, p["lang"])]
+    pages = [p for p in load(args.probe or SETS[args.set]) if args.lang in (None, p["lang"])]
     report(pages, args.detail)
 
 

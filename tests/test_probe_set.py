@@ -1,7 +1,8 @@
-"""The residue probe set (bench/probe) is well formed, and its scorer matches findings to lines correctly."""
+"""The residue probe sets (bench/probe, bench/probe2) are well formed, and their scorer matches findings to lines."""
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import sys
 import unicodedata
@@ -25,6 +26,14 @@ FAMILIES = {
 STYLES = {"boilerpipe", "newspaper", "readability", "trafilatura", "html-text"}
 
 
+def probe2_builder():
+    """bench/probe2/build.py (its module name would clash with the first set's `build`)."""
+    spec = importlib.util.spec_from_file_location("probe2_build", ROOT / "bench" / "probe2" / "build.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def norm(s: str) -> str:
     return "".join(ch for ch in unicodedata.normalize("NFKC", s).casefold() if ch.isalnum())
 
@@ -34,11 +43,28 @@ def pages():
     return eval_probe.load()
 
 
+@pytest.fixture(scope="module")
+def pages2():
+    return eval_probe.load(eval_probe.SETS["probe2"])
+
+
 def test_probe_jsonl_is_built_from_the_pages():
     assert eval_probe.PROBE.read_text(encoding="utf-8") == build.build()
 
 
+def test_probe2_jsonl_is_built_from_its_pages():
+    assert eval_probe.SETS["probe2"].read_text(encoding="utf-8") == probe2_builder().build()
+
+
 def test_every_page_is_well_formed(pages):
+    assert_well_formed(pages)
+
+
+def test_every_probe2_page_is_well_formed(pages2):
+    assert_well_formed(pages2)
+
+
+def assert_well_formed(pages):
     ids = [p["id"] for p in pages]
     assert len(ids) == len(set(ids))
     for p in pages:
@@ -63,6 +89,23 @@ def test_the_set_has_the_promised_shape(pages):
     assert {"de", "fr", "es", "pl", "ru"} <= {p["lang"] for p in pages}
     shares = [sum(x["l"] == "residue" for x in p["lines"]) / len(p["lines"]) for p in noisy]
     assert min(shares) == 0 and max(shares) >= 0.6
+
+
+def test_probe2_has_the_promised_shape(pages, pages2):
+    noisy = [p for p in pages2 if p["kind"] == "noisy"]
+    assert len(noisy) >= 65 and len(pages2) - len(noisy) >= 45
+    per_style = {s: sum(p["extractor"] == s for p in noisy) for s in STYLES}
+    assert per_style["html-text"] >= 10 and min(n for s, n in per_style.items() if s != "html-text") >= 12
+    assert {"de", "fr", "es", "it", "pt", "pl", "nl"} <= {p["lang"] for p in pages2}
+    assert sum(p["lang"] != "en" for p in pages2) >= 15
+    shares = [sum(x["l"] == "residue" for x in p["lines"]) / len(p["lines"]) for p in noisy]
+    assert min(shares) == 0 and max(shares) >= 0.6
+    assert not {p["id"] for p in pages} & {p["id"] for p in pages2}
+
+
+def test_the_set_option_picks_the_second_set():
+    assert eval_probe.SETS["probe"] == eval_probe.PROBE
+    assert eval_probe.SETS["probe2"].parent.name == "probe2"
 
 
 def test_parse_line_reads_each_label():
@@ -115,14 +158,38 @@ def test_clean_body_keeps_only_clean_lines():
     assert eval_probe.clean_body(page) == "First.\n\nSecond.\n"
 
 
-@pytest.mark.skipif(not (SHARED / "eval").is_dir(), reason="the shared development data is not here")
-def test_no_probe_line_is_copied_from_the_development_data(pages):
+@pytest.fixture(scope="module")
+def development_haystack():
+    """The development pages and the seeds, reduced as `norm` reduces a line, in one string."""
     texts = []
     for name in ("extraction-dev.jsonl", "trafilatura-dev.jsonl"):
         for raw in (SHARED / "eval" / name).read_text(encoding="utf-8").splitlines():
             row = json.loads(raw)
             texts += [str(v) for v in row.values()]
     texts += [p.read_text(encoding="utf-8", errors="replace") for p in (SHARED / "seeds").glob("*")]
-    haystack = "\n".join(norm(t) for t in texts)
-    copied = [x["t"] for p in pages for x in p["lines"] if len(norm(x["t"])) >= 30 and norm(x["t"]) in haystack]
-    assert copied == []
+    return "\n".join(norm(t) for t in texts)
+
+
+def copied_lines(pages, haystack):
+    return [x["t"] for p in pages for x in p["lines"] if len(norm(x["t"])) >= 30 and norm(x["t"]) in haystack]
+
+
+@pytest.mark.skipif(not (SHARED / "eval").is_dir(), reason="the shared development data is not here")
+def test_no_probe_line_is_copied_from_the_development_data(pages, development_haystack):
+    assert copied_lines(pages, development_haystack) == []
+
+
+@pytest.mark.skipif(not (SHARED / "eval").is_dir(), reason="the shared development data is not here")
+def test_no_probe2_line_is_copied_from_the_development_data(pages2, development_haystack):
+    assert copied_lines(pages2, development_haystack) == []
+
+
+def test_copied_lines_finds_a_long_line_and_ignores_a_short_one():
+    page = {
+        "lines": [
+            {"t": "A line of well over thirty letters, copied word for word.", "l": "clean"},
+            {"t": "Short one", "l": "clean"},
+        ]
+    }
+    haystack = norm("xx A line of well over thirty letters, copied word for word! yy Short one")
+    assert copied_lines([page], haystack) == ["A line of well over thirty letters, copied word for word."]
