@@ -751,7 +751,10 @@ _RANGE = re.compile(r"\s(?:–|—|-{1,2}|to|until|till|through|\|)\s", re.IGNOR
 
 
 def _date_lists(body: list) -> set[int]:
-    """Indices of lines in runs of at least LIST_RUN consecutive lines that open with a date."""
+    """Indices of lines in runs of at least LIST_RUN consecutive lines that open with a date, and of lines
+    that open with a clock time when at least LIST_RUN of them lie at most SCHEDULE_GAP lines apart: a
+    programme, a timetable, a TV guide, a live blog's entries (`18:30 Evening news`, `9.15am Keynote`),
+    with a line of description under each or not."""
     out: set[int] = set()
     run: list[int] = []
     for i, line in enumerate([*body, None]):
@@ -761,7 +764,19 @@ def _date_lists(body: list) -> set[int]:
         if len(run) >= LIST_RUN:
             out.update(run)
         run = []
+    run = []
+    for i in [i for i, line in enumerate(body) if _LEADING_TIME.match(line.text)] + [len(body) + SCHEDULE_GAP + 1]:
+        if run and i > run[-1] + SCHEDULE_GAP:
+            out.update(run if len(run) >= LIST_RUN else ())
+            run = []
+        run.append(i)
     return out
+
+
+SCHEDULE_GAP = 3  # a schedule's times lie at most this many lines apart (a title and a description between)
+_LEADING_TIME = re.compile(
+    r"^\W{0,3}\d{1,2}(?:[:.]\d{2}\s*(?:a\.?m\.?|p\.?m\.?|h)?|\s*(?:a\.m\.|p\.m\.|am|pm))(?![\d:.])", re.I
+)
 
 
 def _dated_subheads(body: list, stamps: list[int]) -> set[int]:
