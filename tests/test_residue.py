@@ -260,3 +260,26 @@ def test_two_writers_and_their_outlet():
     assert not is_pair_byline("Maria Kowalczyk and Tomasz Brzezinski")  # no outlet: a cast or a panel
     assert not is_pair_byline("Simon and Garfunkel Live in Central Park")
     assert not is_pair_byline("Maria Kowalczyk and Tomasz Brzezinski met the Reuters team.")
+
+
+def test_a_notice_box_is_a_run_of_prompt_sentences_not_the_prose_around_it():
+    from audit.checks.residue import notice_box
+
+    box = (
+        "Get the morning briefing from the Harbour Times. Sign up for our free daily newsletter and start the day "
+        "with the headlines, the weather and the traffic, all in one short email before breakfast. You can "
+        "unsubscribe at any time. Your email address will never be shared with anyone else."
+    )
+    assert notice_box(box) == (0, len(box))
+    prose = (
+        "The paper, which started as a weekly newsletter for farmers, now prints every day. Its editor said sales "
+        "had risen for three years in a row, helped by the market pages and the weather. Advertising grew too, "
+        "and the owners plan to hire six more reporters in the spring, she told staff on Friday."
+    )
+    assert notice_box(prose) is None  # one mention of a newsletter in prose
+    far = (
+        "Sign up for our newsletter today! The council met on Monday to discuss the plan for the new library. "
+        "Members said it would open in the spring, a year later than planned. The builder blamed the price of "
+        "steel. Residents asked for longer opening hours. You can unsubscribe at any time."
+    )
+    assert notice_box(far) is None  # two prompt sentences with the story between them are no box

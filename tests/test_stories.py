@@ -452,9 +452,40 @@ def test_unpacking_pair_codes_in_place_equals_dividing_them():
     n = 5000
     codes = np.unique(rng.integers(0, n * n, size=30000))
     runs = [codes[k::3].copy() for k in range(3)]  # disjoint runs, each sorted
-    pairs = stories._unpack_pairs(runs, n, 1000)
-    assert pairs.dtype == np.int32 and not runs
+    pairs, none = stories._unpack_pairs(runs, n, 1000)
+    assert pairs.dtype == np.int32 and not runs and none is None
     assert pairs.tolist() == np.stack([codes // n, codes % n], axis=1).tolist()
+    agree = rng.integers(0, 129, size=len(codes)).astype(np.int16)
+    runs = [codes[k::3].copy() for k in range(3)]
+    pairs, got = stories._unpack_pairs(runs, n, 1000, [agree[k::3].copy() for k in range(3)])
+    assert pairs.tolist() == np.stack([codes // n, codes % n], axis=1).tolist()
+    assert got.tolist() == agree.tolist()  # each agreement travels with its pair through the sort
+
+
+def test_signatures_read_from_their_file_equal_the_matrix_and_agreements_travel_with_the_pairs(tmp_path):
+    from audit.memory import memory_budget
+
+    rng = np.random.default_rng(29)
+    n = 2 * stories.SIG_BLOCK + 123  # three blocks, the last one part full
+    sketches = {}
+    for k in rng.permutation(n).tolist():  # read in an order other than the ids'
+        hashes = np.unique(rng.integers(0, 400, size=int(rng.integers(0, 6)))).astype(np.uint64)
+        sig = rng.integers(0, 6, size=NUM_PERM).astype(np.uint32)  # few values: many agreeing pairs
+        sketches[f"d{k:05d}"] = stories.StorySketch(hashes, sig if len(hashes) else sig * 0 + 0xFFFFFFFF)
+    ids, rows, term_ids = stories._signatures(sketches, str(tmp_path))
+    assert ids == sorted(d for d, s in sketches.items() if len(s)) and 0 < len(ids) < n
+    matrix = np.stack([sketches[d].signature for d in ids])
+    assert np.array_equal(rows.rows(0, NUM_PERM), matrix)
+    with memory_budget(1):  # a few rows a group
+        groups = list(rows.row_groups())
+        assert len(groups) > 2 and np.array_equal(np.concatenate(groups, axis=1), matrix)
+        pairs, agreement = stories._agreeing_pairs(rows, 40)
+    want = stories._band_pairs(matrix)
+    want_agreement = stories._agreement(stories.SignatureRows(matrix), want[:, 0], want[:, 1])
+    assert pairs.tolist() == want[want_agreement >= 40].tolist() and len(pairs) > 100
+    assert agreement.tolist() == want_agreement[want_agreement >= 40].tolist()
+    got = stories._exact_jaccard(term_ids, pairs[:, 0], pairs[:, 1])
+    assert got.tolist() == [sketches[ids[a]].jaccard(sketches[ids[b]]) for a, b in pairs.tolist()]
 
 
 def test_edges_between_representatives_equal_a_sort_of_every_pair():
@@ -472,11 +503,16 @@ def test_edges_between_representatives_equal_a_sort_of_every_pair():
             if a != b:
                 key = (min(a, b), max(a, b))
                 best[key] = max(best.get(key, 0.0), x)
+        want = sorted((*k, v) for k, v in best.items())
         lo, hi, got = stories._between(pairs, rep)
-        assert list(zip(lo.tolist(), hi.tolist(), got.tolist(), strict=True)) == sorted(
-            (*k, v) for k, v in best.items()
-        )
+        assert list(zip(lo.tolist(), hi.tolist(), got.tolist(), strict=True)) == want
+        assert lo.dtype == hi.dtype == np.int32
         assert n < 60 or len(best) < len(codes)  # near-copies merged some pairs: not vacuous
+        shuffled = rng.permutation(len(codes))  # pairs out of order: sorted first, the same edges
+        lo, hi, got = stories._between(
+            stories.Pairs(pairs.ids, pairs.i[shuffled], pairs.j[shuffled], jac[shuffled]), rep
+        )
+        assert list(zip(lo.tolist(), hi.tolist(), got.tolist(), strict=True)) == want
 
 
 def test_minhash_signatures_equal_datasketch_2s():
@@ -497,3 +533,26 @@ def test_minhash_signatures_equal_datasketch_2s():
         ours = minhash(hashes)
         assert ours.dtype == m.hashvalues.dtype
         assert np.array_equal(ours, m.hashvalues), size
+
+
+def test_average_linkage_over_arrays_equals_dicts_on_hubs_and_chains(monkeypatch):
+    """Groups form around hubs and along chains, so nodes that never merged read their sums through the
+    groups their partners joined (`_Graph.partners`): the merges equal the dict-per-node linkage's."""
+    rng = np.random.default_rng(5)
+    merges = 0
+    through_groups = []
+    real_group = stories._Graph.group
+    monkeypatch.setattr(stories._Graph, "group", lambda self, x: through_groups.append(x) or real_group(self, x))
+    for n, hubs, m in ((40, 2, 120), (600, 8, 3000), (4000, 30, 16000)):
+        lo = np.concatenate([rng.integers(0, hubs, size=m // 2), rng.integers(0, n, size=m // 2)])
+        hi = np.concatenate([rng.integers(hubs, n, size=m // 2), rng.integers(0, n, size=m // 2)])
+        chain = np.arange(n - 1)
+        lo, hi = np.concatenate([lo, chain]), np.concatenate([hi, chain + 1])
+        a, b = np.minimum(lo, hi), np.maximum(lo, hi)
+        codes = np.unique(a[a < b] * n + b[a < b])
+        lo, hi = codes // n, codes % n
+        jac = rng.choice([0.1, 0.2, 0.215, 0.3, 0.3, 0.45, 0.6], size=len(lo))
+        got = stories._average_linkage(lo, hi, jac)
+        assert got == _linkage_queueing_every_edge(lo, hi, jac)
+        merges += len(got)
+    assert merges > 200 and len(through_groups) > 100  # sums read through groups: not vacuous

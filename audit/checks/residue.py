@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 from collections.abc import Container, Iterator
 
@@ -197,11 +198,73 @@ def call_to_action(view: TextView) -> Iterator[Hit]:
         edge = n > 2 * EDGE_LINES and (k < EDGE_LINES or k >= n - EDGE_LINES)
         limit = EDGE_PROMPT_WORDS if edge else MAX_PROMPT_WORDS
         parts = tuple(i in c for c in part_lines) if i in lines[1] else None
-        if is_prompt(line.text, (i in lines[0], i in lines[1], i in lines[2], i in lines[3]), limit, parts):
+        may = (i in lines[0], i in lines[1], i in lines[2], i in lines[3])
+        if is_prompt(line.text, may, limit, parts):
             if is_whole_prompt(line.text):
                 yield _line_hit(line, "call to action left by the page")
             elif word_count(line.text) <= MAX_PROMPT_WORDS and not _REPORTED_PROMPT.search(line.text):
                 yield _line_hit(line, "sentence with a call to action (not removed by default)", None)
+        elif (may[0] or may[1]) and (box := notice_box(line.text, parts, may[0])) is not None:
+            yield _notice_hit(line, box)
+
+
+def _notice_hit(line, box: tuple[int, int]) -> Hit:
+    """A notice box that is the whole line is removed by the default fix; one glued to prose is flagged alone,
+    and left for a person."""
+    text = line.text
+    if not text[: box[0]].strip() and not text[box[1] :].strip():
+        return _line_hit(line, "notice box of several prompt sentences left by the page")
+    start = line.span[0]
+    return Hit(start + box[0], start + box[1], "notice box glued to prose (not removed by default)", None)
+
+
+NOTICE_MAX_WORDS = 150  # a newsletter, comment-policy or data-credit box of a few sentences, run together
+NOTICE_MIN_SENTENCES = 2
+NOTICE_MIN_CHARS = 160  # (41 words take more characters than this: a cheap first test)
+_SENTENCE_END = re.compile(r"(?<=[.!?])(?:[\"”’)]?\s+(?=[\"“(*¿¡]?[A-Z0-9À-ÖØ-Þ])|(?:</?[a-z][^<>\n]{0,300}>)+\s*)")
+
+
+def _prompt_rxs(parts: tuple[bool, ...] | None, phrases: bool = True) -> list[re.Pattern[str]]:
+    """The phrase list's pattern (where `phrases`) and the patterns of `prompt_patterns.txt` that can match a
+    line (`parts`, the pre-filter scan's answer; None: all of them)."""
+    rxs = [_prompt_patterns()[0]] if phrases else []
+    if parts is None:
+        return [*rxs, _prompt_patterns()[1]]
+    return rxs + [rx for ok, rx in zip(parts, prompt_pattern_parts(), strict=True) if ok]
+
+
+def notice_box(s: str, parts: tuple[bool, ...] | None = None, phrases: bool = True) -> tuple[int, int] | None:
+    """The span of a notice box in a paragraph longer than a prompt line (over 40 words, at most 150): a run of
+    sentences (of at most 40 words each) that are calls to action or notices of `prompts.txt` /
+    `prompt_patterns.txt`, at most one other sentence between two of them, holding at least two of them and at
+    least half of the paragraph's sentences. Such is the box a page puts around a newsletter form (`Sign up ...
+    You can unsubscribe at any time.`), a comment policy or a market-data credit (`Quotes delayed ... Market data
+    provided by ...`). A paragraph of prose that mentions a newsletter once has one such sentence among many;
+    None where there is no box."""
+    if not NOTICE_MIN_CHARS <= len(s) <= 1500 or not MAX_PROMPT_WORDS < word_count(s) <= NOTICE_MAX_WORDS:
+        return None
+    bare = _QUOTATION.sub(lambda m: " " * len(m.group()), s)  # (same offsets)
+    rxs = _prompt_rxs(parts, phrases)
+    if sum(1 for rx in rxs for _ in itertools.islice(rx.finditer(bare), 2)) < NOTICE_MIN_SENTENCES:
+        return None  # (a cheap first look: two phrases anywhere in the line, or no box)
+    cuts = [0, *(m.end() for m in _SENTENCE_END.finditer(bare)), len(s)]
+    spans = [(a, b) for a, b in zip(cuts, cuts[1:], strict=False) if bare[a:b].strip()]
+    hits = [
+        k
+        for k, (a, b) in enumerate(spans)
+        if word_count(bare[a:b]) <= MAX_PROMPT_WORDS and any(rx.search(bare[a:b]) for rx in rxs)
+    ]
+    runs: list[list[int]] = []  # notice sentences with at most one other sentence between them
+    for k in hits:
+        if runs and k - runs[-1][-1] <= 2:
+            runs[-1].append(k)
+        else:
+            runs.append([k])
+    run = max(runs, key=len, default=[])
+    if len(run) < NOTICE_MIN_SENTENCES or 2 * len(run) < len(spans):
+        return None
+    start, end = spans[run[0]][0], spans[run[-1]][1]
+    return start, end - (len(s[start:end]) - len(s[start:end].rstrip()))
 
 
 _REPORTED_PROMPT = re.compile(
@@ -738,6 +801,8 @@ def _is_stamp(s: str, first: bool) -> bool:
         return False  # "Originally published on Example Science": provenance, not a date
     ws = words(s)
     other = [w for w in ws if w.lower().rstrip(".") not in _STAMP_WORDS and w.lower() != "by"]
+    if len(other) > 3 and "|" in s:
+        return _stamp_with_byline(s)
     if len(other) > 3 or (ends_sentence(s) and s.rstrip()[-1] in ".!?" and len(ws) > 6):
         return False
     if s.rstrip()[-1:] in ".!?" and any(w.islower() and len(w) > 2 for w in other):
@@ -745,6 +810,21 @@ def _is_stamp(s: str, first: bool) -> bool:
     if _RANGE.search(s) and len(_DATE_SIGNAL.findall(s)) >= 2 and not _STAMP_KEY.search(s):
         return False  # "29 November 2018 – 20 January 2019": when an exhibition or a term runs, not a stamp
     return not (len(other) > 1 and not _STAMP_KEY.search(s) and first)  # a short dated headline is content
+
+
+STAMP_PART_WORDS = 5  # a byline or a place beside the stamp: "New Delhi, Example Bureau | Updated: ..."
+
+
+def _stamp_with_byline(s: str) -> bool:
+    """A stamp line whose other parts, set off by `|`, are a byline, a desk or a place (`Example Desk | Updated:
+    19 November 2019, 09:01 AM`): one part is a keyed stamp (`Updated`, `Published`, a time), each other part
+    a few words that are not a sentence. A row of a table is content."""
+    parts = [p.strip() for p in s.split("|") if p.strip()]
+    stamps = [p for p in parts if _STAMP_KEY.search(p) and _is_stamp(p, False)]
+    if len(stamps) != 1 or len(parts) > 3:
+        return False
+    rest = [p for p in parts if p is not stamps[0]]
+    return all(word_count(p) <= STAMP_PART_WORDS and not p.endswith((".", "!", "?")) for p in rest)
 
 
 _RANGE = re.compile(r"\s(?:–|—|-{1,2}|to|until|till|through|\|)\s", re.IGNORECASE)
@@ -881,6 +961,13 @@ _ROLE_LINE = re.compile(
     r"^\s*(?:[A-Z][\w'’.-]*,?\s+){0,4}(?i:columnist|correspondent|reporter|writer|editor|contributor|photographer"
     r"|bureau|desk)s?\s*$"
 )
+_BARE_BY = re.compile(r"^\s*(?:by|por|par|von|door|di|przez)\s*:?\s*$", re.IGNORECASE)
+# a byline of Korean and Chinese news: the writer's name and role alone ("홍길동 기자"; with an e-mail address the line
+# is a contact line, BIO003), the editor's line ("责任编辑：张三")
+_CJK_BYLINE = re.compile(
+    r"^\s*(?:[가-힣]{2,4}\s?(?:기자|특파원|칼럼니스트|논설위원|선임기자|객원기자|통신원)"
+    r"|(?:记者|記者|编辑|編輯|责任编辑|責任編輯)\s*[:：]?\s*[\u4e00-\u9fff]{2,4})\s*$"
+)
 # a site named as the source ("EXAMPLE.COM"); an address to visit ("www.example.com") is content
 _DOMAIN_LINE = re.compile(
     r"^\s*(?!www\.)[a-z0-9][\w-]{1,40}(?:\.[\w-]{2,20}){0,2}\.(?:com|org|net|news|info|co\.uk|tv)\s*$", re.I
@@ -984,13 +1071,14 @@ def source_line(view: TextView) -> Iterator[Hit]:
     (`https://example.com/story`; not when introduced by a line ending in `:` or one of three or more:
     a list of links the article gives), two writers with their outlet (`Jane Roe and John Doe, CNN`;
     `Jane Roe and John Doe The Daily Planet`, a title with its article), one writer with the outlet
-    (`Jane Roe, CNN`; not a place: `Los Angeles, CA`), and
+    (`Jane Roe, CNN`; not a place: `Los Angeles, CA`), a Korean or Chinese byline (`홍길동 기자`, `责任编辑：张三`),
+    `By` alone on its line (the writer's name was a link the extractor dropped), and
     a contributors' line that closes a story (`Jane Roe contributed reporting.`, `... contributed to this report.`).
     """
     urls = [k for k, line in enumerate(view.body) if _URL_LINE.match(line.text)]
     # each pattern is tried only on the lines that hold one of its required literals (the pre-filter scan)
-    source, domain, pair, role, handle = map(
-        view.candidates, (_SOURCE, _DOMAIN_LINE, _PAIR, _ROLE_LINE, _HANDLE_BYLINE)
+    source, domain, pair, role, handle, cjk = map(
+        view.candidates, (_SOURCE, _DOMAIN_LINE, _PAIR, _ROLE_LINE, _HANDLE_BYLINE, _CJK_BYLINE)
     )
     for k, line in enumerate(view.body):
         s, i = line.text, line.index
@@ -1004,7 +1092,7 @@ def source_line(view: TextView) -> Iterator[Hit]:
             yield _line_hit(line, "byline (two writers and their outlet)", kind="byline")
         elif ("," in s or "|" in s) and is_name_and_outlet(s):
             yield _line_hit(line, "byline (a writer and the outlet)", kind="byline")
-        elif i in role and _ROLE_LINE.match(s) and s.strip()[:1].isupper():
+        elif i in role and _ROLE_LINE.match(s) and s.strip()[:1].isupper() or i in cjk and _CJK_BYLINE.match(s):
             yield _line_hit(line, "byline (the writer's role)", kind="role")
         elif (
             i in handle
@@ -1012,6 +1100,8 @@ def source_line(view: TextView) -> Iterator[Hit]:
             and is_byline_name(s.split("@")[0].removeprefix("By ").removeprefix("by "))
         ):
             yield _line_hit(line, "byline", kind="byline")
+        elif len(s) <= 8 and _BARE_BY.match(s):  # the name was a link the extractor dropped
+            yield _line_hit(line, "byline without its name", kind="byline")
         elif _BYLINE.match(s) and word_count(s) <= 12 and not s.rstrip().endswith((".", "?", "!")):
             if _names_a_writer(re.sub(r"^\s*(?:\w+\s+)?by\s+|^\s*\w+\s+", "", s, count=1, flags=re.IGNORECASE)):
                 yield _line_hit(line, "byline", kind="byline")

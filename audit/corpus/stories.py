@@ -14,17 +14,17 @@ from __future__ import annotations
 import functools
 import hashlib
 import heapq
+import os
 import re
-from collections import defaultdict
 from collections.abc import Iterator, Mapping
-from typing import NamedTuple
+from typing import BinaryIO, NamedTuple
 
 import numpy as np
 
 from audit.corpus.mentions import is_name_token
 from audit.lexicon import english_zipf
 from audit.lexicon.translit import fold
-from audit.memory import budget_bytes, memo, trim_above, trim_memory
+from audit.memory import budget_bytes, memo, trim_above, trim_memory, work_dir
 from audit.text import TextView, hash64, words
 
 RARE_ZIPF = 2.5  # lower-case words rarer than this in English are distinctive
@@ -37,7 +37,9 @@ MIN_AGREEING_ROWS = 4  # signature rows (of 128) two documents must share for an
 NEAR_COPY = 0.8  # Jaccard at and above which two documents are copies of one text
 MAX_NEIGHBOURS = 30  # most similar partners a document keeps for clustering
 MAX_CHARS = 100_000
+LARGE_PART = 1 << 16  # edges of a component over which the freed memory is handed back first
 QUEUE_CHUNK = 4096  # sorted strong edges made into queue entries at a time
+SIG_BLOCK = 4096  # documents a block of the signatures' file (2 MB)
 PAIR_CHUNK = 8192  # pairs compared at once (two blocks of 8192 signatures, 4 MB each)
 _NUMBER = re.compile(r"\d[\d,.]*\d|\d")
 
@@ -141,29 +143,32 @@ def _handed_back(steps: range) -> Iterator[int]:
             trim_above(limit)
 
 
-def _band_keys(signatures: np.ndarray, band: int) -> np.ndarray:
-    rows = signatures[:, band * BAND_ROWS : (band + 1) * BAND_ROWS]
+def _band_keys(signatures: SignatureRows, band: int) -> np.ndarray:
+    rows = signatures.rows(band * BAND_ROWS, (band + 1) * BAND_ROWS)
     key = np.zeros(len(signatures), dtype=np.uint64)
     for k in range(rows.shape[1]):
         key = (key * np.uint64(0x100000001B3)) ^ rows[:, k]  # FNV-style mixing; wraps modulo 2**64
     return key
 
 
-def _agreement(signatures: np.ndarray, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+def _agreement(signatures: SignatureRows, i: np.ndarray, j: np.ndarray) -> np.ndarray:
     """Rows of the signature on which each pair agrees: 128 times an estimate of their Jaccard similarity.
-    Pairs are compared PAIR_CHUNK at a time, so memory holds two small blocks of rows, whatever their number."""
-    out = np.empty(len(i), dtype=np.int16)
-    for k in _handed_back(range(0, len(i), PAIR_CHUNK)):
-        out[k : k + PAIR_CHUNK] = (signatures[i[k : k + PAIR_CHUNK]] == signatures[j[k : k + PAIR_CHUNK]]).sum(axis=1)
+    The rows are read a group at a time (`SignatureRows.row_groups`) and the pairs compared PAIR_CHUNK at a
+    time, so memory holds one group of rows and two small blocks of it, whatever the pairs' number."""
+    out = np.zeros(len(i), dtype=np.int16)
+    for rows in signatures.row_groups():
+        for k in _handed_back(range(0, len(i), PAIR_CHUNK)):
+            out[k : k + PAIR_CHUNK] += (rows[i[k : k + PAIR_CHUNK]] == rows[j[k : k + PAIR_CHUNK]]).sum(axis=1)
     return out
 
 
-def _code_agreement(signatures: np.ndarray, codes: np.ndarray, n: int) -> np.ndarray:
+def _code_agreement(signatures: SignatureRows, codes: np.ndarray, n: int) -> np.ndarray:
     """`_agreement` of the pairs coded i * n + j, unpacked PAIR_CHUNK at a time (no two columns of them all)."""
-    out = np.empty(len(codes), dtype=np.int16)
-    for k in _handed_back(range(0, len(codes), PAIR_CHUNK)):
-        c = codes[k : k + PAIR_CHUNK]
-        out[k : k + PAIR_CHUNK] = (signatures[c // n] == signatures[c % n]).sum(axis=1)
+    out = np.zeros(len(codes), dtype=np.int16)
+    for rows in signatures.row_groups():
+        for k in _handed_back(range(0, len(codes), PAIR_CHUNK)):
+            c = codes[k : k + PAIR_CHUNK]
+            out[k : k + PAIR_CHUNK] += (rows[c // n] == rows[c % n]).sum(axis=1)
     return out
 
 
@@ -174,14 +179,22 @@ def _distinct(codes: np.ndarray) -> np.ndarray:
     return codes[np.r_[True, codes[1:] != codes[:-1]]] if len(codes) else codes
 
 
-def _band_pairs(signatures: np.ndarray, min_agreement: int = 0) -> np.ndarray:
+def _band_pairs(signatures: SignatureRows | np.ndarray, min_agreement: int = 0) -> np.ndarray:
     """Index pairs (i < j) that agree on every row of at least one band: locality-sensitive hashing,
     done with one sort a band. A bucket of more than RUN_CAP documents (many near-copies of one text)
     pairs each member with its RUN_CAP successors only, so the pairs grow linearly, not quadratically.
     Pairs whose signatures agree on fewer than `min_agreement` rows are dropped band by band, so memory
     holds only the pairs worth comparing."""
+    return _agreeing_pairs(signatures, min_agreement)[0]
+
+
+def _agreeing_pairs(signatures: SignatureRows | np.ndarray, min_agreement: int) -> tuple[np.ndarray, np.ndarray | None]:
+    """`_band_pairs`, with each pair's agreement (`_agreement`) where `min_agreement` asked for it."""
+    if isinstance(signatures, np.ndarray):
+        signatures = SignatureRows(signatures)
     n = len(signatures)
     runs: list[np.ndarray] = []  # pair codes i * n + j, each run sorted, no code in two runs
+    agreements: list[np.ndarray] = []  # each run's codes' agreements (with min_agreement)
     batch: list[np.ndarray] = []
     cap = max(1 << 16, budget_bytes() // 512)  # codes gathered before a merge (2M, 16 MB, in 1 GB)
     for band in range(NUM_PERM // BAND_ROWS):
@@ -196,16 +209,20 @@ def _band_pairs(signatures: np.ndarray, min_agreement: int = 0) -> np.ndarray:
                     codes = codes[run[at] != codes]
                     del at
                 if min_agreement:
-                    codes = codes[_code_agreement(signatures, codes, n) >= min_agreement]
+                    agree = _code_agreement(signatures, codes, n)
+                    codes, agree = codes[agree >= min_agreement], agree[agree >= min_agreement]
+                    if len(codes):
+                        agreements.append(agree)
+                    del agree
                 if len(codes):
                     runs.append(codes)
                 del codes
                 trim_memory(collect=False)  # the merge's freed blocks go back (holes in the heap, not its top)
             batch = []
-    return _unpack_pairs(runs, n, cap)
+    return _unpack_pairs(runs, n, cap, agreements if min_agreement else None)
 
 
-def _bucket_codes(signatures: np.ndarray, band: int) -> list[np.ndarray]:
+def _bucket_codes(signatures: SignatureRows, band: int) -> list[np.ndarray]:
     """The pair codes (i * n + j, i < j) of one band's buckets: each member with its next RUN_CAP members
     of its bucket, cyclically (all of a bucket's pairs when it holds RUN_CAP + 1 or fewer)."""
     n = len(signatures)
@@ -227,27 +244,41 @@ def _bucket_codes(signatures: np.ndarray, band: int) -> list[np.ndarray]:
     return out
 
 
-def _unpack_pairs(runs: list[np.ndarray], n: int, block: int) -> np.ndarray:
-    """The pairs (i, j) of the codes i * n + j of every run, sorted, as an (m, 2) int32 array. The runs
-    are copied into one array (each freed once copied), sorted in place, and each code is unpacked into
-    its own 8 bytes (pair k's two int32 take code k's place), so memory holds the codes once."""
+def _unpack_pairs(
+    runs: list[np.ndarray], n: int, block: int, agreements: list[np.ndarray] | None = None
+) -> tuple[np.ndarray, np.ndarray | None]:
+    """The pairs (i, j) of the codes i * n + j of every run, sorted, as an (m, 2) int32 array, with their
+    agreements where given (one per code, below 256: carried in the code's low 8 bits through the sort,
+    where the codes leave room). The runs are copied into one array (each freed once copied), sorted in
+    place, and each code is unpacked into its own 8 bytes (pair k's two int32 take code k's place), so
+    memory holds the codes once."""
+    packed = agreements is not None and n * n < 1 << 55
     codes = np.empty(sum(map(len, runs)), dtype=np.int64)
     at = 0
     runs.reverse()
+    if packed:
+        agreements.reverse()
     while runs:
         run = runs.pop()
         codes[at : at + len(run)] = run
+        if packed:
+            codes[at : at + len(run)] <<= 8
+            codes[at : at + len(run)] |= agreements.pop()
         at += len(run)
         del run
         trim_memory(collect=False)  # a run below glibc's mapping threshold is freed into the heap: hand it back
     codes.sort()
+    agreement = np.empty(len(codes), dtype=np.int16) if packed else None
     pairs = codes.view(np.int32).reshape(-1, 2)
     for k in range(0, len(codes), block):  # a block's codes are read before its pairs are written
         c = codes[k : k + block]
+        if agreement is not None:
+            agreement[k : k + block] = c & 255
+            c = c >> 8
         i, j = c // n, c % n
         pairs[k : k + block, 0] = i
         pairs[k : k + block, 1] = j
-    return pairs
+    return pairs, agreement
 
 
 def _descending_rank(score: np.ndarray) -> np.ndarray:
@@ -272,13 +303,22 @@ def _end_order(rows: np.ndarray, rank: np.ndarray, cols: np.ndarray, first_row: 
     return np.argsort(key)  # distinct keys: any sort gives lexsort's order
 
 
+def _counts(col: np.ndarray, n: int, block: int = 1 << 20) -> np.ndarray:
+    """`np.bincount(col, minlength=n)` a block at a time: bincount copies a column that is not intp
+    (an int32 column, or a strided one) into a new int64 array, 8 bytes an entry of all of them."""
+    out = np.zeros(n, dtype=np.int64)
+    for k in range(0, len(col), block):
+        out += np.bincount(col[k : k + block], minlength=n)
+    return out
+
+
 def _grouped(col: np.ndarray, n: int, block: int = 1 << 20) -> tuple[np.ndarray | None, np.ndarray]:
     """The positions of `col`'s values (small non-negative integers below `n`) grouped by value, equal
     values in position order, as int32 (None when `col` is in order: the positions themselves), and
     where each value's group starts (n + 1 offsets): a counting sort placed a block at a time, so no
     int64 ordering of the whole column is made (4 bytes an entry)."""
     start = np.zeros(n + 1, dtype=np.int64)
-    np.cumsum(np.bincount(col, minlength=n), out=start[1:])
+    np.cumsum(_counts(col, n, block), out=start[1:])
     if (col[1:] >= col[:-1]).all():
         return None, start
     order = np.empty(len(col), dtype=np.int32 if len(col) < 1 << 31 else np.int64)
@@ -348,32 +388,102 @@ class TermIds(NamedTuple):
     ids: np.ndarray
 
 
-def _signatures(terms: Mapping[str, StorySketch]) -> tuple[list[str], np.ndarray, TermIds]:
-    """The ids of the documents with story terms, sorted, their MinHash signatures and their term ids
-    (one read of the summaries, in their order, each row written at its document's place in id order, so
-    the matrix is never copied whole; datasketch's values are below 2**32, so they are kept as uint32)."""
-    ids = list(terms)
-    order = sorted(range(len(ids)), key=ids.__getitem__)
-    rank = np.empty(len(ids), dtype=np.int32)
-    rank[np.asarray(order, dtype=np.int64)] = np.arange(len(ids), dtype=np.int32)
-    signatures = np.empty((len(ids), NUM_PERM), dtype=np.uint32)
-    has_terms = np.zeros(len(ids), dtype=bool)
-    hashes: list[np.ndarray | None] = [None] * len(ids)  # by rank
-    for k, (doc_id, sketch) in enumerate(terms.items()):  # the order of `ids`
+class SignatureRows:
+    """The documents' MinHash signatures, read a few rows (of NUM_PERM) at a time for every document:
+    the banding reads a band's two rows, the agreements a group of rows (`row_groups`). Kept in a file
+    (the run's spill folder) in blocks of SIG_BLOCK documents in the order they were read, each block
+    row by row, so that `rows` reads a block's rows in one piece and places them at their documents'
+    indices (`dest`, -1: a document left out); or (tests) wrapping a matrix in memory."""
+
+    def __init__(self, matrix: np.ndarray | None = None, path: str = "", dest: np.ndarray | None = None) -> None:
+        self.matrix, self.path = matrix, path
+        self.dest = np.zeros(0, np.int32) if dest is None else dest
+        self.n = len(matrix) if matrix is not None else int((self.dest >= 0).sum())
+
+    def __len__(self) -> int:
+        return self.n
+
+    def rows(self, first: int, last: int) -> np.ndarray:
+        """Rows `first:last` of every document's signature: an (n, last - first) array."""
+        if self.matrix is not None:
+            return np.ascontiguousarray(self.matrix[:, first:last])
+        out = np.empty((self.n, last - first), dtype=np.uint32)
+        with open(self.path, "rb") as f:
+            for at in range(0, len(self.dest), SIG_BLOCK):
+                f.seek(((at // SIG_BLOCK) * NUM_PERM + first) * SIG_BLOCK * 4)
+                block = np.fromfile(f, dtype=np.uint32, count=(last - first) * SIG_BLOCK)
+                dest = self.dest[at : at + SIG_BLOCK]
+                live = dest >= 0
+                out[dest[live]] = block.reshape(last - first, SIG_BLOCK)[:, : len(dest)][:, live].T
+        return out
+
+    def row_groups(self) -> Iterator[np.ndarray]:
+        """Every row, in groups of as many rows as fit a 64th of the memory budget (one at least)."""
+        step = max(1, min(NUM_PERM, budget_bytes() // 64 // max(1, 4 * self.n)))
+        for first in range(0, NUM_PERM, step):
+            yield self.rows(first, min(NUM_PERM, first + step))
+
+
+def _write_signatures(f: BinaryIO, terms: Mapping[str, StorySketch]) -> tuple[np.ndarray, list[np.ndarray]]:
+    """Writes the signatures of `terms` (in their order) to `f`, SIG_BLOCK documents a block, each block
+    row by row. Returns each document's number of terms and the term hashes of those with terms (in
+    their order, concatenated a block at a time: no array a document)."""
+    count = np.zeros(len(terms), dtype=np.int32)
+    hashes: list[np.ndarray] = []
+    block = np.zeros((SIG_BLOCK, NUM_PERM), dtype=np.uint32)
+    pending: list[np.ndarray] = []
+    for k, (doc_id, sketch) in enumerate(terms.items()):
         if len(sketch):
             sig = sketch.signature
             if sig.max(initial=0) >> 32:
                 raise ValueError(f"story signature of {doc_id!r} has values of more than 32 bits")
-            signatures[rank[k]] = sig
-            has_terms[rank[k]] = True
-            hashes[rank[k]] = sketch.hashes
-    del rank
-    kept = [ids[k] for k, t in zip(order, has_terms.tolist(), strict=True) if t]
-    rows = np.flatnonzero(has_terms)
-    for start in range(0, len(rows), PAIR_CHUNK):  # close the gaps in place, a block at a time
-        block = rows[start : start + PAIR_CHUNK]
-        signatures[start : start + len(block)] = signatures[block]
-    return kept, signatures[: len(rows)], _term_ids([h for h in hashes if h is not None])
+            block[k % SIG_BLOCK] = sig
+            count[k] = len(sketch)
+            pending.append(sketch.hashes)
+        if k % SIG_BLOCK == SIG_BLOCK - 1 or k == len(count) - 1:
+            f.write(np.ascontiguousarray(block.T).tobytes())
+            block[:] = 0
+            if pending:
+                hashes.append(np.concatenate(pending))
+                pending = []
+    return count, hashes
+
+
+def _signatures(terms: Mapping[str, StorySketch], folder: str) -> tuple[list[str], SignatureRows, TermIds]:
+    """The ids of the documents with story terms, sorted, their MinHash signatures (in a file in `folder`,
+    `SignatureRows`) and their term ids, from one read of the summaries in their order. Memory holds the
+    term hashes (8 bytes a term), never the signatures (512 bytes a document; datasketch's values are below
+    2**32, so they are kept as uint32)."""
+    ids = list(terms)
+    order = np.asarray(sorted(range(len(ids)), key=ids.__getitem__), dtype=np.int64)
+    path = os.path.join(folder, "signatures.u32")
+    with open(path, "wb") as f:
+        count, hashes = _write_signatures(f, terms)
+    kept = order[count[order] > 0]  # the documents with terms, by id: the read order of each
+    dest = np.full(len(ids), -1, dtype=np.int32)
+    dest[kept] = np.arange(len(kept), dtype=np.int32)
+    flat = np.concatenate(hashes) if hashes else np.zeros(0, dtype=np.uint64)
+    hashes.clear()
+    read_ids = _rank_ids(flat)  # in read order
+    del flat
+    first = np.zeros(len(ids) + 1, dtype=np.int64)
+    np.cumsum(count, out=first[1:])
+    length = count[kept].astype(np.int64)
+    start = np.zeros(len(kept) + 1, dtype=np.int64)
+    np.cumsum(length, out=start[1:])
+    term_ids = TermIds(start, read_ids[_spans(first[kept], length)])
+    return [ids[k] for k in kept.tolist()], SignatureRows(path=path, dest=dest), term_ids
+
+
+def _rank_ids(flat: np.ndarray) -> np.ndarray:
+    """Each hash's rank among the distinct hashes (`np.unique`'s inverse), as int32: one sorted copy,
+    then a binary search a block at a time (no int64 ordering of them all)."""
+    distinct = np.sort(flat)
+    distinct = distinct[np.r_[True, distinct[1:] != distinct[:-1]]] if len(distinct) else distinct
+    out = np.empty(len(flat), dtype=np.int32)
+    for k in range(0, len(flat), 1 << 20):
+        out[k : k + (1 << 20)] = np.searchsorted(distinct, flat[k : k + (1 << 20)])
+    return out
 
 
 def _term_ids(hashes: list[np.ndarray]) -> TermIds:
@@ -383,8 +493,7 @@ def _term_ids(hashes: list[np.ndarray]) -> TermIds:
     np.cumsum([len(h) for h in hashes], out=start[1:])
     flat = np.concatenate(hashes) if hashes else np.zeros(0, dtype=np.uint64)
     hashes.clear()
-    _, inverse = np.unique(flat, return_inverse=True)
-    return TermIds(start, inverse.astype(np.int32))
+    return TermIds(start, _rank_ids(flat))
 
 
 def _spans(start: np.ndarray, length: np.ndarray) -> np.ndarray:
@@ -418,15 +527,21 @@ def _exact_jaccard(terms: TermIds, i: np.ndarray, j: np.ndarray) -> np.ndarray:
 def _candidate_pairs(terms: Mapping[str, StorySketch]) -> Pairs:
     """Pairs of documents with exact Jaccard similarity >= CANDIDATE_FLOOR among the LSH candidates;
     each document keeps its MAX_NEIGHBOURS most similar partners."""
-    ids, signatures, term_ids = _signatures(terms)
+    with work_dir("stories-") as folder:
+        return _closest_pairs(*_signatures(terms, folder))
+
+
+def _closest_pairs(ids: list[str], signatures: SignatureRows, term_ids: TermIds) -> Pairs:
+    """`_candidate_pairs` of the documents `ids`, given their signatures and term ids."""
     if len(ids) < 2:
         return Pairs(ids, np.zeros(0, np.int32), np.zeros(0, np.int32), np.zeros(0))
     # The signatures' agreement estimates the Jaccard similarity; the exact one is computed only where
     # the estimate is not hopeless (a pair at the floor, 0.08, agrees on about 10 of 128 rows), and
     # only for each document's best-agreeing partners.
-    pairs = _band_pairs(signatures, MIN_AGREEING_ROWS)
-    agreement = _agreement(signatures, pairs[:, 0], pairs[:, 1])
-    del signatures  # not needed after the agreements: freed before the ranking's arrays are made
+    pairs, agreement = _agreeing_pairs(signatures, MIN_AGREEING_ROWS)
+    if agreement is None:  # a corpus too large to carry them in the codes: computed again
+        agreement = _agreement(signatures, pairs[:, 0], pairs[:, 1])
+    del signatures  # its file is read no more
     trim_memory(collect=False)  # each step's freed arrays go back before the next step's are made
     keep = _top_per_document(pairs, agreement, 2 * MAX_NEIGHBOURS)
     del agreement
@@ -479,32 +594,39 @@ def _near_copies(pairs: Pairs) -> np.ndarray:
 
 def _between(pairs: Pairs, rep: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Edges between representatives (lo < hi, sorted; int32), each with the best Jaccard of its pairs.
-    The pairs come sorted and most are between representatives already: only the others (a near-copy's)
-    are sorted, then merged in; memory holds the edges' codes (8 bytes an edge) and similarities."""
+    The pairs come sorted and most are between representatives already (they stay, in order); only the
+    others (a near-copy's) are moved to their representatives, sorted and merged in: where a moved edge
+    is one that stays, its similarity is the larger of the two; the rest are placed among the staying
+    ones. Memory holds one code a staying pair (8 bytes) while the moved ones are matched, then the edges."""
     n = max(1, len(rep))
     moved = np.flatnonzero((rep[pairs.i] != pairs.i) | (rep[pairs.j] != pairs.j))
     ra, rb = rep[pairs.i[moved]], rep[pairs.j[moved]]
     inside = ra != rb
-    moved_code = np.minimum(ra, rb)[inside].astype(np.int64) * n + np.maximum(ra, rb)[inside]
-    moved_jac = pairs.jaccard[moved][inside]
-    order = np.argsort(moved_code, kind="stable")
-    moved_code, moved_jac = moved_code[order], moved_jac[order]
+    code = np.minimum(ra, rb)[inside].astype(np.int64) * n + np.maximum(ra, rb)[inside]
+    jac = pairs.jaccard[moved][inside]
+    del ra, rb, inside
+    order = np.argsort(code, kind="stable")
+    code, jac = code[order], jac[order]
+    if len(code):  # one edge a code, with the best similarity
+        starts = np.flatnonzero(np.r_[True, code[1:] != code[:-1]])
+        code, jac = code[starts], np.maximum.reduceat(jac, starts)
     stay = np.ones(len(pairs), dtype=bool)
     stay[moved] = False
-    code = pairs.i[stay].astype(np.int64) * n + pairs.j[stay]  # sorted when the pairs are (as they come)
-    jac = pairs.jaccard[stay]
+    del moved
+    lo, hi, best = pairs.i[stay], pairs.j[stay], pairs.jaccard[stay]
     del stay
-    if (code[1:] < code[:-1]).any():
-        order = np.argsort(code, kind="stable")
-        code, jac = code[order], jac[order]
-    at = np.searchsorted(code, moved_code)
-    code, jac = np.insert(code, at, moved_code), np.insert(jac, at, moved_jac)
-    if not len(code):
-        return code.astype(np.int32), code.astype(np.int32), jac
-    starts = np.flatnonzero(np.r_[True, code[1:] != code[:-1]])
-    best = np.maximum.reduceat(jac, starts)
-    code = code[starts]
-    return (code // n).astype(np.int32), (code % n).astype(np.int32), best
+    stay_code = lo.astype(np.int64) * n + hi  # sorted where the pairs come sorted (as they do)
+    if (stay_code[1:] < stay_code[:-1]).any():
+        order = np.argsort(stay_code, kind="stable")
+        stay_code, lo, hi, best = stay_code[order], lo[order], hi[order], best[order]
+    at = np.searchsorted(stay_code, code)
+    found = at < len(stay_code)
+    found[found] = stay_code[at[found]] == code[found]
+    del stay_code
+    np.maximum.at(best, at[found], jac[found])  # codes are distinct: one update a staying edge at most
+    code, jac, at = code[~found], jac[~found], at[~found]
+    lo, hi, best = np.insert(lo, at, code // n), np.insert(hi, at, code % n), np.insert(best, at, jac)
+    return lo.astype(np.int32), hi.astype(np.int32), best
 
 
 class MergeQueue:
@@ -539,19 +661,68 @@ class MergeQueue:
         return heapq.heappop(self.heap)
 
 
-def _edge_sums(lo: np.ndarray, hi: np.ndarray, jac: np.ndarray) -> defaultdict[int, dict[int, float]]:
-    """Each node's partners with their similarity, both ways: one int object a node and one float an
-    edge, shared by both ends' dicts, made a chunk of edges at a time (no list of every edge's ends)."""
-    sums: defaultdict[int, dict[int, float]] = defaultdict(dict)
-    node = np.unique(np.concatenate([lo, hi])) if len(lo) else lo
-    objs = node.tolist()
-    for k in range(0, len(lo), QUEUE_CHUNK):
-        at_lo, at_hi = np.searchsorted(node, lo[k : k + QUEUE_CHUNK]), np.searchsorted(node, hi[k : k + QUEUE_CHUNK])
-        for x, y, j in zip(at_lo.tolist(), at_hi.tolist(), jac[k : k + QUEUE_CHUNK].tolist(), strict=True):
-            a, b = objs[x], objs[y]
-            sums[a][b] = j
-            sums[b][a] = j
-    return sums
+class _Graph:
+    """The average linkage's graph, compact: the edges stay in their arrays (lo < hi, sorted; each end
+    also as its node's row, int32), a node's edges found by offsets (as `lo` by `start_lo`, as `hi`
+    through `by_hi`), and only the groups that have merged get a dict of their partners' sums (`sums`).
+    A node that has not merged reads its partners from the arrays: a partner that has since merged into a
+    group (`in_group`) is read through that group (`merged`), whose dict holds the sum with this node; so
+    no dict is made for the nodes that stay alone, and a node's dict is made when it first merges. Each
+    node is one int object (`objs`), shared by every dict. The order of a dict's entries decides nothing
+    (each sum is kept apart, and the raised partners are queued sorted)."""
+
+    def __init__(self, lo: np.ndarray, hi: np.ndarray, jac: np.ndarray) -> None:
+        self.nodes = np.unique(np.concatenate([lo, hi])) if len(lo) else np.zeros(0, np.int64)
+        n = len(self.nodes)
+        self.objs = np.array(self.nodes.tolist() + [None], dtype=object)[:-1]  # a 1-d array of ints
+        self.row_lo = np.searchsorted(self.nodes, lo).astype(np.int32)
+        self.row_hi = np.searchsorted(self.nodes, hi).astype(np.int32)
+        self.jac = jac
+        self.start_lo = np.zeros(n + 1, dtype=np.int64)
+        np.cumsum(_counts(self.row_lo, n), out=self.start_lo[1:])
+        by_hi, self.start_hi = _grouped(self.row_hi, n)
+        self.by_hi = np.arange(len(hi), dtype=np.int32) if by_hi is None else by_hi
+        self.in_group = np.zeros(n, dtype=bool)
+        self.sums: dict[int, dict[int, float]] = {}
+        self.merged: dict[int, int] = {}
+
+    def group(self, x: int) -> int:
+        while x in self.merged:
+            x = self.merged[x]
+        return x
+
+    def joined(self, x: int) -> None:
+        """`x` is in a group from now on (it merged, kept or dropped)."""
+        self.in_group[int(self.nodes.searchsorted(np.asarray(x, dtype=self.nodes.dtype)))] = True
+
+    def partners(self, x: int) -> dict[int, float]:
+        """The current partners of `x` (alive) with their summed similarity: its dict, or (a node that
+        has not merged) made from its original edges."""
+        have = self.sums.get(x)
+        if have is not None:
+            return have
+        row = int(self.nodes.searchsorted(np.asarray(x, dtype=self.nodes.dtype)))
+        edges = self.by_hi[int(self.start_hi[row]) : int(self.start_hi[row + 1])]
+        rows = np.concatenate([self.row_hi[int(self.start_lo[row]) : int(self.start_lo[row + 1])], self.row_lo[edges]])
+        weight = np.concatenate([self.jac[int(self.start_lo[row]) : int(self.start_lo[row + 1])], self.jac[edges]])
+        joined = self.in_group[rows]
+        out = dict(zip(self.objs[rows[~joined]].tolist(), weight[~joined].tolist(), strict=True))
+        for z in self.objs[rows[joined]].tolist():  # in a group now: the group holds the sum with x
+            g = self.group(z)
+            out[g] = self.sums[g][x]
+        return out
+
+    def linked(self, a: int, b: int, neg: float) -> float | None:
+        """The summed similarity of alive `a` and `b` (None: no edge). Two nodes that have not merged
+        are linked only by an original edge, whose entry is the one popped (only groups' entries are
+        pushed): its similarity is the entry's."""
+        have = self.sums.get(a)
+        if have is None:
+            have = self.sums.get(b)
+            if have is None:
+                return -neg
+            return have.get(a)
+        return have.get(b)
 
 
 def _average_linkage(lo: np.ndarray, hi: np.ndarray, jac: np.ndarray) -> dict[int, int]:
@@ -568,19 +739,22 @@ def _average_linkage(lo: np.ndarray, hi: np.ndarray, jac: np.ndarray) -> dict[in
 
     Only entries at or above STORY_SIMILARITY are queued: once the largest entry is below it the loop
     ends, and a pair's mean can rise above its old entry only in a merge, which queues a fresh one; so
-    the weak edges are sums only (most of a large component's edges). Each node is one int object and
-    each edge's similarity one float, shared by both ends' dicts (about 120 bytes an edge in all); the
-    strong edges' first entries wait in sorted arrays (`MergeQueue`), not as objects."""
-    sums = _edge_sums(lo, hi, jac)
+    the weak edges (most of a large component's) are sums only. The strong edges' first entries wait in
+    sorted arrays (`MergeQueue`), the edges in CSR arrays, and only the groups formed get a dict of
+    their partners' sums (`_Graph`): each sum is the one a dict a node would hold, added in the same order."""
+    graph = _Graph(lo, hi, jac)
     heap = MergeQueue(lo, hi, jac)
+    sums, merged = graph.sums, graph.merged
     size: dict[int, int] = {}  # representatives a cluster holds (absent: 1)
-    merged: dict[int, int] = {}
     while heap:
         neg, a, b = heap.pop()
-        if a in merged or b in merged or b not in sums[a]:
+        if a in merged or b in merged:
+            continue
+        total = graph.linked(a, b, neg)
+        if total is None:
             continue
         na, nb = size.get(a, 1), size.get(b, 1)
-        avg = sums[a][b] / (na * nb)
+        avg = total / (na * nb)
         if -neg - avg > 1e-12:  # the pair's mean fell since the entry (a group grew): queue it again
             if avg >= STORY_SIMILARITY:
                 heap.push((-avg, a, b))
@@ -590,20 +764,29 @@ def _average_linkage(lo: np.ndarray, hi: np.ndarray, jac: np.ndarray) -> dict[in
         if avg < STORY_SIMILARITY:
             break
         keep, drop = min(a, b), max(a, b)
+        mine, theirs = graph.partners(keep), graph.partners(drop)
+        sums.pop(drop, None)
         raised = []  # the merged group's neighbours whose sum grew (drop's): a fresh entry each
-        for z, s in sums.pop(drop).items():
-            sums[z].pop(drop, None)
+        for z, s in theirs.items():
+            other = sums.get(z)  # z's own dict, where z is a group
+            if other is not None:
+                other.pop(drop, None)
             if z == keep:
                 continue
-            sums[keep][z] = sums[keep].get(z, 0.0) + s
-            sums[z][keep] = sums[keep][z]
+            mine[z] = mine.get(z, 0.0) + s
+            if other is not None:
+                other[keep] = mine[z]
             raised.append(z)
-        sums[keep].pop(drop, None)
+        mine.pop(drop, None)
+        if keep not in sums:
+            graph.joined(keep)
+        graph.joined(drop)
+        sums[keep] = mine
         merged[drop] = keep
         size[keep] = na + nb
         size.pop(drop, None)
         for z in sorted(raised):
-            mean = sums[keep][z] / (size[keep] * size.get(z, 1))
+            mean = mine[z] / (size[keep] * size.get(z, 1))
             if mean >= STORY_SIMILARITY:
                 heap.push((-mean, min(keep, z), max(keep, z)))
     return merged
@@ -637,27 +820,39 @@ def _cluster(lo: np.ndarray, hi: np.ndarray, jac: np.ndarray) -> dict[int, int]:
     the same. A component of one edge (two representatives, so a strong edge) merges without a heap."""
     strong = jac >= STORY_SIMILARITY
     nodes, label = _components(lo[strong], hi[strong])
-
-    def part(x: np.ndarray) -> np.ndarray:  # a node's component; a node without a strong edge: itself
-        at = np.minimum(np.searchsorted(nodes, x), max(len(nodes) - 1, 0))
-        return np.where((nodes[at] == x) if len(nodes) else False, label[at] if len(nodes) else x, x)
-
-    comp = part(lo)
-    inside = np.flatnonzero(comp == part(hi))
-    order = inside[np.argsort(comp[inside], kind="stable")]  # edges stay sorted (lo, hi) within a component
-    del inside
-    comp = comp[order]
-    lo = lo[order]
-    hi = hi[order]
-    jac = jac[order]
-    del order
-    bounds = np.flatnonzero(np.r_[True, comp[1:] != comp[:-1], True]) if len(comp) else np.zeros(1, np.int64)
-    size = np.diff(bounds)
-    single = bounds[:-1][size == 1]
+    del strong
+    comp = _edge_components(nodes, label, lo, hi)  # 0: not inside a component; else its smallest node + 1
+    order, start = _grouped(comp, int(comp.max(initial=0)) + 1)
+    del comp
+    if order is None:
+        order = np.arange(len(lo), dtype=np.int32)
+    size = np.diff(start)
+    size[0] = 0  # the edges between components take part in no merge
+    single = order[start[:-1][size == 1]]
     merged = dict(zip(hi[single].tolist(), lo[single].tolist(), strict=True))
-    for a, b in zip(bounds[:-1][size > 1].tolist(), bounds[1:][size > 1].tolist(), strict=True):
-        merged.update(_average_linkage(lo[a:b], hi[a:b], jac[a:b]))
+    del single
+    trim_memory(collect=False)  # the arrays freed above go back: the linkage's objects live in Python's own arenas
+    for v in np.flatnonzero(size > 1).tolist():
+        edges = order[start[v] : start[v + 1]]  # in position order: sorted (lo, hi)
+        if len(edges) > LARGE_PART:
+            trim_memory(collect=False)  # what the smaller parts freed goes back before a large one's dicts
+        merged.update(_average_linkage(lo[edges], hi[edges], jac[edges]))
     return merged
+
+
+def _edge_components(nodes: np.ndarray, label: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+    """For each edge, 1 + the component (its smallest node) that holds both its ends, or 0 (an end
+    without a strong edge, or ends in two components); int32, worked out a block of edges at a time."""
+    out = np.zeros(len(lo), dtype=np.int32)
+    if not len(nodes):
+        return out
+    for k in range(0, len(lo), 1 << 18):
+        a, b = lo[k : k + (1 << 18)], hi[k : k + (1 << 18)]
+        at_a = np.minimum(np.searchsorted(nodes, a), len(nodes) - 1)
+        at_b = np.minimum(np.searchsorted(nodes, b), len(nodes) - 1)
+        inside = (nodes[at_a] == a) & (nodes[at_b] == b) & (label[at_a] == label[at_b])
+        out[k : k + len(a)] = np.where(inside, label[at_a] + 1, 0)
+    return out
 
 
 def _story_id(doc_id: str) -> str:
@@ -667,12 +862,13 @@ def _story_id(doc_id: str) -> str:
 def assign_stories(terms: Mapping[str, StorySketch]) -> dict[str, str]:
     """doc_id -> story id (`s` + a short hash of the story's smallest document id), for every document.
 
-    Memory: the signatures (512 bytes a document, while the candidates are found), the candidate pairs
-    in arrays (at most MAX_NEIGHBOURS a document, 16 bytes each) and the clustering's graph, which holds
-    only the documents with a partner (about 120 bytes an edge, in dicts, for the largest component);
-    each phase's arrays are freed and handed back (`trim_memory`) before the next one's are made. All of
-    it grows linearly with the corpus (about 3 KB a document at its peak on rss-dev's 137,302 short
-    entries): not bounded by `--memory`. The result is the one dict a document the engine asks for."""
+    Memory: the signatures go to a file in the run's spill folder (`SignatureRows`, read a band or a
+    row group at a time); the term ids (4 bytes a term), the candidate pairs in arrays (at most
+    MAX_NEIGHBOURS a document, 16 bytes each) and the clustering's graph (its edges in arrays, and a
+    dict of partner sums a group formed, `_Graph`) are held; each phase's arrays are freed and handed
+    back (`trim_memory`) before the next one's are made. It still grows linearly with the corpus (about
+    1.7 KB an entry at its peak on rss-dev's 137,302 short entries): not bounded by `--memory`. The
+    result is the one dict a document the engine asks for."""
     pairs = _candidate_pairs(terms)
     rep = _near_copies(pairs)
     trim_memory(collect=False)
