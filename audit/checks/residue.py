@@ -952,14 +952,16 @@ _SOURCE = re.compile(
     re.IGNORECASE,
 )
 _BYLINE = re.compile(
-    r"^\s*(?:by|(?:written|words|story|text|reported|posted)\s+by|von|por|par|di|door|av|af)\s+[A-Z@][^\n]{0,100}$",
+    r"^\s*(?:by|(?:written|words|story|text|reported|posted)\s+by|von|por|par|di|door|av|af"
+    r"|(?:author|autor|autora|autorin|auteur|autore|auteurs|autores)\s*:)\s+[A-Z@][^\n]{0,100}$",
     re.IGNORECASE,
 )
 _HANDLE_BYLINE = re.compile(r"^\s*(?:by\s+)?[^\W\d_][^@\n]{2,60}\s@\w{2,30}\b[^\n]{0,40}$", re.IGNORECASE)
-# a writer's role or desk on a line of its own: "Opinion Columnist", "Staff Writer", "New Delhi Bureau"
+# a writer's role or desk on a line of its own: "Opinion Columnist", "Staff Writer", "New Delhi Bureau", "Example
+# Sports Staff", "Newsroom"
 _ROLE_LINE = re.compile(
     r"^\s*(?:[A-Z][\w'’.-]*,?\s+){0,4}(?i:columnist|correspondent|reporter|writer|editor|contributor|photographer"
-    r"|bureau|desk)s?\s*$"
+    r"|bureau|desk)s?\s*$|^\s*(?:[A-Z][\w'’.-]*\s+){0,4}(?:Staff(?:\s+Reports?)?|Newsroom)\s*$"
 )
 _BARE_BY = re.compile(r"^\s*(?:by|por|par|von|door|di|przez)\s*:?\s*$", re.IGNORECASE)
 # a byline of Korean and Chinese news: the writer's name and role alone ("홍길동 기자"; with an e-mail address the line
@@ -980,11 +982,46 @@ _WRITER = re.compile(
 )
 
 
+TOP_NAME_LINES = 4  # a writer's name alone is a byline among the body's first lines
+
+
+@functools.cache
+def _with_agency() -> re.Pattern[str]:
+    """A desk or initials with a wire agency (`La rédaction avec AFP`, `L. C. with Reuters`, `Redacción con
+    EFE`, `mit dpa`): how papers credit a story written from agency copy."""
+    agency = r"(?:" + _agency_alt() + r")"
+    return re.compile(
+        r"^\s*(?:[\w.'’-]+\s+){0,4}(?:avec|with|con|mit|com|met|z)\s+"
+        + agency
+        + r"(?:\s*(?:,|/|et|and|y|und|e)\s*"
+        + agency
+        + r")*\s*$",
+        re.IGNORECASE,
+    )
+
+
+def is_bare_byline(view: TextView, k: int) -> bool:
+    """Line k is a person's name alone (`Jane Roe`, `JANE ROE`: `is_byline_name`, a rare surname) next to a
+    date stamp, whose words the rest of the text never uses: the writer, not the subject (a profile's
+    headline `Jane Roe` names a person the story goes on to name)."""
+    s, body = view.body[k].text.strip(), view.body
+    if "," in s or not is_byline_name(s):
+        return False
+    if not any(_is_stamp(body[j].text.strip(), False) for j in (k - 1, k + 1) if 0 <= j < len(body)):
+        return False  # a byline sits by the story's date; a name alone elsewhere may be a heading (`Status Quo`)
+    names = {w.casefold() for w in words(s) if len(w) > 2}
+    rest = (ln.text for j, ln in enumerate(view.body) if j != k)
+    return not any(names & {w.casefold() for w in words(t)} for t in rest)
+
+
 def _names_a_writer(rest: str) -> bool:
     """What follows `By` names writers: people's names, an agency, a handle, or a name with a role or outlet."""
     if _WRITER.search(rest) or re.search(r"\b(?:" + _agency_alt() + r")\b", rest, re.IGNORECASE):
         return True
-    return all(is_byline_name(p, need_rare=False) for p in re.split(r"\s+(?:and|&)\s+", rest.strip()) if p)
+    return all(is_byline_name(p, need_rare=False) for p in _AND.split(rest.strip()) if p)
+
+
+_AND = re.compile(r"\s+(?:and|&|und|et|y|e|i|en|och|og|oraz)\s+")  # `and` in the bylines' languages
 
 
 _URL_LINE = re.compile(r"^\s*[(<\[]?https?://[^\s<>]{3,}[)>\]]?\s*$", re.IGNORECASE)
@@ -1072,7 +1109,10 @@ def source_line(view: TextView) -> Iterator[Hit]:
     a list of links the article gives), two writers with their outlet (`Jane Roe and John Doe, CNN`;
     `Jane Roe and John Doe The Daily Planet`, a title with its article), one writer with the outlet
     (`Jane Roe, CNN`; not a place: `Los Angeles, CA`), a Korean or Chinese byline (`홍길동 기자`, `责任编辑：张三`),
-    `By` alone on its line (the writer's name was a link the extractor dropped), and
+    `By` alone on its line (the writer's name was a link the extractor dropped), an author label
+    (`Autor: Jane Roe`), a desk's staff (`Example Herald Staff`), a desk with a wire agency (`La rédaction
+    avec AFP`), a writer's name alone among the first lines beside the date (`Jane Roe` over `March 3,
+    2026`; a name the story never uses, so not a profile's subject), and
     a contributors' line that closes a story (`Jane Roe contributed reporting.`, `... contributed to this report.`).
     """
     urls = [k for k, line in enumerate(view.body) if _URL_LINE.match(line.text)]
@@ -1102,8 +1142,12 @@ def source_line(view: TextView) -> Iterator[Hit]:
             yield _line_hit(line, "byline", kind="byline")
         elif len(s) <= 8 and _BARE_BY.match(s):  # the name was a link the extractor dropped
             yield _line_hit(line, "byline without its name", kind="byline")
+        elif len(s) <= 80 and _with_agency().match(s):
+            yield _line_hit(line, "byline (the desk with an agency)", kind="byline")
+        elif k < TOP_NAME_LINES and is_bare_byline(view, k):
+            yield _line_hit(line, "byline (a writer's name alone)", kind="byline")
         elif _BYLINE.match(s) and word_count(s) <= 12 and not s.rstrip().endswith((".", "?", "!")):
-            if _names_a_writer(re.sub(r"^\s*(?:\w+\s+)?by\s+|^\s*\w+\s+", "", s, count=1, flags=re.IGNORECASE)):
+            if _names_a_writer(re.sub(r"^\s*(?:\w+\s+)?by\s+|^\s*\w+:?\s+", "", s, count=1, flags=re.IGNORECASE)):
                 yield _line_hit(line, "byline", kind="byline")
 
 
