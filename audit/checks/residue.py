@@ -410,6 +410,8 @@ def _ui_words() -> frozenset[str]:
 
 _SHARE_ON = re.compile(
     r"^(?:click to |tap to )?(?:share|post|send|tweet|pin|follow us|email|e-mail)\s+(?:it\s+)?(?:on|via|to|by|with)\s+"
+    r"|^(?:compartir|partager|teilen|condividi|compartilhar|partilhar|udostępnij|delen|поделиться)\s+"
+    r"(?:en|sur|auf|per|via|su|no|na|em|op|в)\s+"
 )
 _COUNT_IN_BRACKETS = re.compile(r"\s*[(\[]\d{1,6}[)\]]")
 _NEW_WINDOW = re.compile(r"\s*\(?\s*opens in (?:a )?new (?:window|tab)\s*\)?\s*$", re.IGNORECASE)
@@ -446,7 +448,8 @@ def is_ui_label(text: str) -> bool:
 def _label_vocabulary() -> frozenset[str]:
     """Every word of a label (`audit/data/ui_words.txt` and the `Share on X` forms): a line with any other
     word cannot split into labels, which rules out almost every line before the split is tried."""
-    share = "click tap to share post send tweet pin follow us email e-mail it on via by with"
+    share = "click tap to share post send tweet pin follow us email e-mail it on via by with compartir partager teilen"
+    share += " condividi compartilhar partilhar udostępnij delen поделиться en sur auf per su no na em op в"
     return frozenset(w for label in _ui_words() for w in label.split()) | frozenset(share.split())
 
 
