@@ -234,3 +234,19 @@ def test_res017_and_structured_lines_match_the_first_implementation():
         assert structured_lines(body) == _reference_structured_lines(body), text
         assert is_whole_page(body) == (sum(word_count(s) < SHORT_WORDS for s in body) >= PAGE_SHORT_SHARE * len(body))
     assert fired >= 20  # the comparison covers pages the model flags, not only pages the gate stops
+
+
+def test_res017_leaves_a_reviews_pros_and_cons_and_still_flags_its_menu():
+    from audit.api import audit_texts
+
+    page = (
+        "Home\nReviews\nPhones\nLaptops\nOrbit 5 review: a fine phone with a dim screen\nBy Lena Hart\n"
+        "The Orbit 5 is fast, light and cheap, and its camera is better than it has any right to be at this price.\n"
+        "Its screen is the weak point: it is hard to read outdoors on a sunny day.\n"
+        "Pros\nGreat value\nLong battery life\nSharp main camera\nCons\nDim screen\nSlow charging\n"
+        "The Orbit 5 goes on sale on Friday in three colours.\nPrivacy Policy\nTerms of Use"
+    )
+    found = audit_texts([page]).findings
+    flagged = set(found[found.code == "RES017"].evidence)
+    assert {"Reviews", "Phones", "Laptops"} <= flagged
+    assert not flagged & {"Pros", "Great value", "Cons", "Dim screen", "Slow charging"}

@@ -121,3 +121,36 @@ def test_a_comment_thread_without_a_header_is_known_by_its_furniture():
     plugin = "Ana Lima\nAbout time.\nLike · Reply · 2y\nJoe Bloggs\nAgreed!\nLike · Reply · 1y\nKim Park\nNo.\nLike · Reply · 1y"
     body = TextView(article + plugin).body
     assert thread_by_furniture(body) == (4, len(body) - 1)  # a comment plugin's action rows
+
+
+def test_in_data_block_knows_tables_listings_and_numbered_runs():
+    from audit.checks.structure import in_data_block
+
+    table = [
+        "Each address with its orders:",
+        " email | orders",
+        "-------+-------",
+        " a@x.example | 3",
+        " b@x.example | 5",
+    ]
+    assert in_data_block(table, 3)
+    ranked = ["Results", "1. Ana Roe (ESP) 1:02.11", "2. Kim Lee (KOR) 1:02.40", "3. Eva Holt (NOR) 1:03.05"]
+    assert in_data_block(ranked, 2)
+    assert not in_data_block(ranked[:3], 2)  # two numbered lines are no list
+    page = [
+        "Council approves budget",
+        "Updated 14:05",
+        "The council approved the budget on Tuesday after a long debate.",
+    ]
+    assert not in_data_block(page, 1)
+
+
+def test_a_list_heading_makes_its_run_content():
+    from audit.checks.structure import is_headed_list, is_list_head, structure_kind
+
+    assert is_list_head("Ingredients:") and is_list_head("• Pros") and is_list_head("Zutaten")
+    assert not is_list_head("Features") and not is_list_head("Pros and cons of the new tax")
+    assert structure_kind(["Pros", "Great value", "Long battery life"]) == "introduced"
+    assert structure_kind(["Great value", "Long battery life"], intro="Cons") == "introduced"
+    assert is_headed_list(["Great value", "Pros", "Cons", "Dim screen"])
+    assert structure_kind(["Home", "News", "Sport", "Weather"]) == ""

@@ -14,6 +14,7 @@ import functools
 import re
 from collections.abc import Iterator
 
+from audit.checks.structure import in_data_block
 from audit.data import load_list, trie_pattern
 from audit.records import Hit
 from audit.registry import check
@@ -287,11 +288,33 @@ def _contact_cue(s: str) -> bool:
     return bool(_cue("contact").search(s) or _FOLLOW.search(s) or _LABEL.search(s))
 
 
+_MEDIA_CONTACT = re.compile(
+    r"^\W*(?:(?:media|press|news|investor)\s+(?:contacts?|enquiries|inquiries|office|relations)\b"
+    r"|notes?\s+(?:to|for)\s+editors\b|for\s+(?:interviews|media|press|images|more information|further information)\b"
+    r"[^\n]{0,60}\bcontact)",
+    re.IGNORECASE,
+)
+MEDIA_BLOCK = 3  # the lines under a press release's `Media contact:` that are its contact block
+
+
+def _not_an_authors(lines: list[str], i: int) -> bool:
+    """Line i is data or a press release's own contact, not the author's: it sits in a table or a listing
+    (`| ana@example.com | 17 |`: structure.in_data_block), or it is, or is within MEDIA_BLOCK lines under,
+    a media-contact label (`Media contact:`, `Press enquiries`, `Notes to editors`, `For interviews,
+    contact:`), where a release names its press office."""
+    if any(_MEDIA_CONTACT.search(s) for s in lines[max(0, i - MEDIA_BLOCK) : i + 1]):
+        return True
+    return in_data_block(lines, i)
+
+
 def _lone_addresses(view: TextView) -> Iterator[Hit]:
     """Lines that are an e-mail address alone, in any language (`jroe@example.com`)."""
-    for line in view.body:
+    lines = None
+    for i, line in enumerate(view.body):
         if "@" in line.text and len(line.text) <= 120 and _EMAIL.fullmatch(line.text.strip()):
-            yield Hit(*line.span, "author contact line", "")
+            lines = lines or [ln.text for ln in view.body]
+            if not _not_an_authors(lines, i):
+                yield Hit(*line.span, "author contact line", "")
 
 
 @check("BIO003", "bio", "warning", fix="remove", label="author contact line")
@@ -301,14 +324,17 @@ def contact_line(view: TextView) -> Iterator[Hit]:
     A line of its own (at most 12 words) with an address or a contact phrase, anywhere; or a line of
     at most 40 words at the top or in the last third of the text with a contact phrase (`can be reached
     at`, `Follow her on X`, `Email:`) that quotes nobody. An address in a sentence of the story
-    (`Requests can be sent by e-mail to ...`) is left alone. In a text not in English, only a line that
-    is an address alone is flagged.
+    (`Requests can be sent by e-mail to ...`) is left alone, and so are addresses that are not an
+    author's: in a table or a listing (SQL output), and a press release's own contact block (a
+    `Media contact:` or `Notes to editors` line and the three lines under it). In a text not in English,
+    only a line that is an address alone is flagged.
     """
     if not view.is_english:
         yield from _lone_addresses(view)
         return
     tail = _tail_start(view)
     lines = [view.candidates(rx) for rx in (_cue("contact"), _FOLLOW, _LABEL, _EMAIL)]
+    texts = None
     for i, line in enumerate(view.body):
         s = line.text
         if not any(line.index in c for c in lines):
@@ -318,5 +344,6 @@ def contact_line(view: TextView) -> Iterator[Hit]:
         else:
             edge = i < HEAD_LINES or i >= tail
             found = edge and _short(s, CONTACT_WORDS) and not _SPEECH.search(s) and _contact_cue(s)
-        if found:
+        texts = texts or ([ln.text for ln in view.body] if found else None)
+        if found and not _not_an_authors(texts, i):
             yield Hit(*line.span, "author contact line", "")

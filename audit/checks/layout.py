@@ -243,11 +243,11 @@ def _is_headline_like(s: str) -> bool:
     """
     s = BULLET.sub("", s.strip(), count=1)
     ws = words(s)
-    if not 4 <= len(ws) <= 15 or s.endswith((".", "!", "?", ".”", '."', "…", ":", ")")):
+    if not 4 <= len(ws) <= 15 or s.endswith((".", "!", ".”", '."', "…", ":", ")")):
         return False
     if not (s[0].isupper() or s[0].isdigit() or s[0] in "‘'\"“") or "://" in s or "|" in s:
         return False
-    if LEADING_DATE.match(s) or _LIST_NUMBER.match(s):
+    if LEADING_DATE.match(s) or _LIST_NUMBER.match(s) or _NOT_A_LINK.match(s):
         return False
     if s[0].isdigit() and 2 * sum(w[0].isupper() for w in ws) < len(ws):
         return False  # "1 large or 1200 g whole chicken": a quantity, not "15 Amazing Images of Stars"
@@ -255,18 +255,23 @@ def _is_headline_like(s: str) -> bool:
     return sum(bool(_NUMBER.match(t)) for t in tokens) < 0.3 * len(tokens)
 
 
+_NOT_A_LINK = re.compile(r"^(?:Q|A|Q\d{1,2}|A\d{1,2})\s?:\s|^About\s")
+"""`Q: Favourite apps?` and `A: ...` (an interview's lines) and `About Example Health` (a press release's
+boilerplate header) are not links to other stories."""
 TAIL_MIN_HEADLINES = 3
 TAIL_CONTENT = ("introduced", "code", "list", "table")  # `Email: ...` fields under an article are its footer
-TAIL_BODY_WORDS = 25
+TAIL_BODY_WORDS = 15
+LIST_REACH = 6  # a numbered list whose entries lie this close above the tail is the article's, going on
 
 
 @check("RES015", "residue", "warning", fix="remove", label="related headlines after the article")
 def trailing_link_list(view: TextView) -> Iterator[Hit]:
     """A run of headlines after the article's last paragraph: related stories without a header.
 
-    After the last prose line of at least 25 words, if at least three lines and 40% of the rest read as
+    After the last prose line of at least 15 words, if at least three lines and 40% of the rest read as
     headlines (4-15 words, capitalised, no closing punctuation, not a numbered or dated list entry) and the
-    rest has fewer words than the article above it, the headlines are flagged, and so are the short lines (at most 30 words) between two of them.
+    rest has fewer words than the article above it (and the article does not end in a numbered list, `3.
+    The Salt Roads by ...`, whose further titles follow it), the headlines are flagged, and so are the short lines (at most 30 words) between two of them.
     Headlines that are structured content (introduced by a line ending in `:`, a table, code, a numbered
     list or steps; `audit/checks/structure.py`) are the article's; bullets before titles
     (`- 11 Fascinating Facts About Our Galaxy`) mark links, not a list of the article's.
@@ -282,6 +287,8 @@ def trailing_link_list(view: TextView) -> Iterator[Hit]:
     tail = body[last + 1 :]
     if sum(word_count(ln.text) for ln in tail) > sum(word_count(ln.text) for ln in body[: last + 1]):
         return  # more "tail" than article: a list that is the article itself
+    if sum(bool(_LIST_NUMBER.match(ln.text)) for ln in body[max(0, last - LIST_REACH) :]) >= TAIL_MIN_HEADLINES:
+        return  # the end of a numbered list (`3. The Salt Roads by ...`): titles after it go on with its list
     n_headlines = sum(_is_headline_like(ln.text) for ln in tail)
     if n_headlines < TAIL_MIN_HEADLINES or n_headlines < 0.4 * len(tail):
         return

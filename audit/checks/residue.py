@@ -7,7 +7,7 @@ import itertools
 import re
 from collections.abc import Container, Iterator
 
-from audit.checks.structure import is_code_or_table
+from audit.checks.structure import in_data_block
 from audit.data import load_list, pattern_list, phrase_regex, trie_pattern
 from audit.records import Hit
 from audit.registry import check
@@ -187,7 +187,8 @@ def call_to_action(view: TextView) -> Iterator[Hit]:
     sentences and consist mostly of footer or account links from `audit/data/footer_links.txt`
     (`Privacy Policy | Terms of Use`, `Log In`; not `How to register to vote`).
     The default fix removes only lines that are prompts as a whole (not running prose, or a sentence a
-    prompt phrase opens); a sentence that merely contains a prompt phrase is flagged with no suggestion.
+    prompt phrase opens); a sentence that merely contains a prompt phrase is flagged with no suggestion,
+    and one that reports on prompts (`a box asking you to sign up`) is not flagged.
     """
     lines = [view.candidates(rx) for rx in _prompt_patterns()]
     part_lines = [view.candidates(rx) for rx in prompt_pattern_parts()]
@@ -201,7 +202,7 @@ def call_to_action(view: TextView) -> Iterator[Hit]:
         if is_prompt(line.text, may, limit, parts):
             if is_whole_prompt(line.text):
                 yield _line_hit(line, "call to action left by the page")
-            elif word_count(line.text) <= MAX_PROMPT_WORDS:
+            elif word_count(line.text) <= MAX_PROMPT_WORDS and not _REPORTED_PROMPT.search(line.text):
                 yield _line_hit(line, "sentence with a call to action (not removed by default)", None)
         elif (may[0] or may[1]) and (box := notice_box(line.text, parts, may[0])) is not None:
             yield _notice_hit(line, box)
@@ -264,6 +265,16 @@ def notice_box(s: str, parts: tuple[bool, ...] | None = None, phrases: bool = Tr
         return None
     start, end = spans[run[0]][0], spans[run[-1]][1]
     return start, end - (len(s[start:end]) - len(s[start:end].rstrip()))
+
+
+_REPORTED_PROMPT = re.compile(
+    r"\b(?:ask|asks|asking|asked|tell|tells|telling|told|urge|urges|urging|urged|prompt|prompts|prompting"
+    r"|prompted|invite|invites|inviting|invited|remind|reminds|reminding|nag|nags|nagging|beg|begging)"
+    r"\s+(?:you|them|him|her|readers|users|people|visitors|viewers|customers|subscribers)\s+to\b",
+    re.IGNORECASE,
+)
+"""A sentence that reports on a prompt (`a box asking you to sign up for the newsletter`, `pop-ups telling
+them to log in to continue`): prose about prompts, not one; a page's own prompt does not describe itself."""
 
 
 PROMPT_LEAD_WORDS = 3  # a clause is a prompt as a whole when its prompt phrase opens it (within 3 words)
@@ -399,6 +410,8 @@ def _ui_words() -> frozenset[str]:
 
 _SHARE_ON = re.compile(
     r"^(?:click to |tap to )?(?:share|post|send|tweet|pin|follow us|email|e-mail)\s+(?:it\s+)?(?:on|via|to|by|with)\s+"
+    r"|^(?:compartir|partager|teilen|condividi|compartilhar|partilhar|udostępnij|delen|поделиться)\s+"
+    r"(?:en|sur|auf|per|via|su|no|na|em|op|в)\s+"
 )
 _COUNT_IN_BRACKETS = re.compile(r"\s*[(\[]\d{1,6}[)\]]")
 _NEW_WINDOW = re.compile(r"\s*\(?\s*opens in (?:a )?new (?:window|tab)\s*\)?\s*$", re.IGNORECASE)
@@ -435,7 +448,8 @@ def is_ui_label(text: str) -> bool:
 def _label_vocabulary() -> frozenset[str]:
     """Every word of a label (`audit/data/ui_words.txt` and the `Share on X` forms): a line with any other
     word cannot split into labels, which rules out almost every line before the split is tried."""
-    share = "click tap to share post send tweet pin follow us email e-mail it on via by with"
+    share = "click tap to share post send tweet pin follow us email e-mail it on via by with compartir partager teilen"
+    share += " condividi compartilhar partilhar udostępnij delen поделиться en sur auf per su no na em op в"
     return frozenset(w for label in _ui_words() for w in label.split()) | frozenset(share.split())
 
 
@@ -820,7 +834,10 @@ _RANGE = re.compile(r"\s(?:–|—|-{1,2}|to|until|till|through|\|)\s", re.IGNOR
 
 
 def _date_lists(body: list) -> set[int]:
-    """Indices of lines in runs of at least LIST_RUN consecutive lines that open with a date."""
+    """Indices of lines in runs of at least LIST_RUN consecutive lines that open with a date, and of lines
+    that open with a clock time when at least LIST_RUN of them lie at most SCHEDULE_GAP lines apart: a
+    programme, a timetable, a TV guide, a live blog's entries (`18:30 Evening news`, `9.15am Keynote`),
+    with a line of description under each or not."""
     out: set[int] = set()
     run: list[int] = []
     for i, line in enumerate([*body, None]):
@@ -830,35 +847,42 @@ def _date_lists(body: list) -> set[int]:
         if len(run) >= LIST_RUN:
             out.update(run)
         run = []
+    run = []
+    for i in [i for i, line in enumerate(body) if _LEADING_TIME.match(line.text)] + [len(body) + SCHEDULE_GAP + 1]:
+        if run and i > run[-1] + SCHEDULE_GAP:
+            out.update(run if len(run) >= LIST_RUN else ())
+            run = []
+        run.append(i)
     return out
+
+
+SCHEDULE_GAP = 3  # a schedule's times lie at most this many lines apart (a title and a description between)
+_LEADING_TIME = re.compile(
+    r"^\W{0,3}\d{1,2}(?:[:.]\d{2}\s*(?:a\.?m\.?|p\.?m\.?|h)?|\s*(?:a\.m\.|p\.m\.|am|pm))(?![\d:.])", re.I
+)
 
 
 def _dated_subheads(body: list, stamps: list[int]) -> set[int]:
     """Bare dates (no time, no `Updated`) when two or more head prose: the subheads of a diary or blotter;
-    and bare clock times (`4:14 p.m.`, `10 a.m. EST`) when two or more head prose: the entries of a live
-    blog (`The Latest`), whose times are its structure, not the page's stamp."""
+    bare dates with a weekday (`Friday 11 December`) when two or more head lines that are not stamps:
+    the days of a listing or a schedule; and bare clock times (`4:14 p.m.`, `10 a.m. EST`, `09:05`) when
+    two or more head prose: the entries of a live blog (`The Latest`), whose times are its structure,
+    not the page's stamp."""
     bare = [i for i in stamps if not _STAMP_KEY.search(body[i].text)]
     heads = [i for i in bare if i + 1 < len(body) and is_prose(body[i + 1].text, 8)]
     out = set(bare) if len(heads) >= 2 else set()
+    stamped = set(stamps)
+    days = [i for i in bare if _WEEKDAY.search(body[i].text) and i + 1 < len(body) and i + 1 not in stamped]
+    out |= set(days) if len(days) >= 2 else set()
     times = [i for i, ln in enumerate(body[:-1]) if _BARE_TIME.match(ln.text) and is_prose(body[i + 1].text, 8)]
     return out | set(times) if len(times) >= 2 else out
 
 
-_BARE_TIME = re.compile(r"^\s*\d{1,2}(?::\d{2})?\s*(?:a\.m\.|p\.m\.|am|pm)(?:\s+[A-Z]{2,4})?\s*$", re.IGNORECASE)
-
-
-BLOCK_REACH = 4  # how far around a stamp to look for the table or code listing it may sit in
-
-
-def _in_code_or_table(body: list, i: int) -> bool:
-    """Line i sits in a block of code or an aligned table (SQL output, a log, a listing): its dates are data."""
-    lo, hi = i, i
-    while lo > max(0, i - BLOCK_REACH) and not is_prose(body[lo - 1].text, 12):
-        lo -= 1
-    while hi < min(len(body) - 1, i + BLOCK_REACH) and not is_prose(body[hi + 1].text, 12):
-        hi += 1
-    block = [ln.text for ln in body[lo : hi + 1]]
-    return len(block) >= 3 and is_code_or_table(block)
+_BARE_TIME = re.compile(
+    r"^\s*(?:\d{1,2}:\d{2}(?:\s*(?:a\.m\.|p\.m\.|am|pm))?|\d{1,2}\s*(?:a\.m\.|p\.m\.|am|pm))(?:\s+[A-Z]{2,4})?\s*$",
+    re.IGNORECASE,
+)
+_WEEKDAY = re.compile(r"\b(?:" + _WEEKDAYS + r")\b", re.IGNORECASE)
 
 
 @check("RES006", "residue", "warning", fix="remove", label="date or time stamp line")
@@ -876,8 +900,9 @@ def timestamp(view: TextView) -> Iterator[Hit]:
     body = view.body
     stamps = [i for i, line in enumerate(body) if _is_stamp(line.text.strip(), i == 0)]
     skip = _date_lists(body) | _dated_subheads(body, stamps)
+    texts = [line.text for line in body] if stamps else []
     for i in stamps:
-        if i not in skip and not _in_code_or_table(body, i):
+        if i not in skip and not in_data_block(texts, i):
             yield _line_hit(body[i], "date or time stamp")
 
 
@@ -930,14 +955,16 @@ _SOURCE = re.compile(
     re.IGNORECASE,
 )
 _BYLINE = re.compile(
-    r"^\s*(?:by|(?:written|words|story|text|reported|posted)\s+by|von|por|par|di|door|av|af)\s+[A-Z@][^\n]{0,100}$",
+    r"^\s*(?:by|(?:written|words|story|text|reported|posted)\s+by|von|por|par|di|door|av|af"
+    r"|(?:author|autor|autora|autorin|auteur|autore|auteurs|autores)\s*:)\s+[A-Z@][^\n]{0,100}$",
     re.IGNORECASE,
 )
 _HANDLE_BYLINE = re.compile(r"^\s*(?:by\s+)?[^\W\d_][^@\n]{2,60}\s@\w{2,30}\b[^\n]{0,40}$", re.IGNORECASE)
-# a writer's role or desk on a line of its own: "Opinion Columnist", "Staff Writer", "New Delhi Bureau"
+# a writer's role or desk on a line of its own: "Opinion Columnist", "Staff Writer", "New Delhi Bureau", "Example
+# Sports Staff", "Newsroom"
 _ROLE_LINE = re.compile(
     r"^\s*(?:[A-Z][\w'’.-]*,?\s+){0,4}(?i:columnist|correspondent|reporter|writer|editor|contributor|photographer"
-    r"|bureau|desk)s?\s*$"
+    r"|bureau|desk)s?\s*$|^\s*(?:[A-Z][\w'’.-]*\s+){0,4}(?:Staff(?:\s+Reports?)?|Newsroom)\s*$"
 )
 _BARE_BY = re.compile(r"^\s*(?:by|por|par|von|door|di|przez)\s*:?\s*$", re.IGNORECASE)
 # a byline of Korean and Chinese news: the writer's name and role alone ("홍길동 기자"; with an e-mail address the line
@@ -958,11 +985,46 @@ _WRITER = re.compile(
 )
 
 
+TOP_NAME_LINES = 4  # a writer's name alone is a byline among the body's first lines
+
+
+@functools.cache
+def _with_agency() -> re.Pattern[str]:
+    """A desk or initials with a wire agency (`La rédaction avec AFP`, `L. C. with Reuters`, `Redacción con
+    EFE`, `mit dpa`): how papers credit a story written from agency copy."""
+    agency = r"(?:" + _agency_alt() + r")"
+    return re.compile(
+        r"^\s*(?:[\w.'’-]+\s+){0,4}(?:avec|with|con|mit|com|met|z)\s+"
+        + agency
+        + r"(?:\s*(?:,|/|et|and|y|und|e)\s*"
+        + agency
+        + r")*\s*$",
+        re.IGNORECASE,
+    )
+
+
+def is_bare_byline(view: TextView, k: int) -> bool:
+    """Line k is a person's name alone (`Jane Roe`, `JANE ROE`: `is_byline_name`, a rare surname) next to a
+    date stamp, whose words the rest of the text never uses: the writer, not the subject (a profile's
+    headline `Jane Roe` names a person the story goes on to name)."""
+    s, body = view.body[k].text.strip(), view.body
+    if "," in s or not is_byline_name(s):
+        return False
+    if not any(_is_stamp(body[j].text.strip(), False) for j in (k - 1, k + 1) if 0 <= j < len(body)):
+        return False  # a byline sits by the story's date; a name alone elsewhere may be a heading (`Status Quo`)
+    names = {w.casefold() for w in words(s) if len(w) > 2}
+    rest = (ln.text for j, ln in enumerate(view.body) if j != k)
+    return not any(names & {w.casefold() for w in words(t)} for t in rest)
+
+
 def _names_a_writer(rest: str) -> bool:
     """What follows `By` names writers: people's names, an agency, a handle, or a name with a role or outlet."""
     if _WRITER.search(rest) or re.search(r"\b(?:" + _agency_alt() + r")\b", rest, re.IGNORECASE):
         return True
-    return all(is_byline_name(p, need_rare=False) for p in re.split(r"\s+(?:and|&)\s+", rest.strip()) if p)
+    return all(is_byline_name(p, need_rare=False) for p in _AND.split(rest.strip()) if p)
+
+
+_AND = re.compile(r"\s+(?:and|&|und|et|y|e|i|en|och|og|oraz)\s+")  # `and` in the bylines' languages
 
 
 _URL_LINE = re.compile(r"^\s*[(<\[]?https?://[^\s<>]{3,}[)>\]]?\s*$", re.IGNORECASE)
@@ -1050,7 +1112,10 @@ def source_line(view: TextView) -> Iterator[Hit]:
     a list of links the article gives), two writers with their outlet (`Jane Roe and John Doe, CNN`;
     `Jane Roe and John Doe The Daily Planet`, a title with its article), one writer with the outlet
     (`Jane Roe, CNN`; not a place: `Los Angeles, CA`), a Korean or Chinese byline (`홍길동 기자`, `责任编辑：张三`),
-    `By` alone on its line (the writer's name was a link the extractor dropped), and
+    `By` alone on its line (the writer's name was a link the extractor dropped), an author label
+    (`Autor: Jane Roe`), a desk's staff (`Example Herald Staff`), a desk with a wire agency (`La rédaction
+    avec AFP`), a writer's name alone among the first lines beside the date (`Jane Roe` over `March 3,
+    2026`; a name the story never uses, so not a profile's subject), and
     a contributors' line that closes a story (`Jane Roe contributed reporting.`, `... contributed to this report.`).
     """
     urls = [k for k, line in enumerate(view.body) if _URL_LINE.match(line.text)]
@@ -1080,8 +1145,12 @@ def source_line(view: TextView) -> Iterator[Hit]:
             yield _line_hit(line, "byline", kind="byline")
         elif len(s) <= 8 and _BARE_BY.match(s):  # the name was a link the extractor dropped
             yield _line_hit(line, "byline without its name", kind="byline")
+        elif len(s) <= 80 and _with_agency().match(s):
+            yield _line_hit(line, "byline (the desk with an agency)", kind="byline")
+        elif k < TOP_NAME_LINES and is_bare_byline(view, k):
+            yield _line_hit(line, "byline (a writer's name alone)", kind="byline")
         elif _BYLINE.match(s) and word_count(s) <= 12 and not s.rstrip().endswith((".", "?", "!")):
-            if _names_a_writer(re.sub(r"^\s*(?:\w+\s+)?by\s+|^\s*\w+\s+", "", s, count=1, flags=re.IGNORECASE)):
+            if _names_a_writer(re.sub(r"^\s*(?:\w+\s+)?by\s+|^\s*\w+:?\s+", "", s, count=1, flags=re.IGNORECASE)):
                 yield _line_hit(line, "byline", kind="byline")
 
 

@@ -5,7 +5,8 @@ too: a table of teams with their groups, a how-to's steps, an SQL listing and it
 of a meal plan. `structure_kind` says which kind of content a block is, or "" when it has none of
 their marks, and the checks leave a block of content alone. The marks, from how pages lay out content:
 
-- introduced: the line before ends in `:` and reads as a sentence (`Here are the teams:`);
+- introduced: the line before ends in `:` and reads as a sentence (`Here are the teams:`), or a list
+  heading opens the block or stands before it (`Pros`, `Ingredients`, `Key specs`: audit/data/list_heads.txt);
 - table: most lines split into the same number (2+) of fields on tabs, `|` or wide spaces, or most
   lines hold a number (scores, counts, prices, group letters with numbers);
 - code: most lines carry code's marks (a statement ending in `;`, `{` or `}`, an assignment, a
@@ -17,9 +18,11 @@ their marks, and the checks leave a block of content alone. The marks, from how 
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 
+from audit.data import load_list
 from audit.text import TextView, is_prose, word_count, words
 
 MOST = 0.6  # the share of a block's lines that must carry a mark
@@ -35,6 +38,8 @@ _CODE_MARK = re.compile(
     r"|^\s*\[?(?:INFO|WARN|WARNING|ERROR|DEBUG|TRACE)\]?\s|^\s*(?:\$|>>>|#|//|--)\s|^\s*[+|][-+=]{3,}|\w\([^\n]{0,200}\)\s*;?$",
 )
 _LIST_MARK = re.compile(r"^\s*(?:\d{1,3}[.)]\s|\(\d{1,3}\)\s|step\s+\d+\b|[-•*·▪◦‣–]\s|[a-z][.)]\s)", re.IGNORECASE)
+_NUMBERED = re.compile(r"^\s*(?:\d{1,3}[.)]|\(\d{1,3}\))\s+\S")
+_RULE = re.compile(r"^\s*[-=+|]{3,}\s*$")  # a table's rule under its header (`-----+----`)
 _FIELD = re.compile(r"^\s*[^\W\d_][\w'’&./ -]{0,30}:\s+\S")
 _STOP = frozenset(
     "the a an this that these those it its he she they we you i his her their our my your in on at of for and"
@@ -51,6 +56,23 @@ def is_intro(s: str) -> bool:
     """A sentence that introduces what follows: ends in `:` and has a few words (`Here are the teams:`)."""
     s = s.strip()
     return s.endswith(":") and word_count(s) >= MIN_INTRO_WORDS
+
+
+@functools.cache
+def _list_heads() -> frozenset[str]:
+    return frozenset(load_list("list_heads"))
+
+
+def is_list_head(s: str) -> bool:
+    """A heading over a list of the article's items (`Pros`, `Ingredients`, `Key specs:`, `Zutaten`; the
+    entries of audit/data/list_heads.txt, as the whole line)."""
+    s = s.strip()
+    return len(s) <= 40 and BULLET.sub("", s).rstrip(":：").strip().casefold() in _list_heads()
+
+
+def is_headed_list(lines: Sequence[str]) -> bool:
+    """A run that a list heading opens (`Pros` over its items), or that holds two (`Pros` ... `Cons` ...)."""
+    return bool(lines) and (is_list_head(lines[0]) or sum(is_list_head(s) for s in lines) >= 2)
 
 
 def is_aligned(lines: Sequence[str]) -> bool:
@@ -73,14 +95,47 @@ def is_code(lines: Sequence[str]) -> bool:
 
 def is_code_or_table(lines: Sequence[str]) -> bool:
     """Most lines, and at least three, are code (`is_code`'s marks, or indented) or table rows (2+ fields on
-    tabs, `|` or wide spaces): a query and its output, a log, a listing with its results."""
+    tabs, `|` or wide spaces, or a rule of dashes under a header): a query and its output, a log, a listing
+    with its results."""
 
     def data(s: str) -> bool:
         fields = [f for f in _FIELD_SPLIT.split(s.strip()) if f]
-        return len(fields) >= 2 or bool(_CODE_MARK.search(s)) or s[:1] in (" ", "\t") and bool(s.strip())
+        return (
+            len(fields) >= 2 or bool(_CODE_MARK.search(s) or _RULE.match(s)) or s[:1] in (" ", "\t") and bool(s.strip())
+        )
 
     flags = [data(s) for s in lines]
     return sum(flags) >= MIN_DATA_LINES and _most(flags)
+
+
+BLOCK_REACH = 4  # how far around a line to look for the table, listing or list it may sit in
+
+
+def in_data_block(lines: Sequence[str], i: int) -> bool:
+    """Line i sits, with the lines around it that are not prose (BLOCK_REACH on each side), in a block of
+    code or an aligned table (SQL output, a log, a listing), or it is one of three or more numbered lines
+    in a row (a results list, `1. Jane Roe (SWE) 1:34.21`; not bulleted ones, which menus are too): its
+    dates, times and addresses are data, not the page's."""
+    lo, hi = i, i
+    while lo > max(0, i - BLOCK_REACH) and not is_prose(lines[lo - 1], 12):
+        lo -= 1
+    while hi < min(len(lines) - 1, i + BLOCK_REACH) and not is_prose(lines[hi + 1], 12):
+        hi += 1
+    block = lines[lo : hi + 1]
+    return len(block) >= 3 and is_code_or_table(block) or _numbered_run(lines, i) >= MIN_DATA_LINES
+
+
+def _numbered_run(lines: Sequence[str], i: int) -> int:
+    """How many lines in a row, line i among them, open with a number marker (`1.`, `2)`, `(3)`); 0 when
+    line i does not."""
+    if not _NUMBERED.match(lines[i]):
+        return 0
+    lo, hi = i, i
+    while lo > 0 and _NUMBERED.match(lines[lo - 1]):
+        lo -= 1
+    while hi < len(lines) - 1 and _NUMBERED.match(lines[hi + 1]):
+        hi += 1
+    return hi - lo + 1
 
 
 def is_list(lines: Sequence[str]) -> bool:
@@ -150,7 +205,7 @@ def structure_kind(
     if not lines:
         return ""
     for kind, yes in (
-        ("introduced", lambda: is_intro(intro)),
+        ("introduced", lambda: is_intro(intro) or is_list_head(intro) or is_headed_list(lines)),
         ("code", lambda: is_code(lines)),
         ("list", lambda: is_list(lines)),
         ("table", lambda: is_table(lines)),

@@ -725,6 +725,33 @@ class _Graph:
         return have.get(b)
 
 
+def _absorb(graph: _Graph, keep: int, drop: int) -> tuple[dict[int, float], list[int]]:
+    """Group `drop` merges into group `keep`: drop's partner sums are added to keep's (and each partner that
+    is a group sees keep's new sum in place of drop's). Returns keep's partner sums and the partners whose
+    sum grew (drop's), which need a fresh heap entry."""
+    sums = graph.sums
+    mine, theirs = graph.partners(keep), graph.partners(drop)
+    sums.pop(drop, None)
+    raised = []
+    for z, s in theirs.items():
+        other = sums.get(z)  # z's own dict, where z is a group
+        if other is not None:
+            other.pop(drop, None)
+        if z == keep:
+            continue
+        mine[z] = mine.get(z, 0.0) + s
+        if other is not None:
+            other[keep] = mine[z]
+        raised.append(z)
+    mine.pop(drop, None)
+    if keep not in sums:
+        graph.joined(keep)
+    graph.joined(drop)
+    sums[keep] = mine
+    graph.merged[drop] = keep
+    return mine, raised
+
+
 def _average_linkage(lo: np.ndarray, hi: np.ndarray, jac: np.ndarray) -> dict[int, int]:
     """Average-linkage clustering of the representatives over the sparse graph of their best Jaccard
     similarities (edges lo < hi, sorted): groups merge, best first, while their mean similarity stays at
@@ -744,7 +771,7 @@ def _average_linkage(lo: np.ndarray, hi: np.ndarray, jac: np.ndarray) -> dict[in
     their partners' sums (`_Graph`): each sum is the one a dict a node would hold, added in the same order."""
     graph = _Graph(lo, hi, jac)
     heap = MergeQueue(lo, hi, jac)
-    sums, merged = graph.sums, graph.merged
+    merged = graph.merged
     size: dict[int, int] = {}  # representatives a cluster holds (absent: 1)
     while heap:
         neg, a, b = heap.pop()
@@ -764,25 +791,7 @@ def _average_linkage(lo: np.ndarray, hi: np.ndarray, jac: np.ndarray) -> dict[in
         if avg < STORY_SIMILARITY:
             break
         keep, drop = min(a, b), max(a, b)
-        mine, theirs = graph.partners(keep), graph.partners(drop)
-        sums.pop(drop, None)
-        raised = []  # the merged group's neighbours whose sum grew (drop's): a fresh entry each
-        for z, s in theirs.items():
-            other = sums.get(z)  # z's own dict, where z is a group
-            if other is not None:
-                other.pop(drop, None)
-            if z == keep:
-                continue
-            mine[z] = mine.get(z, 0.0) + s
-            if other is not None:
-                other[keep] = mine[z]
-            raised.append(z)
-        mine.pop(drop, None)
-        if keep not in sums:
-            graph.joined(keep)
-        graph.joined(drop)
-        sums[keep] = mine
-        merged[drop] = keep
+        mine, raised = _absorb(graph, keep, drop)
         size[keep] = na + nb
         size.pop(drop, None)
         for z in sorted(raised):
