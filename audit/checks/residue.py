@@ -191,14 +191,17 @@ def call_to_action(view: TextView) -> Iterator[Hit]:
     and one that reports on prompts (`a box asking you to sign up`) is not flagged.
     """
     lines = [view.candidates(rx) for rx in _prompt_patterns()]
-    part_lines = [view.candidates(rx) for rx in prompt_pattern_parts()]
+    part_lines = [view.candidates(rx) for rx in prompt_pattern_parts()] if lines[1] else []
+    none = (False,) * len(prompt_pattern_parts())  # a line no pattern's literals are in
     n = len(view.body)
     for k, line in enumerate(view.body):
         i = line.index
+        may = (i in lines[0], i in lines[1], i in lines[2], i in lines[3])
+        if not any(may):
+            continue
         edge = n > 2 * EDGE_LINES and (k < EDGE_LINES or k >= n - EDGE_LINES)
         limit = EDGE_PROMPT_WORDS if edge else MAX_PROMPT_WORDS
-        parts = tuple(i in c for c in part_lines) if i in lines[1] else None
-        may = (i in lines[0], i in lines[1], i in lines[2], i in lines[3])
+        parts = tuple(i in c for c in part_lines) if may[1] else none
         if is_prompt(line.text, may, limit, parts):
             if is_whole_prompt(line.text):
                 yield _line_hit(line, "call to action left by the page")
