@@ -300,6 +300,9 @@ def _hs_literal(s: str) -> bool:
     return all(c.isascii() or c.lower() == c.upper() == c and not unicodedata.category(c).startswith("L") for c in s)
 
 
+_NO_LINES: frozenset[int] = frozenset()
+
+
 class Prefilter:
     """The patterns asked about so far, their required literals, and the compiled scans for them."""
 
@@ -309,6 +312,7 @@ class Prefilter:
         self.literals: list[tuple[str, ...] | None] = []
         self._bound: list[bool | None] = []
         self._re: dict[object, re.Pattern[str] | None] = {}
+        self._re_lits: dict[int, bool] = {}
         self._lock = threading.RLock()
         self._local = threading.local()  # each thread's hyperscan scratch space
         self._hs = None  # (hyperscan database, patterns it covers)
@@ -344,6 +348,14 @@ class Prefilter:
             alts = sorted(lits, key=lambda s: (-len(s), s))
             self._re[key] = re.compile("|".join(map(re.escape, alts)), re.IGNORECASE) if alts else None
         return self._re[key]
+
+    def re_literals(self, n: int) -> bool:
+        """Whether pattern n has literals the one-pass engines leave to `re` (letters with case outside
+        ASCII), remembered: for most patterns the one pass answers alone."""
+        found = self._re_lits.get(n)
+        if found is None:
+            found = self._re_lits[n] = any(not _hs_literal(s) for s in self.literals[n] or ())
+        return found
 
     def first_chars(self, n: int) -> re.Pattern[str] | None:
         """One case-insensitive character class of a character of each of pattern n's literals that the
@@ -454,31 +466,34 @@ class DocScan:
     def __init__(self, text: str, starts: list[int]) -> None:
         self.text = text
         self._starts = starts  # the character offset where each line starts
-        self._found: dict[int, set[int]] = {}
+        self._found: dict[int, set[int] | frozenset[int]] = {}
         self._hs: tuple[int, dict[int, set[int]]] | None = None  # (patterns covered, lines of each)
         self._low: str | None = None
 
     def lines(self, pattern: re.Pattern[str]):
         """A container of the indices of the lines where `pattern` can match (ALL: every line)."""
-        mode = _ENGINE[0]
         n = PREFILTER.id(pattern)
-        if mode == "off" or PREFILTER.literals[n] is None:
+        if _ENGINE[0] == "off" or PREFILTER.literals[n] is None:
             return ALL
         found = self._found.get(n)
-        if found is None:
-            found = self._found[n] = set()
-            low = self.lowered()
-            if low is None or self._hs is not None and n >= self._hs[0]:
-                # no one pass for this text, or a pattern first asked about after this document's pass: its
-                # own literals are searched (the pass is not rebuilt for it: the first document asks about
-                # every pattern, one at a time, and each rebuild compiled the hyperscan database again)
-                self._re_scan(found, PREFILTER.alternation(n))
-                return found
-            found.update(self._one_scan(n, mode == "hyperscan").get(n, ()))
-            first = PREFILTER.first_chars(n)
-            if first is None or first.search(self.text) is not None:
-                self._re_scan(found, PREFILTER.alternation(n, hs_too=False))
-        return found
+        if found is not None:
+            return found
+        if self.lowered() is None or self._hs is not None and n >= self._hs[0]:
+            # no one pass for this text, or a pattern first asked about after this document's pass: its
+            # own literals are searched (the pass is not rebuilt for it: the first document asks about
+            # every pattern, one at a time, and each rebuild compiled the hyperscan database again)
+            searched = self._found[n] = set()
+            self._re_scan(searched, PREFILTER.alternation(n))
+            return searched
+        hits = self._one_scan(n, _ENGINE[0] == "hyperscan").get(n, _NO_LINES)
+        if not PREFILTER.re_literals(n):
+            self._found[n] = hits  # (read only: the one pass's own set, no copy)
+            return hits
+        more = self._found[n] = set(hits)
+        first = PREFILTER.first_chars(n)
+        if first is None or first.search(self.text) is not None:
+            self._re_scan(more, PREFILTER.alternation(n, hs_too=False))
+        return more
 
     def lowered(self) -> str | None:
         """The text in lower case, where that is Python's case-insensitive match char for char (None
