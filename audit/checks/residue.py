@@ -246,10 +246,10 @@ def notice_box(s: str, parts: tuple[bool, ...] | None = None, phrases: bool = Tr
     None where there is no box."""
     if not NOTICE_MIN_CHARS <= len(s) <= 1500 or not MAX_PROMPT_WORDS < word_count(s) <= NOTICE_MAX_WORDS:
         return None
-    bare = _QUOTATION.sub(lambda m: " " * len(m.group()), s)  # (same offsets)
     rxs = _prompt_rxs(parts, phrases)
-    if sum(1 for rx in rxs for _ in itertools.islice(rx.finditer(bare), 2)) < NOTICE_MIN_SENTENCES:
-        return None  # (a cheap first look: two phrases anywhere in the line, or no box)
+    if sum(1 for rx in rxs for _ in itertools.islice(rx.finditer(s), 2)) < NOTICE_MIN_SENTENCES:
+        return None  # (a cheap first look: two phrases anywhere in the line, quotations too, or no box)
+    bare = _QUOTATION.sub(lambda m: " " * len(m.group()), s)  # (same offsets)
     cuts = [0, *(m.end() for m in _SENTENCE_END.finditer(bare)), len(s)]
     spans = [(a, b) for a, b in zip(cuts, cuts[1:], strict=False) if bare[a:b].strip()]
     hits = [
