@@ -140,7 +140,7 @@ def _any_pattern(s: str, parts: tuple[bool, ...] | None) -> bool:
     one flag a pattern of `prompt_pattern_parts`), None that any can (the alternation is searched)."""
     if parts is None:
         return _prompt_patterns()[1].search(s) is not None
-    return any(ok and rx.search(s) is not None for ok, rx in zip(parts, prompt_pattern_parts(), strict=True))
+    return any(rx.search(s) is not None for rx in itertools.compress(prompt_pattern_parts(), parts))
 
 
 def is_prompt(
@@ -191,7 +191,7 @@ def call_to_action(view: TextView) -> Iterator[Hit]:
     and one that reports on prompts (`a box asking you to sign up`) is not flagged.
     """
     lines = [view.candidates(rx) for rx in _prompt_patterns()]
-    part_lines = [view.candidates(rx) for rx in prompt_pattern_parts()] if lines[1] else []
+    flags = _part_flags(view) if lines[1] else {}
     none = (False,) * len(prompt_pattern_parts())  # a line no pattern's literals are in
     n = len(view.body)
     for k, line in enumerate(view.body):
@@ -201,7 +201,7 @@ def call_to_action(view: TextView) -> Iterator[Hit]:
             continue
         edge = n > 2 * EDGE_LINES and (k < EDGE_LINES or k >= n - EDGE_LINES)
         limit = EDGE_PROMPT_WORDS if edge else MAX_PROMPT_WORDS
-        parts = tuple(i in c for c in part_lines) if may[1] else none
+        parts = flags.get(i, none)
         if is_prompt(line.text, may, limit, parts):
             if is_whole_prompt(line.text):
                 yield _line_hit(line, "call to action left by the page")
@@ -209,6 +209,18 @@ def call_to_action(view: TextView) -> Iterator[Hit]:
                 yield _line_hit(line, "sentence with a call to action (not removed by default)", None)
         elif (may[0] or may[1]) and (box := notice_box(line.text, parts, may[0])) is not None:
             yield _notice_hit(line, box)
+
+
+def _part_flags(view: TextView) -> dict[int, tuple[bool, ...]]:
+    """For each line that some pattern of `prompt_pattern_parts` can match (the pre-filter scan), which can:
+    built from each pattern's few candidate lines, not by asking every line about every pattern."""
+    rxs = prompt_pattern_parts()
+    found: dict[int, list[bool]] = {}
+    for n, rx in enumerate(rxs):
+        lines = view.candidates(rx)
+        for i in range(len(view.lines)) if lines is ALL else lines:  # (ALL: no pre-filter, every line)
+            found.setdefault(i, [False] * len(rxs))[n] = True
+    return {i: tuple(f) for i, f in found.items()}
 
 
 def _notice_hit(line, box: tuple[int, int]) -> Hit:
@@ -233,7 +245,7 @@ def _prompt_rxs(parts: tuple[bool, ...] | None, phrases: bool = True) -> list[re
     rxs = [_prompt_patterns()[0]] if phrases else []
     if parts is None:
         return [*rxs, _prompt_patterns()[1]]
-    return rxs + [rx for ok, rx in zip(parts, prompt_pattern_parts(), strict=True) if ok]
+    return rxs + list(itertools.compress(prompt_pattern_parts(), parts))
 
 
 def notice_box(s: str, parts: tuple[bool, ...] | None = None, phrases: bool = True) -> tuple[int, int] | None:
