@@ -54,17 +54,18 @@ def parse(path: Path) -> list[dict]:
     return pages
 
 
-def build() -> str:
-    pages = [p for path in sorted((HERE / "pages").glob("*.txt")) for p in parse(path)]
+def build(folder: Path = HERE) -> str:
+    """probe.jsonl's text from a set's pages (`folder`/pages/*.txt; the second set's folder uses this too)."""
+    pages = [p for path in sorted((folder / "pages").glob("*.txt")) for p in parse(path)]
     return "".join(json.dumps(p, ensure_ascii=False) + "\n" for p in pages)
 
 
-def main() -> int:
-    text = build()
+def main(folder: Path = HERE) -> int:
+    text, out = build(folder), folder / OUT.name
     if "--check" in sys.argv:
-        return 0 if OUT.exists() and OUT.read_text(encoding="utf-8") == text else 1
-    OUT.write_text(text, encoding="utf-8")
-    print(f"{OUT}: {text.count(chr(10))} pages")
+        return 0 if out.exists() and out.read_text(encoding="utf-8") == text else 1
+    out.write_text(text, encoding="utf-8")
+    print(f"{out}: {text.count(chr(10))} pages")
     return 0
 
 

@@ -10,12 +10,10 @@ only the folder differs. See bench/probe2/README.md.
 from __future__ import annotations
 
 import importlib.util
-import json
 import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-OUT = HERE / "probe.jsonl"
 
 
 def first_set_builder():
@@ -27,18 +25,11 @@ def first_set_builder():
 
 
 def build() -> str:
-    parse = first_set_builder().parse
-    pages = [p for path in sorted((HERE / "pages").glob("*.txt")) for p in parse(path)]
-    return "".join(json.dumps(p, ensure_ascii=False) + "\n" for p in pages)
+    return first_set_builder().build(HERE)
 
 
 def main() -> int:
-    text = build()
-    if "--check" in sys.argv:
-        return 0 if OUT.exists() and OUT.read_text(encoding="utf-8") == text else 1
-    OUT.write_text(text, encoding="utf-8")
-    print(f"{OUT}: {text.count(chr(10))} pages")
-    return 0
+    return first_set_builder().main(HERE)
 
 
 if __name__ == "__main__":
