@@ -312,13 +312,19 @@ def _counts(col: np.ndarray, n: int, block: int = 1 << 20) -> np.ndarray:
     return out
 
 
+def _offsets(counts: np.ndarray | list[int]) -> np.ndarray:
+    """Where each of consecutive groups of the given sizes starts, and the end: len(counts) + 1 int64 offsets."""
+    out = np.zeros(len(counts) + 1, dtype=np.int64)
+    np.cumsum(counts, out=out[1:])
+    return out
+
+
 def _grouped(col: np.ndarray, n: int, block: int = 1 << 20) -> tuple[np.ndarray | None, np.ndarray]:
     """The positions of `col`'s values (small non-negative integers below `n`) grouped by value, equal
     values in position order, as int32 (None when `col` is in order: the positions themselves), and
     where each value's group starts (n + 1 offsets): a counting sort placed a block at a time, so no
     int64 ordering of the whole column is made (4 bytes an entry)."""
-    start = np.zeros(n + 1, dtype=np.int64)
-    np.cumsum(_counts(col, n, block), out=start[1:])
+    start = _offsets(_counts(col, n, block))
     if (col[1:] >= col[:-1]).all():
         return None, start
     order = np.empty(len(col), dtype=np.int32 if len(col) < 1 << 31 else np.int64)
@@ -466,11 +472,9 @@ def _signatures(terms: Mapping[str, StorySketch], folder: str) -> tuple[list[str
     hashes.clear()
     read_ids = _rank_ids(flat)  # in read order
     del flat
-    first = np.zeros(len(ids) + 1, dtype=np.int64)
-    np.cumsum(count, out=first[1:])
+    first = _offsets(count)
     length = count[kept].astype(np.int64)
-    start = np.zeros(len(kept) + 1, dtype=np.int64)
-    np.cumsum(length, out=start[1:])
+    start = _offsets(length)
     term_ids = TermIds(start, read_ids[_spans(first[kept], length)])
     return [ids[k] for k in kept.tolist()], SignatureRows(path=path, dest=dest), term_ids
 
@@ -489,8 +493,7 @@ def _rank_ids(flat: np.ndarray) -> np.ndarray:
 def _term_ids(hashes: list[np.ndarray]) -> TermIds:
     """The documents' sorted term hashes as `TermIds` (a term's id: its hash's rank, so each document's
     ids stay sorted and distinct)."""
-    start = np.zeros(len(hashes) + 1, dtype=np.int64)
-    np.cumsum([len(h) for h in hashes], out=start[1:])
+    start = _offsets([len(h) for h in hashes])
     flat = np.concatenate(hashes) if hashes else np.zeros(0, dtype=np.uint64)
     hashes.clear()
     return TermIds(start, _rank_ids(flat))
@@ -678,8 +681,7 @@ class _Graph:
         self.row_lo = np.searchsorted(self.nodes, lo).astype(np.int32)
         self.row_hi = np.searchsorted(self.nodes, hi).astype(np.int32)
         self.jac = jac
-        self.start_lo = np.zeros(n + 1, dtype=np.int64)
-        np.cumsum(_counts(self.row_lo, n), out=self.start_lo[1:])
+        self.start_lo = _offsets(_counts(self.row_lo, n))
         by_hi, self.start_hi = _grouped(self.row_hi, n)
         self.by_hi = np.arange(len(hi), dtype=np.int32) if by_hi is None else by_hi
         self.in_group = np.zeros(n, dtype=bool)
