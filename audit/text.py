@@ -199,6 +199,12 @@ class TextView:
             self._body = [ln for ln in self.lines if ln.text.strip()]
         return self._body
 
+    @property
+    def body_texts(self) -> list[str]:
+        """The text of each non-blank line (`body`'s), made once: the checks that ask about a block of lines
+        (audit/checks/structure.py) take strings."""
+        return self.memo("body_texts", lambda v: [ln.text for ln in v.body])
+
     def candidates(self, pattern: re.Pattern[str]) -> Container[int]:
         """The indices (`Line.index`) of the lines where `pattern` can match; a check runs the pattern on
         these lines only. One pre-filter scan of the document answers for all the checks' patterns

@@ -309,11 +309,10 @@ def _not_an_authors(lines: list[str], i: int) -> bool:
 
 def _lone_addresses(view: TextView) -> Iterator[Hit]:
     """Lines that are an e-mail address alone, in any language (`jroe@example.com`)."""
-    lines = None
+    emails = view.candidates(_EMAIL)
     for i, line in enumerate(view.body):
-        if "@" in line.text and len(line.text) <= 120 and _EMAIL.fullmatch(line.text.strip()):
-            lines = lines or [ln.text for ln in view.body]
-            if not _not_an_authors(lines, i):
+        if line.index in emails and len(line.text) <= 120 and _EMAIL.fullmatch(line.text.strip()):
+            if not _not_an_authors(view.body_texts, i):
                 yield Hit(*line.span, "author contact line", "")
 
 
@@ -334,7 +333,6 @@ def contact_line(view: TextView) -> Iterator[Hit]:
         return
     tail = _tail_start(view)
     lines = [view.candidates(rx) for rx in (_cue("contact"), _FOLLOW, _LABEL, _EMAIL)]
-    texts = None
     for i, line in enumerate(view.body):
         s = line.text
         if not any(line.index in c for c in lines):
@@ -344,6 +342,5 @@ def contact_line(view: TextView) -> Iterator[Hit]:
         else:
             edge = i < HEAD_LINES or i >= tail
             found = edge and _short(s, CONTACT_WORDS) and not _SPEECH.search(s) and _contact_cue(s)
-        texts = texts or ([ln.text for ln in view.body] if found else None)
-        if found and not _not_an_authors(texts, i):
+        if found and not _not_an_authors(view.body_texts, i):
             yield Hit(*line.span, "author contact line", "")

@@ -103,7 +103,7 @@ def learned_residue(view: TextView) -> Iterator[Hit]:
     body = view.body[:MAX_LINES]
     if len(body) < MIN_PAGE_LINES:
         return
-    lines = [ln.text for ln in body]
+    lines = view.body_texts[:MAX_LINES]
     if not is_whole_page(lines) or not view.is_english:  # the cheap count first: most texts stop here
         return
     model = shipped_model()

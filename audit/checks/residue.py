@@ -915,9 +915,8 @@ def timestamp(view: TextView) -> Iterator[Hit]:
     body = view.body
     stamps = [i for i, line in enumerate(body) if _is_stamp(line.text.strip(), i == 0)]
     skip = _date_lists(body) | _dated_subheads(body, stamps)
-    texts = [line.text for line in body] if stamps else []
     for i in stamps:
-        if i not in skip and not in_data_block(texts, i):
+        if i not in skip and not in_data_block(view.body_texts, i):
             yield _line_hit(body[i], "date or time stamp")
 
 
