@@ -1134,8 +1134,8 @@ def source_line(view: TextView) -> Iterator[Hit]:
     """
     urls = [k for k, line in enumerate(view.body) if _URL_LINE.match(line.text)]
     # each pattern is tried only on the lines that hold one of its required literals (the pre-filter scan)
-    source, domain, pair, role, handle, cjk = map(
-        view.candidates, (_SOURCE, _DOMAIN_LINE, _PAIR, _ROLE_LINE, _HANDLE_BYLINE, _CJK_BYLINE)
+    source, domain, pair, role, handle, cjk, agency = map(
+        view.candidates, (_SOURCE, _DOMAIN_LINE, _PAIR, _ROLE_LINE, _HANDLE_BYLINE, _CJK_BYLINE, _with_agency())
     )
     for k, line in enumerate(view.body):
         s, i = line.text, line.index
@@ -1159,7 +1159,7 @@ def source_line(view: TextView) -> Iterator[Hit]:
             yield _line_hit(line, "byline", kind="byline")
         elif len(s) <= 8 and _BARE_BY.match(s):  # the name was a link the extractor dropped
             yield _line_hit(line, "byline without its name", kind="byline")
-        elif len(s) <= 80 and _with_agency().match(s):
+        elif i in agency and len(s) <= 80 and _with_agency().match(s):
             yield _line_hit(line, "byline (the desk with an agency)", kind="byline")
         elif k < TOP_NAME_LINES and is_bare_byline(view, k):
             yield _line_hit(line, "byline (a writer's name alone)", kind="byline")
