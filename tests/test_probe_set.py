@@ -1,4 +1,4 @@
-"""The residue probe sets (bench/probe, bench/probe2) are well formed, and their scorer matches findings to lines."""
+"""The residue probe sets (bench/probe, bench/probe2, bench/probe3) are well formed, and their scorer matches findings to lines."""
 
 from __future__ import annotations
 
@@ -34,6 +34,14 @@ def probe2_builder():
     return module
 
 
+def probe3_builder():
+    """bench/probe3/build.py (its module name would clash with the first set's `build`)."""
+    spec = importlib.util.spec_from_file_location("probe3_build", ROOT / "bench" / "probe3" / "build.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def norm(s: str) -> str:
     return "".join(ch for ch in unicodedata.normalize("NFKC", s).casefold() if ch.isalnum())
 
@@ -48,6 +56,11 @@ def pages2():
     return eval_probe.load(eval_probe.SETS["probe2"])
 
 
+@pytest.fixture(scope="module")
+def pages3():
+    return eval_probe.load(eval_probe.SETS["probe3"])
+
+
 def test_probe_jsonl_is_built_from_the_pages():
     assert eval_probe.PROBE.read_text(encoding="utf-8") == build.build()
 
@@ -56,12 +69,20 @@ def test_probe2_jsonl_is_built_from_its_pages():
     assert eval_probe.SETS["probe2"].read_text(encoding="utf-8") == probe2_builder().build()
 
 
+def test_probe3_jsonl_is_built_from_its_pages():
+    assert eval_probe.SETS["probe3"].read_text(encoding="utf-8") == probe3_builder().build()
+
+
 def test_every_page_is_well_formed(pages):
     assert_well_formed(pages)
 
 
 def test_every_probe2_page_is_well_formed(pages2):
     assert_well_formed(pages2)
+
+
+def test_every_probe3_page_is_well_formed(pages3):
+    assert_well_formed(pages3)
 
 
 def assert_well_formed(pages):
@@ -103,9 +124,24 @@ def test_probe2_has_the_promised_shape(pages, pages2):
     assert not {p["id"] for p in pages} & {p["id"] for p in pages2}
 
 
-def test_the_set_option_picks_the_second_set():
+def test_probe3_has_the_promised_shape(pages, pages2, pages3):
+    noisy = [p for p in pages3 if p["kind"] == "noisy"]
+    assert len(noisy) >= 70 and len(pages3) - len(noisy) >= 45
+    per_style = {s: sum(p["extractor"] == s for p in noisy) for s in STYLES}
+    assert per_style["boilerpipe"] >= 18 and per_style["trafilatura"] >= 18
+    assert per_style["readability"] >= 12 and per_style["newspaper"] >= 12 and per_style["html-text"] >= 10
+    assert {"de", "fr", "es", "it", "pt", "pl", "nl", "sv", "cs"} <= {p["lang"] for p in pages3}
+    assert sum(p["lang"] != "en" for p in pages3) >= 18
+    shares = [sum(x["l"] == "residue" for x in p["lines"]) / len(p["lines"]) for p in noisy]
+    assert min(shares) == 0 and max(shares) >= 0.6
+    ids3 = {p["id"] for p in pages3}
+    assert not ids3 & {p["id"] for p in pages} and not ids3 & {p["id"] for p in pages2}
+
+
+def test_the_set_option_picks_the_second_and_third_sets():
     assert eval_probe.SETS["probe"] == eval_probe.PROBE
     assert eval_probe.SETS["probe2"].parent.name == "probe2"
+    assert eval_probe.SETS["probe3"].parent.name == "probe3"
 
 
 def test_parse_line_reads_each_label():
@@ -182,6 +218,17 @@ def test_no_probe_line_is_copied_from_the_development_data(pages, development_ha
 @pytest.mark.skipif(not (SHARED / "eval").is_dir(), reason="the shared development data is not here")
 def test_no_probe2_line_is_copied_from_the_development_data(pages2, development_haystack):
     assert copied_lines(pages2, development_haystack) == []
+
+
+@pytest.mark.skipif(not (SHARED / "eval").is_dir(), reason="the shared development data is not here")
+def test_no_probe3_line_is_copied_from_the_development_data(pages3, development_haystack):
+    assert copied_lines(pages3, development_haystack) == []
+
+
+def test_no_probe3_line_is_copied_from_the_other_probe_sets(pages, pages2, pages3):
+    """The third set is written apart from the first two: no line of 30+ letters and digits is in either."""
+    haystack = "\n".join(norm(x["t"]) for p in [*pages, *pages2] for x in p["lines"])
+    assert copied_lines(pages3, haystack) == []
 
 
 def test_copied_lines_finds_a_long_line_and_ignores_a_short_one():
