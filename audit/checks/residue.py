@@ -7,7 +7,7 @@ import itertools
 import re
 from collections.abc import Container, Iterator
 
-from audit.checks.structure import in_data_block
+from audit.checks.structure import in_data_block, is_list_item
 from audit.data import load_list, pattern_list, phrase_regex, trie_pattern
 from audit.records import Hit
 from audit.registry import check
@@ -528,7 +528,7 @@ def _credit_patterns() -> tuple[re.Pattern[str], ...]:
             # a credit line that opens with "Courtesy": "Courtesy of the artist", "Courtesy Example Museum"
             r"(?P<courtesy>^\s*\(?courtesy(?:\s+of)?\s+[^.!?\n]{2,60}\)?\s*$)",
             # "Image copyright Example Agency", "Image source: X", "Photo courtesy of X"
-            r"(?P<imgcopy>^\s*(?:image|photo|picture|video|footage)\s+(?:copyright|source|courtesy(?:\s+of)?)\b\s*:?\s*"
+            r"(?P<imgcopy>^\s*(?:image|photo|picture|video|footage)\s+(?:copyright|source|courtesy(?:\s+of)?)\b\s*[:,]?\s*"
             r"(?-i:[A-Z©])[^.!?\n]{0,60}$)",
             # a caption closed by its credit in brackets: "... on Monday. (Photo: Example Agency)", "[Image by X]"
             r"(?P<bracket>[(\[]\s*(?:photo|photograph|picture|image|pic|video|footage|illustration)s?"
@@ -626,7 +626,7 @@ def caption_credit(view: TextView) -> Iterator[Hit]:
     # the lines where some credit kind, some cue, the bracketed or the slashed credit can match (pre-filter)
     any_credit, any_cue = _any_line([c for _, c in credit]), _any_line([c for _, c in cues])
     paren, slash = view.candidates(_PAREN_CREDIT), view.candidates(_SLASH_CREDIT)
-    found = []
+    found, credits = [], []
     for k, line in enumerate(view.body):
         s, i = line.text, line.index
         if len(s) > 600:
@@ -652,12 +652,17 @@ def caption_credit(view: TextView) -> Iterator[Hit]:
             and not _is_dateline(view.body, k)
             or i in slash
             and _SLASH_CREDIT.match(s)
-            or i in any_cue
+        ):
+            found.append(k)
+            credits.append((k, m.lastgroup if m else "bare"))
+        elif (
+            i in any_cue
             and word_count(s) <= MAX_CAPTION_WORDS
             and any(i in lines and rx.search(s) for rx, lines in cues)
         ):
             found.append(k)
-    for k in sorted(set(found) | caption_pairs(view.body, found)):
+    pairs = caption_pairs(view.body, found) | captions_over_credits(view.body, credits, set(found))
+    for k in sorted(set(found) | pairs):
         yield _line_hit(view.body[k], "photo caption or credit")
 
 
@@ -689,6 +694,67 @@ def _bare_credit(s: str) -> bool:
         and not any(c.isdigit() for c in s)
         and not s.rstrip().endswith((".", "!", "?", ":", ","))
     )
+
+
+# what a caption does not say: it reports nobody (the words of saying in the languages news sites use most;
+# from their grammars), looks ahead to nothing (modal and future verbs: the picture shows what is) and does
+# not carry the argument on ("however", "also": a paragraph does)
+_STORY_WORDS = re.compile(
+    r"\b(?:sagte|sagt|sagten|erklärte|betonte|dit|déclaré|selon|explique|dijo|afirmó|explicó|según|señaló|disse"
+    r"|afirmou|segundo|detto|dichiarato|secondo|powiedział|powiedziała|według|сказал\w*|сообщил\w*|заявил\w*"
+    r"|рассказал\w*|отметил\w*|(?:по)?обещал\w*|что|dass|że|будет|будут|уже|также|will|would|could|should|shall|might|must|wird|werden|va|vont|however"
+    r"|also|already|meanwhile|therefore|but|because|auch|bereits|aussi|déjà|también|ya|anche|já|też|już)\b",
+    re.IGNORECASE,
+)
+# a credit for the page's lead picture is no caption's (`Main image credit: X`, `Top image: X`)
+_LEAD_PICTURE = re.compile(r"\b(?:main|top|header|featured|lead|cover|hero)\s+(?:image|picture|photo)", re.I)
+
+
+LONE_CAPTION_WORDS = 16  # a caption over its credit, where the line above is no longer than it
+LONE_CAPTION_MIN = 6  # ... and no shorter: a line of a few words may be a paragraph of its own
+
+
+def _lone_caption(body: list, k: int) -> bool:
+    """Line k reads as the caption of the picture credited just below it: one short sentence or phrase
+    (6-16 words, or up to 30 under a longer line, not a lead-in ending in `:`) that reports nobody, quotes
+    nobody, says nothing of what will be, does not argue and is no list item (a step, a bullet)."""
+    s = body[k].text.strip()
+    n = word_count(s)
+    if not LONE_CAPTION_MIN <= n <= CAPTION_SENTENCE_WORDS or s.endswith(":") or ". " in s or is_list_item(s):
+        return False
+    if n > LONE_CAPTION_WORDS and not (k and word_count(body[k - 1].text) > n):
+        return False
+    return not _REPORTED.search(s) and not _STORY_WORDS.search(s)
+
+
+def _is_heading(s: str) -> bool:
+    """A section heading: a short line (2-8 words) that does not end like a sentence. The line under one
+    opens a section; a picture's caption follows a paragraph or the headline block."""
+    return 2 <= word_count(s) <= 8 and not ends_sentence(s) and not _STAMP_LIKE.search(s)
+
+
+_STAMP_LIKE = re.compile(r"\d|\bby\b|^\W*(?:von|par|por|przez|от)\b", re.IGNORECASE)  # a dateline or byline
+
+
+def captions_over_credits(body: list, credits: list[tuple[int, str]], known: set[int]) -> set[int]:
+    """The caption over a picture's own credit: a credit alone on its line (at most 8 words, not the lead
+    picture's) under one short sentence or phrase that reads as a caption (`_lone_caption`). One such pair
+    is enough where the credit names a picture's maker (`Photo by X`, `Jane Roe/Example Agency`, `(Example
+    Pictures)`); an agency's name alone (`Reuters`) also signs stories, so under it the article must go on.
+    The body's first line (the headline or the lede) and a line under a section heading (`_is_heading`: the
+    section's first paragraph) are not taken."""
+    out = set()
+    for k, kind in credits:
+        s = body[k].text
+        if k < 2 or k - 1 in known or word_count(s) > CREDIT_WORDS or _LEAD_PICTURE.search(s):
+            continue
+        if kind == "agency" and not (
+            k + 1 < len(body) and is_prose(body[k + 1].text, 6) and _caption_sentence(body, k - 1)
+        ):
+            continue
+        if _lone_caption(body, k - 1) and not (k > 1 and _is_heading(body[k - 2].text)):
+            out.add(k - 1)
+    return out
 
 
 def caption_pairs(body: list, credits: list[int]) -> set[int]:
