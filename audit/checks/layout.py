@@ -45,9 +45,13 @@ def link_list(view: TextView) -> Iterator[Hit]:
         i = j
 
 
+LINK_QUESTION_WORDS = 15  # a question this short under a link header is a headline ("What is X and ...?")
+
+
 def _ends_link_list(s: str) -> bool:
-    """Prose, a comment thread or a table row ends a list of links."""
-    return word_count(s) > MAX_LINK_WORDS or is_prose(s, 12) or bool(_COMMENTS.match(s)) or s.count("|") >= 2
+    """Prose, a comment thread or a table row ends a list of links; a short question is a headline."""
+    prose = is_prose(s, 12) and not (s.rstrip().endswith("?") and word_count(s) <= LINK_QUESTION_WORDS)
+    return word_count(s) > MAX_LINK_WORDS or prose or bool(_COMMENTS.match(s)) or s.count("|") >= 2
 
 
 _BARE_COMMENTS = re.compile(r"^\s*(?:comments?|discussion|conversation)\s*(?::\s*)?$", re.IGNORECASE)

@@ -71,7 +71,8 @@ _STORIES_HEADER = re.compile(
 
 
 def is_link_header(s: str) -> bool:
-    """A line that is only a header opening a list of links ("Related", "Most Popular", "Popular on X")."""
+    """A line that is only a header opening a list of links ("Related", "Most Popular", "Popular on X"; in
+    other languages `related_openers_intl.txt`: "À lire aussi", "Zobacz też")."""
     s = s.strip()
     if s.endswith(("...", "…")):
         s = s.rstrip(".… ")  # "You may also like..."
@@ -80,6 +81,8 @@ def is_link_header(s: str) -> bool:
     if _STORIES_HEADER.match(s):
         return True
     m = _headers_regex().match(s) or _opener_regex().match(s)
+    if not m and not s.isascii():
+        m = _intl_opener_regex().match(s)  # `Das könnte Sie auch interessieren`, `Zobacz też`
     if not m:
         return False
     rest = s[m.end() :].strip(" :|»›>-–—")
@@ -702,7 +705,7 @@ def _bare_credit(s: str) -> bool:
 _STORY_WORDS = re.compile(
     r"\b(?:sagte|sagt|sagten|erklärte|betonte|dit|déclaré|selon|explique|dijo|afirmó|explicó|según|señaló|disse"
     r"|afirmou|segundo|detto|dichiarato|secondo|powiedział|powiedziała|według|сказал\w*|сообщил\w*|заявил\w*"
-    r"|рассказал\w*|отметил\w*|(?:по)?обещал\w*|что|dass|że|будет|будут|уже|также|will|would|could|should|shall|might|must|wird|werden|va|vont|however"
+    r"|рассказал\w*|отметил\w*|(?:по)?обещал\w*|что|dass|że|будет|будут|уже|также|expected|expects|will|would|could|should|shall|might|must|wird|werden|va|vont|however"
     r"|also|already|meanwhile|therefore|but|because|auch|bereits|aussi|déjà|también|ya|anche|já|też|już)\b",
     re.IGNORECASE,
 )
@@ -741,12 +744,13 @@ def captions_over_credits(body: list, credits: list[tuple[int, str]], known: set
     picture's) under one short sentence or phrase that reads as a caption (`_lone_caption`). One such pair
     is enough where the credit names a picture's maker (`Photo by X`, `Jane Roe/Example Agency`, `(Example
     Pictures)`); an agency's name alone (`Reuters`) also signs stories, so under it the article must go on.
-    The body's first line (the headline or the lede) and a line under a section heading (`_is_heading`: the
-    section's first paragraph) are not taken."""
+    The body's first line (the headline or the lede), a line under a section heading (`_is_heading`: the
+    section's first paragraph) and the line over a credit that closes the body (the credit may be the lead
+    picture's, printed after the article) are not taken."""
     out = set()
     for k, kind in credits:
         s = body[k].text
-        if k < 2 or k - 1 in known or word_count(s) > CREDIT_WORDS or _LEAD_PICTURE.search(s):
+        if not 2 <= k < len(body) - 1 or k - 1 in known or word_count(s) > CREDIT_WORDS or _LEAD_PICTURE.search(s):
             continue
         if kind == "agency" and not (
             k + 1 < len(body) and is_prose(body[k + 1].text, 6) and _caption_sentence(body, k - 1)
