@@ -1254,7 +1254,11 @@ _SPACED_COMMAS = re.compile(r"\S\s+,\s+\S.*\S\s+,\s+\S")
 TAG_LINE_WORDS = 15
 _META_FIELD = re.compile(
     r"^\s*(?:tags?|tagged|tagged with|labels|categories|category|filed under|posted in|keywords|topics|section|issn|permalink|"
-    r"short url|source url|url|author|authors|lang|language|reading time|tempo de leitura|lesezeit)\s*:"
+    r"short url|source url|url|author|authors|lang|language|reading time|tempo de leitura|lesezeit"
+    # the tag labels of other languages (from their sites' templates): Spanish and Portuguese, German, French,
+    # Italian, Dutch, Polish, Russian
+    r"|etiquetas|schlagw(?:ö|oe)rter|schlagworte|stichw(?:ö|oe)rter|mots[- ]cl(?:é|e)s|(?:é|e)tiquettes|parole chiave"
+    r"|trefwoorden|tagi|s(?:ł|l)owa kluczowe|теги|метки|ключевые слова)\s*:"
     r"[ \t]*[^\n]{0,200}$",
     re.IGNORECASE,
 )
