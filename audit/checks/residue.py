@@ -621,7 +621,9 @@ def caption_credit(view: TextView) -> Iterator[Hit]:
     `In this file photo ...`, `... poses for a photo`), and a capitalised name alone in brackets
     (`(Example Pictures)`) unless it is a dateline (one word, no sentence ends above it, prose follows: `(CNN)`
     before the first paragraph). A paragraph of running prose of 40 words or more that ends on an agency
-    (`... he told AFP`) is not a caption.
+    (`... he told AFP`) is not a caption. A caption without a verb right under a paragraph (`Jane Roe at her
+    studio in the old town.`, `is_verbless_caption`) is one, and so is the one short sentence or phrase over a
+    picture's own credit (`captions_over_credits`).
     """
     credit = [(rx, view.candidates(rx)) for rx in _credit_patterns()]
     cues = [(rx, view.candidates(rx)) for rx in _cue_patterns()]
@@ -662,6 +664,9 @@ def caption_credit(view: TextView) -> Iterator[Hit]:
             i in any_cue
             and word_count(s) <= MAX_CAPTION_WORDS
             and any(i in lines and rx.search(s) for rx, lines in cues)
+            or k
+            and is_verbless_caption(s)
+            and is_prose(view.body[k - 1].text, 10)
         ):
             found.append(k)
     pairs = caption_pairs(view.body, found) | captions_over_credits(view.body, credits, set(found))
@@ -737,6 +742,36 @@ def _is_heading(s: str) -> bool:
 
 
 _STAMP_LIKE = re.compile(r"\d|\bby\b|^\W*(?:von|par|por|przez|от)\b", re.IGNORECASE)  # a dateline or byline
+
+
+_PLACE_WORDS = frozenset("at on in near during outside inside beside aboard under along".split())
+_FINITE = frozenset(
+    "is are was were be been has have had will would can could should may might must do does did said says told".split()
+)
+_DETERMINERS = frozenset(("a", "an", "the"))
+_S_VERB_NEXT = _DETERMINERS | _PLACE_WORDS | frozenset("to his her their its up out down off".split())
+_TOKEN = re.compile(r"[\w'’-]+")
+VERBLESS_WORDS = (6, 16)
+
+
+def is_verbless_caption(s: str) -> bool:
+    """A caption without a verb: a name or a noun phrase (`Jane Roe`, `An otter`: capitalised words, a
+    determiner) then where it is (`at`, `on`, `in`, `near` ...), 6-16 words and a full stop, no quotation and
+    no finite verb (no auxiliary or verb of saying, no word in `-ed`, no `-s` verb before an object or a place).
+    `Jane Roe at her studio in the old town.`"""
+    s = s.strip()
+    if not s.endswith(".") or ":" in s or '"' in s or "“" in s or not s[:1].isupper():
+        return False
+    toks = _TOKEN.findall(s.split(". ")[0])
+    if not VERBLESS_WORDS[0] <= len(toks) <= VERBLESS_WORDS[1]:
+        return False
+    low = [t.lower() for t in toks]
+    at = next((i for i, t in enumerate(low[:7]) if t in _PLACE_WORDS), 0)
+    if at < 2 or any(t in _FINITE or len(t) > 4 and t.endswith("ed") for t in low):
+        return False
+    if not all(t[:1].isupper() or t in _DETERMINERS for t in toks[:at]):
+        return False
+    return not any(low[j].endswith("s") and low[j + 1] in _S_VERB_NEXT for j in range(at, len(low) - 1))
 
 
 def captions_over_credits(body: list, credits: list[tuple[int, str]], known: set[int]) -> set[int]:
