@@ -665,6 +665,7 @@ def caption_credit(view: TextView) -> Iterator[Hit]:
             and word_count(s) <= MAX_CAPTION_WORDS
             and any(i in lines and rx.search(s) for rx, lines in cues)
             or k
+            and len(s) <= VERBLESS_CHARS
             and is_verbless_caption(s)
             and is_prose(view.body[k - 1].text, 10)
         ):
@@ -752,6 +753,8 @@ _DETERMINERS = frozenset(("a", "an", "the"))
 _S_VERB_NEXT = _DETERMINERS | _PLACE_WORDS | frozenset("to his her their its up out down off".split())
 _TOKEN = re.compile(r"[\w'’-]+")
 VERBLESS_WORDS = (6, 16)
+VERBLESS_SPACES = 40  # a caption with a second sentence (`An otter on a bank. Otters mark ...`) stays short
+VERBLESS_CHARS = 300  # ... and a cheap first look at its length
 
 
 def is_verbless_caption(s: str) -> bool:
@@ -760,8 +763,8 @@ def is_verbless_caption(s: str) -> bool:
     no finite verb (no auxiliary or verb of saying, no word in `-ed`, no `-s` verb before an object or a place).
     `Jane Roe at her studio in the old town.`"""
     s = s.strip()
-    if not s.endswith(".") or ":" in s or '"' in s or "“" in s or not s[:1].isupper():
-        return False
+    if not s.endswith(".") or not s[:1].isupper() or s.count(" ") > VERBLESS_SPACES or ":" in s or '"' in s or "“" in s:
+        return False  # (a cheap first look: most lines are longer sentences)
     toks = _TOKEN.findall(s.split(". ")[0])
     if not VERBLESS_WORDS[0] <= len(toks) <= VERBLESS_WORDS[1]:
         return False
