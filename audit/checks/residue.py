@@ -599,6 +599,13 @@ _PAREN_CREDIT = re.compile(r"^\s*\(\s*[A-Z][\w.&'’-]*(?:\s+(?:[A-Z][\w.&'’-]
 MAX_CAPTION_PROSE = 40  # a line of running prose this long that ends on an agency is a paragraph, not a caption
 
 
+def _agency_in_prose(s: str, m: re.Match[str]) -> bool:
+    """The agency's name found in line s (match m) is a sentence's: the line opens with it and goes on, or a
+    paragraph ends on it (`... he told AFP`)."""
+    opens = m.start() == len(s) - len(s.lstrip()) and word_count(s) > 4
+    return opens or is_prose(s[: m.start() + 1], MAX_CAPTION_PROSE)
+
+
 def _is_dateline(body: list, k: int) -> bool:
     """A name in brackets that opens the story (`(CNN)` between the headline and the first paragraph):
     one word, no sentence ends just above it (a caption would) and prose follows."""
@@ -639,16 +646,8 @@ def caption_credit(view: TextView) -> Iterator[Hit]:
         m = _credit_match(s, i, credit) if i in any_credit else None
         if i in copyright and _COPYRIGHT.search(s):
             continue  # a copyright notice is RES010's
-        if (
-            m
-            and m.lastgroup == "agency"
-            and (
-                m.start() == len(s) - len(s.lstrip())
-                and word_count(s) > 4
-                or is_prose(s[: m.start() + 1], MAX_CAPTION_PROSE)
-            )
-        ):
-            m = None  # a sentence that opens with an agency, or a paragraph that ends on one ("... told AFP")
+        if m and m.lastgroup == "agency" and _agency_in_prose(s, m):
+            m = None
         if (
             m
             or foreign_credit(s)
