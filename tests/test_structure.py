@@ -9,6 +9,7 @@ from audit.checks.structure import (
     is_field_list,
     is_intro,
     is_list,
+    is_list_item,
     is_table,
     shares_terms,
     structure_kind,
@@ -57,6 +58,8 @@ def test_each_mark_on_its_own():
     assert not is_table(["Who wins in 2024?", "Best films of 2019 ranked", "Why 2020 changed the office"])  # years
     assert is_code(["$ ls -la", "$ cd src", "$ make"]) and not is_code(HEADLINES)
     assert is_list(["- milk", "- eggs", "- flour"]) and not is_list(HEADLINES)
+    assert is_list_item("2. Ease the plant out of its pot.") and is_list_item("• Two eggs")
+    assert not is_list_item("2020 was a hard year for the port.") and not any(map(is_list_item, HEADLINES))
     assert is_field_list(["Phone: 555 0100", "Email: desk@example.org", "Address: 1 Main St"])
     assert not is_field_list(HEADLINES)
 

@@ -160,6 +160,14 @@ def _blurb() -> re.Pattern[str]:
     return re.compile(r"^[\s*_>]*" + subject + r"\s+(?:" + is_role + "|" + covers + "|" + lead + ")")
 
 
+@functools.cache
+def _role_first() -> re.Pattern[str]:
+    """`Staff writer Jane Roe covers ...`, `Senior reporter John Doe writes about ...`: the role before the name."""
+    role = r"(?:[A-Z][\w-]*\s+)?(?:[\w-]+\s+)?" + _role()
+    verbs = r"(?:covers|writes|reports|has\s+(?:covered|written|reported))\b"
+    return re.compile(r"^[\s*_>]*" + role + r"\s+(?P<name>" + _PERSON + r")\s+" + verbs)
+
+
 _AUTHOR_IS = re.compile(
     r"^[\s*_>]*The\s+(?:authors?|writers?|columnist|reporter)\s+(?:is|are|was)\s+(?:an?|the)\s+\w"
     r"|^[\s*_>]*The\s+(?:authors?|writers?|columnist|reporter)\s+(?:teaches|works|lives|holds|covers|writes)\b"
@@ -182,7 +190,7 @@ def _is_blurb(view: TextView, i: int, s: str) -> bool:
         return False
     if _AUTHOR_IS.match(s):
         return _short(s, AUTHOR_IS_WORDS)
-    m = _blurb().match(s) or (_pronoun_lead().search(s) and _NAME_START.match(s))
+    m = _blurb().match(s) or _role_first().match(s) or (_pronoun_lead().search(s) and _NAME_START.match(s))
     if not m or _cue("org").search(m.group("name")):
         return False
     return not _named_elsewhere(view, i, m.group("name"))

@@ -45,9 +45,13 @@ def link_list(view: TextView) -> Iterator[Hit]:
         i = j
 
 
+LINK_QUESTION_WORDS = 15  # a question this short under a link header is a headline ("What is X and ...?")
+
+
 def _ends_link_list(s: str) -> bool:
-    """Prose, a comment thread or a table row ends a list of links."""
-    return word_count(s) > MAX_LINK_WORDS or is_prose(s, 12) or bool(_COMMENTS.match(s)) or s.count("|") >= 2
+    """Prose, a comment thread or a table row ends a list of links; a short question is a headline."""
+    prose = is_prose(s, 12) and not (s.rstrip().endswith("?") and word_count(s) <= LINK_QUESTION_WORDS)
+    return word_count(s) > MAX_LINK_WORDS or prose or bool(_COMMENTS.match(s)) or s.count("|") >= 2
 
 
 _BARE_COMMENTS = re.compile(r"^\s*(?:comments?|discussion|conversation)\s*(?::\s*)?$", re.IGNORECASE)
@@ -275,6 +279,8 @@ def trailing_link_list(view: TextView) -> Iterator[Hit]:
     Headlines that are structured content (introduced by a line ending in `:`, a table, code, a numbered
     list or steps; `audit/checks/structure.py`) are the article's; bullets before titles
     (`- 11 Fascinating Facts About Our Galaxy`) mark links, not a list of the article's.
+    Also two or more short lines (at most 15 words, no closing punctuation) that end the body after a share or
+    print button below the last paragraph: headlines or tags (`Running`, `Coastal Marathon`), whatever their length.
     """
     body = view.body
     last = -1
@@ -284,6 +290,35 @@ def trailing_link_list(view: TextView) -> Iterator[Hit]:
             break
     if last < 0:
         return
+    after = _after_furniture(body, last)
+    for ln in after:
+        yield Hit(*ln.span, "headline or tag list after the article's share bar", "")
+    yield from _headline_tail(body, last, {ln.index for ln in after})
+
+
+FURNITURE_TAIL_WORDS = 15  # a headline or tag under the share bar is short
+TAIL_MIN_RUN = 2
+_CLOSE = (".", "!", ":", ";", ",")
+
+
+def _after_furniture(body: list, last: int) -> list:
+    """The lines that end the body after page furniture (a share or print button, `is_ui_label`) that
+    follows the article's last paragraph (line `last`): two or more short lines (at most 15 words) that do not
+    end like a sentence or a lead-in are its related headlines or its tags (`Running`, `Coastal Marathon`).
+    Structured content (a list, a table, code: `audit/checks/structure.py`) is left."""
+    marks = [i for i in range(last + 1, len(body)) if is_ui_label(body[i].text)]
+    if not marks:
+        return []
+    run = body[marks[-1] + 1 :]
+    if len(run) < TAIL_MIN_RUN or structure_kind([ln.text for ln in run], kinds=TAIL_CONTENT):
+        return []
+    if all(0 < word_count(ln.text) <= FURNITURE_TAIL_WORDS and not ln.text.rstrip().endswith(_CLOSE) for ln in run):
+        return run
+    return []
+
+
+def _headline_tail(body: list, last: int, taken: set[int]) -> Iterator[Hit]:
+    """RES015's headline run after the article's last prose line (`last`), the lines in `taken` left out."""
     tail = body[last + 1 :]
     if sum(word_count(ln.text) for ln in tail) > sum(word_count(ln.text) for ln in body[: last + 1]):
         return  # more "tail" than article: a list that is the article itself
@@ -300,7 +335,7 @@ def trailing_link_list(view: TextView) -> Iterator[Hit]:
         return  # a table, a list or steps of the article
     for i in range(marks[0], marks[-1] + 1):
         ln = tail[i]
-        if i in marks or 0 < word_count(ln.text) <= 30:
+        if (i in marks or 0 < word_count(ln.text) <= 30) and ln.index not in taken:
             yield Hit(*ln.span, "headline list after the article", "")
 
 

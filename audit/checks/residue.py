@@ -7,7 +7,7 @@ import itertools
 import re
 from collections.abc import Container, Iterator
 
-from audit.checks.structure import in_data_block
+from audit.checks.structure import in_data_block, is_list_item
 from audit.data import load_list, pattern_list, phrase_regex, trie_pattern
 from audit.records import Hit
 from audit.registry import check
@@ -71,7 +71,8 @@ _STORIES_HEADER = re.compile(
 
 
 def is_link_header(s: str) -> bool:
-    """A line that is only a header opening a list of links ("Related", "Most Popular", "Popular on X")."""
+    """A line that is only a header opening a list of links ("Related", "Most Popular", "Popular on X"; in
+    other languages `related_openers_intl.txt`: "À lire aussi", "Zobacz też")."""
     s = s.strip()
     if s.endswith(("...", "…")):
         s = s.rstrip(".… ")  # "You may also like..."
@@ -80,6 +81,8 @@ def is_link_header(s: str) -> bool:
     if _STORIES_HEADER.match(s):
         return True
     m = _headers_regex().match(s) or _opener_regex().match(s)
+    if not m and not s.isascii():
+        m = _intl_opener_regex().match(s)  # `Das könnte Sie auch interessieren`, `Zobacz też`
     if not m:
         return False
     rest = s[m.end() :].strip(" :|»›>-–—")
@@ -528,7 +531,7 @@ def _credit_patterns() -> tuple[re.Pattern[str], ...]:
             # a credit line that opens with "Courtesy": "Courtesy of the artist", "Courtesy Example Museum"
             r"(?P<courtesy>^\s*\(?courtesy(?:\s+of)?\s+[^.!?\n]{2,60}\)?\s*$)",
             # "Image copyright Example Agency", "Image source: X", "Photo courtesy of X"
-            r"(?P<imgcopy>^\s*(?:image|photo|picture|video|footage)\s+(?:copyright|source|courtesy(?:\s+of)?)\b\s*:?\s*"
+            r"(?P<imgcopy>^\s*(?:image|photo|picture|video|footage)\s+(?:copyright|source|courtesy(?:\s+of)?)\b\s*[:,]?\s*"
             r"(?-i:[A-Z©])[^.!?\n]{0,60}$)",
             # a caption closed by its credit in brackets: "... on Monday. (Photo: Example Agency)", "[Image by X]"
             r"(?P<bracket>[(\[]\s*(?:photo|photograph|picture|image|pic|video|footage|illustration)s?"
@@ -596,6 +599,13 @@ _PAREN_CREDIT = re.compile(r"^\s*\(\s*[A-Z][\w.&'’-]*(?:\s+(?:[A-Z][\w.&'’-]
 MAX_CAPTION_PROSE = 40  # a line of running prose this long that ends on an agency is a paragraph, not a caption
 
 
+def _agency_in_prose(s: str, m: re.Match[str]) -> bool:
+    """The agency's name found in line s (match m) is a sentence's: the line opens with it and goes on, or a
+    paragraph ends on it (`... he told AFP`)."""
+    opens = m.start() == len(s) - len(s.lstrip()) and word_count(s) > 4
+    return opens or is_prose(s[: m.start() + 1], MAX_CAPTION_PROSE)
+
+
 def _is_dateline(body: list, k: int) -> bool:
     """A name in brackets that opens the story (`(CNN)` between the headline and the first paragraph):
     one word, no sentence ends just above it (a caption would) and prose follows."""
@@ -618,7 +628,9 @@ def caption_credit(view: TextView) -> Iterator[Hit]:
     `In this file photo ...`, `... poses for a photo`), and a capitalised name alone in brackets
     (`(Example Pictures)`) unless it is a dateline (one word, no sentence ends above it, prose follows: `(CNN)`
     before the first paragraph). A paragraph of running prose of 40 words or more that ends on an agency
-    (`... he told AFP`) is not a caption.
+    (`... he told AFP`) is not a caption. A caption without a verb right under a paragraph (`Jane Roe at her
+    studio in the old town.`, `is_verbless_caption`) is one, and so is the one short sentence or phrase over a
+    picture's own credit (`captions_over_credits`).
     """
     credit = [(rx, view.candidates(rx)) for rx in _credit_patterns()]
     cues = [(rx, view.candidates(rx)) for rx in _cue_patterns()]
@@ -626,7 +638,7 @@ def caption_credit(view: TextView) -> Iterator[Hit]:
     # the lines where some credit kind, some cue, the bracketed or the slashed credit can match (pre-filter)
     any_credit, any_cue = _any_line([c for _, c in credit]), _any_line([c for _, c in cues])
     paren, slash = view.candidates(_PAREN_CREDIT), view.candidates(_SLASH_CREDIT)
-    found = []
+    found, credits = [], []
     for k, line in enumerate(view.body):
         s, i = line.text, line.index
         if len(s) > 600:
@@ -634,16 +646,8 @@ def caption_credit(view: TextView) -> Iterator[Hit]:
         m = _credit_match(s, i, credit) if i in any_credit else None
         if i in copyright and _COPYRIGHT.search(s):
             continue  # a copyright notice is RES010's
-        if (
-            m
-            and m.lastgroup == "agency"
-            and (
-                m.start() == len(s) - len(s.lstrip())
-                and word_count(s) > 4
-                or is_prose(s[: m.start() + 1], MAX_CAPTION_PROSE)
-            )
-        ):
-            m = None  # a sentence that opens with an agency, or a paragraph that ends on one ("... told AFP")
+        if m and m.lastgroup == "agency" and _agency_in_prose(s, m):
+            m = None
         if (
             m
             or foreign_credit(s)
@@ -652,12 +656,21 @@ def caption_credit(view: TextView) -> Iterator[Hit]:
             and not _is_dateline(view.body, k)
             or i in slash
             and _SLASH_CREDIT.match(s)
-            or i in any_cue
-            and word_count(s) <= MAX_CAPTION_WORDS
-            and any(i in lines and rx.search(s) for rx, lines in cues)
         ):
             found.append(k)
-    for k in sorted(set(found) | caption_pairs(view.body, found)):
+            credits.append((k, m.lastgroup if m else "bare"))
+        elif (
+            i in any_cue
+            and word_count(s) <= MAX_CAPTION_WORDS
+            and any(i in lines and rx.search(s) for rx, lines in cues)
+            or k
+            and len(s) <= VERBLESS_CHARS
+            and is_verbless_caption(s)
+            and is_prose(view.body[k - 1].text, 10)
+        ):
+            found.append(k)
+    pairs = caption_pairs(view.body, found) | captions_over_credits(view.body, credits, set(found))
+    for k in sorted(set(found) | pairs):
         yield _line_hit(view.body[k], "photo caption or credit")
 
 
@@ -689,6 +702,100 @@ def _bare_credit(s: str) -> bool:
         and not any(c.isdigit() for c in s)
         and not s.rstrip().endswith((".", "!", "?", ":", ","))
     )
+
+
+# what a caption does not say: it reports nobody (the words of saying in the languages news sites use most;
+# from their grammars), looks ahead to nothing (modal and future verbs: the picture shows what is) and does
+# not carry the argument on ("however", "also": a paragraph does)
+_STORY_WORDS = re.compile(
+    r"\b(?:sagte|sagt|sagten|erklärte|betonte|dit|déclaré|selon|explique|dijo|afirmó|explicó|según|señaló|disse"
+    r"|afirmou|segundo|detto|dichiarato|secondo|powiedział|powiedziała|według|сказал\w*|сообщил\w*|заявил\w*"
+    r"|рассказал\w*|отметил\w*|(?:по)?обещал\w*|что|dass|że|будет|будут|уже|также|expected|expects|will|would|could|should|shall|might|must|wird|werden|va|vont|however"
+    r"|also|already|meanwhile|therefore|but|because|auch|bereits|aussi|déjà|también|ya|anche|já|też|już)\b",
+    re.IGNORECASE,
+)
+# a credit for the page's lead picture is no caption's (`Main image credit: X`, `Top image: X`)
+_LEAD_PICTURE = re.compile(r"\b(?:main|top|header|featured|lead|cover|hero)\s+(?:image|picture|photo)", re.I)
+
+
+LONE_CAPTION_WORDS = 16  # a caption over its credit, where the line above is no longer than it
+LONE_CAPTION_MIN = 6  # ... and no shorter: a line of a few words may be a paragraph of its own
+
+
+def _lone_caption(body: list, k: int) -> bool:
+    """Line k reads as the caption of the picture credited just below it: one short sentence or phrase
+    (6-16 words, or up to 30 under a longer line, not a lead-in ending in `:`) that reports nobody, quotes
+    nobody, says nothing of what will be, does not argue and is no list item (a step, a bullet)."""
+    s = body[k].text.strip()
+    n = word_count(s)
+    if not LONE_CAPTION_MIN <= n <= CAPTION_SENTENCE_WORDS or s.endswith(":") or ". " in s or is_list_item(s):
+        return False
+    if n > LONE_CAPTION_WORDS and not (k and word_count(body[k - 1].text) > n):
+        return False
+    return not _REPORTED.search(s) and not _STORY_WORDS.search(s)
+
+
+def _is_heading(s: str) -> bool:
+    """A section heading: a short line (2-8 words) that does not end like a sentence. The line under one
+    opens a section; a picture's caption follows a paragraph or the headline block."""
+    return 2 <= word_count(s) <= 8 and not ends_sentence(s) and not _STAMP_LIKE.search(s)
+
+
+_STAMP_LIKE = re.compile(r"\d|\bby\b|^\W*(?:von|par|por|przez|от)\b", re.IGNORECASE)  # a dateline or byline
+
+
+_PLACE_WORDS = frozenset("at on in near during outside inside beside aboard under along".split())
+_FINITE = frozenset(
+    "is are was were be been has have had will would can could should may might must do does did said says told".split()
+)
+_DETERMINERS = frozenset(("a", "an", "the"))
+_S_VERB_NEXT = _DETERMINERS | _PLACE_WORDS | frozenset("to his her their its up out down off".split())
+_TOKEN = re.compile(r"[\w'’-]+")
+VERBLESS_WORDS = (6, 16)
+VERBLESS_SPACES = 40  # a caption with a second sentence (`An otter on a bank. Otters mark ...`) stays short
+VERBLESS_CHARS = 300  # ... and a cheap first look at its length
+
+
+def is_verbless_caption(s: str) -> bool:
+    """A caption without a verb: a name or a noun phrase (`Jane Roe`, `An otter`: capitalised words, a
+    determiner) then where it is (`at`, `on`, `in`, `near` ...), 6-16 words and a full stop, no quotation and
+    no finite verb (no auxiliary or verb of saying, no word in `-ed`, no `-s` verb before an object or a place).
+    `Jane Roe at her studio in the old town.`"""
+    s = s.strip()
+    if not s.endswith(".") or not s[:1].isupper() or s.count(" ") > VERBLESS_SPACES or ":" in s or '"' in s or "“" in s:
+        return False  # (a cheap first look: most lines are longer sentences)
+    toks = _TOKEN.findall(s.split(". ")[0])
+    if not VERBLESS_WORDS[0] <= len(toks) <= VERBLESS_WORDS[1]:
+        return False
+    low = [t.lower() for t in toks]
+    at = next((i for i, t in enumerate(low[:7]) if t in _PLACE_WORDS), 0)
+    if at < 2 or any(t in _FINITE or len(t) > 4 and t.endswith("ed") for t in low):
+        return False
+    if not all(t[:1].isupper() or t in _DETERMINERS for t in toks[:at]):
+        return False
+    return not any(low[j].endswith("s") and low[j + 1] in _S_VERB_NEXT for j in range(at, len(low) - 1))
+
+
+def captions_over_credits(body: list, credits: list[tuple[int, str]], known: set[int]) -> set[int]:
+    """The caption over a picture's own credit: a credit alone on its line (at most 8 words, not the lead
+    picture's) under one short sentence or phrase that reads as a caption (`_lone_caption`). One such pair
+    is enough where the credit names a picture's maker (`Photo by X`, `Jane Roe/Example Agency`, `(Example
+    Pictures)`); an agency's name alone (`Reuters`) also signs stories, so under it the article must go on.
+    The body's first line (the headline or the lede), a line under a section heading (`_is_heading`: the
+    section's first paragraph) and the line over a credit that closes the body (the credit may be the lead
+    picture's, printed after the article) are not taken."""
+    out = set()
+    for k, kind in credits:
+        s = body[k].text
+        if not 2 <= k < len(body) - 1 or k - 1 in known or word_count(s) > CREDIT_WORDS or _LEAD_PICTURE.search(s):
+            continue
+        if kind == "agency" and not (
+            k + 1 < len(body) and is_prose(body[k + 1].text, 6) and _caption_sentence(body, k - 1)
+        ):
+            continue
+        if _lone_caption(body, k - 1) and not (k > 1 and _is_heading(body[k - 2].text)):
+            out.add(k - 1)
+    return out
 
 
 def caption_pairs(body: list, credits: list[int]) -> set[int]:
@@ -1184,7 +1291,11 @@ _SPACED_COMMAS = re.compile(r"\S\s+,\s+\S.*\S\s+,\s+\S")
 TAG_LINE_WORDS = 15
 _META_FIELD = re.compile(
     r"^\s*(?:tags?|tagged|tagged with|labels|categories|category|filed under|posted in|keywords|topics|section|issn|permalink|"
-    r"short url|source url|url|author|authors|lang|language|reading time|tempo de leitura|lesezeit)\s*:"
+    r"short url|source url|url|author|authors|lang|language|reading time|tempo de leitura|lesezeit"
+    # the tag labels of other languages (from their sites' templates): Spanish and Portuguese, German, French,
+    # Italian, Dutch, Polish, Russian
+    r"|etiquetas|schlagw(?:ö|oe)rter|schlagworte|stichw(?:ö|oe)rter|mots[- ]cl(?:é|e)s|(?:é|e)tiquettes|parole chiave"
+    r"|trefwoorden|tagi|s(?:ł|l)owa kluczowe|теги|метки|ключевые слова)\s*:"
     r"[ \t]*[^\n]{0,200}$",
     re.IGNORECASE,
 )

@@ -138,6 +138,11 @@ def _numbered_run(lines: Sequence[str], i: int) -> int:
     return hi - lo + 1
 
 
+def is_list_item(s: str) -> bool:
+    """The line opens with a list marker (`1.`, `2)`, `Step 3`, `-`, `•`): an item of a list or of steps."""
+    return _LIST_MARK.match(s) is not None
+
+
 def is_list(lines: Sequence[str]) -> bool:
     """Most lines open with a list marker (`1.`, `2)`, `Step 3`, `-`, `•`)."""
     return _most([bool(_LIST_MARK.match(s)) for s in lines])
