@@ -410,3 +410,14 @@ def test_a_validation_apart_that_cannot_run_raises_the_same_gate_error(tmp_path)
         validate(frame, spec, tmp_path / "v", min_rows=1)
     assert str(apart.value) == str(here.value)
     assert not (tmp_path / "v").exists()
+
+
+def test_a_validating_process_that_dies_is_an_error_not_a_hang(monkeypatch):
+    import pandas as pd
+
+    import audit.gate.expectations as gate
+
+    monkeypatch.setattr(gate, "CHILD", "import sys; sys.exit(3)")  # ends before reading its input
+    frame = pd.DataFrame({"doc_id": [f"d{i}" for i in range(200_000)]})  # more than a pipe's buffer
+    with pytest.raises(RuntimeError, match="the validation process ended with exit status 3 and no outcome"):
+        gate.validate(frame, {"expectations": []}, min_rows=1)

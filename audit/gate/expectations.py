@@ -5,6 +5,7 @@ Imports Great Expectations, so only the gate and `audit run`'s validation step l
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -356,8 +357,9 @@ def validate_apart(
             try:  # streamed: the pickled table is never held whole in this process
                 pickle.dump(args, proc.stdin, protocol=5)
                 proc.stdin.close()
-            except BrokenPipeError:  # the child died before reading it all: said below
-                pass
+            except BrokenPipeError:  # the child ended before reading it all: said below
+                with contextlib.suppress(BrokenPipeError):
+                    proc.stdin.close()  # what stayed buffered is dropped; the pipe is closed
         if not answer.exists():
             raise RuntimeError(f"the validation process ended with exit status {proc.returncode} and no outcome")
         ok, outcome = pickle.loads(answer.read_bytes())
