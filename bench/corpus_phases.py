@@ -8,6 +8,7 @@
 VmHWM at its start), with bench/scale_rss.py's timers, and on top each part of the corpus pass
 (stories, claims, each corpus check's decision, the tables) and each output reset and measured alike.
 Printed: `phase` and `part` rows (name, MB resident at its start, its peak, MB at its end, seconds).
+PATCH_FILE=FILE adds FILE's code to the patch (run in the audited process before the run).
 OUTDIR keeps the input and the `--resume` cache: a rerun skips the per-document stage and measures the
 corpus pass and the outputs alone (MEMDIAG=1 adds what is live after the pass).
 """
@@ -54,6 +55,8 @@ def _dump2():
         json.dump(_mem, f)
 """
 )
+if os.environ.get("PATCH_FILE"):  # an experiment's own patch on top, e.g. tracemalloc around one phase
+    PATCH += "\n" + Path(os.environ["PATCH_FILE"]).read_text()
 n, out = int(sys.argv[1]), Path(sys.argv[2])
 tag = sys.argv[3] if len(sys.argv) > 3 else ""
 out.mkdir(parents=True, exist_ok=True)

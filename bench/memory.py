@@ -13,7 +13,10 @@ the two largest sizes, the memory each further document costs and a straight-lin
 ten million documents. The main process's resident set is also sampled every 0.25 s, and the peak
 of each phase (corpus pass, finishing the shards, claims.csv, report, validation table, validation)
 is measured by resetting the peak (VmHWM) as it starts, so the phase that sets the peak shows
-(`--trace`).
+(`--trace`). A table of 5,000 documents or more is validated in a process of its own
+(`audit.gate.expectations.validate_apart`): the `validation` phase is then the main process's side
+(pickling the table), and the validating process's peak counts among the children's (the largest
+worker's column is the largest of the workers and the validating process).
 """
 
 from __future__ import annotations

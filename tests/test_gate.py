@@ -357,3 +357,67 @@ def test_a_table_of_the_suite_columns_validates_as_the_whole_table():
     assert [(f.expectation, f.column, f.observed, f.message) for f in a.failures] == [
         (f.expectation, f.column, f.observed, f.message) for f in b.failures
     ]
+
+
+def _stable(result_json):
+    """A validation result without what differs between two runs (ids, times)."""
+    drop = {"id", "ge_load_time", "validation_id", "checkpoint_id", "run_time", "validation_time"}
+    if isinstance(result_json, dict):
+        return {k: _stable(v) for k, v in result_json.items() if k not in drop}
+    if isinstance(result_json, list):
+        return [_stable(v) for v in result_json]
+    return result_json
+
+
+def test_a_validation_in_a_process_of_its_own_equals_one_in_this_process(tmp_path):
+    """`validate` hands a large table to a fresh process (`validate_apart`): the same verdict, failures,
+    explanations, Great Expectations' result (its fingerprint of the table included) and written files."""
+    from audit.engine import Options, audit_documents
+    from audit.gate.expectations import gate_table, read_suite_spec, suite_columns, validate, validate_here
+    from audit.load import load_documents
+
+    result = audit_documents(load_documents([str(SAMPLE)]), Options(jobs=1))
+    spec = read_suite_spec(thresholds={"fail-under": 90, "max-mt-share": 0.05})
+    table = gate_table(result, suite_columns(spec))
+    here = validate_here(table, spec, tmp_path / "here")
+    apart = validate(table, spec, tmp_path / "apart", min_rows=1)  # 6 rows: apart only when told so
+    assert here.failures and not here.success
+    assert (here.success, here.suite, here.evaluated, here.documents) == (
+        apart.success,
+        apart.suite,
+        apart.evaluated,
+        apart.documents,
+    )
+    assert here.failures == apart.failures  # dataclasses: expectation, figures, explanation, worst documents
+    assert _stable(here.result_json) == _stable(apart.result_json)
+    assert "pandas_data_fingerprint" in json.dumps(apart.result_json)
+    assert (tmp_path / "apart" / "data_docs" / "index.html").exists()
+    written = json.loads((tmp_path / "apart" / "validation_result.json").read_text())
+    assert _stable(written) == _stable(json.loads((tmp_path / "here" / "validation_result.json").read_text()))
+
+
+def test_a_validation_apart_that_cannot_run_raises_the_same_gate_error(tmp_path):
+    import pandas as pd
+
+    from audit.gate import GateError
+    from audit.gate.expectations import validate
+
+    spec = {"expectations": [{"type": "expect_column_values_to_be_unique", "kwargs": {"column": "no_such_column"}}]}
+    frame = pd.DataFrame({"doc_id": ["a", "b"]})
+    with pytest.raises(GateError, match="the validation could not run: .*no_such_column") as here:
+        validate(frame, spec)
+    with pytest.raises(GateError) as apart:
+        validate(frame, spec, tmp_path / "v", min_rows=1)
+    assert str(apart.value) == str(here.value)
+    assert not (tmp_path / "v").exists()
+
+
+def test_a_validating_process_that_dies_is_an_error_not_a_hang(monkeypatch):
+    import pandas as pd
+
+    import audit.gate.expectations as gate
+
+    monkeypatch.setattr(gate, "CHILD", "import sys; sys.exit(3)")  # ends before reading its input
+    frame = pd.DataFrame({"doc_id": [f"d{i}" for i in range(200_000)]})  # more than a pipe's buffer
+    with pytest.raises(RuntimeError, match="the validation process ended with exit status 3 and no outcome"):
+        gate.validate(frame, {"expectations": []}, min_rows=1)

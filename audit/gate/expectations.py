@@ -5,6 +5,7 @@ Imports Great Expectations, so only the gate and `audit run`'s validation step l
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -299,14 +300,97 @@ def _write_docs(out: Validation, workdir: Path, docs_dir: str | os.PathLike[str]
         shutil.copytree(site, target / "data_docs")
 
 
+APART_ROWS = 5_000  # tables of at least this many rows are validated in a process of their own
+
+
 def validate(
-    frame, spec: dict, docs_dir: str | os.PathLike[str] | None = None, allow_empty: bool = False
+    frame,
+    spec: dict,
+    docs_dir: str | os.PathLike[str] | None = None,
+    allow_empty: bool = False,
+    min_rows: int = APART_ROWS,
 ) -> Validation:
     """Run the suite on the table; with `docs_dir`, also write the result JSON and the Data Docs site there.
 
     An empty table fails (EMPTY_BATCH joins the suite) unless `allow_empty`. GateError when the suite
     cannot be loaded or one of its expectations cannot be evaluated; nothing is written then.
+
+    A table of `min_rows` rows or more is validated in a fresh Python process of its own
+    (`validate_apart`), a smaller one in this process: the same Validation, files and GateError.
+    Why: the process of `audit run` holds every document's results to the end, and Great Expectations'
+    modules are about 125 MB resident once imported, on top of its work on the table (a copy per row
+    condition, its metrics), so the validation set that process's peak at every size (README, Memory
+    outside the stories). Apart, this process only pickles the table (the few columns the suite reads:
+    `suite_columns`) and never imports Great Expectations; the validating process holds the modules and
+    the table, not the results. Below `min_rows` a second interpreter's start (about a second) is not
+    worth it, and a process that already imported Great Expectations (tests) keeps using it.
     """
+    if len(frame) < min_rows:
+        return validate_here(frame, spec, docs_dir, allow_empty)
+    return validate_apart(frame, spec, docs_dir, allow_empty)
+
+
+CHILD = "import sys; from audit.gate.expectations import serve_validation; serve_validation(sys.argv[1])"
+
+
+def validate_apart(
+    frame, spec: dict, docs_dir: str | os.PathLike[str] | None = None, allow_empty: bool = False
+) -> Validation:
+    """`validate_here` in a new interpreter (`python -c CHILD`, not a fork, which would start with this
+    process's pages, nor multiprocessing, which re-imports the caller's main script): the arguments go
+    pickled to its stdin, the outcome comes back pickled in a file; its stderr is this process's. The
+    child imports this very `audit` package (its folder leads PYTHONPATH)."""
+    import pickle
+    import subprocess
+    import sys
+
+    import audit
+
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(
+        [str(Path(audit.__file__).resolve().parent.parent), *filter(None, [env.get("PYTHONPATH")])]
+    )
+    args = (frame, spec, None if docs_dir is None else str(docs_dir), allow_empty)
+    with tempfile.TemporaryDirectory(prefix="audit-gate-") as tmp:
+        answer = Path(tmp) / "outcome.pickle"
+        with subprocess.Popen([sys.executable, "-c", CHILD, str(answer)], stdin=subprocess.PIPE, env=env) as proc:
+            try:  # streamed: the pickled table is never held whole in this process
+                pickle.dump(args, proc.stdin, protocol=5)
+                proc.stdin.close()
+            except BrokenPipeError:  # the child ended before reading it all: said below
+                with contextlib.suppress(BrokenPipeError):
+                    proc.stdin.close()  # what stayed buffered is dropped; the pipe is closed
+        if not answer.exists():
+            raise RuntimeError(f"the validation process ended with exit status {proc.returncode} and no outcome")
+        ok, outcome = pickle.loads(answer.read_bytes())
+    if not ok:
+        raise outcome
+    return outcome
+
+
+def serve_validation(answer: str) -> None:
+    """The validating process's side of `validate_apart`: `validate_here` on the pickled arguments read
+    from stdin; (True, Validation) or (False, the exception) pickled into the file `answer`."""
+    import pickle
+    import sys
+    import traceback
+
+    frame, spec, docs_dir, allow_empty = pickle.load(sys.stdin.buffer)
+    try:
+        outcome: tuple[bool, Any] = (True, validate_here(frame, spec, docs_dir, allow_empty))
+    except Exception as e:  # noqa: BLE001 - handed back to the caller, which raises it
+        outcome = (False, e)
+    try:
+        data = pickle.dumps(outcome, protocol=5)
+    except Exception:  # noqa: BLE001 - an exception that cannot be pickled goes back as its text
+        data = pickle.dumps((False, RuntimeError(traceback.format_exception(outcome[1])[-1].strip())))
+    Path(answer).write_bytes(data)
+
+
+def validate_here(
+    frame, spec: dict, docs_dir: str | os.PathLike[str] | None = None, allow_empty: bool = False
+) -> Validation:
+    """`validate` in this process, whatever the table's size."""
     if len(frame) == 0 and not allow_empty:
         spec = {**spec, "expectations": [EMPTY_BATCH, *spec.get("expectations", [])]}
     gx = _gx()
