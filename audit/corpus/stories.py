@@ -321,17 +321,18 @@ def _offsets(counts: np.ndarray | list[int]) -> np.ndarray:
     return out
 
 
-def _grouped(col: np.ndarray, n: int, block: int = 1 << 20) -> tuple[np.ndarray | None, np.ndarray]:
+def _grouped(col: np.ndarray, n: int, block: int = 1 << 18) -> tuple[np.ndarray | None, np.ndarray]:
     """The positions of `col`'s values (small non-negative integers below `n`) grouped by value, equal
     values in position order, as int32 (None when `col` is in order: the positions themselves), and
     where each value's group starts (n + 1 offsets): a counting sort placed a block at a time, so no
-    int64 ordering of the whole column is made (4 bytes an entry)."""
+    int64 ordering of the whole column is made (4 bytes an entry). A block (at least a quarter of `n`:
+    its counts cost `n`) makes about 60 bytes an entry of passing arrays: 16 MB for 2**18."""
+    block = max(n // 4, block, 1)
     start = _offsets(_counts(col, n, block))
     if (col[1:] >= col[:-1]).all():
         return None, start
     order = np.empty(len(col), dtype=np.int32 if len(col) < 1 << 31 else np.int64)
     fill = start[:-1].copy()
-    block = max(n, block)  # a block's counts cost n
     for k in _handed_back(range(0, len(col), block)):
         part = col[k : k + block]
         o = np.argsort(part, kind="stable")
