@@ -971,9 +971,10 @@ def assign_stories(terms: Mapping[str, StorySketch]) -> dict[str, str]:
     Memory: the signatures go to a file in the run's spill folder (`SignatureRows`, read a band or a
     row group at a time); the term ids (4 bytes a term), the candidate pairs in arrays (at most
     MAX_NEIGHBOURS a document, 16 bytes each) and the clustering's graph (its edges in arrays, and a
-    dict of partner sums a group formed, `_Graph`) are held; each phase's arrays are freed and handed
-    back (`trim_memory`) before the next one's are made. It still grows linearly with the corpus (about
-    1.7 KB an entry at its peak on rss-dev's 137,302 short entries): not bounded by `--memory`. The
+    compact row of partner sums a group formed, `_Graph`, `SumRow`) are held; each phase's arrays are
+    freed and handed back (`trim_memory`) before the next one's are made. It still grows linearly with
+    the corpus (about 1.6 KB an entry at its peak on rss-dev's 137,302 short entries): not bounded by
+    `--memory`. The
     result is the one dict a document the engine asks for."""
     pairs = _candidate_pairs(terms)
     rep = _near_copies(pairs)
