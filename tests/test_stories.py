@@ -556,3 +556,51 @@ def test_average_linkage_over_arrays_equals_dicts_on_hubs_and_chains(monkeypatch
         assert got == _linkage_queueing_every_edge(lo, hi, jac)
         merges += len(got)
     assert merges > 200 and len(through_groups) > 100  # sums read through groups: not vacuous
+
+
+def test_a_sum_row_reads_as_the_dict_it_stands_for_through_changes_and_compactions():
+    rng = np.random.default_rng(17)
+    want = {int(z): float(rng.random()) for z in rng.choice(10**6, size=40, replace=False)}
+    row = stories.SumRow.of(want)
+    compactions = 0
+    for _ in range(2000):
+        z = int(rng.choice(list(want))) if want and rng.random() < 0.6 else int(rng.integers(0, 10**6))
+        before = row.changes
+        if rng.random() < 0.3:
+            want.pop(z, None)
+            row.put(z, None)
+        elif rng.random() < 0.5 and want:
+            gone = int(rng.choice(list(want)))
+            total = float(rng.random())
+            want.pop(gone)
+            want[z] = total
+            row.moved(gone, z, total)
+        else:
+            want[z] = float(rng.random())
+            row.put(z, want[z])
+        compactions += before is not None and row.changes is None
+        probe = int(rng.integers(0, 10**6))
+        assert row.get(z) == want.get(z) and row.get(probe) == want.get(probe)
+    assert row.as_dict() == want
+    assert compactions > 10  # the changes went into the arrays many times: not vacuous
+
+
+def test_a_hub_absorbing_small_groups_through_its_row_equals_the_dict_linkage(monkeypatch):
+    """Groups around hubs (many partners) take small groups' sums as changes to their rows
+    (`_absorb_into_row`); ids of 2**31 and more are kept in int64 rows."""
+    rng = np.random.default_rng(23)
+    calls = []
+    real = stories._absorb_into_row
+    monkeypatch.setattr(stories, "_absorb_into_row", lambda *a: calls.append(1) or real(*a))
+    merges = 0
+    for n, hubs, m, offset in ((3000, 30, 12000, 0), (3000, 30, 12000, 1 << 32)):
+        lo = np.concatenate([rng.integers(0, hubs, size=m // 2), rng.integers(0, n, size=m // 2)])
+        hi = np.concatenate([rng.integers(hubs, n, size=m // 2), rng.integers(0, n, size=m // 2)])
+        a, b = np.minimum(lo, hi), np.maximum(lo, hi)
+        codes = np.unique(a[a < b] * n + b[a < b])
+        lo, hi = codes // n + offset, codes % n + offset
+        jac = rng.choice([0.2, 0.5, 0.9], size=len(lo))
+        got = stories._average_linkage(lo, hi, jac)
+        assert got == _linkage_queueing_every_edge(lo, hi, jac)
+        merges += len(got)
+    assert merges > 2000 and len(calls) > 100  # the hubs' row path ran: not vacuous

@@ -16,6 +16,8 @@ import hashlib
 import heapq
 import os
 import re
+from array import array
+from bisect import bisect_left
 from collections.abc import Iterator, Mapping
 from typing import BinaryIO, NamedTuple
 
@@ -319,17 +321,18 @@ def _offsets(counts: np.ndarray | list[int]) -> np.ndarray:
     return out
 
 
-def _grouped(col: np.ndarray, n: int, block: int = 1 << 20) -> tuple[np.ndarray | None, np.ndarray]:
+def _grouped(col: np.ndarray, n: int, block: int = 1 << 18) -> tuple[np.ndarray | None, np.ndarray]:
     """The positions of `col`'s values (small non-negative integers below `n`) grouped by value, equal
     values in position order, as int32 (None when `col` is in order: the positions themselves), and
     where each value's group starts (n + 1 offsets): a counting sort placed a block at a time, so no
-    int64 ordering of the whole column is made (4 bytes an entry)."""
+    int64 ordering of the whole column is made (4 bytes an entry). A block (at least a quarter of `n`:
+    its counts cost `n`) makes about 60 bytes an entry of passing arrays: 16 MB for 2**18."""
+    block = max(n // 4, block, 1)
     start = _offsets(_counts(col, n, block))
     if (col[1:] >= col[:-1]).all():
         return None, start
     order = np.empty(len(col), dtype=np.int32 if len(col) < 1 << 31 else np.int64)
     fill = start[:-1].copy()
-    block = max(n, block)  # a block's counts cost n
     for k in _handed_back(range(0, len(col), block)):
         part = col[k : k + block]
         o = np.argsort(part, kind="stable")
@@ -634,29 +637,31 @@ def _between(pairs: Pairs, rep: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.
 
 class MergeQueue:
     """The average linkage's queue of entries (-mean, a, b), smallest first: the strong edges' entries
-    (-jaccard, lo, hi), sorted once and kept in arrays (20 bytes an edge; made into tuples QUEUE_CHUNK
-    at a time), merged with a heap of the entries pushed later. `pop` returns the smaller of the two
-    heads, so entries come out in the order one heap of them all gives (equal entries are equal tuples)."""
+    (-jaccard, lo, hi), kept as the edges' arrays and the strong ones' positions sorted once (4 bytes an
+    edge; made into tuples QUEUE_CHUNK at a time), merged with a heap of the entries pushed later. `pop`
+    returns the smaller of the two heads, so entries come out in the order one heap of them all gives
+    (equal entries are equal tuples)."""
 
     def __init__(self, lo: np.ndarray, hi: np.ndarray, jac: np.ndarray) -> None:
         strong = np.flatnonzero(jac >= STORY_SIMILARITY)
-        neg, a, b = -jac[strong], lo[strong], hi[strong]
-        order = np.lexsort((b, a, neg))
-        self.neg, self.a, self.b = neg[order], a[order], b[order]
+        order = np.lexsort((hi[strong], lo[strong], -jac[strong]))
+        self.order = strong[order].astype(np.int32 if len(jac) < 1 << 31 else np.int64)
+        del strong, order
+        self.lo, self.hi, self.jac = lo, hi, jac
         self.at = 0  # entries of the arrays already made into tuples
         self.chunk: list[tuple[float, int, int]] = []  # the next ones, reversed (popped from the end)
         self.heap: list[tuple[float, int, int]] = []
 
     def __bool__(self) -> bool:
-        return bool(self.chunk or self.heap or self.at < len(self.neg))
+        return bool(self.chunk or self.heap or self.at < len(self.order))
 
     def push(self, entry: tuple[float, int, int]) -> None:
         heapq.heappush(self.heap, entry)
 
     def pop(self) -> tuple[float, int, int]:
-        if not self.chunk and self.at < len(self.neg):
-            k = slice(self.at, self.at + QUEUE_CHUNK)
-            self.chunk = list(zip(self.neg[k].tolist(), self.a[k].tolist(), self.b[k].tolist(), strict=True))
+        if not self.chunk and self.at < len(self.order):
+            k = self.order[self.at : self.at + QUEUE_CHUNK]
+            self.chunk = list(zip((-self.jac[k]).tolist(), self.lo[k].tolist(), self.hi[k].tolist(), strict=True))
             self.chunk.reverse()
             self.at += len(self.chunk)
         if self.chunk and not (self.heap and self.heap[0] < self.chunk[-1]):
@@ -664,15 +669,78 @@ class MergeQueue:
         return heapq.heappop(self.heap)
 
 
+class SumRow:
+    """A group's partner sums, compact: partner ids (sorted, `array` of int32, or int64 for ids of 2**31 and
+    over) and their sums (`array` of float64), 12 bytes an entry where a dict of floats takes about 100,
+    with a small dict of the changes made since (`changes`: a new sum, or None for a partner gone), which
+    other groups' merges write (the sum with the group that grew, the one it absorbed gone). Made again
+    from a dict when the group itself merges (`of`), or when the changes reach half its entries."""
+
+    __slots__ = ("ids", "sums", "changes")
+
+    def __init__(self, ids: array, sums: array) -> None:
+        self.ids, self.sums = ids, sums
+        self.changes: dict[int, float | None] | None = None
+
+    @classmethod
+    def of(cls, partners: dict[int, float]) -> SumRow:
+        keys = sorted(partners)
+        code = "i" if not keys or (keys[-1] < 1 << 31 and keys[0] >= -(1 << 31)) else "q"
+        return cls(array(code, keys), array("d", map(partners.__getitem__, keys)))
+
+    def __len__(self) -> int:
+        return len(self.ids) + (len(self.changes) if self.changes else 0)
+
+    def get(self, z: int) -> float | None:
+        """The sum with partner `z` (None: no edge)."""
+        if self.changes and z in self.changes:
+            return self.changes[z]
+        k = bisect_left(self.ids, z)
+        return self.sums[k] if k < len(self.ids) and self.ids[k] == z else None
+
+    def put(self, z: int, total: float | None) -> None:
+        """The sum with partner `z` is `total` from now on (None: `z` is no partner any more)."""
+        if self.changes is None:
+            self.changes = {}
+        self.changes[z] = total
+        if len(self.changes) > 8 + len(self.ids) // 2:
+            self.compact()
+
+    def moved(self, drop: int, keep: int, total: float) -> None:
+        """Partner `drop` merged into partner `keep`, whose sum with this group is now `total`."""
+        if self.changes is None:
+            self.changes = {}
+        self.changes[drop] = None
+        self.changes[keep] = total
+        if len(self.changes) > 8 + len(self.ids) // 2:
+            self.compact()
+
+    def compact(self) -> None:
+        """The changes written into the arrays."""
+        fresh = SumRow.of(self.as_dict())
+        self.ids, self.sums, self.changes = fresh.ids, fresh.sums, None
+
+    def as_dict(self) -> dict[int, float]:
+        """The partners and their sums as a new dict (the one the row stands for)."""
+        out = dict(zip(self.ids, self.sums, strict=True))
+        for z, total in (self.changes or {}).items():
+            if total is None:
+                out.pop(z, None)
+            else:
+                out[z] = total
+        return out
+
+
 class _Graph:
     """The average linkage's graph, compact: the edges stay in their arrays (lo < hi, sorted; each end
     also as its node's row, int32), a node's edges found by offsets (as `lo` by `start_lo`, as `hi`
     through `by_hi`), and only the groups that have merged get a dict of their partners' sums (`sums`).
     A node that has not merged reads its partners from the arrays: a partner that has since merged into a
-    group (`in_group`) is read through that group (`merged`), whose dict holds the sum with this node; so
-    no dict is made for the nodes that stay alone, and a node's dict is made when it first merges. Each
-    node is one int object (`objs`), shared by every dict. The order of a dict's entries decides nothing
-    (each sum is kept apart, and the raised partners are queued sorted)."""
+    group (`in_group`) is read through that group (`merged`), whose row holds the sum with this node; so
+    no row is made for the nodes that stay alone, and a node's row is made when it first merges. A group's
+    sums are kept in a compact `SumRow` (12 bytes an entry), made into a dict only while it merges. The
+    order of a dict's entries decides nothing (each sum is kept apart, and the raised partners are queued
+    sorted)."""
 
     def __init__(self, lo: np.ndarray, hi: np.ndarray, jac: np.ndarray) -> None:
         self.nodes = np.unique(np.concatenate([lo, hi])) if len(lo) else np.zeros(0, np.int64)
@@ -685,7 +753,7 @@ class _Graph:
         by_hi, self.start_hi = _grouped(self.row_hi, n)
         self.by_hi = np.arange(len(hi), dtype=np.int32) if by_hi is None else by_hi
         self.in_group = np.zeros(n, dtype=bool)
-        self.sums: dict[int, dict[int, float]] = {}
+        self.sums: dict[int, SumRow] = {}
         self.merged: dict[int, int] = {}
 
     def group(self, x: int) -> int:
@@ -702,7 +770,7 @@ class _Graph:
         has not merged) made from its original edges."""
         have = self.sums.get(x)
         if have is not None:
-            return have
+            return have.as_dict()
         row = int(self.nodes.searchsorted(np.asarray(x, dtype=self.nodes.dtype)))
         edges = self.by_hi[int(self.start_hi[row]) : int(self.start_hi[row + 1])]
         rows = np.concatenate([self.row_hi[int(self.start_lo[row]) : int(self.start_lo[row + 1])], self.row_lo[edges]])
@@ -711,7 +779,7 @@ class _Graph:
         out = dict(zip(self.objs[rows[~joined]].tolist(), weight[~joined].tolist(), strict=True))
         for z in self.objs[rows[joined]].tolist():  # in a group now: the group holds the sum with x
             g = self.group(z)
-            out[g] = self.sums[g][x]
+            out[g] = self.sums[g].get(x)
         return out
 
     def linked(self, a: int, b: int, neg: float) -> float | None:
@@ -727,31 +795,58 @@ class _Graph:
         return have.get(b)
 
 
-def _absorb(graph: _Graph, keep: int, drop: int) -> tuple[dict[int, float], list[int]]:
+def _absorb(graph: _Graph, keep: int, drop: int) -> tuple[SumRow | dict[int, float], list[int]]:
     """Group `drop` merges into group `keep`: drop's partner sums are added to keep's (and each partner that
-    is a group sees keep's new sum in place of drop's). Returns keep's partner sums and the partners whose
-    sum grew (drop's), which need a fresh heap entry."""
+    is a group sees keep's new sum in place of drop's). Returns keep's partner sums (`get` gives each) and
+    the partners whose sum grew (drop's), which need a fresh heap entry. Keep's sums are a dict while they
+    merge, made into a row again after; a hub's row (four times drop's partners and more) takes drop's sums
+    as changes instead, so a hub's row is not copied at each merge it makes."""
     sums = graph.sums
-    mine, theirs = graph.partners(keep), graph.partners(drop)
+    row = sums.get(keep)
+    theirs = graph.partners(drop)
+    if row is not None and len(row.ids) > 4 * len(theirs) + 32:
+        sums.pop(drop, None)
+        return row, _absorb_into_row(graph, row, keep, drop, theirs)
+    mine = graph.partners(keep)
     sums.pop(drop, None)
     raised = []
     for z, s in theirs.items():
-        other = sums.get(z)  # z's own dict, where z is a group
-        if other is not None:
-            other.pop(drop, None)
         if z == keep:
             continue
-        mine[z] = mine.get(z, 0.0) + s
+        total = mine[z] = mine.get(z, 0.0) + s
+        other = sums.get(z)  # z's own row, where z is a group
         if other is not None:
-            other[keep] = mine[z]
+            other.moved(drop, keep, total)
         raised.append(z)
     mine.pop(drop, None)
     if keep not in sums:
         graph.joined(keep)
     graph.joined(drop)
-    sums[keep] = mine
+    sums[keep] = SumRow.of(mine)
     graph.merged[drop] = keep
     return mine, raised
+
+
+def _absorb_into_row(graph: _Graph, mine: SumRow, keep: int, drop: int, theirs: dict[int, float]) -> list[int]:
+    """`_absorb` where keep (a group already) has a row much larger than drop's partners: the same sums,
+    written into keep's row as changes."""
+    sums = graph.sums
+    raised = []
+    for z, s in theirs.items():
+        if z == keep:
+            continue
+        have = mine.get(z)
+        total = s if have is None else have + s  # mine.get(z, 0.0) + s
+        mine.put(z, total)
+        other = sums.get(z)
+        if other is not None:
+            other.moved(drop, keep, total)
+        raised.append(z)
+    if mine.get(drop) is not None:
+        mine.put(drop, None)
+    graph.joined(drop)
+    graph.merged[drop] = keep
+    return raised
 
 
 def _average_linkage(lo: np.ndarray, hi: np.ndarray, jac: np.ndarray) -> dict[int, int]:
@@ -797,7 +892,7 @@ def _average_linkage(lo: np.ndarray, hi: np.ndarray, jac: np.ndarray) -> dict[in
         size[keep] = na + nb
         size.pop(drop, None)
         for z in sorted(raised):
-            mean = mine[z] / (size[keep] * size.get(z, 1))
+            mean = mine.get(z) / (size[keep] * size.get(z, 1))
             if mean >= STORY_SIMILARITY:
                 heap.push((-mean, min(keep, z), max(keep, z)))
     return merged
@@ -876,9 +971,10 @@ def assign_stories(terms: Mapping[str, StorySketch]) -> dict[str, str]:
     Memory: the signatures go to a file in the run's spill folder (`SignatureRows`, read a band or a
     row group at a time); the term ids (4 bytes a term), the candidate pairs in arrays (at most
     MAX_NEIGHBOURS a document, 16 bytes each) and the clustering's graph (its edges in arrays, and a
-    dict of partner sums a group formed, `_Graph`) are held; each phase's arrays are freed and handed
-    back (`trim_memory`) before the next one's are made. It still grows linearly with the corpus (about
-    1.7 KB an entry at its peak on rss-dev's 137,302 short entries): not bounded by `--memory`. The
+    compact row of partner sums a group formed, `_Graph`, `SumRow`) are held; each phase's arrays are
+    freed and handed back (`trim_memory`) before the next one's are made. It still grows linearly with
+    the corpus (about 1.6 KB an entry at its peak on rss-dev's 137,302 short entries): not bounded by
+    `--memory`. The
     result is the one dict a document the engine asks for."""
     pairs = _candidate_pairs(terms)
     rep = _near_copies(pairs)
