@@ -301,6 +301,7 @@ def _hs_literal(s: str) -> bool:
 
 
 _NO_LINES: frozenset[int] = frozenset()
+_NOT_ASCII = re.compile(r"[^\x00-\x7f]")
 
 
 class Prefilter:
@@ -461,7 +462,7 @@ def engine(name: str | None = None) -> str:
 class DocScan:
     """The pre-filter's answers for one document: for each pattern, the lines that hold a literal."""
 
-    __slots__ = ("text", "_starts", "_found", "_hs", "_low")
+    __slots__ = ("text", "_starts", "_found", "_hs", "_low", "_wide")
 
     def __init__(self, text: str, starts: list[int]) -> None:
         self.text = text
@@ -469,6 +470,7 @@ class DocScan:
         self._found: dict[int, set[int] | frozenset[int]] = {}
         self._hs: tuple[int, dict[int, set[int]]] | None = None  # (patterns covered, lines of each)
         self._low: str | None = None
+        self._wide: str | None = None
 
     def lines(self, pattern: re.Pattern[str]):
         """A container of the indices of the lines where `pattern` can match (ALL: every line)."""
@@ -491,9 +493,17 @@ class DocScan:
             return hits
         more = self._found[n] = set(hits)
         first = PREFILTER.first_chars(n)
-        if first is None or first.search(self.text) is not None:
+        if first is None or first.search(self.wide_chars()) is not None:
             self._re_scan(more, PREFILTER.alternation(n, hs_too=False))
         return more
+
+    def wide_chars(self) -> str:
+        """Each character of the text outside ASCII, once: a `first_chars` class (no ASCII character and
+        none that folds to one) matches somewhere in the text exactly when it matches one of these, so
+        the eleven-odd patterns with such literals ask one short string, not the whole text, each."""
+        if self._wide is None:
+            self._wide = "" if self.text.isascii() else "".join(dict.fromkeys(_NOT_ASCII.findall(self.text)))
+        return self._wide
 
     def lowered(self) -> str | None:
         """The text in lower case, where that is Python's case-insensitive match char for char (None

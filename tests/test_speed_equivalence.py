@@ -228,3 +228,28 @@ def test_letter_model_is_the_one_counted_word_by_word():
     seen = {t: math.log((n + 0.1) / (ctx[t[:2]] + 2.8)) for t, n in tri.items()}
     unseen = {c: math.log(0.1 / (n + 2.8)) for c, n in ctx.items()}
     assert mtmodel._letter_model() == (seen, unseen)
+
+
+def test_first_chars_asked_of_the_wide_characters_answer_as_of_the_text():
+    """The pre-filter's first look for literals outside ASCII searches the document's distinct non-ASCII
+    characters (`DocScan.wide_chars`), not the text: the same answer for every pattern's class, on texts
+    with accents, other scripts, the characters that fold to ASCII letters and none outside ASCII."""
+    from audit.engine import Options, check_document
+    from audit.records import Document
+    from audit.scan import PREFILTER, DocScan
+
+    options = Options(jobs=1)
+    check_document(Document(id="d", text="\n".join(LINES)), options, options.checks())  # every check's patterns
+    rng = random.Random(7)
+    pool = "aeiouKksSI\u00e9\u00c9\u00e0\u00c0\u00ed\u00f3\u00e1\u0440\u0420\u043a\u044c\u4eba\uae30\ub274\u24d2\u0130\u0131\u212a\u017f\u00df\n "
+    texts = [*_texts(60), "", "plain ASCII only", "\u00c9T\u00c9", "\u0420\u0443\u0441"]
+    texts += ["".join(rng.choice(pool) for _ in range(rng.randrange(1, 40))) for _ in range(400)]
+    classes = [PREFILTER.first_chars(n) for n in range(len(PREFILTER.literals)) if PREFILTER.re_literals(n)]
+    classes = [c for c in classes if c is not None]
+    assert len(classes) >= 5  # the residue patterns with accented or CJK literals
+    classes += [re.compile("[\u00e9\u0440]", re.IGNORECASE), re.compile("[\u4eba\u00df]", re.IGNORECASE)]
+    for text in texts:
+        wide = DocScan(text, [0]).wide_chars()
+        assert all(not c.isascii() for c in wide) and len(set(wide)) == len(wide)
+        for rx in classes:
+            assert (rx.search(wide) is None) == (rx.search(text) is None), (rx.pattern, text)
