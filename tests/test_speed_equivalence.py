@@ -317,3 +317,18 @@ def test_lower_case_forms_find_what_the_case_insensitive_patterns_find():
             got = [m.span() for m in lower_case_form(p).finditer(low)]
             assert got == [m.span() for m in p.finditer(s)], (p.pattern[:60], s)
     assert sum(lower_case_line(s) is not None for s in texts) >= 200
+
+
+def test_words_of_ascii_strings_are_those_of_the_unicode_pattern():
+    """`audit.text.words` reads an ASCII string with a plain a-z range: the words the Unicode pattern finds."""
+    from audit.text import _WORD, words
+
+    rng = random.Random(5)
+    pool = ["don't", "O'Neil", "x'", "'s", "’", "rock'n'roll", "A1b", "_a_", "9am", " ", "\n", "-", "é", "Straße", "Ω", "\t"]
+    texts = [*LINES, *_texts(50)]
+    texts += ["".join(rng.choice(pool) for _ in range(rng.randrange(1, 12))) for _ in range(2000)]
+    texts += ["".join(chr(rng.randrange(0, 128)) for _ in range(rng.randrange(1, 40))) for _ in range(2000)]
+    assert sum(t.isascii() for t in texts) >= 2000
+    for t in texts:
+        assert words(t) == _WORD.findall(t), t
+
