@@ -324,11 +324,27 @@ def test_words_of_ascii_strings_are_those_of_the_unicode_pattern():
     from audit.text import _WORD, words
 
     rng = random.Random(5)
-    pool = ["don't", "O'Neil", "x'", "'s", "’", "rock'n'roll", "A1b", "_a_", "9am", " ", "\n", "-", "é", "Straße", "Ω", "\t"]
+    pool = [
+        "don't",
+        "O'Neil",
+        "x'",
+        "'s",
+        "’",
+        "rock'n'roll",
+        "A1b",
+        "_a_",
+        "9am",
+        " ",
+        "\n",
+        "-",
+        "é",
+        "Straße",
+        "Ω",
+        "\t",
+    ]
     texts = [*LINES, *_texts(50)]
     texts += ["".join(rng.choice(pool) for _ in range(rng.randrange(1, 12))) for _ in range(2000)]
     texts += ["".join(chr(rng.randrange(0, 128)) for _ in range(rng.randrange(1, 40))) for _ in range(2000)]
     assert sum(t.isascii() for t in texts) >= 2000
     for t in texts:
         assert words(t) == _WORD.findall(t), t
-
