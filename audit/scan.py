@@ -549,28 +549,18 @@ def engine(name: str | None = None) -> str:
 class DocScan:
     """The pre-filter's answers for one document: for each pattern, the lines that hold a literal."""
 
-    __slots__ = ("text", "_starts", "_found", "_asked", "_hs", "_low", "_wide")
+    __slots__ = ("text", "_starts", "_found", "_hs", "_low", "_wide")
 
     def __init__(self, text: str, starts: list[int]) -> None:
         self.text = text
         self._starts = starts  # the character offset where each line starts
         self._found: dict[int, set[int] | frozenset[int]] = {}
-        self._asked: dict[int, object] = {}  # id(pattern): the answer (a pattern asked is kept alive by PREFILTER)
         self._hs: tuple[int, dict[int, set[int]]] | None = None  # (patterns covered, lines of each)
         self._low: str | None = None
         self._wide: str | None = None
 
     def lines(self, pattern: re.Pattern[str]):
-        """A container of the indices of the lines where `pattern` can match (ALL: every line); remembered
-        by the pattern's id(), the checks ask about the same patterns many times a document."""
-        if _ENGINE[0] == "off":
-            return ALL
-        found = self._asked.get(id(pattern))
-        if found is None:
-            found = self._asked[id(pattern)] = self._lines(pattern)
-        return found
-
-    def _lines(self, pattern: re.Pattern[str]):
+        """A container of the indices of the lines where `pattern` can match (ALL: every line)."""
         n = PREFILTER.id(pattern)
         if _ENGINE[0] == "off" or PREFILTER.literals[n] is None:
             return ALL
