@@ -228,3 +228,123 @@ def test_letter_model_is_the_one_counted_word_by_word():
     seen = {t: math.log((n + 0.1) / (ctx[t[:2]] + 2.8)) for t, n in tri.items()}
     unseen = {c: math.log(0.1 / (n + 2.8)) for c, n in ctx.items()}
     assert mtmodel._letter_model() == (seen, unseen)
+
+
+def test_first_chars_asked_of_the_wide_characters_answer_as_of_the_text():
+    """The pre-filter's first look for literals outside ASCII searches the document's distinct non-ASCII
+    characters (`DocScan.wide_chars`), not the text: the same answer for every pattern's class, on texts
+    with accents, other scripts, the characters that fold to ASCII letters and none outside ASCII."""
+    from audit.engine import Options, check_document
+    from audit.records import Document
+    from audit.scan import PREFILTER, DocScan
+
+    options = Options(jobs=1)
+    check_document(Document(id="d", text="\n".join(LINES)), options, options.checks())  # every check's patterns
+    rng = random.Random(7)
+    pool = "aeiouKksSI\u00e9\u00c9\u00e0\u00c0\u00ed\u00f3\u00e1\u0440\u0420\u043a\u044c\u4eba\uae30\ub274\u24d2\u0130\u0131\u212a\u017f\u00df\n "
+    texts = [*_texts(60), "", "plain ASCII only", "\u00c9T\u00c9", "\u0420\u0443\u0441"]
+    texts += ["".join(rng.choice(pool) for _ in range(rng.randrange(1, 40))) for _ in range(400)]
+    classes = [PREFILTER.first_chars(n) for n in range(len(PREFILTER.literals)) if PREFILTER.re_literals(n)]
+    classes = [c for c in classes if c is not None]
+    assert len(classes) >= 5  # the residue patterns with accented or CJK literals
+    classes += [re.compile("[\u00e9\u0440]", re.IGNORECASE), re.compile("[\u4eba\u00df]", re.IGNORECASE)]
+    for text in texts:
+        wide = DocScan(text, [0]).wide_chars()
+        assert all(not c.isascii() for c in wide) and len(set(wide)) == len(wide)
+        for rx in classes:
+            assert (rx.search(wide) is None) == (rx.search(text) is None), (rx.pattern, text)
+
+
+def _case_texts(n: int) -> list[str]:
+    """Texts mixing prompt phrases in every case with the characters whose case rules are odd: those that fold
+    to ASCII letters (İ ı K ſ), lower to two characters (ẞ İ), title case (ǅ), final sigma, ligatures, full width."""
+    rng = random.Random(11)
+    pieces = [
+        "Sign up for our newsletter",
+        "SUBSCRIBE NOW",
+        "sign\u00a0Up",
+        "Download the app",
+        "Accept all cookies",
+        "Follow us on Twitter",
+        " ",
+        "\n",
+        "-",
+        "'",
+        "’s",
+        "\u0130",
+        "\u0131",
+        "\u212a",
+        "\u017f",
+        "\u1e9e",
+        "\u00df",
+        "\u01c5",
+        "\u03a3\u03c3\u03c2",
+        "\ufb01",
+        "\uff33\uff29\uff27\uff2e",
+        "\u00c9t\u00e9",
+        "\u13f8\u13f0",
+        "_",
+        "42",
+    ]
+    return [*LINES, *("".join(rng.choice(pieces) for _ in range(rng.randrange(1, 14))) for _ in range(n))]
+
+
+def test_lower_case_forms_find_what_the_case_insensitive_patterns_find():
+    """`audit.scan.lower_case_form` searched in `lower_case_line(s)` finds the matches (same spans) that the
+    pattern finds in `s` with `re.IGNORECASE`, for every pattern that has a form: the residue checks' phrase
+    lists and patterns, and the pre-filter's patterns; patterns that compare case otherwise have none."""
+    from audit.checks.residue import _prompt_patterns, prompt_pattern_parts
+    from audit.engine import Options, check_document
+    from audit.records import Document
+    from audit.scan import PREFILTER, lower_case_form, lower_case_line
+
+    options = Options(jobs=1)
+    check_document(Document(id="d", text="\n".join(LINES)), options, options.checks())
+    patterns = [*_prompt_patterns(), *prompt_pattern_parts(), *PREFILTER.patterns]
+    patterns += [re.compile(p, re.IGNORECASE) for p in (r"(?<!\w)sign\s+up(?!\w)", r"\bk\w+", r"[a-z]s\b", r"^\s*é")]
+    with_form = [p for p in patterns if lower_case_form(p) is not None]
+    assert len(with_form) >= 40
+    for p in (r"Sign up", r"(\w)\1", r"(?-i:sign)", r"[A-Z]+", r"\x53ign"):
+        assert lower_case_form(re.compile(p, re.IGNORECASE)) is None, p
+    assert lower_case_form(re.compile("sign up")) is None  # case-sensitive already
+    texts = _case_texts(600)
+    for s in texts:
+        low = lower_case_line(s)
+        if low is None:
+            assert len(s.lower()) != len(s) or any(c in s for c in "\u0130\u0131\u212a\u017f")
+            continue
+        for p in with_form:
+            got = [m.span() for m in lower_case_form(p).finditer(low)]
+            assert got == [m.span() for m in p.finditer(s)], (p.pattern[:60], s)
+    assert sum(lower_case_line(s) is not None for s in texts) >= 200
+
+
+def test_words_of_ascii_strings_are_those_of_the_unicode_pattern():
+    """`audit.text.words` reads an ASCII string with a plain a-z range: the words the Unicode pattern finds."""
+    from audit.text import _WORD, words
+
+    rng = random.Random(5)
+    pool = [
+        "don't",
+        "O'Neil",
+        "x'",
+        "'s",
+        "’",
+        "rock'n'roll",
+        "A1b",
+        "_a_",
+        "9am",
+        " ",
+        "\n",
+        "-",
+        "é",
+        "Straße",
+        "Ω",
+        "\t",
+    ]
+    texts = [*LINES, *_texts(50)]
+    texts += ["".join(rng.choice(pool) for _ in range(rng.randrange(1, 12))) for _ in range(2000)]
+    texts += ["".join(chr(rng.randrange(0, 128)) for _ in range(rng.randrange(1, 40))) for _ in range(2000)]
+    assert sum(t.isascii() for t in texts) >= 2000
+    for t in texts:
+        assert words(t) == _WORD.findall(t), t

@@ -11,7 +11,7 @@ from audit.checks.structure import in_data_block, is_list_item
 from audit.data import load_list, pattern_list, phrase_regex, trie_pattern
 from audit.records import Hit
 from audit.registry import check
-from audit.scan import ALL
+from audit.scan import ALL, lower_case_form, lower_case_line
 from audit.text import TextView, ends_sentence, is_prose, word_count, words
 
 MAX_PROMPT_WORDS = 40  # a call to action is short; a long line that mentions "newsletter" is prose
@@ -138,12 +138,20 @@ def prompt_pattern_parts() -> tuple[re.Pattern[str], ...]:
     return tuple(re.compile(p, re.IGNORECASE) for p in load_list("prompt_patterns"))
 
 
-def _any_pattern(s: str, parts: tuple[bool, ...] | None) -> bool:
+def _any_pattern(s: str, parts: tuple[bool, ...] | None, low: str | None = None) -> bool:
     """Whether a pattern of `prompt_patterns.txt` matches `s`; `parts` says which can (the pre-filter scan:
-    one flag a pattern of `prompt_pattern_parts`), None that any can (the alternation is searched)."""
+    one flag a pattern of `prompt_pattern_parts`), None that any can (the alternation is searched); `low`:
+    `s` in lower case (`_found`)."""
     if parts is None:
-        return _prompt_patterns()[1].search(s) is not None
-    return any(rx.search(s) is not None for rx in itertools.compress(prompt_pattern_parts(), parts))
+        return _found(_prompt_patterns()[1], s, low)
+    return any(_found(rx, s, low) for rx in itertools.compress(prompt_pattern_parts(), parts))
+
+
+def _found(rx: re.Pattern[str], s: str, low: str | None) -> bool:
+    """`rx.search(s)` found a match, searched without `re.IGNORECASE` in `low` (`audit.scan.lower_case_line(s)`)
+    where that finds the same (`audit.scan.lower_case_form`): three times faster."""
+    form = lower_case_form(rx) if low is not None else None
+    return (rx.search(s) if form is None else form.search(low)) is not None
 
 
 def is_prompt(
@@ -166,9 +174,10 @@ def is_prompt(
         return False
     prompts, _, short, footer = _prompt_patterns()
     s = _QUOTATION.sub(" ", s)  # a call to action someone is quoted saying is part of the story
-    if may[0] and prompts.search(s) or may[1] and _any_pattern(s, parts):
+    low = lower_case_line(s)
+    if may[0] and _found(prompts, s, low) or may[1] and _any_pattern(s, parts, low):
         return True
-    if n <= SHORT_PROMPT_WORDS and may[2] and short.search(s):
+    if n <= SHORT_PROMPT_WORDS and may[2] and _found(short, s, low):
         return True
     if n > FOOTER_WORDS or s.rstrip().endswith((".", "!", "?", "”", '"')) or not may[3]:
         return False
@@ -251,6 +260,14 @@ def _prompt_rxs(parts: tuple[bool, ...] | None, phrases: bool = True) -> list[re
     return rxs + list(itertools.compress(prompt_pattern_parts(), parts))
 
 
+def _phrases_in(s: str, rxs: list[re.Pattern[str]]) -> int:
+    """Matches of `rxs` in `s`, at most two a pattern: each searched without `re.IGNORECASE` in the line's
+    lower case where that finds the same (`audit.scan.lower_case_form`), three times faster."""
+    low = lower_case_line(s)
+    forms = [(lower_case_form(rx), rx) for rx in rxs] if low is not None else [(None, rx) for rx in rxs]
+    return sum(1 for form, rx in forms for _ in itertools.islice((form or rx).finditer(low if form else s), 2))
+
+
 def notice_box(s: str, parts: tuple[bool, ...] | None = None, phrases: bool = True) -> tuple[int, int] | None:
     """The span of a notice box in a paragraph longer than a prompt line (over 40 words, at most 150): a run of
     sentences (of at most 40 words each) that are calls to action or notices of `prompts.txt` /
@@ -262,7 +279,7 @@ def notice_box(s: str, parts: tuple[bool, ...] | None = None, phrases: bool = Tr
     if not NOTICE_MIN_CHARS <= len(s) <= 1500 or not MAX_PROMPT_WORDS < word_count(s) <= NOTICE_MAX_WORDS:
         return None
     rxs = _prompt_rxs(parts, phrases)
-    if sum(1 for rx in rxs for _ in itertools.islice(rx.finditer(s), 2)) < NOTICE_MIN_SENTENCES:
+    if _phrases_in(s, rxs) < NOTICE_MIN_SENTENCES:
         return None  # (a cheap first look: two phrases anywhere in the line, quotations too, or no box)
     bare = _QUOTATION.sub(lambda m: " " * len(m.group()), s)  # (same offsets)
     cuts = [0, *(m.end() for m in _SENTENCE_END.finditer(bare)), len(s)]
