@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import sys
 import unicodedata
@@ -24,22 +23,6 @@ FAMILIES = {
     if w and not w.startswith("#")
 }
 STYLES = {"boilerpipe", "newspaper", "readability", "trafilatura", "html-text"}
-
-
-def probe2_builder():
-    """bench/probe2/build.py (its module name would clash with the first set's `build`)."""
-    spec = importlib.util.spec_from_file_location("probe2_build", ROOT / "bench" / "probe2" / "build.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-def probe3_builder():
-    """bench/probe3/build.py (its module name would clash with the first set's `build`)."""
-    spec = importlib.util.spec_from_file_location("probe3_build", ROOT / "bench" / "probe3" / "build.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def norm(s: str) -> str:
@@ -66,11 +49,11 @@ def test_probe_jsonl_is_built_from_the_pages():
 
 
 def test_probe2_jsonl_is_built_from_its_pages():
-    assert eval_probe.SETS["probe2"].read_text(encoding="utf-8") == probe2_builder().build()
+    assert eval_probe.SETS["probe2"].read_text(encoding="utf-8") == build.build(ROOT / "bench" / "probe2")
 
 
 def test_probe3_jsonl_is_built_from_its_pages():
-    assert eval_probe.SETS["probe3"].read_text(encoding="utf-8") == probe3_builder().build()
+    assert eval_probe.SETS["probe3"].read_text(encoding="utf-8") == build.build(ROOT / "bench" / "probe3")
 
 
 def test_every_page_is_well_formed(pages):

@@ -1,7 +1,9 @@
 """Build bench/probe/probe.jsonl from the hand-written pages in bench/probe/pages/*.txt.
 
-    python bench/probe/build.py          # writes probe.jsonl
-    python bench/probe/build.py --check  # exits 1 when probe.jsonl is not what the pages give
+    python bench/probe/build.py [--set probe2|probe3]          # writes the set's probe.jsonl
+    python bench/probe/build.py [--set probe2|probe3] --check  # exits 1 when probe.jsonl is not what the pages give
+
+--set builds another set from its own folder (bench/probe2, bench/probe3: the same page format).
 
 Page files: `#` lines are comments; `=== ID KIND EXTRACTOR GENRE LANG` starts a page; then one source
 line per page line: `C|text` (clean), `R:family|text` (residue of that family), `A|text` (ambiguous,
@@ -55,12 +57,23 @@ def parse(path: Path) -> list[dict]:
 
 
 def build(folder: Path = HERE) -> str:
-    """probe.jsonl's text from a set's pages (`folder`/pages/*.txt; the second set's folder uses this too)."""
+    """probe.jsonl's text from a set's pages (`folder`/pages/*.txt; every set's folder uses this)."""
     pages = [p for path in sorted((folder / "pages").glob("*.txt")) for p in parse(path)]
     return "".join(json.dumps(p, ensure_ascii=False) + "\n" for p in pages)
 
 
-def main(folder: Path = HERE) -> int:
+def chosen_folder(argv: list[str]) -> Path:
+    """The set's folder: this one, or bench/NAME after `--set NAME`."""
+    if "--set" not in argv:
+        return HERE
+    i = argv.index("--set") + 1
+    if i >= len(argv) or not (HERE.parent / argv[i] / "pages").is_dir():
+        raise SystemExit("build.py: --set needs a probe set's folder name under bench/ (probe2, probe3)")
+    return HERE.parent / argv[i]
+
+
+def main(folder: Path | None = None) -> int:
+    folder = folder or chosen_folder(sys.argv)
     text, out = build(folder), folder / OUT.name
     if "--check" in sys.argv:
         return 0 if out.exists() and out.read_text(encoding="utf-8") == text else 1
