@@ -596,8 +596,7 @@ class DocScan:
         """The text in lower case, where that is Python's case-insensitive match char for char (None
         where a character lowers to two or folds to an ASCII letter: those documents use `re`)."""
         if self._low is None:
-            low = self.text.lower()
-            self._low = low if len(low) == len(self.text) and not _ASCII_FOLDS.search(self.text) else ""
+            self._low = lower_case_line(self.text) or ""
         return self._low or None
 
     def _re_scan(self, found: set[int], rx: re.Pattern[str] | None) -> None:

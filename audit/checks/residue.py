@@ -142,16 +142,21 @@ def _any_pattern(s: str, parts: tuple[bool, ...] | None, low: str | None = None)
     """Whether a pattern of `prompt_patterns.txt` matches `s`; `parts` says which can (the pre-filter scan:
     one flag a pattern of `prompt_pattern_parts`), None that any can (the alternation is searched); `low`:
     `s` in lower case (`_found`)."""
-    if parts is None:
-        return _found(_prompt_patterns()[1], s, low)
-    return any(_found(rx, s, low) for rx in itertools.compress(prompt_pattern_parts(), parts))
+    return any(_found(rx, s, low) for rx in _prompt_rxs(parts, phrases=False))
+
+
+def _searched(rx: re.Pattern[str], s: str, low: str | None) -> tuple[re.Pattern[str], str]:
+    """What to search for `rx` in `s`: rx in s, or its form without `re.IGNORECASE` in `low`
+    (`audit.scan.lower_case_line(s)`) where that finds the same (`audit.scan.lower_case_form`), three times
+    faster."""
+    form = lower_case_form(rx) if low is not None else None
+    return (rx, s) if form is None else (form, low)
 
 
 def _found(rx: re.Pattern[str], s: str, low: str | None) -> bool:
-    """`rx.search(s)` found a match, searched without `re.IGNORECASE` in `low` (`audit.scan.lower_case_line(s)`)
-    where that finds the same (`audit.scan.lower_case_form`): three times faster."""
-    form = lower_case_form(rx) if low is not None else None
-    return (rx.search(s) if form is None else form.search(low)) is not None
+    """`rx.search(s)` found a match (searched as `_searched` says)."""
+    pattern, text = _searched(rx, s, low)
+    return pattern.search(text) is not None
 
 
 def is_prompt(
@@ -261,11 +266,10 @@ def _prompt_rxs(parts: tuple[bool, ...] | None, phrases: bool = True) -> list[re
 
 
 def _phrases_in(s: str, rxs: list[re.Pattern[str]]) -> int:
-    """Matches of `rxs` in `s`, at most two a pattern: each searched without `re.IGNORECASE` in the line's
-    lower case where that finds the same (`audit.scan.lower_case_form`), three times faster."""
+    """Matches of `rxs` in `s`, at most two a pattern (each searched as `_searched` says)."""
     low = lower_case_line(s)
-    forms = [(lower_case_form(rx), rx) for rx in rxs] if low is not None else [(None, rx) for rx in rxs]
-    return sum(1 for form, rx in forms for _ in itertools.islice((form or rx).finditer(low if form else s), 2))
+    searches = (_searched(rx, s, low) for rx in rxs)
+    return sum(1 for pattern, text in searches for _ in itertools.islice(pattern.finditer(text), 2))
 
 
 def notice_box(s: str, parts: tuple[bool, ...] | None = None, phrases: bool = True) -> tuple[int, int] | None:
@@ -443,10 +447,18 @@ def _ui_words() -> frozenset[str]:
     return frozenset(w.lower() for w in load_list("ui_words"))
 
 
+# the `Share on X` forms of a share bar (`Click to share on X`, `Partager sur X`): a lead, a verb of sharing and a
+# preposition, in English and the languages of ui_words.txt; `_SHARE_ON` and the label vocabulary are made of them
+_SHARE_LEADS = ("click to", "tap to")
+_SHARE_VERBS = ("share", "post", "send", "tweet", "pin", "follow us", "email", "e-mail")
+_SHARE_PREPS = ("on", "via", "to", "by", "with")
+_SHARE_VERBS_INTL = ("compartir", "partager", "teilen", "condividi", "compartilhar", "partilhar", "udostępnij", "delen")
+_SHARE_VERBS_INTL += ("поделиться",)
+_SHARE_PREPS_INTL = ("en", "sur", "auf", "per", "via", "su", "no", "na", "em", "op", "в")
 _SHARE_ON = re.compile(
-    r"^(?:click to |tap to )?(?:share|post|send|tweet|pin|follow us|email|e-mail)\s+(?:it\s+)?(?:on|via|to|by|with)\s+"
-    r"|^(?:compartir|partager|teilen|condividi|compartilhar|partilhar|udostępnij|delen|поделиться)\s+"
-    r"(?:en|sur|auf|per|via|su|no|na|em|op|в)\s+"
+    "^(?:" + "|".join(f"{w} " for w in _SHARE_LEADS) + ")?(?:" + "|".join(_SHARE_VERBS) + r")\s+(?:it\s+)?"
+    "(?:" + "|".join(_SHARE_PREPS) + r")\s+"
+    "|^(?:" + "|".join(_SHARE_VERBS_INTL) + r")\s+(?:" + "|".join(_SHARE_PREPS_INTL) + r")\s+"
 )
 _COUNT_IN_BRACKETS = re.compile(r"\s*[(\[]\d{1,6}[)\]]")
 _NEW_WINDOW = re.compile(r"\s*\(?\s*opens in (?:a )?new (?:window|tab)\s*\)?\s*$", re.IGNORECASE)
@@ -483,9 +495,8 @@ def is_ui_label(text: str) -> bool:
 def _label_vocabulary() -> frozenset[str]:
     """Every word of a label (`audit/data/ui_words.txt` and the `Share on X` forms): a line with any other
     word cannot split into labels, which rules out almost every line before the split is tried."""
-    share = "click tap to share post send tweet pin follow us email e-mail it on via by with compartir partager teilen"
-    share += " condividi compartilhar partilhar udostępnij delen поделиться en sur auf per su no na em op в"
-    return frozenset(w for label in _ui_words() for w in label.split()) | frozenset(share.split())
+    forms = (*_SHARE_LEADS, *_SHARE_VERBS, *_SHARE_PREPS, "it", *_SHARE_VERBS_INTL, *_SHARE_PREPS_INTL)
+    return frozenset(w for label in (*_ui_words(), *forms) for w in label.split())
 
 
 def is_glued_labels(text: str) -> bool:
