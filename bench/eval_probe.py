@@ -9,11 +9,13 @@ false positives per extractor style, per residue family and per kind of clean pa
 bodies the default `audit fix` changes: the 40 clean pages, and the clean lines of each noisy page
 joined as its body. Lines labelled `ambiguous` count nowhere.
 
-    python bench/eval_probe.py [--detail] [--lang en] [--set probe2|probe3]
+    python bench/eval_probe.py [--detail] [--lang en] [--set probe2|probe3|probe4]
 
 --set picks the set: `probe` (default, bench/probe), `probe2` (bench/probe2, the second set written
 later as the held-out measure; see bench/probe2/README.md) or `probe3` (bench/probe3, a third set that
-nobody tunes to, the held-out measure for a round's final report; see bench/probe3/README.md).
+nobody tunes to, the held-out measure for a round's final report; see bench/probe3/README.md) or
+`probe4` (bench/probe4, mostly clean pages of unlike structured kinds: timetables, results, releases,
+notices, code; a development set for residue precision, see bench/probe4/README.md).
 
 --detail lists every miss and false positive (with the codes whose findings covered it) and the codes
 behind each changed clean body.
@@ -37,6 +39,7 @@ SETS = {
     "probe": PROBE,
     "probe2": ROOT / "bench" / "probe2" / "probe.jsonl",
     "probe3": ROOT / "bench" / "probe3" / "probe.jsonl",
+    "probe4": ROOT / "bench" / "probe4" / "probe.jsonl",
 }
 FLAG_CATS = frozenset({"residue", "bio"})
 LABELS = frozenset({"clean", "residue", "ambiguous", "blank"})

@@ -1,4 +1,4 @@
-"""The residue probe sets (bench/probe, bench/probe2, bench/probe3) are well formed, and their scorer matches findings to lines."""
+"""The residue probe sets (bench/probe, bench/probe2, bench/probe3, bench/probe4) are well formed, and their scorer matches findings to lines."""
 
 from __future__ import annotations
 
@@ -44,6 +44,11 @@ def pages3():
     return eval_probe.load(eval_probe.SETS["probe3"])
 
 
+@pytest.fixture(scope="module")
+def pages4():
+    return eval_probe.load(eval_probe.SETS["probe4"])
+
+
 def test_probe_jsonl_is_built_from_the_pages():
     assert eval_probe.PROBE.read_text(encoding="utf-8") == build.build()
 
@@ -54,6 +59,14 @@ def test_probe2_jsonl_is_built_from_its_pages():
 
 def test_probe3_jsonl_is_built_from_its_pages():
     assert eval_probe.SETS["probe3"].read_text(encoding="utf-8") == build.build(ROOT / "bench" / "probe3")
+
+
+def test_probe4_jsonl_is_built_from_its_pages():
+    assert eval_probe.SETS["probe4"].read_text(encoding="utf-8") == build.build(ROOT / "bench" / "probe4")
+
+
+def test_every_probe4_page_is_well_formed(pages4):
+    assert_well_formed(pages4)
 
 
 def test_every_page_is_well_formed(pages):
@@ -121,10 +134,24 @@ def test_probe3_has_the_promised_shape(pages, pages2, pages3):
     assert not ids3 & {p["id"] for p in pages} and not ids3 & {p["id"] for p in pages2}
 
 
+def test_probe4_has_the_promised_shape(pages, pages2, pages4):
+    """Mostly clean pages of unlike kinds, in English and at least five other languages."""
+    clean = [p for p in pages4 if p["kind"] == "clean"]
+    noisy = [p for p in pages4 if p["kind"] == "noisy"]
+    assert len(clean) >= 60 and len(noisy) >= 15
+    assert {p["extractor"] for p in noisy} == STYLES
+    assert len({p["lang"] for p in pages4} - {"en"}) >= 5
+    kinds = {p["genre"] for p in clean}
+    assert {"timetable", "tvguide", "sport", "election", "markets", "release", "legal", "code"} <= kinds
+    ids4 = {p["id"] for p in pages4}
+    assert not ids4 & {p["id"] for p in pages} and not ids4 & {p["id"] for p in pages2}
+
+
 def test_the_set_option_picks_the_second_and_third_sets():
     assert eval_probe.SETS["probe"] == eval_probe.PROBE
     assert eval_probe.SETS["probe2"].parent.name == "probe2"
     assert eval_probe.SETS["probe3"].parent.name == "probe3"
+    assert eval_probe.SETS["probe4"].parent.name == "probe4"
 
 
 def test_parse_line_reads_each_label():
@@ -212,6 +239,17 @@ def test_no_probe3_line_is_copied_from_the_other_probe_sets(pages, pages2, pages
     """The third set is written apart from the first two: no line of 30+ letters and digits is in either."""
     haystack = "\n".join(norm(x["t"]) for p in [*pages, *pages2] for x in p["lines"])
     assert copied_lines(pages3, haystack) == []
+
+
+@pytest.mark.skipif(not (SHARED / "eval").is_dir(), reason="the shared development data is not here")
+def test_no_probe4_line_is_copied_from_the_development_data(pages4, development_haystack):
+    assert copied_lines(pages4, development_haystack) == []
+
+
+def test_no_probe4_line_is_copied_from_the_other_probe_sets(pages, pages2, pages3, pages4):
+    """The fourth set is written apart from the first three: no line of 30+ letters and digits is in any."""
+    haystack = "\n".join(norm(x["t"]) for p in [*pages, *pages2, *pages3] for x in p["lines"])
+    assert copied_lines(pages4, haystack) == []
 
 
 def test_copied_lines_finds_a_long_line_and_ignores_a_short_one():
