@@ -157,3 +157,35 @@ def test_a_list_heading_makes_its_run_content():
     assert structure_kind(["Great value", "Long battery life"], intro="Cons") == "introduced"
     assert is_headed_list(["Great value", "Pros", "Cons", "Dim screen"])
     assert structure_kind(["Home", "News", "Sport", "Weather"]) == ""
+
+
+def test_in_data_block_finds_a_listing_among_a_title_and_an_intro():
+    """Three data lines in a row, one with code's marks, are a listing however many short lines sit around it;
+    a row of `|` labels (a footer) without code's marks is not one."""
+    from audit.checks.structure import in_data_block, is_data_line
+
+    shell = [
+        "Check when a certificate expires",
+        "Run this from a terminal:",
+        "$ openssl x509 -in site.crt -noout -dates",
+        "notBefore=Jan  2 00:00:00 2026 GMT",
+        "notAfter=Feb  1 23:59:59 2027 GMT",
+        "Or for a live site:",
+        "Ask the server itself",
+        "Then renew it",
+        "Renew it a month before the notAfter date.",
+    ]
+    assert in_data_block(shell, 4)
+    log = ["Who changed it", "commit 7d3e21bf", "Author: Kim Lund <kim@example.org>", "Date:   Mon Apr 6 09:12:44 2026"]
+    assert all(is_data_line(s) for s in log[1:]) and in_data_block(log, 2)
+    footer = [
+        "Site",
+        "Menu",
+        "About us | Contact",
+        "Privacy | Terms",
+        "Published 4 May 2026 | Jane Roe",
+        "Note",
+        "More",
+        "End",
+    ]
+    assert not in_data_block(footer, 4)

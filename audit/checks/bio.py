@@ -307,12 +307,29 @@ MEDIA_BLOCK = 3  # the lines under a press release's `Media contact:` that are i
 
 def _not_an_authors(lines: list[str], i: int) -> bool:
     """Line i is data or a press release's own contact, not the author's: it sits in a table or a listing
-    (`| ana@example.com | 17 |`: structure.in_data_block), or it is, or is within MEDIA_BLOCK lines under,
-    a media-contact label (`Media contact:`, `Press enquiries`, `Notes to editors`, `For interviews,
+    (`| ana@example.com | 17 |`: structure.in_data_block), or it is, or is within MEDIA_BLOCK lines (or
+    MEDIA_REACH short lines that are not sentences) under, a media-contact label (`Media contact:`, `Press enquiries`, `Notes to editors`, `For interviews,
     contact:`), where a release names its press office."""
     if any(_MEDIA_CONTACT.search(s) for s in lines[max(0, i - MEDIA_BLOCK) : i + 1]):
         return True
-    return in_data_block(lines, i)
+    return in_data_block(lines, i) or _under_media_label(lines, i)
+
+
+MEDIA_REACH = 6  # a contact block of short lines (a name, a role, `T:`, `M:`, `E:`) may run this far under its label
+
+
+def _under_media_label(lines: list[str], i: int) -> bool:
+    """Line i is in an unbroken run of short lines (none a sentence) that a media-contact label opens, at most
+    MEDIA_REACH lines under it: a release's contact block with a name, a role and several numbers."""
+    for j in range(i - 1, max(-1, i - MEDIA_REACH - 1), -1):
+        if _MEDIA_CONTACT.search(lines[j]):
+            return True
+        if word_count(lines[j]) > CONTACT_BLOCK_WORDS or lines[j].rstrip().endswith((".", "!", "?")):
+            return False
+    return False
+
+
+CONTACT_BLOCK_WORDS = 12
 
 
 def _lone_addresses(view: TextView) -> Iterator[Hit]:
@@ -333,7 +350,8 @@ def contact_line(view: TextView) -> Iterator[Hit]:
     at`, `Follow her on X`, `Email:`) that quotes nobody. An address in a sentence of the story
     (`Requests can be sent by e-mail to ...`) is left alone, and so are addresses that are not an
     author's: in a table or a listing (SQL output), and a press release's own contact block (a
-    `Media contact:` or `Notes to editors` line and the three lines under it). In a text not in English,
+    `Media contact:` or `Notes to editors` line and the three lines under it, or up to six short lines
+    under it that are not sentences: a name, a role, `T:`, `M:`, `E:`). In a text not in English,
     only a line that is an address alone is flagged.
     """
     if not view.is_english:

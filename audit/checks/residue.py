@@ -932,7 +932,29 @@ _STAMP_KEY = re.compile(
 _DATE_VALUE = re.compile(
     r"\d{1,2}:\d{2}|\b\d{4}\b|\b(?:" + _MONTHS + r")\.?\s+\d{1,2}\b|\b\d{1,2}\s+(?:" + _MONTHS + r")\b", re.I
 )
-_UNTIL = re.compile(r"^\W*(?:until|till|through|since|from|between|before|after|open|opens|closes|runs)\b", re.I)
+_UNTIL = re.compile(
+    r"^\W*(?:[^\W\d_][\w' -]{0,24}:\s*)?(?:until|till|through|since|from|between|before|after|open|opens|closes|runs"
+    r"|dated)\b|\b(?:embargo\w*|sperrfrist)\b",
+    re.I,
+)
+"""When something runs, was signed or may be published (`Until August 23.`, `Availability: from January 2027`,
+`Dated 5 December 2026`, `EMBARGOED UNTIL 00:01 GMT ...`): a date of the text's subject, not the page's stamp."""
+_CLOCK = re.compile(r"(?<![\d:.])\d{1,2}:\d{2}(?::\d{2})?(?![\d:])(?:\s*[ap]\.?\s?m\b\.?)?", re.I)
+TIMETABLE_TIMES = 3  # a line with this many clock times is a row of a timetable (`Fenwick arr. 05:55 06:25 06:55`)
+_PRICE = re.compile(r"[£$€¥]\s?\d|\d\s?(?:€|zł|kr|USD|EUR|GBP)(?!\w)")
+_VERSION = re.compile(
+    r"\b(?:v|version|versión|versão|versione|wersja)\s*\d+(?:\.\d+)+\b|(?<![\d.])\d+\.\d+\.\d(?![\d.])", re.I
+)
+_STAMP_WORD_KEY = re.compile(r"\b(?:updated|published|posted|modified|ago|read|" + _STAMP_KEYS_INTL + r")\b", re.I)
+
+
+def _is_data_date(s: str) -> bool:
+    """A date or time that belongs to what the line lists, not to the page: a row of a timetable (three or
+    more clock times), a price beside the date (`On sale 12 December from £699`), a version number
+    (`3.4.0 - 2026-11-28`: a release)."""
+    return len(_CLOCK.findall(s)) >= TIMETABLE_TIMES or bool(_PRICE.search(s) or _VERSION.search(s))
+
+
 _REPUBLISHED = re.compile(r"^\W*(?:originally|first)\s+(?:published|appeared|posted)\b", re.IGNORECASE)
 _DAY_MONTH = (
     r"(?:" + _MONTHS + r")\.?\s+\d{1,2}\b|\d{1,2}\s+(?:" + _MONTHS + r")\b|\d{1,2}[/.]\d{1,2}(?:[/.]\d{2,4})?\b"
@@ -948,7 +970,7 @@ def _is_stamp(s: str, first: bool) -> bool:
         return False
     if _EMBED_ATTRIBUTION.match(s):
         return False
-    if _UNTIL.match(s):
+    if _UNTIL.search(s) or _is_data_date(s):
         return False  # "Until August 23.": when something runs, not when the page was written
     if _REPUBLISHED.match(s) and not _DATE_VALUE.search(s):
         return False  # "Originally published on Example Science": provenance, not a date
@@ -997,6 +1019,7 @@ def _date_lists(body: list) -> set[int]:
         if len(run) >= LIST_RUN:
             out.update(run)
         run = []
+    out |= _dated_rows(body)
     run = []
     for i in [i for i, line in enumerate(body) if _LEADING_TIME.match(line.text)] + [len(body) + SCHEDULE_GAP + 1]:
         if run and i > run[-1] + SCHEDULE_GAP:
@@ -1006,22 +1029,71 @@ def _date_lists(body: list) -> set[int]:
     return out
 
 
-SCHEDULE_GAP = 3  # a schedule's times lie at most this many lines apart (a title and a description between)
-_LEADING_TIME = re.compile(
-    r"^\W{0,3}\d{1,2}(?:[:.]\d{2}\s*(?:a\.?m\.?|p\.?m\.?|h)?|\s*(?:a\.m\.|p\.m\.|am|pm))(?![\d:.])", re.I
+_OPENS_DATED = re.compile(
+    r"^\W{0,3}(?:\d|(?:" + "|".join((_WEEKDAYS, _WEEKDAYS_INTL, _MONTHS, _MONTHS_INTL)) + r")\b)", re.IGNORECASE
 )
 
 
-def _dated_subheads(body: list, stamps: list[int]) -> set[int]:
+def _is_row(s: str) -> bool:
+    """A line that opens with a number, a weekday or a month and carries a date or time, or one with two or more
+    clock times (`SK 412  Brannock 07:05 - Valletta 11:20`), and no stamp word."""
+    opens = _OPENS_DATED.match(s) and _DATE_SIGNAL.search(s) or len(_CLOCK.findall(s)) >= 2
+    return bool(opens) and not _STAMP_WORD_KEY.search(s)
+
+
+def _dated_rows(body: list) -> set[int]:
+    """Indices of lines in runs of at least LIST_RUN consecutive short rows (`_is_row`: a date or time that opens
+    the line, or two clock times; no stamp word such as `Updated`, `Published`, `ago`), each but the first (a
+    heading) with words or numbers of its own beside it: the rows of opening hours, a timetable or a fixtures list (`Thursday 25 and Friday 26
+    December: closed`, `24 e 31 dicembre: 10-14`). A run with bare dates among its lines (an archive's
+    `February 2020` over its posts' dated titles) is not one, nor are related headlines or comment headers
+    with their dates at the end."""
+    out: set[int] = set()
+    run: list[int] = []
+    for i, line in enumerate([*body, None]):
+        t = line.text if line is not None else ""
+        if len(t) <= 120 and _is_row(t):
+            run.append(i)
+            continue
+        if len(run) >= LIST_RUN and all(_has_own_content(body[k].text) for k in run[1:]):
+            out.update(run)
+        run = []
+    return out
+
+
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+
+
+def _has_own_content(s: str) -> bool:
+    """Beside its dates and years the line has words or numbers of its own (`closed`, `10-18`, a station)."""
+    rest = _YEAR.sub(" ", _DATE_SIGNAL.sub(" ", s))
+    return _has_own_words(rest) or _ANY_DIGIT.search(rest) is not None
+
+
+def _has_own_words(s: str) -> bool:
+    """The line has a word that is not a date's or a stamp's (a place, a label, `closed`)."""
+    return any(len(w) > 1 and w.lower().rstrip(".") not in _STAMP_WORDS for w in words(s))
+
+
+SCHEDULE_GAP = 3  # a schedule's times lie at most this many lines apart (a title and a description between)
+_LEADING_TIME = re.compile(
+    r"^\W{0,3}\d{1,2}(?:[:.]\d{2}\s*(?:a\.?m\.?|p\.?m\.?|h)?|\s*(?:a\.m\.|p\.m\.|am|pm)|\s?(?-i:h)\s?\d{2})(?![\d:.])",
+    re.I,
+)
+
+
+def _dated_subheads(body: list, stamps: list[int], lists: set[int]) -> set[int]:
     """Bare dates (no time, no `Updated`) when two or more head prose: the subheads of a diary or blotter;
-    bare dates with a weekday (`Friday 11 December`) when two or more head lines that are not stamps:
-    the days of a listing or a schedule; and bare clock times (`4:14 p.m.`, `10 a.m. EST`, `09:05`) when
+    bare years count as heads too (a timeline's `1884`); bare dates with a weekday (`Friday 11 December`,
+    `Vendredi 12 décembre`) when two or more head lines that are not stamps (a schedule's entries, `lists`,
+    are not): the days of a listing or a schedule; and bare clock times (`4:14 p.m.`, `10 a.m. EST`, `09:05`) when
     two or more head prose: the entries of a live blog (`The Latest`), whose times are its structure,
     not the page's stamp."""
     bare = [i for i in stamps if not _STAMP_KEY.search(body[i].text)]
-    heads = [i for i in bare if i + 1 < len(body) and is_prose(body[i + 1].text, 8)]
+    years = [i for i, ln in enumerate(body) if _BARE_YEAR.match(ln.text)]  # a timeline's `1884` heads an entry too
+    heads = [i for i in bare + years if i + 1 < len(body) and is_prose(body[i + 1].text, 8)]
     out = set(bare) if len(heads) >= 2 else set()
-    stamped = set(stamps)
+    stamped = set(stamps) - lists
     days = [i for i in bare if _WEEKDAY.search(body[i].text) and i + 1 < len(body) and i + 1 not in stamped]
     out |= set(days) if len(days) >= 2 else set()
     times = [i for i, ln in enumerate(body[:-1]) if _BARE_TIME.match(ln.text) and is_prose(body[i + 1].text, 8)]
@@ -1032,7 +1104,8 @@ _BARE_TIME = re.compile(
     r"^\s*(?:\d{1,2}:\d{2}(?:\s*(?:a\.m\.|p\.m\.|am|pm))?|\d{1,2}\s*(?:a\.m\.|p\.m\.|am|pm))(?:\s+[A-Z]{2,4})?\s*$",
     re.IGNORECASE,
 )
-_WEEKDAY = re.compile(r"\b(?:" + _WEEKDAYS + r")\b", re.IGNORECASE)
+_WEEKDAY = re.compile(r"\b(?:" + _WEEKDAYS + "|" + _WEEKDAYS_INTL + r")\b", re.IGNORECASE)
+_BARE_YEAR = re.compile(r"^\W{0,3}(?:1[5-9]|20)\d\d\W{0,3}$")
 
 
 @check("RES006", "residue", "warning", fix="remove", label="date or time stamp line")
@@ -1049,7 +1122,8 @@ def timestamp(view: TextView) -> Iterator[Hit]:
     """
     body = view.body
     stamps = [i for i, line in enumerate(body) if _is_stamp(line.text.strip(), i == 0)]
-    skip = _date_lists(body) | _dated_subheads(body, stamps)
+    lists = _date_lists(body)
+    skip = lists | _dated_subheads(body, stamps, lists)
     for i in stamps:
         if i not in skip and not in_data_block(view.body_texts, i):
             yield _line_hit(body[i], "date or time stamp")

@@ -10,7 +10,8 @@ their marks, and the checks leave a block of content alone. The marks, from how 
 - table: most lines split into the same number (2+) of fields on tabs, `|` or wide spaces, or most
   lines hold a number (scores, counts, prices, group letters with numbers);
 - code: most lines carry code's marks (a statement ending in `;`, `{` or `}`, an assignment, a
-  keyword such as `def`, `return`, `SELECT`, `FROM`, a shell prompt, a log level) or are indented;
+  keyword such as `def`, `return`, `SELECT`, `FROM`, a shell prompt, a log level, a commit id, a mail or
+  commit header with its address in angle brackets) or are indented;
 - list: most lines open with a list marker (`1.`, `2)`, `Step 3`, `-`, `•`, `*`);
 - fields: most lines are `Label: value` with a short label (a schedule, a spec sheet, fixtures);
 - terms: most lines name a name or term of the article's own prose (`article_terms`).
@@ -35,7 +36,8 @@ _CODE_MARK = re.compile(
     r"[;{}]\s*$|^\s*[{}]|\s(?:==|!=|=>|->|:=|\+=)\s|^\s*[\w.\[\]]+\s*=\s*\S"
     r"|^\s*(?:def|class|return|import|from|function|var|let|const|if|elif|else|for|while|print|echo|sudo|cd|ls"
     r"|#include|SELECT|INSERT|UPDATE|DELETE|CREATE|WHERE|FROM|JOIN|GROUP BY|ORDER BY)\b"
-    r"|^\s*\[?(?:INFO|WARN|WARNING|ERROR|DEBUG|TRACE)\]?\s|^\s*(?:\$|>>>|#|//|--)\s|^\s*[+|][-+=]{3,}|\w\([^\n]{0,200}\)\s*;?$",
+    r"|^\s*\[?(?:INFO|WARN|WARNING|ERROR|DEBUG|TRACE)\]?\s|^\s*(?:\$|>>>|#|//|--)\s|^\s*[+|][-+=]{3,}|\w\([^\n]{0,200}\)\s*;?$"
+    r"|^commit\s+[0-9a-f]{7,40}\s*$|\b(?:INFO|WARN|ERROR|DEBUG)\s{1,2}\S|^[A-Z][\w-]{1,20}:\s[^\n<>]{1,60}<[^<>\s@]+@[^<>\s]+>\s*$",
 )
 _LIST_MARK = re.compile(r"^\s*(?:\d{1,3}[.)]\s|\(\d{1,3}\)\s|step\s+\d+\b|[-•*·▪◦‣–]\s|[a-z][.)]\s)", re.IGNORECASE)
 _NUMBERED = re.compile(r"^\s*(?:\d{1,3}[.)]|\(\d{1,3}\))\s+\S")
@@ -98,14 +100,15 @@ def is_code_or_table(lines: Sequence[str]) -> bool:
     tabs, `|` or wide spaces, or a rule of dashes under a header): a query and its output, a log, a listing
     with its results."""
 
-    def data(s: str) -> bool:
-        fields = [f for f in _FIELD_SPLIT.split(s.strip()) if f]
-        return (
-            len(fields) >= 2 or bool(_CODE_MARK.search(s) or _RULE.match(s)) or s[:1] in (" ", "\t") and bool(s.strip())
-        )
-
-    flags = [data(s) for s in lines]
+    flags = [is_data_line(s) for s in lines]
     return sum(flags) >= MIN_DATA_LINES and _most(flags)
+
+
+def is_data_line(s: str) -> bool:
+    """A line of code or of a table: 2+ fields on tabs, `|` or wide spaces, code's marks, a rule of dashes, or
+    indented."""
+    fields = [f for f in _FIELD_SPLIT.split(s.strip()) if f]
+    return len(fields) >= 2 or bool(_CODE_MARK.search(s) or _RULE.match(s)) or s[:1] in (" ", "\t") and bool(s.strip())
 
 
 BLOCK_REACH = 4  # how far around a line to look for the table, listing or list it may sit in
@@ -122,7 +125,27 @@ def in_data_block(lines: Sequence[str], i: int) -> bool:
     while hi < min(len(lines) - 1, i + BLOCK_REACH) and not is_prose(lines[hi + 1], 12):
         hi += 1
     block = lines[lo : hi + 1]
-    return len(block) >= 3 and is_code_or_table(block) or _numbered_run(lines, i) >= MIN_DATA_LINES
+    return (
+        len(block) >= 3
+        and is_code_or_table(block)
+        or _numbered_run(lines, i) >= MIN_DATA_LINES
+        or _in_listing(lines, i)
+    )
+
+
+def _in_listing(lines: Sequence[str], i: int) -> bool:
+    """Line i is one of MIN_DATA_LINES or more data lines in a row (`is_data_line`), one of them with code's marks
+    (`$ openssl ...` and its output, `commit ...`, `Author: ...`, `Date: ...` of a log): a listing, however
+    much title and prose sit around it."""
+    if not is_data_line(lines[i]):
+        return False
+    lo, hi = i, i
+    while lo > 0 and is_data_line(lines[lo - 1]):
+        lo -= 1
+    while hi < len(lines) - 1 and is_data_line(lines[hi + 1]):
+        hi += 1
+    run = lines[lo : hi + 1]
+    return len(run) >= MIN_DATA_LINES and any(_CODE_MARK.search(s) for s in run)
 
 
 def _numbered_run(lines: Sequence[str], i: int) -> int:
