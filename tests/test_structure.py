@@ -189,3 +189,45 @@ def test_in_data_block_finds_a_listing_among_a_title_and_an_intro():
         "End",
     ]
     assert not in_data_block(footer, 4)
+
+
+def test_in_cell_grid_knows_a_table_left_one_cell_a_line():
+    from audit.checks.structure import in_cell_grid
+
+    board = ["Time", "To", "Platform", "09:14", "Kingsbury", "3", "09:20", "Aldgate", "1", "09:31", "Harwood", "2"]
+    assert in_cell_grid(board, 5)
+    share = ["Share", "12", "Tweet", "4", "Email", "2", "Comments", "9"]
+    assert in_cell_grid(share, 1) and not in_cell_grid(share, 1, lambda s: s in {"Share", "Tweet", "Email"})
+    ranked = ["Most read", "1", "Museum reopens", "2", "Budget approved", "3", "Storm hits", "4", "Bridge opens"]
+    assert not in_cell_grid(ranked, 3)  # whole numbers counting up: a ranked list, not cells
+    assert not in_cell_grid(["Intro", "4", "A line", "Another line"], 1)
+
+
+def test_is_schedule_entry_needs_two_times_alone():
+    from audit.checks.structure import is_schedule_entry
+
+    guide = ["Monday", "7.00pm", "News", "7.30pm", "Sport", "8.00pm", "Film"]
+    assert is_schedule_entry(guide, 2) and is_schedule_entry(guide, 4)
+    assert not is_schedule_entry(["Storm hits", "09:14", "Share", "The storm cut power."], 2)
+    assert not is_schedule_entry(guide, 1)
+
+
+def test_under_media_contact_takes_a_release_s_contact_block():
+    from audit.checks.structure import is_list_head, is_media_contact_head, under_media_contact
+
+    block = [
+        "The museum reopens in March.",
+        "Press office",
+        "Ellie Marsh",
+        "Marketing",
+        "Tel 01632 960 550",
+        "E: e@x.example",
+    ]
+    assert is_media_contact_head("Pressekontakt:") and is_media_contact_head("Kontakt dla mediów:")
+    assert not is_media_contact_head("Contact us")
+    assert not is_list_head("Press office")  # a run under it may hold the page's share bar and footer too
+    assert under_media_contact(block, 4) and under_media_contact(block, 5)
+    footer = ["The museum reopens in March.", "Our offices", "1 High Street", "Tel: 01632 960 999"]
+    assert not under_media_contact(footer, 3)
+    prose = ["Press office", "A sentence that ends here.", "Another one.", "And one more.", "Tel 01632 960 550"]
+    assert not under_media_contact(prose, 4)  # prose between: the label's block has ended

@@ -14,7 +14,7 @@ import functools
 import re
 from collections.abc import Iterator
 
-from audit.checks.structure import in_data_block
+from audit.checks.structure import in_data_block, under_media_contact
 from audit.data import load_list, trie_pattern
 from audit.records import Hit
 from audit.registry import check
@@ -296,40 +296,12 @@ def _contact_cue(s: str) -> bool:
     return bool(_cue("contact").search(s) or _FOLLOW.search(s) or _LABEL.search(s))
 
 
-_MEDIA_CONTACT = re.compile(
-    r"^\W*(?:(?:media|press|news|investor)\s+(?:contacts?|enquiries|inquiries|office|relations)\b"
-    r"|notes?\s+(?:to|for)\s+editors\b|for\s+(?:interviews|media|press|images|more information|further information)\b"
-    r"[^\n]{0,60}\bcontact)",
-    re.IGNORECASE,
-)
-MEDIA_BLOCK = 3  # the lines under a press release's `Media contact:` that are its contact block
-
-
 def _not_an_authors(lines: list[str], i: int) -> bool:
     """Line i is data or a press release's own contact, not the author's: it sits in a table or a listing
-    (`| ana@example.com | 17 |`: structure.in_data_block), or it is, or is within MEDIA_BLOCK lines (or
-    MEDIA_REACH short lines that are not sentences) under, a media-contact label (`Media contact:`, `Press enquiries`, `Notes to editors`, `For interviews,
-    contact:`), where a release names its press office."""
-    if any(_MEDIA_CONTACT.search(s) for s in lines[max(0, i - MEDIA_BLOCK) : i + 1]):
-        return True
-    return in_data_block(lines, i) or _under_media_label(lines, i)
-
-
-MEDIA_REACH = 6  # a contact block of short lines (a name, a role, `T:`, `M:`, `E:`) may run this far under its label
-
-
-def _under_media_label(lines: list[str], i: int) -> bool:
-    """Line i is in an unbroken run of short lines (none a sentence) that a media-contact label opens, at most
-    MEDIA_REACH lines under it: a release's contact block with a name, a role and several numbers."""
-    for j in range(i - 1, max(-1, i - MEDIA_REACH - 1), -1):
-        if _MEDIA_CONTACT.search(lines[j]):
-            return True
-        if word_count(lines[j]) > CONTACT_BLOCK_WORDS or lines[j].rstrip().endswith((".", "!", "?")):
-            return False
-    return False
-
-
-CONTACT_BLOCK_WORDS = 12
+    (`| ana@example.com | 17 |`: structure.in_data_block), or in a release's contact block under a media-contact
+    label (`Media contact:`, `Press enquiries`, `Notes to editors`, `Pressekontakt`: structure.under_media_contact),
+    where a release names its press office."""
+    return under_media_contact(lines, i) or in_data_block(lines, i)
 
 
 def _lone_addresses(view: TextView) -> Iterator[Hit]:

@@ -7,7 +7,13 @@ import itertools
 import re
 from collections.abc import Container, Iterator
 
-from audit.checks.structure import in_data_block, is_list_item
+from audit.checks.structure import (
+    in_cell_grid,
+    in_data_block,
+    is_list_item,
+    is_schedule_entry,
+    under_media_contact,
+)
 from audit.data import load_list, pattern_list, phrase_regex, trie_pattern
 from audit.records import Hit
 from audit.registry import check
@@ -374,26 +380,34 @@ def page_furniture(view: TextView) -> Iterator[Hit]:
     """Lines that are only a button or menu label or a counter: `Share`, `Email`, `Tags:`, `Rating: 36 Votes`, `1 / 23`.
 
     The labels are listed in `audit/data/ui_words.txt`; a line must consist of labels alone (an extractor
-    may have joined them with single spaces: `Share Tweet Email`; not a lead-in: `See more photos:`). A bare
-    number counts when it has at most 3 digits and is not one of a run of table cells. Breadcrumbs
+    may have joined them with single spaces: `Share Tweet Email`; not a lead-in: `See more photos:`; not a
+    programme's one-word title under its time, `6.30pm` over `News`: structure.is_schedule_entry). A bare
+    number counts when it has at most 3 digits and is not one of a run of table cells, nor a cell of a table
+    left one cell a line (structure.in_cell_grid: other numbers and times around it, no button among them). Breadcrumbs
     (`Home > News > World`) count too, and so does a trail of a few capitalised section names run into
     the headline printed on the line above or below (`Home News World Storm hits the coast`), and a
     logo's text alternative alone on a line (`Example News Logo`), and contact details that are not a
-    sentence (`... Suite 900 | 555-010-0100 tel | 555-010-0101 fax`).
+    sentence (`... Suite 900 | 555-010-0100 tel | 555-010-0101 fax`), except in a press release's contact
+    block under its media-contact label (`Press office`, `Pressekontakt`: structure.under_media_contact).
     """
-    body = view.body
+    body, texts = view.body, view.body_texts
     counts = _bare_counts(body)
     for i, line in enumerate(body):
         more = not line.text.rstrip().endswith(".")  # (none of the rules below takes a line ending in a stop)
-        if i in counts or len(line.text) <= 60 and _COUNTER.match(line.text):
+        if (
+            i in counts
+            and not in_cell_grid(texts, i, is_ui_label)
+            or len(line.text) <= 60
+            and _COUNTER.match(line.text)
+        ):
             yield _line_hit(line, "page furniture (counter)")
-        elif is_ui_label(line.text) or more and is_glued_labels(line.text):
+        elif (is_ui_label(line.text) or more and is_glued_labels(line.text)) and not is_schedule_entry(texts, i):
             yield _line_hit(line, "page furniture (button or menu label)")
         elif _BREADCRUMB.match(line.text) or more and is_crumb_trail(body, i):
             yield _line_hit(line, "page furniture (breadcrumb)")
         elif more and _LOGO.match(line.text):
             yield _line_hit(line, "page furniture (logo)")
-        elif more and is_contact_block(line.text):
+        elif more and is_contact_block(line.text) and not under_media_contact(texts, i):
             yield _line_hit(line, "page furniture (contact details)")
 
 
@@ -879,7 +893,10 @@ _STAMP_WORDS = frozenset(
     " ist ago an hour hours minute minutes min mins second seconds day days week weeks month months year years"
     " read reading time today yesterday st nd rd th of"
     " de del em às las le à mis jour um uhr h il alle ore om el en"
-    " minuto minutos leitura lectura lesezeit lecture lettura di".split()
+    " minuto minutos leitura lectura lesezeit lecture lettura di"
+    # the labels a stamp goes under (`Date:`, `Stand:`, `Fecha:`, `Opublikowano:`, `Gepubliceerd:`)
+    " date datum fecha data stand dodano opublikowano aktualizacja zaktualizowano gepubliceerd bijgewerkt"
+    " publicerad uppdaterad publicación publicacion actualización actualizacion".split()
 )
 _ORD = r"(?:st|nd|rd|th)?"  # "Sept. 20th", "20th of September"
 _DATE_SIGNAL = re.compile(
@@ -948,6 +965,18 @@ _VERSION = re.compile(
 _STAMP_WORD_KEY = re.compile(r"\b(?:updated|published|posted|modified|ago|read|" + _STAMP_KEYS_INTL + r")\b", re.I)
 
 
+_FIELD_LABEL = re.compile(r"^\W*([^\W\d_][\w' -]{0,24}?)\s*:\s*\S")
+
+
+def _other_label(s: str) -> bool:
+    """The date is a field's value under a label that is no stamp's (`Starts: Tuesday 18 April 2028`, `Half term:
+    ...`, `Deadline: 3 May`): the date of what the label names. `Updated:`, `Date:`, `Stand:` are a stamp's."""
+    m = _FIELD_LABEL.match(s)
+    if m is None or _CLOCK.search(s) or _STAMP_WORD_KEY.search(s):
+        return False  # a time beside the date is a stamp's (`기사입력 :[ 2018-08-25 15:24 ]`)
+    return not any(w.lower() in _STAMP_WORDS or w.lower() == "by" for w in words(m.group(1)))
+
+
 def _is_data_date(s: str) -> bool:
     """A date or time that belongs to what the line lists, not to the page: a row of a timetable (three or
     more clock times), a price beside the date (`On sale 12 December from £699`), a version number
@@ -970,7 +999,7 @@ def _is_stamp(s: str, first: bool) -> bool:
         return False
     if _EMBED_ATTRIBUTION.match(s):
         return False
-    if _UNTIL.search(s) or _is_data_date(s):
+    if _UNTIL.search(s) or _is_data_date(s) or _other_label(s):
         return False  # "Until August 23.": when something runs, not when the page was written
     if _REPUBLISHED.match(s) and not _DATE_VALUE.search(s):
         return False  # "Originally published on Example Science": provenance, not a date
@@ -1117,18 +1146,29 @@ def timestamp(view: TextView) -> Iterator[Hit]:
     content are left alone: three or more lines in a row that open with a date (tour dates, a
     schedule), bare dates that head entries of prose (a police blotter, a diary), dates in code
     listings and aligned tables (SQL output, logs; `audit/checks/structure.py`), and
-    `Originally published on ...` (provenance, PRV001). Months, weekdays and stamp words of Portuguese,
+    `Originally published on ...` (provenance, PRV001). So are the rows of opening hours, timetables and
+    fixtures (three or more in a row that open with a date or time, or hold two clock times, with words of
+    their own), a line with three or more clock times, a date beside a price or a version number, an
+    embargo, `Dated ...`, a field whose label is not a stamp's (`Starts: Tuesday 18 April`), and a cell of a
+    table left one cell a line. Months, weekdays and stamp words of Portuguese,
     Spanish, French, German, Italian and Dutch count too (`sexta-feira, 22 de outubro de 2010 às 20:13`).
     """
     body = view.body
     stamps = [i for i, line in enumerate(body) if _is_stamp(line.text.strip(), i == 0)]
     lists = _date_lists(body)
     skip = lists | _dated_subheads(body, stamps, lists)
+    texts = view.body_texts
     for i in stamps:
-        if i not in skip and not in_data_block(view.body_texts, i):
+        if i not in skip and not in_data_block(texts, i) and not _grid_cell(texts, i):
             yield _line_hit(body[i], "date or time stamp")
 
 
+def _grid_cell(texts: list[str], i: int) -> bool:
+    """A time or number alone on its line among the cells of a table left one cell a line (`16:02` of a board)."""
+    return _CELL_TIME.match(texts[i]) is not None and in_cell_grid(texts, i, is_ui_label)
+
+
+_CELL_TIME = re.compile(r"^\s*\d{1,2}[:.]\d{2}\s*$")
 _NAME_PARTICLES = frozenset("de da di del della van von der den la le al el bin ibn dos das du st".split())
 _HANDLE = re.compile(r"\s*(?:@\w{2,30}.*|\|.*|/.*)$")
 RARE_NAME_ZIPF = 3.8  # a surname is rare as an English word

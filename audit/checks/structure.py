@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from audit.data import load_list
 from audit.text import TextView, is_prose, word_count, words
@@ -243,3 +243,75 @@ def structure_kind(
         if kind in kinds and yes():
             return kind
     return ""
+
+
+# a press release's media-contact label, in the languages releases are sent in: `Media contact:`, `Press office`,
+# `Notes to editors`, `For further information, please contact`, `Pressekontakt`, `Kontakt für die Presse`,
+# `Contact presse`, `Contacto de prensa`, `Kontakt dla mediów`, `Perscontact`, `Contatti stampa`, `Presskontakt`
+_MEDIA_CONTACT = re.compile(
+    r"^\W*(?:(?:media|press|news|investor)\s+(?:contacts?|enquiries|inquiries|office|relations)\b"
+    r"|notes?\s+(?:to|for)\s+editors\b|for\s+(?:interviews|media|press|images|more information|further information)\b"
+    r"[^\n]{0,60}\bcontact"
+    r"|(?:presse|medien)kontakt|kontakt\s+f(?:ü|ue)r\s+(?:die\s+)?(?:presse|medien)|pressestelle"
+    r"|contacts?\s+(?:presse|m[ée]dias?)\b|contactos?\s+(?:de\s+)?(?:prensa|imprensa)\b"
+    r"|kontakt\s+dla\s+(?:medi[óo]w|prasy)|biuro\s+prasowe|perscontact|persvoorlichting"
+    r"|contatt[oi]\s+(?:per\s+la\s+)?stampa|ufficio\s+stampa|presskontakt)",
+    re.IGNORECASE,
+)
+MEDIA_BLOCK = 3  # the lines under a press release's `Media contact:` that are its contact block, whatever they are
+MEDIA_REACH = 6  # ... or this many short lines (a name, a role, `T:`, `M:`, `E:`) that are not sentences
+CONTACT_BLOCK_WORDS = 12
+
+
+def is_media_contact_head(s: str) -> bool:
+    """A press release's media-contact label (`Media contact:`, `Press office`, `Notes to editors`, `Pressekontakt`,
+    `Kontakt dla mediów:`)."""
+    return _MEDIA_CONTACT.search(s) is not None
+
+
+def under_media_contact(lines: Sequence[str], i: int) -> bool:
+    """Line i is a media-contact label, or in the contact block under one: within MEDIA_BLOCK lines of it, or
+    within MEDIA_REACH lines when every line between is short and not a sentence. A release's sender wrote
+    that block for the reader; an outlet's own contact details in its footer have no such label."""
+    if any(is_media_contact_head(s) for s in lines[max(0, i - MEDIA_BLOCK) : i + 1]):
+        return True
+    for j in range(i - 1, max(-1, i - MEDIA_REACH - 1), -1):
+        if is_media_contact_head(lines[j]):
+            return True
+        if word_count(lines[j]) > CONTACT_BLOCK_WORDS or lines[j].rstrip().endswith((".", "!", "?")):
+            return False
+    return False
+
+
+GRID_REACH = 6  # how far on each side of a cell to look for the other cells of its table
+GRID_CELLS = 3  # ... and how many numbers or times alone on their lines it must find there
+_CELL_NUMBER = re.compile(r"^\s*[(\[]?[-+]?\d{1,4}(?:[.,:]\d{1,3})?[)\]]?%?\s*$")
+
+
+def in_cell_grid(lines: Sequence[str], i: int, furniture: Callable[[str], bool] = lambda s: False) -> bool:
+    """Line i sits in a table an extractor left one cell a line (a departures board, a table of seats or
+    points): at least GRID_CELLS other lines within GRID_REACH on each side are a number or a time alone
+    (`4`, `16:05`, `29`), the numbers there are not whole numbers counting up by one (ranked lists, steps, stars), and none there
+    is page furniture (`furniture`: a share bar's `Share` over its count)."""
+    around = range(max(0, i - GRID_REACH), min(len(lines), i + GRID_REACH + 1))
+    window = [lines[k] for k in around if k != i]
+    if sum(_CELL_NUMBER.match(s) is not None for s in window) < GRID_CELLS:
+        return False
+    cells = [s for s in (lines[k].strip() for k in around) if _CELL_NUMBER.match(s)]
+    counts = [int(s) for s in cells if s.isdigit()]
+    if len(counts) == len(cells) >= 3 and all(b in (a + 1, 1) for a, b in zip(counts, counts[1:], strict=False)):
+        return False  # `1`, `2`, `3` between lines (and again from `1`): ranked lists, steps, stars, not cells
+    return not any(furniture(s) for s in window)
+
+
+SCHEDULE_REACH = 4
+_TIME_ALONE = re.compile(r"^\s*\d{1,2}(?:[:.]\d{2})?\s*(?:[ap]\.?m\.?|h)?\s*$", re.IGNORECASE)
+
+
+def is_schedule_entry(lines: Sequence[str], i: int) -> bool:
+    """Line i follows a time alone on its line (`6.30pm`, `18:00`) and another such time lies within
+    SCHEDULE_REACH lines: an entry of a programme or a TV guide whose title may be one word (`News`, `Sport`)."""
+    if i == 0 or not _TIME_ALONE.match(lines[i - 1]) or not any(c in lines[i - 1] for c in ":.apAP"):
+        return False
+    near = range(max(0, i - 1 - SCHEDULE_REACH), min(len(lines), i + SCHEDULE_REACH + 1))
+    return any(k != i - 1 and _TIME_ALONE.match(lines[k]) and any(c in lines[k] for c in ":.apAP") for k in near)
