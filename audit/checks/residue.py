@@ -1048,7 +1048,6 @@ def _date_lists(body: list) -> set[int]:
         if len(run) >= LIST_RUN:
             out.update(run)
         run = []
-    out |= _dated_rows(body)
     run = []
     for i in [i for i, line in enumerate(body) if _LEADING_TIME.match(line.text)] + [len(body) + SCHEDULE_GAP + 1]:
         if run and i > run[-1] + SCHEDULE_GAP:
@@ -1066,27 +1065,38 @@ _OPENS_DATED = re.compile(
 def _is_row(s: str) -> bool:
     """A line that opens with a number, a weekday or a month and carries a date or time, or one with two or more
     clock times (`SK 412  Brannock 07:05 - Valletta 11:20`), and no stamp word."""
+    if not _ANY_DIGIT.search(s):
+        return False  # (every row holds a digit: a cheap first look)
     opens = _OPENS_DATED.match(s) and _DATE_SIGNAL.search(s) or len(_CLOCK.findall(s)) >= 2
     return bool(opens) and not _STAMP_WORD_KEY.search(s)
 
 
-def _dated_rows(body: list) -> set[int]:
-    """Indices of lines in runs of at least LIST_RUN consecutive short rows (`_is_row`: a date or time that opens
-    the line, or two clock times; no stamp word such as `Updated`, `Published`, `ago`), each but the first (a
-    heading) with words or numbers of its own beside it: the rows of opening hours, a timetable or a fixtures list (`Thursday 25 and Friday 26
-    December: closed`, `24 e 31 dicembre: 10-14`). A run with bare dates among its lines (an archive's
-    `February 2020` over its posts' dated titles) is not one, nor are related headlines or comment headers
-    with their dates at the end."""
+def _dated_rows(body: list, stamps: list[int]) -> set[int]:
+    """The stamps (indices in `stamps`) that lie in runs of at least LIST_RUN consecutive short rows (`_is_row`:
+    a date or time that opens the line, or two clock times; no stamp word such as `Updated`, `Published`,
+    `ago`), each but the first (a heading) with words or numbers of its own beside it: the rows of opening
+    hours, a timetable or a fixtures list (`Thursday 25 and Friday 26 December: closed`, `24 e 31 dicembre:
+    10-14`). A run with bare dates among its lines (an archive's `February 2020` over its posts' dated
+    titles) is not one, nor are related headlines or comment headers with their dates at the end. Only the
+    lines around a stamp are looked at."""
+    rows: dict[int, bool] = {}
+
+    def row(k: int) -> bool:
+        if k not in rows:
+            rows[k] = len(body[k].text) <= 120 and _is_row(body[k].text)
+        return rows[k]
+
     out: set[int] = set()
-    run: list[int] = []
-    for i, line in enumerate([*body, None]):
-        t = line.text if line is not None else ""
-        if len(t) <= 120 and _is_row(t):
-            run.append(i)
+    for i in stamps:
+        if i in out or not row(i):
             continue
-        if len(run) >= LIST_RUN and all(_has_own_content(body[k].text) for k in run[1:]):
-            out.update(run)
-        run = []
+        lo, hi = i, i
+        while lo > 0 and row(lo - 1):
+            lo -= 1
+        while hi < len(body) - 1 and row(hi + 1):
+            hi += 1
+        if hi - lo + 1 >= LIST_RUN and all(_has_own_content(body[k].text) for k in range(lo + 1, hi + 1)):
+            out.update(range(lo, hi + 1))
     return out
 
 
@@ -1119,7 +1129,7 @@ def _dated_subheads(body: list, stamps: list[int], lists: set[int]) -> set[int]:
     two or more head prose: the entries of a live blog (`The Latest`), whose times are its structure,
     not the page's stamp."""
     bare = [i for i in stamps if not _STAMP_KEY.search(body[i].text)]
-    years = [i for i, ln in enumerate(body) if _BARE_YEAR.match(ln.text)]  # a timeline's `1884` heads an entry too
+    years = [i for i, ln in enumerate(body) if _BARE_YEAR.match(ln.text)] if bare else []  # a timeline's `1884`
     heads = [i for i in bare + years if i + 1 < len(body) and is_prose(body[i + 1].text, 8)]
     out = set(bare) if len(heads) >= 2 else set()
     stamped = set(stamps) - lists
@@ -1155,7 +1165,7 @@ def timestamp(view: TextView) -> Iterator[Hit]:
     """
     body = view.body
     stamps = [i for i, line in enumerate(body) if _is_stamp(line.text.strip(), i == 0)]
-    lists = _date_lists(body)
+    lists = _date_lists(body) | _dated_rows(body, stamps)
     skip = lists | _dated_subheads(body, stamps, lists)
     texts = view.body_texts
     for i in stamps:
