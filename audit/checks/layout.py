@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from typing import NamedTuple
 
 from audit.checks.residue import LEADING_DATE, is_byline_name, is_link_header, is_ui_label
-from audit.checks.structure import BULLET, KINDS, is_bulleted_titles, structure_kind
+from audit.checks.structure import BULLET, KINDS, is_bulleted_titles, is_list_item, structure_kind
 from audit.records import Hit
 from audit.registry import check
 from audit.text import TextView, is_prose, word_count, words
@@ -281,6 +283,12 @@ def trailing_link_list(view: TextView) -> Iterator[Hit]:
     (`- 11 Fascinating Facts About Our Galaxy`) mark links, not a list of the article's.
     Also two or more short lines (at most 15 words, no closing punctuation) that end the body after a share or
     print button below the last paragraph: headlines or tags (`Running`, `Coastal Marathon`), whatever their length.
+    And, after or between the article's paragraphs, runs of other stories' teasers as boilerpipe leaves them (whole
+    sentences, no header: it drops the linked titles and keeps their summaries): three or more lines in a row of
+    6-35 words that share at most one content word with the rest of the document, with no quotation, no verb of
+    saying and no opening that carries on the sentence before (`He`, `But`, `This`), in a document with 150 words
+    of article besides that repeats its own key terms (a digest of unrelated briefs does not); times and labels
+    between them go with them (`teaser_run_lines`).
     """
     body = view.body
     last = -1
@@ -293,7 +301,13 @@ def trailing_link_list(view: TextView) -> Iterator[Hit]:
     after = _after_furniture(body, last)
     for ln in after:
         yield Hit(*ln.span, "headline or tag list after the article's share bar", "")
-    yield from _headline_tail(body, last, {ln.index for ln in after})
+    taken = {ln.index for ln in after}
+    for hit in _headline_tail(body, last, taken):
+        taken.add(hit.index)
+        yield hit.finding
+    for k in teaser_run_lines(view.body_texts):
+        if body[k].index not in taken:
+            yield Hit(*body[k].span, "teaser of another story amid the article", "")
 
 
 FURNITURE_TAIL_WORDS = 15  # a headline or tag under the share bar is short
@@ -317,7 +331,12 @@ def _after_furniture(body: list, last: int) -> list:
     return []
 
 
-def _headline_tail(body: list, last: int, taken: set[int]) -> Iterator[Hit]:
+class _Taken(NamedTuple):
+    index: int
+    finding: Hit
+
+
+def _headline_tail(body: list, last: int, taken: set[int]) -> Iterator[_Taken]:
     """RES015's headline run after the article's last prose line (`last`), the lines in `taken` left out."""
     tail = body[last + 1 :]
     if sum(word_count(ln.text) for ln in tail) > sum(word_count(ln.text) for ln in body[: last + 1]):
@@ -336,7 +355,111 @@ def _headline_tail(body: list, last: int, taken: set[int]) -> Iterator[Hit]:
     for i in range(marks[0], marks[-1] + 1):
         ln = tail[i]
         if (i in marks or 0 < word_count(ln.text) <= 30) and ln.index not in taken:
-            yield Hit(*ln.span, "headline list after the article", "")
+            yield _Taken(ln.index, Hit(*ln.span, "headline list after the article", ""))
+
+
+TEASER_WORDS = (6, 35)  # a teaser of another story is one or two sentences of this many words
+TEASER_TERMS = 4  # ... with at least this many content words of its own
+TEASER_SHARED = 1  # ... at most this many of them found in the article's other lines
+TEASER_RUN = 3  # at least this many such lines in a row ...
+TEASER_APART = 2 / 3  # ... of which this share name nothing of the article at all
+TEASER_ARTICLE = 150  # words of article outside the run
+KEY_TERMS, KEY_TERM_LINES = 2, 3  # an article repeats at least 2 of its terms on 3 lines or more (a digest does not)
+_TEASER_STOP = frozenset(
+    """about above after again against along among around because been before being below between both could
+    down during each every from further have having here into itself just more most other over same should some
+    such than that their them then there these they this those through under until very were what when where
+    which while will with would your also only even still much many well back first last next year years week
+    weeks today time times make made like news people world three four five since""".split()
+)
+_REPORTING = re.compile(r"\b(?:said|says|told|tells|according\s+to|added|asked|explained|noted|wrote)\b", re.IGNORECASE)
+_GOES_ON = re.compile(
+    r"^\W*(?:he|she|they|it|its|his|her|their|this|that|these|those|but|and|so|yet|however|meanwhile|also|then"
+    r"|there|here|we|i|our|my|you|er|sie|es|il|elle|ils|elles|él|ella|ellos|lui|lei|loro|ele|ela|on|ona|oni)\b",
+    re.IGNORECASE,
+)
+
+
+def teaser_shape(s: str) -> bool:
+    """A line that could be another story's teaser: 6-35 words, capitalised, no quotation, no verb of saying,
+    not a list entry, a dated entry, a lead-in (`:`) or a question-and-answer line, and not opening with a word
+    that carries on the sentence before (`He`, `But`, `This`, `Meanwhile`: the article going on)."""
+    s = s.strip()
+    if not s or not TEASER_WORDS[0] <= word_count(s) <= TEASER_WORDS[1]:
+        return False
+    if not (s[0].isupper() or s[0].isdigit()) or s.endswith(":") or _QUOTED_MARK.search(s):
+        return False
+    return not (
+        _REPORTING.search(s) or _GOES_ON.match(s) or is_list_item(s) or LEADING_DATE.match(s) or _NOT_A_LINK.match(s)
+    )
+
+
+_QUOTED_MARK = re.compile(r"[\"“”„«»]")
+
+
+def content_stems(s: str) -> set[str]:
+    """The line's content words (4+ letters, not common words), cut to their first five letters."""
+    return {w.casefold()[:5] for w in words(s) if len(w) >= 4 and w.casefold() not in _TEASER_STOP}
+
+
+def _unrelated(stems: list[set[str]], counts: Counter, i: int) -> bool:
+    """Line i has TEASER_TERMS content words and at most TEASER_SHARED of them occur on lines other than it
+    and its neighbours (a headline and its teaser share words with each other, not with the article)."""
+    own = stems[i]
+    if len(own) < TEASER_TERMS:
+        return False
+    near = Counter(t for k in range(max(0, i - 1), min(len(stems), i + 2)) for t in stems[k])
+    return sum(counts[t] > near[t] for t in own) <= TEASER_SHARED
+
+
+def _coherent(stems: list[set[str]], skip: range) -> bool:
+    """The lines outside `skip` repeat at least KEY_TERMS content words on KEY_TERM_LINES lines each: an article
+    about one subject, not a digest of unrelated briefs."""
+    counts = Counter(t for k, own in enumerate(stems) if k not in skip for t in own)
+    return sum(v >= KEY_TERM_LINES for v in counts.values()) >= KEY_TERMS
+
+
+def _between(s: str) -> bool:
+    """A short line inside a run of teasers that does not end it: a time, a section label, `5 min read`."""
+    return word_count(s) <= 5 and not s.rstrip().endswith((".", "!", "?")) and not is_link_header(s)
+
+
+def teaser_run_lines(lines: Sequence[str]) -> list[int]:
+    """The lines (indexes) of runs of other stories' teasers amid or after an article: at least three lines in a
+    row (short labels and times between them allowed) shaped like a headline or teaser sentence (`teaser_shape`)
+    that share at most one content word with the article's other lines (`_unrelated`), in a document with 150
+    words of article besides, which repeats its own key terms (`_coherent`); a run that is structured content
+    (introduced by a lead-in, a list, a table, code) is the article's."""
+    shaped = [teaser_shape(s) for s in lines]
+    if sum(shaped) < TEASER_RUN:
+        return []
+    stems = [content_stems(s) for s in lines]
+    counts = Counter(t for own in stems for t in own)
+    far = [shaped[i] and _unrelated(stems, counts, i) for i in range(len(lines))]
+    out: list[int] = []
+    i, n = 0, len(lines)
+    while i < n:
+        j = i
+        while j < n and (far[j] or j > i and j + 1 < n and far[j + 1] and _between(lines[j])):
+            j += 1
+        run = range(i, j)
+        if sum(far[k] for k in run) >= TEASER_RUN and _article_around(lines, stems, run):
+            out.extend(k for k in run if any(c.isalnum() for c in lines[k]))
+        i = max(j, i + 1)
+    return out
+
+
+def _article_around(lines: Sequence[str], stems: list[set[str]], run: range) -> bool:
+    """The lines outside the run are an article (150+ words, key terms repeated), two thirds of the run's lines
+    share no content word with it, and the run is not structured content of it."""
+    if sum(word_count(s) for k, s in enumerate(lines) if k not in run) < TEASER_ARTICLE:
+        return False
+    outside = {t for k, own in enumerate(stems) if k not in run for t in own}
+    apart = [not stems[k] & outside for k in run if stems[k]]
+    if sum(apart) < TEASER_APART * len(apart):
+        return False  # the article's closing lines, or comments under it, name its subject here and there
+    intro = lines[run.start - 1] if run.start else ""
+    return _coherent(stems, run) and not structure_kind([lines[k] for k in run], intro, kinds=TAIL_CONTENT)
 
 
 MENU_WORDS = 5  # a menu item is a short label
