@@ -288,7 +288,9 @@ def trailing_link_list(view: TextView) -> Iterator[Hit]:
     6-35 words that share at most one content word with the rest of the document, with no quotation, no verb of
     saying and no opening that carries on the sentence before (`He`, `But`, `This`), in a document with 150 words
     of article besides that repeats its own key terms (a digest of unrelated briefs does not); times and labels
-    between them go with them (`teaser_run_lines`).
+    between them go with them (`teaser_run_lines`). And the topic tags that end the body under its last sentence,
+    without a label (a bio above them often): three or more lines of at most 3 words, one in lower case or four
+    or more of them, none naming a role (a signature) (`tag_tail`).
     """
     body = view.body
     last = -1
@@ -301,6 +303,10 @@ def trailing_link_list(view: TextView) -> Iterator[Hit]:
     after = _after_furniture(body, last)
     for ln in after:
         yield Hit(*ln.span, "headline or tag list after the article's share bar", "")
+    if not after:
+        after = tag_tail(body)
+        for ln in after:
+            yield Hit(*ln.span, "topic tags that end the body", "")
     taken = {ln.index for ln in after}
     for hit in _headline_tail(body, last, taken):
         taken.add(hit.index)
@@ -334,6 +340,37 @@ def _after_furniture(body: list, last: int) -> list:
 class _Taken(NamedTuple):
     index: int
     finding: Hit
+
+
+TAG_WORDS, TAG_CHARS = 3, 30  # a tag is a word or a short phrase (`small business`, `City Council`)
+TAG_RUN = 3
+_ROLE = re.compile(
+    r"\b(?:editor|director|chief|manager|officer|head|president|chair|secretary|spokes\w+|communications|press|"
+    r"media|contact|professor|dr|minister|mayor|councillor|author|reporter|writer|correspondent)\b",
+    re.IGNORECASE,
+)
+
+
+def tag_tail(body: list) -> list:
+    """The topic tags that end the body under its last sentence, one a line, with no `Tags:` label or share bar
+    (a bio above them often): three or more lines of at most 3 words and 30 characters that open with a letter
+    (not a count, `%165 votes`), none ending like a sentence, one of them in lower case (`small business`) or four or more of them. A signature (a name, a role,
+    a town) names a role or an office, and structured content (a list, a table, fields) is the article's."""
+    k = len(body)
+    while k > 0 and _is_tag(body[k - 1].text):
+        k -= 1
+    run = body[k:]
+    if len(run) < TAG_RUN or k == 0 or not body[k - 1].text.rstrip().endswith((".", "!", "?", ".”", '."')):
+        return []
+    texts = [ln.text.strip() for ln in run]
+    if any(_ROLE.search(t) for t in texts) or structure_kind(texts, body[k - 1].text, kinds=TAIL_CONTENT):
+        return []
+    return run if len(run) > TAG_RUN or any(t[:1].islower() for t in texts) else []
+
+
+def _is_tag(s: str) -> bool:
+    s = s.strip()
+    return 0 < len(s) <= TAG_CHARS and s[0].isalpha() and word_count(s) <= TAG_WORDS and not s.endswith(_CLOSE + ("?",))
 
 
 def _headline_tail(body: list, last: int, taken: set[int]) -> Iterator[_Taken]:
