@@ -284,7 +284,8 @@ def trailing_link_list(view: TextView) -> Iterator[Hit]:
     Also two or more short lines (at most 15 words, no closing punctuation) that end the body after a share or
     print button below the last paragraph: headlines or tags (`Running`, `Coastal Marathon`), whatever their length.
     And, after or between the article's paragraphs, runs of other stories' teasers as boilerpipe leaves them (whole
-    sentences, no header: it drops the linked titles and keeps their summaries): three or more lines in a row of
+    sentences, no header: it drops the linked titles and keeps their summaries): three or more lines in a row (two
+    where they end the body) of
     6-35 words that share at most one content word with the rest of the document, with no quotation, no verb of
     saying and no opening that carries on the sentence before (`He`, `But`, `This`), in a document with 150 words
     of article besides that repeats its own key terms (a digest of unrelated briefs does not); times and labels
@@ -397,8 +398,10 @@ def _headline_tail(body: list, last: int, taken: set[int]) -> Iterator[_Taken]:
 
 TEASER_WORDS = (6, 35)  # a teaser of another story is one or two sentences of this many words
 TEASER_TERMS = 4  # ... with at least this many content words of its own
+HEADLINE_TERMS = 3  # (a headline without a full stop, 4-15 words, at least this many)
 TEASER_SHARED = 1  # ... at most this many of them found in the article's other lines
 TEASER_RUN = 3  # at least this many such lines in a row ...
+TEASER_END_RUN = 2  # ... or this many where they end the body
 TEASER_APART = 2 / 3  # ... of which this share name nothing of the article at all
 TEASER_ARTICLE = 150  # words of article outside the run
 KEY_TERMS, KEY_TERM_LINES = 2, 3  # an article repeats at least 2 of its terms on 3 lines or more (a digest does not)
@@ -418,11 +421,11 @@ _GOES_ON = re.compile(
 
 
 def teaser_shape(s: str) -> bool:
-    """A line that could be another story's teaser: 6-35 words, capitalised, no quotation, no verb of saying,
+    """A line that could be another story's teaser: 6-35 words (or a headline, `_is_headline_like`), capitalised, no quotation, no verb of saying,
     not a list entry, a dated entry, a lead-in (`:`) or a question-and-answer line, and not opening with a word
     that carries on the sentence before (`He`, `But`, `This`, `Meanwhile`: the article going on)."""
     s = s.strip()
-    if not s or not TEASER_WORDS[0] <= word_count(s) <= TEASER_WORDS[1]:
+    if not s or not TEASER_WORDS[0] <= word_count(s) <= TEASER_WORDS[1] and not _is_headline_like(s):
         return False
     if not (s[0].isupper() or s[0].isdigit()) or s.endswith(":") or _QUOTED_MARK.search(s):
         return False
@@ -439,11 +442,11 @@ def content_stems(s: str) -> set[str]:
     return {w.casefold()[:5] for w in words(s) if len(w) >= 4 and w.casefold() not in _TEASER_STOP}
 
 
-def _unrelated(stems: list[set[str]], counts: Counter, i: int) -> bool:
-    """Line i has TEASER_TERMS content words and at most TEASER_SHARED of them occur on lines other than it
+def _unrelated(stems: list[set[str]], counts: Counter, i: int, headline: bool = False) -> bool:
+    """Line i has TEASER_TERMS content words (HEADLINE_TERMS for a headline) and at most TEASER_SHARED of them occur on lines other than it
     and its neighbours (a headline and its teaser share words with each other, not with the article)."""
     own = stems[i]
-    if len(own) < TEASER_TERMS:
+    if len(own) < (HEADLINE_TERMS if headline else TEASER_TERMS):
         return False
     near = Counter(t for k in range(max(0, i - 1), min(len(stems), i + 2)) for t in stems[k])
     return sum(counts[t] > near[t] for t in own) <= TEASER_SHARED
@@ -463,7 +466,7 @@ def _between(s: str) -> bool:
 
 def teaser_run_lines(lines: Sequence[str]) -> list[int]:
     """The lines (indexes) of runs of other stories' teasers amid or after an article: at least three lines in a
-    row (short labels and times between them allowed) shaped like a headline or teaser sentence (`teaser_shape`)
+    row, or two that end the body (short labels and times between and after them allowed) shaped like a headline or teaser sentence (`teaser_shape`)
     that share at most one content word with the article's other lines (`_unrelated`), in a document with 150
     words of article besides, which repeats its own key terms (`_coherent`); a run that is structured content
     (introduced by a lead-in, a list, a table, code) is the article's."""
@@ -472,7 +475,7 @@ def teaser_run_lines(lines: Sequence[str]) -> list[int]:
         return []
     stems = [content_stems(s) for s in lines]
     counts = Counter(t for own in stems for t in own)
-    far = [shaped[i] and _unrelated(stems, counts, i) for i in range(len(lines))]
+    far = [shaped[i] and _unrelated(stems, counts, i, _is_headline_like(lines[i])) for i in range(len(lines))]
     out: list[int] = []
     i, n = 0, len(lines)
     while i < n:
@@ -480,7 +483,8 @@ def teaser_run_lines(lines: Sequence[str]) -> list[int]:
         while j < n and (far[j] or j > i and j + 1 < n and far[j + 1] and _between(lines[j])):
             j += 1
         run = range(i, j)
-        if sum(far[k] for k in run) >= TEASER_RUN and _article_around(lines, stems, run):
+        need = TEASER_END_RUN if all(word_count(s) <= 5 for s in lines[j:]) else TEASER_RUN
+        if sum(far[k] for k in run) >= need and _article_around(lines, stems, run):
             out.extend(k for k in run if any(c.isalnum() for c in lines[k]))
         i = max(j, i + 1)
     return out
