@@ -283,13 +283,13 @@ def trailing_link_list(view: TextView) -> Iterator[Hit]:
     (`- 11 Fascinating Facts About Our Galaxy`) mark links, not a list of the article's.
     Also two or more short lines (at most 15 words, no closing punctuation) that end the body after a share or
     print button below the last paragraph: headlines or tags (`Running`, `Coastal Marathon`), whatever their length.
-    And, after or between the article's paragraphs, runs of other stories' teasers as boilerpipe leaves them (whole
-    sentences, no header: it drops the linked titles and keeps their summaries): three or more lines in a row (two
-    where they end the body) of
-    6-35 words that share at most one content word with the rest of the document, with no quotation, no verb of
-    saying and no opening that carries on the sentence before (`He`, `But`, `This`), in a document with 150 words
-    of article besides that repeats its own key terms (a digest of unrelated briefs does not); times and labels
-    between them go with them (`teaser_run_lines`). And the topic tags that end the body under its last sentence,
+    And, after or between the article's paragraphs, runs of other stories' teasers as boilerpipe leaves them
+    (whole sentences, no header: it drops the linked titles and keeps their summaries): three or more lines in
+    a row (two where they end the body) of 6-35 words, or headlines, that share at most one of the recurring
+    content words of the rest, with no quotation, no verb of saying and no opening that carries on the sentence
+    before (`He`, `But`, `This`), in a document with 150 words of article besides that repeats its own key
+    terms (a digest of unrelated briefs does not); times and labels between them go with them
+    (`teaser_run_lines`). And the topic tags that end the body under its last sentence,
     without a label (a bio above them often): three or more lines of at most 3 words, one in lower case or four
     or more of them, none naming a role (a signature) (`tag_tail`).
     """
@@ -399,7 +399,7 @@ def _headline_tail(body: list, last: int, taken: set[int]) -> Iterator[_Taken]:
 TEASER_WORDS = (6, 35)  # a teaser of another story is one or two sentences of this many words
 TEASER_TERMS = 4  # ... with at least this many content words of its own
 HEADLINE_TERMS = 3  # (a headline without a full stop, 4-15 words, at least this many)
-TEASER_SHARED = 1  # ... at most this many of them found in the article's other lines
+TEASER_SHARED = 1  # ... at most this many of them found on two or more of the article's other lines
 TEASER_RUN = 3  # at least this many such lines in a row ...
 TEASER_END_RUN = 2  # ... or this many where they end the body
 TEASER_APART = 2 / 3  # ... of which this share name nothing of the article at all
@@ -443,13 +443,14 @@ def content_stems(s: str) -> set[str]:
 
 
 def _unrelated(stems: list[set[str]], counts: Counter, i: int, headline: bool = False) -> bool:
-    """Line i has TEASER_TERMS content words (HEADLINE_TERMS for a headline) and at most TEASER_SHARED of them occur on lines other than it
-    and its neighbours (a headline and its teaser share words with each other, not with the article)."""
+    """Line i has TEASER_TERMS content words (HEADLINE_TERMS for a headline) and at most TEASER_SHARED of them
+    occur on two or more lines other than it and its neighbours: the article's recurring terms (a headline and
+    its teaser share words with each other, and a word the article uses once is no subject of it)."""
     own = stems[i]
     if len(own) < (HEADLINE_TERMS if headline else TEASER_TERMS):
         return False
     near = Counter(t for k in range(max(0, i - 1), min(len(stems), i + 2)) for t in stems[k])
-    return sum(counts[t] > near[t] for t in own) <= TEASER_SHARED
+    return sum(counts[t] > near[t] + 1 for t in own) <= TEASER_SHARED
 
 
 def _coherent(stems: list[set[str]], skip: range) -> bool:
@@ -465,11 +466,12 @@ def _between(s: str) -> bool:
 
 
 def teaser_run_lines(lines: Sequence[str]) -> list[int]:
-    """The lines (indexes) of runs of other stories' teasers amid or after an article: at least three lines in a
-    row, or two that end the body (short labels and times between and after them allowed) shaped like a headline or teaser sentence (`teaser_shape`)
-    that share at most one content word with the article's other lines (`_unrelated`), in a document with 150
-    words of article besides, which repeats its own key terms (`_coherent`); a run that is structured content
-    (introduced by a lead-in, a list, a table, code) is the article's."""
+    """The lines (indexes) of runs of other stories' teasers amid or after an article: at least three lines in
+    a row, or two that end the body (short labels and times between and after them allowed), shaped like a
+    headline or a teaser sentence (`teaser_shape`) that share at most one of the article's recurring content
+    words (`_unrelated`), in a document with 150 words of article besides, which repeats its own key terms
+    (`_coherent`); a run that is structured content (introduced by a lead-in, a list, a table, code) is the
+    article's."""
     shaped = [teaser_shape(s) for s in lines]
     if sum(shaped) < TEASER_RUN:
         return []
