@@ -425,7 +425,8 @@ def teaser_shape(s: str) -> bool:
     not a list entry, a dated entry, a lead-in (`:`) or a question-and-answer line, and not opening with a word
     that carries on the sentence before (`He`, `But`, `This`, `Meanwhile`: the article going on)."""
     s = s.strip()
-    if not s or not TEASER_WORDS[0] <= word_count(s) <= TEASER_WORDS[1] and not _is_headline_like(s):
+    n = word_count(s) if s else 0
+    if not TEASER_WORDS[0] <= n <= TEASER_WORDS[1] and not (4 <= n < TEASER_WORDS[0] and _is_headline_like(s)):
         return False
     if not (s[0].isupper() or s[0].isdigit()) or s.endswith(":") or _QUOTED_MARK.search(s):
         return False
@@ -439,7 +440,8 @@ _QUOTED_MARK = re.compile(r"[\"“”„«»]")
 
 def content_stems(s: str) -> set[str]:
     """The line's content words (4+ letters, not common words), cut to their first five letters."""
-    return {w.casefold()[:5] for w in words(s) if len(w) >= 4 and w.casefold() not in _TEASER_STOP}
+    folded = (w.casefold() for w in words(s) if len(w) >= 4)
+    return {w[:5] for w in folded if w not in _TEASER_STOP}
 
 
 def _unrelated(stems: list[set[str]], counts: Counter, i: int, headline: bool = False) -> bool:
@@ -472,23 +474,37 @@ def teaser_run_lines(lines: Sequence[str]) -> list[int]:
     words (`_unrelated`), in a document with 150 words of article besides, which repeats its own key terms
     (`_coherent`); a run that is structured content (introduced by a lead-in, a list, a table, code) is the
     article's."""
+    n = len(lines)
     shaped = [teaser_shape(s) for s in lines]
-    if sum(shaped) < TEASER_RUN:
-        return []
+    end = n  # the lines from `end` on are short labels (a time, `5 min read`) or none
+    while end > 0 and word_count(lines[end - 1]) <= 5:
+        end -= 1
+    if not _runs(shaped, lines, end):
+        return []  # (a cheap first look: no run of shaped lines long enough, whatever their words)
     stems = [content_stems(s) for s in lines]
     counts = Counter(t for own in stems for t in own)
-    far = [shaped[i] and _unrelated(stems, counts, i, _is_headline_like(lines[i])) for i in range(len(lines))]
+    far = [shaped[i] and _unrelated(stems, counts, i, _is_headline_like(lines[i])) for i in range(n)]
     out: list[int] = []
-    i, n = 0, len(lines)
-    while i < n:
-        j = i
-        while j < n and (far[j] or j > i and j + 1 < n and far[j + 1] and _between(lines[j])):
-            j += 1
-        run = range(i, j)
-        need = TEASER_END_RUN if all(word_count(s) <= 5 for s in lines[j:]) else TEASER_RUN
-        if sum(far[k] for k in run) >= need and _article_around(lines, stems, run):
+    for run in _runs(far, lines, end):
+        if _article_around(lines, stems, run):
             out.extend(k for k in run if any(c.isalnum() for c in lines[k]))
-        i = max(j, i + 1)
+    return out
+
+
+def _runs(flags: list[bool], lines: Sequence[str], end: int) -> list[range]:
+    """The runs of flagged lines (short labels between two of them joined in): three or more flagged lines, or
+    two where the run reaches `end` (only short lines after it)."""
+    out, i, n = [], 0, len(flags)
+    while i < n:
+        if not flags[i]:
+            i += 1
+            continue
+        j = i
+        while j < n and (flags[j] or j + 1 < n and flags[j + 1] and _between(lines[j])):
+            j += 1
+        if sum(flags[i:j]) >= (TEASER_END_RUN if j >= end else TEASER_RUN):
+            out.append(range(i, j))
+        i = j
     return out
 
 
