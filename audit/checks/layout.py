@@ -431,7 +431,7 @@ def teaser_shape(s: str) -> bool:
     if not (s[0].isupper() or s[0].isdigit()) or s.endswith(":") or _QUOTED_MARK.search(s):
         return False
     return not (
-        _REPORTING.search(s) or _GOES_ON.match(s) or is_list_item(s) or LEADING_DATE.match(s) or _NOT_A_LINK.match(s)
+        _GOES_ON.match(s) or is_list_item(s) or _NOT_A_LINK.match(s) or LEADING_DATE.match(s) or _REPORTING.search(s)
     )
 
 
@@ -440,8 +440,7 @@ _QUOTED_MARK = re.compile(r"[\"“”„«»]")
 
 def content_stems(s: str) -> set[str]:
     """The line's content words (4+ letters, not common words), cut to their first five letters."""
-    folded = (w.casefold() for w in words(s) if len(w) >= 4)
-    return {w[:5] for w in folded if w not in _TEASER_STOP}
+    return {w[:5] for w in words(s.casefold()) if len(w) >= 4 and w not in _TEASER_STOP}
 
 
 def _unrelated(stems: list[set[str]], counts: Counter, i: int, headline: bool = False) -> bool:
