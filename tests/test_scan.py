@@ -188,3 +188,37 @@ def test_a_pattern_first_asked_after_the_pass_is_searched_on_its_own(name, engin
     late = re.compile(r"news" + name + r"letter|newsletter|jane\s+roe", re.IGNORECASE)  # never asked before
     assert view.candidates(late) == {1, 2}
     assert TextView(text).candidates(late) == {1, 2}  # in the next document's pass
+
+
+def _re_literal_texts() -> list[str]:
+    """Each literal left to `re`, whole, cut, in upper, title and lower case, beside the ASCII parts of the
+    others and stray accented letters: texts where a literal's ASCII runs are present but not the literal."""
+    out = []
+    for n in range(len(scan.PREFILTER.literals)):
+        for s, runs in scan.PREFILTER.ascii_runs(n):
+            parts = [s, s.upper(), s.title(), s[:-1], s[1:], " ".join(runs), "".join(runs), "é ó í à σς ΣΣ " + s[::-1]]
+            out.append("\n".join(parts))
+            out.append("The council met.\n" + " ".join(p.upper() for p in parts) + "\nThe vote is next week.")
+    return out
+
+
+@pytest.mark.parametrize("name", ENGINES[1:])
+def test_literals_left_to_re_are_searched_only_where_their_ascii_runs_are(name, engine_reset):
+    """`DocScan` searches `re` only for the literals whose ASCII runs the lower-cased text holds: the lines
+    it finds are those that the search for all of the pattern's literals left to `re` finds."""
+    scan.engine(name)
+    _findings(CORPUS[:50])
+    ns = [n for n in range(len(scan.PREFILTER.literals)) if scan.PREFILTER.re_literals(n)]
+    assert ns  # some patterns have literals with case outside ASCII
+    compared = 0
+    for text in CORPUS + _re_literal_texts():
+        doc = scan.DocScan(text, [ln.start for ln in TextView(text).lines])
+        if doc.lowered() is None:
+            continue
+        for n in ns:
+            every, some = set(), set()
+            doc._re_scan(every, scan.PREFILTER.alternation(n, hs_too=False))
+            doc._re_scan(some, scan.PREFILTER.alternation_of(doc._could_hold(n)))
+            assert some == every, (n, text[:80])
+            compared += bool(every)
+    assert compared > 20

@@ -310,7 +310,12 @@ def extract_mentions(view: TextView) -> DocMentions:
     prev_form: str | None = None
     prev_end = -10
     title = None
-    for start, end, word in name_tokens(text):
+    for m in _CAP_WORD.finditer(text):  # `name_tokens`, without a generator's step a word
+        word = _token_word(m.group(1))
+        if not word:
+            continue
+        start = m.start(1)
+        end = start + len(word)
         kind = _name_kind(word)
         if kind != _NEVER and ignored(start):  # a name-like word's line alone is tested
             kind = _NEVER
