@@ -42,7 +42,7 @@ import audit.output as _out, audit.sources as _src, audit.provenance as _prov
 import audit.engine as _eng2
 for _n in ('write_scores', 'sources_csv', 'claims_csv', 'finding_lines'):
     setattr(_out, _n, _mphase(_n, getattr(_out, _n)))
-_eng2.assign_stories = _mphase('stories', _eng2.assign_stories)
+_eng2.decide_stories = _mphase('stories', _eng2.decide_stories)  # the child's own peak: scale_rss's 'stories child MB'
 _eng2.corroborate = _mphase('claims', _eng2.corroborate)
 for _c in all_checks():
     if _c.decide is not None:
