@@ -605,13 +605,57 @@ def decide_corpus(
         rows = corroborated(out.stories) if corroborated else corroborate(summaries.get(CLAIMS_KEY, {}), out.stories)
         out.claims = PackedRows(rows)
     corpus_checks = by_shared_summaries([c for c in options.checks() if c.decide is not None], summaries)
-    for i, c in enumerate(corpus_checks):
-        found = decided[c.code] if decided and c.code in decided else c.decide(summaries.get(c.code, {}))
-        out.hits.add(c, found)
-        del found  # one check's hits at a time: the next check's decision does not sit on them
+    apart = isinstance(out.hits, SpilledHits) and decided is None and corroborated is None
+    done = 0
+    for group in view_groups(corpus_checks, summaries):
+        for c, found in decide_checks(group, summaries, decided, apart):
+            out.hits.add(c, found)
+            del found  # one check's hits at a time: the next check's decision does not sit on them
+        done += len(group)
         if isinstance(summaries, SummaryStore):  # what the checks done keep beside their summaries goes
-            summaries.keep_views(d.code for d in corpus_checks[i + 1 :])
+            summaries.keep_views(d.code for d in corpus_checks[done:])
     return out
+
+
+def view_groups(checks: list[Check], summaries: Any) -> list[list[Check]]:
+    """The checks (in `by_shared_summaries` order) in runs that read one view of a `SummaryStore` (the
+    name checks share one analysis of their mentions); each check alone otherwise."""
+    if not isinstance(summaries, SummaryStore):
+        return [[c] for c in checks]
+    groups: list[list[Check]] = []
+    for c in checks:
+        if groups and summaries.get(groups[-1][0].code) is summaries.get(c.code):
+            groups[-1].append(c)
+        else:
+            groups.append([c])
+    return groups
+
+
+def decide_checks(
+    checks: list[Check], summaries: Any, decided: Mapping[str, Mapping[str, list[Any]]] | None, apart: bool
+) -> Iterator[tuple[Check, Mapping[str, list[Any]]]]:
+    """Each check's hits by document, in order: those `decided` elsewhere as given, the others from
+    their `decide`. With `apart`, the checks of one group (`view_groups`) decide in one forked child
+    (`memory.run_apart`) that sends back their hits: the decision's working memory (the name analysis,
+    MT009's quotation groups) and the arenas its survivors would pin go with the child, so that each
+    group starts from what the pass started from, not from the last one's high-water mark. The same
+    hits either way (a child that fails: decided here)."""
+    from audit.memory import run_apart, work_dir
+
+    todo = [c for c in checks if not (decided and c.code in decided)]
+    found: dict[str, Mapping[str, list[Any]]] = {}
+    if apart and todo:
+        with work_dir("decide-") as folder:
+            got = run_apart(lambda: [c.decide(summaries.get(c.code, {})) for c in todo], folder)
+        if got is not None:
+            found = dict(zip([c.code for c in todo], got[0], strict=True))
+    for c in checks:
+        if decided and c.code in decided:
+            yield c, decided[c.code]
+        elif c.code in found:
+            yield c, found.pop(c.code)
+        else:
+            yield c, c.decide(summaries.get(c.code, {}))
 
 
 def finish_result(r: DocResult, decisions: CorpusDecisions) -> None:
