@@ -116,8 +116,10 @@ def run_apart(fn: Callable[[], T], folder: str) -> tuple[T] | None:
     itself, which raises what the child met). The child starts as a copy of this process and sees the
     same data; its peak is as high as `fn` run here would make this process's, but what `fn` frees
     leaves nothing resident here: Python's allocator keeps a 1 MB arena as long as one object in it
-    lives, and a large phase's few survivors (its result, a memo entry) pin hundreds of them."""
-    if not hasattr(os, "fork"):
+    lives, and a large phase's few survivors (its result, a memo entry) pin hundreds of them.
+    `AUDIT_NO_FORK=1` in the environment turns it off (everything runs here, with the same results): for
+    a host whose other threads must not be forked mid-work."""
+    if not hasattr(os, "fork") or os.environ.get("AUDIT_NO_FORK", "") not in ("", "0"):
         return None
     import pickle
     import signal

@@ -72,3 +72,10 @@ def test_run_apart_returns_the_childs_result_and_none_when_the_child_fails(tmp_p
 
     assert memory.run_apart(fails, str(tmp_path)) is None  # the caller then runs it itself
     assert os.getpid() == parent
+
+
+def test_run_apart_is_off_with_audit_no_fork(tmp_path, monkeypatch):
+    monkeypatch.setenv("AUDIT_NO_FORK", "1")
+    assert memory.run_apart(lambda: 1, str(tmp_path)) is None
+    monkeypatch.setenv("AUDIT_NO_FORK", "0")
+    assert memory.run_apart(lambda: 1, str(tmp_path)) == (1,)
