@@ -26,7 +26,15 @@ from audit.corpus.stories import assign_stories, story_terms
 from audit.records import PAGE_RESIDUE, Document, Finding
 from audit.registry import Check
 from audit.score import DocScore, score_document
-from audit.store import PackedRows, PackedSummaries, ShardCache, SpilledResults, SummaryStore, pack_summaries
+from audit.store import (
+    IdIndex,
+    PackedRows,
+    PackedSummaries,
+    ShardCache,
+    SpilledResults,
+    SummaryStore,
+    pack_summaries,
+)
 from audit.text import TextView
 
 STORY_KEY = "@story"
@@ -469,12 +477,96 @@ class SpilledHits:
         self.current, self.block = {}, -1
 
 
+class StoryLabels(Mapping[str, str]):
+    """Each document's story, compact, for a run whose summaries are on disk: the story ids as UTF-8 in
+    one fixed-width numpy array by the summaries' ordinal (`IdIndex`: ~10 bytes a document), not a dict
+    of a key string and a value string a document (~150 bytes, 20 MB at 137,302 entries). Made right
+    after the stories are assigned, it lets that dict go before the rest of the pass runs: its 137,302
+    small strings, made amid the stories' working memory, would keep the allocator's arenas resident
+    under everything after (the claims, the name analysis, MT009, the outputs). An id without an
+    ordinal (none expected) keeps its story in a small dict."""
+
+    def __init__(self, stories: Mapping[str, str], index: IdIndex) -> None:
+        import numpy as np
+
+        self.index = index
+        encoded: dict[int, bytes] = {}
+        self.loose: dict[str, str] = {}
+        for doc_id, story in stories.items():
+            p = index.ordinal(doc_id)
+            b = story.encode("utf-8", "surrogatepass")
+            if p is None or not b or b.endswith(b"\0"):  # numpy drops trailing NULs: such a label stays loose
+                self.loose[doc_id] = story
+            else:
+                encoded[p] = b
+        self.labels = np.zeros(len(index), dtype=f"S{max(map(len, encoded.values()), default=1)}")
+        self.present = np.zeros(len(index), dtype=bool)
+        if encoded:
+            at = np.fromiter(encoded, dtype=np.int64, count=len(encoded))
+            self.labels[at] = list(encoded.values())
+            self.present[at] = True
+
+    def parts(self) -> tuple[Any, Any, dict[str, str]]:
+        """What `from_parts` needs besides the index: the labels, which are present, the loose ones."""
+        return self.labels, self.present, self.loose
+
+    @classmethod
+    def from_parts(cls, index: IdIndex, labels: Any, present: Any, loose: dict[str, str]) -> StoryLabels:
+        out = cls({}, index)
+        out.labels, out.present, out.loose = labels, present, loose
+        return out
+
+    def __getitem__(self, doc_id: str) -> str:
+        story = self.loose.get(doc_id)
+        if story is not None:
+            return story
+        p = self.index.ordinal(doc_id)
+        if p is None or p >= len(self.present) or not self.present[p]:
+            raise KeyError(doc_id)
+        return bytes(self.labels[p]).decode("utf-8", "surrogatepass")
+
+    def __iter__(self) -> Iterator[str]:
+        for p in self.present.nonzero()[0].tolist():
+            yield self.index[p]
+        yield from self.loose
+
+    def __len__(self) -> int:
+        return int(self.present.sum()) + len(self.loose)
+
+    def clear(self) -> None:
+        self.present[:] = False
+        self.loose.clear()
+
+
+def decide_stories(terms: Mapping[str, Any], summaries: Any, apart: bool = True) -> Mapping[str, str]:
+    """Each document's story (`assign_stories`). With the summaries on disk, the result is `StoryLabels`
+    and, with `apart`, the stories are assigned in a forked child (`memory.run_apart`), which sends back
+    only the labels' arrays: the stories' working memory (the pass's largest) and the arenas it would
+    leave resident go with the child, and the rest of the pass starts from what it started from
+    (at 137,302 rss-dev entries about 90 MB less under every later phase). Same stories either way."""
+    if not isinstance(summaries, SummaryStore):
+        return assign_stories(terms)
+    from audit.memory import run_apart, trim_memory, work_dir
+
+    index = summaries.ids
+    if apart:
+        with work_dir("stories-") as folder:
+            got = run_apart(lambda: StoryLabels(assign_stories(terms), index).parts(), folder)
+        if got is not None:
+            return StoryLabels.from_parts(index, *got[0])
+    stories = assign_stories(terms)
+    labels = StoryLabels(stories, index)
+    stories.clear()
+    trim_memory(collect=False)
+    return labels
+
+
 @dataclass
 class CorpusDecisions:
-    """What the corpus pass decided: each document's story, the claim rows, and the corpus checks' hits
-    (in memory, or `SpilledHits`)."""
+    """What the corpus pass decided: each document's story (a dict, or `StoryLabels`), the claim rows,
+    and the corpus checks' hits (in memory, or `SpilledHits`)."""
 
-    stories: dict[str, str] = field(default_factory=dict)
+    stories: Mapping[str, str] = field(default_factory=dict)
     claims: Sequence[dict[str, Any]] = field(default_factory=list)
     hits: HitsInMemory | SpilledHits = field(default_factory=HitsInMemory)
 
@@ -509,17 +601,61 @@ def decide_corpus(
     (`corroborate` is not called). `hits`: where each check's hits go as it is decided (default: memory)."""
     out = CorpusDecisions(hits=HitsInMemory() if hits is None else hits)
     if options.stories and summaries.get(STORY_KEY):
-        out.stories = assign_stories(summaries[STORY_KEY])
+        out.stories = decide_stories(summaries[STORY_KEY], summaries, apart=corroborated is None and decided is None)
         rows = corroborated(out.stories) if corroborated else corroborate(summaries.get(CLAIMS_KEY, {}), out.stories)
         out.claims = PackedRows(rows)
     corpus_checks = by_shared_summaries([c for c in options.checks() if c.decide is not None], summaries)
-    for i, c in enumerate(corpus_checks):
-        found = decided[c.code] if decided and c.code in decided else c.decide(summaries.get(c.code, {}))
-        out.hits.add(c, found)
-        del found  # one check's hits at a time: the next check's decision does not sit on them
+    apart = isinstance(out.hits, SpilledHits) and decided is None and corroborated is None
+    done = 0
+    for group in view_groups(corpus_checks, summaries):
+        for c, found in decide_checks(group, summaries, decided, apart):
+            out.hits.add(c, found)
+            del found  # one check's hits at a time: the next check's decision does not sit on them
+        done += len(group)
         if isinstance(summaries, SummaryStore):  # what the checks done keep beside their summaries goes
-            summaries.keep_views(d.code for d in corpus_checks[i + 1 :])
+            summaries.keep_views(d.code for d in corpus_checks[done:])
     return out
+
+
+def view_groups(checks: list[Check], summaries: Any) -> list[list[Check]]:
+    """The checks (in `by_shared_summaries` order) in runs that read one view of a `SummaryStore` (the
+    name checks share one analysis of their mentions); each check alone otherwise."""
+    if not isinstance(summaries, SummaryStore):
+        return [[c] for c in checks]
+    groups: list[list[Check]] = []
+    for c in checks:
+        if groups and summaries.get(groups[-1][0].code) is summaries.get(c.code):
+            groups[-1].append(c)
+        else:
+            groups.append([c])
+    return groups
+
+
+def decide_checks(
+    checks: list[Check], summaries: Any, decided: Mapping[str, Mapping[str, list[Any]]] | None, apart: bool
+) -> Iterator[tuple[Check, Mapping[str, list[Any]]]]:
+    """Each check's hits by document, in order: those `decided` elsewhere as given, the others from
+    their `decide`. With `apart`, the checks of one group (`view_groups`) decide in one forked child
+    (`memory.run_apart`) that sends back their hits: the decision's working memory (the name analysis,
+    MT009's quotation groups) and the arenas its survivors would pin go with the child, so that each
+    group starts from what the pass started from, not from the last one's high-water mark. The same
+    hits either way (a child that fails: decided here)."""
+    from audit.memory import run_apart, work_dir
+
+    todo = [c for c in checks if not (decided and c.code in decided)]
+    found: dict[str, Mapping[str, list[Any]]] = {}
+    if apart and todo:
+        with work_dir("decide-") as folder:
+            got = run_apart(lambda: [c.decide(summaries.get(c.code, {})) for c in todo], folder)
+        if got is not None:
+            found = dict(zip([c.code for c in todo], got[0], strict=True))
+    for c in checks:
+        if decided and c.code in decided:
+            yield c, decided[c.code]
+        elif c.code in found:
+            yield c, found.pop(c.code)
+        else:
+            yield c, c.decide(summaries.get(c.code, {}))
 
 
 def finish_result(r: DocResult, decisions: CorpusDecisions) -> None:
@@ -572,7 +708,7 @@ def corpus_stage(
         else:
             for r in results:
                 finish_result(r, decisions)
-    decisions.stories.clear()
+    decisions.stories = {}
     decisions.hits.clear()
     release_after_pass()
     return AuditResult(results, options, decisions.claims)

@@ -7,6 +7,9 @@
 - Memo tables: a module memoises a function with `@memo(maxsize)` (or, for a function of a line or a
   sentence, `@short_memo(maxsize)`) where it defines it, and so registers it; `release_caches()` empties every registered table (after the corpus pass, before the outputs).
 - Giving memory back: `trim_memory()` collects and returns freed pages to the system.
+- A phase apart: `run_apart(fn, folder)` runs `fn` in a forked child and returns its (pickled) result,
+  so that what the phase's working memory leaves resident (pages of the allocator's arenas pinned by a
+  few survivors) goes with the child instead of staying under every later phase.
 - The garbage collector's settings for a command-line run: `fewer_collections()`, `settled()`.
 """
 
@@ -101,6 +104,62 @@ def trim_above(free_bytes: int) -> None:
     libc = _glibc()
     if libc is not None and hasattr(libc, "mallinfo2") and libc.mallinfo2().fordblks > free_bytes:
         libc.malloc_trim(0)
+
+
+T = TypeVar("T")
+APART: dict[str, float] = {}  # the last `run_apart` child's peak resident MB and CPU seconds (the benchmarks')
+
+
+def run_apart(fn: Callable[[], T], folder: str) -> tuple[T] | None:
+    """`(fn(),)` computed in a forked child process, its result pickled back through a file in `folder`;
+    None where there is no fork (not POSIX) or the child did not finish (the caller then calls `fn`
+    itself, which raises what the child met). The child starts as a copy of this process and sees the
+    same data; its peak is as high as `fn` run here would make this process's, but what `fn` frees
+    leaves nothing resident here: Python's allocator keeps a 1 MB arena as long as one object in it
+    lives, and a large phase's few survivors (its result, a memo entry) pin hundreds of them.
+    `AUDIT_NO_FORK=1` in the environment turns it off (everything runs here, with the same results): for
+    a host whose other threads must not be forked mid-work."""
+    if not hasattr(os, "fork") or os.environ.get("AUDIT_NO_FORK", "") not in ("", "0"):
+        return None
+    import pickle
+    import signal
+    import time
+
+    path = os.path.join(folder, "apart.pkl")
+    pid = os.fork()
+    if pid == 0:  # the child: never returns (os._exit skips the parent's atexit and finalizers)
+        code = 1
+        try:
+            t = time.process_time()
+            result = fn()
+            with open(path + ".tmp", "wb") as f:
+                pickle.dump((result, _peak_mb(), time.process_time() - t), f, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(path + ".tmp", path)
+            code = 0
+        finally:
+            os._exit(code)
+    try:
+        _, status = os.waitpid(pid, 0)
+    except BaseException:  # interrupted: the child goes too
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        raise
+    if status != 0 or not os.path.exists(path):
+        return None
+    with open(path, "rb") as f:
+        result, peak, cpu = pickle.load(f)
+    os.remove(path)
+    APART.update(peak_mb=peak, cpu_s=cpu)
+    return (result,)
+
+
+def _peak_mb() -> float:
+    """This process's peak resident set in MB (VmHWM; 0 where /proc is not there)."""
+    try:
+        with open("/proc/self/status") as f:
+            return next((int(x.split()[1]) / 1024 for x in f if x.startswith("VmHWM")), 0.0)
+    except OSError:
+        return 0.0
 
 
 F = TypeVar("F", bound=Callable[..., Any])

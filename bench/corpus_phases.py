@@ -42,11 +42,19 @@ import audit.output as _out, audit.sources as _src, audit.provenance as _prov
 import audit.engine as _eng2
 for _n in ('write_scores', 'sources_csv', 'claims_csv', 'finding_lines'):
     setattr(_out, _n, _mphase(_n, getattr(_out, _n)))
-_eng2.assign_stories = _mphase('stories', _eng2.assign_stories)
+_eng2.decide_stories = _mphase('stories', _eng2.decide_stories)  # the child's own peak: scale_rss's 'stories child MB'
 _eng2.corroborate = _mphase('claims', _eng2.corroborate)
-for _c in all_checks():
-    if _c.decide is not None:
-        REGISTRY[_c.code] = dataclasses.replace(REGISTRY[_c.code], decide=_mphase(_c.code, REGISTRY[_c.code].decide))
+_dc = _eng2.decide_checks  # scale_rss's wrapper: each group's peak already counts a forked child's
+def _checks_mem(checks, *a, **k):
+    reset_peak()
+    r0 = status('VmRSS')
+    t = time.perf_counter()
+    try:
+        yield from _dc(checks, *a, **k)
+    finally:
+        child = round(_amem.APART.get('peak_mb', 0))
+        _mem.append(('+'.join(c.code for c in checks), r0, max(status('VmHWM'), child), status('VmRSS'), round(time.perf_counter() - t, 1)))
+_eng2.decide_checks = _checks_mem
 _lt = __import__('audit.corpus', fromlist=['x'])
 _lt.load_tables = _mphase('load_tables', _lt.load_tables)
 @atexit.register

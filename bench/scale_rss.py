@@ -11,10 +11,12 @@ feeds, English and Polish; median 284 characters). Each size is the first N entr
 audited by `audit run --jobs 2 --source-column source` in a fresh process, measured as
 `bench/memory.py` measures (its SCRIPT: each phase's peak by resetting VmHWM, the main process's own
 peak, the largest worker's ru_maxrss). On top of its phases, this benchmark times the parts of the
-corpus pass (wall-clock and the main process's CPU seconds): stories (`assign_stories`, and the main
-process's peak from the start of the corpus pass to the end of the stories), claims
-(`corroborate`) and each corpus check's decision
-(the name checks MT008, NAME001 and NAME002 share one analysis: the first of them to run pays it),
+corpus pass (wall-clock and the main process's CPU seconds): stories (`decide_stories`, and the peak
+from the start of the corpus pass to the end of the stories: the forked child's, which assigns them,
+where it is larger, its CPU seconds added to the stories' and the pass's), claims
+(`corroborate`) and each corpus check's decision (`decide_checks`: a group of checks that share one
+view, the name checks MT008, NAME001 and NAME002, is timed under its first code; where a group is
+decided in a forked child, the child's CPU seconds and peak count as the group's),
 and the per-document stage (from the start of the run to the corpus stage).
 
 Each timed part also resets the peak resident set (VmHWM) as it starts (bench/memory.py's
@@ -50,10 +52,8 @@ TARGET = 10_000_000
 # Run inside the audited process (bench/memory.py's BENCH_PATCH): wraps the parts of the corpus pass
 # with timers and writes them, as JSON, to the file $SCALE_PARTS when the process exits.
 PATCH = r"""
-import atexit, dataclasses, json, os, time
+import atexit, json, os, time
 import audit.engine as _eng
-from audit.catalog import all_checks
-from audit.registry import REGISTRY
 _parts, _t0 = {}, time.perf_counter()
 def _timed(label, fn):
     def wrapper(*a, **k):
@@ -74,17 +74,41 @@ def _corpus_stage(*a, **k):
     return _stage(*a, **k)
 _eng.corpus_stage = _corpus_stage
 _eng.decide_corpus = _timed('corpus pass', _eng.decide_corpus)
-_assign = _eng.assign_stories
+import audit.memory as _amem
+_assign = _eng.decide_stories
 def _stories_peak(*a, **k):  # stories come first in the corpus pass, whose start reset the peak (VmHWM)
+    _amem.APART.clear()
     try:
         return _assign(*a, **k)
     finally:
-        _parts['stories peak MB'] = status('VmHWM')
-_eng.assign_stories = _timed('stories', _stories_peak)
+        # assigned in a forked child (audit.memory.run_apart): its peak and CPU count as the stories'
+        _child = _amem.APART
+        _parts['stories peak MB'] = max(status('VmHWM'), round(_child.get('peak_mb', 0)))
+        _parts['stories child MB'] = round(_child.get('peak_mb', 0))
+        for _k in ('stories cpu', 'corpus pass cpu'):
+            _parts[_k] = _parts.get(_k, 0.0) + _child.get('cpu_s', 0.0)
+_eng.decide_stories = _timed('stories', _stories_peak)
 _eng.corroborate = _timed('claims', _eng.corroborate)
-for _c in all_checks():
-    if _c.decide is not None:
-        REGISTRY[_c.code] = dataclasses.replace(_c, decide=_timed(_c.code, _c.decide))
+_decide_checks = _eng.decide_checks
+def _checks_timed(checks, *a, **k):  # a group of checks sharing a view (the names), under its first code
+    label = checks[0].code if checks else '?'
+    _amem.APART.clear()
+    reset_peak()
+    rss0 = status('VmRSS')
+    t, c = time.perf_counter(), time.process_time()
+    try:
+        yield from _decide_checks(checks, *a, **k)
+    finally:
+        _child = dict(_amem.APART)  # decided in a forked child (audit.memory.run_apart): its peak and CPU
+        _parts[label] = _parts.get(label, 0.0) + time.perf_counter() - t
+        _cpu = time.process_time() - c + _child.get('cpu_s', 0.0)
+        _parts[label + ' cpu'] = _parts.get(label + ' cpu', 0.0) + _cpu
+        _parts['corpus pass cpu'] = _parts.get('corpus pass cpu', 0.0) + _child.get('cpu_s', 0.0)
+        _peaks = _parts.setdefault('peaks', {})
+        _peaks[label] = [rss0, max(status('VmHWM'), round(_child.get('peak_mb', 0)), _peaks.get(label, [0, 0])[1])]
+        if _child:
+            _parts.setdefault('child MB', {})[label] = round(_child.get('peak_mb', 0))
+_eng.decide_checks = _checks_timed
 @atexit.register
 def _dump():
     with open(os.environ['SCALE_PARTS'], 'w') as f:
@@ -132,6 +156,7 @@ def measure(n: int, tmp: Path, jobs: int, extra: list[str]) -> dict:
     row["outputs"] = sum(times.get(p, 0.0) for p in LATER)
     row["corpus pass peak MB"] = peaks.get("corpus pass", 0)
     row["stories peak MB"] = parts.get("stories peak MB", 0)
+    row["stories child MB"] = parts.get("stories child MB", 0)
     # each part's and each later phase's (MB at its start, its peak): the corpus pass's own peak is
     # the largest of its parts' (each part resets the peak)
     inner = {k: tuple(v) for k, v in parts.get("peaks", {}).items() if k != "corpus pass"}
@@ -182,7 +207,8 @@ def main() -> int:
             print(f"| {r['n']:,} | " + " | ".join(f"{r[c]:.1f}" for c in COLUMNS) + " |", flush=True)
             print(
                 f"  phase peaks at {r['n']:,} (MB at its start / its peak): "
-                + "; ".join(f"{k} {a}/{b}" for k, (a, b) in r["phase peaks"].items()),
+                + "; ".join(f"{k} {a}/{b}" for k, (a, b) in r["phase peaks"].items())
+                + f"; the stories' child process {r['stories child MB']} MB (0: assigned in the main process)",
                 flush=True,
             )
     for a, b in zip(rows, rows[1:], strict=False):

@@ -93,3 +93,43 @@ def test_checks_of_one_extract_are_decided_together_in_a_spilled_run(tmp_path):
     assert by_shared_summaries([b, c, d, a], store) == [b, c, a, d]
     assert by_shared_summaries([a, b, c], {"ZA1": {}, "ZB1": {}, "ZC1": {}}) == [a, b, c]  # in memory: as given
     store.close()
+
+
+def test_story_labels_read_as_the_dict_they_were_made_from():
+    from audit.engine import StoryLabels
+    from audit.store import IdIndex
+
+    index = IdIndex()
+    for doc_id in ("a", "b", "c", "d"):
+        index.append(doc_id)
+    stories = {"b": "s1", "a": "s22", "c": "s1", "zz": "sX", "d": ""}  # zz: not in the index; d: empty label
+    labels = StoryLabels(stories, index)
+    assert dict(labels) == stories and len(labels) == len(stories)
+    assert labels.get("a") == "s22" and labels.get("nobody") is None
+    again = StoryLabels.from_parts(index, *labels.parts())
+    assert dict(again) == stories
+    labels.clear()
+    assert dict(labels) == {} and labels.get("a") is None
+
+
+def test_stories_assigned_in_a_child_equal_those_assigned_here(tmp_path, monkeypatch):
+    import os
+
+    from audit import engine
+    from audit.store import SummaryStore, pack_summaries
+
+    store = SummaryStore(tmp_path / "store")
+    store.add(pack_summaries([(f"doc{i}", {"@story": i % 3}) for i in range(10)]))
+    pids = []
+
+    def assign(terms):
+        pids.append(os.getpid())
+        return {doc_id: f"s{terms[doc_id]}" for doc_id in terms}
+
+    monkeypatch.setattr(engine, "assign_stories", assign)
+    apart = engine.decide_stories(store["@story"], store, apart=True)
+    here = engine.decide_stories(store["@story"], store, apart=False)
+    assert isinstance(apart, engine.StoryLabels) and isinstance(here, engine.StoryLabels)
+    assert dict(apart) == dict(here) == {f"doc{i}": f"s{i % 3}" for i in range(10)}
+    assert pids == [os.getpid()]  # the child's call left no trace here: it ran in another process
+    store.close()

@@ -54,3 +54,28 @@ def test_freed_memory_is_handed_back_only_when_the_heap_holds_more_than_asked(mo
     assert calls == [0]
     monkeypatch.setattr(memory, "_glibc", lambda: None)  # not glibc: nothing to do, no error
     memory.trim_above(0)
+
+
+def test_run_apart_returns_the_childs_result_and_none_when_the_child_fails(tmp_path):
+    import os
+
+    parent = os.getpid()
+    got = memory.run_apart(lambda: (os.getpid(), [1, 2, 3]), str(tmp_path))
+    assert got is not None
+    pid, values = got[0]
+    assert pid != parent and values == [1, 2, 3]  # computed in another process, sent back
+    assert memory.APART["peak_mb"] > 0 and memory.APART["cpu_s"] >= 0
+    assert list(tmp_path.iterdir()) == []  # the result's file is gone
+
+    def fails():
+        raise ValueError("in the child")
+
+    assert memory.run_apart(fails, str(tmp_path)) is None  # the caller then runs it itself
+    assert os.getpid() == parent
+
+
+def test_run_apart_is_off_with_audit_no_fork(tmp_path, monkeypatch):
+    monkeypatch.setenv("AUDIT_NO_FORK", "1")
+    assert memory.run_apart(lambda: 1, str(tmp_path)) is None
+    monkeypatch.setenv("AUDIT_NO_FORK", "0")
+    assert memory.run_apart(lambda: 1, str(tmp_path)) == (1,)
