@@ -134,15 +134,18 @@ def story_terms(view: TextView) -> StorySketch:
 
 
 def _handed_back(steps: range) -> Iterator[int]:
-    """`steps`, handing freed memory back (`trim_above`) when glibc's heap holds more than a 16th of the
-    budget free (looked at every 32 steps). glibc keeps the blocks a loop of numpy chunks frees as holes in
+    """`steps`, handing freed memory back (`trim_above`) when glibc's heap holds more than a 64th of the
+    budget free (looked at every 8 steps). glibc keeps the blocks a loop of numpy chunks frees as holes in
     its heap: measured on rss-dev's 137,302 entries, the exact similarities of 5.1 million pairs (39 MB of
-    results, chunks of a few MB) left 150 MB more resident, given back only by malloc_trim (with this,
-    about 85 MB more at their peak, for about a tenth more of their CPU time)."""
-    limit = budget_bytes() // 16
+    results, chunks of a few MB) left 150 MB more resident, given back only by malloc_trim. With a 16th
+    looked at every 32 steps, the counting sort's 30 blocks (`_grouped`) were never looked at and each
+    ranking and the exact similarities kept 40-45 MB of holes at their peak; with a 64th every 8 steps
+    (phase harness, 137,302 entries) the first ranking peaks at 161 MB over the stories' start (was 189),
+    the exact similarities at 133 (177), the second ranking at 137 (173), for about 5% more of their CPU."""
+    limit = budget_bytes() // 64
     for k, step in enumerate(steps):
         yield step
-        if k % 32 == 31:
+        if k % 8 == 7:
             trim_above(limit)
 
 
@@ -545,6 +548,7 @@ def _closest_pairs(ids: list[str], signatures: SignatureRows, term_ids: TermIds)
     # The signatures' agreement estimates the Jaccard similarity; the exact one is computed only where
     # the estimate is not hopeless (a pair at the floor, 0.08, agrees on about 10 of 128 rows), and
     # only for each document's best-agreeing partners.
+    trim_memory(collect=False)  # what reading the summaries freed (the term hashes, 8 bytes a term) goes back
     pairs, agreement = _agreeing_pairs(signatures, MIN_AGREEING_ROWS)
     if agreement is None:  # a corpus too large to carry them in the codes: computed again
         agreement = _agreement(signatures, pairs[:, 0], pairs[:, 1])
@@ -967,8 +971,9 @@ def _cluster(edges: list[np.ndarray]) -> dict[int, int]:
     have both ends in it; edges between components cannot take part in a merge, and within a component
     the merges and the sums come in the same order as in one pass over the whole graph, so the result is
     the same, in whatever order the components come. A component of one edge (two representatives, so a
-    strong edge) merges without a heap. The largest component comes last, its edges taken out first and
-    the whole graph's arrays freed before its linkage (on rss-dev's 137,302 entries it holds 1.6 of 2.2
+    strong edge) merges without a heap. The components' edges are taken out of the whole graph's arrays
+    (`_taken_apart`), which are freed, and the largest component is clustered first, before the others'
+    dicts and queues leave Python's arenas in pieces (on rss-dev's 137,302 entries it holds 1.6 of 2.2
     million edges)."""
     lo, hi, jac = edges
     edges.clear()
@@ -985,22 +990,33 @@ def _cluster(edges: list[np.ndarray]) -> dict[int, int]:
     single = order[start[:-1][size == 1]]
     merged = dict(zip(hi[single].tolist(), lo[single].tolist(), strict=True))
     del single
+    largest, rest, rest_start = _taken_apart(order, start, size, [lo, hi, jac])
+    del lo, hi, jac, order, start
+    trim_memory(collect=False)  # the whole graph's arrays go back: only the parts' edges are held
+    if largest:
+        merged.update(_average_linkage(*largest))
+        largest.clear()
+    for a, b in zip(rest_start[:-1].tolist(), rest_start[1:].tolist(), strict=True):
+        if b - a > LARGE_PART:
+            trim_memory(collect=False)  # what the parts before freed goes back before a large one's dicts
+        merged.update(_average_linkage(rest[0][a:b], rest[1][a:b], rest[2][a:b]))
+    return merged
+
+
+def _taken_apart(
+    order: np.ndarray, start: np.ndarray, size: np.ndarray, arrays: list[np.ndarray]
+) -> tuple[list[np.ndarray], list[np.ndarray], np.ndarray]:
+    """The edges of the parts of two edges or more (part v's: positions order[start[v] : start[v + 1]],
+    `size[v]` of them; 0 for no part), taken out of the edges' `arrays`: the largest part's as its own
+    arrays, the others' concatenated part after part (each in position order), with where each starts."""
     parts = np.flatnonzero(size > 1)
     if not len(parts):
-        return merged
+        return [], [a[:0] for a in arrays], np.zeros(1, dtype=np.int64)
     last = int(parts[np.argmax(size[parts])])
-    part = order[start[last] : start[last + 1]]
-    largest = [lo[part], hi[part], jac[part]]
-    trim_memory(collect=False)  # the arrays freed above go back: the linkage's objects live in Python's own arenas
-    for v in parts[parts != last].tolist():
-        part = order[start[v] : start[v + 1]]  # in position order: sorted (lo, hi)
-        if len(part) > LARGE_PART:
-            trim_memory(collect=False)  # what the smaller parts freed goes back before a large one's dicts
-        merged.update(_average_linkage(lo[part], hi[part], jac[part]))
-    del lo, hi, jac, order, start, part
-    trim_memory(collect=False)  # what the smaller parts freed goes back before the largest one's dicts
-    merged.update(_average_linkage(*largest))
-    return merged
+    largest = [a[order[start[last] : start[last + 1]]] for a in arrays]
+    others = parts[parts != last]
+    take = order[_spans(start[others], size[others])]
+    return largest, [a[take] for a in arrays], _offsets(size[others])
 
 
 def _edge_components(nodes: np.ndarray, label: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
