@@ -427,6 +427,29 @@ def test_merge_queue_pops_in_the_order_of_one_heap():
     assert len(got) > 2 * stories.QUEUE_CHUNK  # several chunks of the arrays: not vacuous
 
 
+def test_parts_taken_apart_are_the_components_edges_largest_alone():
+    """`_taken_apart`: the largest part's edges on their own, the other parts of two edges or more
+    concatenated in part order, each part's edges in position order; parts of one edge and part 0 left out."""
+    rng = np.random.default_rng(31)
+    comp = rng.integers(0, 40, size=3000)
+    comp[rng.integers(0, 3000, size=5)] = 40  # a part of up to five edges
+    comp[:400] = 7  # the largest
+    order, start = stories._grouped(comp, 41)
+    size = np.diff(start)
+    size[0] = 0
+    arrays = [np.arange(3000) * 3, rng.random(3000)]
+    largest, rest, rest_start = stories._taken_apart(order, start, size, arrays)
+    assert np.array_equal(largest[0], np.flatnonzero(comp == 7) * 3) and np.array_equal(
+        largest[1], arrays[1][comp == 7]
+    )
+    others = [v for v in range(1, 41) if v != 7 and (comp == v).sum() > 1]
+    want = np.concatenate([np.flatnonzero(comp == v) for v in others])
+    assert np.array_equal(rest[0], want * 3) and np.array_equal(rest[1], arrays[1][want])
+    assert rest_start.tolist() == [0, *np.cumsum([(comp == v).sum() for v in others]).tolist()]
+    empty, none, at = stories._taken_apart(order, start, np.zeros_like(size), arrays)
+    assert empty == [] and len(none[0]) == 0 and at.tolist() == [0]
+
+
 def test_merge_queue_keys_compare_as_the_entries_and_give_them_back():
     """A queue entry (-mean, a, b) is kept as one integer key: keys order as the tuples do (floats of
     either sign, ties broken by the ids, ids of 2**32 and more) and unpack to the same entry."""
