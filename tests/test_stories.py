@@ -3,6 +3,7 @@
 import itertools
 
 import numpy as np
+import pytest
 
 from audit.corpus import stories
 from audit.corpus.stories import BAND_ROWS, NUM_PERM, RUN_CAP, _band_pairs, _top_per_document, story_terms
@@ -292,9 +293,10 @@ def test_clustering_by_component_equals_one_average_linkage_over_the_whole_graph
         lo, hi = codes // n, codes % n
         jac = rng.choice([0.09, 0.12, 0.2, 0.215, 0.25, 0.4, 0.7], size=len(lo))  # weak edges join the parts
         want = stories._average_linkage(lo, hi, jac)
-        assert stories._cluster(lo, hi, jac) == want
-        assert want  # merges happen: not vacuous
-    assert stories._cluster(np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0)) == {}
+        edges = [lo, hi, jac]
+        assert stories._cluster(edges) == want
+        assert want and not edges  # merges happen: not vacuous; the list is emptied (its arrays freed)
+    assert stories._cluster([np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0)]) == {}
 
 
 def _claims_reference(claims, stories_of):
@@ -423,6 +425,46 @@ def test_merge_queue_pops_in_the_order_of_one_heap():
         want.append(heapq.heappop(heap))
     assert got == want and not queue
     assert len(got) > 2 * stories.QUEUE_CHUNK  # several chunks of the arrays: not vacuous
+
+
+def test_parts_taken_apart_are_the_components_edges_largest_alone():
+    """`_taken_apart`: the largest part's edges on their own, the other parts of two edges or more
+    concatenated in part order, each part's edges in position order; parts of one edge and part 0 left out."""
+    rng = np.random.default_rng(31)
+    comp = rng.integers(0, 40, size=3000)
+    comp[rng.integers(0, 3000, size=5)] = 40  # a part of up to five edges
+    comp[:400] = 7  # the largest
+    order, start = stories._grouped(comp, 41)
+    size = np.diff(start)
+    size[0] = 0
+    arrays = [np.arange(3000) * 3, rng.random(3000)]
+    largest, rest, rest_start = stories._taken_apart(order, start, size, arrays)
+    assert np.array_equal(largest[0], np.flatnonzero(comp == 7) * 3) and np.array_equal(
+        largest[1], arrays[1][comp == 7]
+    )
+    others = [v for v in range(1, 41) if v != 7 and (comp == v).sum() > 1]
+    want = np.concatenate([np.flatnonzero(comp == v) for v in others])
+    assert np.array_equal(rest[0], want * 3) and np.array_equal(rest[1], arrays[1][want])
+    assert rest_start.tolist() == [0, *np.cumsum([(comp == v).sum() for v in others]).tolist()]
+    empty, none, at = stories._taken_apart(order, start, np.zeros_like(size), arrays)
+    assert empty == [] and len(none[0]) == 0 and at.tolist() == [0]
+
+
+def test_merge_queue_keys_compare_as_the_entries_and_give_them_back():
+    """A queue entry (-mean, a, b) is kept as one integer key: keys order as the tuples do (floats of
+    either sign, ties broken by the ids, ids of 2**32 and more) and unpack to the same entry."""
+    rng = np.random.default_rng(29)
+    for top in (50, 1 << 40):
+        lo = np.array([0, top - 1])
+        queue = stories.MergeQueue(lo, lo + 1, np.array([0.3, 0.5]))
+        floats = np.r_[rng.choice([-0.5, -0.3, 0.0, 0.25, 1.0], 300), rng.normal(0, 1e3, 300), -1e-300, 5e-324]
+        entries = [(float(x), int(rng.integers(0, top)), int(rng.integers(0, top))) for x in floats]
+        keys = [queue.pack(e) for e in entries]
+        assert [queue.unpack(k) for k in keys] == entries
+        assert sorted(range(len(keys)), key=keys.__getitem__) == sorted(range(len(entries)), key=entries.__getitem__)
+        assert stories._float_keys(floats).tolist() == [stories._float_key(float(x)) for x in floats]
+        with pytest.raises(ValueError):
+            queue.push((-0.3, 0, 1 << queue.bits))
 
 
 def test_one_packed_sort_of_pair_ends_equals_lexsort():

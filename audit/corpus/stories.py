@@ -16,6 +16,7 @@ import hashlib
 import heapq
 import os
 import re
+import struct
 from array import array
 from bisect import bisect_left
 from collections.abc import Iterator, Mapping
@@ -133,15 +134,18 @@ def story_terms(view: TextView) -> StorySketch:
 
 
 def _handed_back(steps: range) -> Iterator[int]:
-    """`steps`, handing freed memory back (`trim_above`) when glibc's heap holds more than a 16th of the
-    budget free (looked at every 32 steps). glibc keeps the blocks a loop of numpy chunks frees as holes in
+    """`steps`, handing freed memory back (`trim_above`) when glibc's heap holds more than a 64th of the
+    budget free (looked at every 8 steps). glibc keeps the blocks a loop of numpy chunks frees as holes in
     its heap: measured on rss-dev's 137,302 entries, the exact similarities of 5.1 million pairs (39 MB of
-    results, chunks of a few MB) left 150 MB more resident, given back only by malloc_trim (with this,
-    about 85 MB more at their peak, for about a tenth more of their CPU time)."""
-    limit = budget_bytes() // 16
+    results, chunks of a few MB) left 150 MB more resident, given back only by malloc_trim. With a 16th
+    looked at every 32 steps, the counting sort's 30 blocks (`_grouped`) were never looked at and each
+    ranking and the exact similarities kept 40-45 MB of holes at their peak; with a 64th every 8 steps
+    (phase harness, 137,302 entries) the first ranking peaks at 161 MB over the stories' start (was 189),
+    the exact similarities at 133 (177), the second ranking at 137 (173), for about 5% more of their CPU."""
+    limit = budget_bytes() // 64
     for k, step in enumerate(steps):
         yield step
-        if k % 32 == 31:
+        if k % 8 == 7:
             trim_above(limit)
 
 
@@ -544,6 +548,7 @@ def _closest_pairs(ids: list[str], signatures: SignatureRows, term_ids: TermIds)
     # The signatures' agreement estimates the Jaccard similarity; the exact one is computed only where
     # the estimate is not hopeless (a pair at the floor, 0.08, agrees on about 10 of 128 rows), and
     # only for each document's best-agreeing partners.
+    trim_memory(collect=False)  # what reading the summaries freed (the term hashes, 8 bytes a term) goes back
     pairs, agreement = _agreeing_pairs(signatures, MIN_AGREEING_ROWS)
     if agreement is None:  # a corpus too large to carry them in the codes: computed again
         agreement = _agreement(signatures, pairs[:, 0], pairs[:, 1])
@@ -638,9 +643,11 @@ def _between(pairs: Pairs, rep: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.
 class MergeQueue:
     """The average linkage's queue of entries (-mean, a, b), smallest first: the strong edges' entries
     (-jaccard, lo, hi), kept as the edges' arrays and the strong ones' positions sorted once (4 bytes an
-    edge; made into tuples QUEUE_CHUNK at a time), merged with a heap of the entries pushed later. `pop`
+    edge; made into keys QUEUE_CHUNK at a time), merged with a heap of the entries pushed later. `pop`
     returns the smaller of the two heads, so entries come out in the order one heap of them all gives
-    (equal entries are equal tuples)."""
+    (equal entries are equal tuples). Each entry is kept as one integer key in the tuples' order
+    (`pack`: about 48 bytes where a tuple of a float and two ints takes about 160); the ids are
+    non-negative and below 2**bits."""
 
     def __init__(self, lo: np.ndarray, hi: np.ndarray, jac: np.ndarray) -> None:
         strong = np.flatnonzero(jac >= STORY_SIMILARITY)
@@ -648,25 +655,64 @@ class MergeQueue:
         self.order = strong[order].astype(np.int32 if len(jac) < 1 << 31 else np.int64)
         del strong, order
         self.lo, self.hi, self.jac = lo, hi, jac
-        self.at = 0  # entries of the arrays already made into tuples
-        self.chunk: list[tuple[float, int, int]] = []  # the next ones, reversed (popped from the end)
-        self.heap: list[tuple[float, int, int]] = []
+        self.bits = max(1, int(max(lo.max(initial=0), hi.max(initial=0))).bit_length())
+        self.at = 0  # entries of the arrays already made into keys
+        self.chunk: list[int] = []  # the next ones' keys, reversed (popped from the end)
+        self.heap: list[int] = []
 
     def __bool__(self) -> bool:
         return bool(self.chunk or self.heap or self.at < len(self.order))
 
+    def pack(self, entry: tuple[float, int, int]) -> int:
+        """The entry's key: keys compare as the entries do (ids below 2**bits; no NaN, and -0.0 < 0.0)."""
+        neg, a, b = entry
+        return (_float_key(neg) << 2 * self.bits) | (a << self.bits) | b
+
+    def unpack(self, key: int) -> tuple[float, int, int]:
+        mask = (1 << self.bits) - 1
+        return _key_float(key >> 2 * self.bits), (key >> self.bits) & mask, key & mask
+
     def push(self, entry: tuple[float, int, int]) -> None:
-        heapq.heappush(self.heap, entry)
+        if entry[1] >> self.bits or entry[2] >> self.bits:
+            raise ValueError(f"merge queue entry {entry!r}: ids of more than {self.bits} bits")
+        heapq.heappush(self.heap, self.pack(entry))
 
     def pop(self) -> tuple[float, int, int]:
         if not self.chunk and self.at < len(self.order):
             k = self.order[self.at : self.at + QUEUE_CHUNK]
-            self.chunk = list(zip((-self.jac[k]).tolist(), self.lo[k].tolist(), self.hi[k].tolist(), strict=True))
+            shift, bits = 2 * self.bits, self.bits
+            neg = _float_keys(-self.jac[k].astype(np.float64)).tolist()
+            self.chunk = [
+                (h << shift) | (a << bits) | b
+                for h, a, b in zip(neg, self.lo[k].tolist(), self.hi[k].tolist(), strict=True)
+            ]
             self.chunk.reverse()
             self.at += len(self.chunk)
         if self.chunk and not (self.heap and self.heap[0] < self.chunk[-1]):
-            return self.chunk.pop()
-        return heapq.heappop(self.heap)
+            return self.unpack(self.chunk.pop())
+        return self.unpack(heapq.heappop(self.heap))
+
+
+_DOUBLE = struct.Struct("<d")
+_SIGN = 1 << 63
+_ALL = (1 << 64) - 1
+
+
+def _float_key(x: float) -> int:
+    """A 64-bit unsigned integer in the order of the floats (`_float_keys` of one; `_key_float` inverts it)."""
+    u = int.from_bytes(_DOUBLE.pack(x), "little")
+    return u ^ _ALL if u & _SIGN else u | _SIGN
+
+
+def _key_float(key: int) -> float:
+    return _DOUBLE.unpack((key ^ _SIGN if key & _SIGN else key ^ _ALL).to_bytes(8, "little"))[0]
+
+
+def _float_keys(x: np.ndarray) -> np.ndarray:
+    """Each float64's bits as uint64 in the floats' order: a negative one's bits all flipped, a positive
+    one's sign bit set (so -0.0 comes before 0.0; not for NaN)."""
+    u = x.view(np.uint64)
+    return np.where(u >> np.uint64(63), ~u, u | np.uint64(_SIGN))
 
 
 class SumRow:
@@ -916,14 +962,21 @@ def _components(lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, np.ndarray]
         label = new
 
 
-def _cluster(lo: np.ndarray, hi: np.ndarray, jac: np.ndarray) -> dict[int, int]:
-    """`_average_linkage`, decided a part at a time. Two groups merge only when their mean similarity
+def _cluster(edges: list[np.ndarray]) -> dict[int, int]:
+    """`_average_linkage` of the edges' arrays [lo, hi, jac] (a list that this empties, so that the arrays
+    are freed here), decided a part at a time. Two groups merge only when their mean similarity
     reaches STORY_SIMILARITY, and a mean is at most the largest of its terms, so a merge needs an edge at
     or above STORY_SIMILARITY between them: every cluster lies within one connected component of the
     graph of those strong edges. Each component is clustered alone, with the edges (weak ones too) that
     have both ends in it; edges between components cannot take part in a merge, and within a component
     the merges and the sums come in the same order as in one pass over the whole graph, so the result is
-    the same. A component of one edge (two representatives, so a strong edge) merges without a heap."""
+    the same, in whatever order the components come. A component of one edge (two representatives, so a
+    strong edge) merges without a heap. The components' edges are taken out of the whole graph's arrays
+    (`_taken_apart`), which are freed, and the largest component is clustered first, before the others'
+    dicts and queues leave Python's arenas in pieces (on rss-dev's 137,302 entries it holds 1.6 of 2.2
+    million edges)."""
+    lo, hi, jac = edges
+    edges.clear()
     strong = jac >= STORY_SIMILARITY
     nodes, label = _components(lo[strong], hi[strong])
     del strong
@@ -937,13 +990,33 @@ def _cluster(lo: np.ndarray, hi: np.ndarray, jac: np.ndarray) -> dict[int, int]:
     single = order[start[:-1][size == 1]]
     merged = dict(zip(hi[single].tolist(), lo[single].tolist(), strict=True))
     del single
-    trim_memory(collect=False)  # the arrays freed above go back: the linkage's objects live in Python's own arenas
-    for v in np.flatnonzero(size > 1).tolist():
-        edges = order[start[v] : start[v + 1]]  # in position order: sorted (lo, hi)
-        if len(edges) > LARGE_PART:
-            trim_memory(collect=False)  # what the smaller parts freed goes back before a large one's dicts
-        merged.update(_average_linkage(lo[edges], hi[edges], jac[edges]))
+    largest, rest, rest_start = _taken_apart(order, start, size, [lo, hi, jac])
+    del lo, hi, jac, order, start
+    trim_memory(collect=False)  # the whole graph's arrays go back: only the parts' edges are held
+    if largest:
+        merged.update(_average_linkage(*largest))
+        largest.clear()
+    for a, b in zip(rest_start[:-1].tolist(), rest_start[1:].tolist(), strict=True):
+        if b - a > LARGE_PART:
+            trim_memory(collect=False)  # what the parts before freed goes back before a large one's dicts
+        merged.update(_average_linkage(rest[0][a:b], rest[1][a:b], rest[2][a:b]))
     return merged
+
+
+def _taken_apart(
+    order: np.ndarray, start: np.ndarray, size: np.ndarray, arrays: list[np.ndarray]
+) -> tuple[list[np.ndarray], list[np.ndarray], np.ndarray]:
+    """The edges of the parts of two edges or more (part v's: positions order[start[v] : start[v + 1]],
+    `size[v]` of them; 0 for no part), taken out of the edges' `arrays`: the largest part's as its own
+    arrays, the others' concatenated part after part (each in position order), with where each starts."""
+    parts = np.flatnonzero(size > 1)
+    if not len(parts):
+        return [], [a[:0] for a in arrays], np.zeros(1, dtype=np.int64)
+    last = int(parts[np.argmax(size[parts])])
+    largest = [a[order[start[last] : start[last + 1]]] for a in arrays]
+    others = parts[parts != last]
+    take = order[_spans(start[others], size[others])]
+    return largest, [a[take] for a in arrays], _offsets(size[others])
 
 
 def _edge_components(nodes: np.ndarray, label: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
@@ -973,17 +1046,16 @@ def assign_stories(terms: Mapping[str, StorySketch]) -> dict[str, str]:
     MAX_NEIGHBOURS a document, 16 bytes each) and the clustering's graph (its edges in arrays, and a
     compact row of partner sums a group formed, `_Graph`, `SumRow`) are held; each phase's arrays are
     freed and handed back (`trim_memory`) before the next one's are made. It still grows linearly with
-    the corpus (about 1.6 KB an entry at its peak on rss-dev's 137,302 short entries): not bounded by
-    `--memory`. The
-    result is the one dict a document the engine asks for."""
+    the corpus (about 1.4 KB an entry at its peak on rss-dev's 137,302 short entries, 192 MB): not
+    bounded by `--memory`. The result is the one dict a document the engine asks for."""
     pairs = _candidate_pairs(terms)
     rep = _near_copies(pairs)
     trim_memory(collect=False)
-    edges = _between(pairs, rep)
+    edges = list(_between(pairs, rep))
     ids = pairs.ids
     del pairs
     trim_memory(collect=False)  # the candidates' freed arrays go back before the clustering's dicts are made
-    merged = _cluster(*edges)
+    merged = _cluster(edges)
 
     def cluster(r: int) -> int:
         while r in merged:
