@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 
 from audit.checks.residue import LEADING_DATE, is_byline_name, is_link_header, is_ui_label
-from audit.checks.structure import BULLET, KINDS, is_bulleted_titles, structure_kind
+from audit.checks.structure import BULLET, KINDS, is_bulleted_titles, structure_kind, under_media_contact
 from audit.records import Hit
 from audit.registry import check
 from audit.text import TextView, is_prose, word_count, words
@@ -281,6 +281,8 @@ def trailing_link_list(view: TextView) -> Iterator[Hit]:
     (`- 11 Fascinating Facts About Our Galaxy`) mark links, not a list of the article's.
     Also two or more short lines (at most 15 words, no closing punctuation) that end the body after a share or
     print button below the last paragraph: headlines or tags (`Running`, `Coastal Marathon`), whatever their length.
+    A press release's contact block under the last paragraph (`Contact` over a number, `ENDS`, `Press office`:
+    structure.under_media_contact) is its sender's, and nothing after the article is flagged then.
     """
     body = view.body
     last = -1
@@ -288,8 +290,8 @@ def trailing_link_list(view: TextView) -> Iterator[Hit]:
         if word_count(body[i].text) >= TAIL_BODY_WORDS and is_prose(body[i].text):
             last = i
             break
-    if last < 0:
-        return
+    if last < 0 or under_media_contact(view.body_texts, min(last + 1, len(body) - 1)):
+        return  # (a release's contact block under a `Contact` heading or `ENDS` is its sender's, not headlines)
     after = _after_furniture(body, last)
     for ln in after:
         yield Hit(*ln.span, "headline or tag list after the article's share bar", "")
