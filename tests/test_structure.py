@@ -259,3 +259,22 @@ def test_in_programme_needs_times_near_and_one_above():
     assert not in_programme(one_time, 0) and not in_programme(one_time, 3)
     far = ["10:00 Market", "14:00 Carols", "a", "b", "c", "d", "e", "Jane Roe is a reporter."]
     assert not in_programme(far, 7)  # the times lie beyond SCHEDULE_REACH
+
+
+def test_a_sentence_telling_whom_to_call_opens_a_contact_block_and_a_menu_does_not():
+    from audit.checks.structure import in_contact_block, is_contact_head
+
+    notice = ["Grants are open.", "Contact the Grants Team if you need a paper form.", "Telephone: 01632 960 521"]
+    assert is_contact_head(notice, 1) and in_contact_block(notice, 2)
+    assert not is_contact_head(["Contact us", "Tel: 01632 960 522"], 0)  # a footer's own label
+    menu = ["Investor relations", "Annual report", "Share price", "Careers"]
+    assert not in_contact_block(menu, 2)  # a menu's label, no number or address near it
+    block = ["It opens in May.", "ENDS", "Press office", "Ann Lee", "Tel 01632 960 523", "x@y.example", "Share"]
+    assert in_contact_block(block, 4) and not in_contact_block(block, 6)  # the share bar after the block
+
+
+def test_a_percentage_is_no_programme_time():
+    from audit.checks.structure import in_programme
+
+    fund = ["Fund One", "17.54 %", "Fund Two", "16.73 %", "Fund Three", "16.39 %"]
+    assert not in_programme(fund, 2)

@@ -6,7 +6,7 @@ import re
 from collections import Counter
 from collections.abc import Iterator
 
-from audit.checks.structure import in_programme, is_table, structure_kind, under_media_contact
+from audit.checks.structure import in_contact_block, in_programme, is_table, structure_kind
 from audit.linemodel import PROSE_WORDS, DocStats, is_whole_page, line_features, shipped_model
 from audit.records import Hit
 from audit.registry import check
@@ -82,17 +82,19 @@ def structured_lines(lines: list[str]) -> set[int]:
     return {k for k in range(len(lines)) if structure.content(k)}
 
 
-NOTE_WORDS = 6  # a note under a table is a sentence of at least this many words
+NOTE_WORDS = 6  # a note under a table is two or more sentences of at least this many words in all
+_TWO_SENTENCES = re.compile(r"\w[.!?]\s+[A-Z0-9]")
 
 
 def _content_by_place(lines: list[str], structure: Structure, i: int) -> bool:
     """Line i is content by where it stands: in a release's contact block or at its end mark (`ENDS`, `Contacts`
     over a number), in a programme or an events listing (`Saturday` over `10:00 Farmers' market`), or a note of
     sentences right under a table or a listing (`Times are GMT. Add an hour from ...`)."""
-    if under_media_contact(lines, i) or in_programme(lines, i):
+    if in_contact_block(lines, i) or in_programme(lines, i):
         return True
     s = lines[i].rstrip()
-    return i > 0 and s.endswith(".") and len(s.split()) >= NOTE_WORDS and structure.content(i - 1)
+    note = s.endswith(".") and "..." not in s and len(s.split()) >= NOTE_WORDS and _TWO_SENTENCES.search(s) is not None
+    return i > 0 and note and structure.content(i - 1)
 
 
 MIN_PAGE_LINES = 6  # a whole page has many lines: a short note or a feed entry (a title and a line) is no page

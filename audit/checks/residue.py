@@ -5,12 +5,12 @@ from __future__ import annotations
 import functools
 import itertools
 import re
-from collections import Counter
 from collections.abc import Container, Iterator
 
 from audit.checks.structure import (
     in_cell_grid,
     in_data_block,
+    in_programme,
     is_contact_head,
     is_list_item,
     is_schedule_entry,
@@ -1187,21 +1187,58 @@ def timestamp(view: TextView) -> Iterator[Hit]:
     skip = lists | _dated_subheads(body, stamps, lists) | _repeated_heads(body, stamps)
     texts = view.body_texts
     for i in stamps:
-        if i not in skip and not in_data_block(texts, i) and not _grid_cell(texts, i):
+        if (
+            i not in skip
+            and not in_data_block(texts, i)
+            and not _grid_cell(texts, i)
+            and not _heads_programme(texts, i)
+        ):
             yield _line_hit(body[i], "date or time stamp")
 
 
+_ROOM_MARK = re.compile(r"\d|\b[a-z]\b")  # the number or letter of a room, a court, a stage: `Court 2`, `Room B`
+
+
+# weekdays of Dutch, Polish and Swedish programmes (`Zaterdag 16 januari`), asked only of a day over a programme
+_MORE_WEEKDAYS = re.compile(
+    r"\b(?:maandag|dinsdag|woensdag|donderdag|vrijdag|zaterdag|zondag|poniedziałek|wtorek|środa|czwartek|piątek"
+    r"|sobota|niedziela|måndag|tisdag|onsdag|torsdag|fredag|lördag|söndag)\b",
+    re.IGNORECASE,
+)
+
+
+def _heads_programme(texts: list[str], i: int) -> bool:
+    """A day's date without a stamp word over a programme's entries (`Zaterdag 16 januari` over `10.00 uur
+    Welkom`): the next line opens with a time, among others that do (structure.in_programme)."""
+    return (
+        i + 1 < len(texts)
+        and (_WEEKDAY.search(texts[i]) or _MORE_WEEKDAYS.search(texts[i])) is not None
+        and not _STAMP_WORD_KEY.search(texts[i])
+        and in_programme(texts, i + 1)
+        and _LEADING_TIME.match(texts[i + 1]) is not None
+    )
+
+
 def _repeated_heads(body: list, stamps: list[int]) -> set[int]:
-    """Stamps with a word of their own and no stamp word whose wording, numbers aside, another stamp repeats
-    (`Court 1 (10:00)`, `Court 2 (10:00)`; `Stage 2, 14:30`): the heads of a list's sessions or rooms. A page
-    has one stamp of a kind; a comment's stamps differ by their names or carry `ago`."""
+    """Stamps of a time without a date, with a word of their own, no stamp word and no time opening them, whose wording, the
+    numbers and letters of rooms aside, another stamp repeats with another number (`Court 1 (10:00)`, `Court 2
+    (10:00)`; `Stage B, 14:30`): the heads of a list's sessions or rooms. A page has one stamp of a kind, or
+    copies of the same one; a comment's stamps differ by their names or carry `ago`; a gallery's `Nov 18 52
+    photos` opens with its date."""
     keys = {
-        i: _ANY_DIGIT.sub("#", body[i].text.strip().lower())
+        i: _ROOM_MARK.sub("#", body[i].text.strip().lower())
         for i in stamps
-        if not _STAMP_WORD_KEY.search(body[i].text) and _has_own_words(_DATE_SIGNAL.sub(" ", body[i].text))
+        if not _STAMP_WORD_KEY.search(body[i].text)
+        and not LEADING_DATE.match(body[i].text.strip())
+        and not _LEADING_TIME.match(body[i].text)
+        and _has_own_words(_DATE_SIGNAL.sub(" ", body[i].text))
+        and _CLOCK.search(body[i].text) is not None
+        and not _DATE_SIGNAL.search(_CLOCK.sub(" ", body[i].text))
     }
-    counts = Counter(keys.values())
-    return {i for i, key in keys.items() if counts[key] >= 2}
+    texts: dict[str, set[str]] = {}
+    for i, key in keys.items():
+        texts.setdefault(key, set()).add(body[i].text.strip())
+    return {i for i, key in keys.items() if len(texts[key]) >= 2}
 
 
 def _grid_cell(texts: list[str], i: int) -> bool:

@@ -279,20 +279,42 @@ _CONTACT_HEAD = re.compile(r"^\s*(?:contacts?|kontakte?|contactos?|contatti|cont
 _ADDRESS_OR_PHONE = re.compile(r"@[\w-]+\.\w|\+?\(?\d[\d ().-]{6,}\d")
 
 
+# a sentence that tells the reader whom to contact, ending in a stop or a colon, over the number it gives:
+# `Contact the Payment Centre if you have not been paid by 29 January.`, `Call the helpline on:`
+_TELLS_TO_CONTACT = re.compile(
+    r"^\s*(?:contact|call|phone|ring|telephone|write to|e-?mail)\s+(?!us\b)[^\n]*[.:]\s*$", re.IGNORECASE
+)
+TELLS_WORDS = 5
+
+
 def is_release_end(s: str) -> bool:
     """A press release's end mark alone on its line (`ENDS`, `- ends -`, `###`, `-30-`)."""
     return len(s) <= 20 and _RELEASE_END.match(s) is not None and any(c.isalnum() or c == "#" for c in s)
 
 
 def is_contact_head(lines: Sequence[str], j: int) -> bool:
-    """Line j opens a release's contact block: a media-contact label, an end mark, or a bare `Contact` heading
-    with a sentence above it and an address or a phone number within the MEDIA_BLOCK lines under it."""
+    """Line j opens a release's or a notice's contact block: a media-contact label, an end mark, or a bare
+    `Contact` heading with a sentence or an end mark above it, or a sentence of TELLS_WORDS or more that tells
+    the reader whom to contact (`Contact the Payment Centre if ...`), either with an address or a phone number
+    within the MEDIA_BLOCK lines under it."""
     s = lines[j]
     if is_media_contact_head(s) or is_release_end(s):
         return True
-    if _CONTACT_HEAD.match(s) is None or j == 0 or not lines[j - 1].rstrip().endswith((".", "!", "?")):
+    heading = _CONTACT_HEAD.match(s) is not None and j > 0
+    above = heading and (lines[j - 1].rstrip().endswith((".", "!", "?")) or is_release_end(lines[j - 1]))
+    if not (above or _TELLS_TO_CONTACT.match(s) and word_count(s) >= TELLS_WORDS):
         return False
     return any(_ADDRESS_OR_PHONE.search(t) for t in lines[j + 1 : j + 1 + MEDIA_BLOCK])
+
+
+def in_contact_block(lines: Sequence[str], i: int) -> bool:
+    """Line i is a contact label or end mark (`is_contact_head`) or one of the MEDIA_BLOCK lines under it, with an
+    address or a phone number within MEDIA_BLOCK lines of it: a block of contacts, not a menu's `Investor
+    relations` among its other labels, nor the share bar and footer that follow the block."""
+    near = lines[max(0, i - MEDIA_BLOCK) : i + MEDIA_BLOCK + 1]
+    if not any(_ADDRESS_OR_PHONE.search(t) for t in near):
+        return False
+    return any(is_contact_head(lines, j) for j in range(max(0, i - MEDIA_BLOCK), i + 1))
 
 
 def under_media_contact(lines: Sequence[str], i: int) -> bool:
@@ -345,7 +367,9 @@ def is_schedule_entry(lines: Sequence[str], i: int) -> bool:
     return any(k != i - 1 and _TIME_ALONE.match(lines[k]) and any(c in lines[k] for c in ":.apAP") for k in near)
 
 
-_OPENS_TIME = re.compile(r"^\W{0,3}\d{1,2}(?:[:.]\d{2}\s*(?:[ap]\.?m\.?|h)?|\s*[ap]\.?m\.?)(?![\d:.])", re.I)
+_OPENS_TIME = re.compile(
+    r"^\W{0,3}(?:[01]?\d|2[0-4])(?:[:.][0-5]\d\s*(?:[ap]\.?m\.?|h)?|\s*[ap]\.?m\.?)(?![\d:.,%]|\s*%)", re.I
+)
 _DAY_ALONE = re.compile(
     r"^\s*(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|tomorrow|tonight)\s*:?\s*$", re.I
 )
