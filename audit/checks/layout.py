@@ -3,10 +3,19 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from typing import NamedTuple
 
 from audit.checks.residue import LEADING_DATE, is_byline_name, is_link_header, is_ui_label
-from audit.checks.structure import BULLET, KINDS, is_bulleted_titles, structure_kind, under_media_contact
+from audit.checks.structure import (
+    BULLET,
+    KINDS,
+    is_bulleted_titles,
+    is_list_item,
+    structure_kind,
+    under_media_contact,
+)
 from audit.records import Hit
 from audit.registry import check
 from audit.text import TextView, is_prose, word_count, words
@@ -281,8 +290,17 @@ def trailing_link_list(view: TextView) -> Iterator[Hit]:
     (`- 11 Fascinating Facts About Our Galaxy`) mark links, not a list of the article's.
     Also two or more short lines (at most 15 words, no closing punctuation) that end the body after a share or
     print button below the last paragraph: headlines or tags (`Running`, `Coastal Marathon`), whatever their length.
+    And, after or between the article's paragraphs, runs of other stories' teasers as boilerpipe leaves them
+    (whole sentences, no header: it drops the linked titles and keeps their summaries): three or more lines in
+    a row (two where they end the body) of 6-35 words, or headlines, that share at most one of the recurring
+    content words of the rest, with no quotation, no verb of saying and no opening that carries on the sentence
+    before (`He`, `But`, `This`), in a document with 150 words of article besides that repeats its own key
+    terms (a digest of unrelated briefs does not); times and labels between them go with them
+    (`teaser_run_lines`). And the topic tags that end the body under its last sentence,
+    without a label (a bio above them often): three or more lines of at most 3 words, one in lower case or four
+    or more of them, none naming a role (a signature) (`tag_tail`).
     A press release's contact block under the last paragraph (`Contact` over a number, `ENDS`, `Press office`:
-    structure.under_media_contact) is its sender's, and nothing after the article is flagged then.
+    structure.under_media_contact) is its sender's, and no headline or tag after the article is flagged then.
     """
     body = view.body
     last = -1
@@ -290,12 +308,24 @@ def trailing_link_list(view: TextView) -> Iterator[Hit]:
         if word_count(body[i].text) >= TAIL_BODY_WORDS and is_prose(body[i].text):
             last = i
             break
-    if last < 0 or under_media_contact(view.body_texts, min(last + 1, len(body) - 1)):
-        return  # (a release's contact block under a `Contact` heading or `ENDS` is its sender's, not headlines)
-    after = _after_furniture(body, last)
+    if last < 0:
+        return
+    # (a release's contact block under a `Contact` heading or `ENDS` is its sender's, not headlines or tags)
+    release = under_media_contact(view.body_texts, min(last + 1, len(body) - 1))
+    after = [] if release else _after_furniture(body, last)
     for ln in after:
         yield Hit(*ln.span, "headline or tag list after the article's share bar", "")
-    yield from _headline_tail(body, last, {ln.index for ln in after})
+    if not after and not release:
+        after = tag_tail(body)
+        for ln in after:
+            yield Hit(*ln.span, "topic tags that end the body", "")
+    taken = {ln.index for ln in after}
+    for hit in () if release else _headline_tail(body, last, taken):
+        taken.add(hit.index)
+        yield hit.finding
+    for k in teaser_run_lines(view.body_texts):
+        if body[k].index not in taken:
+            yield Hit(*body[k].span, "teaser of another story amid the article", "")
 
 
 FURNITURE_TAIL_WORDS = 15  # a headline or tag under the share bar is short
@@ -319,7 +349,43 @@ def _after_furniture(body: list, last: int) -> list:
     return []
 
 
-def _headline_tail(body: list, last: int, taken: set[int]) -> Iterator[Hit]:
+class _Taken(NamedTuple):
+    index: int
+    finding: Hit
+
+
+TAG_WORDS, TAG_CHARS = 3, 30  # a tag is a word or a short phrase (`small business`, `City Council`)
+TAG_RUN = 3
+_ROLE = re.compile(
+    r"\b(?:editor|director|chief|manager|officer|head|president|chair|secretary|spokes\w+|communications|press|"
+    r"media|contact|professor|dr|minister|mayor|councillor|author|reporter|writer|correspondent)\b",
+    re.IGNORECASE,
+)
+
+
+def tag_tail(body: list) -> list:
+    """The topic tags that end the body under its last sentence, one a line, with no `Tags:` label or share bar
+    (a bio above them often): three or more lines of at most 3 words and 30 characters that open with a letter
+    (not a count, `%165 votes`), none ending like a sentence, one of them in lower case (`small business`) or four or more of them. A signature (a name, a role,
+    a town) names a role or an office, and structured content (a list, a table, fields) is the article's."""
+    k = len(body)
+    while k > 0 and _is_tag(body[k - 1].text):
+        k -= 1
+    run = body[k:]
+    if len(run) < TAG_RUN or k == 0 or not body[k - 1].text.rstrip().endswith((".", "!", "?", ".”", '."')):
+        return []
+    texts = [ln.text.strip() for ln in run]
+    if any(_ROLE.search(t) for t in texts) or structure_kind(texts, body[k - 1].text, kinds=TAIL_CONTENT):
+        return []
+    return run if len(run) > TAG_RUN or any(t[:1].islower() for t in texts) else []
+
+
+def _is_tag(s: str) -> bool:
+    s = s.strip()
+    return 0 < len(s) <= TAG_CHARS and s[0].isalpha() and word_count(s) <= TAG_WORDS and not s.endswith(_CLOSE + ("?",))
+
+
+def _headline_tail(body: list, last: int, taken: set[int]) -> Iterator[_Taken]:
     """RES015's headline run after the article's last prose line (`last`), the lines in `taken` left out."""
     tail = body[last + 1 :]
     if sum(word_count(ln.text) for ln in tail) > sum(word_count(ln.text) for ln in body[: last + 1]):
@@ -338,7 +404,131 @@ def _headline_tail(body: list, last: int, taken: set[int]) -> Iterator[Hit]:
     for i in range(marks[0], marks[-1] + 1):
         ln = tail[i]
         if (i in marks or 0 < word_count(ln.text) <= 30) and ln.index not in taken:
-            yield Hit(*ln.span, "headline list after the article", "")
+            yield _Taken(ln.index, Hit(*ln.span, "headline list after the article", ""))
+
+
+TEASER_WORDS = (6, 35)  # a teaser of another story is one or two sentences of this many words
+TEASER_TERMS = 4  # ... with at least this many content words of its own
+HEADLINE_TERMS = 3  # (a headline without a full stop, 4-15 words, at least this many)
+TEASER_SHARED = 1  # ... at most this many of them found on two or more of the article's other lines
+TEASER_RUN = 3  # at least this many such lines in a row ...
+TEASER_END_RUN = 2  # ... or this many where they end the body
+TEASER_APART = 2 / 3  # ... of which this share name nothing of the article at all
+TEASER_ARTICLE = 150  # words of article outside the run
+KEY_TERMS, KEY_TERM_LINES = 2, 3  # an article repeats at least 2 of its terms on 3 lines or more (a digest does not)
+_TEASER_STOP = frozenset(
+    """about above after again against along among around because been before being below between both could
+    down during each every from further have having here into itself just more most other over same should some
+    such than that their them then there these they this those through under until very were what when where
+    which while will with would your also only even still much many well back first last next year years week
+    weeks today time times make made like news people world three four five since""".split()
+)
+_REPORTING = re.compile(r"\b(?:said|says|told|tells|according\s+to|added|asked|explained|noted|wrote)\b", re.IGNORECASE)
+_GOES_ON = re.compile(
+    r"^\W*(?:he|she|they|it|its|his|her|their|this|that|these|those|but|and|so|yet|however|meanwhile|also|then"
+    r"|there|here|we|i|our|my|you|er|sie|es|il|elle|ils|elles|él|ella|ellos|lui|lei|loro|ele|ela|on|ona|oni)\b",
+    re.IGNORECASE,
+)
+
+
+def teaser_shape(s: str) -> bool:
+    """A line that could be another story's teaser: 6-35 words (or a headline, `_is_headline_like`), capitalised, no quotation, no verb of saying,
+    not a list entry, a dated entry, a lead-in (`:`) or a question-and-answer line, and not opening with a word
+    that carries on the sentence before (`He`, `But`, `This`, `Meanwhile`: the article going on)."""
+    s = s.strip()
+    n = word_count(s) if s else 0
+    if not TEASER_WORDS[0] <= n <= TEASER_WORDS[1] and not (4 <= n < TEASER_WORDS[0] and _is_headline_like(s)):
+        return False
+    if not (s[0].isupper() or s[0].isdigit()) or s.endswith(":") or _QUOTED_MARK.search(s):
+        return False
+    return not (
+        _GOES_ON.match(s) or is_list_item(s) or _NOT_A_LINK.match(s) or LEADING_DATE.match(s) or _REPORTING.search(s)
+    )
+
+
+_QUOTED_MARK = re.compile(r"[\"“”„«»]")
+
+
+def content_stems(s: str) -> set[str]:
+    """The line's content words (4+ letters, not common words), cut to their first five letters."""
+    return {w[:5] for w in words(s.casefold()) if len(w) >= 4 and w not in _TEASER_STOP}
+
+
+def _unrelated(stems: list[set[str]], counts: Counter, i: int, headline: bool = False) -> bool:
+    """Line i has TEASER_TERMS content words (HEADLINE_TERMS for a headline) and at most TEASER_SHARED of them
+    occur on two or more lines other than it and its neighbours: the article's recurring terms (a headline and
+    its teaser share words with each other, and a word the article uses once is no subject of it)."""
+    own = stems[i]
+    if len(own) < (HEADLINE_TERMS if headline else TEASER_TERMS):
+        return False
+    near = Counter(t for k in range(max(0, i - 1), min(len(stems), i + 2)) for t in stems[k])
+    return sum(counts[t] > near[t] + 1 for t in own) <= TEASER_SHARED
+
+
+def _coherent(stems: list[set[str]], skip: range) -> bool:
+    """The lines outside `skip` repeat at least KEY_TERMS content words on KEY_TERM_LINES lines each: an article
+    about one subject, not a digest of unrelated briefs."""
+    counts = Counter(t for k, own in enumerate(stems) if k not in skip for t in own)
+    return sum(v >= KEY_TERM_LINES for v in counts.values()) >= KEY_TERMS
+
+
+def _between(s: str) -> bool:
+    """A short line inside a run of teasers that does not end it: a time, a section label, `5 min read`."""
+    return word_count(s) <= 5 and not s.rstrip().endswith((".", "!", "?")) and not is_link_header(s)
+
+
+def teaser_run_lines(lines: Sequence[str]) -> list[int]:
+    """The lines (indexes) of runs of other stories' teasers amid or after an article: at least three lines in
+    a row, or two that end the body (short labels and times between and after them allowed), shaped like a
+    headline or a teaser sentence (`teaser_shape`) that share at most one of the article's recurring content
+    words (`_unrelated`), in a document with 150 words of article besides, which repeats its own key terms
+    (`_coherent`); a run that is structured content (introduced by a lead-in, a list, a table, code) is the
+    article's."""
+    n = len(lines)
+    shaped = [teaser_shape(s) for s in lines]
+    end = n  # the lines from `end` on are short labels (a time, `5 min read`) or none
+    while end > 0 and word_count(lines[end - 1]) <= 5:
+        end -= 1
+    if not _runs(shaped, lines, end):
+        return []  # (a cheap first look: no run of shaped lines long enough, whatever their words)
+    stems = [content_stems(s) for s in lines]
+    counts = Counter(t for own in stems for t in own)
+    far = [shaped[i] and _unrelated(stems, counts, i, _is_headline_like(lines[i])) for i in range(n)]
+    out: list[int] = []
+    for run in _runs(far, lines, end):
+        if _article_around(lines, stems, run):
+            out.extend(k for k in run if any(c.isalnum() for c in lines[k]))
+    return out
+
+
+def _runs(flags: list[bool], lines: Sequence[str], end: int) -> list[range]:
+    """The runs of flagged lines (short labels between two of them joined in): three or more flagged lines, or
+    two where the run reaches `end` (only short lines after it)."""
+    out, i, n = [], 0, len(flags)
+    while i < n:
+        if not flags[i]:
+            i += 1
+            continue
+        j = i
+        while j < n and (flags[j] or j + 1 < n and flags[j + 1] and _between(lines[j])):
+            j += 1
+        if sum(flags[i:j]) >= (TEASER_END_RUN if j >= end else TEASER_RUN):
+            out.append(range(i, j))
+        i = j
+    return out
+
+
+def _article_around(lines: Sequence[str], stems: list[set[str]], run: range) -> bool:
+    """The lines outside the run are an article (150+ words, key terms repeated), two thirds of the run's lines
+    share no content word with it, and the run is not structured content of it."""
+    if sum(word_count(s) for k, s in enumerate(lines) if k not in run) < TEASER_ARTICLE:
+        return False
+    outside = {t for k, own in enumerate(stems) if k not in run for t in own}
+    apart = [not stems[k] & outside for k in run if stems[k]]
+    if sum(apart) < TEASER_APART * len(apart):
+        return False  # the article's closing lines, or comments under it, name its subject here and there
+    intro = lines[run.start - 1] if run.start else ""
+    return _coherent(stems, run) and not structure_kind([lines[k] for k in run], intro, kinds=TAIL_CONTENT)
 
 
 MENU_WORDS = 5  # a menu item is a short label

@@ -800,6 +800,7 @@ _FINITE = frozenset(
 _DETERMINERS = frozenset(("a", "an", "the"))
 _S_VERB_NEXT = _DETERMINERS | _PLACE_WORDS | frozenset("to his her their its up out down off".split())
 _TOKEN = re.compile(r"[\w'’-]+")
+_FIRST_SENTENCE = re.compile(r"(?<=[^\W\d_]{4})\.\s")  # not after an abbreviation (`Sts. Peter`, `Dr. Roe`)
 VERBLESS_WORDS = (6, 16)
 VERBLESS_SPACES = 40  # a caption with a second sentence (`An otter on a bank. Otters mark ...`) stays short
 VERBLESS_CHARS = 300  # ... and a cheap first look at its length
@@ -813,16 +814,34 @@ def is_verbless_caption(s: str) -> bool:
     s = s.strip()
     if not s.endswith(".") or not s[:1].isupper() or s.count(" ") > VERBLESS_SPACES or ":" in s or '"' in s or "“" in s:
         return False  # (a cheap first look: most lines are longer sentences)
-    toks = _TOKEN.findall(s.split(". ")[0])
+    toks = _TOKEN.findall(_FIRST_SENTENCE.split(s, 1)[0])
     if not VERBLESS_WORDS[0] <= len(toks) <= VERBLESS_WORDS[1]:
         return False
     low = [t.lower() for t in toks]
     at = next((i for i, t in enumerate(low[:7]) if t in _PLACE_WORDS), 0)
     if at < 2 or any(t in _FINITE or len(t) > 4 and t.endswith("ed") for t in low):
         return False
-    if not all(t[:1].isupper() or t in _DETERMINERS for t in toks[:at]):
+    if not all(t[:1].isupper() or t in _DETERMINERS for t in toks[:at]) and not _described(toks[:at]):
         return False
     return not any(low[j].endswith("s") and low[j + 1] in _S_VERB_NEXT for j in range(at, len(low) - 1))
+
+
+CAPTION_NOUN_WORDS = 3  # `An otter`, `A view of the harbour`: a determiner and a short noun phrase
+
+
+def _described(head: list[str]) -> bool:
+    """A noun phrase that opens with a determiner and has 1-3 more words in lower case, none of them a pronoun,
+    an adverb or a negation, the last not in `-s` after another (a verb): `An otter`, `A general view`,
+    `The protesters`: a caption's subject, not a sentence's."""
+    if not head or head[0].lower() not in _DETERMINERS or not 2 <= len(head) <= CAPTION_NOUN_WORDS + 1:
+        return False
+    rest = head[1:]
+    if any(not t.islower() or t in _NOT_NOUNS or t.endswith(("ly", "n't", "n’t")) for t in rest):
+        return False  # a name (`The Wild still rank ...`), a pronoun, an adverb, a negation: a sentence's subject
+    return not (len(rest) > 1 and rest[-1].endswith("s"))  # `The event begins on ...`: a verb before the place
+
+
+_NOT_NOUNS = frozenset("he she it they we you i who which that this there what still also now then just even".split())
 
 
 def captions_over_credits(body: list, credits: list[tuple[int, str]], known: set[int]) -> set[int]:
