@@ -299,7 +299,7 @@ def trailing_link_list(view: TextView) -> Iterator[Hit]:
     (`teaser_run_lines`). And the topic tags that end the body under its last sentence,
     without a label (a bio above them often): three or more lines of at most 3 words, one in lower case or four
     or more of them, none naming a role (a signature) (`tag_tail`).
-    A press release's contact block under the last paragraph (`Contact` over a number, `ENDS`, `Press office`:
+    A press release's contact block within RELEASE_REACH lines under the last paragraph (`Contact` over a number, `ENDS`, `Press office`:
     structure.under_media_contact) is its sender's, and no headline or tag after the article is flagged then.
     """
     body = view.body
@@ -311,7 +311,8 @@ def trailing_link_list(view: TextView) -> Iterator[Hit]:
     if last < 0:
         return
     # (a release's contact block under a `Contact` heading or `ENDS` is its sender's, not headlines or tags)
-    release = under_media_contact(view.body_texts, min(last + 1, len(body) - 1))
+    texts = view.body_texts
+    release = any(under_media_contact(texts, k) for k in range(last + 1, min(len(body), last + 1 + RELEASE_REACH)))
     after = [] if release else _after_furniture(body, last)
     for ln in after:
         yield Hit(*ln.span, "headline or tag list after the article's share bar", "")
@@ -327,6 +328,8 @@ def trailing_link_list(view: TextView) -> Iterator[Hit]:
         if body[k].index not in taken:
             yield Hit(*body[k].span, "teaser of another story amid the article", "")
 
+
+RELEASE_REACH = 4  # a release's contact label or end mark within this many lines under the last paragraph
 
 FURNITURE_TAIL_WORDS = 15  # a headline or tag under the share bar is short
 TAIL_MIN_RUN = 2
