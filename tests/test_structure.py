@@ -231,3 +231,50 @@ def test_under_media_contact_takes_a_release_s_contact_block():
     assert not under_media_contact(footer, 3)
     prose = ["Press office", "A sentence that ends here.", "Another one.", "And one more.", "Tel 01632 960 550"]
     assert not under_media_contact(prose, 4)  # prose between: the label's block has ended
+
+
+def test_a_release_s_end_mark_and_contact_heading_open_its_contact_block():
+    from audit.checks.structure import is_contact_head, is_release_end, under_media_contact
+
+    assert all(is_release_end(s) for s in ("ENDS", "- ends -", "###", "-30-", "-ENDS-"))
+    assert not any(is_release_end(s) for s in ("30", "#", "Friends", "It ends.", "Weekends"))
+    release = ["The pool reopens in May.", "ENDS", "Notes", "Sam Hale, Press Officer", "Tel 01632 960 111"]
+    assert under_media_contact(release, 1) and under_media_contact(release, 4)
+    headed = ["The pool reopens in May.", "Contact", "Press office", "Tel: 01632 960 112"]
+    assert is_contact_head(headed, 1) and under_media_contact(headed, 3)
+    menu = ["The pool reopens in May.", "Contact", "About us", "Privacy"]
+    assert not is_contact_head(menu, 1)  # no number or address under it: a footer's menu label
+    no_sentence = ["Home", "Contact", "Tel: 01632 960 113"]
+    assert not is_contact_head(no_sentence, 1)  # among menu labels, not under the release's last sentence
+
+
+def test_in_programme_needs_times_near_and_one_above():
+    from audit.checks.structure import in_programme
+
+    listing = ["What's on", "Saturday", "10:00 Market", "14:00 Carols", "Sunday", "11:00 Walk", "Send us yours."]
+    assert in_programme(listing, 1) and in_programme(listing, 4) and in_programme(listing, 2)
+    bios = ["9.30am Keynote", "A bio of the speaker.", "11am Panel", "A bio.", "Another bio."]
+    assert in_programme(bios, 1) and in_programme(bios, 4)
+    one_time = ["Saturday", "10:00 Market", "Tickets are free.", "Jane Roe is a reporter."]
+    assert not in_programme(one_time, 0) and not in_programme(one_time, 3)
+    far = ["10:00 Market", "14:00 Carols", "a", "b", "c", "d", "e", "Jane Roe is a reporter."]
+    assert not in_programme(far, 7)  # the times lie beyond SCHEDULE_REACH
+
+
+def test_a_sentence_telling_whom_to_call_opens_a_contact_block_and_a_menu_does_not():
+    from audit.checks.structure import in_contact_block, is_contact_head
+
+    notice = ["Grants are open.", "Contact the Grants Team if you need a paper form.", "Telephone: 01632 960 521"]
+    assert is_contact_head(notice, 1) and in_contact_block(notice, 2)
+    assert not is_contact_head(["Contact us", "Tel: 01632 960 522"], 0)  # a footer's own label
+    menu = ["Investor relations", "Annual report", "Share price", "Careers"]
+    assert not in_contact_block(menu, 2)  # a menu's label, no number or address near it
+    block = ["It opens in May.", "ENDS", "Press office", "Ann Lee", "Tel 01632 960 523", "x@y.example", "Share"]
+    assert in_contact_block(block, 4) and not in_contact_block(block, 6)  # the share bar after the block
+
+
+def test_a_percentage_is_no_programme_time():
+    from audit.checks.structure import in_programme
+
+    fund = ["Fund One", "17.54 %", "Fund Two", "16.73 %", "Fund Three", "16.39 %"]
+    assert not in_programme(fund, 2)

@@ -14,7 +14,7 @@ import functools
 import re
 from collections.abc import Iterator
 
-from audit.checks.structure import in_data_block, under_media_contact
+from audit.checks.structure import in_data_block, in_programme, under_media_contact
 from audit.data import load_list, trie_pattern
 from audit.records import Hit
 from audit.registry import check
@@ -255,7 +255,8 @@ def author_blurb(view: TextView) -> Iterator[Hit]:
     a person's name (not an organisation's: `Harbor Review writes about this` is an attribution) and a
     writer's role or work (`is a staff writer at`, `writes about`, `covers X for Y`, `is the author
     of`), or that opens with a name and goes on `She has been writing about ...`, or that opens with
-    `The writer is ...`. It quotes and cites nobody (`Al Jazeera reports on the talks, citing ...` is
+    `The writer is ...`. It is not a speaker's bio in a programme, under a session that opens with its time
+    (`11:30 Panel: ...`, two such times near it: structure.in_programme). It quotes and cites nobody (`Al Jazeera reports on the talks, citing ...` is
     an attribution), and no other paragraph of the story names that person (so `Smith is a senior
     official at the ministry` in a story is not a bio).
     A bio header flags itself and the paragraph under it; `She previously worked at ...` after a
@@ -274,7 +275,7 @@ def author_blurb(view: TextView) -> Iterator[Hit]:
             if i + 1 < len(body) and _short(body[i + 1].text, HEADER_BODY_WORDS):
                 done.add(i + 1)
                 yield Hit(*body[i + 1].span, "author bio under a header", "")
-        elif _is_blurb(view, i, line.text):
+        elif _is_blurb(view, i, line.text) and not in_programme(view.body_texts, i):
             yield Hit(*line.span, "third-person author blurb", "")
             for j in range(i + 1, min(i + 3, len(body))):
                 if not _continues_blurb(body[j].text):

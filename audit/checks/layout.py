@@ -8,7 +8,14 @@ from collections.abc import Iterator, Sequence
 from typing import NamedTuple
 
 from audit.checks.residue import LEADING_DATE, is_byline_name, is_link_header, is_ui_label
-from audit.checks.structure import BULLET, KINDS, is_bulleted_titles, is_list_item, structure_kind
+from audit.checks.structure import (
+    BULLET,
+    KINDS,
+    is_bulleted_titles,
+    is_list_item,
+    structure_kind,
+    under_media_contact,
+)
 from audit.records import Hit
 from audit.registry import check
 from audit.text import TextView, is_prose, word_count, words
@@ -292,6 +299,8 @@ def trailing_link_list(view: TextView) -> Iterator[Hit]:
     (`teaser_run_lines`). And the topic tags that end the body under its last sentence,
     without a label (a bio above them often): three or more lines of at most 3 words, one in lower case or four
     or more of them, none naming a role (a signature) (`tag_tail`).
+    A press release's contact block within RELEASE_REACH lines under the last paragraph (`Contact` over a number, `ENDS`, `Press office`:
+    structure.under_media_contact) is its sender's, and no headline or tag after the article is flagged then.
     """
     body = view.body
     last = -1
@@ -301,21 +310,26 @@ def trailing_link_list(view: TextView) -> Iterator[Hit]:
             break
     if last < 0:
         return
-    after = _after_furniture(body, last)
+    # (a release's contact block under a `Contact` heading or `ENDS` is its sender's, not headlines or tags)
+    texts = view.body_texts
+    release = any(under_media_contact(texts, k) for k in range(last + 1, min(len(body), last + 1 + RELEASE_REACH)))
+    after = [] if release else _after_furniture(body, last)
     for ln in after:
         yield Hit(*ln.span, "headline or tag list after the article's share bar", "")
-    if not after:
+    if not after and not release:
         after = tag_tail(body)
         for ln in after:
             yield Hit(*ln.span, "topic tags that end the body", "")
     taken = {ln.index for ln in after}
-    for hit in _headline_tail(body, last, taken):
+    for hit in () if release else _headline_tail(body, last, taken):
         taken.add(hit.index)
         yield hit.finding
     for k in teaser_run_lines(view.body_texts):
         if body[k].index not in taken:
             yield Hit(*body[k].span, "teaser of another story amid the article", "")
 
+
+RELEASE_REACH = 4  # a release's contact label or end mark within this many lines under the last paragraph
 
 FURNITURE_TAIL_WORDS = 15  # a headline or tag under the share bar is short
 TAIL_MIN_RUN = 2

@@ -6,7 +6,7 @@ import re
 from collections import Counter
 from collections.abc import Iterator
 
-from audit.checks.structure import is_table, structure_kind
+from audit.checks.structure import in_contact_block, in_programme, is_table, structure_kind
 from audit.linemodel import PROSE_WORDS, DocStats, is_whole_page, line_features, shipped_model
 from audit.records import Hit
 from audit.registry import check
@@ -82,6 +82,21 @@ def structured_lines(lines: list[str]) -> set[int]:
     return {k for k in range(len(lines)) if structure.content(k)}
 
 
+NOTE_WORDS = 6  # a note under a table is two or more sentences of at least this many words in all
+_TWO_SENTENCES = re.compile(r"\w[.!?]\s+[A-Z0-9]")
+
+
+def _content_by_place(lines: list[str], structure: Structure, i: int) -> bool:
+    """Line i is content by where it stands: in a release's contact block or at its end mark (`ENDS`, `Contacts`
+    over a number), in a programme or an events listing (`Saturday` over `10:00 Farmers' market`), or a note of
+    sentences right under a table or a listing (`Times are GMT. Add an hour from ...`)."""
+    if in_contact_block(lines, i) or in_programme(lines, i):
+        return True
+    s = lines[i].rstrip()
+    note = s.endswith(".") and "..." not in s and len(s.split()) >= NOTE_WORDS and _TWO_SENTENCES.search(s) is not None
+    return i > 0 and note and structure.content(i - 1)
+
+
 MIN_PAGE_LINES = 6  # a whole page has many lines: a short note or a feed entry (a title and a line) is no page
 
 
@@ -95,7 +110,8 @@ def learned_residue(view: TextView) -> Iterator[Hit]:
     its neighbours are short too, whether its content words occur elsewhere in the document, quotation,
     function words and verbs of saying. Only whole pages are scored (at least 6 lines, 70% of them short:
     an extractor's whole-page text), never an extracted article or a short note, and no line of running prose (30+ words
-    ending like a sentence). Trained, and its threshold chosen, by leave-pages-out cross-validation
+    ending like a sentence), nor a line content by its place: a release's end mark and contact block, a
+    programme's days and timed entries, a note of sentences under a table. Trained, and its threshold chosen, by leave-pages-out cross-validation
     (tools/train_residue_model.py; figures in the README, Measured quality). It is `info` and never
     edits the text: a page of short lines that are content (a poem, lyrics) can fire, and on pages
     unlike the training pages it cannot promise the precision that `audit fix` needs.
@@ -113,5 +129,5 @@ def learned_residue(view: TextView) -> Iterator[Hit]:
         if stats.prose[i] >= PROSE_WORDS or i in structure.whole:
             continue
         p = model.probability(line_features(stats, i))
-        if p > model.threshold and not structure.content(i):
+        if p > model.threshold and not structure.content(i) and not _content_by_place(lines, structure, i):
             yield Hit(*ln.span, f"line shaped like page furniture (model {p:.2f})", None, round(p, 3))

@@ -10,6 +10,8 @@ from collections.abc import Container, Iterator
 from audit.checks.structure import (
     in_cell_grid,
     in_data_block,
+    in_programme,
+    is_contact_head,
     is_list_item,
     is_schedule_entry,
     under_media_contact,
@@ -381,7 +383,8 @@ def page_furniture(view: TextView) -> Iterator[Hit]:
 
     The labels are listed in `audit/data/ui_words.txt`; a line must consist of labels alone (an extractor
     may have joined them with single spaces: `Share Tweet Email`; not a lead-in: `See more photos:`; not a
-    programme's one-word title under its time, `6.30pm` over `News`: structure.is_schedule_entry). A bare
+    programme's one-word title under its time, `6.30pm` over `News`: structure.is_schedule_entry; not a
+    release's `Contact` heading between its last sentence and a number or an address). A bare
     number counts when it has at most 3 digits and is not one of a run of table cells, nor a cell of a table
     left one cell a line (structure.in_cell_grid: other numbers and times around it, no button among them). Breadcrumbs
     (`Home > News > World`) count too, and so does a trail of a few capitalised section names run into
@@ -401,7 +404,11 @@ def page_furniture(view: TextView) -> Iterator[Hit]:
             and _COUNTER.match(line.text)
         ):
             yield _line_hit(line, "page furniture (counter)")
-        elif (is_ui_label(line.text) or more and is_glued_labels(line.text)) and not is_schedule_entry(texts, i):
+        elif (
+            (is_ui_label(line.text) or more and is_glued_labels(line.text))
+            and not is_schedule_entry(texts, i)
+            and not is_contact_head(texts, i)
+        ):
             yield _line_hit(line, "page furniture (button or menu label)")
         elif _BREADCRUMB.match(line.text) or more and is_crumb_trail(body, i):
             yield _line_hit(line, "page furniture (breadcrumb)")
@@ -970,7 +977,7 @@ _DATE_VALUE = re.compile(
 )
 _UNTIL = re.compile(
     r"^\W*(?:[^\W\d_][\w' -]{0,24}:\s*)?(?:until|till|through|since|from|between|before|after|open|opens|closes|runs"
-    r"|dated)\b|\b(?:embargo\w*|sperrfrist)\b",
+    r"|dated|released)\b|\b(?:embargo\w*|sperrfrist)\b",
     re.I,
 )
 """When something runs, was signed or may be published (`Until August 23.`, `Availability: from January 2027`,
@@ -996,11 +1003,22 @@ def _other_label(s: str) -> bool:
     return not any(w.lower() in _STAMP_WORDS or w.lower() == "by" for w in words(m.group(1)))
 
 
+# a timetable's arrival or departure mark before a time, in the languages of its boards: `arr. 06:50`, `dep 7.05`,
+# `an 6:50`, `ab 7:02`, `arrivée 8h10`, `salida 9:15`, `przyj. 6:50`, `odj. 7:02`, `aankomst 6:50`
+_ARR_DEP = re.compile(
+    r"\b(?:arr|dep|arrives?|departs?|an|ab|arriv[ée]e|d[ée]part|llegada|salida|przyj|odj|aankomst|vertrek)\.?\s+"
+    r"\d{1,2}[:.h]\d{2}\b",
+    re.IGNORECASE,
+)
+
+
 def _is_data_date(s: str) -> bool:
     """A date or time that belongs to what the line lists, not to the page: a row of a timetable (three or
-    more clock times), a price beside the date (`On sale 12 December from £699`), a version number
-    (`3.4.0 - 2026-11-28`: a release)."""
-    return len(_CLOCK.findall(s)) >= TIMETABLE_TIMES or bool(_PRICE.search(s) or _VERSION.search(s))
+    more clock times, or an arrival or departure mark before a time: `Kesselfeld Hbf an 6:50`), a price
+    beside the date (`On sale 12 December from £699`), a version number (`3.4.0 - 2026-11-28`: a release)."""
+    return len(_CLOCK.findall(s)) >= TIMETABLE_TIMES or bool(
+        _PRICE.search(s) or _VERSION.search(s) or _ARR_DEP.search(s)
+    )
 
 
 _REPUBLISHED = re.compile(r"^\W*(?:originally|first)\s+(?:published|appeared|posted)\b", re.IGNORECASE)
@@ -1185,11 +1203,61 @@ def timestamp(view: TextView) -> Iterator[Hit]:
     body = view.body
     stamps = [i for i, line in enumerate(body) if _is_stamp(line.text.strip(), i == 0)]
     lists = _date_lists(body) | _dated_rows(body, stamps)
-    skip = lists | _dated_subheads(body, stamps, lists)
+    skip = lists | _dated_subheads(body, stamps, lists) | _repeated_heads(body, stamps)
     texts = view.body_texts
     for i in stamps:
-        if i not in skip and not in_data_block(texts, i) and not _grid_cell(texts, i):
+        if (
+            i not in skip
+            and not in_data_block(texts, i)
+            and not _grid_cell(texts, i)
+            and not _heads_programme(texts, i)
+        ):
             yield _line_hit(body[i], "date or time stamp")
+
+
+_ROOM_MARK = re.compile(r"\d|\b[a-z]\b")  # the number or letter of a room, a court, a stage: `Court 2`, `Room B`
+
+
+# weekdays of Dutch, Polish and Swedish programmes (`Zaterdag 16 januari`), asked only of a day over a programme
+_MORE_WEEKDAYS = re.compile(
+    r"\b(?:maandag|dinsdag|woensdag|donderdag|vrijdag|zaterdag|zondag|poniedziałek|wtorek|środa|czwartek|piątek"
+    r"|sobota|niedziela|måndag|tisdag|onsdag|torsdag|fredag|lördag|söndag)\b",
+    re.IGNORECASE,
+)
+
+
+def _heads_programme(texts: list[str], i: int) -> bool:
+    """A day's date without a stamp word over a programme's entries (`Zaterdag 16 januari` over `10.00 uur
+    Welkom`): the next line opens with a time, among others that do (structure.in_programme)."""
+    return (
+        i + 1 < len(texts)
+        and (_WEEKDAY.search(texts[i]) or _MORE_WEEKDAYS.search(texts[i])) is not None
+        and not _STAMP_WORD_KEY.search(texts[i])
+        and in_programme(texts, i + 1)
+        and _LEADING_TIME.match(texts[i + 1]) is not None
+    )
+
+
+def _repeated_heads(body: list, stamps: list[int]) -> set[int]:
+    """Stamps of a time without a date, with a word of their own, no stamp word and no time opening them, whose wording, the
+    numbers and letters of rooms aside, another stamp repeats with another number (`Court 1 (10:00)`, `Court 2
+    (10:00)`; `Stage B, 14:30`): the heads of a list's sessions or rooms. A page has one stamp of a kind, or
+    copies of the same one; a comment's stamps differ by their names or carry `ago`; a gallery's `Nov 18 52
+    photos` opens with its date."""
+    keys = {
+        i: _ROOM_MARK.sub("#", body[i].text.strip().lower())
+        for i in stamps
+        if not _STAMP_WORD_KEY.search(body[i].text)
+        and not LEADING_DATE.match(body[i].text.strip())
+        and not _LEADING_TIME.match(body[i].text)
+        and _has_own_words(_DATE_SIGNAL.sub(" ", body[i].text))
+        and _CLOCK.search(body[i].text) is not None
+        and not _DATE_SIGNAL.search(_CLOCK.sub(" ", body[i].text))
+    }
+    texts: dict[str, set[str]] = {}
+    for i, key in keys.items():
+        texts.setdefault(key, set()).add(body[i].text.strip())
+    return {i for i, key in keys.items() if len(texts[key]) >= 2}
 
 
 def _grid_cell(texts: list[str], i: int) -> bool:
@@ -1409,7 +1477,17 @@ def source_line(view: TextView) -> Iterator[Hit]:
     avec AFP`), a writer's name alone among the first lines beside the date (`Jane Roe` over `March 3,
     2026`; a name the story never uses, so not a profile's subject), and
     a contributors' line that closes a story (`Jane Roe contributed reporting.`, `... contributed to this report.`).
+    A line in a listing or a table (a git log's `Author: Name <address>`: structure.in_data_block) is the
+    listing's data.
     """
+    texts = view.body_texts
+    for k, hit in _source_hits(view):
+        if not in_data_block(texts, k):
+            yield hit
+
+
+def _source_hits(view: TextView) -> Iterator[tuple[int, Hit]]:
+    """RES007's findings, each with its line's index in the body."""
     urls = [k for k, line in enumerate(view.body) if _URL_LINE.match(line.text)]
     # each pattern is tried only on the lines that hold one of its required literals (the pre-filter scan)
     source, domain, pair, role, handle, cjk, agency = map(
@@ -1420,30 +1498,30 @@ def source_line(view: TextView) -> Iterator[Hit]:
         if len(s) > 400:
             continue
         if k in urls and _lone_link(view.body, k, len(urls)):
-            yield _line_hit(line, "link alone on a line")
+            yield k, _line_hit(line, "link alone on a line")
         elif i in source and _SOURCE.match(s) or i in domain and _DOMAIN_LINE.match(s):
-            yield _line_hit(line, "source or credit line")
+            yield k, _line_hit(line, "source or credit line")
         elif i in pair and is_pair_byline(s):  # (no `and` or `&`: no pair)
-            yield _line_hit(line, "byline (two writers and their outlet)", kind="byline")
+            yield k, _line_hit(line, "byline (two writers and their outlet)", kind="byline")
         elif ("," in s or "|" in s) and is_name_and_outlet(s):
-            yield _line_hit(line, "byline (a writer and the outlet)", kind="byline")
+            yield k, _line_hit(line, "byline (a writer and the outlet)", kind="byline")
         elif i in role and _ROLE_LINE.match(s) and s.strip()[:1].isupper() or i in cjk and _CJK_BYLINE.match(s):
-            yield _line_hit(line, "byline (the writer's role)", kind="role")
+            yield k, _line_hit(line, "byline (the writer's role)", kind="role")
         elif (
             i in handle
             and _HANDLE_BYLINE.match(s)
             and is_byline_name(s.split("@")[0].removeprefix("By ").removeprefix("by "))
         ):
-            yield _line_hit(line, "byline", kind="byline")
+            yield k, _line_hit(line, "byline", kind="byline")
         elif len(s) <= 8 and _BARE_BY.match(s):  # the name was a link the extractor dropped
-            yield _line_hit(line, "byline without its name", kind="byline")
+            yield k, _line_hit(line, "byline without its name", kind="byline")
         elif i in agency and len(s) <= 80 and _with_agency().match(s):
-            yield _line_hit(line, "byline (the desk with an agency)", kind="byline")
+            yield k, _line_hit(line, "byline (the desk with an agency)", kind="byline")
         elif k < TOP_NAME_LINES and is_bare_byline(view, k):
-            yield _line_hit(line, "byline (a writer's name alone)", kind="byline")
+            yield k, _line_hit(line, "byline (a writer's name alone)", kind="byline")
         elif _BYLINE.match(s) and word_count(s) <= 12 and not s.rstrip().endswith((".", "?", "!")):
             if _names_a_writer(re.sub(r"^\s*(?:\w+\s+)?by\s+|^\s*\w+:?\s+", "", s, count=1, flags=re.IGNORECASE)):
-                yield _line_hit(line, "byline", kind="byline")
+                yield k, _line_hit(line, "byline", kind="byline")
 
 
 _META_ISO = re.compile(

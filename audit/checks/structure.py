@@ -269,14 +269,64 @@ def is_media_contact_head(s: str) -> bool:
     return _MEDIA_CONTACT.search(s) is not None
 
 
+# a press release's end mark, after which its sender's notes and contacts follow: `ENDS`, `- ends -`, `###`, `-30-`
+_RELEASE_END = re.compile(
+    r"^\s*(?:[-–—*#(\[]\s*)*(?:ends?|fin|koniec|einde|slut|#{3}|-30-)(?:\s*[-–—*#)\]])*\s*$", re.I
+)
+# a bare contact heading (`Contact`, `Contacts`, `Kontakt`, `Contacto`): a release's block only with an address or
+# a number under it and a sentence above it (a footer's `Contact` sits among menu labels)
+_CONTACT_HEAD = re.compile(r"^\s*(?:contacts?|kontakte?|contactos?|contatti|contatos?)\s*:?\s*$", re.I)
+_ADDRESS_OR_PHONE = re.compile(r"@[\w-]+\.\w|\+?\(?\d[\d ().-]{6,}\d")
+
+
+# a sentence that tells the reader whom to contact, ending in a stop or a colon, over the number it gives:
+# `Contact the Payment Centre if you have not been paid by 29 January.`, `Call the helpline on:`
+_TELLS_TO_CONTACT = re.compile(
+    r"^\s*(?:contact|call|phone|ring|telephone|write to|e-?mail)\s+(?!us\b)[^\n]*[.:]\s*$", re.IGNORECASE
+)
+TELLS_WORDS = 5
+
+
+def is_release_end(s: str) -> bool:
+    """A press release's end mark alone on its line (`ENDS`, `- ends -`, `###`, `-30-`)."""
+    return len(s) <= 20 and _RELEASE_END.match(s) is not None and any(c.isalnum() or c == "#" for c in s)
+
+
+def is_contact_head(lines: Sequence[str], j: int) -> bool:
+    """Line j opens a release's or a notice's contact block: a media-contact label, an end mark, or a bare
+    `Contact` heading with a sentence or an end mark above it, or a sentence of TELLS_WORDS or more that tells
+    the reader whom to contact (`Contact the Payment Centre if ...`), either with an address or a phone number
+    within the MEDIA_BLOCK lines under it."""
+    s = lines[j]
+    if is_media_contact_head(s) or is_release_end(s):
+        return True
+    heading = _CONTACT_HEAD.match(s) is not None and j > 0
+    above = heading and (lines[j - 1].rstrip().endswith((".", "!", "?")) or is_release_end(lines[j - 1]))
+    if not (above or _TELLS_TO_CONTACT.match(s) and word_count(s) >= TELLS_WORDS):
+        return False
+    return any(_ADDRESS_OR_PHONE.search(t) for t in lines[j + 1 : j + 1 + MEDIA_BLOCK])
+
+
+def in_contact_block(lines: Sequence[str], i: int) -> bool:
+    """Line i is a contact label or end mark (`is_contact_head`) or one of the MEDIA_BLOCK lines under it, with an
+    address or a phone number within MEDIA_BLOCK lines of it: a block of contacts, not a menu's `Investor
+    relations` among its other labels, nor the share bar and footer that follow the block."""
+    near = lines[max(0, i - MEDIA_BLOCK) : i + MEDIA_BLOCK + 1]
+    if not any(_ADDRESS_OR_PHONE.search(t) for t in near):
+        return False
+    return any(is_contact_head(lines, j) for j in range(max(0, i - MEDIA_BLOCK), i + 1))
+
+
 def under_media_contact(lines: Sequence[str], i: int) -> bool:
-    """Line i is a media-contact label, or in the contact block under one: within MEDIA_BLOCK lines of it, or
-    within MEDIA_REACH lines when every line between is short and not a sentence. A release's sender wrote
-    that block for the reader; an outlet's own contact details in its footer have no such label."""
-    if any(is_media_contact_head(s) for s in lines[max(0, i - MEDIA_BLOCK) : i + 1]):
+    """Line i is a media-contact label or a release's end mark (`ENDS`, `###`), or in the contact block under
+    one: within MEDIA_BLOCK lines of it, or within MEDIA_REACH lines when every line between is short and not a
+    sentence; a bare `Contact` heading counts when a sentence stands above it and an address or a number under
+    it. A release's sender wrote that block for the reader; an outlet's own contact details in its footer have
+    no such label."""
+    if any(is_contact_head(lines, j) for j in range(max(0, i - MEDIA_BLOCK), i + 1)):
         return True
     for j in range(i - 1, max(-1, i - MEDIA_REACH - 1), -1):
-        if is_media_contact_head(lines[j]):
+        if is_contact_head(lines, j):
             return True
         if word_count(lines[j]) > CONTACT_BLOCK_WORDS or lines[j].rstrip().endswith((".", "!", "?")):
             return False
@@ -315,3 +365,23 @@ def is_schedule_entry(lines: Sequence[str], i: int) -> bool:
         return False
     near = range(max(0, i - 1 - SCHEDULE_REACH), min(len(lines), i + SCHEDULE_REACH + 1))
     return any(k != i - 1 and _TIME_ALONE.match(lines[k]) and any(c in lines[k] for c in ":.apAP") for k in near)
+
+
+_OPENS_TIME = re.compile(
+    r"^\W{0,3}(?:[01]?\d|2[0-4])(?:[:.][0-5]\d\s*(?:[ap]\.?m\.?|h)?|\s*[ap]\.?m\.?)(?![\d:.,%]|\s*%)", re.I
+)
+_DAY_ALONE = re.compile(
+    r"^\s*(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|tomorrow|tonight)\s*:?\s*$", re.I
+)
+PROGRAMME_TIMES = 2  # lines opening with a time near a line that make it a programme's or a listing's
+
+
+def in_programme(lines: Sequence[str], i: int, reach: int = SCHEDULE_REACH) -> bool:
+    """Line i is, or sits under, an entry of a programme or an events listing: it opens with a clock time or is a
+    day's name alone (`Saturday`), or a line within `reach` above it opens with a time, and PROGRAMME_TIMES or more
+    lines within `reach` on each side open with a time (`10:00 Farmers' market`, `11:30 Panel: ...`)."""
+    near = range(max(0, i - reach), min(len(lines), i + reach + 1))
+    times = [k for k in near if _OPENS_TIME.match(lines[k])]
+    if len(times) < PROGRAMME_TIMES:
+        return False
+    return bool(_OPENS_TIME.match(lines[i]) or _DAY_ALONE.match(lines[i]) or any(k < i for k in times))
