@@ -348,3 +348,39 @@ def test_words_of_ascii_strings_are_those_of_the_unicode_pattern():
     assert sum(t.isascii() for t in texts) >= 2000
     for t in texts:
         assert words(t) == _WORD.findall(t), t
+
+
+def test_teaser_runs_of_short_texts_are_none_as_the_ungated_form_finds():
+    """RES015's teaser runs return nothing at once for a text under TEASER_ARTICLE + TEASER_END_RUN *
+    HEADLINE_WORDS words (no run of two 4+-word lines fits beside 150 words of article): the fixture's firing
+    texts, cut line by line from the end and from the start, find what the ungated form finds."""
+    from collections import Counter
+
+    import yaml
+
+    from audit.checks import layout
+
+    def ungated(lines):
+        shaped = [layout.teaser_shape(s) for s in lines]
+        end = len(lines)
+        while end > 0 and word_count(lines[end - 1]) <= 5:
+            end -= 1
+        stems = [layout.content_stems(s) for s in lines]
+        counts = Counter(t for own in stems for t in own)
+        far = [
+            shaped[i] and layout._unrelated(stems, counts, i, layout._is_headline_like(s)) for i, s in enumerate(lines)
+        ]
+        runs = layout._runs(far, lines, end)
+        return [
+            k for r in runs if layout._article_around(lines, stems, r) for k in r if any(c.isalnum() for c in lines[k])
+        ]
+
+    cases = yaml.safe_load(open("tests/fixtures/RES015.yaml", encoding="utf-8"))
+    texts = [c["text"] for c in cases.get("fire", []) if "text" in c]
+    fired = 0
+    for text in texts:
+        lines = text.split("\n")
+        for cut in [lines[:k] for k in range(1, len(lines) + 1)] + [lines[k:] for k in range(len(lines))]:
+            assert layout.teaser_run_lines(cut) == ungated(cut)
+            fired += bool(ungated(cut))
+    assert fired  # the cuts reach texts long enough to fire

@@ -413,6 +413,7 @@ def _headline_tail(body: list, last: int, taken: set[int]) -> Iterator[_Taken]:
 TEASER_WORDS = (6, 35)  # a teaser of another story is one or two sentences of this many words
 TEASER_TERMS = 4  # ... with at least this many content words of its own
 HEADLINE_TERMS = 3  # (a headline without a full stop, 4-15 words, at least this many)
+HEADLINE_WORDS = 4  # (the fewest words a teaser line has: such a headline)
 TEASER_SHARED = 1  # ... at most this many of them found on two or more of the article's other lines
 TEASER_RUN = 3  # at least this many such lines in a row ...
 TEASER_END_RUN = 2  # ... or this many where they end the body
@@ -440,7 +441,9 @@ def teaser_shape(s: str) -> bool:
     that carries on the sentence before (`He`, `But`, `This`, `Meanwhile`: the article going on)."""
     s = s.strip()
     n = word_count(s) if s else 0
-    if not TEASER_WORDS[0] <= n <= TEASER_WORDS[1] and not (4 <= n < TEASER_WORDS[0] and _is_headline_like(s)):
+    if not TEASER_WORDS[0] <= n <= TEASER_WORDS[1] and not (
+        HEADLINE_WORDS <= n < TEASER_WORDS[0] and _is_headline_like(s)
+    ):
         return False
     if not (s[0].isupper() or s[0].isdigit()) or s.endswith(":") or _QUOTED_MARK.search(s):
         return False
@@ -488,6 +491,8 @@ def teaser_run_lines(lines: Sequence[str]) -> list[int]:
     (`_coherent`); a run that is structured content (introduced by a lead-in, a list, a table, code) is the
     article's."""
     n = len(lines)
+    if sum(word_count(s) for s in lines) < TEASER_ARTICLE + TEASER_END_RUN * HEADLINE_WORDS:
+        return []  # (too short to hold an article besides a run: a feed entry, a brief)
     shaped = [teaser_shape(s) for s in lines]
     end = n  # the lines from `end` on are short labels (a time, `5 min read`) or none
     while end > 0 and word_count(lines[end - 1]) <= 5:
