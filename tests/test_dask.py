@@ -58,6 +58,7 @@ def _same_outputs(a, b, tmp_path) -> None:
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
 
 
+@pytest.mark.slow
 def test_documents_sent_by_the_client_match_the_local_engine(client, tmp_path):
     from audit.dask_engine import audit_documents_dask
     from audit.load import DOCS_PER_PARTITION
@@ -98,6 +99,7 @@ def _inputs(tmp_path):
     return [SAMPLE, jsonl, parquet, csv]
 
 
+@pytest.mark.slow
 def test_workers_read_their_partitions_and_write_their_shards(client, tmp_path, monkeypatch):
     import audit.dask_engine as dask_engine
     import audit.engine as engine
@@ -310,6 +312,7 @@ def test_corroborate_is_its_stories_decided_alone():
     ]
 
 
+@pytest.mark.slow
 def test_name_blocks_and_hits_are_decided_on_the_workers_and_match_the_local_engine(client, tmp_path, monkeypatch):
     """The name analysis's blocks are decided on the workers (`names_on_workers`), and each document's
     name hits found on the worker that holds its mentions (`names_hits_on_workers`): the client's
@@ -358,6 +361,7 @@ def test_small_jsonl_inputs_are_cut_so_that_every_worker_has_partitions(tmp_path
     assert partition_bytes(Threads(), [large]) == 300
 
 
+@pytest.mark.slow
 def test_workers_keep_their_partitions_records_on_disk_not_in_memory(client, tmp_path, monkeypatch):
     """With a spill folder the workers share, what each partition keeps for the corpus stages (the
     grouped checks' records, the claims, the name mentions) is written there by its worker: the futures
@@ -390,6 +394,7 @@ def test_workers_keep_their_partitions_records_on_disk_not_in_memory(client, tmp
     assert _snapshot(in_memory) == _snapshot(local)
 
 
+@pytest.mark.slow
 def test_grouped_records_kept_on_disk_are_grouped_in_rounds_that_fit_the_budget(client, tmp_path, monkeypatch):
     """Records kept on disk are grouped a hash bucket of keys at a time (`group_rounds` rounds, from
     their size on disk and `--memory`): with a budget that asks for several rounds, RES013 and MT009

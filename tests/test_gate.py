@@ -369,6 +369,7 @@ def _stable(result_json):
     return result_json
 
 
+@pytest.mark.slow
 def test_a_validation_in_a_process_of_its_own_equals_one_in_this_process(tmp_path):
     """`validate` hands a large table to a fresh process (`validate_apart`): the same verdict, failures,
     explanations, Great Expectations' result (its fingerprint of the table included) and written files."""

@@ -1,5 +1,6 @@
 """Any text yields valid spans and a bounded score, and no pattern hangs on adversarial input."""
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -38,6 +39,7 @@ NEWSY = st.sampled_from(
 TEXTS = st.lists(st.one_of(st.text(max_size=30), NEWSY), max_size=40).map("".join)
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(TEXTS, min_size=1, max_size=4))
 def test_any_text_gives_valid_spans_and_scores(texts):
@@ -51,6 +53,7 @@ def test_any_text_gives_valid_spans_and_scores(texts):
             assert r.doc.text[f.start : f.end] == f.evidence
 
 
+@pytest.mark.slow
 def test_adversarial_inputs_finish():
     bad = [
         "a" * 1_000_000,

@@ -87,6 +87,7 @@ def engine_reset():
     scan.engine(before)
 
 
+@pytest.mark.slow
 def test_every_engine_gives_the_same_findings(engine_reset):
     assert len(CORPUS) > 300
     results = {}
@@ -98,6 +99,7 @@ def test_every_engine_gives_the_same_findings(engine_reset):
     assert results["off"]  # the corpus has residue to find
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ENGINES[1:])
 def test_no_line_a_pattern_matches_is_left_out(name, engine_reset):
     """The pre-filter's promise itself, for every pattern the checks asked about: each line where the
@@ -135,6 +137,7 @@ def test_line_bound():
     assert scan.line_bound(re.compile(r"x(?=\s)", re.M)) is False  # looks at the next line
 
 
+@pytest.mark.slow
 def test_ascii_folds_are_complete():
     """The characters `re.IGNORECASE` matches to an ASCII letter besides the letter's two cases are the
     ones the scan sends to `re` (over the Basic Multilingual Plane and beyond)."""

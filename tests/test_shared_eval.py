@@ -3,9 +3,11 @@
 import subprocess
 import sys
 
+import pytest
 from conftest import ROOT
 
 
+@pytest.mark.slow
 def test_seeds_pass_the_gold(shared):
     r = subprocess.run(
         [sys.executable, str(shared / "tools" / "score_seeds.py")], capture_output=True, text=True, cwd=ROOT
@@ -14,6 +16,7 @@ def test_seeds_pass_the_gold(shared):
     assert "required 15/15" in r.stdout and "clean flagged 0/" in r.stdout
 
 
+@pytest.mark.slow
 def test_extraction_targets(shared):
     r = subprocess.run(
         [sys.executable, str(shared / "tools" / "score_extraction.py")], capture_output=True, text=True, cwd=ROOT

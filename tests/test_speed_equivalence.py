@@ -15,6 +15,8 @@ from __future__ import annotations
 import random
 import re
 
+import pytest
+
 from audit.checks import integrity, mt
 from audit.corpus.mentions import FLAGGED_SPANS, IgnoredWhere, _inside, extract_mentions, ignored_spans
 from audit.records import Hit
@@ -101,6 +103,7 @@ def test_mentions_are_those_of_the_first_form():
         assert got == sorted(_reference_mentions(view)), text
 
 
+@pytest.mark.slow
 def test_paragraph_key_is_the_substitution_and_split_on_every_character():
     punct = re.compile(r"[^\w\s]")
 

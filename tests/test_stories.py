@@ -504,6 +504,7 @@ def test_unpacking_pair_codes_in_place_equals_dividing_them():
     assert got.tolist() == agree.tolist()  # each agreement travels with its pair through the sort
 
 
+@pytest.mark.slow
 def test_signatures_read_from_their_file_equal_the_matrix_and_agreements_travel_with_the_pairs(tmp_path):
     from audit.memory import memory_budget
 

@@ -201,6 +201,7 @@ def _synthetic(n: int = 300, seed: int = 5) -> list[Document]:
 OUTPUT_FILES = ("findings.jsonl", "scores.csv", "sources.csv", "claims.csv", "report.html")
 
 
+@pytest.mark.slow
 def test_out_of_core_corpus_pass_gives_the_in_memory_outputs_byte_for_byte(tmp_path):
     """Summaries on disk (read through SummaryStore's Mappings) against summaries in dicts, in this
     process and with workers that write their own shards: every output file identical."""
