@@ -546,12 +546,11 @@ def decide_stories(terms: Mapping[str, Any], summaries: Any, apart: bool = True)
     (at 137,302 rss-dev entries about 90 MB less under every later phase). Same stories either way."""
     if not isinstance(summaries, SummaryStore):
         return assign_stories(terms)
-    from audit.memory import run_apart, trim_memory, work_dir
+    from audit.memory import run_apart, trim_memory
 
     index = summaries.ids
     if apart:
-        with work_dir("stories-") as folder:
-            got = run_apart(lambda: StoryLabels(assign_stories(terms), index).parts(), folder)
+        got = run_apart(lambda: StoryLabels(assign_stories(terms), index).parts())
         if got is not None:
             return StoryLabels.from_parts(index, *got[0])
     stories = assign_stories(terms)
@@ -640,13 +639,12 @@ def decide_checks(
     MT009's quotation groups) and the arenas its survivors would pin go with the child, so that each
     group starts from what the pass started from, not from the last one's high-water mark. The same
     hits either way (a child that fails: decided here)."""
-    from audit.memory import run_apart, work_dir
+    from audit.memory import run_apart
 
     todo = [c for c in checks if not (decided and c.code in decided)]
     found: dict[str, Mapping[str, list[Any]]] = {}
     if apart and todo:
-        with work_dir("decide-") as folder:
-            got = run_apart(lambda: [c.decide(summaries.get(c.code, {})) for c in todo], folder)
+        got = run_apart(lambda: [c.decide(summaries.get(c.code, {})) for c in todo])
         if got is not None:
             found = dict(zip([c.code for c in todo], got[0], strict=True))
     for c in checks:

@@ -7,7 +7,7 @@
 - Memo tables: a module memoises a function with `@memo(maxsize)` (or, for a function of a line or a
   sentence, `@short_memo(maxsize)`) where it defines it, and so registers it; `release_caches()` empties every registered table (after the corpus pass, before the outputs).
 - Giving memory back: `trim_memory()` collects and returns freed pages to the system.
-- A phase apart: `run_apart(fn, folder)` runs `fn` in a forked child and returns its (pickled) result,
+- A phase apart: `run_apart(fn)` runs `fn` in a forked child and returns its (pickled) result,
   so that what the phase's working memory leaves resident (pages of the allocator's arenas pinned by a
   few survivors) goes with the child instead of staying under every later phase.
 - The garbage collector's settings for a command-line run: `fewer_collections()`, `settled()`.
@@ -110,8 +110,9 @@ T = TypeVar("T")
 APART: dict[str, float] = {}  # the last `run_apart` child's peak resident MB and CPU seconds (the benchmarks')
 
 
-def run_apart(fn: Callable[[], T], folder: str) -> tuple[T] | None:
-    """`(fn(),)` computed in a forked child process, its result pickled back through a file in `folder`;
+def run_apart(fn: Callable[[], T], folder: str | None = None) -> tuple[T] | None:
+    """`(fn(),)` computed in a forked child process, its result pickled back through a file in `folder` (a
+    `work_dir` of its own when None);
     None where there is no fork (not POSIX) or the child did not finish (the caller then calls `fn`
     itself, which raises what the child met). The child starts as a copy of this process and sees the
     same data; its peak is as high as `fn` run here would make this process's, but what `fn` frees
@@ -121,6 +122,9 @@ def run_apart(fn: Callable[[], T], folder: str) -> tuple[T] | None:
     a host whose other threads must not be forked mid-work."""
     if not hasattr(os, "fork") or os.environ.get("AUDIT_NO_FORK", "") not in ("", "0"):
         return None
+    if folder is None:
+        with work_dir("apart-") as own:
+            return run_apart(fn, own)
     import pickle
     import signal
     import time

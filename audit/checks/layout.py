@@ -324,7 +324,7 @@ def trailing_link_list(view: TextView) -> Iterator[Hit]:
     for hit in () if release else _headline_tail(body, last, taken):
         taken.add(hit.index)
         yield hit.finding
-    for k in teaser_run_lines(view.body_texts):
+    for k in teaser_run_lines(texts):
         if body[k].index not in taken:
             yield Hit(*body[k].span, "teaser of another story amid the article", "")
 

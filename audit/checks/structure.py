@@ -326,7 +326,7 @@ def under_media_contact(lines: Sequence[str], i: int) -> bool:
     if any(is_contact_head(lines, j) for j in range(max(0, i - MEDIA_BLOCK), i + 1)):
         return True
     for j in range(i - 1, max(-1, i - MEDIA_REACH - 1), -1):
-        if is_contact_head(lines, j):
+        if j < i - MEDIA_BLOCK and is_contact_head(lines, j):  # (the nearer lines were asked above)
             return True
         if word_count(lines[j]) > CONTACT_BLOCK_WORDS or lines[j].rstrip().endswith((".", "!", "?")):
             return False
@@ -361,10 +361,15 @@ _TIME_ALONE = re.compile(r"^\s*\d{1,2}(?:[:.]\d{2})?\s*(?:[ap]\.?m\.?|h)?\s*$", 
 def is_schedule_entry(lines: Sequence[str], i: int) -> bool:
     """Line i follows a time alone on its line (`6.30pm`, `18:00`) and another such time lies within
     SCHEDULE_REACH lines: an entry of a programme or a TV guide whose title may be one word (`News`, `Sport`)."""
-    if i == 0 or not _TIME_ALONE.match(lines[i - 1]) or not any(c in lines[i - 1] for c in ":.apAP"):
+    if i == 0 or not _is_clock_alone(lines[i - 1]):
         return False
     near = range(max(0, i - 1 - SCHEDULE_REACH), min(len(lines), i + SCHEDULE_REACH + 1))
-    return any(k != i - 1 and _TIME_ALONE.match(lines[k]) and any(c in lines[k] for c in ":.apAP") for k in near)
+    return any(k != i - 1 and _is_clock_alone(lines[k]) for k in near)
+
+
+def _is_clock_alone(s: str) -> bool:
+    """A clock time alone on its line, with its `:`, `.` or am/pm (`6.30pm`, `18:00`; not a bare `4`)."""
+    return _TIME_ALONE.match(s) is not None and any(c in s for c in ":.apAP")
 
 
 _OPENS_TIME = re.compile(
