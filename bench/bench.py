@@ -13,6 +13,7 @@ Gopher repetition, C4 and FineWeb filters, run in the benchmark's own environmen
 from __future__ import annotations
 
 import json
+import os
 import re
 import resource
 import subprocess
@@ -43,7 +44,10 @@ def peers(docs) -> dict[str, float] | None:
     with tempfile.NamedTemporaryFile("w", suffix=".jsonl", delete=False, encoding="utf-8") as f:
         for d in docs:
             f.write(json.dumps({"text": d.text}) + "\n")
-    r = subprocess.run([str(py), str(ROOT / "bench" / "peers.py"), f.name], capture_output=True, text=True)
+    try:
+        r = subprocess.run([str(py), str(ROOT / "bench" / "peers.py"), f.name], capture_output=True, text=True)
+    finally:
+        os.unlink(f.name)  # the peers' input is one run's: left behind, every benchmark run leaked its corpus into /tmp
     if r.returncode != 0:
         print(r.stderr[-2000:], file=sys.stderr)
         return None
