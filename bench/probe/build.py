@@ -68,7 +68,7 @@ def chosen_folder(argv: list[str]) -> Path:
         return HERE
     i = argv.index("--set") + 1
     if i >= len(argv) or not (HERE.parent / argv[i] / "pages").is_dir():
-        raise SystemExit("build.py: --set needs a probe set's folder name under bench/ (probe2, probe3, probe4, probe5)")
+        raise SystemExit("build.py: --set needs a probe set's folder name under bench/ (probe2 ... probe5)")
     return HERE.parent / argv[i]
 
 
