@@ -9,13 +9,15 @@ false positives per extractor style, per residue family and per kind of clean pa
 bodies the default `audit fix` changes: the 40 clean pages, and the clean lines of each noisy page
 joined as its body. Lines labelled `ambiguous` count nowhere.
 
-    python bench/eval_probe.py [--detail] [--lang en] [--set probe2|probe3|probe4]
+    python bench/eval_probe.py [--detail] [--lang en] [--set probe2|probe3|probe4|probe5]
 
 --set picks the set: `probe` (default, bench/probe), `probe2` (bench/probe2, the second set written
 later as the held-out measure; see bench/probe2/README.md) or `probe3` (bench/probe3, a third set that
 nobody tunes to, the held-out measure for a round's final report; see bench/probe3/README.md) or
 `probe4` (bench/probe4, mostly clean pages of unlike structured kinds: timetables, results, releases,
-notices, code; a development set for residue precision, see bench/probe4/README.md).
+notices, code; a development set for residue precision, see bench/probe4/README.md) or `probe5`
+(bench/probe5, a fifth set written fresh to be held out again: only the lead runs it, at the end of a
+round, and reports aggregates only; see bench/probe5/README.md).
 
 --detail lists every miss and false positive (with the codes whose findings covered it) and the codes
 behind each changed clean body.
@@ -40,6 +42,7 @@ SETS = {
     "probe2": ROOT / "bench" / "probe2" / "probe.jsonl",
     "probe3": ROOT / "bench" / "probe3" / "probe.jsonl",
     "probe4": ROOT / "bench" / "probe4" / "probe.jsonl",
+    "probe5": ROOT / "bench" / "probe5" / "probe.jsonl",
 }
 FLAG_CATS = frozenset({"residue", "bio"})
 LABELS = frozenset({"clean", "residue", "ambiguous", "blank"})

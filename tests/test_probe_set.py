@@ -1,4 +1,4 @@
-"""The residue probe sets (bench/probe, bench/probe2, bench/probe3, bench/probe4) are well formed, and their scorer matches findings to lines."""
+"""The residue probe sets (bench/probe, bench/probe2 ... bench/probe5) are well formed, and their scorer matches findings to lines."""
 
 from __future__ import annotations
 
@@ -49,6 +49,11 @@ def pages4():
     return eval_probe.load(eval_probe.SETS["probe4"])
 
 
+@pytest.fixture(scope="module")
+def pages5():
+    return eval_probe.load(eval_probe.SETS["probe5"])
+
+
 def test_probe_jsonl_is_built_from_the_pages():
     assert eval_probe.PROBE.read_text(encoding="utf-8") == build.build()
 
@@ -63,6 +68,14 @@ def test_probe3_jsonl_is_built_from_its_pages():
 
 def test_probe4_jsonl_is_built_from_its_pages():
     assert eval_probe.SETS["probe4"].read_text(encoding="utf-8") == build.build(ROOT / "bench" / "probe4")
+
+
+def test_probe5_jsonl_is_built_from_its_pages():
+    assert eval_probe.SETS["probe5"].read_text(encoding="utf-8") == build.build(ROOT / "bench" / "probe5")
+
+
+def test_every_probe5_page_is_well_formed(pages5):
+    assert_well_formed(pages5)
 
 
 def test_every_probe4_page_is_well_formed(pages4):
@@ -147,11 +160,31 @@ def test_probe4_has_the_promised_shape(pages, pages2, pages4):
     assert not ids4 & {p["id"] for p in pages} and not ids4 & {p["id"] for p in pages2}
 
 
+def test_probe5_has_the_promised_shape(pages, pages2, pages3, pages4, pages5):
+    """75 noisy pages in the third set's mix of styles, 50 clean ones of unlike kinds, a third not English."""
+    noisy = [p for p in pages5 if p["kind"] == "noisy"]
+    clean = [p for p in pages5 if p["kind"] == "clean"]
+    assert len(noisy) >= 70 and len(clean) >= 45
+    per_style = {s: sum(p["extractor"] == s for p in noisy) for s in STYLES}
+    assert per_style["boilerpipe"] >= 18 and per_style["trafilatura"] >= 18
+    assert per_style["readability"] >= 12 and per_style["newspaper"] >= 12 and per_style["html-text"] >= 10
+    assert {"de", "fr", "es", "it", "pt", "pl", "nl", "sv", "cs"} <= {p["lang"] for p in pages5}
+    assert sum(p["lang"] != "en" for p in pages5) >= len(pages5) // 4
+    assert {"code", "sql", "logs", "table", "timetable", "results", "release", "legal", "transcript"} <= {
+        p["genre"] for p in clean
+    }
+    shares = [sum(x["l"] == "residue" for x in p["lines"]) / len(p["lines"]) for p in noisy]
+    assert min(shares) == 0 and max(shares) >= 0.6
+    ids5 = {p["id"] for p in pages5}
+    assert not ids5 & {p["id"] for p in [*pages, *pages2, *pages3, *pages4]}
+
+
 def test_the_set_option_picks_the_second_and_third_sets():
     assert eval_probe.SETS["probe"] == eval_probe.PROBE
     assert eval_probe.SETS["probe2"].parent.name == "probe2"
     assert eval_probe.SETS["probe3"].parent.name == "probe3"
     assert eval_probe.SETS["probe4"].parent.name == "probe4"
+    assert eval_probe.SETS["probe5"].parent.name == "probe5"
 
 
 def test_parse_line_reads_each_label():
@@ -250,6 +283,17 @@ def test_no_probe4_line_is_copied_from_the_other_probe_sets(pages, pages2, pages
     """The fourth set is written apart from the first three: no line of 30+ letters and digits is in any."""
     haystack = "\n".join(norm(x["t"]) for p in [*pages, *pages2, *pages3] for x in p["lines"])
     assert copied_lines(pages4, haystack) == []
+
+
+@pytest.mark.skipif(not (SHARED / "eval").is_dir(), reason="the shared development data is not here")
+def test_no_probe5_line_is_copied_from_the_development_data(pages5, development_haystack):
+    assert copied_lines(pages5, development_haystack) == []
+
+
+def test_no_probe5_line_is_copied_from_the_other_probe_sets(pages, pages2, pages3, pages4, pages5):
+    """The fifth set is written apart from the first four: no line of 30+ letters and digits is in any."""
+    haystack = "\n".join(norm(x["t"]) for p in [*pages, *pages2, *pages3, *pages4] for x in p["lines"])
+    assert copied_lines(pages5, haystack) == []
 
 
 def test_copied_lines_finds_a_long_line_and_ignores_a_short_one():

@@ -1,9 +1,9 @@
 """Build bench/probe/probe.jsonl from the hand-written pages in bench/probe/pages/*.txt.
 
-    python bench/probe/build.py [--set probe2|probe3|probe4]          # writes the set's probe.jsonl
-    python bench/probe/build.py [--set probe2|probe3|probe4] --check  # exits 1 when probe.jsonl is not what the pages give
+    python bench/probe/build.py [--set probe2|probe3|probe4|probe5]          # writes the set's probe.jsonl
+    python bench/probe/build.py [--set probe2|probe3|probe4|probe5] --check  # exits 1 when probe.jsonl is not what the pages give
 
---set builds another set from its own folder (bench/probe2, bench/probe3, bench/probe4: the same page format).
+--set builds another set from its own folder (bench/probe2 ... bench/probe5: the same page format).
 
 Page files: `#` lines are comments; `=== ID KIND EXTRACTOR GENRE LANG` starts a page; then one source
 line per page line: `C|text` (clean), `R:family|text` (residue of that family), `A|text` (ambiguous,
@@ -68,7 +68,7 @@ def chosen_folder(argv: list[str]) -> Path:
         return HERE
     i = argv.index("--set") + 1
     if i >= len(argv) or not (HERE.parent / argv[i] / "pages").is_dir():
-        raise SystemExit("build.py: --set needs a probe set's folder name under bench/ (probe2, probe3, probe4)")
+        raise SystemExit("build.py: --set needs a probe set's folder name under bench/ (probe2 ... probe5)")
     return HERE.parent / argv[i]
 
 
