@@ -624,6 +624,23 @@ def _credit_match(line: str, index: int, parts: list[tuple[re.Pattern[str], obje
     return best
 
 
+def _patterns_by_line(parts: list[tuple[re.Pattern[str], Container[int]]]) -> dict[int, list[re.Pattern[str]]] | None:
+    """For each line, the patterns (in their order) whose pre-filter answer holds it: a line asks only its
+    own few patterns, not every pattern whether it may match. None where an answer is ALL (every line)."""
+    if any(lines is ALL for _, lines in parts):
+        return None
+    out: dict[int, list[re.Pattern[str]]] = {}
+    for rx, lines in parts:
+        for i in lines:
+            out.setdefault(i, []).append(rx)
+    return out
+
+
+def _may_match(parts: list[tuple[re.Pattern[str], Container[int]]], i: int) -> list[re.Pattern[str]]:
+    """The patterns whose pre-filter answer holds line i (`_patterns_by_line`'s, asked of one line)."""
+    return [rx for rx, lines in parts if i in lines]
+
+
 def _any_line(candidates: list[Container[int]]) -> Container[int]:
     """The lines in any of the pre-filter's answers (`TextView.candidates`; ALL where one is ALL)."""
     if any(c is ALL for c in candidates):
@@ -686,6 +703,7 @@ def caption_credit(view: TextView) -> Iterator[Hit]:
     copyright = view.candidates(_COPYRIGHT)
     # the lines where some credit kind, some cue, the bracketed or the slashed credit can match (pre-filter)
     any_credit, any_cue = _any_line([c for _, c in credit]), _any_line([c for _, c in cues])
+    cues_of = _patterns_by_line(cues)
     paren, slash = view.candidates(_PAREN_CREDIT), view.candidates(_SLASH_CREDIT)
     found, credits = [], []
     for k, line in enumerate(view.body):
@@ -711,7 +729,7 @@ def caption_credit(view: TextView) -> Iterator[Hit]:
         elif (
             i in any_cue
             and word_count(s) <= MAX_CAPTION_WORDS
-            and any(i in lines and rx.search(s) for rx, lines in cues)
+            and any(rx.search(s) for rx in (cues_of.get(i, ()) if cues_of is not None else _may_match(cues, i)))
             or k
             and len(s) <= VERBLESS_CHARS
             and is_verbless_caption(s)
