@@ -427,7 +427,10 @@ _TEASER_STOP = frozenset(
     which while will with would your also only even still much many well back first last next year years week
     weeks today time times make made like news people world three four five since""".split()
 )
-_REPORTING = re.compile(r"\b(?:said|says|told|tells|according\s+to|added|asked|explained|noted|wrote)\b", re.IGNORECASE)
+# (a look-ahead of the words' first letters: case-insensitive, each word would be tried at every character)
+_REPORTING = re.compile(
+    r"(?=[staenw])\b(?:said|says|told|tells|according\s+to|added|asked|explained|noted|wrote)\b", re.IGNORECASE
+)
 _GOES_ON = re.compile(
     r"^\W*(?:he|she|they|it|its|his|her|their|this|that|these|those|but|and|so|yet|however|meanwhile|also|then"
     r"|there|here|we|i|our|my|you|er|sie|es|il|elle|ils|elles|él|ella|ellos|lui|lei|loro|ele|ela|on|ona|oni)\b",
