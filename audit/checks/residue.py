@@ -492,7 +492,7 @@ def _is_label(part: str, ui: frozenset[str]) -> bool:
     return part in ui or bool(_SHARE_ON.match(part)) and _SHARE_ON.sub("", part) in ui
 
 
-_LABEL_SEP = re.compile(r"\s*[|•·/]\s*|\s{2,}")
+_LABEL_SEP = re.compile(r"(?=[\s|•·/])(?:\s*[|•·/]\s*|\s{2,})")  # (the look-ahead: where a separator can begin)
 
 
 def is_ui_label(text: str) -> bool:
@@ -945,8 +945,9 @@ _STAMP_WORDS = frozenset(
     " publicerad uppdaterad publicación publicacion actualización actualizacion".split()
 )
 _ORD = r"(?:st|nd|rd|th)?"  # "Sept. 20th", "20th of September"
+# (the look-ahead: a digit or the first letter of a month, `an`/`one` or a stamp word, where every match begins)
 _DATE_SIGNAL = re.compile(
-    r"\b\d{1,2}:\d{2}\b|\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}[/.]\d{1,2}[/.]\d{2,4}\b"
+    r"(?=[\djfmasondup])(?:\b\d{1,2}:\d{2}\b|\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}[/.]\d{1,2}[/.]\d{2,4}\b"
     r"|\b(?:"
     + _MONTHS
     + r")\.?,?\s+(?:\d{1,2}"
@@ -963,7 +964,7 @@ _DATE_SIGNAL = re.compile(
     r"|\b\d+\s+(?:min|mins|minutes?|hours?|days?)\s+(?:ago|read)\b|\b(?:an|a|one)\s+hour\s+ago\b"
     # reading times in other languages: "2 minutos", "3 minutos de leitura", "4 Min. Lesezeit", "5 min de lecture"
     r"|\b\d{1,2}\s+minutos?\b|\b\d{1,2}\s+min\.?\s+(?:lesezeit|de\s+lecture|di\s+lettura)\b"
-    r"|\b(?:updated|published|posted|modified)\b",
+    r"|\b(?:updated|published|posted|modified)\b)",
     re.IGNORECASE,
 )
 _EMBED_ATTRIBUTION = re.compile(

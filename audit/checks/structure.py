@@ -30,8 +30,10 @@ MOST = 0.6  # the share of a block's lines that must carry a mark
 MIN_INTRO_WORDS = 3
 MIN_DATA_LINES = 3  # a listing or table has at least this many rows (`Updated 9:41 AM;` and a credit are not one)  # "Here are the teams:" (an intro is a sentence, not a bare "Related:")
 
-_FIELD_SPLIT = re.compile(r"\t|\s*\|\s*|\s{3,}")
-_NUMBER = re.compile(r"(?<![\w.])(?!(?:19|20)\d\d\b)\d+(?:[.,:]\d+)*(?:st|nd|rd|th|%|x)?(?![\w])", re.IGNORECASE)
+# (each of these opens with a look-ahead of the characters its matches begin with: the engine skips the other
+# characters at once instead of trying the pattern's branches or look-behinds at each; the same matches)
+_FIELD_SPLIT = re.compile(r"(?=[\s|])(?:\t|\s*\|\s*|\s{3,})")
+_NUMBER = re.compile(r"(?=\d)(?<![\w.])(?!(?:19|20)\d\d\b)\d+(?:[.,:]\d+)*(?:st|nd|rd|th|%|x)?(?![\w])", re.IGNORECASE)
 _CODE_MARK = re.compile(
     r"[;{}]\s*$|^\s*[{}]|\s(?:==|!=|=>|->|:=|\+=)\s|^\s*[\w.\[\]]+\s*=\s*\S"
     r"|^\s*(?:def|class|return|import|from|function|var|let|const|if|elif|else|for|while|print|echo|sudo|cd|ls"
@@ -290,7 +292,7 @@ _RELEASE_END = re.compile(
 # a bare contact heading (`Contact`, `Contacts`, `Kontakt`, `Contacto`): a release's block only with an address or
 # a number under it and a sentence above it (a footer's `Contact` sits among menu labels)
 _CONTACT_HEAD = re.compile(r"^\s*(?:contacts?|kontakte?|contactos?|contatti|contatos?)\s*:?\s*$", re.I)
-_ADDRESS_OR_PHONE = re.compile(r"@[\w-]+\.\w|\+?\(?\d[\d ().-]{6,}\d")
+_ADDRESS_OR_PHONE = re.compile(r"(?=[@+(\d])(?:@[\w-]+\.\w|\+?\(?\d[\d ().-]{6,}\d)")  # (look-ahead: _FIELD_SPLIT's)
 
 
 # a sentence that tells the reader whom to contact, ending in a stop or a colon, over the number it gives:
