@@ -427,7 +427,8 @@ _TEASER_STOP = frozenset(
     which while will with would your also only even still much many well back first last next year years week
     weeks today time times make made like news people world three four five since""".split()
 )
-# (a look-ahead of the words' first letters: case-insensitive, each word would be tried at every character)
+# (a look-ahead of the words' first letters: case-insensitive, each word would be tried at every character;
+# a word added must begin with one of them, or widen it)
 _REPORTING = re.compile(
     r"(?=[staenw])\b(?:said|says|told|tells|according\s+to|added|asked|explained|noted|wrote)\b", re.IGNORECASE
 )

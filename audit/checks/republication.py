@@ -24,7 +24,8 @@ _MARKS = (
 )
 # The marks, tried only where one can begin: at `(`, `w`, `t` or `a` (the first letters of the branches that
 # are not anchored) or at a line's start. The same matches (a place where no branch can begin has none), in
-# about 60% of the time: case-insensitive, each branch would otherwise be entered at every character.
+# about 60% of the time: case-insensitive, each branch would otherwise be entered at every character. A branch
+# added must begin with one of these letters or at a line's start, or widen the look-ahead.
 _REPUBLISHED = re.compile(r"(?=[(wta]|^)(?:" + _MARKS + ")", re.MULTILINE | re.IGNORECASE)
 
 

@@ -31,7 +31,8 @@ MIN_INTRO_WORDS = 3
 MIN_DATA_LINES = 3  # a listing or table has at least this many rows (`Updated 9:41 AM;` and a credit are not one)  # "Here are the teams:" (an intro is a sentence, not a bare "Related:")
 
 # (each of these opens with a look-ahead of the characters its matches begin with: the engine skips the other
-# characters at once instead of trying the pattern's branches or look-behinds at each; the same matches)
+# characters at once instead of trying the pattern's branches or look-behinds at each; the same matches. A branch
+# added must begin with one of them, or widen the look-ahead: tests/test_speed_equivalence.py compares the forms)
 _FIELD_SPLIT = re.compile(r"(?=[\s|])(?:\t|\s*\|\s*|\s{3,})")
 _NUMBER = re.compile(r"(?=\d)(?<![\w.])(?!(?:19|20)\d\d\b)\d+(?:[.,:]\d+)*(?:st|nd|rd|th|%|x)?(?![\w])", re.IGNORECASE)
 _CODE_MARK = re.compile(
@@ -42,7 +43,7 @@ _CODE_MARK = re.compile(
     r"|^commit\s+[0-9a-f]{7,40}\s*$|\b(?:INFO|WARN|ERROR|DEBUG)\s{1,2}\S|^[A-Z][\w-]{1,20}:\s[^\n<>]{1,60}<[^<>\s@]+@[^<>\s]+>\s*$",
 )
 # what a match of _CODE_MARK away from the line's start holds: one of these characters or words (its other
-# branches are anchored at the start, `^` without MULTILINE)
+# branches are anchored at the start, `^` without MULTILINE); an unanchored branch added must hold one of them
 _CODE_CHARS = frozenset(";{}=>(")
 _CODE_WORDS = ("INFO", "WARN", "ERROR", "DEBUG")
 
