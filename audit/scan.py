@@ -579,6 +579,18 @@ class DocScan:
 
     def lines(self, pattern: re.Pattern[str]):
         """A container of the indices of the lines where `pattern` can match (ALL: every line)."""
+        n = PREFILTER.ids.get(id(pattern))
+        hs = self._hs
+        if n is not None and hs is not None and n < hs[0] and n not in self._found and _ENGINE[0] != "off":
+            # the common case, asked of each pattern once a document: the one pass done and covering it
+            if PREFILTER.literals[n] is None:
+                return ALL
+            if not PREFILTER.re_literals(n):
+                hits = self._found[n] = hs[1].get(n, _NO_LINES)
+                return hits
+        return self._lines(pattern)
+
+    def _lines(self, pattern: re.Pattern[str]):
         n = PREFILTER.id(pattern)
         if _ENGINE[0] == "off" or PREFILTER.literals[n] is None:
             return ALL
@@ -673,8 +685,12 @@ class DocScan:
         ends: list[tuple[int, int]] = []
         db.scan(data, match_event_handler=lambda k, start, end, flags, ctx: ends.append((k, end)), scratch=scratch)
         breaks = [m.start() for m in _NEWLINE.finditer(data)]
-        for k, end in ends:
-            out.setdefault(k, set()).add(bisect.bisect_left(breaks, end - 1))
+        where = bisect.bisect_left
+        for k, end in set(ends):  # (literals of one pattern that end at one place: once)
+            lines = out.get(k)
+            if lines is None:
+                lines = out[k] = set()
+            lines.add(where(breaks, end - 1))
 
 
 _NEWLINE = re.compile(b"\n")

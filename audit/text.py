@@ -212,7 +212,7 @@ class TextView:
         """The indices (`Line.index`) of the lines where `pattern` can match; a check runs the pattern on
         these lines only. One pre-filter scan of the document answers for all the checks' patterns
         (audit.scan): a line without any of the literals that every match needs is left out."""
-        return self._doc_scan().lines(pattern)
+        return (self._prefilter or self._doc_scan()).lines(pattern)
 
     def _doc_scan(self) -> DocScan:
         if self._prefilter is None:

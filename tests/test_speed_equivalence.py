@@ -7,7 +7,11 @@
 - MT013 first asks whether any two distinct words share a name key (`_two_spellings`) and collects spans
   only then;
 - MT002 searches only the lines that hold a match alone (remembered a line), MT007 remembers what a
-  sentence is at a glance, and MT008's furniture test and INT001's key remember a line: pages repeat lines.
+  sentence is at a glance, and MT008's furniture test and INT001's key remember a line: pages repeat lines;
+- patterns tried at every character open with a look-ahead of the characters a match can begin with, or are
+  found from a literal (RES008's ISO date, RES005's first-sentence stop); structure.has_code_mark matches at
+  a line's start alone where no unanchored branch can match; MT004 first looks for a space before its marks;
+  RES015's `_unrelated` counts only terms on three or more lines.
 """
 
 from __future__ import annotations
@@ -387,3 +391,140 @@ def test_teaser_runs_of_short_texts_are_none_as_the_ungated_form_finds():
             assert layout.teaser_run_lines(cut) == ungated(cut)
             fired += bool(ungated(cut))
     assert fired  # the cuts reach texts long enough to fire
+
+
+# Patterns that open with a look-ahead of the characters where a match can begin (the engine skips the other
+# characters at once): (module, name, the look-ahead that was added in front of the first form).
+_LOOK_AHEADS = [
+    ("residue", "_DATE_SIGNAL", "(?=[\\djfmasondup])"),
+    ("residue", "_LABEL_SEP", "(?=[\\s|•·/])"),
+    ("structure", "_FIELD_SPLIT", "(?=[\\s|])"),
+    ("structure", "_NUMBER", "(?=\\d)"),
+    ("structure", "_ADDRESS_OR_PHONE", "(?=[@+(\\d])"),
+    ("layout", "_REPORTING", "(?=[staenw])"),
+    ("republication", "_REPUBLISHED", "(?=[(wta]|^)"),
+]
+
+
+def _pattern_strings(n: int = 6000) -> list[str]:
+    """Lines of the varied corpus and random strings of the characters these patterns turn on."""
+    rng = random.Random(17)
+    pool = list("0123456789 :/.-,;|•·@+()[]{}=>\t\n'’\"“”İıſK") + [
+        "jan",
+        "Sept",
+        "march",
+        "updated",
+        "Published",
+        "hour",
+        "ago",
+        "one",
+        "said",
+        "TOLD",
+        "according to",
+        "(Reuters) -",
+        "with reporting by",
+        "this article was first published on",
+        "Source:",
+        "the",
+        "AP",
+        "def ",
+        "INFO",
+        "x == y",
+        "f(x);",
+        "a@b.co",
+        "+44 20 7946 0000",
+        "1.5%",
+        "2019",
+        "Έλλη",
+        "déc",
+    ]
+    texts = [*LINES, *"\n".join(_texts(60)).split("\n")]
+    texts += ["".join(rng.choice(pool) for _ in range(rng.randrange(0, 14))) for _ in range(n)]
+    return texts
+
+
+def _same_matches(a: re.Pattern[str], b: re.Pattern[str], s: str) -> bool:
+    spans = [m.span() for m in a.finditer(s)] == [m.span() for m in b.finditer(s)]
+    offset = min(2, len(s))
+    from_offset = [m and m.span() for m in (a.search(s, offset), b.search(s, offset))]
+    return spans and a.split(s) == b.split(s) and a.findall(s) == b.findall(s) and from_offset[0] == from_offset[1]
+
+
+def test_patterns_behind_a_look_ahead_match_as_their_first_forms():
+    """Each look-ahead names every character a match of its pattern can begin with (or, for PRV001's marks, a
+    line's start): the same matches, splits and found strings as the pattern without it."""
+    import importlib
+
+    texts = _pattern_strings(6000)
+    for module, name, ahead in _LOOK_AHEADS:
+        rx = getattr(importlib.import_module(f"audit.checks.{module}"), name)
+        assert rx.pattern.startswith(ahead), name
+        plain = re.compile(rx.pattern[len(ahead) :], rx.flags)
+        hits = 0
+        for s in texts:
+            assert _same_matches(rx, plain, s), (name, s)
+            hits += rx.search(s) is not None
+        assert hits >= 20, name  # the strings reach the patterns' matches
+
+
+def test_patterns_found_from_a_literal_match_as_their_first_forms():
+    """RES008's ISO-date test (scanned for its dash, the year looked back at) finds a date in the same texts as
+    `\\d{4}-\\d{2}-\\d{2}`; RES005's first-sentence stop (found from the stop) matches where the look-behind
+    first form did."""
+    from audit.checks import residue
+
+    iso = re.compile(r"\d{4}-\d{2}-\d{2}")
+    stop = re.compile(r"(?<=[^\W\d_]{4})\.\s")
+    rng = random.Random(23)
+    texts = _pattern_strings(3000) + ["".join(rng.choice("0123456789-٣x \n") for _ in range(16)) for _ in range(20000)]
+    assert sum(iso.search(s) is not None for s in texts) >= 20
+    for s in texts:
+        assert (residue._ISO_DATE.search(s) is None) == (iso.search(s) is None), s
+        assert _same_matches(residue._FIRST_SENTENCE, stop, s), s
+
+
+def test_code_mark_is_the_search_of_the_pattern():
+    """structure.has_code_mark matches at a line's start alone where no unanchored branch can match."""
+    from audit.checks import structure
+
+    texts = _pattern_strings(6000) + ["def f(x):", "  return x", "x = 1", "SELECT a FROM t;", "$ ls -la"]
+    marked = 0
+    for s in texts:
+        assert structure.has_code_mark(s) == bool(structure._CODE_MARK.search(s)), s
+        marked += structure.has_code_mark(s)
+    assert marked >= 20
+
+
+def test_space_then_mark_holds_wherever_mt004_matches():
+    """MT004's first look (a space right before `:`, `;`, `!` or `?`) is true of every text its pattern matches."""
+    texts = _pattern_strings(6000) + ["Source :Skai", "Vraiment ?", "Prix\u00a0: 5", "a\u202f; b", "Ce n'est pas ça !"]
+    matched = 0
+    for s in texts:
+        if mt._SPACE_PUNCT.search(s):
+            matched += 1
+            assert mt._space_then_mark(s), s
+    assert matched >= 4
+
+
+def test_unrelated_is_the_neighbour_count_of_the_first_form():
+    """RES015's `_unrelated` (terms on 3+ lines first, stopping at the second shared one) answers as the form
+    that counted the neighbours' terms with a Counter."""
+    from collections import Counter
+
+    from audit.checks import layout
+
+    def first_form(stems, counts, i, headline=False):
+        own = stems[i]
+        if len(own) < (layout.HEADLINE_TERMS if headline else layout.TEASER_TERMS):
+            return False
+        near = Counter(t for k in range(max(0, i - 1), min(len(stems), i + 2)) for t in stems[k])
+        return sum(counts[t] > near[t] + 1 for t in own) <= layout.TEASER_SHARED
+
+    rng = random.Random(29)
+    vocabulary = [f"term{k}" for k in range(9)]
+    for _ in range(3000):
+        stems = [set(rng.sample(vocabulary, rng.randrange(0, 7))) for _ in range(rng.randrange(1, 9))]
+        counts = Counter(t for own in stems for t in own)
+        for i in range(len(stems)):
+            for headline in (False, True):
+                assert layout._unrelated(stems, counts, i, headline) == first_form(stems, counts, i, headline)

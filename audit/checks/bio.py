@@ -18,6 +18,7 @@ from audit.checks.structure import in_data_block, in_programme, under_media_cont
 from audit.data import load_list, trie_pattern
 from audit.records import Hit
 from audit.registry import check
+from audit.scan import ALL
 from audit.text import Line, TextView, word_count
 
 HEAD_LINES = 3  # the headline and byline lines at the top
@@ -332,9 +333,10 @@ def contact_line(view: TextView) -> Iterator[Hit]:
         return
     tail = _tail_start(view)
     lines = [view.candidates(rx) for rx in (_cue("contact"), _FOLLOW, _LABEL, _EMAIL)]
+    maybe = ALL if any(c is ALL for c in lines) else set().union(*lines)  # the lines some pattern can match
     for i, line in enumerate(view.body):
         s = line.text
-        if not any(line.index in c for c in lines):
+        if line.index not in maybe:
             continue  # none of the patterns can match this line
         if _short(s, OWN_LINE_WORDS):
             found = _contact_cue(s) or _EMAIL.search(s)

@@ -427,7 +427,11 @@ _TEASER_STOP = frozenset(
     which while will with would your also only even still much many well back first last next year years week
     weeks today time times make made like news people world three four five since""".split()
 )
-_REPORTING = re.compile(r"\b(?:said|says|told|tells|according\s+to|added|asked|explained|noted|wrote)\b", re.IGNORECASE)
+# (a look-ahead of the words' first letters: case-insensitive, each word would be tried at every character;
+# a word added must begin with one of them, or widen it)
+_REPORTING = re.compile(
+    r"(?=[staenw])\b(?:said|says|told|tells|according\s+to|added|asked|explained|noted|wrote)\b", re.IGNORECASE
+)
 _GOES_ON = re.compile(
     r"^\W*(?:he|she|they|it|its|his|her|their|this|that|these|those|but|and|so|yet|however|meanwhile|also|then"
     r"|there|here|we|i|our|my|you|er|sie|es|il|elle|ils|elles|él|ella|ellos|lui|lei|loro|ele|ela|on|ona|oni)\b",
@@ -467,8 +471,15 @@ def _unrelated(stems: list[set[str]], counts: Counter, i: int, headline: bool = 
     own = stems[i]
     if len(own) < (HEADLINE_TERMS if headline else TEASER_TERMS):
         return False
-    near = Counter(t for k in range(max(0, i - 1), min(len(stems), i + 2)) for t in stems[k])
-    return sum(counts[t] > near[t] + 1 for t in own) <= TEASER_SHARED
+    near = stems[max(0, i - 1) : i + 2]  # (the line itself among them: a term of its own is on 1 line here)
+    shared = 0
+    for t in own:
+        # on two or more lines besides these: more lines than these hold it, plus one (3+ lines in all first)
+        if counts[t] > 2 and counts[t] > sum(t in s for s in near) + 1:
+            shared += 1
+            if shared > TEASER_SHARED:
+                return False
+    return True
 
 
 def _coherent(stems: list[set[str]], skip: range) -> bool:
@@ -491,7 +502,7 @@ def teaser_run_lines(lines: Sequence[str]) -> list[int]:
     (`_coherent`); a run that is structured content (introduced by a lead-in, a list, a table, code) is the
     article's."""
     n = len(lines)
-    if sum(word_count(s) for s in lines) < TEASER_ARTICLE + TEASER_END_RUN * HEADLINE_WORDS:
+    if not _has_words(lines, TEASER_ARTICLE + TEASER_END_RUN * HEADLINE_WORDS):
         return []  # (too short to hold an article besides a run: a feed entry, a brief)
     shaped = [teaser_shape(s) for s in lines]
     end = n  # the lines from `end` on are short labels (a time, `5 min read`) or none
@@ -507,6 +518,16 @@ def teaser_run_lines(lines: Sequence[str]) -> list[int]:
         if _article_around(lines, stems, run):
             out.extend(k for k in run if any(c.isalnum() for c in lines[k]))
     return out
+
+
+def _has_words(lines: Sequence[str], n: int) -> bool:
+    """The lines hold at least n words (`word_count`) in all: counted until there are n."""
+    total = 0
+    for s in lines:
+        total += word_count(s)
+        if total >= n:
+            return True
+    return False
 
 
 def _runs(flags: list[bool], lines: Sequence[str], end: int) -> list[range]:
@@ -553,7 +574,7 @@ def _menu_key(s: str) -> str | None:
     (`.`, `?`, `!`, `:`) and does not open with a digit (quantities, dates, scores, list numbers).
     """
     s = " ".join(s.split()).casefold()
-    if len(s) > 120 or not any(c.isalpha() for c in s) or s[:1].isdigit():
+    if len(s) > 120 or not any(map(str.isalpha, s)) or s[:1].isdigit():
         return None
     n = word_count(s)
     if not n or n > MENU_WORDS or s.endswith((".", "?", "!", ":")):

@@ -10,7 +10,7 @@ from audit.registry import check
 from audit.text import TextView
 
 _AGENCIES = r"(?:Reuters|AFP|AP|Associated Press|Agence France-Presse|dpa|DPA|ANSA|EFE|Xinhua|TASS|Interfax|Bloomberg|UNI|PTI|IANS|Anadolu|Yonhap|Kyodo|Ukrinform|Sputnik|RIA Novosti)"
-_REPUBLISHED = re.compile(
+_MARKS = (
     r"\((?:" + _AGENCIES + r")(?:/[A-Za-z ]{2,30})?\)[ \t]*[-–—]"  # "(Reuters) -", "LONDON (AP) —"
     r"|\bwith (?:additional )?reporting (?:by|from) (?:" + _AGENCIES + r")[^\n]{0,120}"
     r"|^[ \t]*(?:source|sources|via)[ \t]*:[ \t]*\S[^\n]{0,80}$"
@@ -20,9 +20,13 @@ _REPUBLISHED = re.compile(
     r"|^[ \t]*the[ \t]+(?:article|story|piece|post|column|essay)[ \t]+(?:was[ \t]+|has[ \t]+been[ \t]+)?"
     r"(?:originally|first)[ \t]+(?:published|appeared)[ \t]+(?:on|in|by|at)\b[^\n]{1,120}"
     r"|^[ \t]*(?:originally|first)[ \t]+(?:published|appeared)[ \t]+(?:on|in|by|at)\b[^\n]{1,80}"
-    r"|^[ \t]*(?:[-–—][ \t]*)?" + _AGENCIES + r"[ \t]*$",
-    re.MULTILINE | re.IGNORECASE,
+    r"|^[ \t]*(?:[-–—][ \t]*)?" + _AGENCIES + r"[ \t]*$"
 )
+# The marks, tried only where one can begin: at `(`, `w`, `t` or `a` (the first letters of the branches that
+# are not anchored) or at a line's start. The same matches (a place where no branch can begin has none), in
+# about 60% of the time: case-insensitive, each branch would otherwise be entered at every character. A branch
+# added must begin with one of these letters or at a line's start, or widen the look-ahead.
+_REPUBLISHED = re.compile(r"(?=[(wta]|^)(?:" + _MARKS + ")", re.MULTILINE | re.IGNORECASE)
 
 
 @check("PRV001", "provenance", "info", label="republished from an agency or another site", role="republished")

@@ -30,8 +30,11 @@ MOST = 0.6  # the share of a block's lines that must carry a mark
 MIN_INTRO_WORDS = 3
 MIN_DATA_LINES = 3  # a listing or table has at least this many rows (`Updated 9:41 AM;` and a credit are not one)  # "Here are the teams:" (an intro is a sentence, not a bare "Related:")
 
-_FIELD_SPLIT = re.compile(r"\t|\s*\|\s*|\s{3,}")
-_NUMBER = re.compile(r"(?<![\w.])(?!(?:19|20)\d\d\b)\d+(?:[.,:]\d+)*(?:st|nd|rd|th|%|x)?(?![\w])", re.IGNORECASE)
+# (each of these opens with a look-ahead of the characters its matches begin with: the engine skips the other
+# characters at once instead of trying the pattern's branches or look-behinds at each; the same matches. A branch
+# added must begin with one of them, or widen the look-ahead: tests/test_speed_equivalence.py compares the forms)
+_FIELD_SPLIT = re.compile(r"(?=[\s|])(?:\t|\s*\|\s*|\s{3,})")
+_NUMBER = re.compile(r"(?=\d)(?<![\w.])(?!(?:19|20)\d\d\b)\d+(?:[.,:]\d+)*(?:st|nd|rd|th|%|x)?(?![\w])", re.IGNORECASE)
 _CODE_MARK = re.compile(
     r"[;{}]\s*$|^\s*[{}]|\s(?:==|!=|=>|->|:=|\+=)\s|^\s*[\w.\[\]]+\s*=\s*\S"
     r"|^\s*(?:def|class|return|import|from|function|var|let|const|if|elif|else|for|while|print|echo|sudo|cd|ls"
@@ -39,6 +42,20 @@ _CODE_MARK = re.compile(
     r"|^\s*\[?(?:INFO|WARN|WARNING|ERROR|DEBUG|TRACE)\]?\s|^\s*(?:\$|>>>|#|//|--)\s|^\s*[+|][-+=]{3,}|\w\([^\n]{0,200}\)\s*;?$"
     r"|^commit\s+[0-9a-f]{7,40}\s*$|\b(?:INFO|WARN|ERROR|DEBUG)\s{1,2}\S|^[A-Z][\w-]{1,20}:\s[^\n<>]{1,60}<[^<>\s@]+@[^<>\s]+>\s*$",
 )
+# what a match of _CODE_MARK away from the line's start holds: one of these characters or words (its other
+# branches are anchored at the start, `^` without MULTILINE); an unanchored branch added must hold one of them
+_CODE_CHARS = frozenset(";{}=>(")
+_CODE_WORDS = ("INFO", "WARN", "ERROR", "DEBUG")
+
+
+def has_code_mark(s: str) -> bool:
+    """`_CODE_MARK.search(s)` found a match: a line without any of `_CODE_CHARS` or `_CODE_WORDS` can match only
+    at its start (`match`), which spares the search at every character of most lines."""
+    if _CODE_CHARS.isdisjoint(s) and not any(w in s for w in _CODE_WORDS):
+        return _CODE_MARK.match(s) is not None
+    return _CODE_MARK.search(s) is not None
+
+
 _LIST_MARK = re.compile(r"^\s*(?:\d{1,3}[.)]\s|\(\d{1,3}\)\s|step\s+\d+\b|[-•*·▪◦‣–]\s|[a-z][.)]\s)", re.IGNORECASE)
 _NUMBERED = re.compile(r"^\s*(?:\d{1,3}[.)]|\(\d{1,3}\))\s+\S")
 _RULE = re.compile(r"^\s*[-=+|]{3,}\s*$")  # a table's rule under its header (`-----+----`)
@@ -92,7 +109,7 @@ def is_table(lines: Sequence[str]) -> bool:
 
 def is_code(lines: Sequence[str]) -> bool:
     """Most lines carry code's marks or are indented."""
-    return _most([bool(_CODE_MARK.search(s)) or s[:1] in (" ", "\t") and bool(s.strip()) for s in lines])
+    return _most([has_code_mark(s) or s[:1] in (" ", "\t") and bool(s.strip()) for s in lines])
 
 
 def is_code_or_table(lines: Sequence[str]) -> bool:
@@ -108,7 +125,7 @@ def is_data_line(s: str) -> bool:
     """A line of code or of a table: 2+ fields on tabs, `|` or wide spaces, code's marks, a rule of dashes, or
     indented."""
     fields = [f for f in _FIELD_SPLIT.split(s.strip()) if f]
-    return len(fields) >= 2 or bool(_CODE_MARK.search(s) or _RULE.match(s)) or s[:1] in (" ", "\t") and bool(s.strip())
+    return len(fields) >= 2 or has_code_mark(s) or bool(_RULE.match(s)) or s[:1] in (" ", "\t") and bool(s.strip())
 
 
 BLOCK_REACH = 4  # how far around a line to look for the table, listing or list it may sit in
@@ -145,7 +162,7 @@ def _in_listing(lines: Sequence[str], i: int) -> bool:
     while hi < len(lines) - 1 and is_data_line(lines[hi + 1]):
         hi += 1
     run = lines[lo : hi + 1]
-    return len(run) >= MIN_DATA_LINES and any(_CODE_MARK.search(s) for s in run)
+    return len(run) >= MIN_DATA_LINES and any(has_code_mark(s) for s in run)
 
 
 def _numbered_run(lines: Sequence[str], i: int) -> int:
@@ -276,7 +293,7 @@ _RELEASE_END = re.compile(
 # a bare contact heading (`Contact`, `Contacts`, `Kontakt`, `Contacto`): a release's block only with an address or
 # a number under it and a sentence above it (a footer's `Contact` sits among menu labels)
 _CONTACT_HEAD = re.compile(r"^\s*(?:contacts?|kontakte?|contactos?|contatti|contatos?)\s*:?\s*$", re.I)
-_ADDRESS_OR_PHONE = re.compile(r"@[\w-]+\.\w|\+?\(?\d[\d ().-]{6,}\d")
+_ADDRESS_OR_PHONE = re.compile(r"(?=[@+(\d])(?:@[\w-]+\.\w|\+?\(?\d[\d ().-]{6,}\d)")  # (look-ahead: _FIELD_SPLIT's)
 
 
 # a sentence that tells the reader whom to contact, ending in a stop or a colon, over the number it gives:
