@@ -299,6 +299,9 @@ def trailing_link_list(view: TextView) -> Iterator[Hit]:
     (`teaser_run_lines`). And the topic tags that end the body under its last sentence,
     without a label (a bio above them often): three or more lines of at most 3 words, one in lower case or four
     or more of them, none naming a role (a signature) (`tag_tail`).
+    On a short article (no prose line of 15 words, or under 60 words up to the last one), the run of three or
+    more headlines that ends the body under its last sentence, when at most one in three of them shares a word
+    the article repeats (`short_page_tail`).
     A press release's contact block within RELEASE_REACH lines under the last paragraph (`Contact` over a number, `ENDS`, `Press office`:
     structure.under_media_contact) is its sender's, and no headline or tag after the article is flagged then.
     """
@@ -308,7 +311,10 @@ def trailing_link_list(view: TextView) -> Iterator[Hit]:
         if word_count(body[i].text) >= TAIL_BODY_WORDS and is_prose(body[i].text):
             last = i
             break
-    if last < 0:
+    short = short_page_tail(view.body_texts) if last < 0 or _short_page(body, last) else range(0)
+    for k in short:
+        yield Hit(*body[k].span, "headline list after a short article", "")
+    if last < 0 or short:
         return
     # (a release's contact block under a `Contact` heading or `ENDS` is its sender's, not headlines or tags)
     texts = view.body_texts
@@ -350,6 +356,53 @@ def _after_furniture(body: list, last: int) -> list:
     if all(0 < word_count(ln.text) <= FURNITURE_TAIL_WORDS and not ln.text.rstrip().endswith(_CLOSE) for ln in run):
         return run
     return []
+
+
+SHORT_PAGE_WORDS = 60  # an article this short above its tail may end in short sentences
+SHORT_LAST_WORDS = 6  # ... the last of which has at least this many words
+SHORT_PROSE_LINES = 2  # ... and at least this many sentences of prose in all
+_ENDS_SENTENCE = (".", "!", "?", ".”", '."', "!”", "?”")
+
+
+def _short_page(body: list, last: int) -> bool:
+    """Fewer than SHORT_PAGE_WORDS words of article up to its last long prose line (`last`): a short page,
+    whose closing sentences may be shorter than TAIL_BODY_WORDS."""
+    return sum(word_count(ln.text) for ln in body[: last + 1]) < SHORT_PAGE_WORDS
+
+
+def short_page_tail(lines: Sequence[str]) -> range:
+    """RES015 on a short article (one with no prose line of TAIL_BODY_WORDS words, or fewer than
+    SHORT_PAGE_WORDS words up to its last one): the run of TAIL_MIN_HEADLINES or more headline-shaped lines
+    (`_is_headline_like`) that ends the body, under a sentence of SHORT_LAST_WORDS or more words, with
+    SHORT_PROSE_LINES prose lines above, where at most one in three of the headlines shares a content word that
+    the article uses on two or more lines (`recurring_stems`), and the run is no structured content
+    (introduced, a list, a table, code: `structure_kind`). Empty when there is none."""
+    k = len(lines)
+    while k > 0 and _is_headline_like(lines[k - 1]):
+        k -= 1
+    run = range(k, len(lines))
+    if len(run) < TAIL_MIN_HEADLINES or k == 0 or not _closes_prose(lines[k - 1]):
+        return range(0)
+    if sum(is_prose(s, SHORT_LAST_WORDS) for s in lines[:k]) < SHORT_PROSE_LINES:
+        return range(0)
+    heads = [lines[i] for i in run]
+    if structure_kind(heads, lines[k - 1], kinds=TAIL_CONTENT) or is_bulleted_titles(heads):
+        return range(0)
+    recurring = recurring_stems(lines[:k])
+    if 3 * sum(bool(content_stems(h) & recurring) for h in heads) > len(heads):
+        return range(0)
+    return run
+
+
+def _closes_prose(s: str) -> bool:
+    s = s.strip()
+    return word_count(s) >= SHORT_LAST_WORDS and s.endswith(_ENDS_SENTENCE) and is_prose(s, SHORT_LAST_WORDS)
+
+
+def recurring_stems(lines: Sequence[str]) -> set[str]:
+    """The content words (`content_stems`) found on two or more of the lines: the article's own subject."""
+    counts = Counter(t for s in lines for t in content_stems(s))
+    return {t for t, n in counts.items() if n >= 2}
 
 
 class _Taken(NamedTuple):

@@ -678,8 +678,10 @@ def caption_credit(view: TextView) -> Iterator[Hit]:
     (`(Example Pictures)`) unless it is a dateline (one word, no sentence ends above it, prose follows: `(CNN)`
     before the first paragraph). A paragraph of running prose of 40 words or more that ends on an agency
     (`... he told AFP`) is not a caption. A caption without a verb right under a paragraph (`Jane Roe at her
-    studio in the old town.`, `is_verbless_caption`) is one, and so is the one short sentence or phrase over a
-    picture's own credit (`captions_over_credits`).
+    studio in the old town.`, `is_verbless_caption`) is one, and so is, in English, a subject and a participle
+    with no full stop between two paragraphs (`Children carrying lanterns along Castle Street`,
+    `is_participle_caption`), and the one short sentence or phrase over a picture's own credit
+    (`captions_over_credits`).
     """
     credit = [(rx, view.candidates(rx)) for rx in _credit_patterns()]
     cues = [(rx, view.candidates(rx)) for rx in _cue_patterns()]
@@ -714,8 +716,7 @@ def caption_credit(view: TextView) -> Iterator[Hit]:
             and any(i in lines and rx.search(s) for rx, lines in cues)
             or k
             and len(s) <= VERBLESS_CHARS
-            and is_verbless_caption(s)
-            and is_prose(view.body[k - 1].text, 10)
+            and _bare_caption(view.body, k, view.is_english)
         ):
             found.append(k)
     pairs = caption_pairs(view.body, found) | captions_over_credits(view.body, credits, set(found))
@@ -824,6 +825,59 @@ def is_verbless_caption(s: str) -> bool:
     if not all(t[:1].isupper() or t in _DETERMINERS for t in toks[:at]) and not _described(toks[:at]):
         return False
     return not any(low[j].endswith("s") and low[j + 1] in _S_VERB_NEXT for j in range(at, len(low) - 1))
+
+
+def _bare_caption(body: list, k: int, english: bool) -> bool:
+    """Line k is a caption with no credit under a paragraph: one without a verb (`is_verbless_caption`), or,
+    in English, a subject and a participle between two paragraphs (`is_participle_caption`)."""
+    if not is_prose(body[k - 1].text, 10):
+        return False
+    s = body[k].text
+    if is_verbless_caption(s):
+        return True
+    return english and k + 1 < len(body) and is_prose(body[k + 1].text, 6) and is_participle_caption(s)
+
+
+PARTICIPLE_WORDS = (6, 20)  # a caption of a subject doing something is a phrase of this many words
+PARTICIPLE_AT = 6  # ... whose participle comes within this many words of its start, after its subject
+# past participles that captions use of what the picture shows (`An otter photographed on ...`)
+_SHOWN = frozenset("pictured photographed seen shown captured filmed".split())
+# words in -ing that are nouns or prepositions, not a participle (`during`, `morning`, `meeting`, `building`)
+_ING_NOUNS = frozenset(
+    """during morning evening building nothing something anything everything king ring spring thing wing sing
+    bring sting string swing ceiling wedding pudding meeting housing funding training parking shopping spending
+    warning clothing ending beginning feeling hearing painting reading setting offering opening ruling sibling
+    earning ceiling darling viking cling fling sling""".split()
+)
+# words after which an -ing word is a noun or a gerund (`the meeting`, `for parking`, `of singing`)
+_BEFORE_GERUND = (
+    _DETERMINERS
+    | _PLACE_WORDS
+    | frozenset("of for to from with by his her their its our my your this that these those and or no any some".split())
+)
+_CAPTION_NOT = re.compile(r"[\"“”„«»:;?!]|\b(?:said|says|told|tells|according)\b", re.IGNORECASE)
+
+
+def is_participle_caption(s: str) -> bool:
+    """An English caption of a subject doing something, without a finite verb: a noun phrase (a name, `Members
+    of the choir`, `An otter`) then, within its first six words, a participle in `-ing` or a participle of
+    showing (`pictured`, `photographed`, `seen`), 6-20 words in all, no auxiliary or other finite verb
+    (`is`, `was`, `has`, `will`, `said`), no word in `-ed` before the participle, no quotation, colon or
+    question, no full stop (a paragraph of one sentence ends in one), not a list item: `Children carrying paper lanterns along Castle Street`. A subheading is shorter,
+    a sentence has its verb."""
+    s = s.strip()
+    if not s[:1].isupper() or s.endswith(".") or _CAPTION_NOT.search(s) or is_list_item(s):
+        return False
+    low = [t.lower() for t in _TOKEN.findall(s)]
+    if not PARTICIPLE_WORDS[0] <= len(low) <= PARTICIPLE_WORDS[1] or any(t in _FINITE for t in low):
+        return False
+    for j in range(1, min(PARTICIPLE_AT, len(low))):
+        t = low[j]
+        if t in _SHOWN or len(t) > 5 and t.endswith("ing") and t not in _ING_NOUNS:
+            return low[j - 1] not in _BEFORE_GERUND and not any(len(w) > 4 and w.endswith("ed") for w in low[:j])
+        if len(t) > 4 and t.endswith("ed") or t in _NOT_NOUNS:
+            return False
+    return False
 
 
 CAPTION_NOUN_WORDS = 3  # `An otter`, `A view of the harbour`: a determiner and a short noun phrase
