@@ -105,3 +105,16 @@ def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
 @pytest.mark.parametrize("article", STRUCTURED["articles"], ids=[a["name"] for a in STRUCTURED["articles"]])
 def test_structured_articles_keep_their_content(article):
     assert _flagged_lines(article["text"]) == article["residue"]
+
+
+def test_learned_model_leaves_a_forecasts_run_of_field_lines():
+    """RES017 on a weather page as html-text leaves it: the menu and footer may fire, the forecast's days (three
+    `Day: ...` lines in a row, structure.in_field_run) do not (issue #28)."""
+    days = [
+        "Today: Showers, heavy at times. High 8C.",
+        "Tonight: Clearing to frost. Low 1C.",
+        "Friday: Bright and cold.",
+    ]
+    text = "\n".join(["Forecast", "Maps", "Warnings", "Hollin weather", *days, "Privacy", "Cookies"])
+    found = hits("RES017", text)
+    assert "Privacy" in found and not set(days) & set(found)

@@ -4,13 +4,18 @@ import pytest
 
 from audit.checks.structure import (
     article_terms,
+    closes_notice,
+    in_field_run,
     is_code,
     is_code_or_table,
+    is_event_header,
     is_field_list,
     is_intro,
+    is_life_dates,
     is_list,
     is_list_item,
     is_table,
+    is_venue,
     shares_terms,
     structure_kind,
 )
@@ -278,3 +283,81 @@ def test_a_percentage_is_no_programme_time():
 
     fund = ["Fund One", "17.54 %", "Fund Two", "16.73 %", "Fund Three", "16.39 %"]
     assert not in_programme(fund, 2)
+
+
+# --- a notice's header and contact lines, and runs of fields (issue #28) ---
+
+
+@pytest.mark.parametrize(
+    ("s", "venue"),
+    [
+        ("Hollin Village Hall, Station Road", True),
+        ("The Old School, 4 Mill Road", True),
+        ("Council Chamber, Civic Centre", True),
+        ("HOLLIN, Westshire", False),  # a dateline: two words
+        ("By Jane Roe, Coast Reporter", False),  # a byline
+        ("Storm hits the coast, thousands without power", False),  # a headline in sentence case
+        ("The pier reopened on Tuesday, the council said.", False),
+    ],
+)
+def test_is_venue(s, venue):
+    assert is_venue(s) is venue
+
+
+def test_is_event_header_wants_a_clock_time_over_a_venue():
+    lines = [
+        "Public meeting",
+        "Thursday 8 January 2027 at 7.30pm",
+        "Hollin Village Hall, Station Road",
+        "Everyone welcome.",
+    ]
+    assert is_event_header(lines, 1)
+    assert not is_event_header(["Public meeting", "Thursday 8 January 2027", lines[2]], 1)  # no clock time
+    assert not is_event_header(["Updated 8 January 2027 at 7.30pm", "By Jane Roe, Reporter", "Text."], 0)
+    assert not is_event_header(lines, 3)  # the last line has nothing under it
+
+
+AGENDA = [
+    "Hollin Town Council: agenda for 14 January",
+    "1. Apologies",
+    "2. Minutes of the last meeting",
+    "3. Allotment rents for 2027",
+    "The public may attend.",
+    "Clerk: Martin Oakes, Tel: 01632 960 318",
+]
+
+
+def test_closes_notice_wants_an_agenda_a_named_contact_and_the_end_of_the_body():
+    assert closes_notice(AGENDA, 5)
+    assert not closes_notice(AGENDA[:2] + AGENDA[4:], 3)  # one numbered item: no agenda
+    assert not closes_notice([*AGENDA[:5], "Contact us: Tel: 01632 960 318"], 5)  # an outlet's `Contact us`
+    assert not closes_notice([*AGENDA[:5], "Email: clerk@hollintc.example"], 5)  # no name and number
+    far = [*AGENDA, "More news", "Sport", "Weather", "Jobs"]
+    assert not closes_notice(far, 5)  # furniture under it: not the body's end
+
+
+def test_in_field_run_wants_three_field_lines_in_a_row():
+    lines = [
+        "Hollin weather",
+        "Today: Rain at times. High 8C.",
+        "Tonight: Clear. Low 2C.",
+        "Friday: Sunny. High 7C.",
+        "Share",
+    ]
+    assert [in_field_run(lines, i) for i in range(len(lines))] == [False, True, True, True, False]
+    assert not in_field_run(["Text.", "Today: Rain at times.", "Tonight: Clear.", "More"], 1)  # two in a row
+
+
+@pytest.mark.parametrize(
+    ("s", "life"),
+    [
+        ("3 May 1934 - 22 November 2026", True),
+        ("Jane Roe (1934-2026)", True),
+        ("Jane Roe, born 4 June 1945; died 30 November 2026.", True),
+        ("Season 2025-2026", False),  # a season, not a life
+        ("Results 2019-2024", False),
+        ("Published 3 May 2026", False),
+    ],
+)
+def test_is_life_dates(s, life):
+    assert is_life_dates(s) is life

@@ -14,7 +14,7 @@ import functools
 import re
 from collections.abc import Iterator
 
-from audit.checks.structure import in_data_block, in_programme, under_media_contact
+from audit.checks.structure import closes_notice, in_data_block, in_programme, under_media_contact
 from audit.data import load_list, trie_pattern
 from audit.records import Hit
 from audit.registry import check
@@ -301,8 +301,9 @@ def _not_an_authors(lines: list[str], i: int) -> bool:
     """Line i is data or a press release's own contact, not the author's: it sits in a table or a listing
     (`| ana@example.com | 17 |`: structure.in_data_block), or in a release's contact block under a media-contact
     label (`Media contact:`, `Press enquiries`, `Notes to editors`, `Pressekontakt`: structure.under_media_contact),
-    where a release names its press office."""
-    return under_media_contact(lines, i) or in_data_block(lines, i)
+    where a release names its press office, or the named contact that closes a notice with an agenda (`Clerk: Jane
+    Roe, Tel: ...`: structure.closes_notice)."""
+    return under_media_contact(lines, i) or in_data_block(lines, i) or closes_notice(lines, i)
 
 
 def _lone_addresses(view: TextView) -> Iterator[Hit]:

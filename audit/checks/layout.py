@@ -11,7 +11,11 @@ from audit.checks.residue import LEADING_DATE, is_byline_name, is_link_header, i
 from audit.checks.structure import (
     BULLET,
     KINDS,
+    in_cell_grid,
     is_bulleted_titles,
+    is_event_header,
+    is_intro,
+    is_life_dates,
     is_list_item,
     structure_kind,
     under_media_contact,
@@ -241,7 +245,23 @@ def page_header_line(view: TextView) -> Iterator[Hit]:
         near = [zone[j].text for j in (k - 1, k + 1) if 0 <= j < len(zone)]
         if any(re.search(r"\d", t) and not re.search(r"[^\W\d_]{3}", t) for t in near):
             continue  # a table cell among numbers
-        yield Hit(*line.span, "byline between the headline and the article body", "")
+        if not content_in_header(view.body_texts, _body_index(view.body, line), zone[:k]):
+            yield Hit(*line.span, "byline between the headline and the article body", "")
+
+
+def _body_index(body: list, line) -> int:
+    return next(j for j, ln in enumerate(body[:HEAD_LINES]) if ln is line)
+
+
+def content_in_header(texts: Sequence[str], j: int, above: list) -> bool:
+    """Line j, a name near the top, is the page's content, not its byline: an entry of a list that a lead-in above
+    it introduces (`Headliners include:`), a name over or beside a life's dates (an obituary's subject:
+    structure.is_life_dates), a venue under an event's date and time (structure.is_event_header), a contact's name
+    in a release's contact block (structure.under_media_contact), or a cell of a table left one cell a line
+    (structure.in_cell_grid)."""
+    if any(is_intro(ln.text) for ln in above) or any(is_life_dates(t) for t in texts[max(0, j - 1) : j + 2]):
+        return True
+    return (j > 0 and is_event_header(texts, j - 1)) or under_media_contact(texts, j) or in_cell_grid(texts, j)
 
 
 _NUMBER = re.compile(r"^[\d.,:%$€£+\-–/]+$")

@@ -6,7 +6,7 @@ import re
 from collections import Counter
 from collections.abc import Iterator
 
-from audit.checks.structure import in_contact_block, in_programme, is_table, structure_kind
+from audit.checks.structure import in_contact_block, in_field_run, in_programme, is_table, structure_kind
 from audit.linemodel import PROSE_WORDS, DocStats, is_whole_page, line_features, shipped_model
 from audit.records import Hit
 from audit.registry import check
@@ -90,7 +90,7 @@ def _content_by_place(lines: list[str], structure: Structure, i: int) -> bool:
     """Line i is content by where it stands: in a release's contact block or at its end mark (`ENDS`, `Contacts`
     over a number), in a programme or an events listing (`Saturday` over `10:00 Farmers' market`), or a note of
     sentences right under a table or a listing (`Times are GMT. Add an hour from ...`)."""
-    if in_contact_block(lines, i) or in_programme(lines, i):
+    if in_contact_block(lines, i) or in_programme(lines, i) or in_field_run(lines, i):
         return True
     s = lines[i].rstrip()
     note = s.endswith(".") and "..." not in s and len(s.split()) >= NOTE_WORDS and _TWO_SENTENCES.search(s) is not None

@@ -8,10 +8,12 @@ import re
 from collections.abc import Container, Iterator
 
 from audit.checks.structure import (
+    closes_notice,
     in_cell_grid,
     in_data_block,
     in_programme,
     is_contact_head,
+    is_event_header,
     is_list_item,
     is_schedule_entry,
     under_media_contact,
@@ -414,7 +416,7 @@ def page_furniture(view: TextView) -> Iterator[Hit]:
             yield _line_hit(line, "page furniture (breadcrumb)")
         elif more and _LOGO.match(line.text):
             yield _line_hit(line, "page furniture (logo)")
-        elif more and is_contact_block(line.text) and not under_media_contact(texts, i):
+        elif more and is_contact_block(line.text) and not under_media_contact(texts, i) and not closes_notice(texts, i):
             yield _line_hit(line, "page furniture (contact details)")
 
 
@@ -1265,6 +1267,7 @@ def timestamp(view: TextView) -> Iterator[Hit]:
             and not in_data_block(texts, i)
             and not _grid_cell(texts, i)
             and not _heads_programme(texts, i)
+            and not is_event_header(texts, i)
         ):
             yield _line_hit(body[i], "date or time stamp")
 

@@ -390,3 +390,91 @@ def in_programme(lines: Sequence[str], i: int, reach: int = SCHEDULE_REACH) -> b
     if len(times) < PROGRAMME_TIMES:
         return False
     return bool(_OPENS_TIME.match(lines[i]) or _DAY_ALONE.match(lines[i]) or any(k < i for k in times))
+
+
+# --- a notice's own header and contact lines (a meeting, an event, an agenda) ---
+
+# a clock time as an event gives it: `at 7pm`, `6.30pm`, `7.30 p.m.`, `at 19:00`, `from 10:00`
+_EVENT_CLOCK = re.compile(
+    r"\b\d{1,2}(?:[.:]\d{2})?\s*(?:am|pm|a\.m\.|p\.m\.)(?!\w)|\b(?:at|from)\s+\d{1,2}[.:]\d{2}\b", re.IGNORECASE
+)
+# a venue: two parts of capitalised words (a house number may open one), a comma between, `Council Chamber, Civic
+# Centre`, `Ashcombe Village Hall, Church Lane`, `The Old School, 4 Mill Road`
+_VENUE_PART = r"(?:\d{1,4}[a-z]?\s+)?[A-Z][\w'’.&-]*(?:\s+(?:of|the|and|on|upon)?\s*[A-Z0-9][\w'’.&-]*){0,5}"
+_VENUE = re.compile(rf"^\s*{_VENUE_PART}\s*,\s*{_VENUE_PART}\s*$")
+VENUE_WORDS = 4  # a venue names a building and a street or a place: more than a dateline's `LONDON, England`
+
+
+def is_venue(s: str) -> bool:
+    """A venue alone on its line: capitalised names in two parts with a comma between, four or more words, not in
+    capitals only, not a byline (`Ashcombe Village Hall, Church Lane`; not `DUNFORD, Westmoor`, `By Jane Roe, Reporter`)."""
+    if word_count(s) < VENUE_WORDS or s.isupper() or _BYLINE_OPEN.match(s):
+        return False
+    return _VENUE.match(s) is not None
+
+
+_BYLINE_OPEN = re.compile(r"^\W*(?:by|von|par|por|door|di|przez|av)\s", re.IGNORECASE)  # `By Jane Roe, Reporter`
+
+
+def is_event_header(lines: Sequence[str], i: int) -> bool:
+    """Line i says when an event is, a date with a clock time (`Tuesday 15 December 2026 at 7pm`), and the line
+    under it where (`is_venue`): the header of a meeting's or an event's notice, not the page's time stamp (a
+    byline, a headline or the body follows a stamp)."""
+    return i + 1 < len(lines) and _EVENT_CLOCK.search(lines[i]) is not None and is_venue(lines[i + 1])
+
+
+# a notice's named contact: a role or an office label, then a name or an office (not `us`), then a number
+_OFFICE_CONTACT = re.compile(
+    r"^\s*(?:contact|clerk|secretary|enquiries|inquiries|organi[sz]er|bookings?|box office|information)\s*:\s*"
+    r"(?!us\b|me\b)[A-Z][^,:\n]{2,60},\s*(?:tel(?:ephone)?|phone|t)\b\.?\s*:?\s*\+?\(?\d",
+    re.IGNORECASE,
+)
+NOTICE_ITEMS = 3  # a notice's numbered list (an agenda, an order of business) has at least this many items
+NOTICE_REACH = 3  # ... and its contact line stands within this many lines of the body's end
+
+
+def closes_notice(lines: Sequence[str], i: int) -> bool:
+    """Line i is the named contact that closes a notice (`Clerk: Jane Roe, Tel: 01632 960 771`, `Contact:
+    Democratic Services, Tel: ...`): a role or an office label, a name or an office, a telephone number, within
+    NOTICE_REACH lines of the end of a body that holds a numbered list of NOTICE_ITEMS or more items (an agenda).
+    The council or the club wrote it for the reader; an outlet's footer says `Contact us`, and an author's line
+    gives an address."""
+    if i < len(lines) - NOTICE_REACH or not _OFFICE_CONTACT.match(lines[i]):
+        return False
+    return sum(bool(_NUMBERED.match(s)) for s in lines[:i]) >= NOTICE_ITEMS
+
+
+FIELD_RUN = 3  # `Today: ...`, `Tonight: ...`, `Tuesday: ...`: this many field lines in a row are a list
+
+
+def in_field_run(lines: Sequence[str], i: int) -> bool:
+    """Line i is one of FIELD_RUN or more lines in a row that are each `Label: value` with a short label (a
+    forecast's days, a spec sheet, a menu's days): the page's content, whatever stands around the run."""
+    if not _FIELD.match(lines[i]):
+        return False
+    lo = hi = i
+    while lo > 0 and _FIELD.match(lines[lo - 1]):
+        lo -= 1
+    while hi + 1 < len(lines) and _FIELD.match(lines[hi + 1]):
+        hi += 1
+    return hi - lo + 1 >= FIELD_RUN
+
+
+# a life's dates: `3 May 1934 - 22 November 2026`, `(1934-2026)`, `born 4 June 1945; died 30 November 2026`
+_LIFE_DATES = re.compile(
+    r"\b(?P<a>(?:1[5-9]|20)\d\d)\s*[-–—]\s*(?:[\w.]+\s+){0,3}(?P<b>(?:1[5-9]|20)\d\d)\b"
+    r"|\b(?:born|b\.)\s.{0,40}\b(?:died|d\.)\s",
+    re.IGNORECASE,
+)
+LIFE_DATES_WORDS = 20
+LIFE_YEARS = 15  # two years a life apart, not a season's or a term's (`2025-2026`, `2019-2024`)
+
+
+def is_life_dates(s: str) -> bool:
+    """A short line (at most 20 words) that gives a life's dates, birth to death (`3 May 1934 - 22 November
+    2026`, `Jane Roe (1934-2026)`, `..., born 4 June 1945; died 30 November 2026.`): an obituary's or a
+    profile's, so the name beside it is the subject's, not a byline."""
+    if word_count(s) > LIFE_DATES_WORDS:
+        return False
+    m = _LIFE_DATES.search(s)
+    return m is not None and (m.group("a") is None or int(m.group("b")) - int(m.group("a")) >= LIFE_YEARS)
