@@ -3,6 +3,7 @@
 import pytest
 
 from audit.checks.structure import (
+    announces_list,
     article_terms,
     closes_notice,
     in_field_run,
@@ -361,3 +362,20 @@ def test_in_field_run_wants_three_field_lines_in_a_row():
 )
 def test_is_life_dates(s, life):
     assert is_life_dates(s) is life
+
+
+@pytest.mark.parametrize(
+    ("s", "announces"),
+    [
+        ("Here are the teams that qualified:", True),
+        ("The following roads will be shut between 9am and noon.", True),
+        ("Their picks, from first to last, are these.", True),
+        ("The winners are listed below.", True),
+        ("The shortlisted novels are", True),  # a lead-in cut off before its colon
+        ("These figures are worrying.", False),
+        ("He said the changes were below what was needed.", False),
+        ("Organisers said next year's parade would follow a longer route.", False),
+    ],
+)
+def test_announces_list(s, announces):
+    assert announces_list(s) is announces

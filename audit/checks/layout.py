@@ -11,6 +11,7 @@ from audit.checks.residue import LEADING_DATE, is_byline_name, is_link_header, i
 from audit.checks.structure import (
     BULLET,
     KINDS,
+    announces_list,
     in_cell_grid,
     is_bulleted_titles,
     is_event_header,
@@ -396,12 +397,13 @@ def short_page_tail(lines: Sequence[str]) -> range:
     (`_is_headline_like`) that ends the body, under a sentence of SHORT_LAST_WORDS or more words, with
     SHORT_PROSE_LINES prose lines above, where at most one in three of the headlines shares a content word that
     the article uses on two or more lines (`recurring_stems`), and the run is no structured content
-    (introduced, a list, a table, code: `structure_kind`). Empty when there is none."""
+    (introduced, a list, a table, code: `structure_kind`) nor announced by the sentence above it (`The following
+    roads will be shut ...`: structure.announces_list). Empty when there is none."""
     k = len(lines)
     while k > 0 and _is_headline_like(lines[k - 1]):
         k -= 1
     run = range(k, len(lines))
-    if len(run) < TAIL_MIN_HEADLINES or k == 0 or not _closes_prose(lines[k - 1]):
+    if len(run) < TAIL_MIN_HEADLINES or k == 0 or not _closes_prose(lines[k - 1]) or announces_list(lines[k - 1]):
         return range(0)
     if sum(is_prose(s, SHORT_LAST_WORDS) for s in lines[:k]) < SHORT_PROSE_LINES:
         return range(0)

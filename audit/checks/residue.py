@@ -848,8 +848,8 @@ _SHOWN = frozenset("pictured photographed seen shown captured filmed".split())
 _ING_NOUNS = frozenset(
     """during morning evening building nothing something anything everything king ring spring thing wing sing
     bring sting string swing ceiling wedding pudding meeting housing funding training parking shopping spending
-    warning clothing ending beginning feeling hearing painting reading setting offering opening ruling sibling
-    earning ceiling darling viking cling fling sling""".split()
+    warning clothing ending beginning hearing reading opening ruling sibling darling viking cling fling
+    sling""".split()
 )
 # words after which an -ing word is a noun or a gerund (`the meeting`, `for parking`, `of singing`)
 _BEFORE_GERUND = (
@@ -865,8 +865,8 @@ def is_participle_caption(s: str) -> bool:
     of the choir`, `An otter`) then, within its first six words, a participle in `-ing` or a participle of
     showing (`pictured`, `photographed`, `seen`), 6-20 words in all, no auxiliary or other finite verb
     (`is`, `was`, `has`, `will`, `said`), no word in `-ed` before the participle, no quotation, colon or
-    question, no full stop (a paragraph of one sentence ends in one), not a list item: `Children carrying paper lanterns along Castle Street`. A subheading is shorter,
-    a sentence has its verb."""
+    question, no full stop (a paragraph of one sentence ends in one), not a list item: `Children carrying paper
+    lanterns along Castle Street`. A subheading is shorter, a sentence has its verb."""
     s = s.strip()
     if not s[:1].isupper() or s.endswith(".") or _CAPTION_NOT.search(s) or is_list_item(s):
         return False

@@ -478,3 +478,23 @@ def is_life_dates(s: str) -> bool:
         return False
     m = _LIFE_DATES.search(s)
     return m is not None and (m.group("a") is None or int(m.group("b")) - int(m.group("a")) >= LIFE_YEARS)
+
+
+# a sentence that announces the list under it without a colon: `The following roads will be shut ...`, `Their choices
+# are these.`, `The winners are listed below.`, or one cut off before its colon: `The shortlisted books are`
+_ANNOUNCES = re.compile(
+    r"\bthe following\b|\b(?:are|were|is|was)\s+(?:these|as follows|listed below|below)\W*$|\bas follows\W*$"
+    r"|\b(?:below|beneath)\W*$|\b(?:are|were|include|includes|included|including)\s*$",
+    re.IGNORECASE,
+)
+ANNOUNCE_WORDS = 30
+
+
+def announces_list(s: str) -> bool:
+    """A lead-in to the list under it: a sentence ending in `:` (`is_intro`), or one that points to what follows
+    (`the following`, `... are these.`, `... listed below.`, `as follows`), or a lead-in cut off before its colon
+    (`The shortlisted books are`), at most 30 words."""
+    s = s.strip()
+    if is_intro(s):
+        return True
+    return MIN_INTRO_WORDS <= word_count(s) <= ANNOUNCE_WORDS and _ANNOUNCES.search(s) is not None
