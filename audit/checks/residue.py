@@ -855,8 +855,11 @@ _ING_NOUNS = frozenset(
 _BEFORE_GERUND = (
     _DETERMINERS
     | _PLACE_WORDS
-    | frozenset("of for to from with by his her their its our my your this that these those and or no any some".split())
+    | frozenset(
+        "of for to from with by as his her their its our my your this that these those and or no any some".split()
+    )
 )
+_SENTENCE_OPENERS = frozenset("however but and yet so still also then meanwhile instead moreover thus".split())
 _CAPTION_NOT = re.compile(r"[\"“”„«»:;?!]|\b(?:said|says|told|tells|according)\b", re.IGNORECASE)
 
 
@@ -873,6 +876,8 @@ def is_participle_caption(s: str) -> bool:
     low = [t.lower() for t in _TOKEN.findall(s)]
     if not PARTICIPLE_WORDS[0] <= len(low) <= PARTICIPLE_WORDS[1] or any(t in _FINITE for t in low):
         return False
+    if low[0] in _SENTENCE_OPENERS:
+        return False  # `However, exceeding the dose ...`: a sentence cut short, not a caption's subject
     for j in range(1, min(PARTICIPLE_AT, len(low))):
         t = low[j]
         if t in _SHOWN or len(t) > 5 and t.endswith("ing") and t not in _ING_NOUNS:
