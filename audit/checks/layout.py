@@ -306,7 +306,8 @@ def trailing_link_list(view: TextView) -> Iterator[Hit]:
     headlines (4-15 words, capitalised, no closing punctuation, not a numbered or dated list entry) and the
     rest has fewer words than the article above it (and the article does not end in a numbered list, `3.
     The Salt Roads by ...`, whose further titles follow it), the headlines are flagged, and so are the short lines (at most 30 words) between two of them.
-    Headlines that are structured content (introduced by a line ending in `:`, a table, code, a numbered
+    Headlines that are structured content (introduced by a line ending in `:` or announced by the last sentence,
+    `The winners are listed below.`: structure.announces_list; a table, code, a numbered
     list or steps; `audit/checks/structure.py`) are the article's; bullets before titles
     (`- 11 Fascinating Facts About Our Galaxy`) mark links, not a list of the article's.
     Also two or more short lines (at most 15 words, no closing punctuation) that end the body after a share or
@@ -477,8 +478,8 @@ def _headline_tail(body: list, last: int, taken: set[int]) -> Iterator[_Taken]:
     intro = body[last].text if marks[0] == 0 else tail[marks[0] - 1].text
     heads = [tail[i].text for i in marks]
     kinds = ("introduced", "code") if is_bulleted_titles(heads) else TAIL_CONTENT  # (`- 15 Amazing ...`: no table)
-    if structure_kind(heads, intro, kinds=kinds):
-        return  # a table, a list or steps of the article
+    if structure_kind(heads, intro, kinds=kinds) or announces_list(intro):
+        return  # a table, a list or steps of the article, or a list its last sentence announces
     for i in range(marks[0], marks[-1] + 1):
         ln = tail[i]
         if (i in marks or 0 < word_count(ln.text) <= 30) and ln.index not in taken:
@@ -611,6 +612,8 @@ def _article_around(lines: Sequence[str], stems: list[set[str]], run: range) -> 
     if sum(apart) < TEASER_APART * len(apart):
         return False  # the article's closing lines, or comments under it, name its subject here and there
     intro = lines[run.start - 1] if run.start else ""
+    if announces_list(intro):
+        return False  # (`The following roads will be shut ...` over the roads)
     return _coherent(stems, run) and not structure_kind([lines[k] for k in run], intro, kinds=TAIL_CONTENT)
 
 
