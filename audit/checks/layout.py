@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter
 from collections.abc import Iterator, Sequence
@@ -474,7 +475,7 @@ def _headline_tail(body: list, last: int, taken: set[int]) -> Iterator[_Taken]:
     n_headlines = sum(_is_headline_like(ln.text) for ln in tail)
     if n_headlines < TAIL_MIN_HEADLINES or n_headlines < 0.4 * len(tail):
         return
-    marks = [i for i, ln in enumerate(tail) if _is_headline_like(ln.text)]
+    marks = _run_start([i for i, ln in enumerate(tail) if _is_headline_like(ln.text)], [ln.text for ln in tail])
     intro = body[last].text if marks[0] == 0 else tail[marks[0] - 1].text
     heads = [tail[i].text for i in marks]
     kinds = ("introduced", "code") if is_bulleted_titles(heads) else TAIL_CONTENT  # (`- 15 Amazing ...`: no table)
@@ -484,6 +485,20 @@ def _headline_tail(body: list, last: int, taken: set[int]) -> Iterator[_Taken]:
         ln = tail[i]
         if (i in marks or 0 < word_count(ln.text) <= 30) and ln.index not in taken:
             yield _Taken(ln.index, Hit(*ln.span, "headline list after the article", ""))
+
+
+def _run_start(marks: list[int], tail: list[str]) -> list[int]:
+    """The headline marks of the run, a lone headline-shaped line above the article's closing sentences left out
+    (a caption or a subheading, then a sentence or two of prose, then the headlines in a block: the run starts at
+    the block, and the prose between is the article's)."""
+    while (
+        len(marks) > TAIL_MIN_HEADLINES
+        and marks[1] - marks[0] > 1
+        and all(b - a == 1 for a, b in itertools.pairwise(marks[1:]))
+        and all(is_prose(s, 6) for s in tail[marks[0] + 1 : marks[1]])
+    ):
+        marks = marks[1:]
+    return marks
 
 
 TEASER_WORDS = (6, 35)  # a teaser of another story is one or two sentences of this many words
