@@ -7,6 +7,7 @@ from audit.checks.structure import (
     article_terms,
     closes_notice,
     in_field_run,
+    in_sender_contact,
     is_code,
     is_code_or_table,
     is_event_header,
@@ -379,3 +380,22 @@ def test_is_life_dates(s, life):
 )
 def test_announces_list(s, announces):
     assert announces_list(s) is announces
+
+
+RELEASE = [
+    "Harbour Foods opens new bakery",
+    "Harbour Foods today opened a new bakery in Pelham, creating 60 jobs.",
+    "Jane Roe",
+    "Communications Manager, Harbour Foods",
+    "Tel: 01632 960 441",
+    "jane.roe@harbourfoods.example",
+]
+
+
+def test_in_sender_contact_wants_a_senders_role_over_the_number_at_the_end():
+    assert in_sender_contact(RELEASE, 4) and in_sender_contact(RELEASE, 5)
+    assert not in_sender_contact(RELEASE, 2)  # a name: no number or address
+    assert not in_sender_contact([*RELEASE[:3], "Staff Reporter", *RELEASE[4:]], 5)  # a writer's role
+    assert not in_sender_contact([*RELEASE[:3], "Harbour Foods", *RELEASE[4:]], 5)  # no role at all
+    long = [*RELEASE, "More from Pelham", "Sport", "Weather", "Jobs", "Contact us"]
+    assert not in_sender_contact(long, 4)  # not the end of the body

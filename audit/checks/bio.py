@@ -14,7 +14,7 @@ import functools
 import re
 from collections.abc import Iterator
 
-from audit.checks.structure import closes_notice, in_data_block, in_programme, under_media_contact
+from audit.checks.structure import closes_notice, in_data_block, in_programme, in_sender_contact, under_media_contact
 from audit.data import load_list, trie_pattern
 from audit.records import Hit
 from audit.registry import check
@@ -302,8 +302,14 @@ def _not_an_authors(lines: list[str], i: int) -> bool:
     (`| ana@example.com | 17 |`: structure.in_data_block), or in a release's contact block under a media-contact
     label (`Media contact:`, `Press enquiries`, `Notes to editors`, `Pressekontakt`: structure.under_media_contact),
     where a release names its press office, or the named contact that closes a notice with an agenda (`Clerk: Jane
-    Roe, Tel: ...`: structure.closes_notice)."""
-    return under_media_contact(lines, i) or in_data_block(lines, i) or closes_notice(lines, i)
+    Roe, Tel: ...`: structure.closes_notice), or the unheaded contact block that ends a release under its sender's
+    role (`Communications Manager` over a number: structure.in_sender_contact)."""
+    return (
+        under_media_contact(lines, i)
+        or in_data_block(lines, i)
+        or closes_notice(lines, i)
+        or in_sender_contact(lines, i)
+    )
 
 
 def _lone_addresses(view: TextView) -> Iterator[Hit]:

@@ -12,6 +12,7 @@ from audit.checks.structure import (
     in_cell_grid,
     in_data_block,
     in_programme,
+    in_sender_contact,
     is_contact_head,
     is_event_header,
     is_list_item,
@@ -416,7 +417,13 @@ def page_furniture(view: TextView) -> Iterator[Hit]:
             yield _line_hit(line, "page furniture (breadcrumb)")
         elif more and _LOGO.match(line.text):
             yield _line_hit(line, "page furniture (logo)")
-        elif more and is_contact_block(line.text) and not under_media_contact(texts, i) and not closes_notice(texts, i):
+        elif (
+            more
+            and is_contact_block(line.text)
+            and not under_media_contact(texts, i)
+            and not closes_notice(texts, i)
+            and not in_sender_contact(texts, i)
+        ):
             yield _line_hit(line, "page furniture (contact details)")
 
 

@@ -498,3 +498,32 @@ def announces_list(s: str) -> bool:
     if is_intro(s):
         return True
     return MIN_INTRO_WORDS <= word_count(s) <= ANNOUNCE_WORDS and _ANNOUNCES.search(s) is not None
+
+
+# the role of whoever sends a release or a notice for an organisation (not a reporter's): its press or
+# communications officer, its spokesperson, its marketing or PR team, `Issued by ...`, `On behalf of ...`
+_SENDER_ROLE = re.compile(
+    r"\b(?:communications?|press|media|public relations|spokes(?:person|man|woman)|marketing|publicity"
+    r"|issued by|on behalf of)\b",
+    re.IGNORECASE,
+)
+_WRITER_ROLE = re.compile(r"\b(?:reporter|writer|correspondent|columnist|editor|journalist)\b", re.IGNORECASE)
+SENDER_REACH = 3  # the sender's name and role stand within this many lines above the number or address
+SENDER_END = 4  # ... and the block ends the body: its number or address within this many lines of the end
+
+
+def in_sender_contact(lines: Sequence[str], i: int) -> bool:
+    """Line i is a number or an address in the contact block that ends a release or a notice with no heading over
+    it: within SENDER_END lines of the end, under SENDER_REACH or fewer short lines (at most CONTACT_BLOCK_WORDS
+    words, not sentences) one of which names the sender's role (`Communications Manager`, `Press Officer`,
+    `Spokesperson`, `Issued by ...`) and none a writer's (`Reporter`, `Editor`: an author's contact is a byline's)."""
+    if i < len(lines) - SENDER_END or not _ADDRESS_OR_PHONE.search(lines[i]):
+        return False
+    above = []
+    for j in range(i - 1, max(-1, i - SENDER_REACH - 1), -1):
+        s = lines[j]
+        if word_count(s) > CONTACT_BLOCK_WORDS or s.rstrip().endswith((".", "!", "?")):
+            break
+        above.append(s)
+    block = [*above, lines[i]]
+    return any(_SENDER_ROLE.search(s) for s in block) and not any(_WRITER_ROLE.search(s) for s in block)
