@@ -16,6 +16,7 @@ from audit.checks.structure import (
     is_life_dates,
     is_list,
     is_list_item,
+    is_signoff_date,
     is_table,
     is_venue,
     shares_terms,
@@ -399,3 +400,17 @@ def test_in_sender_contact_wants_a_senders_role_over_the_number_at_the_end():
     assert not in_sender_contact([*RELEASE[:3], "Harbour Foods", *RELEASE[4:]], 5)  # no role at all
     long = [*RELEASE, "More from Pelham", "Sport", "Weather", "Jobs", "Contact us"]
     assert not in_sender_contact(long, 4)  # not the end of the body
+
+
+def test_is_signoff_date_wants_a_place_and_date_under_the_last_sentence_at_the_end():
+    notice = [
+        "Notice of road closure",
+        "The council gives notice that Mill Lane will be closed to traffic from 5 January.",
+        "Pelham, 4 December 2026",
+        "Jane Roe, Head of Highways",
+    ]
+    assert is_signoff_date(notice, 2)
+    assert is_signoff_date([*notice[:2], "Villaseca, 3 de diciembre de 2026", "La alcaldesa"], 2)
+    top = ["Council raises the levy", "Pelham, 4 December 2026", "By Jane Roe", notice[1], notice[1], notice[1]]
+    assert not is_signoff_date(top, 1)  # at the top, over a byline: the page's stamp
+    assert not is_signoff_date([*notice[:2], "Updated 4 December 2026", notice[3]], 2)  # a stamp word, no place

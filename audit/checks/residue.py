@@ -17,6 +17,7 @@ from audit.checks.structure import (
     is_event_header,
     is_list_item,
     is_schedule_entry,
+    is_signoff_date,
     under_media_contact,
 )
 from audit.data import load_list, pattern_list, phrase_regex, trie_pattern
@@ -1264,8 +1265,9 @@ def timestamp(view: TextView) -> Iterator[Hit]:
     `Originally published on ...` (provenance, PRV001). So are the rows of opening hours, timetables and
     fixtures (three or more in a row that open with a date or time, or hold two clock times, with words of
     their own), a line with three or more clock times, a date beside a price or a version number, an
-    embargo, `Dated ...`, a field whose label is not a stamp's (`Starts: Tuesday 18 April`), and a cell of a
-    table left one cell a line. Months, weekdays and stamp words of Portuguese,
+    embargo, `Dated ...`, a field whose label is not a stamp's (`Starts: Tuesday 18 April`), a cell of a
+    table left one cell a line, an event's date and time over its venue (structure.is_event_header) and the
+    place and date a notice or a letter is signed with above its signatory (structure.is_signoff_date). Months, weekdays and stamp words of Portuguese,
     Spanish, French, German, Italian and Dutch count too (`sexta-feira, 22 de outubro de 2010 às 20:13`).
     """
     body = view.body
@@ -1280,6 +1282,7 @@ def timestamp(view: TextView) -> Iterator[Hit]:
             and not _grid_cell(texts, i)
             and not _heads_programme(texts, i)
             and not is_event_header(texts, i)
+            and not is_signoff_date(texts, i)
         ):
             yield _line_hit(body[i], "date or time stamp")
 
@@ -1632,18 +1635,21 @@ def metadata_field(view: TextView) -> Iterator[Hit]:
 
     Also a short line (at most 15 words, not a sentence) of tags or categories that a template joined with
     spaced commas (`All , Books , Reviews , News`): edited prose never puts a space before a comma twice.
-    And a blog post's footer: `Posted in News | Tagged storm, coast`.
+    And a blog post's footer: `Posted in News | Tagged storm, coast`. A field in a listing (a git log's
+    `Author: Name <address>` under its `commit` line: structure.in_data_block) is the listing's.
     """
     seen: set[int] = set()
     dated = _ISO_DATE.search(view.text) is not None  # every match holds one: no need to look further without
     for m in view.finditer(_META_ISO) if dated else ():
         seen.add(m.start())
         yield Hit(m.start(), m.end(), "metadata field in the body", "")
-    for line in view.body:
+    texts = view.body_texts
+    for i, line in enumerate(view.body):
         txt = line.text.rstrip()
         if (
             _META_FIELD.match(txt)
             and word_count(txt) <= 25
+            and not in_data_block(texts, i)
             or is_tag_line(txt)
             or "agged" in txt
             and _POSTED_IN.match(txt)

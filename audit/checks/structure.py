@@ -527,3 +527,21 @@ def in_sender_contact(lines: Sequence[str], i: int) -> bool:
         above.append(s)
     block = [*above, lines[i]]
     return any(_SENDER_ROLE.search(s) for s in block) and not any(_WRITER_ROLE.search(s) for s in block)
+
+
+# a place and a date as a notice or a letter is signed: `Villaseca, 3 de diciembre de 2026`, `Pelham, 4 December 2026`,
+# `Lindenau, den 3. Dezember 2026`, `Kraków, 3 grudnia 2026 r.`
+_SIGNOFF = re.compile(
+    r"^\s*[A-ZÀ-ÖØ-Þ][\w'’.-]*(?:[ -][A-ZÀ-ÖØ-Þ][\w'’.-]*){0,3}\s*,\s*(?:(?:den|le|el|il|dnia|de)\s+)?"
+    r"\d{1,2}\.?\s+(?:de\s+)?[^\W\d_]{3,12}\.?\s+(?:de\s+)?(?:19|20)\d\d(?:\s*r\.)?\s*$"
+)
+SIGNOFF_REACH = 3  # the sign-off stands within this many lines of the body's end, a signatory or two under it
+
+
+def is_signoff_date(lines: Sequence[str], i: int) -> bool:
+    """Line i is the place and date a notice or a letter is signed with (`Villaseca, 3 de diciembre de 2026`): a
+    place, a comma and a date alone on the line, under the text's last sentence and within SIGNOFF_REACH lines
+    of the end (a signatory under it). A page's stamp carries a stamp word or a time, and sits at the top."""
+    if not 0 < i or i < len(lines) - SIGNOFF_REACH or not _SIGNOFF.match(lines[i]):
+        return False
+    return is_prose(lines[i - 1], 6)
