@@ -400,22 +400,39 @@ def short_page_tail(lines: Sequence[str]) -> range:
     SHORT_PROSE_LINES prose lines above, where at most one in three of the headlines shares a content word that
     the article uses on two or more lines (`recurring_stems`), and the run is no structured content
     (introduced, a list, a table, code: `structure_kind`) nor announced by the sentence above it (`The following
-    roads will be shut ...`: structure.announces_list). Empty when there is none."""
-    k = len(lines)
-    while k > 0 and _is_headline_like(lines[k - 1]):
+    roads will be shut ...`: structure.announces_list). Short labels may stand between the headlines (a time, a
+    section: `_between`) and after the run (`Advertisement`, a copyright line: `_after_run`). Empty when there is
+    none."""
+    end = len(lines)
+    while end > 0 and _after_run(lines[end - 1]):
+        end -= 1
+    k = end
+    while k > 0 and (
+        _is_headline_like(lines[k - 1]) or k > 1 and _between(lines[k - 1]) and _is_headline_like(lines[k - 2])
+    ):
         k -= 1
-    run = range(k, len(lines))
-    if len(run) < TAIL_MIN_HEADLINES or k == 0 or not _closes_prose(lines[k - 1]) or announces_list(lines[k - 1]):
+    run = range(k, end)
+    heads = [lines[i] for i in run if _is_headline_like(lines[i])]
+    if len(heads) < TAIL_MIN_HEADLINES or k == 0 or not _closes_prose(lines[k - 1]) or announces_list(lines[k - 1]):
         return range(0)
     if sum(is_prose(s, SHORT_LAST_WORDS) for s in lines[:k]) < SHORT_PROSE_LINES:
         return range(0)
-    heads = [lines[i] for i in run]
     if structure_kind(heads, lines[k - 1], kinds=TAIL_CONTENT) or is_bulleted_titles(heads):
         return range(0)
     recurring = recurring_stems(lines[:k])
     if 3 * sum(bool(content_stems(h) & recurring) for h in heads) > len(heads):
         return range(0)
     return run
+
+
+_COPYRIGHT_MARK = re.compile(r"^\W*(?:©|\(c\)|copyright\b)", re.IGNORECASE)
+
+
+def _after_run(s: str) -> bool:
+    """A line that may follow a run of headlines at the end of the body: a short label that is no headline
+    (`Advertisement`, `Share`, `Back to top`) or a copyright line."""
+    n = word_count(s)
+    return n <= 5 and not _is_headline_like(s) or n <= 25 and _COPYRIGHT_MARK.match(s) is not None
 
 
 def _closes_prose(s: str) -> bool:
