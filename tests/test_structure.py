@@ -12,6 +12,7 @@ from audit.checks.structure import (
     is_code_or_table,
     is_event_header,
     is_field_list,
+    is_info_fields,
     is_intro,
     is_life_dates,
     is_list,
@@ -414,3 +415,18 @@ def test_is_signoff_date_wants_a_place_and_date_under_the_last_sentence_at_the_e
     top = ["Council raises the levy", "Pelham, 4 December 2026", "By Jane Roe", notice[1], notice[1], notice[1]]
     assert not is_signoff_date(top, 1)  # at the top, over a byline: the page's stamp
     assert not is_signoff_date([*notice[:2], "Updated 4 December 2026", notice[3]], 2)  # a stamp word, no place
+
+
+def test_is_info_fields_wants_fields_without_contacts_or_links():
+    specs = ["Price: £299", "Battery life: two days", "Screen: 6.5in OLED", "Verdict: A solid choice"]
+    assert is_info_fields(specs) and structure_kind(specs, kinds=("info",)) == "info"
+    assert not is_info_fields(specs[:2])  # two fields: too few
+    footer = ["Email: news@pelhampost.example", "Phone: 01632 960 000", "Address: 4 High Street"]
+    assert not is_info_fields(footer)  # a footer's contact fields
+    assert not is_info_fields(["Price: £299", "More at www.example.com", "Screen: 6.5in", "Weight: 190g"])  # a link
+    assert not is_info_fields(["Storm hits the coast", "Ferry fares rise again", "Pier to reopen in May"])
+
+
+def test_is_info_fields_leaves_a_series_of_headlines_with_long_labels():
+    series = ["Out of Step: School bus cuts", "Justice for All: Court delays", "Know the Law: Tenants' rights"]
+    assert not is_info_fields(series)

@@ -294,7 +294,7 @@ _NOT_A_LINK = re.compile(r"^(?:Q|A|Q\d{1,2}|A\d{1,2})\s?:\s|^About\s")
 """`Q: Favourite apps?` and `A: ...` (an interview's lines) and `About Example Health` (a press release's
 boilerplate header) are not links to other stories."""
 TAIL_MIN_HEADLINES = 3
-TAIL_CONTENT = ("introduced", "code", "list", "table")  # `Email: ...` fields under an article are its footer
+TAIL_CONTENT = ("introduced", "code", "list", "table", "info")  # `Email: ...` fields under an article are its footer
 TAIL_BODY_WORDS = 15
 LIST_REACH = 6  # a numbered list whose entries lie this close above the tail is the article's, going on
 

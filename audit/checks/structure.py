@@ -14,6 +14,8 @@ their marks, and the checks leave a block of content alone. The marks, from how 
   commit header with its address in angle brackets) or are indented;
 - list: most lines open with a list marker (`1.`, `2)`, `Step 3`, `-`, `•`, `*`);
 - fields: most lines are `Label: value` with a short label (a schedule, a spec sheet, fixtures);
+- info: fields with no address, number to call or link among them (`Price: ...`, `Director: ...`, `When: ...`,
+  `Where: ...`): a review's specs, a film's credits, an event's details; a footer's `Email:` and `Phone:` are not;
 - terms: most lines name a name or term of the article's own prose (`article_terms`).
 """
 
@@ -202,7 +204,7 @@ def shares_terms(lines: Sequence[str], terms: frozenset[str]) -> bool:
     return _most([bool({w.casefold() for w in words(s)} & terms) for s in lines])
 
 
-KINDS = ("introduced", "code", "list", "table", "fields", "terms")
+KINDS = ("introduced", "code", "list", "table", "fields", "info", "terms")
 
 
 BULLET = re.compile(r"^\s*[-•*·▪◦‣–]\s+")  # a bullet before a list item or a link
@@ -238,6 +240,7 @@ def structure_kind(
         ("list", lambda: is_list(lines)),
         ("table", lambda: is_table(lines)),
         ("fields", lambda: is_field_list(lines)),
+        ("info", lambda: is_info_fields(lines)),
         ("terms", lambda: shares_terms(lines, terms)),
     ):
         if kind in kinds and yes():
@@ -545,3 +548,18 @@ def is_signoff_date(lines: Sequence[str], i: int) -> bool:
     if not 0 < i or i < len(lines) - SIGNOFF_REACH or not _SIGNOFF.match(lines[i]):
         return False
     return is_prose(lines[i - 1], 6)
+
+
+INFO_FIELDS = 3  # a spec box, a film's credits, an event's details: at least this many fields
+INFO_LABEL_WORDS = 2  # ... each labelled with a word or two (`Running time:`; not a series' `Out of Line: ...`)
+_CONTACT_OR_LINK = re.compile(r"@[\w-]+\.\w|\+?\(?\d[\d ().-]{6,}\d|://|\bwww\.", re.IGNORECASE)
+
+
+def is_info_fields(lines: Sequence[str]) -> bool:
+    """A box of facts as fields: INFO_FIELDS or more lines, most of them `Label: value` with a label of one or two
+    words (`Price: £299`, `Running time: 98 minutes`, `When: Saturday 14 March`; a series' headlines, `Out of
+    Line: ...`, have longer labels), and no address, phone number or link on any (a footer's `Email: news@...`,
+    `Phone: ...` are contact fields, not the article's facts)."""
+    if len(lines) < INFO_FIELDS or any(_CONTACT_OR_LINK.search(s) for s in lines):
+        return False
+    return _most([bool(_FIELD.match(s)) and word_count(s.split(":", 1)[0]) <= INFO_LABEL_WORDS for s in lines])
