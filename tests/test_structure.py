@@ -16,7 +16,9 @@ from audit.checks.structure import (
     is_intro,
     is_life_dates,
     is_list,
+    is_list_heading,
     is_list_item,
+    is_signature_list,
     is_signoff_date,
     is_table,
     is_venue,
@@ -430,3 +432,32 @@ def test_is_info_fields_wants_fields_without_contacts_or_links():
 def test_is_info_fields_leaves_a_series_of_headlines_with_long_labels():
     series = ["Out of Step: School bus cuts", "Justice for All: Court delays", "Know the Law: Tenants' rights"]
     assert not is_info_fields(series)
+
+
+def test_is_signature_list_wants_names_and_who_they_are_without_a_verb():
+    names = [
+        "Jane Roe, chair of the Pelham Trust",
+        "Tom Pell, Ardley Residents' Association",
+        "Ann Keel, Friends of Hollow Wood",
+    ]
+    assert is_signature_list(names) and structure_kind(names, kinds=("signatures",)) == "signatures"
+    headlines = [
+        "Jane Roe, 54, jailed for fraud",
+        "Tom Pell, mayor, resigns",
+        "Ann Keel, head of the trust, steps down",
+    ]
+    assert not is_signature_list(headlines)
+    assert not is_signature_list(names[:2])  # two names: too few
+
+
+@pytest.mark.parametrize(
+    ("s", "heading"),
+    [
+        ("Key facts", True),
+        ("Key facts about Hollow Wood", True),
+        ("Method actors take the stage", False),
+        ("Key workers strike", False),
+    ],
+)
+def test_is_list_heading(s, heading):
+    assert is_list_heading(s) is heading

@@ -282,19 +282,27 @@ def _is_headline_like(s: str) -> bool:
         return False
     if not (s[0].isupper() or s[0].isdigit() or s[0] in "‘'\"“") or "://" in s or "|" in s:
         return False
-    if LEADING_DATE.match(s) or _LIST_NUMBER.match(s) or _NOT_A_LINK.match(s):
-        return False
+    if LEADING_DATE.match(s) or _LIST_NUMBER.match(s) or _NOT_A_LINK.match(s) or _CONJUNCTION.match(s):
+        return False  # (`And the wood has promises to keep`: a line of verse or of a sentence, no headline)
     if s[0].isdigit() and 2 * sum(w[0].isupper() for w in ws) < len(ws):
         return False  # "1 large or 1200 g whole chicken": a quantity, not "15 Amazing Images of Stars"
     tokens = s.split()
     return sum(bool(_NUMBER.match(t)) for t in tokens) < 0.3 * len(tokens)
 
 
+_CONJUNCTION = re.compile(r"^\W*(?:and|but|or|nor|so|yet)\s", re.IGNORECASE)
 _NOT_A_LINK = re.compile(r"^(?:Q|A|Q\d{1,2}|A\d{1,2})\s?:\s|^About\s")
 """`Q: Favourite apps?` and `A: ...` (an interview's lines) and `About Example Health` (a press release's
 boilerplate header) are not links to other stories."""
 TAIL_MIN_HEADLINES = 3
-TAIL_CONTENT = ("introduced", "code", "list", "table", "info")  # `Email: ...` fields under an article are its footer
+TAIL_CONTENT = (
+    "introduced",
+    "code",
+    "list",
+    "table",
+    "info",
+    "signatures",
+)  # `Email: ...` fields under an article are its footer
 TAIL_BODY_WORDS = 15
 LIST_REACH = 6  # a numbered list whose entries lie this close above the tail is the article's, going on
 

@@ -16,6 +16,8 @@ their marks, and the checks leave a block of content alone. The marks, from how 
 - fields: most lines are `Label: value` with a short label (a schedule, a spec sheet, fixtures);
 - info: fields with no address, number to call or link among them (`Price: ...`, `Director: ...`, `When: ...`,
   `Where: ...`): a review's specs, a film's credits, an event's details; a footer's `Email:` and `Phone:` are not;
+- signatures: most lines are a person's name, a comma and who they are (`Jane Roe, chair of the Pelham Trust`):
+  an open letter's signatories;
 - terms: most lines name a name or term of the article's own prose (`article_terms`).
 """
 
@@ -76,7 +78,7 @@ def is_list_head(s: str) -> bool:
 
 def is_headed_list(lines: Sequence[str]) -> bool:
     """A run that a list heading opens (`Pros` over its items), or that holds two (`Pros` ... `Cons` ...)."""
-    return bool(lines) and (is_list_head(lines[0]) or sum(is_list_head(s) for s in lines) >= 2)
+    return bool(lines) and (is_list_heading(lines[0]) or sum(is_list_head(s) for s in lines) >= 2)
 
 
 def is_aligned(lines: Sequence[str]) -> bool:
@@ -204,7 +206,7 @@ def shares_terms(lines: Sequence[str], terms: frozenset[str]) -> bool:
     return _most([bool({w.casefold() for w in words(s)} & terms) for s in lines])
 
 
-KINDS = ("introduced", "code", "list", "table", "fields", "info", "terms")
+KINDS = ("introduced", "code", "list", "table", "fields", "info", "signatures", "terms")
 
 
 BULLET = re.compile(r"^\s*[-•*·▪◦‣–]\s+")  # a bullet before a list item or a link
@@ -241,6 +243,7 @@ def structure_kind(
         ("table", lambda: is_table(lines)),
         ("fields", lambda: is_field_list(lines)),
         ("info", lambda: is_info_fields(lines)),
+        ("signatures", lambda: is_signature_list(lines)),
         ("terms", lambda: shares_terms(lines, terms)),
     ):
         if kind in kinds and yes():
@@ -563,3 +566,36 @@ def is_info_fields(lines: Sequence[str]) -> bool:
     if len(lines) < INFO_FIELDS or any(_CONTACT_OR_LINK.search(s) for s in lines):
         return False
     return _most([bool(_FIELD.match(s)) and word_count(s.split(":", 1)[0]) <= INFO_LABEL_WORDS for s in lines])
+
+
+# a person's name, a comma and who they are, with no verb of its own: `Jane Roe, chair of the Pelham Trust`
+_SIGNATORY = re.compile(r"^\s*[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){1,3},\s+(?P<who>[^,\n]{2,80})$")
+_VERBISH = re.compile(r"\b(?:is|are|was|were|has|have|had|will|to|\w{3,}ed|\w{3,}s)\b")
+_MINOR_OK = frozenset("is was has its this his us bus gas news series species campus status sales affairs".split())
+
+
+def is_signature_list(lines: Sequence[str]) -> bool:
+    """Most lines (three or more) are a person's name, a comma and who they are, with no verb (`Jane Roe, chair
+    of the Pelham Trust`, `Tom Pell, Ardley Residents' Association`): an open letter's signatories. A headline
+    about a person has its verb (`Jane Roe, 54, jailed for fraud`, `Tom Pell, mayor, resigns`)."""
+    return len(lines) >= INFO_FIELDS and _most([_is_signatory(s) for s in lines])
+
+
+def _is_signatory(s: str) -> bool:
+    m = _SIGNATORY.match(s)
+    if m is None or any(c.isdigit() for c in s):
+        return False
+    who = m.group("who")
+    return not any(w.lower() not in _MINOR_OK for w in _VERBISH.findall(who) if not w[:1].isupper())
+
+
+def is_list_heading(s: str) -> bool:
+    """A list heading (`is_list_head`: `Key facts`, `At a glance`), alone or followed by what it is about (`Key facts
+    about Hollow Wood`, `Key dates in the dispute`): the lines under it are the article's list."""
+    if is_list_head(s):
+        return True
+    ws = s.strip().rstrip(":").split()
+    return any(is_list_head(" ".join(ws[:n])) and ws[n].lower() in _ABOUT for n in (1, 2, 3) if len(ws) > n)
+
+
+_ABOUT = frozenset("about on for of in from behind".split())
