@@ -284,12 +284,15 @@ def _is_headline_like(s: str) -> bool:
         return False
     if LEADING_DATE.match(s) or _LIST_NUMBER.match(s) or _NOT_A_LINK.match(s) or _CONJUNCTION.match(s):
         return False  # (`And the wood has promises to keep`: a line of verse or of a sentence, no headline)
+    if _SAID_QUOTE.search(s):
+        return False  # (`"We need the road," said a shopkeeper`: the article quoting; a headline `says`)
     if s[0].isdigit() and 2 * sum(w[0].isupper() for w in ws) < len(ws):
         return False  # "1 large or 1200 g whole chicken": a quantity, not "15 Amazing Images of Stars"
     tokens = s.split()
     return sum(bool(_NUMBER.match(t)) for t in tokens) < 0.3 * len(tokens)
 
 
+_SAID_QUOTE = re.compile(r"[”\"’],?\s+said\b|\bsaid\s+[“\"‘]", re.IGNORECASE)
 _CONJUNCTION = re.compile(r"^\W*(?:and|but|or|nor|so|yet)\s", re.IGNORECASE)
 _NOT_A_LINK = re.compile(r"^(?:Q|A|Q\d{1,2}|A\d{1,2})\s?:\s|^About\s")
 """`Q: Favourite apps?` and `A: ...` (an interview's lines) and `About Example Health` (a press release's
@@ -506,10 +509,34 @@ def _headline_tail(body: list, last: int, taken: set[int]) -> Iterator[_Taken]:
     kinds = ("introduced", "code") if is_bulleted_titles(heads) else TAIL_CONTENT  # (`- 15 Amazing ...`: no table)
     if structure_kind(heads, intro, kinds=kinds) or announces_list(intro):
         return  # a table, a list or steps of the article, or a list its last sentence announces
+    if _article_sections(body[: last + 1], tail, marks):
+        return
     for i in range(marks[0], marks[-1] + 1):
         ln = tail[i]
         if (i in marks or 0 < word_count(ln.text) <= 30) and ln.index not in taken:
             yield _Taken(ln.index, Hit(*ln.span, "headline list after the article", ""))
+
+
+QUESTIONS = 0.6  # this share of the headlines a question: a Q&A, not a list of other stories
+_WH_OPEN = re.compile(r"^\W*(?:what|how|why|who|when|where|which)\b", re.IGNORECASE)
+
+
+def _article_sections(article: list, tail: list, marks: list[int]) -> bool:
+    """The headline-shaped lines with prose between them are the article's own sections, not other stories'
+    headlines and teasers: most of them are questions answered by the prose under them (a Q&A, an FAQ), or most
+    open with a question word (`What happens next`, `How to have your say`: an explainer's subheadings) and half
+    or more of the prose lines between them share a word the article repeats (`recurring_stems`; related
+    stories' teasers on the same subject share words too, so the question words are asked first)."""
+    fill = [ln.text for i, ln in enumerate(tail[marks[0] : marks[-1] + 1], marks[0]) if i not in marks]
+    fill = [s for s in fill if is_prose(s, SHORT_LAST_WORDS)]
+    if not fill:
+        return False
+    if sum(tail[i].text.rstrip().endswith("?") for i in marks) >= QUESTIONS * len(marks):
+        return True
+    if sum(bool(_WH_OPEN.match(tail[i].text)) for i in marks) < QUESTIONS * len(marks):
+        return False
+    recurring = recurring_stems([ln.text for ln in article])
+    return 2 * sum(bool(content_stems(s) & recurring) for s in fill) >= len(fill)
 
 
 def _run_start(marks: list[int], tail: list[str]) -> list[int]:
