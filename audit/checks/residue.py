@@ -848,7 +848,7 @@ def _bare_caption(body: list, k: int, english: bool) -> bool:
     return english and k + 1 < len(body) and is_prose(body[k + 1].text, 6) and is_participle_caption(s)
 
 
-PARTICIPLE_WORDS = (6, 20)  # a caption of a subject doing something is a phrase of this many words
+PARTICIPLE_WORDS = (7, 20)  # a caption of a subject doing something is a phrase of this many words
 PARTICIPLE_AT = 6  # ... whose participle comes within this many words of its start, after its subject
 # past participles that captions use of what the picture shows (`An otter photographed on ...`)
 _SHOWN = frozenset("pictured photographed seen shown captured filmed".split())
@@ -867,6 +867,14 @@ _BEFORE_GERUND = (
         "of for to from with by as his her their its our my your this that these those and or no any some".split()
     )
 )
+_GIVEN = frozenset("given taken told sent found held kept won lost chosen urged asked".split())
+
+
+def _headline_verb(w: str, before: str) -> bool:
+    """A passive verb of a headline (`given`, `warned`), not an adjective after a determiner (`a disused mill`)."""
+    return (w in _GIVEN or len(w) > 4 and w.endswith("ed")) and before not in _BEFORE_GERUND
+
+
 _SENTENCE_OPENERS = frozenset("however but and yet so still also then meanwhile instead moreover thus".split())
 _CAPTION_NOT = re.compile(r"[\"“”„«»:;?!]|\b(?:said|says|told|tells|according)\b", re.IGNORECASE)
 
@@ -874,7 +882,8 @@ _CAPTION_NOT = re.compile(r"[\"“”„«»:;?!]|\b(?:said|says|told|tells|acco
 def is_participle_caption(s: str) -> bool:
     """An English caption of a subject doing something, without a finite verb: a noun phrase (a name, `Members
     of the choir`, `An otter`) then, within its first six words, a participle in `-ing` or a participle of
-    showing (`pictured`, `photographed`, `seen`), 6-20 words in all, no auxiliary or other finite verb
+    showing (`pictured`, `photographed`, `seen`), then where (`at`, `on`, `in`, `near`, `along` ...), 7-20 words
+    in all (a subheading is shorter and says no place: `Businesses counting the cost`), no auxiliary or other finite verb
     (`is`, `was`, `has`, `will`, `said`), no word in `-ed` before the participle, no quotation, colon or
     question, no full stop (a paragraph of one sentence ends in one), not a list item: `Children carrying paper
     lanterns along Castle Street`. A subheading is shorter, a sentence has its verb."""
@@ -889,7 +898,12 @@ def is_participle_caption(s: str) -> bool:
     for j in range(1, min(PARTICIPLE_AT, len(low))):
         t = low[j]
         if t in _SHOWN or len(t) > 5 and t.endswith("ing") and t not in _ING_NOUNS:
-            return low[j - 1] not in _BEFORE_GERUND and not any(len(w) > 4 and w.endswith("ed") for w in low[:j])
+            if low[j - 1] in _BEFORE_GERUND or any(len(w) > 4 and w.endswith("ed") for w in low[:j]):
+                return False
+            rest = low[j + 1 :]
+            if any(_headline_verb(w, low[j + k]) for k, w in enumerate(rest)):
+                return False  # `Families living near the river given advice`: a headline's verb after the subject
+            return any(w in _PLACE_WORDS for w in rest)  # where the picture was taken
         if len(t) > 4 and t.endswith("ed") or t in _NOT_NOUNS:
             return False
     return False
