@@ -7,6 +7,7 @@ from audit.checks.structure import (
     article_terms,
     closes_notice,
     in_field_run,
+    in_programme,
     in_sender_contact,
     is_code,
     is_code_or_table,
@@ -461,3 +462,9 @@ def test_is_signature_list_wants_names_and_who_they_are_without_a_verb():
 )
 def test_is_list_heading(s, heading):
     assert is_list_heading(s) is heading
+
+
+def test_in_programme_reads_an_hour_with_its_am_and_a_colon():
+    lines = ["Saturday", "10am: Writing the coast", "A talk by a novelist.", "11.30am: Poetry and place", "A reading."]
+    assert in_programme(lines, 2)
+    assert not in_programme(["Agenda", "10. Apologies", "Text.", "11. Minutes", "Text."], 2)  # list numbers

@@ -378,8 +378,9 @@ def _is_clock_alone(s: str) -> bool:
     return _TIME_ALONE.match(s) is not None and any(c in s for c in ":.apAP")
 
 
-_OPENS_TIME = re.compile(
-    r"^\W{0,3}(?:[01]?\d|2[0-4])(?:[:.][0-5]\d\s*(?:[ap]\.?m\.?|h)?|\s*[ap]\.?m\.?)(?![\d:.,%]|\s*%)", re.I
+_OPENS_TIME = re.compile(  # (`10am: Writing the coast`: a colon may follow an hour with its am or pm)
+    r"^\W{0,3}(?:[01]?\d|2[0-4])(?:[:.][0-5]\d\s*(?:[ap]\.?m\.?|h)?(?![\d:.,%]|\s*%)|\s*[ap]\.?m\.?(?![\d.,%]|\s*%))",
+    re.I,
 )
 _DAY_ALONE = re.compile(
     r"^\s*(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|tomorrow|tonight)\s*:?\s*$", re.I
