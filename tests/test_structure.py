@@ -19,6 +19,7 @@ from audit.checks.structure import (
     is_list,
     is_list_heading,
     is_list_item,
+    is_office_contact,
     is_signature_list,
     is_signoff_date,
     is_table,
@@ -468,3 +469,18 @@ def test_in_programme_reads_an_hour_with_its_am_and_a_colon():
     lines = ["Saturday", "10am: Writing the coast", "A talk by a novelist.", "11.30am: Poetry and place", "A reading."]
     assert in_programme(lines, 2)
     assert not in_programme(["Agenda", "10. Apologies", "Text.", "11. Minutes", "Text."], 2)  # list numbers
+
+
+@pytest.mark.parametrize(
+    ("s", "office"),
+    [
+        ("Enquiries: parks@pelham.example", True),
+        ("Contact the club secretary, Ann Keel, at secretary@harriers.example", True),
+        ("Bookings: 01632 960 555", True),
+        ("Contact the author at kate@post.example", False),
+        ("Email: kate@post.example", False),
+        ("Contact the newsdesk at news@post.example", False),
+    ],
+)
+def test_is_office_contact(s, office):
+    assert is_office_contact(s) is office

@@ -600,3 +600,20 @@ def is_list_heading(s: str) -> bool:
 
 
 _ABOUT = frozenset("about on for of in from behind".split())
+
+
+# a line that points to an office or a club's officer, not to a writer: `Enquiries: parks@...`, `Bookings: ...`,
+# `Contact the club secretary, Jane Roe, at ...`, `contact the box office on ...`
+_OFFICE_LINE = re.compile(
+    r"^\W*(?:enquiries|inquiries|bookings?|tickets|box office|reception)\s*:"
+    r"|\bcontact\s+(?:the\s+|our\s+)?(?:[\w'’-]+\s+){0,2}(?:secretary|clerk|organi[sz]ers?|committee|box office|reception"
+    r"|helpline|treasurer|chair(?:man|woman|person)?)\b",
+    re.IGNORECASE,
+)
+
+
+def is_office_contact(s: str) -> bool:
+    """A contact line that points to an office or to a club's or a council's officer (`Enquiries: parks@...`,
+    `Contact the club secretary, Jane Roe, at ...`): the notice's own, not an author's (`Contact the author at
+    ...`, `Email: jane@...`, `Follow her on X` stay an author's)."""
+    return _OFFICE_LINE.search(s) is not None
