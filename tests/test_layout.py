@@ -105,3 +105,30 @@ def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
 @pytest.mark.parametrize("article", STRUCTURED["articles"], ids=[a["name"] for a in STRUCTURED["articles"]])
 def test_structured_articles_keep_their_content(article):
     assert _flagged_lines(article["text"]) == article["residue"]
+
+
+def test_learned_model_leaves_a_forecasts_run_of_field_lines():
+    """RES017 on a weather page as html-text leaves it: the menu and footer may fire, the forecast's days (three
+    `Day: ...` lines in a row, structure.in_field_run) do not (issue #28)."""
+    days = [
+        "Today: Showers, heavy at times. High 8C.",
+        "Tonight: Clearing to frost. Low 1C.",
+        "Friday: Bright and cold.",
+    ]
+    text = "\n".join(["Forecast", "Maps", "Warnings", "Hollin weather", *days, "Privacy", "Cookies"])
+    found = hits("RES017", text)
+    assert "Privacy" in found and not set(days) & set(found)
+
+
+def test_learned_model_leaves_titles_under_a_lead_in_cut_before_its_colon():
+    """RES017 leaves a run opened by a lead-in (`The shortlisted novels are`, structure.announces_list) over the
+    titles it announces (session 13)."""
+    titles = [
+        "Harbour Lights by Ann Keel",
+        "The Salt Marsh by Tom Ruddock",
+        "Winter Wheat by Jo Pell",
+        "Far Fields by Ed Lamb",
+    ]
+    prose = "Four first novels are on the shortlist for this year's county prize for fiction, to be awarded in March."
+    text = "\n".join(["County fiction prize shortlist", prose, "The shortlisted novels are", *titles])
+    assert not set(titles) & set(hits("RES017", text))

@@ -125,8 +125,8 @@ def _reference_structured_lines(lines: list[str]) -> set[int]:
     import re
     from collections import Counter
 
-    from audit.checks.learned import PLAN_SHARE, TABLE_WINDOW
-    from audit.checks.structure import is_table, structure_kind
+    from audit.checks.learned import ANNOUNCED_ITEMS, PLAN_SHARE, TABLE_WINDOW
+    from audit.checks.structure import announces_list, is_table, structure_kind
     from audit.text import is_prose
 
     digits = re.compile(r"\d+")
@@ -142,7 +142,8 @@ def _reference_structured_lines(lines: list[str]) -> set[int]:
         inside = 0 < i and j < len(lines)
         copied = inside and 2 * sum(counts[k] > 1 for k in keys[i:j]) >= len(run)
         numeric = len(run) >= 4 and 2 * sum(bool(digits.search(s)) for s in run) >= len(run)
-        if run and (copied or structure_kind(run, lines[i - 1] if i else "") or numeric):
+        announced = len(run) > ANNOUNCED_ITEMS and announces_list(run[0])  # (session 13: a lead-in opens a list)
+        if run and (copied or structure_kind(run, lines[i - 1] if i else "") or numeric or announced):
             out.update(range(i, j))
         elif run:
             in_run = Counter(keys[i:j])
@@ -160,6 +161,7 @@ def _reference_structured_lines(lines: list[str]) -> set[int]:
 def _reference_res017(view) -> list[tuple[int, int, str]]:
     """RES017 as first written: every line's features, then the structured lines, then the scores."""
     from audit.checks.learned import MAX_LINES, MIN_PAGE_LINES
+    from audit.checks.structure import in_field_run
     from audit.linemodel import PAGE_SHORT_SHARE, PROSE_WORDS, SHORT_WORDS, DocStats, line_features
     from audit.text import word_count
 
@@ -175,7 +177,7 @@ def _reference_res017(view) -> list[tuple[int, int, str]]:
     model = shipped_model()
     out = []
     for i, (ln, x) in enumerate(zip(body, feats, strict=True)):
-        p = model.probability(x) if x is not None and i not in content else 0.0
+        p = model.probability(x) if x is not None and i not in content and not in_field_run(lines, i) else 0.0
         if p > model.threshold:
             out.append((*ln.span, f"line shaped like page furniture (model {p:.2f})"))
     return out

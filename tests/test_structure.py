@@ -3,14 +3,27 @@
 import pytest
 
 from audit.checks.structure import (
+    announces_list,
     article_terms,
+    closes_notice,
+    in_field_run,
+    in_programme,
+    in_sender_contact,
     is_code,
     is_code_or_table,
+    is_event_header,
     is_field_list,
+    is_info_fields,
     is_intro,
+    is_life_dates,
     is_list,
+    is_list_heading,
     is_list_item,
+    is_office_contact,
+    is_signature_list,
+    is_signoff_date,
     is_table,
+    is_venue,
     shares_terms,
     structure_kind,
 )
@@ -278,3 +291,196 @@ def test_a_percentage_is_no_programme_time():
 
     fund = ["Fund One", "17.54 %", "Fund Two", "16.73 %", "Fund Three", "16.39 %"]
     assert not in_programme(fund, 2)
+
+
+# --- a notice's header and contact lines, and runs of fields (issue #28) ---
+
+
+@pytest.mark.parametrize(
+    ("s", "venue"),
+    [
+        ("Hollin Village Hall, Station Road", True),
+        ("The Old School, 4 Mill Road", True),
+        ("Council Chamber, Civic Centre", True),
+        ("HOLLIN, Westshire", False),  # a dateline: two words
+        ("By Jane Roe, Coast Reporter", False),  # a byline
+        ("Storm hits the coast, thousands without power", False),  # a headline in sentence case
+        ("The pier reopened on Tuesday, the council said.", False),
+    ],
+)
+def test_is_venue(s, venue):
+    assert is_venue(s) is venue
+
+
+def test_is_event_header_wants_a_clock_time_over_a_venue():
+    lines = [
+        "Public meeting",
+        "Thursday 8 January 2027 at 7.30pm",
+        "Hollin Village Hall, Station Road",
+        "Everyone welcome.",
+    ]
+    assert is_event_header(lines, 1)
+    assert not is_event_header(["Public meeting", "Thursday 8 January 2027", lines[2]], 1)  # no clock time
+    assert not is_event_header(["Updated 8 January 2027 at 7.30pm", "By Jane Roe, Reporter", "Text."], 0)
+    assert not is_event_header(lines, 3)  # the last line has nothing under it
+
+
+AGENDA = [
+    "Hollin Town Council: agenda for 14 January",
+    "1. Apologies",
+    "2. Minutes of the last meeting",
+    "3. Allotment rents for 2027",
+    "The public may attend.",
+    "Clerk: Martin Oakes, Tel: 01632 960 318",
+]
+
+
+def test_closes_notice_wants_an_agenda_a_named_contact_and_the_end_of_the_body():
+    assert closes_notice(AGENDA, 5)
+    assert not closes_notice(AGENDA[:2] + AGENDA[4:], 3)  # one numbered item: no agenda
+    assert not closes_notice([*AGENDA[:5], "Contact us: Tel: 01632 960 318"], 5)  # an outlet's `Contact us`
+    assert not closes_notice([*AGENDA[:5], "Email: clerk@hollintc.example"], 5)  # no name and number
+    far = [*AGENDA, "More news", "Sport", "Weather", "Jobs"]
+    assert not closes_notice(far, 5)  # furniture under it: not the body's end
+
+
+def test_in_field_run_wants_three_field_lines_in_a_row():
+    lines = [
+        "Hollin weather",
+        "Today: Rain at times. High 8C.",
+        "Tonight: Clear. Low 2C.",
+        "Friday: Sunny. High 7C.",
+        "Share",
+    ]
+    assert [in_field_run(lines, i) for i in range(len(lines))] == [False, True, True, True, False]
+    assert not in_field_run(["Text.", "Today: Rain at times.", "Tonight: Clear.", "More"], 1)  # two in a row
+
+
+@pytest.mark.parametrize(
+    ("s", "life"),
+    [
+        ("3 May 1934 - 22 November 2026", True),
+        ("Jane Roe (1934-2026)", True),
+        ("Jane Roe, born 4 June 1945; died 30 November 2026.", True),
+        ("Season 2025-2026", False),  # a season, not a life
+        ("Results 2019-2024", False),
+        ("Published 3 May 2026", False),
+    ],
+)
+def test_is_life_dates(s, life):
+    assert is_life_dates(s) is life
+
+
+@pytest.mark.parametrize(
+    ("s", "announces"),
+    [
+        ("Here are the teams that qualified:", True),
+        ("The following roads will be shut between 9am and noon.", True),
+        ("Their picks, from first to last, are these.", True),
+        ("The winners are listed below.", True),
+        ("The shortlisted novels are", True),  # a lead-in cut off before its colon
+        ("These figures are worrying.", False),
+        ("He said the changes were below what was needed.", False),
+        ("Organisers said next year's parade would follow a longer route.", False),
+    ],
+)
+def test_announces_list(s, announces):
+    assert announces_list(s) is announces
+
+
+RELEASE = [
+    "Harbour Foods opens new bakery",
+    "Harbour Foods today opened a new bakery in Pelham, creating 60 jobs.",
+    "Jane Roe",
+    "Communications Manager, Harbour Foods",
+    "Tel: 01632 960 441",
+    "jane.roe@harbourfoods.example",
+]
+
+
+def test_in_sender_contact_wants_a_senders_role_over_the_number_at_the_end():
+    assert in_sender_contact(RELEASE, 4) and in_sender_contact(RELEASE, 5)
+    assert not in_sender_contact(RELEASE, 2)  # a name: no number or address
+    assert not in_sender_contact([*RELEASE[:3], "Staff Reporter", *RELEASE[4:]], 5)  # a writer's role
+    assert not in_sender_contact([*RELEASE[:3], "Harbour Foods", *RELEASE[4:]], 5)  # no role at all
+    long = [*RELEASE, "More from Pelham", "Sport", "Weather", "Jobs", "Contact us"]
+    assert not in_sender_contact(long, 4)  # not the end of the body
+
+
+def test_is_signoff_date_wants_a_place_and_date_under_the_last_sentence_at_the_end():
+    notice = [
+        "Notice of road closure",
+        "The council gives notice that Mill Lane will be closed to traffic from 5 January.",
+        "Pelham, 4 December 2026",
+        "Jane Roe, Head of Highways",
+    ]
+    assert is_signoff_date(notice, 2)
+    assert is_signoff_date([*notice[:2], "Villaseca, 3 de diciembre de 2026", "La alcaldesa"], 2)
+    top = ["Council raises the levy", "Pelham, 4 December 2026", "By Jane Roe", notice[1], notice[1], notice[1]]
+    assert not is_signoff_date(top, 1)  # at the top, over a byline: the page's stamp
+    assert not is_signoff_date([*notice[:2], "Updated 4 December 2026", notice[3]], 2)  # a stamp word, no place
+
+
+def test_is_info_fields_wants_fields_without_contacts_or_links():
+    specs = ["Price: £299", "Battery life: two days", "Screen: 6.5in OLED", "Verdict: A solid choice"]
+    assert is_info_fields(specs) and structure_kind(specs, kinds=("info",)) == "info"
+    assert not is_info_fields(specs[:2])  # two fields: too few
+    footer = ["Email: news@pelhampost.example", "Phone: 01632 960 000", "Address: 4 High Street"]
+    assert not is_info_fields(footer)  # a footer's contact fields
+    assert not is_info_fields(["Price: £299", "More at www.example.com", "Screen: 6.5in", "Weight: 190g"])  # a link
+    assert not is_info_fields(["Storm hits the coast", "Ferry fares rise again", "Pier to reopen in May"])
+
+
+def test_is_info_fields_leaves_a_series_of_headlines_with_long_labels():
+    series = ["Out of Step: School bus cuts", "Justice for All: Court delays", "Know the Law: Tenants' rights"]
+    assert not is_info_fields(series)
+
+
+def test_is_signature_list_wants_names_and_who_they_are_without_a_verb():
+    names = [
+        "Jane Roe, chair of the Pelham Trust",
+        "Tom Pell, Ardley Residents' Association",
+        "Ann Keel, Friends of Hollow Wood",
+    ]
+    assert is_signature_list(names) and structure_kind(names, kinds=("signatures",)) == "signatures"
+    headlines = [
+        "Jane Roe, 54, jailed for fraud",
+        "Tom Pell, mayor, resigns",
+        "Ann Keel, head of the trust, steps down",
+    ]
+    assert not is_signature_list(headlines)
+    assert not is_signature_list(names[:2])  # two names: too few
+
+
+@pytest.mark.parametrize(
+    ("s", "heading"),
+    [
+        ("Key facts", True),
+        ("Key facts about Hollow Wood", True),
+        ("Method actors take the stage", False),
+        ("Key workers strike", False),
+    ],
+)
+def test_is_list_heading(s, heading):
+    assert is_list_heading(s) is heading
+
+
+def test_in_programme_reads_an_hour_with_its_am_and_a_colon():
+    lines = ["Saturday", "10am: Writing the coast", "A talk by a novelist.", "11.30am: Poetry and place", "A reading."]
+    assert in_programme(lines, 2)
+    assert not in_programme(["Agenda", "10. Apologies", "Text.", "11. Minutes", "Text."], 2)  # list numbers
+
+
+@pytest.mark.parametrize(
+    ("s", "office"),
+    [
+        ("Enquiries: parks@pelham.example", True),
+        ("Contact the club secretary, Ann Keel, at secretary@harriers.example", True),
+        ("Bookings: 01632 960 555", True),
+        ("Contact the author at kate@post.example", False),
+        ("Email: kate@post.example", False),
+        ("Contact the newsdesk at news@post.example", False),
+    ],
+)
+def test_is_office_contact(s, office):
+    assert is_office_contact(s) is office

@@ -14,7 +14,14 @@ import functools
 import re
 from collections.abc import Iterator
 
-from audit.checks.structure import in_data_block, in_programme, under_media_contact
+from audit.checks.structure import (
+    closes_notice,
+    in_data_block,
+    in_programme,
+    in_sender_contact,
+    is_office_contact,
+    under_media_contact,
+)
 from audit.data import load_list, trie_pattern
 from audit.records import Hit
 from audit.registry import check
@@ -235,7 +242,19 @@ def _bio_header(view: TextView, i: int, about: re.Pattern[str] = _ABOUT_NAME) ->
         return True
     m = about.match(s)
     nxt = view.body[i + 1].text if i + 1 < len(view.body) else ""
-    return bool(m) and re.search(r"(?<!\w)" + re.escape(m.group("name").split()[-1]) + r"(?!\w)", nxt) is not None
+    if m is None or _ORGANISATION.search(nxt):
+        return False  # (`About Harbour Foods` over `... was founded in 1952 and employs 400 people`: a release's own)
+    return re.search(r"(?<!\w)" + re.escape(m.group("name").split()[-1]) + r"(?!\w)", nxt) is not None
+
+
+# what an organisation's `About` paragraph says of it, not a person's: founded or based somewhere, employing people,
+# a company, a charity, a group (the boilerplate a press release ends with)
+_ORGANISATION = re.compile(
+    r"\b(?:was|were)\s+(?:founded|established|formed|set\s+up|incorporated)\b|\bemploys\b|\bis\s+headquartered\b"
+    r"|\bis\s+(?:a|an|the)\s+(?:[\w-]+\s+){0,3}(?:company|firm|group|charity|organi[sz]ation|business|provider"
+    r"|manufacturer|co-?operative|developer|retailer|publisher|network|association|foundation|trust|agency)\b",
+    re.IGNORECASE,
+)
 
 
 def _named_bio_box(view: TextView) -> Iterator[Hit]:
@@ -302,8 +321,17 @@ def _not_an_authors(lines: list[str], i: int) -> bool:
     """Line i is data or a press release's own contact, not the author's: it sits in a table or a listing
     (`| ana@example.com | 17 |`: structure.in_data_block), or in a release's contact block under a media-contact
     label (`Media contact:`, `Press enquiries`, `Notes to editors`, `Pressekontakt`: structure.under_media_contact),
-    where a release names its press office."""
-    return under_media_contact(lines, i) or in_data_block(lines, i)
+    where a release names its press office, or the named contact that closes a notice with an agenda (`Clerk: Jane
+    Roe, Tel: ...`: structure.closes_notice), or the unheaded contact block that ends a release under its sender's
+    role (`Communications Manager` over a number: structure.in_sender_contact), or a line that points to an office or
+    a club's officer (`Enquiries: ...`, `Contact the club secretary ...`: structure.is_office_contact)."""
+    return (
+        under_media_contact(lines, i)
+        or in_data_block(lines, i)
+        or closes_notice(lines, i)
+        or in_sender_contact(lines, i)
+        or is_office_contact(lines[i])
+    )
 
 
 def _lone_addresses(view: TextView) -> Iterator[Hit]:

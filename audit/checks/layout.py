@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter
 from collections.abc import Iterator, Sequence
@@ -11,7 +12,12 @@ from audit.checks.residue import LEADING_DATE, is_byline_name, is_link_header, i
 from audit.checks.structure import (
     BULLET,
     KINDS,
+    announces_list,
+    in_cell_grid,
     is_bulleted_titles,
+    is_event_header,
+    is_intro,
+    is_life_dates,
     is_list_item,
     structure_kind,
     under_media_contact,
@@ -241,7 +247,23 @@ def page_header_line(view: TextView) -> Iterator[Hit]:
         near = [zone[j].text for j in (k - 1, k + 1) if 0 <= j < len(zone)]
         if any(re.search(r"\d", t) and not re.search(r"[^\W\d_]{3}", t) for t in near):
             continue  # a table cell among numbers
-        yield Hit(*line.span, "byline between the headline and the article body", "")
+        if not content_in_header(view.body_texts, _body_index(view.body, line), zone[:k]):
+            yield Hit(*line.span, "byline between the headline and the article body", "")
+
+
+def _body_index(body: list, line) -> int:
+    return next(j for j, ln in enumerate(body[:HEAD_LINES]) if ln is line)
+
+
+def content_in_header(texts: Sequence[str], j: int, above: list) -> bool:
+    """Line j, a name near the top, is the page's content, not its byline: an entry of a list that a lead-in above
+    it introduces (`Headliners include:`), a name over or beside a life's dates (an obituary's subject:
+    structure.is_life_dates), a venue under an event's date and time (structure.is_event_header), a contact's name
+    in a release's contact block (structure.under_media_contact), or a cell of a table left one cell a line
+    (structure.in_cell_grid)."""
+    if any(is_intro(ln.text) for ln in above) or any(is_life_dates(t) for t in texts[max(0, j - 1) : j + 2]):
+        return True
+    return (j > 0 and is_event_header(texts, j - 1)) or under_media_contact(texts, j) or in_cell_grid(texts, j)
 
 
 _NUMBER = re.compile(r"^[\d.,:%$€£+\-–/]+$")
@@ -260,19 +282,30 @@ def _is_headline_like(s: str) -> bool:
         return False
     if not (s[0].isupper() or s[0].isdigit() or s[0] in "‘'\"“") or "://" in s or "|" in s:
         return False
-    if LEADING_DATE.match(s) or _LIST_NUMBER.match(s) or _NOT_A_LINK.match(s):
-        return False
+    if LEADING_DATE.match(s) or _LIST_NUMBER.match(s) or _NOT_A_LINK.match(s) or _CONJUNCTION.match(s):
+        return False  # (`And the wood has promises to keep`: a line of verse or of a sentence, no headline)
+    if _SAID_QUOTE.search(s):
+        return False  # (`"We need the road," said a shopkeeper`: the article quoting; a headline `says`)
     if s[0].isdigit() and 2 * sum(w[0].isupper() for w in ws) < len(ws):
         return False  # "1 large or 1200 g whole chicken": a quantity, not "15 Amazing Images of Stars"
     tokens = s.split()
     return sum(bool(_NUMBER.match(t)) for t in tokens) < 0.3 * len(tokens)
 
 
+_SAID_QUOTE = re.compile(r"[”\"’],?\s+said\b|\bsaid\s+[“\"‘]", re.IGNORECASE)
+_CONJUNCTION = re.compile(r"^\W*(?:and|but|or|nor|so|yet)\s", re.IGNORECASE)
 _NOT_A_LINK = re.compile(r"^(?:Q|A|Q\d{1,2}|A\d{1,2})\s?:\s|^About\s")
 """`Q: Favourite apps?` and `A: ...` (an interview's lines) and `About Example Health` (a press release's
 boilerplate header) are not links to other stories."""
 TAIL_MIN_HEADLINES = 3
-TAIL_CONTENT = ("introduced", "code", "list", "table")  # `Email: ...` fields under an article are its footer
+TAIL_CONTENT = (
+    "introduced",
+    "code",
+    "list",
+    "table",
+    "info",
+    "signatures",
+)  # `Email: ...` fields under an article are its footer
 TAIL_BODY_WORDS = 15
 LIST_REACH = 6  # a numbered list whose entries lie this close above the tail is the article's, going on
 
@@ -285,7 +318,8 @@ def trailing_link_list(view: TextView) -> Iterator[Hit]:
     headlines (4-15 words, capitalised, no closing punctuation, not a numbered or dated list entry) and the
     rest has fewer words than the article above it (and the article does not end in a numbered list, `3.
     The Salt Roads by ...`, whose further titles follow it), the headlines are flagged, and so are the short lines (at most 30 words) between two of them.
-    Headlines that are structured content (introduced by a line ending in `:`, a table, code, a numbered
+    Headlines that are structured content (introduced by a line ending in `:` or announced by the last sentence,
+    `The winners are listed below.`: structure.announces_list; a table, code, a numbered
     list or steps; `audit/checks/structure.py`) are the article's; bullets before titles
     (`- 11 Fascinating Facts About Our Galaxy`) mark links, not a list of the article's.
     Also two or more short lines (at most 15 words, no closing punctuation) that end the body after a share or
@@ -299,6 +333,9 @@ def trailing_link_list(view: TextView) -> Iterator[Hit]:
     (`teaser_run_lines`). And the topic tags that end the body under its last sentence,
     without a label (a bio above them often): three or more lines of at most 3 words, one in lower case or four
     or more of them, none naming a role (a signature) (`tag_tail`).
+    On a short article (no prose line of 15 words, or under 60 words up to the last one), the run of three or
+    more headlines that ends the body under its last sentence, when at most one in three of them shares a word
+    the article repeats (`short_page_tail`).
     A press release's contact block within RELEASE_REACH lines under the last paragraph (`Contact` over a number, `ENDS`, `Press office`:
     structure.under_media_contact) is its sender's, and no headline or tag after the article is flagged then.
     """
@@ -308,7 +345,10 @@ def trailing_link_list(view: TextView) -> Iterator[Hit]:
         if word_count(body[i].text) >= TAIL_BODY_WORDS and is_prose(body[i].text):
             last = i
             break
-    if last < 0:
+    short = short_page_tail(view.body_texts) if last < 0 or _short_page(body, last) else range(0)
+    for k in short:
+        yield Hit(*body[k].span, "headline list after a short article", "")
+    if last < 0 or short:
         return
     # (a release's contact block under a `Contact` heading or `ENDS` is its sender's, not headlines or tags)
     texts = view.body_texts
@@ -350,6 +390,71 @@ def _after_furniture(body: list, last: int) -> list:
     if all(0 < word_count(ln.text) <= FURNITURE_TAIL_WORDS and not ln.text.rstrip().endswith(_CLOSE) for ln in run):
         return run
     return []
+
+
+SHORT_PAGE_WORDS = 60  # an article this short above its tail may end in short sentences
+SHORT_LAST_WORDS = 6  # ... the last of which has at least this many words
+SHORT_PROSE_LINES = 2  # ... and at least this many sentences of prose in all
+_ENDS_SENTENCE = (".", "!", "?", ".”", '."', "!”", "?”")
+
+
+def _short_page(body: list, last: int) -> bool:
+    """Fewer than SHORT_PAGE_WORDS words of article up to its last long prose line (`last`): a short page,
+    whose closing sentences may be shorter than TAIL_BODY_WORDS."""
+    return sum(word_count(ln.text) for ln in body[: last + 1]) < SHORT_PAGE_WORDS
+
+
+def short_page_tail(lines: Sequence[str]) -> range:
+    """RES015 on a short article (one with no prose line of TAIL_BODY_WORDS words, or fewer than
+    SHORT_PAGE_WORDS words up to its last one): the run of TAIL_MIN_HEADLINES or more headline-shaped lines
+    (`_is_headline_like`) that ends the body, under a sentence of SHORT_LAST_WORDS or more words, with
+    SHORT_PROSE_LINES prose lines above, where at most one in three of the headlines shares a content word that
+    the article uses on two or more lines (`recurring_stems`), and the run is no structured content
+    (introduced, a list, a table, code: `structure_kind`) nor announced by the sentence above it (`The following
+    roads will be shut ...`: structure.announces_list). Short labels may stand between the headlines (a time, a
+    section: `_between`) and after the run (`Advertisement`, a copyright line: `_after_run`). Empty when there is
+    none."""
+    end = len(lines)
+    while end > 0 and _after_run(lines[end - 1]):
+        end -= 1
+    k = end
+    while k > 0 and (
+        _is_headline_like(lines[k - 1]) or k > 1 and _between(lines[k - 1]) and _is_headline_like(lines[k - 2])
+    ):
+        k -= 1
+    run = range(k, end)
+    heads = [lines[i] for i in run if _is_headline_like(lines[i])]
+    if len(heads) < TAIL_MIN_HEADLINES or k == 0 or not _closes_prose(lines[k - 1]) or announces_list(lines[k - 1]):
+        return range(0)
+    if sum(is_prose(s, SHORT_LAST_WORDS) for s in lines[:k]) < SHORT_PROSE_LINES:
+        return range(0)
+    if structure_kind(heads, lines[k - 1], kinds=TAIL_CONTENT) or is_bulleted_titles(heads):
+        return range(0)
+    recurring = recurring_stems(lines[:k])
+    if 3 * sum(bool(content_stems(h) & recurring) for h in heads) > len(heads):
+        return range(0)
+    return run
+
+
+_COPYRIGHT_MARK = re.compile(r"^\W*(?:©|\(c\)|copyright\b)", re.IGNORECASE)
+
+
+def _after_run(s: str) -> bool:
+    """A line that may follow a run of headlines at the end of the body: a short label that is no headline
+    (`Advertisement`, `Share`, `Back to top`) or a copyright line."""
+    n = word_count(s)
+    return n <= 5 and not _is_headline_like(s) or n <= 25 and _COPYRIGHT_MARK.match(s) is not None
+
+
+def _closes_prose(s: str) -> bool:
+    s = s.strip()
+    return word_count(s) >= SHORT_LAST_WORDS and s.endswith(_ENDS_SENTENCE) and is_prose(s, SHORT_LAST_WORDS)
+
+
+def recurring_stems(lines: Sequence[str]) -> set[str]:
+    """The content words (`content_stems`) found on two or more of the lines: the article's own subject."""
+    counts = Counter(t for s in lines for t in content_stems(s))
+    return {t for t, n in counts.items() if n >= 2}
 
 
 class _Taken(NamedTuple):
@@ -398,16 +503,54 @@ def _headline_tail(body: list, last: int, taken: set[int]) -> Iterator[_Taken]:
     n_headlines = sum(_is_headline_like(ln.text) for ln in tail)
     if n_headlines < TAIL_MIN_HEADLINES or n_headlines < 0.4 * len(tail):
         return
-    marks = [i for i, ln in enumerate(tail) if _is_headline_like(ln.text)]
+    marks = _run_start([i for i, ln in enumerate(tail) if _is_headline_like(ln.text)], [ln.text for ln in tail])
     intro = body[last].text if marks[0] == 0 else tail[marks[0] - 1].text
     heads = [tail[i].text for i in marks]
     kinds = ("introduced", "code") if is_bulleted_titles(heads) else TAIL_CONTENT  # (`- 15 Amazing ...`: no table)
-    if structure_kind(heads, intro, kinds=kinds):
-        return  # a table, a list or steps of the article
+    if structure_kind(heads, intro, kinds=kinds) or announces_list(intro):
+        return  # a table, a list or steps of the article, or a list its last sentence announces
+    if _article_sections(body[: last + 1], tail, marks):
+        return
     for i in range(marks[0], marks[-1] + 1):
         ln = tail[i]
         if (i in marks or 0 < word_count(ln.text) <= 30) and ln.index not in taken:
             yield _Taken(ln.index, Hit(*ln.span, "headline list after the article", ""))
+
+
+QUESTIONS = 0.6  # this share of the headlines a question: a Q&A, not a list of other stories
+_WH_OPEN = re.compile(r"^\W*(?:what|how|why|who|when|where|which)\b", re.IGNORECASE)
+
+
+def _article_sections(article: list, tail: list, marks: list[int]) -> bool:
+    """The headline-shaped lines with prose between them are the article's own sections, not other stories'
+    headlines and teasers: most of them are questions answered by the prose under them (a Q&A, an FAQ), or most
+    open with a question word (`What happens next`, `How to have your say`: an explainer's subheadings) and half
+    or more of the prose lines between them share a word the article repeats (`recurring_stems`; related
+    stories' teasers on the same subject share words too, so the question words are asked first)."""
+    fill = [ln.text for i, ln in enumerate(tail[marks[0] : marks[-1] + 1], marks[0]) if i not in marks]
+    fill = [s for s in fill if is_prose(s, SHORT_LAST_WORDS)]
+    if not fill:
+        return False
+    if sum(tail[i].text.rstrip().endswith("?") for i in marks) >= QUESTIONS * len(marks):
+        return True
+    if sum(bool(_WH_OPEN.match(tail[i].text)) for i in marks) < QUESTIONS * len(marks):
+        return False
+    recurring = recurring_stems([ln.text for ln in article])
+    return 2 * sum(bool(content_stems(s) & recurring) for s in fill) >= len(fill)
+
+
+def _run_start(marks: list[int], tail: list[str]) -> list[int]:
+    """The headline marks of the run, a lone headline-shaped line above the article's closing sentences left out
+    (a caption or a subheading, then a sentence or two of prose, then the headlines in a block: the run starts at
+    the block, and the prose between is the article's)."""
+    while (
+        len(marks) > TAIL_MIN_HEADLINES
+        and marks[1] - marks[0] > 1
+        and all(b - a == 1 for a, b in itertools.pairwise(marks[1:]))
+        and all(is_prose(s, 6) for s in tail[marks[0] + 1 : marks[1]])
+    ):
+        marks = marks[1:]
+    return marks
 
 
 TEASER_WORDS = (6, 35)  # a teaser of another story is one or two sentences of this many words
@@ -557,6 +700,8 @@ def _article_around(lines: Sequence[str], stems: list[set[str]], run: range) -> 
     if sum(apart) < TEASER_APART * len(apart):
         return False  # the article's closing lines, or comments under it, name its subject here and there
     intro = lines[run.start - 1] if run.start else ""
+    if announces_list(intro):
+        return False  # (`The following roads will be shut ...` over the roads)
     return _coherent(stems, run) and not structure_kind([lines[k] for k in run], intro, kinds=TAIL_CONTENT)
 
 

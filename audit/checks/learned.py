@@ -6,7 +6,14 @@ import re
 from collections import Counter
 from collections.abc import Iterator
 
-from audit.checks.structure import in_contact_block, in_programme, is_table, structure_kind
+from audit.checks.structure import (
+    announces_list,
+    in_contact_block,
+    in_field_run,
+    in_programme,
+    is_table,
+    structure_kind,
+)
 from audit.linemodel import PROSE_WORDS, DocStats, is_whole_page, line_features, shipped_model
 from audit.records import Hit
 from audit.registry import check
@@ -21,6 +28,15 @@ PLAN_SHARE = 0.3  # a run where this share of lines recurs inside it is a plan o
 def _numeric(run: list[str]) -> bool:
     """Half the lines of a run of four or more hold a number: a box score, a results or stats block."""
     return len(run) >= 4 and 2 * sum(bool(_DIGITS.search(s)) for s in run) >= len(run)
+
+
+ANNOUNCED_ITEMS = 3  # a lead-in over at least this many lines opens a list
+
+
+def _announced(run: list[str]) -> bool:
+    """A run that opens with a lead-in over ANNOUNCED_ITEMS or more lines (`The shortlisted books are` over the
+    titles: structure.announces_list)."""
+    return len(run) > ANNOUNCED_ITEMS and announces_list(run[0])
 
 
 class Structure:
@@ -46,7 +62,7 @@ class Structure:
             run = lines[i:j]
             inside = 0 < i and j < len(lines)  # prose above and below: the run is within the article
             copied = inside and 2 * sum(counts[k] > 1 for k in keys[i:j]) >= len(run)
-            if run and (copied or structure_kind(run, lines[i - 1] if i else "") or _numeric(run)):
+            if run and (copied or structure_kind(run, lines[i - 1] if i else "") or _numeric(run) or _announced(run)):
                 self.whole.update(range(i, j))
             elif run:
                 in_run = Counter(keys[i:j])
@@ -90,7 +106,7 @@ def _content_by_place(lines: list[str], structure: Structure, i: int) -> bool:
     """Line i is content by where it stands: in a release's contact block or at its end mark (`ENDS`, `Contacts`
     over a number), in a programme or an events listing (`Saturday` over `10:00 Farmers' market`), or a note of
     sentences right under a table or a listing (`Times are GMT. Add an hour from ...`)."""
-    if in_contact_block(lines, i) or in_programme(lines, i):
+    if in_contact_block(lines, i) or in_programme(lines, i) or in_field_run(lines, i):
         return True
     s = lines[i].rstrip()
     note = s.endswith(".") and "..." not in s and len(s.split()) >= NOTE_WORDS and _TWO_SENTENCES.search(s) is not None

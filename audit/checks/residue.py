@@ -8,12 +8,16 @@ import re
 from collections.abc import Container, Iterator
 
 from audit.checks.structure import (
+    closes_notice,
     in_cell_grid,
     in_data_block,
     in_programme,
+    in_sender_contact,
     is_contact_head,
+    is_event_header,
     is_list_item,
     is_schedule_entry,
+    is_signoff_date,
     under_media_contact,
 )
 from audit.data import load_list, pattern_list, phrase_regex, trie_pattern
@@ -414,7 +418,13 @@ def page_furniture(view: TextView) -> Iterator[Hit]:
             yield _line_hit(line, "page furniture (breadcrumb)")
         elif more and _LOGO.match(line.text):
             yield _line_hit(line, "page furniture (logo)")
-        elif more and is_contact_block(line.text) and not under_media_contact(texts, i):
+        elif (
+            more
+            and is_contact_block(line.text)
+            and not under_media_contact(texts, i)
+            and not closes_notice(texts, i)
+            and not in_sender_contact(texts, i)
+        ):
             yield _line_hit(line, "page furniture (contact details)")
 
 
@@ -695,8 +705,10 @@ def caption_credit(view: TextView) -> Iterator[Hit]:
     (`(Example Pictures)`) unless it is a dateline (one word, no sentence ends above it, prose follows: `(CNN)`
     before the first paragraph). A paragraph of running prose of 40 words or more that ends on an agency
     (`... he told AFP`) is not a caption. A caption without a verb right under a paragraph (`Jane Roe at her
-    studio in the old town.`, `is_verbless_caption`) is one, and so is the one short sentence or phrase over a
-    picture's own credit (`captions_over_credits`).
+    studio in the old town.`, `is_verbless_caption`) is one, and so is, in English, a subject and a participle
+    with no full stop between two paragraphs (`Children carrying lanterns along Castle Street`,
+    `is_participle_caption`), and the one short sentence or phrase over a picture's own credit
+    (`captions_over_credits`).
     """
     credit = [(rx, view.candidates(rx)) for rx in _credit_patterns()]
     cues = [(rx, view.candidates(rx)) for rx in _cue_patterns()]
@@ -732,8 +744,7 @@ def caption_credit(view: TextView) -> Iterator[Hit]:
             and any(rx.search(s) for rx in (cues_of.get(i, ()) if cues_of is not None else _may_match(cues, i)))
             or k
             and len(s) <= VERBLESS_CHARS
-            and is_verbless_caption(s)
-            and is_prose(view.body[k - 1].text, 10)
+            and _bare_caption(view.body, k, view.is_english)
         ):
             found.append(k)
     pairs = caption_pairs(view.body, found) | captions_over_credits(view.body, credits, set(found))
@@ -844,6 +855,78 @@ def is_verbless_caption(s: str) -> bool:
     if not all(t[:1].isupper() or t in _DETERMINERS for t in toks[:at]) and not _described(toks[:at]):
         return False
     return not any(low[j].endswith("s") and low[j + 1] in _S_VERB_NEXT for j in range(at, len(low) - 1))
+
+
+def _bare_caption(body: list, k: int, english: bool) -> bool:
+    """Line k is a caption with no credit under a paragraph: one without a verb (`is_verbless_caption`), or,
+    in English, a subject and a participle between two paragraphs (`is_participle_caption`)."""
+    if not is_prose(body[k - 1].text, 10):
+        return False
+    s = body[k].text
+    if is_verbless_caption(s):
+        return True
+    return english and k + 1 < len(body) and is_prose(body[k + 1].text, 6) and is_participle_caption(s)
+
+
+PARTICIPLE_WORDS = (7, 20)  # a caption of a subject doing something is a phrase of this many words
+PARTICIPLE_AT = 6  # ... whose participle comes within this many words of its start, after its subject
+# past participles that captions use of what the picture shows (`An otter photographed on ...`)
+_SHOWN = frozenset("pictured photographed seen shown captured filmed".split())
+# words in -ing that are nouns or prepositions, not a participle (`during`, `morning`, `meeting`, `building`)
+_ING_NOUNS = frozenset(
+    """during morning evening building nothing something anything everything king ring spring thing wing sing
+    bring sting string swing ceiling wedding pudding meeting housing funding training parking shopping spending
+    warning clothing ending beginning hearing reading opening ruling sibling darling viking cling fling
+    sling""".split()
+)
+# words after which an -ing word is a noun or a gerund (`the meeting`, `for parking`, `of singing`)
+_BEFORE_GERUND = (
+    _DETERMINERS
+    | _PLACE_WORDS
+    | frozenset(
+        "of for to from with by as his her their its our my your this that these those and or no any some".split()
+    )
+)
+_GIVEN = frozenset("given taken told sent found held kept won lost chosen urged asked".split())
+
+
+def _headline_verb(w: str, before: str) -> bool:
+    """A passive verb of a headline (`given`, `warned`), not an adjective after a determiner (`a disused mill`)."""
+    return (w in _GIVEN or len(w) > 4 and w.endswith("ed")) and before not in _BEFORE_GERUND
+
+
+_SENTENCE_OPENERS = frozenset("however but and yet so still also then meanwhile instead moreover thus".split())
+_CAPTION_NOT = re.compile(r"[\"“”„«»:;?!]|\b(?:said|says|told|tells|according)\b", re.IGNORECASE)
+
+
+def is_participle_caption(s: str) -> bool:
+    """An English caption of a subject doing something, without a finite verb: a noun phrase (a name, `Members
+    of the choir`, `An otter`) then, within its first six words, a participle in `-ing` or a participle of
+    showing (`pictured`, `photographed`, `seen`), then where (`at`, `on`, `in`, `near`, `along` ...), 7-20 words
+    in all (a subheading is shorter and says no place: `Businesses counting the cost`), no auxiliary or other finite verb
+    (`is`, `was`, `has`, `will`, `said`), no word in `-ed` before the participle, no quotation, colon or
+    question, no full stop (a paragraph of one sentence ends in one), not a list item: `Children carrying paper
+    lanterns along Castle Street`. A subheading is shorter, a sentence has its verb."""
+    s = s.strip()
+    if not s[:1].isupper() or s.endswith(".") or _CAPTION_NOT.search(s) or is_list_item(s):
+        return False
+    low = [t.lower() for t in _TOKEN.findall(s)]
+    if not PARTICIPLE_WORDS[0] <= len(low) <= PARTICIPLE_WORDS[1] or any(t in _FINITE for t in low):
+        return False
+    if low[0] in _SENTENCE_OPENERS:
+        return False  # `However, exceeding the dose ...`: a sentence cut short, not a caption's subject
+    for j in range(1, min(PARTICIPLE_AT, len(low))):
+        t = low[j]
+        if t in _SHOWN or len(t) > 5 and t.endswith("ing") and t not in _ING_NOUNS:
+            if low[j - 1] in _BEFORE_GERUND or any(len(w) > 4 and w.endswith("ed") for w in low[:j]):
+                return False
+            rest = low[j + 1 :]
+            if any(_headline_verb(w, low[j + k]) for k, w in enumerate(rest)):
+                return False  # `Families living near the river given advice`: a headline's verb after the subject
+            return any(w in _PLACE_WORDS for w in rest)  # where the picture was taken
+        if len(t) > 4 and t.endswith("ed") or t in _NOT_NOUNS:
+            return False
+    return False
 
 
 CAPTION_NOUN_WORDS = 3  # `An otter`, `A view of the harbour`: a determiner and a short noun phrase
@@ -1218,8 +1301,9 @@ def timestamp(view: TextView) -> Iterator[Hit]:
     `Originally published on ...` (provenance, PRV001). So are the rows of opening hours, timetables and
     fixtures (three or more in a row that open with a date or time, or hold two clock times, with words of
     their own), a line with three or more clock times, a date beside a price or a version number, an
-    embargo, `Dated ...`, a field whose label is not a stamp's (`Starts: Tuesday 18 April`), and a cell of a
-    table left one cell a line. Months, weekdays and stamp words of Portuguese,
+    embargo, `Dated ...`, a field whose label is not a stamp's (`Starts: Tuesday 18 April`), a cell of a
+    table left one cell a line, an event's date and time over its venue (structure.is_event_header) and the
+    place and date a notice or a letter is signed with above its signatory (structure.is_signoff_date). Months, weekdays and stamp words of Portuguese,
     Spanish, French, German, Italian and Dutch count too (`sexta-feira, 22 de outubro de 2010 às 20:13`).
     """
     body = view.body
@@ -1233,6 +1317,8 @@ def timestamp(view: TextView) -> Iterator[Hit]:
             and not in_data_block(texts, i)
             and not _grid_cell(texts, i)
             and not _heads_programme(texts, i)
+            and not is_event_header(texts, i)
+            and not is_signoff_date(texts, i)
         ):
             yield _line_hit(body[i], "date or time stamp")
 
@@ -1587,18 +1673,21 @@ def metadata_field(view: TextView) -> Iterator[Hit]:
 
     Also a short line (at most 15 words, not a sentence) of tags or categories that a template joined with
     spaced commas (`All , Books , Reviews , News`): edited prose never puts a space before a comma twice.
-    And a blog post's footer: `Posted in News | Tagged storm, coast`.
+    And a blog post's footer: `Posted in News | Tagged storm, coast`. A field in a listing (a git log's
+    `Author: Name <address>` under its `commit` line: structure.in_data_block) is the listing's.
     """
     seen: set[int] = set()
     dated = _ISO_DATE.search(view.text) is not None  # every match holds one: no need to look further without
     for m in view.finditer(_META_ISO) if dated else ():
         seen.add(m.start())
         yield Hit(m.start(), m.end(), "metadata field in the body", "")
-    for line in view.body:
+    texts = view.body_texts
+    for i, line in enumerate(view.body):
         txt = line.text.rstrip()
         if (
             _META_FIELD.match(txt)
             and word_count(txt) <= 25
+            and not in_data_block(texts, i)
             or is_tag_line(txt)
             or "agged" in txt
             and _POSTED_IN.match(txt)

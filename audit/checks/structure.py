@@ -14,6 +14,10 @@ their marks, and the checks leave a block of content alone. The marks, from how 
   commit header with its address in angle brackets) or are indented;
 - list: most lines open with a list marker (`1.`, `2)`, `Step 3`, `-`, `•`, `*`);
 - fields: most lines are `Label: value` with a short label (a schedule, a spec sheet, fixtures);
+- info: fields with no address, number to call or link among them (`Price: ...`, `Director: ...`, `When: ...`,
+  `Where: ...`): a review's specs, a film's credits, an event's details; a footer's `Email:` and `Phone:` are not;
+- signatures: most lines are a person's name, a comma and who they are (`Jane Roe, chair of the Pelham Trust`):
+  an open letter's signatories;
 - terms: most lines name a name or term of the article's own prose (`article_terms`).
 """
 
@@ -91,7 +95,7 @@ def is_list_head(s: str) -> bool:
 
 def is_headed_list(lines: Sequence[str]) -> bool:
     """A run that a list heading opens (`Pros` over its items), or that holds two (`Pros` ... `Cons` ...)."""
-    return bool(lines) and (is_list_head(lines[0]) or sum(is_list_head(s) for s in lines) >= 2)
+    return bool(lines) and (is_list_heading(lines[0]) or sum(is_list_head(s) for s in lines) >= 2)
 
 
 def is_aligned(lines: Sequence[str]) -> bool:
@@ -219,7 +223,7 @@ def shares_terms(lines: Sequence[str], terms: frozenset[str]) -> bool:
     return _most([bool({w.casefold() for w in words(s)} & terms) for s in lines])
 
 
-KINDS = ("introduced", "code", "list", "table", "fields", "terms")
+KINDS = ("introduced", "code", "list", "table", "fields", "info", "signatures", "terms")
 
 
 BULLET = re.compile(r"^\s*[-•*·▪◦‣–]\s+")  # a bullet before a list item or a link
@@ -255,6 +259,8 @@ def structure_kind(
         ("list", lambda: is_list(lines)),
         ("table", lambda: is_table(lines)),
         ("fields", lambda: is_field_list(lines)),
+        ("info", lambda: is_info_fields(lines)),
+        ("signatures", lambda: is_signature_list(lines)),
         ("terms", lambda: shares_terms(lines, terms)),
     ):
         if kind in kinds and yes():
@@ -389,8 +395,9 @@ def _is_clock_alone(s: str) -> bool:
     return _TIME_ALONE.match(s) is not None and any(c in s for c in ":.apAP")
 
 
-_OPENS_TIME = re.compile(
-    r"^\W{0,3}(?:[01]?\d|2[0-4])(?:[:.][0-5]\d\s*(?:[ap]\.?m\.?|h)?|\s*[ap]\.?m\.?)(?![\d:.,%]|\s*%)", re.I
+_OPENS_TIME = re.compile(  # (`10am: Writing the coast`: a colon may follow an hour with its am or pm)
+    r"^\W{0,3}(?:[01]?\d|2[0-4])(?:[:.][0-5]\d\s*(?:[ap]\.?m\.?|h)?(?![\d:.,%]|\s*%)|\s*[ap]\.?m\.?(?![\d.,%]|\s*%))",
+    re.I,
 )
 _DAY_ALONE = re.compile(
     r"^\s*(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|tomorrow|tonight)\s*:?\s*$", re.I
@@ -407,3 +414,223 @@ def in_programme(lines: Sequence[str], i: int, reach: int = SCHEDULE_REACH) -> b
     if len(times) < PROGRAMME_TIMES:
         return False
     return bool(_OPENS_TIME.match(lines[i]) or _DAY_ALONE.match(lines[i]) or any(k < i for k in times))
+
+
+# --- a notice's own header and contact lines (a meeting, an event, an agenda) ---
+
+# a clock time as an event gives it: `at 7pm`, `6.30pm`, `7.30 p.m.`, `at 19:00`, `from 10:00`
+_EVENT_CLOCK = re.compile(
+    r"\b\d{1,2}(?:[.:]\d{2})?\s*(?:am|pm|a\.m\.|p\.m\.)(?!\w)|\b(?:at|from)\s+\d{1,2}[.:]\d{2}\b", re.IGNORECASE
+)
+# a venue: two parts of capitalised words (a house number may open one), a comma between, `Council Chamber, Civic
+# Centre`, `Ashcombe Village Hall, Church Lane`, `The Old School, 4 Mill Road`
+_VENUE_PART = r"(?:\d{1,4}[a-z]?\s+)?[A-Z][\w'’.&-]*(?:\s+(?:of|the|and|on|upon)?\s*[A-Z0-9][\w'’.&-]*){0,5}"
+_VENUE = re.compile(rf"^\s*{_VENUE_PART}\s*,\s*{_VENUE_PART}\s*$")
+VENUE_WORDS = 4  # a venue names a building and a street or a place: more than a dateline's `LONDON, England`
+
+
+def is_venue(s: str) -> bool:
+    """A venue alone on its line: capitalised names in two parts with a comma between, four or more words, not in
+    capitals only, not a byline (`Ashcombe Village Hall, Church Lane`; not `DUNFORD, Westmoor`, `By Jane Roe, Reporter`)."""
+    if word_count(s) < VENUE_WORDS or s.isupper() or _BYLINE_OPEN.match(s):
+        return False
+    return _VENUE.match(s) is not None
+
+
+_BYLINE_OPEN = re.compile(r"^\W*(?:by|von|par|por|door|di|przez|av)\s", re.IGNORECASE)  # `By Jane Roe, Reporter`
+
+
+def is_event_header(lines: Sequence[str], i: int) -> bool:
+    """Line i says when an event is, a date with a clock time (`Tuesday 15 December 2026 at 7pm`), and the line
+    under it where (`is_venue`): the header of a meeting's or an event's notice, not the page's time stamp (a
+    byline, a headline or the body follows a stamp)."""
+    return i + 1 < len(lines) and _EVENT_CLOCK.search(lines[i]) is not None and is_venue(lines[i + 1])
+
+
+# a notice's named contact: a role or an office label, then a name or an office (not `us`), then a number
+_OFFICE_CONTACT = re.compile(
+    r"^\s*(?:contact|clerk|secretary|enquiries|inquiries|organi[sz]er|bookings?|box office|information)\s*:\s*"
+    r"(?!us\b|me\b)[A-Z][^,:\n]{2,60},\s*(?:tel(?:ephone)?|phone|t)\b\.?\s*:?\s*\+?\(?\d",
+    re.IGNORECASE,
+)
+NOTICE_ITEMS = 3  # a notice's numbered list (an agenda, an order of business) has at least this many items
+NOTICE_REACH = 3  # ... and its contact line stands within this many lines of the body's end
+
+
+def closes_notice(lines: Sequence[str], i: int) -> bool:
+    """Line i is the named contact that closes a notice (`Clerk: Jane Roe, Tel: 01632 960 771`, `Contact:
+    Democratic Services, Tel: ...`): a role or an office label, a name or an office, a telephone number, within
+    NOTICE_REACH lines of the end of a body that holds a numbered list of NOTICE_ITEMS or more items (an agenda).
+    The council or the club wrote it for the reader; an outlet's footer says `Contact us`, and an author's line
+    gives an address."""
+    if i < len(lines) - NOTICE_REACH or not _OFFICE_CONTACT.match(lines[i]):
+        return False
+    return sum(bool(_NUMBERED.match(s)) for s in lines[:i]) >= NOTICE_ITEMS
+
+
+FIELD_RUN = 3  # `Today: ...`, `Tonight: ...`, `Tuesday: ...`: this many field lines in a row are a list
+
+
+def in_field_run(lines: Sequence[str], i: int) -> bool:
+    """Line i is one of FIELD_RUN or more lines in a row that are each `Label: value` with a short label (a
+    forecast's days, a spec sheet, a menu's days): the page's content, whatever stands around the run."""
+    if not _FIELD.match(lines[i]):
+        return False
+    lo = hi = i
+    while lo > 0 and _FIELD.match(lines[lo - 1]):
+        lo -= 1
+    while hi + 1 < len(lines) and _FIELD.match(lines[hi + 1]):
+        hi += 1
+    return hi - lo + 1 >= FIELD_RUN
+
+
+# a life's dates: `3 May 1934 - 22 November 2026`, `(1934-2026)`, `born 4 June 1945; died 30 November 2026`
+_LIFE_DATES = re.compile(
+    r"\b(?P<a>(?:1[5-9]|20)\d\d)\s*[-–—]\s*(?:[\w.]+\s+){0,3}(?P<b>(?:1[5-9]|20)\d\d)\b"
+    r"|\b(?:born|b\.)\s.{0,40}\b(?:died|d\.)\s",
+    re.IGNORECASE,
+)
+LIFE_DATES_WORDS = 20
+LIFE_YEARS = 15  # two years a life apart, not a season's or a term's (`2025-2026`, `2019-2024`)
+
+
+def is_life_dates(s: str) -> bool:
+    """A short line (at most 20 words) that gives a life's dates, birth to death (`3 May 1934 - 22 November
+    2026`, `Jane Roe (1934-2026)`, `..., born 4 June 1945; died 30 November 2026.`): an obituary's or a
+    profile's, so the name beside it is the subject's, not a byline."""
+    if word_count(s) > LIFE_DATES_WORDS:
+        return False
+    m = _LIFE_DATES.search(s)
+    return m is not None and (m.group("a") is None or int(m.group("b")) - int(m.group("a")) >= LIFE_YEARS)
+
+
+# a sentence that announces the list under it without a colon: `The following roads will be shut ...`, `Their choices
+# are these.`, `The winners are listed below.`, or one cut off before its colon: `The shortlisted books are`
+_ANNOUNCES = re.compile(
+    r"\bthe following\b|\b(?:are|were|is|was)\s+(?:these|as follows|listed below|below)\W*$|\bas follows\W*$"
+    r"|\b(?:below|beneath)\W*$|\b(?:are|were|include|includes|included|including)\s*$",
+    re.IGNORECASE,
+)
+ANNOUNCE_WORDS = 30
+
+
+def announces_list(s: str) -> bool:
+    """A lead-in to the list under it: a sentence ending in `:` (`is_intro`), or one that points to what follows
+    (`the following`, `... are these.`, `... listed below.`, `as follows`), or a lead-in cut off before its colon
+    (`The shortlisted books are`), at most 30 words."""
+    s = s.strip()
+    if is_intro(s):
+        return True
+    return MIN_INTRO_WORDS <= word_count(s) <= ANNOUNCE_WORDS and _ANNOUNCES.search(s) is not None
+
+
+# the role of whoever sends a release or a notice for an organisation (not a reporter's): its press or
+# communications officer, its spokesperson, its marketing or PR team, `Issued by ...`, `On behalf of ...`
+_SENDER_ROLE = re.compile(
+    r"\b(?:communications?|press|media|public relations|spokes(?:person|man|woman)|marketing|publicity"
+    r"|issued by|on behalf of)\b",
+    re.IGNORECASE,
+)
+_WRITER_ROLE = re.compile(r"\b(?:reporter|writer|correspondent|columnist|editor|journalist)\b", re.IGNORECASE)
+SENDER_REACH = 3  # the sender's name and role stand within this many lines above the number or address
+SENDER_END = 4  # ... and the block ends the body: its number or address within this many lines of the end
+
+
+def in_sender_contact(lines: Sequence[str], i: int) -> bool:
+    """Line i is a number or an address in the contact block that ends a release or a notice with no heading over
+    it: within SENDER_END lines of the end, under SENDER_REACH or fewer short lines (at most CONTACT_BLOCK_WORDS
+    words, not sentences) one of which names the sender's role (`Communications Manager`, `Press Officer`,
+    `Spokesperson`, `Issued by ...`) and none a writer's (`Reporter`, `Editor`: an author's contact is a byline's)."""
+    if i < len(lines) - SENDER_END or not _ADDRESS_OR_PHONE.search(lines[i]):
+        return False
+    above = []
+    for j in range(i - 1, max(-1, i - SENDER_REACH - 1), -1):
+        s = lines[j]
+        if word_count(s) > CONTACT_BLOCK_WORDS or s.rstrip().endswith((".", "!", "?")):
+            break
+        above.append(s)
+    block = [*above, lines[i]]
+    return any(_SENDER_ROLE.search(s) for s in block) and not any(_WRITER_ROLE.search(s) for s in block)
+
+
+# a place and a date as a notice or a letter is signed: `Villaseca, 3 de diciembre de 2026`, `Pelham, 4 December 2026`,
+# `Lindenau, den 3. Dezember 2026`, `Kraków, 3 grudnia 2026 r.`
+_SIGNOFF = re.compile(
+    r"^\s*[A-ZÀ-ÖØ-Þ][\w'’.-]*(?:[ -][A-ZÀ-ÖØ-Þ][\w'’.-]*){0,3}\s*,\s*(?:(?:den|le|el|il|dnia|de)\s+)?"
+    r"\d{1,2}\.?\s+(?:de\s+)?[^\W\d_]{3,12}\.?\s+(?:de\s+)?(?:19|20)\d\d(?:\s*r\.)?\s*$"
+)
+SIGNOFF_REACH = 3  # the sign-off stands within this many lines of the body's end, a signatory or two under it
+
+
+def is_signoff_date(lines: Sequence[str], i: int) -> bool:
+    """Line i is the place and date a notice or a letter is signed with (`Villaseca, 3 de diciembre de 2026`): a
+    place, a comma and a date alone on the line, under the text's last sentence and within SIGNOFF_REACH lines
+    of the end (a signatory under it). A page's stamp carries a stamp word or a time, and sits at the top."""
+    if not 0 < i or i < len(lines) - SIGNOFF_REACH or not _SIGNOFF.match(lines[i]):
+        return False
+    return is_prose(lines[i - 1], 6)
+
+
+INFO_FIELDS = 3  # a spec box, a film's credits, an event's details: at least this many fields
+INFO_LABEL_WORDS = 2  # ... each labelled with a word or two (`Running time:`; not a series' `Out of Line: ...`)
+_CONTACT_OR_LINK = re.compile(r"@[\w-]+\.\w|\+?\(?\d[\d ().-]{6,}\d|://|\bwww\.", re.IGNORECASE)
+
+
+def is_info_fields(lines: Sequence[str]) -> bool:
+    """A box of facts as fields: INFO_FIELDS or more lines, most of them `Label: value` with a label of one or two
+    words (`Price: £299`, `Running time: 98 minutes`, `When: Saturday 14 March`; a series' headlines, `Out of
+    Line: ...`, have longer labels), and no address, phone number or link on any (a footer's `Email: news@...`,
+    `Phone: ...` are contact fields, not the article's facts)."""
+    if len(lines) < INFO_FIELDS or any(_CONTACT_OR_LINK.search(s) for s in lines):
+        return False
+    return _most([bool(_FIELD.match(s)) and word_count(s.split(":", 1)[0]) <= INFO_LABEL_WORDS for s in lines])
+
+
+# a person's name, a comma and who they are, with no verb of its own: `Jane Roe, chair of the Pelham Trust`
+_SIGNATORY = re.compile(r"^\s*[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){1,3},\s+(?P<who>[^,\n]{2,80})$")
+_VERBISH = re.compile(r"\b(?:is|are|was|were|has|have|had|will|to|\w{3,}ed|\w{3,}s)\b")
+_MINOR_OK = frozenset("is was has its this his us bus gas news series species campus status sales affairs".split())
+
+
+def is_signature_list(lines: Sequence[str]) -> bool:
+    """Most lines (three or more) are a person's name, a comma and who they are, with no verb (`Jane Roe, chair
+    of the Pelham Trust`, `Tom Pell, Ardley Residents' Association`): an open letter's signatories. A headline
+    about a person has its verb (`Jane Roe, 54, jailed for fraud`, `Tom Pell, mayor, resigns`)."""
+    return len(lines) >= INFO_FIELDS and _most([_is_signatory(s) for s in lines])
+
+
+def _is_signatory(s: str) -> bool:
+    m = _SIGNATORY.match(s)
+    if m is None or any(c.isdigit() for c in s):
+        return False
+    who = m.group("who")
+    return not any(w.lower() not in _MINOR_OK for w in _VERBISH.findall(who) if not w[:1].isupper())
+
+
+def is_list_heading(s: str) -> bool:
+    """A list heading (`is_list_head`: `Key facts`, `At a glance`), alone or followed by what it is about (`Key facts
+    about Hollow Wood`, `Key dates in the dispute`): the lines under it are the article's list."""
+    if is_list_head(s):
+        return True
+    ws = s.strip().rstrip(":").split()
+    return any(is_list_head(" ".join(ws[:n])) and ws[n].lower() in _ABOUT for n in (1, 2, 3) if len(ws) > n)
+
+
+_ABOUT = frozenset("about on for of in from behind".split())
+
+
+# a line that points to an office or a club's officer, not to a writer: `Enquiries: parks@...`, `Bookings: ...`,
+# `Contact the club secretary, Jane Roe, at ...`, `contact the box office on ...`
+_OFFICE_LINE = re.compile(
+    r"^\W*(?:enquiries|inquiries|bookings?|tickets|box office|reception)\s*:"
+    r"|\bcontact\s+(?:the\s+|our\s+)?(?:[\w'’-]+\s+){0,2}(?:secretary|clerk|organi[sz]ers?|committee|box office|reception"
+    r"|helpline|treasurer|chair(?:man|woman|person)?)\b",
+    re.IGNORECASE,
+)
+
+
+def is_office_contact(s: str) -> bool:
+    """A contact line that points to an office or to a club's or a council's officer (`Enquiries: parks@...`,
+    `Contact the club secretary, Jane Roe, at ...`): the notice's own, not an author's (`Contact the author at
+    ...`, `Email: jane@...`, `Follow her on X` stay an author's)."""
+    return _OFFICE_LINE.search(s) is not None
