@@ -333,9 +333,6 @@ def trailing_link_list(view: TextView) -> Iterator[Hit]:
     (`teaser_run_lines`). And the topic tags that end the body under its last sentence,
     without a label (a bio above them often): three or more lines of at most 3 words, one in lower case or four
     or more of them, none naming a role (a signature) (`tag_tail`).
-    On a short article (no prose line of 15 words, or under 60 words up to the last one), the run of three or
-    more headlines that ends the body under its last sentence, when at most one in three of them shares a word
-    the article repeats (`short_page_tail`).
     A press release's contact block within RELEASE_REACH lines under the last paragraph (`Contact` over a number, `ENDS`, `Press office`:
     structure.under_media_contact) is its sender's, and no headline or tag after the article is flagged then.
     """
@@ -345,10 +342,7 @@ def trailing_link_list(view: TextView) -> Iterator[Hit]:
         if word_count(body[i].text) >= TAIL_BODY_WORDS and is_prose(body[i].text):
             last = i
             break
-    short = short_page_tail(view.body_texts) if last < 0 or _short_page(body, last) else range(0)
-    for k in short:
-        yield Hit(*body[k].span, "headline list after a short article", "")
-    if last < 0 or short:
+    if last < 0:
         return
     # (a release's contact block under a `Contact` heading or `ENDS` is its sender's, not headlines or tags)
     texts = view.body_texts
@@ -392,63 +386,7 @@ def _after_furniture(body: list, last: int) -> list:
     return []
 
 
-SHORT_PAGE_WORDS = 60  # an article this short above its tail may end in short sentences
-SHORT_LAST_WORDS = 6  # ... the last of which has at least this many words
-SHORT_PROSE_LINES = 2  # ... and at least this many sentences of prose in all
-_ENDS_SENTENCE = (".", "!", "?", ".”", '."', "!”", "?”")
-
-
-def _short_page(body: list, last: int) -> bool:
-    """Fewer than SHORT_PAGE_WORDS words of article up to its last long prose line (`last`): a short page,
-    whose closing sentences may be shorter than TAIL_BODY_WORDS."""
-    return sum(word_count(ln.text) for ln in body[: last + 1]) < SHORT_PAGE_WORDS
-
-
-def short_page_tail(lines: Sequence[str]) -> range:
-    """RES015 on a short article (one with no prose line of TAIL_BODY_WORDS words, or fewer than
-    SHORT_PAGE_WORDS words up to its last one): the run of TAIL_MIN_HEADLINES or more headline-shaped lines
-    (`_is_headline_like`) that ends the body, under a sentence of SHORT_LAST_WORDS or more words, with
-    SHORT_PROSE_LINES prose lines above, where at most one in three of the headlines shares a content word that
-    the article uses on two or more lines (`recurring_stems`), and the run is no structured content
-    (introduced, a list, a table, code: `structure_kind`) nor announced by the sentence above it (`The following
-    roads will be shut ...`: structure.announces_list). Short labels may stand between the headlines (a time, a
-    section: `_between`) and after the run (`Advertisement`, a copyright line: `_after_run`). Empty when there is
-    none."""
-    end = len(lines)
-    while end > 0 and _after_run(lines[end - 1]):
-        end -= 1
-    k = end
-    while k > 0 and (
-        _is_headline_like(lines[k - 1]) or k > 1 and _between(lines[k - 1]) and _is_headline_like(lines[k - 2])
-    ):
-        k -= 1
-    run = range(k, end)
-    heads = [lines[i] for i in run if _is_headline_like(lines[i])]
-    if len(heads) < TAIL_MIN_HEADLINES or k == 0 or not _closes_prose(lines[k - 1]) or announces_list(lines[k - 1]):
-        return range(0)
-    if sum(is_prose(s, SHORT_LAST_WORDS) for s in lines[:k]) < SHORT_PROSE_LINES:
-        return range(0)
-    if structure_kind(heads, lines[k - 1], kinds=TAIL_CONTENT) or is_bulleted_titles(heads):
-        return range(0)
-    recurring = recurring_stems(lines[:k])
-    if 3 * sum(bool(content_stems(h) & recurring) for h in heads) > len(heads):
-        return range(0)
-    return run
-
-
-_COPYRIGHT_MARK = re.compile(r"^\W*(?:©|\(c\)|copyright\b)", re.IGNORECASE)
-
-
-def _after_run(s: str) -> bool:
-    """A line that may follow a run of headlines at the end of the body: a short label that is no headline
-    (`Advertisement`, `Share`, `Back to top`) or a copyright line."""
-    n = word_count(s)
-    return n <= 5 and not _is_headline_like(s) or n <= 25 and _COPYRIGHT_MARK.match(s) is not None
-
-
-def _closes_prose(s: str) -> bool:
-    s = s.strip()
-    return word_count(s) >= SHORT_LAST_WORDS and s.endswith(_ENDS_SENTENCE) and is_prose(s, SHORT_LAST_WORDS)
+FILL_WORDS = 6  # the prose lines between an explainer's subheadings have at least this many words
 
 
 def recurring_stems(lines: Sequence[str]) -> set[str]:
@@ -528,7 +466,7 @@ def _article_sections(article: list, tail: list, marks: list[int]) -> bool:
     or more of the prose lines between them share a word the article repeats (`recurring_stems`; related
     stories' teasers on the same subject share words too, so the question words are asked first)."""
     fill = [ln.text for i, ln in enumerate(tail[marks[0] : marks[-1] + 1], marks[0]) if i not in marks]
-    fill = [s for s in fill if is_prose(s, SHORT_LAST_WORDS)]
+    fill = [s for s in fill if is_prose(s, FILL_WORDS)]
     if not fill:
         return False
     if sum(tail[i].text.rstrip().endswith("?") for i in marks) >= QUESTIONS * len(marks):
