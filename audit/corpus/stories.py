@@ -788,8 +788,11 @@ def _between(pairs: Pairs, rep: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.
     del stay_code
     np.maximum.at(best, at[found], jac[found])  # codes are distinct: one update a staying edge at most
     code, jac, at = code[~found], jac[~found], at[~found]
-    lo, hi, best = np.insert(lo, at, code // n), np.insert(hi, at, code % n), np.insert(best, at, jac)
-    return lo.astype(np.int32), hi.astype(np.int32), best
+    if len(code):  # each insert is a copy: one array at a time, none when nothing is placed
+        lo = np.insert(lo, at, code // n)
+        hi = np.insert(hi, at, code % n)
+        best = np.insert(best, at, jac)
+    return lo.astype(np.int32, copy=False), hi.astype(np.int32, copy=False), best
 
 
 class MergeQueue:
