@@ -49,10 +49,10 @@ def _random_case(rng, n: int, m: int, values: int) -> tuple[np.ndarray, np.ndarr
     return pairs, rng.integers(0, values, len(pairs)).astype(np.int16)
 
 
-@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize("seed", range(3))
 def test_streamed_best_partners_equal_one_ranking_of_every_pair(seed):
     rng = np.random.default_rng(seed)
-    for t in range(25):
+    for t in range(9):
         n = int(rng.integers(2, 300))
         values = [2, 3, 129][t % 3]  # few values: ties everywhere; many: few ties
         pairs, score = _random_case(rng, n, int(rng.integers(1, 4000)), values)
@@ -82,6 +82,7 @@ def test_a_hub_and_equal_scores_keep_the_lower_partners():
     assert 3 <= len(kept_by_hub) < 40  # the hub keeps its k best, and those that keep it
 
 
+@pytest.mark.slow
 def test_streamed_selection_of_band_candidates_equals_selection_of_them_all(tmp_path):
     rng = np.random.default_rng(31)
     n = 3000
