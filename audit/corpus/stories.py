@@ -708,7 +708,7 @@ def _closest_pairs(ids: list[str], signatures: SignatureRows, term_ids: TermIds,
         return Pairs(ids, np.zeros(0, np.int32), np.zeros(0, np.int32), np.zeros(0))
     # The signatures' agreement estimates the Jaccard similarity; the exact one is computed only where
     # the estimate is not hopeless (a pair at the floor, 0.08, agrees on about 10 of 128 rows), and
-    # only for each document's best-agreeing partners.
+    # only for each document's 2 * MAX_NEIGHBOURS best-agreeing partners (and theirs).
     trim_memory(collect=False)  # what reading the summaries freed (the term hashes, 8 bytes a term) goes back
     pairs, agreement = _best_agreeing_pairs(signatures, MIN_AGREEING_ROWS, 2 * MAX_NEIGHBOURS, folder)
     del signatures, agreement  # its file is read no more
@@ -778,7 +778,9 @@ def _between(pairs: Pairs, rep: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.
     del moved
     lo, hi, best = pairs.i[stay], pairs.j[stay], pairs.jaccard[stay]
     del stay
-    stay_code = lo.astype(np.int64) * n + hi  # sorted where the pairs come sorted (as they do)
+    stay_code = lo.astype(np.int64)  # lo * n + hi, made in place (one int64 array, not three)
+    stay_code *= n
+    stay_code += hi  # sorted where the pairs come sorted (as they do)
     if (stay_code[1:] < stay_code[:-1]).any():
         order = np.argsort(stay_code, kind="stable")
         stay_code, lo, hi, best = stay_code[order], lo[order], hi[order], best[order]
@@ -1197,12 +1199,15 @@ def assign_stories(terms: Mapping[str, StorySketch]) -> dict[str, str]:
     """doc_id -> story id (`s` + a short hash of the story's smallest document id), for every document.
 
     Memory: the signatures go to a file in the run's spill folder (`SignatureRows`, read a band or a
-    row group at a time); the term ids (4 bytes a term), the candidate pairs in arrays (at most
-    MAX_NEIGHBOURS a document, 16 bytes each) and the clustering's graph (its edges in arrays, and a
-    compact row of partner sums a group formed, `_Graph`, `SumRow`) are held; each phase's arrays are
-    freed and handed back (`trim_memory`) before the next one's are made. It still grows linearly with
-    the corpus (about 1.4 KB an entry at its peak on rss-dev's 137,302 short entries, 192 MB): not
-    bounded by `--memory`. The result is the one dict a document the engine asks for."""
+    row group at a time); the band candidates are compared a batch at a time and their ends spilled to
+    files by range of documents (`BestPartners`), so no step holds every candidate pair; the term ids
+    (4 bytes a term), each document's best-agreeing partners (at most 2 * MAX_NEIGHBOURS, 10 bytes each,
+    then their exact similarities), the closest pairs (at most MAX_NEIGHBOURS a document, 16 bytes each)
+    and the clustering's graph (its edges in arrays, and a compact row of partner sums a group formed,
+    `_Graph`, `SumRow`) are held; each phase's arrays are freed and handed back (`trim_memory`) before
+    the next one's are made. It grows linearly with the corpus (about 1.3 KB an entry at its peak on
+    rss-dev's 137,302 short entries, 178-183 MB, set by the average linkage): not bounded by
+    `--memory`. The result is the one dict a document the engine asks for."""
     pairs = _candidate_pairs(terms)
     rep = _near_copies(pairs)
     trim_memory(collect=False)
