@@ -505,7 +505,7 @@ def _best_agreeing_pairs(
     n = len(signatures)
     best = BestPartners(n, k, folder)
     batch: list[np.ndarray] = []
-    cap = max(1 << 16, budget_bytes() // 1024)  # codes gathered before they are compared (1M, 8 MB, in 1 GB)
+    cap = max(1 << 16, budget_bytes() // 512)  # codes gathered before they are compared (2M, 16 MB, in 1 GB)
     for band in range(NUM_PERM // BAND_ROWS):
         batch.extend(_bucket_codes(signatures, band))
         if batch and (sum(map(len, batch)) >= cap or band == NUM_PERM // BAND_ROWS - 1):
