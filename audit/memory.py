@@ -110,7 +110,7 @@ T = TypeVar("T")
 APART: dict[str, float] = {}  # the last `run_apart` child's peak resident MB and CPU seconds (the benchmarks')
 
 
-def run_apart(fn: Callable[[], T], folder: str | None = None) -> tuple[T] | None:
+def run_apart(fn: Callable[[], T], folder: str | None = None, fresh: bool = False) -> tuple[T] | None:
     """`(fn(),)` computed in a forked child process, its result pickled back through a file in `folder` (a
     `work_dir` of its own when None);
     None where there is no fork (not POSIX) or the child did not finish (the caller then calls `fn`
@@ -119,12 +119,21 @@ def run_apart(fn: Callable[[], T], folder: str | None = None) -> tuple[T] | None
     leaves nothing resident here: Python's allocator keeps a 1 MB arena as long as one object in it
     lives, and a large phase's few survivors (its result, a memo entry) pin hundreds of them.
     `AUDIT_NO_FORK=1` in the environment turns it off (everything runs here, with the same results): for
-    a host whose other threads must not be forked mid-work."""
+    a host whose other threads must not be forked mid-work.
+
+    `fresh=True`: `fn` runs in a new Python interpreter (`fresh_child`), not a copy of this
+    process, so the child's resident set starts from its imports instead of this process's pages (a fork's
+    child counts every page it shares with its parent). `fn` must pickle (a module-level function, or a
+    `functools.partial` of one with arguments that pickle) and must not count on anything this process
+    holds; the budget and the work folder travel with it. Its start costs what its imports cost
+    (`APART["start_s"]`, `APART["start_mb"]`: about 0.3 s and 45 MB for `audit.engine`)."""
     if not hasattr(os, "fork") or os.environ.get("AUDIT_NO_FORK", "") not in ("", "0"):
         return None
     if folder is None:
         with work_dir("apart-") as own:
-            return run_apart(fn, own)
+            return run_apart(fn, own, fresh)
+    if fresh:
+        return run_fresh(fn, folder)
     import pickle
     import signal
     import time
@@ -155,6 +164,64 @@ def run_apart(fn: Callable[[], T], folder: str | None = None) -> tuple[T] | None
     os.remove(path)
     APART.update(peak_mb=peak, cpu_s=cpu)
     return (result,)
+
+
+def run_fresh(fn: Callable[[], T], folder: str) -> tuple[T] | None:
+    """`run_apart(fn, folder, fresh=True)`: `(fn(),)` from a new interpreter, None where it did not finish."""
+    import pickle
+    import subprocess
+    import time
+
+    path = os.path.join(folder, "fresh.pkl")
+    job = os.path.join(folder, "fresh-job.pkl")
+    with open(job, "wb") as f:
+        pickle.dump((fn, budget_bytes() >> 20, _WORK.get(), time.time()), f, protocol=pickle.HIGHEST_PROTOCOL)
+    here = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # where this `audit` is imported from
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in (here, os.environ.get("PYTHONPATH", "")) if p))
+    main = "import sys; from audit.memory import fresh_child; sys.exit(fresh_child(*sys.argv[1:]))"
+    child = subprocess.Popen([sys.executable, "-c", main, job, path], env=env, stdout=subprocess.DEVNULL)
+    try:
+        code = child.wait()
+    except BaseException:  # interrupted: the child goes too
+        child.kill()
+        child.wait()
+        raise
+    finally:
+        os.remove(job)
+    if code != 0 or not os.path.exists(path):
+        return None
+    with open(path, "rb") as f:
+        result, peak, cpu, start_s, start_mb = pickle.load(f)
+    os.remove(path)
+    APART.update(peak_mb=peak, cpu_s=cpu, start_s=start_s, start_mb=start_mb)
+    return (result,)
+
+
+def fresh_child(job: str, path: str) -> int:
+    """The new interpreter's side of `run_fresh`: runs the pickled job under its budget and work folder
+    and writes its result (with the child's peak MB, CPU seconds, and its start's seconds and MB) to `path`."""
+    import pickle
+    import time
+
+    t = time.process_time()
+    with open(job, "rb") as f:
+        fn, mb, work, sent = pickle.load(f)  # unpickling imports fn's module
+    start_s, start_mb = time.time() - sent, _rss_mb()
+    with memory_budget(mb, work):
+        result = fn()
+    with open(path + ".tmp", "wb") as f:
+        pickle.dump((result, _peak_mb(), time.process_time() - t, start_s, start_mb), f, pickle.HIGHEST_PROTOCOL)
+    os.replace(path + ".tmp", path)
+    return 0
+
+
+def _rss_mb() -> float:
+    """This process's resident set in MB (VmRSS; 0 where /proc is not there)."""
+    try:
+        with open("/proc/self/status") as f:
+            return next((int(x.split()[1]) / 1024 for x in f if x.startswith("VmRSS")), 0.0)
+    except OSError:
+        return 0.0
 
 
 def _peak_mb() -> float:

@@ -85,6 +85,8 @@ def _stories_peak(*a, **k):  # stories come first in the corpus pass, whose star
         _child = _amem.APART
         _parts['stories peak MB'] = max(status('VmHWM'), round(_child.get('peak_mb', 0)))
         _parts['stories child MB'] = round(_child.get('peak_mb', 0))
+        # a new interpreter (run_apart(fresh=True)): its start, from the job written to its imports done
+        _parts['stories child start'] = [round(_child.get('start_s', 0), 2), round(_child.get('start_mb', 0))]
         for _k in ('stories cpu', 'corpus pass cpu'):
             _parts[_k] = _parts.get(_k, 0.0) + _child.get('cpu_s', 0.0)
 _eng.decide_stories = _timed('stories', _stories_peak)
@@ -157,6 +159,7 @@ def measure(n: int, tmp: Path, jobs: int, extra: list[str]) -> dict:
     row["corpus pass peak MB"] = peaks.get("corpus pass", 0)
     row["stories peak MB"] = parts.get("stories peak MB", 0)
     row["stories child MB"] = parts.get("stories child MB", 0)
+    row["stories child start"] = parts.get("stories child start", [0, 0])
     # each part's and each later phase's (MB at its start, its peak): the corpus pass's own peak is
     # the largest of its parts' (each part resets the peak)
     inner = {k: tuple(v) for k, v in parts.get("peaks", {}).items() if k != "corpus pass"}
@@ -208,7 +211,8 @@ def main() -> int:
             print(
                 f"  phase peaks at {r['n']:,} (MB at its start / its peak): "
                 + "; ".join(f"{k} {a}/{b}" for k, (a, b) in r["phase peaks"].items())
-                + f"; the stories' child process {r['stories child MB']} MB (0: assigned in the main process)",
+                + f"; the stories' child process {r['stories child MB']} MB (0: assigned in the main process)"
+                + f", started in {r['stories child start'][0]} s at {r['stories child start'][1]} MB (0: forked)",
                 flush=True,
             )
     for a, b in zip(rows, rows[1:], strict=False):

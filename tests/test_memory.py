@@ -79,3 +79,22 @@ def test_run_apart_is_off_with_audit_no_fork(tmp_path, monkeypatch):
     assert memory.run_apart(lambda: 1, str(tmp_path)) is None
     monkeypatch.setenv("AUDIT_NO_FORK", "0")
     assert memory.run_apart(lambda: 1, str(tmp_path)) == (1,)
+
+
+def test_run_apart_fresh_runs_in_a_new_interpreter_with_the_budget(tmp_path, monkeypatch):
+    import functools
+    import os
+
+    held = bytearray(b"x" * (150 << 20))  # 150 MB resident here: a forked child would start with them
+    got = memory.run_apart(functools.partial(os.getpid), str(tmp_path), fresh=True)
+    assert got is not None and got[0] != os.getpid()
+    assert 0 < memory.APART["start_mb"] < 100 and memory.APART["peak_mb"] < 100 and memory.APART["start_s"] >= 0
+    assert memory.run_apart(functools.partial(os.getpid), str(tmp_path))[0] != os.getpid()
+    assert memory.APART["peak_mb"] > 150  # a forked child: the parent's pages count
+    del held
+    with memory.memory_budget(7):  # the budget travels with it
+        assert memory.run_apart(memory.budget_bytes, str(tmp_path), fresh=True) == (7 << 20,)
+    assert memory.run_apart(functools.partial(int, "not a number"), str(tmp_path), fresh=True) is None
+    assert list(tmp_path.iterdir()) == []  # the job's and the result's files are gone
+    monkeypatch.setenv("AUDIT_NO_FORK", "1")
+    assert memory.run_apart(functools.partial(os.getpid), str(tmp_path), fresh=True) is None

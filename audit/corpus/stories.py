@@ -379,6 +379,148 @@ def _top_per_document(pairs: np.ndarray, score: np.ndarray, k: int, chunk: int |
     return keep
 
 
+class BestPartners:
+    """Each document's `k` best partners by score (higher first; equal scores: the lower partner), and
+    the pairs that are among the k best of either of their documents: `_top_per_document`'s pick, made
+    from pairs that arrive batch by batch (`add`), in any order, a pair possibly more than once (from
+    several bands; always with one score). Each pair end goes to the file of its document's range of
+    rows (a part) as one int64 key (row within the part, score, partner: in ranking order); `chosen`
+    ranks each part alone (one sort: a pair end given twice is one key) and writes the pairs each part's
+    documents keep. Memory holds one batch's ends, one part's keys and the result, not every pair: on
+    rss-dev's 137,302 entries 15 million pair ends (7.7 million pairs) go through parts of about a
+    million ends."""
+
+    PARTS = 64  # parts at most (their files are opened a batch at a time)
+    ROWS = 4096  # rows a part at least
+    SCORE_BITS = 8  # scores from 0 to 255 (the agreements: 0 to NUM_PERM)
+
+    def __init__(self, n: int, k: int, folder: str) -> None:
+        self.n, self.k, self.folder = n, k, folder
+        self.bits = max(1, n.bit_length())
+        if n * n >= 1 << (63 - self.SCORE_BITS):
+            raise ValueError(f"{n:,} documents: too many for the pair codes of 63 bits")
+        self.rows = max(1, min(max(self.ROWS, -(-n // self.PARTS)), 1 << max(0, 63 - self.SCORE_BITS - self.bits)))
+        self.parts = -(-max(1, n) // self.rows)
+
+    def _path(self, part: int) -> str:
+        return os.path.join(self.folder, f"ends-{part:05d}.i64")
+
+    def add(self, i: np.ndarray, j: np.ndarray, score: np.ndarray) -> None:
+        """The pairs (i, j), i != j, with their scores (0 to 255)."""
+        if len(score) and not 0 <= int(score.min()) <= int(score.max()) < 1 << self.SCORE_BITS:
+            raise ValueError(f"pair scores must be 0 to {(1 << self.SCORE_BITS) - 1}")
+        for rows, cols in ((i, j), (j, i)):
+            part = rows // self.rows
+            key = ((rows % self.rows).astype(np.int64) << (self.SCORE_BITS + self.bits)) | cols
+            key |= (255 - score.astype(np.int64)) << self.bits
+            order = np.argsort(part, kind="stable")
+            part, key = part[order], key[order]
+            del order
+            cuts = np.searchsorted(part, np.arange(self.parts + 1))
+            for p in np.flatnonzero(np.diff(cuts)).tolist():
+                with open(self._path(p), "ab") as f:
+                    key[cuts[p] : cuts[p + 1]].tofile(f)
+            del part, key
+
+    def _ranked(self, part: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Part `part`'s kept ends (each row's k best): rows, partners and scores, row by row, best first."""
+        path = self._path(part)
+        if not os.path.exists(path):
+            return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.int64)
+        key = _distinct(np.fromfile(path, dtype=np.int64))
+        local = key >> (self.SCORE_BITS + self.bits)
+        rank = np.arange(len(key)) - np.searchsorted(local, local, side="left")
+        key, local = key[rank < self.k], local[rank < self.k]
+        del rank
+        col = key & ((1 << self.bits) - 1)
+        score = 255 - ((key >> self.bits) & ((1 << self.SCORE_BITS) - 1))
+        return local + part * self.rows, col, score
+
+    def chosen(self) -> tuple[np.ndarray, np.ndarray]:
+        """The pairs in the k best of either of their documents (i < j, sorted; an (m, 2) int32 array),
+        with their scores. Each part's kept ends are written back; a row with k of them has its k-th (the
+        last kept) noted, so that an end kept by the row of the lower document (its partner) is known to
+        be one of that row's own: each pair is written once, as a code i * n + j (its score in the low 8
+        bits), into one file read back as one array, sorted in place and unpacked in place."""
+        last_col = np.full(max(1, self.n), -1, dtype=np.int32)
+        last_score = np.full(max(1, self.n), -1, dtype=np.int16)
+        for part in range(self.parts):
+            rows, col, score = self._ranked(part)
+            if len(rows):
+                np.save(self._path(part) + ".npy", np.stack([rows, col, score]))
+                full = np.flatnonzero(np.r_[rows[1:] != rows[:-1], True])  # each row's last kept end
+                has_k = np.diff(np.r_[-1, full]) == self.k
+                last_col[rows[full[has_k]]] = col[full[has_k]]
+                last_score[rows[full[has_k]]] = score[full[has_k]]
+            if os.path.exists(self._path(part)):
+                os.remove(self._path(part))
+            del rows, col, score
+            trim_memory(collect=False)  # a part's arrays go back before the next part's are read
+        out = os.path.join(self.folder, "chosen.i64")
+        with open(out, "wb") as f:
+            for part in range(self.parts):
+                if os.path.exists(self._path(part) + ".npy"):
+                    rows, col, score = np.load(self._path(part) + ".npy")
+                    os.remove(self._path(part) + ".npy")
+                    held = (
+                        (last_col[col] < 0)
+                        | (score > last_score[col])
+                        | ((score == last_score[col]) & (rows <= last_col[col]))
+                    )
+                    own = (col > rows) | ~held  # a lower partner's row holds it too: written from there
+                    lo, hi = np.minimum(rows, col)[own], np.maximum(rows, col)[own]
+                    ((lo * self.n + hi) << self.SCORE_BITS | score[own]).tofile(f)
+                    del rows, col, score, held, own, lo, hi
+                    trim_memory(collect=False)
+        del last_col, last_score
+        codes = np.fromfile(out, dtype=np.int64)
+        os.remove(out)
+        return _unpacked(codes, self.n, self.SCORE_BITS)
+
+
+def _unpacked(codes: np.ndarray, n: int, score_bits: int) -> tuple[np.ndarray, np.ndarray]:
+    """Codes (i * n + j) << score_bits | score, sorted in place and unpacked in place: the pairs as an
+    (m, 2) int32 array (pair k's two int32 in code k's 8 bytes) and the scores (int16)."""
+    codes.sort()
+    scores = np.empty(len(codes), dtype=np.int16)
+    pairs = codes.view(np.int32).reshape(-1, 2)
+    block = 1 << 18
+    for b in range(0, len(codes), block):  # a block's codes are read before its pairs are written
+        scores[b : b + block] = codes[b : b + block] & ((1 << score_bits) - 1)
+        c = codes[b : b + block] >> score_bits
+        pairs[b : b + block, 0] = c // max(1, n)
+        pairs[b : b + block, 1] = c % max(1, n)
+    return pairs, scores
+
+
+def _best_agreeing_pairs(
+    signatures: SignatureRows, min_agreement: int, k: int, folder: str
+) -> tuple[np.ndarray, np.ndarray]:
+    """The pairs of `_agreeing_pairs(signatures, min_agreement)` that are among the `k` best-agreeing of
+    either of their documents (`_top_per_document`, ties: lower index), with their agreements: the same
+    pairs, streamed. The bands' candidate codes are gathered a few bands at a time (as `_agreeing_pairs`
+    gathers them), compared, and those agreeing on `min_agreement` rows or more are merged into each
+    document's k best (`BestPartners`); so memory holds n x k entries and one batch, not every candidate
+    pair (7.7 million at rss-dev's 137,302 entries). A pair proposed by several batches is compared in each."""
+    n = len(signatures)
+    best = BestPartners(n, k, folder)
+    batch: list[np.ndarray] = []
+    cap = max(1 << 16, budget_bytes() // 512)  # codes gathered before they are compared (2M, 16 MB, in 1 GB)
+    for band in range(NUM_PERM // BAND_ROWS):
+        batch.extend(_bucket_codes(signatures, band))
+        if batch and (sum(map(len, batch)) >= cap or band == NUM_PERM // BAND_ROWS - 1):
+            codes = _distinct(np.concatenate(batch))
+            batch = []
+            agree = _code_agreement(signatures, codes, n)
+            live = agree >= min_agreement
+            codes, agree = codes[live], agree[live]
+            del live
+            best.add((codes // n).astype(np.int32), (codes % n).astype(np.int32), agree)
+            del codes, agree
+            trim_memory(collect=False)  # the batch's freed blocks go back
+    return best.chosen()
+
+
 class Pairs(NamedTuple):
     """Candidate pairs of documents as arrays: `ids` (sorted), index pairs i < j (int32, sorted) and
     their exact Jaccard similarity."""
@@ -534,38 +676,48 @@ def _exact_jaccard(terms: TermIds, i: np.ndarray, j: np.ndarray) -> np.ndarray:
     return out
 
 
+def _close_pairs(terms: TermIds, pairs: np.ndarray, block: int = 1 << 18) -> tuple[np.ndarray, np.ndarray]:
+    """The pairs (an (m, 2) array) whose exact Jaccard similarity (`_exact_jaccard`) is at least
+    CANDIDATE_FLOOR, in their order, with it. Compared `block` pairs at a time, the close ones moved to the
+    front of `pairs` itself and their similarities to the front of one array (a block's close pairs land
+    no further than where the block starts); both are returned as views of those fronts: memory holds the
+    pairs and one similarity each, not a copy of both (most candidates are close: 80 MB at 137,302 entries)."""
+    out = np.empty(len(pairs), dtype=np.float64)
+    kept = 0
+    for k in range(0, len(pairs), block):
+        jac = _exact_jaccard(terms, pairs[k : k + block, 0], pairs[k : k + block, 1])
+        close = jac >= CANDIDATE_FLOOR
+        moved = pairs[k : k + block][close]
+        pairs[kept : kept + len(moved)] = moved
+        out[kept : kept + len(moved)] = jac[close]
+        kept += len(moved)
+        del jac, close, moved
+    return pairs[:kept], out[:kept]
+
+
 def _candidate_pairs(terms: Mapping[str, StorySketch]) -> Pairs:
     """Pairs of documents with exact Jaccard similarity >= CANDIDATE_FLOOR among the LSH candidates;
     each document keeps its MAX_NEIGHBOURS most similar partners."""
     with work_dir("stories-") as folder:
-        return _closest_pairs(*_signatures(terms, folder))
+        return _closest_pairs(*_signatures(terms, folder), folder)
 
 
-def _closest_pairs(ids: list[str], signatures: SignatureRows, term_ids: TermIds) -> Pairs:
+def _closest_pairs(ids: list[str], signatures: SignatureRows, term_ids: TermIds, folder: str) -> Pairs:
     """`_candidate_pairs` of the documents `ids`, given their signatures and term ids."""
     if len(ids) < 2:
         return Pairs(ids, np.zeros(0, np.int32), np.zeros(0, np.int32), np.zeros(0))
     # The signatures' agreement estimates the Jaccard similarity; the exact one is computed only where
     # the estimate is not hopeless (a pair at the floor, 0.08, agrees on about 10 of 128 rows), and
-    # only for each document's best-agreeing partners.
+    # only for each document's 2 * MAX_NEIGHBOURS best-agreeing partners (and theirs).
     trim_memory(collect=False)  # what reading the summaries freed (the term hashes, 8 bytes a term) goes back
-    pairs, agreement = _agreeing_pairs(signatures, MIN_AGREEING_ROWS)
-    if agreement is None:  # a corpus too large to carry them in the codes: computed again
-        agreement = _agreement(signatures, pairs[:, 0], pairs[:, 1])
-    del signatures  # its file is read no more
+    pairs, agreement = _best_agreeing_pairs(signatures, MIN_AGREEING_ROWS, 2 * MAX_NEIGHBOURS, folder)
+    del signatures, agreement  # its file is read no more
     trim_memory(collect=False)  # each step's freed arrays go back before the next step's are made
-    keep = _top_per_document(pairs, agreement, 2 * MAX_NEIGHBOURS)
-    del agreement
-    pairs = pairs[keep]
-    del keep
-    trim_memory(collect=False)
-    jac = _exact_jaccard(term_ids, pairs[:, 0], pairs[:, 1])
+    pairs, jac = _close_pairs(term_ids, pairs)
     del term_ids
-    close = jac >= CANDIDATE_FLOOR
-    pairs, jac = pairs[close], jac[close]
-    del close
     trim_memory(collect=False)
     best = _top_per_document(pairs, jac, MAX_NEIGHBOURS)
+    trim_memory(collect=False)  # the ranking's freed blocks go back before the kept pairs are copied out
     i, j, jac = pairs[best, 0], pairs[best, 1], jac[best]
     del pairs, best
     trim_memory(collect=False)
@@ -626,7 +778,9 @@ def _between(pairs: Pairs, rep: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.
     del moved
     lo, hi, best = pairs.i[stay], pairs.j[stay], pairs.jaccard[stay]
     del stay
-    stay_code = lo.astype(np.int64) * n + hi  # sorted where the pairs come sorted (as they do)
+    stay_code = lo.astype(np.int64)  # lo * n + hi, made in place (one int64 array, not three)
+    stay_code *= n
+    stay_code += hi  # sorted where the pairs come sorted (as they do)
     if (stay_code[1:] < stay_code[:-1]).any():
         order = np.argsort(stay_code, kind="stable")
         stay_code, lo, hi, best = stay_code[order], lo[order], hi[order], best[order]
@@ -636,8 +790,11 @@ def _between(pairs: Pairs, rep: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.
     del stay_code
     np.maximum.at(best, at[found], jac[found])  # codes are distinct: one update a staying edge at most
     code, jac, at = code[~found], jac[~found], at[~found]
-    lo, hi, best = np.insert(lo, at, code // n), np.insert(hi, at, code % n), np.insert(best, at, jac)
-    return lo.astype(np.int32), hi.astype(np.int32), best
+    if len(code):  # each insert is a copy: one array at a time, none when nothing is placed
+        lo = np.insert(lo, at, code // n)
+        hi = np.insert(hi, at, code % n)
+        best = np.insert(best, at, jac)
+    return lo.astype(np.int32, copy=False), hi.astype(np.int32, copy=False), best
 
 
 class MergeQueue:
@@ -1042,12 +1199,15 @@ def assign_stories(terms: Mapping[str, StorySketch]) -> dict[str, str]:
     """doc_id -> story id (`s` + a short hash of the story's smallest document id), for every document.
 
     Memory: the signatures go to a file in the run's spill folder (`SignatureRows`, read a band or a
-    row group at a time); the term ids (4 bytes a term), the candidate pairs in arrays (at most
-    MAX_NEIGHBOURS a document, 16 bytes each) and the clustering's graph (its edges in arrays, and a
-    compact row of partner sums a group formed, `_Graph`, `SumRow`) are held; each phase's arrays are
-    freed and handed back (`trim_memory`) before the next one's are made. It still grows linearly with
-    the corpus (about 1.4 KB an entry at its peak on rss-dev's 137,302 short entries, 192 MB): not
-    bounded by `--memory`. The result is the one dict a document the engine asks for."""
+    row group at a time); the band candidates are compared a batch at a time and their ends spilled to
+    files by range of documents (`BestPartners`), so no step holds every candidate pair; the term ids
+    (4 bytes a term), each document's best-agreeing partners (at most 2 * MAX_NEIGHBOURS, 10 bytes each,
+    then their exact similarities), the closest pairs (at most MAX_NEIGHBOURS a document, 16 bytes each)
+    and the clustering's graph (its edges in arrays, and a compact row of partner sums a group formed,
+    `_Graph`, `SumRow`) are held; each phase's arrays are freed and handed back (`trim_memory`) before
+    the next one's are made. It grows linearly with the corpus (about 1.3 KB an entry at its peak on
+    rss-dev's 137,302 short entries, 178-183 MB, set by the average linkage): not bounded by
+    `--memory`. The result is the one dict a document the engine asks for."""
     pairs = _candidate_pairs(terms)
     rep = _near_copies(pairs)
     trim_memory(collect=False)
