@@ -551,11 +551,16 @@ def stories_on_disk(folder: str, parts: list[Any], part: Any, loc: Any, index: I
     return StoryLabels(assign_stories(store[STORY_KEY]), index).parts()
 
 
+FRESH_STORIES = 20_000  # documents from which the stories' child is a new interpreter (its start, ~0.3 s CPU and
+# ~45 MB, is paid where the parent's pages a fork would carry are larger; below, a fork, same stories)
+
+
 def decide_stories(terms: Mapping[str, Any], summaries: Any, apart: bool = True) -> Mapping[str, str]:
     """Each document's story (`assign_stories`). With the summaries on disk, the result is `StoryLabels`
-    and, with `apart`, the stories are assigned in a child process (`memory.run_apart`; a new interpreter
-    that reads the story summaries from the store's files, `stories_on_disk`, so that its resident set
-    does not start with this process's pages: 110-140 MB at 137,302 rss-dev entries), which sends back
+    and, with `apart`, the stories are assigned in a child process (`memory.run_apart`; from FRESH_STORIES
+    documents a new interpreter that reads the story summaries from the store's files, `stories_on_disk`, so
+    that its resident set does not start with this process's pages: 110-140 MB at 137,302 rss-dev entries;
+    a fork below), which sends back
     only the labels' arrays: the stories' working memory (the pass's largest) and the arenas it would
     leave resident go with the child, and the rest of the pass starts from what it started from
     (at 137,302 rss-dev entries about 90 MB less under every later phase). Same stories either way."""
@@ -565,7 +570,8 @@ def decide_stories(terms: Mapping[str, Any], summaries: Any, apart: bool = True)
 
     index = summaries.ids
     if apart:
-        if isinstance(terms, SummaryView) and terms.store is summaries:  # a new interpreter reads them itself
+        fresh = len(index) >= FRESH_STORIES and isinstance(terms, SummaryView) and terms.store is summaries
+        if fresh:  # a new interpreter reads them itself
             where = (str(summaries.folder), list(summaries.parts), summaries.part, (terms.offsets, terms.lengths))
             got = run_apart(functools.partial(stories_on_disk, *where, index), fresh=True)
         else:

@@ -30,6 +30,10 @@ def test_stories_decided_in_a_new_interpreter_equal_those_decided_here(tmp_path,
     want = assign_stories(view)
     assert 50 <= len(set(want.values())) < len(want)  # stories of several documents, not one
     memory.APART.clear()
+    forked = engine.decide_stories(view, store)  # 601 documents, under FRESH_STORIES: a forked child
+    assert "peak_mb" in memory.APART and "start_mb" not in memory.APART
+    monkeypatch.setattr(engine, "FRESH_STORIES", len(store.ids))
+    memory.APART.clear()
     apart = engine.decide_stories(view, store)
     assert "start_mb" in memory.APART  # decided in a new interpreter
     here = engine.decide_stories(view, store, apart=False)
@@ -37,6 +41,6 @@ def test_stories_decided_in_a_new_interpreter_equal_those_decided_here(tmp_path,
     memory.APART.clear()
     no_fork = engine.decide_stories(view, store)
     assert not memory.APART
-    assert dict(apart) == dict(here) == dict(no_fork) == want
+    assert dict(apart) == dict(forked) == dict(here) == dict(no_fork) == want
     assert sorted(p.name for p in (tmp_path / "store").iterdir()) == ["part-00000.bin"]  # the child deleted nothing
     store.close()
