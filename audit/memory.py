@@ -217,18 +217,19 @@ def fresh_child(job: str, path: str) -> int:
 
 def _rss_mb() -> float:
     """This process's resident set in MB (VmRSS; 0 where /proc is not there)."""
-    try:
-        with open("/proc/self/status") as f:
-            return next((int(x.split()[1]) / 1024 for x in f if x.startswith("VmRSS")), 0.0)
-    except OSError:
-        return 0.0
+    return _status_mb("VmRSS")
 
 
 def _peak_mb() -> float:
     """This process's peak resident set in MB (VmHWM; 0 where /proc is not there)."""
+    return _status_mb("VmHWM")
+
+
+def _status_mb(key: str) -> float:
+    """The field `key` of /proc/self/status in MB (0 where /proc is not there)."""
     try:
         with open("/proc/self/status") as f:
-            return next((int(x.split()[1]) / 1024 for x in f if x.startswith("VmHWM")), 0.0)
+            return next((int(x.split()[1]) / 1024 for x in f if x.startswith(key)), 0.0)
     except OSError:
         return 0.0
 
