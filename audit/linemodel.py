@@ -75,7 +75,7 @@ FEATURES = (
 
 def _content(ws: list[str]) -> list[str]:
     fw = function_word_set()
-    return [w.lower() for w in ws if len(w) > 3 and w.lower() not in fw]
+    return [low for w in ws if len(w) > 3 and (low := w.lower()) not in fw]  # each word lower-cased once
 
 
 class DocStats:
@@ -227,12 +227,15 @@ class LineModel:
             # values[k]: x is above cuts[:k] (right of those stumps) and at most cuts[k:] (left of those)
             values = [sum(vr if c < cut_k else vl for _, c, vl, vr in mine) for cut_k in cuts + [math.inf]]
             self.steps.append((cuts, values))
+        # the features that have stumps, in feature order: the same sum, added in the same order
+        self.used = [(f, cuts, values) for f, (cuts, values) in enumerate(self.steps) if cuts]
 
     def log_odds(self, x: list[float]) -> float:
+        if len(x) != len(self.steps):
+            raise ValueError(f"{len(x)} features, not {len(self.steps)}")
         z = self.base
-        for v, (cuts, values) in zip(x, self.steps, strict=True):
-            if cuts:
-                z += values[bisect.bisect_left(cuts, v)]
+        for f, cuts, values in self.used:
+            z += values[bisect.bisect_left(cuts, x[f])]
         return z
 
     def probability(self, x: list[float]) -> float:

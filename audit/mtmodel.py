@@ -67,7 +67,9 @@ _TYPOGRAPHY = {
     "\u2026": "...",
 }
 _TYPOGRAPHY_RX = re.compile("[" + re.escape("".join(_TYPOGRAPHY)) + "]")
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"'(]?[A-Z0-9])")
+# a sentence end: the mark is kept (`_breaks` writes it back), the white space after it becomes a newline;
+# opening with the mark, not with a look-behind, lets the engine skip to the marks (a third less time)
+_SENTENCE_END = re.compile(r"([.!?])\s+(?=[\"'(]?[A-Z0-9])")
 # one tokenisation of the whole text: a newline token marks a sentence break (see `_breaks`)
 _TOKEN = re.compile(r"\n|[^\W\d_]+(?:[-'][^\W\d_]+)*|\d+(?:[.,:]\d+)*|\.\.\.|[^\w\s]")
 # the same tokens, found faster: whitespace skipped inside a match (the token is its group) and no
@@ -124,7 +126,7 @@ def _breaks(text: str) -> str:
     """Normalised text with every sentence end a newline: a line break always ends a sentence, and so
     does `. ` before a capital."""
     plain = text.isascii() and "`" not in text  # the backtick is the one ASCII character normalised
-    return _SENTENCE_END.sub("\n", text if plain else normalise(text))
+    return _SENTENCE_END.sub("\\1\n", text if plain else normalise(text))
 
 
 def sentences(text: str) -> list[str]:

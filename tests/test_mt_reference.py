@@ -4,6 +4,7 @@ token at a time, nothing cached, every feature as its docstring defines it. Bit-
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import numpy as np
@@ -56,6 +57,10 @@ def _reference_type(tok: str, numbers: dict[str, int]) -> tuple[int, int, int, i
     return (one, one, 0, 1, -1, False, 0.0, False)
 
 
+# the sentence end as first written (a look-behind on the mark); audit.mtmodel's opens with the mark and writes it back
+_PLAIN_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"'(]?[A-Z0-9])")
+
+
 def _reference_scan(text: str) -> dict:
     """One token at a time: the symbol sequence and the lists the statistics are taken from."""
     sym = m.alphabet()
@@ -63,7 +68,7 @@ def _reference_scan(text: str) -> dict:
     numbers: dict[str, int] = {}
     cur: set[int] = set()
     in_sentence, start, n_words = False, True, 0
-    for tok in m._TOKEN.findall(m._SENTENCE_END.sub("\n", m.normalise(text[: m.MAX_CHARS]))):
+    for tok in m._TOKEN.findall(_PLAIN_SENTENCE_END.sub("\n", m.normalise(text[: m.MAX_CHARS]))):
         s0, s1, tail, kind, word, content, zipf, cap = _reference_type(tok, numbers)
         if kind == 0:
             if in_sentence:
