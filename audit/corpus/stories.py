@@ -201,31 +201,48 @@ def _agreeing_pairs(signatures: SignatureRows | np.ndarray, min_agreement: int) 
     n = len(signatures)
     runs: list[np.ndarray] = []  # pair codes i * n + j, each run sorted, no code in two runs
     agreements: list[np.ndarray] = []  # each run's codes' agreements (with min_agreement)
-    batch: list[np.ndarray] = []
-    cap = max(1 << 16, budget_bytes() // 512)  # codes gathered before a merge (2M, 16 MB, in 1 GB)
-    for band in range(NUM_PERM // BAND_ROWS):
-        batch.extend(_bucket_codes(signatures, band))
-        if sum(map(len, batch)) >= cap or band == NUM_PERM // BAND_ROWS - 1:  # merge every few bands: few sorts
-            if batch:
-                codes = _distinct(np.concatenate(batch))
-                batch = []
-                for run in runs:  # drop the codes already kept: a binary search each, no copy of a run
-                    at = np.searchsorted(run, codes)
-                    np.minimum(at, len(run) - 1, out=at)
-                    codes = codes[run[at] != codes]
-                    del at
-                if min_agreement:
-                    agree = _code_agreement(signatures, codes, n)
-                    codes, agree = codes[agree >= min_agreement], agree[agree >= min_agreement]
-                    if len(codes):
-                        agreements.append(agree)
-                    del agree
-                if len(codes):
-                    runs.append(codes)
-                del codes
-                trim_memory(collect=False)  # the merge's freed blocks go back (holes in the heap, not its top)
-            batch = []
+    for codes in _band_batches(signatures):  # a merge every few bands: few sorts
+        for run in runs:  # drop the codes already kept: a binary search each, no copy of a run
+            at = np.searchsorted(run, codes)
+            np.minimum(at, len(run) - 1, out=at)
+            codes = codes[run[at] != codes]
+            del at
+        if min_agreement:
+            agree = _code_agreement(signatures, codes, n)
+            codes, agree = codes[agree >= min_agreement], agree[agree >= min_agreement]
+            if len(codes):
+                agreements.append(agree)
+            del agree
+        if len(codes):
+            runs.append(codes)
+        del codes
+        trim_memory(collect=False)  # the merge's freed blocks go back (holes in the heap, not its top)
+    cap = _batch_codes()
     return _unpack_pairs(runs, n, cap, agreements if min_agreement else None)
+
+
+def _batch_codes() -> int:
+    """Pair codes gathered from the bands before they are merged or compared: a 512th of the memory budget
+    (2M codes, 16 MB, in 1 GB), at least 65,536."""
+    return max(1 << 16, budget_bytes() // 512)
+
+
+def _band_batches(signatures: SignatureRows) -> Iterator[np.ndarray]:
+    """Every band's pair codes (`_bucket_codes`), gathered a few bands at a time (`_batch_codes` of them or
+    the last band) and made distinct: one sorted array a batch, not held here once yielded."""
+    batch: list[np.ndarray] = []
+    last = NUM_PERM // BAND_ROWS - 1
+    for band in range(last + 1):
+        batch.extend(_bucket_codes(signatures, band))
+        if batch and (sum(map(len, batch)) >= _batch_codes() or band == last):
+            yield _distinct(_drained(batch))
+
+
+def _drained(batch: list[np.ndarray]) -> np.ndarray:
+    """The arrays of `batch` as one, `batch` emptied (so that only the caller holds them)."""
+    out = np.concatenate(batch)
+    batch.clear()
+    return out
 
 
 def _bucket_codes(signatures: SignatureRows, band: int) -> list[np.ndarray]:
@@ -498,26 +515,20 @@ def _best_agreeing_pairs(
 ) -> tuple[np.ndarray, np.ndarray]:
     """The pairs of `_agreeing_pairs(signatures, min_agreement)` that are among the `k` best-agreeing of
     either of their documents (`_top_per_document`, ties: lower index), with their agreements: the same
-    pairs, streamed. The bands' candidate codes are gathered a few bands at a time (as `_agreeing_pairs`
-    gathers them), compared, and those agreeing on `min_agreement` rows or more are merged into each
+    pairs, streamed. The bands' candidate codes are gathered a few bands at a time (`_band_batches`,
+    as for `_agreeing_pairs`), compared, and those agreeing on `min_agreement` rows or more are merged into each
     document's k best (`BestPartners`); so memory holds n x k entries and one batch, not every candidate
     pair (7.7 million at rss-dev's 137,302 entries). A pair proposed by several batches is compared in each."""
     n = len(signatures)
     best = BestPartners(n, k, folder)
-    batch: list[np.ndarray] = []
-    cap = max(1 << 16, budget_bytes() // 512)  # codes gathered before they are compared (2M, 16 MB, in 1 GB)
-    for band in range(NUM_PERM // BAND_ROWS):
-        batch.extend(_bucket_codes(signatures, band))
-        if batch and (sum(map(len, batch)) >= cap or band == NUM_PERM // BAND_ROWS - 1):
-            codes = _distinct(np.concatenate(batch))
-            batch = []
-            agree = _code_agreement(signatures, codes, n)
-            live = agree >= min_agreement
-            codes, agree = codes[live], agree[live]
-            del live
-            best.add((codes // n).astype(np.int32), (codes % n).astype(np.int32), agree)
-            del codes, agree
-            trim_memory(collect=False)  # the batch's freed blocks go back
+    for codes in _band_batches(signatures):
+        agree = _code_agreement(signatures, codes, n)
+        live = agree >= min_agreement
+        codes, agree = codes[live], agree[live]
+        del live
+        best.add((codes // n).astype(np.int32), (codes % n).astype(np.int32), agree)
+        del codes, agree
+        trim_memory(collect=False)  # the batch's freed blocks go back
     return best.chosen()
 
 
