@@ -431,13 +431,8 @@ class Prefilter:
 
     def alternation(self, n: int, hs_too: bool = True) -> re.Pattern[str] | None:
         """One case-insensitive pattern of pattern n's literals (with `hs_too=False`, only those that
-        the one-pass engines leave to `re`: letters with case outside ASCII)."""
-        key = n if hs_too else -1 - n
-        if key not in self._re:
-            lits = [s for s in self.literals[n] or () if hs_too or not _hs_literal(s)]
-            alts = sorted(lits, key=lambda s: (-len(s), s))
-            self._re[key] = re.compile("|".join(map(re.escape, alts)), re.IGNORECASE) if alts else None
-        return self._re[key]
+        the one-pass engines leave to `re`: letters with case outside ASCII): `alternation_of` them."""
+        return self.alternation_of(tuple(s for s in self.literals[n] or () if hs_too or not _hs_literal(s)))
 
     def ascii_runs(self, n: int) -> tuple[tuple[str, tuple[str, ...]], ...]:
         """Pattern n's literals that the one-pass engines leave to `re`, each with its runs of ASCII
@@ -449,7 +444,7 @@ class Prefilter:
         return found
 
     def alternation_of(self, lits: tuple[str, ...]) -> re.Pattern[str] | None:
-        """One case-insensitive pattern of these literals (`alternation`'s form), remembered."""
+        """One case-insensitive pattern of these literals (longest first), remembered."""
         if lits not in self._re:
             alts = sorted(lits, key=lambda s: (-len(s), s))
             self._re[lits] = re.compile("|".join(map(re.escape, alts)), re.IGNORECASE) if alts else None
