@@ -13,6 +13,7 @@ from audit.checks.structure import (
     is_code_or_table,
     is_event_header,
     is_field_list,
+    is_heading_shape,
     is_info_fields,
     is_intro,
     is_life_dates,
@@ -20,12 +21,15 @@ from audit.checks.structure import (
     is_list_heading,
     is_list_item,
     is_office_contact,
+    is_section_head,
     is_signature_list,
     is_signoff_date,
     is_table,
     is_venue,
     shares_terms,
     structure_kind,
+    taken_up,
+    titles_the_text,
 )
 from audit.text import TextView
 
@@ -484,3 +488,88 @@ def test_in_programme_reads_an_hour_with_its_am_and_a_colon():
 )
 def test_is_office_contact(s, office):
     assert is_office_contact(s) is office
+
+
+@pytest.mark.parametrize(
+    ("s", "heading"),
+    [
+        ("Background", True),
+        ("What happens next", True),
+        ("Who can apply?", True),
+        ("Les nouveautés", True),
+        ("Photo: Ann Keel", False),  # a credit's colon
+        ("Home | News", False),  # a menu's separator
+        ("The council met on Tuesday.", False),  # a sentence
+        ("and then the rain came", False),  # lower case: a line of verse or a sentence going on
+        ("A heading of far too many words to be a subhead here", False),
+    ],
+)
+def test_is_heading_shape(s, heading):
+    assert is_heading_shape(s) is heading
+
+
+def test_taken_up_matches_a_word_or_its_longer_form_only():
+    assert taken_up({"image"}, {"images", "request"}) == {"image"}
+    assert taken_up({"forecasts"}, {"forecast"}) == {"forecasts"}
+    assert taken_up({"compartilhe"}, {"compañía"}) == set()  # the same first letters are no same word
+
+
+BUDGET = [
+    "The county's budget for next year was approved on Tuesday after a debate that lasted most of the day.",
+    "Health",
+    "Spending on health visitors and school nurses rises by four percent, the first rise in six years.",
+    "Roads",
+    "The pothole fund is doubled, and two bridges on the coast road will be strengthened before the winter.",
+]
+
+
+def test_is_section_head_takes_a_subhead_whose_paragraph_takes_up_its_word():
+    assert is_section_head(BUDGET, 1)  # `Health` over `... health visitors ...`
+    assert is_section_head(BUDGET, 3)  # `Roads`: another section of the same article
+    assert not is_section_head(BUDGET, 0) and not is_section_head(BUDGET, 4)  # prose, and the last line
+
+
+def test_is_section_head_leaves_a_label_between_paragraphs_of_an_article_without_sections():
+    lines = [BUDGET[0], "Advertisement", BUDGET[2]]
+    assert not is_section_head(lines, 1)  # no word taken up, no other heading
+    menu = ["Home", "Health", BUDGET[2], BUDGET[4]]
+    assert not is_section_head(menu, 1)  # no prose above it: the page's menu, not the article's section
+
+
+def test_is_section_head_strict_asks_for_a_word_taken_up_and_other_sections():
+    lines = [
+        BUDGET[0],
+        "Email",
+        "This site is protected by a check and the privacy policy and terms apply here.",
+        *BUDGET[1:],
+    ]
+    assert not is_section_head(lines, 1, strict=True)  # a form's label between prose: nothing of it taken up
+    assert is_section_head(lines, 3, strict=True)  # `Health` over its paragraph, with `Roads` further down
+
+
+def test_titles_the_text_takes_the_headline_over_the_paragraphs_that_take_up_its_words():
+    lines = [
+        "News",
+        "Council backs cinema flats",
+        "Plans to turn the old cinema on Castle Street into flats were approved on Tuesday evening.",
+        "The building has stood empty since 2014, and its frontage will be kept in the new scheme.",
+    ]
+    assert titles_the_text(lines, 1)
+    assert not titles_the_text(lines, 0)  # a menu item: no word of its taken up
+    assert not titles_the_text(lines, 3)  # prose above it: not over the body
+
+
+def test_titles_the_text_leaves_a_banner_over_its_one_notice_and_a_byline():
+    banner = [
+        "Campus operating status",
+        "The campus is open and operating as usual, with teaching on site from Monday for all students.",
+        "More information",
+    ]
+    assert not titles_the_text(banner, 0)  # its notice is no body: no second paragraph under it
+    walk = [
+        "Ann Keel and Tom Ruddock walked the coast path from end to end over ten days this summer.",
+        "Keel said the walk had raised money for the lifeboat station, where Ruddock is a volunteer.",
+        "The station needs a new launching tractor before next winter.",
+    ]
+    assert titles_the_text(["Keel and Ruddock finish coast walk", *walk], 0)
+    assert not titles_the_text(["Posted by Ann Keel and Tom Ruddock", *walk], 0)  # a byline: its names taken up

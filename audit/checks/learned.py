@@ -11,8 +11,10 @@ from audit.checks.structure import (
     in_contact_block,
     in_field_run,
     in_programme,
+    is_section_head,
     is_table,
     structure_kind,
+    titles_the_text,
 )
 from audit.linemodel import PROSE_WORDS, DocStats, is_whole_page, line_features, shipped_model
 from audit.records import Hit
@@ -104,10 +106,13 @@ _TWO_SENTENCES = re.compile(r"\w[.!?]\s+[A-Z0-9]")
 
 def _content_by_place(lines: list[str], structure: Structure, i: int) -> bool:
     """Line i is content by where it stands: in a release's contact block or at its end mark (`ENDS`, `Contacts`
-    over a number), in a programme or an events listing (`Saturday` over `10:00 Farmers' market`), or a note of
-    sentences right under a table or a listing (`Times are GMT. Add an hour from ...`)."""
+    over a number), in a programme or an events listing (`Saturday` over `10:00 Farmers' market`), a subhead between
+    the article's paragraphs (structure.is_section_head), the page's headline over the paragraphs that take up its
+    words (structure.titles_the_text), or a note of sentences right under a table or a listing (`Times are GMT. Add an hour from ...`)."""
     if in_contact_block(lines, i) or in_programme(lines, i) or in_field_run(lines, i):
         return True
+    if is_section_head(lines, i) or titles_the_text(lines, i):
+        return True  # the article's own subhead between its paragraphs, or its title over them
     s = lines[i].rstrip()
     note = s.endswith(".") and "..." not in s and len(s.split()) >= NOTE_WORDS and _TWO_SENTENCES.search(s) is not None
     return i > 0 and note and structure.content(i - 1)

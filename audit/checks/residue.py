@@ -17,6 +17,7 @@ from audit.checks.structure import (
     is_event_header,
     is_list_item,
     is_schedule_entry,
+    is_section_head,
     is_signoff_date,
     under_media_contact,
 )
@@ -388,7 +389,9 @@ def page_furniture(view: TextView) -> Iterator[Hit]:
     The labels are listed in `audit/data/ui_words.txt`; a line must consist of labels alone (an extractor
     may have joined them with single spaces: `Share Tweet Email`; not a lead-in: `See more photos:`; not a
     programme's one-word title under its time, `6.30pm` over `News`: structure.is_schedule_entry; not a
-    release's `Contact` heading between its last sentence and a number or an address). A bare
+    release's `Contact` heading between its last sentence and a number or an address; not a subhead between two
+    of the article's paragraphs that the one under it takes up, in an article of several sections, `Health` over
+    `The health budget ...` ... `Schools` ...: structure.is_section_head). A bare
     number counts when it has at most 3 digits and is not one of a run of table cells, nor a cell of a table
     left one cell a line (structure.in_cell_grid: other numbers and times around it, no button among them). Breadcrumbs
     (`Home > News > World`) count too, and so does a trail of a few capitalised section names run into
@@ -412,6 +415,7 @@ def page_furniture(view: TextView) -> Iterator[Hit]:
             (is_ui_label(line.text) or more and is_glued_labels(line.text))
             and not is_schedule_entry(texts, i)
             and not is_contact_head(texts, i)
+            and not is_section_head(texts, i, is_ui_label, strict=True)
         ):
             yield _line_hit(line, "page furniture (button or menu label)")
         elif _BREADCRUMB.match(line.text) or more and is_crumb_trail(body, i):

@@ -634,3 +634,98 @@ def is_office_contact(s: str) -> bool:
     `Contact the club secretary, Jane Roe, at ...`): the notice's own, not an author's (`Contact the author at
     ...`, `Email: jane@...`, `Follow her on X` stay an author's)."""
     return _OFFICE_LINE.search(s) is not None
+
+
+# The article's own headings. A short line that sits between two of the article's paragraphs and opens the one
+# under it is a subhead (`Background`, `What comes next`, `Les horaires`), and a short line above the body whose
+# words the body's first paragraphs take up is the page's headline: content, whatever the words, where a menu,
+# a credit or a button stands among other short lines or names nothing the text goes on to say.
+HEADING_WORDS = 6  # a subhead has at most this many words ...
+HEADING_CHARS = 60  # ... and characters
+PARAGRAPH_WORDS = 10  # the paragraph a heading opens has at least this many words (the one above it, 8) ...
+TAKEN_UP_WORDS = (
+    5  # ... or this many where it takes up the heading's word (`Images` over `Images are sent on request.`)
+)
+TITLE_REACH = 3  # a headline's words are taken up within this many lines under it
+TITLE_WORDS = 15  # a headline has at most this many words
+TITLE_ALONE = 3  # ... and over a single paragraph (a letter's), this many of its words taken up
+_POSTED_BY = re.compile(r"^\W*(?:(?:posted|written|words|reporting|photos?)\s+)?by\s", re.IGNORECASE)  # a byline
+_SEPARATOR = re.compile(r"[|»›>@\\]|://")
+_NOT_HEADING = re.compile(r"[:|»›>@/\\]|://|^\W|[.!,;…]\s*$")
+_HEAD_STOP = _STOP | frozenset(
+    "about above after again also been being between could each every from have here into just like many more much"
+    " only other over same some such than their them then there these they this those through under very were what"
+    " when where which while will with would your".split()
+)
+
+
+def is_heading_shape(s: str) -> bool:
+    """A line shaped like a heading: 1-6 words and at most 60 characters, opening with a capital letter or a digit,
+    ending in no stop, comma or ellipsis (a question may end it: `Who can apply?`), and holding no colon, separator,
+    slash or address (`Photo: Jane Roe`, `Home | News`, `@handle` are labels and credits, not headings)."""
+    s = s.strip()
+    if not s or len(s) > HEADING_CHARS or word_count(s) > HEADING_WORDS or _NOT_HEADING.search(s):
+        return False
+    return s[0].isupper() or s[0].isdigit()
+
+
+def heading_terms(s: str) -> set[str]:
+    """A line's content words: 4+ letters, not common words, case-folded."""
+    return {w for w in words(s.casefold()) if len(w) >= 4 and w not in _HEAD_STOP}
+
+
+def taken_up(own: set[str], other: set[str]) -> set[str]:
+    """The words of `own` that `other` takes up: the same word, or one the other opens (`image` and `images`,
+    `forecast` and `forecasts`; not `compartilhe` and `compañía`, which share only their first letters)."""
+    return {w for w in own if any(w.startswith(t) or t.startswith(w) for t in other)}
+
+
+def is_section_head(
+    lines: Sequence[str], i: int, furniture: Callable[[str], bool] = lambda s: False, strict: bool = False
+) -> bool:
+    """Line i is one of the article's subheads: heading-shaped (`is_heading_shape`), between a prose line above it
+    and a sentence under it, and either that sentence has TAKEN_UP_WORDS or more and takes up one of its words
+    (`Health` over `The health budget rises ...`), or it is a paragraph of PARAGRAPH_WORDS or more in a text with
+    another such heading of other words (an article in sections: `Beginnings` ... `The bridge` ...). A credit or
+    a button between paragraphs names nothing of the paragraph under it and seldom comes with a second, different
+    one in the same place; `furniture` says which lines cannot be that other heading. `strict` asks for both (RES004:
+    a form's `Email` over `Enter your email ...` takes up its word, and a page of forms has headings elsewhere)."""
+    if not 0 < i < len(lines) - 1 or not is_heading_shape(lines[i]) or not is_prose(lines[i - 1], 8):
+        return False
+    under = lines[i + 1]
+    took = is_prose(under, TAKEN_UP_WORDS) and bool(taken_up(heading_terms(lines[i]), heading_terms(under)))
+    if took and not strict:
+        return True
+    if not is_prose(under, PARAGRAPH_WORDS) or strict and not took:
+        return False
+    key = lines[i].strip().casefold()
+    return any(
+        lines[k].strip().casefold() != key
+        and is_heading_shape(lines[k])
+        and not furniture(lines[k])
+        and is_prose(lines[k + 1], PARAGRAPH_WORDS)
+        and is_prose(lines[k - 1], 8)
+        for k in range(1, len(lines) - 1)
+        if k != i
+    )
+
+
+def titles_the_text(lines: Sequence[str], i: int) -> bool:
+    """Line i is the page's headline or standfirst: no prose line above it (it stands over the article's body), at
+    most TITLE_WORDS words, no byline (`Posted by ...`, whose names the text takes up too), not ending like a lead-in
+    or holding a link list's separator, and the prose lines within TITLE_REACH lines under it take up two of its content
+    words, or its only one in the paragraph right under it (`Council backs cinema flats` over `Plans to turn the
+    cinema into flats ...`), with more prose under them (a body) or, over one paragraph alone (a letter over its
+    signature), TITLE_ALONE of its words: a site's banner over its one notice (`Campus operating status` over `The
+    campus is open and operating ...`) takes up fewer. A menu above the headline names nothing the text says."""
+    s = lines[i].strip()
+    if not s or _SEPARATOR.search(s) or s.endswith(":") or word_count(s) > TITLE_WORDS or _POSTED_BY.match(s):
+        return False
+    if any(is_prose(t, 8) for t in lines[:i]):
+        return False
+    own = heading_terms(s)
+    reach = TITLE_REACH if len(own) > 1 else 1  # (a lone word: the paragraph right under it takes it up)
+    under = [heading_terms(t) for t in lines[i + 1 : i + 1 + reach] if is_prose(t, 8)]
+    body = any(is_prose(lines[k], 8) for k in range(i + 2, min(len(lines), i + 2 + reach)))
+    took = taken_up(own, set().union(*under))
+    return bool(own) and len(took) >= min(2, len(own)) and (body or len(took) >= TITLE_ALONE)
