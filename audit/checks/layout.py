@@ -320,7 +320,8 @@ def trailing_link_list(view: TextView) -> Iterator[Hit]:
     The Salt Roads by ...`, whose further titles follow it), the headlines are flagged, and so are the short lines (at most 30 words) between two of them.
     Headlines that are structured content (introduced by a line ending in `:` or announced by the last sentence,
     `The winners are listed below.`: structure.announces_list; a table, code, a numbered
-    list or steps; `audit/checks/structure.py`) are the article's; bullets before titles
+    list or steps; `audit/checks/structure.py`) are the article's, and so are lines that carry one another on (one
+    after the first opening with `It`, `They`, `And`, `But`: verse, a sentence broken over lines); bullets before titles
     (`- 11 Fascinating Facts About Our Galaxy`) mark links, not a list of the article's.
     Also two or more short lines (at most 15 words, no closing punctuation) that end the body after a share or
     print button below the last paragraph: headlines or tags (`Running`, `Coastal Marathon`), whatever their length.
@@ -447,6 +448,8 @@ def _headline_tail(body: list, last: int, taken: set[int]) -> Iterator[_Taken]:
     kinds = ("introduced", "code") if is_bulleted_titles(heads) else TAIL_CONTENT  # (`- 15 Amazing ...`: no table)
     if structure_kind(heads, intro, kinds=kinds) or announces_list(intro):
         return  # a table, a list or steps of the article, or a list its last sentence announces
+    if any(_CARRIES_ON.match(h) for h in heads[1:]):
+        return  # lines that carry one another on (verse: `It leaves a shell ...`, `And winter ...`)
     if _article_sections(body[: last + 1], tail, marks):
         return
     for i in range(marks[0], marks[-1] + 1):
@@ -455,6 +458,9 @@ def _headline_tail(body: list, last: int, taken: set[int]) -> Iterator[_Taken]:
             yield _Taken(ln.index, Hit(*ln.span, "headline list after the article", ""))
 
 
+# a line that opens with a pronoun standing for something said before it or with a conjunction carries the line
+# above it on (verse, a sentence broken over lines); a headline stands alone (`We tested 12 chargers` may open one)
+_CARRIES_ON = re.compile(r"^\W*(?:he|she|it|they|his|her|its|their|them|and|but|or|nor|so|yet|then)\b", re.IGNORECASE)
 QUESTIONS = 0.6  # this share of the headlines a question: a Q&A, not a list of other stories
 _WH_OPEN = re.compile(r"^\W*(?:what|how|why|who|when|where|which)\b", re.IGNORECASE)
 
