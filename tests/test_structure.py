@@ -22,6 +22,7 @@ from audit.checks.structure import (
     is_list_item,
     is_office_contact,
     is_section_head,
+    is_section_label,
     is_signature_list,
     is_signoff_date,
     is_table,
@@ -536,15 +537,32 @@ def test_is_section_head_leaves_a_label_between_paragraphs_of_an_article_without
     assert not is_section_head(menu, 1)  # no prose above it: the page's menu, not the article's section
 
 
-def test_is_section_head_strict_asks_for_a_word_taken_up_and_other_sections():
-    lines = [
-        BUDGET[0],
-        "Email",
-        "This site is protected by a check and the privacy policy and terms apply here.",
-        *BUDGET[1:],
-    ]
-    assert not is_section_head(lines, 1, strict=True)  # a form's label between prose: nothing of it taken up
-    assert is_section_head(lines, 3, strict=True)  # `Health` over its paragraph, with `Roads` further down
+DIGEST = [
+    "The weekend's papers are dominated by the budget and by the storm that hit the west coast on Friday night.",
+    "Politics",
+    "The Daily Courier leads on the plan to freeze fuel duty for another year, calling it a gift to drivers.",
+    "Business",
+    "The Ledger reports that three of the biggest banks will close another two hundred branches.",
+    "Sport",
+    "The Post says the national coach will name two new caps for the autumn series.",
+]
+
+
+def test_is_section_label_takes_the_labels_of_an_article_in_three_sections():
+    assert all(is_section_label(DIGEST, i) for i in (1, 3, 5))
+    assert not is_section_label(DIGEST[:5], 1)  # two sections, and the paragraph under `Politics` names no politics
+
+
+def test_is_section_label_takes_two_sections_where_the_paragraph_takes_up_the_label():
+    assert is_section_label(BUDGET, 1)  # `Health` over `... health visitors ...`, with `Roads` further down
+    assert not is_section_label([BUDGET[0], "Health", BUDGET[2]], 1)  # one section alone: a button as often
+
+
+def test_is_section_label_leaves_a_repeated_button_and_labels_not_between_sentences():
+    comments = [DIGEST[0], "Reply", DIGEST[2], "Reply", DIGEST[4], "Share", DIGEST[6]]
+    assert not is_section_label(comments, 1)  # `Reply` under each comment
+    menu = ["Home", "Politics", "Business", "Sport", DIGEST[2]]
+    assert not any(is_section_label(menu, i) for i in range(len(menu)))  # a menu's labels stand together
 
 
 def test_titles_the_text_takes_the_headline_over_the_paragraphs_that_take_up_its_words():

@@ -17,11 +17,12 @@ from audit.checks.structure import (
     is_event_header,
     is_list_item,
     is_schedule_entry,
-    is_section_head,
+    is_section_label,
     is_signoff_date,
     under_media_contact,
 )
 from audit.data import load_list, pattern_list, phrase_regex, trie_pattern
+from audit.linemodel import is_whole_page
 from audit.records import Hit
 from audit.registry import check
 from audit.scan import ALL, lower_case_form, lower_case_line
@@ -389,9 +390,10 @@ def page_furniture(view: TextView) -> Iterator[Hit]:
     The labels are listed in `audit/data/ui_words.txt`; a line must consist of labels alone (an extractor
     may have joined them with single spaces: `Share Tweet Email`; not a lead-in: `See more photos:`; not a
     programme's one-word title under its time, `6.30pm` over `News`: structure.is_schedule_entry; not a
-    release's `Contact` heading between its last sentence and a number or an address; not a subhead between two
-    of the article's paragraphs that the one under it takes up, in an article of several sections, `Health` over
-    `The health budget ...` ... `Schools` ...: structure.is_section_head). A bare
+    release's `Contact` heading between its last sentence and a number or an address; not the label of one of the
+    article's sections, alone between longer lines, in an article of three or more (`Politics` ... `Business` ...
+    `Sport`), or two where the line under it takes up its word (`Video` over `The camera records steady video
+    ...`), in an article's text rather than a whole page's: structure.is_section_label). A bare
     number counts when it has at most 3 digits and is not one of a run of table cells, nor a cell of a table
     left one cell a line (structure.in_cell_grid: other numbers and times around it, no button among them). Breadcrumbs
     (`Home > News > World`) count too, and so does a trail of a few capitalised section names run into
@@ -402,6 +404,7 @@ def page_furniture(view: TextView) -> Iterator[Hit]:
     """
     body, texts = view.body, view.body_texts
     counts = _bare_counts(body)
+    article = not is_whole_page(texts)  # (a whole page's labels between long lines are its widgets' as often)
     for i, line in enumerate(body):
         more = not line.text.rstrip().endswith(".")  # (none of the rules below takes a line ending in a stop)
         if (
@@ -415,7 +418,7 @@ def page_furniture(view: TextView) -> Iterator[Hit]:
             (is_ui_label(line.text) or more and is_glued_labels(line.text))
             and not is_schedule_entry(texts, i)
             and not is_contact_head(texts, i)
-            and not is_section_head(texts, i, is_ui_label, strict=True)
+            and not (article and is_section_label(texts, i))
         ):
             yield _line_hit(line, "page furniture (button or menu label)")
         elif _BREADCRUMB.match(line.text) or more and is_crumb_trail(body, i):

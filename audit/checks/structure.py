@@ -652,7 +652,7 @@ TITLE_ALONE = 3  # ... and over a single paragraph (a letter's), this many of it
 _POSTED_BY = re.compile(r"^\W*(?:(?:posted|written|words|reporting|photos?)\s+)?by\s", re.IGNORECASE)  # a byline
 _SEPARATOR = re.compile(r"[|»›>@\\]|://")
 _NOT_HEADING = re.compile(r"[:|»›>@/\\]|://|^\W|[.!,;…]\s*$")
-_HEAD_STOP = _STOP | frozenset(
+_HEAD_STOP = (_STOP - frozenset("read watch video photo photos live update updates news".split())) | frozenset(
     "about above after again also been being between could each every from have here into just like many more much"
     " only other over same some such than their them then there these they this those through under very were what"
     " when where which while will with would your".split()
@@ -680,23 +680,19 @@ def taken_up(own: set[str], other: set[str]) -> set[str]:
     return {w for w in own if any(w.startswith(t) or t.startswith(w) for t in other)}
 
 
-def is_section_head(
-    lines: Sequence[str], i: int, furniture: Callable[[str], bool] = lambda s: False, strict: bool = False
-) -> bool:
+def is_section_head(lines: Sequence[str], i: int, furniture: Callable[[str], bool] = lambda s: False) -> bool:
     """Line i is one of the article's subheads: heading-shaped (`is_heading_shape`), between a prose line above it
     and a sentence under it, and either that sentence has TAKEN_UP_WORDS or more and takes up one of its words
     (`Health` over `The health budget rises ...`), or it is a paragraph of PARAGRAPH_WORDS or more in a text with
     another such heading of other words (an article in sections: `Beginnings` ... `The bridge` ...). A credit or
     a button between paragraphs names nothing of the paragraph under it and seldom comes with a second, different
-    one in the same place; `furniture` says which lines cannot be that other heading. `strict` asks for both (RES004:
-    a form's `Email` over `Enter your email ...` takes up its word, and a page of forms has headings elsewhere)."""
+    one in the same place; `furniture` says which lines cannot be that other heading."""
     if not 0 < i < len(lines) - 1 or not is_heading_shape(lines[i]) or not is_prose(lines[i - 1], 8):
         return False
     under = lines[i + 1]
-    took = is_prose(under, TAKEN_UP_WORDS) and bool(taken_up(heading_terms(lines[i]), heading_terms(under)))
-    if took and not strict:
+    if is_prose(under, TAKEN_UP_WORDS) and taken_up(heading_terms(lines[i]), heading_terms(under)):
         return True
-    if not is_prose(under, PARAGRAPH_WORDS) or strict and not took:
+    if not is_prose(under, PARAGRAPH_WORDS):
         return False
     key = lines[i].strip().casefold()
     return any(
@@ -708,6 +704,39 @@ def is_section_head(
         for k in range(1, len(lines) - 1)
         if k != i
     )
+
+
+LABEL_WORDS = 3  # a section's label (`Politics`, `Photos`, `Key points`) has at most this many words ...
+SECTION_LINE_WORDS = 6  # ... and the sentences on each side of it at least this many
+SECTIONS = 3  # the labels of an article in sections: at least this many different ones ...
+TAKEN_SECTIONS = 2  # ... or this many, where the line under this one takes up its word
+
+
+def _lone_label(lines: Sequence[str], k: int) -> bool:
+    """Line k is a short heading (at most LABEL_WORDS words of letters, not all capitals, no byline) alone between
+    two sentences of SECTION_LINE_WORDS or more words (`is_prose`)."""
+    s = lines[k].strip() if 0 < k < len(lines) - 1 else ""
+    if not s or word_count(s) > LABEL_WORDS or not is_heading_shape(s) or s.isupper() or _POSTED_BY.match(s):
+        return False
+    if any(c.isdigit() for c in s):
+        return False
+    return is_prose(lines[k - 1], SECTION_LINE_WORDS) and is_prose(lines[k + 1], SECTION_LINE_WORDS)
+
+
+def is_section_label(lines: Sequence[str], i: int) -> bool:
+    """Line i, a word that is also a menu's or a button's (`Politics`, `Photos`, `Video`, `Music`), labels a section
+    of the article: it stands alone between two sentences (`_lone_label`), and the text holds SECTIONS or more
+    different such labels (a digest's `Politics` ... `Business` ... `Sport`), or
+    TAKEN_SECTIONS where the line under this one takes up its word (`Video` over `The camera records steady video
+    ...`, with `Price` further down), and it is the only one of its words (a button repeats under each comment). A
+    menu's labels stand together, and a button between two paragraphs stands alone or beside one other."""
+    if not _lone_label(lines, i):
+        return False
+    labels = [lines[k].strip().casefold() for k in range(1, len(lines) - 1) if _lone_label(lines, k)]
+    if labels.count(lines[i].strip().casefold()) > 1:
+        return False  # a button under each comment or item (`Reply`), no section's label
+    took = bool(taken_up(heading_terms(lines[i]), heading_terms(lines[i + 1])))
+    return len(set(labels)) >= (TAKEN_SECTIONS if took else SECTIONS)
 
 
 def titles_the_text(lines: Sequence[str], i: int) -> bool:
