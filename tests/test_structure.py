@@ -6,6 +6,7 @@ from audit.checks.structure import (
     announces_list,
     article_terms,
     closes_notice,
+    heads_first_paragraph,
     in_field_run,
     in_programme,
     in_sender_contact,
@@ -591,3 +592,20 @@ def test_titles_the_text_leaves_a_banner_over_its_one_notice_and_a_byline():
     ]
     assert titles_the_text(["Keel and Ruddock finish coast walk", *walk], 0)
     assert not titles_the_text(["Posted by Ann Keel and Tom Ruddock", *walk], 0)  # a byline: its names taken up
+
+
+def test_heads_first_paragraph_takes_a_whole_pages_title_under_its_menu():
+    para = "Our photographers chose the pictures that stayed with them from twelve months of local news."
+    body = "Floodwater reaching the steps of the town hall after the river burst its banks in January."
+    page = ["Home", "News", "Sport", "Pictures of the year", para, "January", body]
+    assert heads_first_paragraph(page, 3)
+    assert not heads_first_paragraph(page, 2)  # a menu item over the title, not over the paragraph
+    assert not heads_first_paragraph(page, 5)  # prose above it
+
+
+def test_heads_first_paragraph_leaves_an_articles_byline_and_a_title_over_no_body():
+    para = "Two people were taken to hospital after a fire at a block of flats early on Saturday morning."
+    more = "Crews arrived shortly after two and found heavy smoke on the second floor of the building."
+    assert not heads_first_paragraph(["Fire at flats", "Staff report", para, more], 1)  # an article's text
+    results = ["Home", "News", "Sport", "County 10K", para, "Results", "1 Kerry Amsel 31:42", "2 Dan Fair 31:58"]
+    assert not heads_first_paragraph(results, 3)  # no body of prose under its first paragraph

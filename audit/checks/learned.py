@@ -6,8 +6,10 @@ import re
 from collections import Counter
 from collections.abc import Iterator
 
+from audit.checks.residue import is_ui_label
 from audit.checks.structure import (
     announces_list,
+    heads_first_paragraph,
     in_contact_block,
     in_field_run,
     in_programme,
@@ -108,11 +110,15 @@ def _content_by_place(lines: list[str], structure: Structure, i: int) -> bool:
     """Line i is content by where it stands: in a release's contact block or at its end mark (`ENDS`, `Contacts`
     over a number), in a programme or an events listing (`Saturday` over `10:00 Farmers' market`), a subhead between
     the article's paragraphs (structure.is_section_head), the page's headline over the paragraphs that take up its
-    words (structure.titles_the_text), or a note of sentences right under a table or a listing (`Times are GMT. Add an hour from ...`)."""
+    words (structure.titles_the_text), a whole page's title under its menu and over its first paragraph and body
+    that is no menu label (structure.heads_first_paragraph), or a note of sentences right under a table or a
+    listing (`Times are GMT. Add an hour from ...`)."""
     if in_contact_block(lines, i) or in_programme(lines, i) or in_field_run(lines, i):
         return True
     if is_section_head(lines, i) or titles_the_text(lines, i):
-        return True  # the article's own subhead between its paragraphs, or its title over them
+        return True  # the article's own subhead between its paragraphs, or its headline over them
+    if heads_first_paragraph(lines, i) and not is_ui_label(lines[i]):
+        return True  # a whole page's title (a menu's last label over the body, `Log in`, is the menu's)
     s = lines[i].rstrip()
     note = s.endswith(".") and "..." not in s and len(s.split()) >= NOTE_WORDS and _TWO_SENTENCES.search(s) is not None
     return i > 0 and note and structure.content(i - 1)

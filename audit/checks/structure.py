@@ -648,6 +648,7 @@ TAKEN_UP_WORDS = (
 )
 TITLE_REACH = 3  # a headline's words are taken up within this many lines under it
 TITLE_WORDS = 15  # a headline has at most this many words
+TITLE_BELOW = 3  # a whole page's title stands under its menu: at least this many lines above it
 TITLE_ALONE = 3  # ... and over a single paragraph (a letter's), this many of its words taken up
 _POSTED_BY = re.compile(r"^\W*(?:(?:posted|written|words|reporting|photos?)\s+)?by\s", re.IGNORECASE)  # a byline
 _SEPARATOR = re.compile(r"[|»›>@\\]|://")
@@ -758,3 +759,27 @@ def titles_the_text(lines: Sequence[str], i: int) -> bool:
     body = any(is_prose(lines[k], 8) for k in range(i + 2, min(len(lines), i + 2 + reach)))
     took = taken_up(own, set().union(*under))
     return bool(own) and len(took) >= min(2, len(own)) and (body or len(took) >= TITLE_ALONE)
+
+
+def heads_first_paragraph(lines: Sequence[str], i: int) -> bool:
+    """Line i is a whole page's title: a heading-shaped line (`is_heading_shape`, a colon allowed: `Results: the
+    county race`; no digit: a date or a count over the body is the page's, `March 3, 2027`) under the page's menu (TITLE_BELOW or more lines above it, none of
+    them prose), right over the page's first paragraph of PARAGRAPH_WORDS or more, with more prose within
+    TITLE_REACH lines under that (the article's body): a programme's, a race's or a gallery's title that the text
+    does not repeat (`titles_the_text` asks for its words). An article's own text opens with its title, and a
+    short line under that and over the body is its byline (`Staff report`)."""
+    if i < TITLE_BELOW:
+        return False
+    s = lines[i].strip()
+    if not s or word_count(s) > HEADING_WORDS or _SEPARATOR.search(s) or s.endswith((".", "!", ",", ";", ":", "…")):
+        return False
+    if (
+        not s[0].isupper()
+        or any(c.isdigit() for c in s)
+        or i + 2 >= len(lines)
+        or not is_prose(lines[i + 1], PARAGRAPH_WORDS)
+    ):
+        return False
+    if not any(is_prose(t, 8) for t in lines[i + 2 : i + 2 + TITLE_REACH]):
+        return False
+    return not any(is_prose(t, 8) for t in lines[:i])
