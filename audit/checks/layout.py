@@ -259,11 +259,33 @@ def content_in_header(texts: Sequence[str], j: int, above: list) -> bool:
     """Line j, a name near the top, is the page's content, not its byline: an entry of a list that a lead-in above
     it introduces (`Headliners include:`), a name over or beside a life's dates (an obituary's subject:
     structure.is_life_dates), a venue under an event's date and time (structure.is_event_header), a contact's name
-    in a release's contact block (structure.under_media_contact), or a cell of a table left one cell a line
-    (structure.in_cell_grid)."""
+    in a release's contact block (structure.under_media_contact), a cell of a table left one cell a line
+    (structure.in_cell_grid), or a name the headline names (`named_above`: an interview's subject under `Five
+    minutes with Tomas Reilly`)."""
     if any(is_intro(ln.text) for ln in above) or any(is_life_dates(t) for t in texts[max(0, j - 1) : j + 2]):
         return True
+    if named_above(texts, j):
+        return True
     return (j > 0 and is_event_header(texts, j - 1)) or under_media_contact(texts, j) or in_cell_grid(texts, j)
+
+
+def named_above(texts: Sequence[str], j: int) -> bool:
+    """The name on line j (two to four capitalised words, a role after a comma aside) is one the headline names
+    (`Five minutes with Tomas Reilly` over `Tomas Reilly`): the article's subject printed under its title, not its
+    writer, whom the title does not name. The headline is the first line of three or more words above it that is no
+    sentence, its site's name after a separator (`... | Example News`) cut; every word of the name must be in it."""
+    part = texts[j].split(",", 1)[0].strip()
+    ws = words(part)
+    if not 2 <= len(ws) <= 4 or not all(w[:1].isupper() for w in ws):
+        return False
+    head = next((t for t in texts[:j] if word_count(t) >= 3), "")
+    if is_prose(head, 8):
+        return False  # the text's first sentence, no headline
+    named = {w.casefold() for w in words(_SITE_SUFFIX.split(head, maxsplit=1)[0])}
+    return all(w.casefold() in named for w in ws)
+
+
+_SITE_SUFFIX = re.compile(r"\s[|–—-]\s")
 
 
 _NUMBER = re.compile(r"^[\d.,:%$€£+\-–/]+$")
