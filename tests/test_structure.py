@@ -609,3 +609,20 @@ def test_heads_first_paragraph_leaves_an_articles_byline_and_a_title_over_no_bod
     assert not heads_first_paragraph(["Fire at flats", "Staff report", para, more], 1)  # an article's text
     results = ["Home", "News", "Sport", "County 10K", para, "Results", "1 Kerry Amsel 31:42", "2 Dan Fair 31:58"]
     assert not heads_first_paragraph(results, 3)  # no body of prose under its first paragraph
+
+
+def test_titles_the_text_takes_a_title_over_its_paragraph_and_a_table():
+    page = [
+        "Home",
+        "Bins",
+        "Bin collection days over Christmas",
+        "Collections will be a day later than usual in the week of Christmas and New Year.",
+        "Usual day",
+        "New day",
+        "Monday 22 December",
+        "Tuesday 23 December",
+        "Thursday 25 December",
+        "Saturday 27 December",
+    ]
+    assert titles_the_text(page, 2)
+    assert not titles_the_text(page[:4], 2)  # over its paragraph alone, two of its words taken up: a banner's shape

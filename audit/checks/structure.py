@@ -740,14 +740,29 @@ def is_section_label(lines: Sequence[str], i: int) -> bool:
     return len(set(labels)) >= (TAKEN_SECTIONS if took else SECTIONS)
 
 
+DATA_ROWS = 8  # the rows of a table or a list under a title's first paragraph that are read
+
+
+def _data_under(lines: Sequence[str], k: int) -> bool:
+    """The lines from k up to the next prose line (DATA_ROWS at most, three at least) are a table, a list, code or
+    fields (`structure_kind`): a page's body of data under its first paragraph (a bin calendar, a results table)."""
+    block = []
+    for t in lines[k : k + DATA_ROWS]:
+        if is_prose(t, 8):
+            break
+        block.append(t)
+    return len(block) >= MIN_DATA_LINES and bool(structure_kind(block, kinds=("code", "list", "table", "fields")))
+
+
 def titles_the_text(lines: Sequence[str], i: int) -> bool:
     """Line i is the page's headline or standfirst: no prose line above it (it stands over the article's body), at
     most TITLE_WORDS words, no byline (`Posted by ...`, whose names the text takes up too), not ending like a lead-in
     or holding a link list's separator, and the prose lines within TITLE_REACH lines under it take up two of its content
     words, or its only one in the paragraph right under it (`Council backs cinema flats` over `Plans to turn the
-    cinema into flats ...`), with more prose under them (a body) or, over one paragraph alone (a letter over its
-    signature), TITLE_ALONE of its words: a site's banner over its one notice (`Campus operating status` over `The
-    campus is open and operating ...`) takes up fewer. A menu above the headline names nothing the text says."""
+    cinema into flats ...`), with more prose under them or a table, a list or fields (a body: `_data_under`) or,
+    over one paragraph alone (a letter over its signature), TITLE_ALONE of its words: a site's banner over its one
+    notice (`Campus operating status` over `The campus is open and operating ...`) takes up fewer. A menu above the
+    headline names nothing the text says."""
     s = lines[i].strip()
     if not s or _SEPARATOR.search(s) or s.endswith(":") or word_count(s) > TITLE_WORDS or _POSTED_BY.match(s):
         return False
@@ -756,7 +771,7 @@ def titles_the_text(lines: Sequence[str], i: int) -> bool:
     own = heading_terms(s)
     reach = TITLE_REACH if len(own) > 1 else 1  # (a lone word: the paragraph right under it takes it up)
     under = [heading_terms(t) for t in lines[i + 1 : i + 1 + reach] if is_prose(t, 8)]
-    body = any(is_prose(lines[k], 8) for k in range(i + 2, min(len(lines), i + 2 + reach)))
+    body = any(is_prose(lines[k], 8) for k in range(i + 2, min(len(lines), i + 2 + reach))) or _data_under(lines, i + 2)
     took = taken_up(own, set().union(*under))
     return bool(own) and len(took) >= min(2, len(own)) and (body or len(took) >= TITLE_ALONE)
 
