@@ -138,7 +138,8 @@ def learned_residue(view: TextView) -> Iterator[Hit]:
     function words and verbs of saying. Only whole pages are scored (at least 6 lines, 70% of them short:
     an extractor's whole-page text), never an extracted article or a short note, and no line of running prose (30+ words
     ending like a sentence), nor a line content by its place: a release's end mark and contact block, a
-    programme's days and timed entries, a note of sentences under a table. Trained, and its threshold chosen, by leave-pages-out cross-validation
+    programme's days and timed entries, a note of sentences under a table, the article's own subheads between its
+    paragraphs and its title over them (structure.is_section_head, titles_the_text, heads_first_paragraph). Trained, and its threshold chosen, by leave-pages-out cross-validation
     (tools/train_residue_model.py; figures in the README, Measured quality). It is `info` and never
     edits the text: a page of short lines that are content (a poem, lyrics) can fire, and on pages
     unlike the training pages it cannot promise the precision that `audit fix` needs.
