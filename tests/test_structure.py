@@ -31,6 +31,7 @@ from audit.checks.structure import (
     shares_terms,
     structure_kind,
     taken_up,
+    titles_data,
     titles_the_text,
 )
 from audit.text import TextView
@@ -626,3 +627,25 @@ def test_titles_the_text_takes_a_title_over_its_paragraph_and_a_table():
     ]
     assert titles_the_text(page, 2)
     assert not titles_the_text(page[:4], 2)  # over its paragraph alone, two of its words taken up: a banner's shape
+
+
+def test_titles_data_takes_a_forecasts_and_a_programmes_title():
+    forecast = [
+        "Maps",
+        "Warnings",
+        "Carrow weather",
+        "Issued at 06:00",
+        "Today: Dry and bright. High 7C.",
+        "Tonight: Frost. Low -2C.",
+        "Sunday: Rain later. High 6C.",
+    ]
+    assert titles_data(forecast, 2)
+    programme = ["Saturday at the Carrow Folk Weekend", "2pm", "The Wenlow Fiddlers", "4pm", "Anna Reel and band"]
+    assert titles_data(programme, 0)
+
+
+def test_titles_data_leaves_menu_items_over_field_shaped_menus_and_single_words():
+    menu = ["Dear Carrow", "Open Doors: Tours of the town hall", "Know the River: Flood maps", "Out of Town: Day trips"]
+    assert not titles_data(menu, 0)  # the fields below it end in no stop: a menu's items
+    forecast = ["Maps", "Weather", "Today: Dry and bright. High 7C.", "Tonight: Frost. Low -2C.", "Sunday: Rain."]
+    assert not titles_data(forecast, 1)  # one word: a menu's label as often

@@ -16,6 +16,7 @@ from audit.checks.structure import (
     is_section_head,
     is_table,
     structure_kind,
+    titles_data,
     titles_the_text,
 )
 from audit.linemodel import PROSE_WORDS, DocStats, is_whole_page, line_features, shipped_model
@@ -111,13 +112,14 @@ def _content_by_place(lines: list[str], structure: Structure, i: int) -> bool:
     over a number), in a programme or an events listing (`Saturday` over `10:00 Farmers' market`), a subhead between
     the article's paragraphs (structure.is_section_head), the page's headline over the paragraphs that take up its
     words (structure.titles_the_text), a whole page's title under its menu and over its first paragraph and body
-    that is no menu label (structure.heads_first_paragraph), or a note of sentences right under a table or a
+    that is no menu label (structure.heads_first_paragraph) or over its data (structure.titles_data: a forecast's,
+    a programme's), or a note of sentences right under a table or a
     listing (`Times are GMT. Add an hour from ...`)."""
     if in_contact_block(lines, i) or in_programme(lines, i) or in_field_run(lines, i):
         return True
     if is_section_head(lines, i) or titles_the_text(lines, i):
         return True  # the article's own subhead between its paragraphs, or its headline over them
-    if heads_first_paragraph(lines, i) and not is_ui_label(lines[i]):
+    if (heads_first_paragraph(lines, i) or titles_data(lines, i)) and not is_ui_label(lines[i]):
         return True  # a whole page's title (a menu's last label over the body, `Log in`, is the menu's)
     s = lines[i].rstrip()
     note = s.endswith(".") and "..." not in s and len(s.split()) >= NOTE_WORDS and _TWO_SENTENCES.search(s) is not None

@@ -798,3 +798,23 @@ def heads_first_paragraph(lines: Sequence[str], i: int) -> bool:
     if not any(is_prose(t, 8) for t in lines[i + 2 : i + 2 + TITLE_REACH]):
         return False
     return not any(is_prose(t, 8) for t in lines[:i])
+
+
+TITLE_GAP = 2  # a data page's title stands this many lines at most above its data (a time stamp may come between)
+
+
+def titles_data(lines: Sequence[str], i: int) -> bool:
+    """Line i is the title of a page of data: two to TITLE_WORDS words, opening with a capital, no digit, separator or
+    closing stop or colon, no prose line above it, and a programme (`in_programme`: `7pm` over its act) or a run of
+    `Label: value.` fields whose first value ends in a stop (`in_field_run`: a forecast's days; a menu's `Out of
+    Line: Gerrymandering` items have none) starting within TITLE_GAP lines under it (`Lowbridge weather` over `Issued at 05:00` over `Today: Rain ...`). A menu's
+    items over a schedule are single words or buttons (RES017 leaves those to its model)."""
+    s = lines[i].strip()
+    if not 2 <= word_count(s) <= TITLE_WORDS or not s[:1].isupper() or _SEPARATOR.search(s):
+        return False
+    if any(c.isdigit() for c in s) or s.endswith((".", "!", "?", ",", ";", ":", "…")):
+        return False
+    if any(is_prose(t, 8) for t in lines[:i]):
+        return False
+    starts = range(i + 1, min(len(lines), i + 1 + TITLE_GAP))
+    return any(in_programme(lines, k) or in_field_run(lines, k) and lines[k].rstrip().endswith(".") for k in starts)
