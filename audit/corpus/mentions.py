@@ -276,9 +276,12 @@ class IgnoredWhere:
     """`ignored_spans` asked one position at a time, each line's furniture test run only when a word of that
     line asks (a line without a name-like word is never tested): a position is ignored where a flagged span
     holds it, or its line reads as furniture. The same answers as `_inside(ignored_spans(view), ...)` for the
-    position of any non-white-space character (tests/test_names.py compares them)."""
+    position of any non-white-space character (tests/test_names.py compares them).
 
-    __slots__ = ("flagged", "flagged_starts", "line_starts", "lines", "tested")
+    The last line asked is remembered with its answer where no flagged span touches it (`lo`, `hi`: from its
+    start to the next line's): the words of a line, asked one after another, then cost a comparison."""
+
+    __slots__ = ("flagged", "flagged_starts", "line_starts", "lines", "tested", "lo", "hi", "last")
 
     def __init__(self, view: TextView) -> None:
         self.flagged = merge_spans(view.memo(FLAGGED_SPANS, lambda _view: ()))
@@ -286,14 +289,22 @@ class IgnoredWhere:
         self.lines = view.lines
         self.line_starts = [ln.start for ln in self.lines]
         self.tested: dict[int, bool] = {}
+        self.lo, self.hi, self.last = 0, 0, False  # no line remembered yet
 
     def __call__(self, pos: int) -> bool:
+        if self.lo <= pos < self.hi:
+            return self.last
         if self.flagged and _inside(self.flagged, self.flagged_starts, pos):
             return True
         i = bisect.bisect_right(self.line_starts, pos) - 1
         found = self.tested.get(i)
         if found is None:
             found = self.tested[i] = furniture_line(self.lines[i].text)
+        lo = self.line_starts[i]
+        hi = self.line_starts[i + 1] if i + 1 < len(self.line_starts) else sys.maxsize
+        k = bisect.bisect_left(self.flagged_starts, hi) - 1  # the last flagged span that starts before `hi`
+        if k < 0 or self.flagged[k][1] <= lo:  # (merged spans: their ends are in order too)
+            self.lo, self.hi, self.last = lo, hi, found
         return found
 
 

@@ -1,0 +1,97 @@
+"""The third speed round's faster forms against the forms they replaced, on varied inputs: the same answers.
+
+- the MT model's sentence breaks (`mtmodel._breaks`) are three literal replacements, one a mark, where the
+  first form was one pass with a look-behind on the mark (and the second one pass writing the mark back);
+- MT008's `IgnoredWhere` remembers the last line asked where no flagged span touches it;
+- the MT model's word frequencies are the lexicon's table (one copy), and its letter trigrams are counted
+  from one regex pass (tests/test_speed_equivalence.py counts them word by word).
+"""
+
+from __future__ import annotations
+
+import random
+import re
+
+from audit import mtmodel as m
+
+# the sentence end as first written: a look-behind on the mark, the white space after it a newline
+_PLAIN_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"'(]?[A-Z0-9])")
+
+PIECES = [
+    "It rained.",
+    " ",
+    "  \t ",
+    "\n",
+    "\x1c",
+    "\u00a0",
+    "\u2009",
+    "Then",
+    "?!",
+    "...",
+    "…",
+    "!",
+    "?",
+    ".",
+    '"Yes',
+    "'No",
+    "(See",
+    "2023",
+    "a",
+    "“Quoted”",
+    "Dr. Smith",
+    "end.\u00a0Next",
+    "U.S. Army",
+    'wait!?  "A',
+]
+
+
+def _plain_breaks(text: str) -> str:
+    return _PLAIN_SENTENCE_END.sub("\n", m.normalise(text))
+
+
+def test_breaks_are_those_of_the_look_behind_form():
+    rng = random.Random(31)
+    texts = ["", "One. Two! Three? four. 5. (Six) 'seven' \"Eight\"", "a.\n\nB", "x!\u2003Y", "?! ?!  A"]
+    texts += ["".join(rng.choice(PIECES) for _ in range(rng.randint(1, 30))) for _ in range(3000)]
+    for text in texts:
+        assert m._breaks(text) == _plain_breaks(text), repr(text)
+
+
+def test_breaks_make_a_sentence_break_after_each_mark():
+    assert m._breaks('It rained. Then it stopped! Why? "Because') == 'It rained.\nThen it stopped!\nWhy?\n"Because'
+    assert m._breaks("U.S. Troops. e.g. this") == "U.S.\nTroops. e.g. this"
+
+
+def test_ignored_where_answers_as_the_merged_spans_do_in_any_order():
+    """`IgnoredWhere` remembers the last line asked: positions asked in any order, lines with and without
+    flagged spans, get the answers of the merged spans."""
+    from audit.corpus.mentions import FLAGGED_SPANS, IgnoredWhere, _inside, ignored_spans
+    from audit.text import TextView
+
+    rng = random.Random(7)
+    lines = ["Home | World | Politics", "Mykola Pavlyuk said the Horyn had flooded.", "", "Read More", "Weight Loss"]
+    for _ in range(300):
+        text = "\n".join(rng.choice(lines) for _ in range(rng.randint(1, 8)))
+        spans = []
+        for _ in range(rng.randrange(4)):
+            a = rng.randrange(len(text) + 1)
+            spans.append((a, min(len(text), a + rng.randrange(40))))
+        flagged = tuple(sorted(spans))
+        view = TextView(text)
+        view.memo(FLAGGED_SPANS, lambda _view, f=flagged: f)
+        skip = ignored_spans(view)
+        starts = [s for s, _ in skip]
+        ignored = IgnoredWhere(view)
+        positions = [p for p, ch in enumerate(text) if not ch.isspace()]
+        for pos in positions + rng.sample(positions, len(positions)):
+            assert ignored(pos) == _inside(skip, starts, pos), (text, spans, pos)
+
+
+def test_mt_frequencies_are_wordfreqs_english_dictionary():
+    """The MT model reads the lexicon's table, not a second copy: the same words, frequencies and order as
+    `get_frequency_dict("en")`, as first written."""
+    from wordfreq import get_frequency_dict
+
+    first = get_frequency_dict("en")
+    assert m._frequencies() == first
+    assert list(m._frequencies()) == list(first)
