@@ -4,7 +4,8 @@
   first form was one pass with a look-behind on the mark (and the second one pass writing the mark back);
 - MT008's `IgnoredWhere` remembers the last line asked where no flagged span touches it;
 - the MT model's word frequencies are the lexicon's table (one copy), and its letter trigrams are counted
-  from one regex pass (tests/test_speed_equivalence.py counts them word by word).
+  from one regex pass (tests/test_speed_equivalence.py counts them word by word);
+- the hyperscan pass finds its matches' lines by walking the line breaks once (`scan.lines_of_ends`).
 """
 
 from __future__ import annotations
@@ -95,3 +96,25 @@ def test_mt_frequencies_are_wordfreqs_english_dictionary():
     first = get_frequency_dict("en")
     assert m._frequencies() == first
     assert list(m._frequencies()) == list(first)
+
+
+def test_lines_of_ends_are_the_bisections_in_any_order():
+    """The hyperscan pass walks the line breaks once (its matches come in order of their end); matches in any
+    order get the lines that bisection gives."""
+    import bisect
+
+    from audit.scan import lines_of_ends
+
+    rng = random.Random(3)
+    for _ in range(2000):
+        size = rng.randint(1, 200)
+        breaks = sorted(rng.sample(range(size), rng.randint(0, min(size, 20))))
+        ends = [(rng.randrange(5), rng.randint(1, size + 1)) for _ in range(rng.randint(0, 30))]
+        if rng.random() < 0.5:
+            ends.sort(key=lambda x: x[1])
+        expected: dict[int, set[int]] = {}
+        for k, end in ends:
+            expected.setdefault(k, set()).add(bisect.bisect_left(breaks, end - 1))
+        got: dict[int, set[int]] = {}
+        lines_of_ends(ends, breaks, got)
+        assert got == expected, (breaks, ends)
