@@ -150,7 +150,7 @@ def alphabet() -> dict[str, int]:
 def _frequencies() -> dict[str, float]:
     """wordfreq's English frequencies: the lexicon's table (`english_table`, the same `get_frequency_dict`
     of the "best" word list). Asked as `get_frequency_dict("en")`, wordfreq's memo, keyed by the arguments
-    as written, built a second copy of it (0.06 s and 20-odd MB, once a process)."""
+    as written, built a second copy of it (0.06 s and 8 MB, once a process)."""
     return english_table()[0]
 
 
