@@ -185,6 +185,14 @@ def _token_word(group: str) -> str:
     return word if word and word[0].isupper() else ""
 
 
+@memo(16_384)
+def _token_kind(group: str) -> tuple[str, int]:
+    """`_token_word` of a capitalised-word match and its `_name_kind` ("" and _NEVER where no word is left):
+    `extract_mentions` looks a match up once."""
+    word = _token_word(group)
+    return word, _name_kind(word) if word else _NEVER
+
+
 def name_tokens(text: str) -> Iterator[tuple[int, int, str]]:
     """(start, end, word) for every capitalised word of `text`, a possessive `'s` and trailing
     apostrophes or hyphens cut off: the one tokenizer for names (mentions, stories, quotations, report)."""
@@ -322,13 +330,13 @@ def extract_mentions(view: TextView) -> DocMentions:
     prev_end = -10
     title = None
     for m in _CAP_WORD.finditer(text):  # `name_tokens`, without a generator's step a word
-        word = _token_word(m.group(1))
+        word, kind = _token_kind(m.group(1))
         if not word:
             continue
         start = m.start(1)
         end = start + len(word)
-        kind = _name_kind(word)
-        if kind != _NEVER and ignored(start):  # a name-like word's line alone is tested
+        # a name-like word's line alone is tested; the line asked last is answered here (`IgnoredWhere`)
+        if kind != _NEVER and (ignored.last if ignored.lo <= start < ignored.hi else ignored(start)):
             kind = _NEVER
         if kind == _MID_SENTENCE:  # a sentence start decides
             kind = _NEVER if _sentence_start(text, start) else _ALWAYS
