@@ -5,7 +5,8 @@
 - MT008's `IgnoredWhere` remembers the last line asked where no flagged span touches it;
 - the MT model's word frequencies are the lexicon's table (one copy), and its letter trigrams are counted
   from one regex pass (tests/test_speed_equivalence.py counts them word by word);
-- the hyperscan pass finds its matches' lines by walking the line breaks once (`scan.lines_of_ends`).
+- the hyperscan pass finds its matches' lines by walking the line breaks once (`scan.lines_of_ends`);
+- findings.jsonl is written by one JSON encoder made once.
 """
 
 from __future__ import annotations
@@ -118,3 +119,27 @@ def test_lines_of_ends_are_the_bisections_in_any_order():
         got: dict[int, set[int]] = {}
         lines_of_ends(ends, breaks, got)
         assert got == expected, (breaks, ends)
+
+
+def test_finding_lines_are_json_dumps_of_the_records():
+    """findings.jsonl's lines come from one encoder made once: each is `json.dumps(record, ensure_ascii=False)`
+    of its record, as first written (non-ASCII evidence, quotes, control characters and NaN confidence)."""
+    import json
+    import math
+
+    from audit.engine import audit_documents
+    from audit.load import Document
+    from audit.output import finding_lines, finding_record
+    from audit.records import Finding
+
+    texts = [
+        "Read more\nShare this\nKyiv — “Київ” said\ttab \\ back \x07 bell.\nRead more",
+        "Follow us on Twitter\n\nCopyright 2024 Example News. All rights reserved.",
+    ]
+    result = audit_documents([Document(f"d{i}", t) for i, t in enumerate(texts)])
+    lines = list(finding_lines(result))
+    records = [finding_record(f) for r in result.results for f in r.findings]
+    assert lines and lines == [json.dumps(rec, ensure_ascii=False) + "\n" for rec in records]
+    odd = Finding("d", 0, 1, "X", "mt", "info", "m “q” \u2028", "é\x00", None, math.nan)
+    rec = finding_record(odd)
+    assert json.JSONEncoder(ensure_ascii=False).encode(rec) == json.dumps(rec, ensure_ascii=False)
