@@ -55,7 +55,7 @@ from importlib import resources
 
 import numpy as np
 
-from audit.lexicon import function_word_set, function_words
+from audit.lexicon import english_table, function_word_set, function_words
 from audit.memory import memo
 
 _TYPOGRAPHY = {
@@ -67,9 +67,12 @@ _TYPOGRAPHY = {
     "\u2026": "...",
 }
 _TYPOGRAPHY_RX = re.compile("[" + re.escape("".join(_TYPOGRAPHY)) + "]")
-# a sentence end: the mark is kept (`_breaks` writes it back), the white space after it becomes a newline;
-# opening with the mark, not with a look-behind, lets the engine skip to the marks (a third less time)
-_SENTENCE_END = re.compile(r"([.!?])\s+(?=[\"'(]?[A-Z0-9])")
+# a sentence end: the white space after a mark becomes a newline. One pattern a mark, each opening with
+# its mark (not a look-behind: the engine skips to the mark) and replaced by the mark and a newline, a
+# literal: a group in the replacement costs a Python call a sentence (`re._parser.expand_template` in 3.11),
+# half of `_breaks`' time. The marks' matches never meet (a mark, then white space), so the three passes
+# write what one `(?<=[.!?])\s+(?=...)` pass writes (tests/test_mt_reference.py)
+_SENTENCE_ENDS = tuple((re.compile(re.escape(mark) + r"\s+(?=[\"'(]?[A-Z0-9])"), mark + "\n") for mark in ".!?")
 # one tokenisation of the whole text: a newline token marks a sentence break (see `_breaks`)
 _TOKEN = re.compile(r"\n|[^\W\d_]+(?:[-'][^\W\d_]+)*|\d+(?:[.,:]\d+)*|\.\.\.|[^\w\s]")
 # the same tokens, found faster: whitespace skipped inside a match (the token is its group) and no
@@ -126,7 +129,10 @@ def _breaks(text: str) -> str:
     """Normalised text with every sentence end a newline: a line break always ends a sentence, and so
     does `. ` before a capital."""
     plain = text.isascii() and "`" not in text  # the backtick is the one ASCII character normalised
-    return _SENTENCE_END.sub("\\1\n", text if plain else normalise(text))
+    text = text if plain else normalise(text)
+    for end, mark_and_newline in _SENTENCE_ENDS:
+        text = end.sub(mark_and_newline, text)
+    return text
 
 
 def sentences(text: str) -> list[str]:
@@ -141,11 +147,11 @@ def alphabet() -> dict[str, int]:
     return {s: i + 1 for i, s in enumerate(dict.fromkeys(symbols))}
 
 
-@functools.cache
 def _frequencies() -> dict[str, float]:
-    from wordfreq import get_frequency_dict
-
-    return get_frequency_dict("en")
+    """wordfreq's English frequencies: the lexicon's table (`english_table`, the same `get_frequency_dict`
+    of the "best" word list). Asked as `get_frequency_dict("en")`, wordfreq's memo, keyed by the arguments
+    as written, built a second copy of it (0.06 s and 8 MB, once a process)."""
+    return english_table()[0]
 
 
 @memo(1 << 16)
@@ -153,6 +159,9 @@ def _zipf(word: str) -> float:
     """wordfreq's Zipf frequency of a lower-cased word (0 when English does not know it)."""
     f = _frequencies().get(word, 0.0)
     return math.log10(f) + 9 if f > 0 else 0.0
+
+
+_TRIGRAM = re.compile("(?=([^\n]{3}))")
 
 
 @functools.cache
@@ -166,9 +175,13 @@ def _letter_model() -> tuple[dict[str, float], dict[str, float]]:
     from wordfreq import top_n_list
 
     padded = ["^^" + w + "$" for w in top_n_list("en", LETTER_WORDS) if len(w) >= 3 and w.isascii() and w.isalpha()]
-    # every trigram of every padded word, and its two-letter context, counted at once (Counter counts in C)
-    tri = Counter([s[i - 2 : i + 1] for s in padded for i in range(2, len(s))])
-    ctx = Counter([s[i - 2 : i] for s in padded for i in range(2, len(s))])
+    # every trigram of every padded word: the three characters at each place of the words written one a line
+    # that hold no line break, found by the regex engine (not a Python loop over 240,000 places); a context's
+    # count is the sum of its trigrams' (each trigram's first two letters are its context)
+    tri = Counter(_TRIGRAM.findall("\n".join(padded)))
+    ctx: Counter[str] = Counter()
+    for t, n in tri.items():
+        ctx[t[:2]] += n
     seen = {t: math.log((n + 0.1) / (ctx[t[:2]] + 2.8)) for t, n in tri.items()}
     unseen = {c: math.log(0.1 / (n + 2.8)) for c, n in ctx.items()}
     return seen, unseen

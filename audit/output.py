@@ -64,10 +64,16 @@ def finding_record(f: Finding) -> dict[str, Any]:
     return d
 
 
+# `json.dumps(record, ensure_ascii=False)`'s encoder, made once: with a keyword argument, `dumps` makes a new
+# encoder for each record (a fifth of its time on findings.jsonl's records); the same text
+_FINDING_JSON = json.JSONEncoder(ensure_ascii=False)
+
+
 def finding_lines(result: AuditResult) -> Iterator[str]:
+    encode = _FINDING_JSON.encode
     for r in result.results:
         for f in r.findings:
-            yield json.dumps(finding_record(f), ensure_ascii=False) + "\n"
+            yield encode(finding_record(f)) + "\n"
 
 
 def _cell(v: Any) -> Any:

@@ -679,13 +679,26 @@ class DocScan:
         data = self.text.encode("utf-8", "surrogatepass")  # a lone surrogate is no reason to fail
         ends: list[tuple[int, int]] = []
         db.scan(data, match_event_handler=lambda k, start, end, flags, ctx: ends.append((k, end)), scratch=scratch)
-        breaks = [m.start() for m in _NEWLINE.finditer(data)]
-        where = bisect.bisect_left
-        for k, end in set(ends):  # (literals of one pattern that end at one place: once)
-            lines = out.get(k)
-            if lines is None:
-                lines = out[k] = set()
-            lines.add(where(breaks, end - 1))
+        lines_of_ends(ends, [m.start() for m in _NEWLINE.finditer(data)], out)
+
+
+def lines_of_ends(ends: list[tuple[int, int]], breaks: list[int], out: dict[int, set[int]]) -> None:
+    """Add to `out[k]` the line of each match (k, end): the number of line breaks (their offsets, in order)
+    before its last byte, `bisect_left(breaks, end - 1)`. Hyperscan reports matches in order of their end,
+    so the breaks are walked once; a match that ends before the one reported before it (not expected) is
+    placed by bisection, and the walk goes on from there (tests/test_speed_round3.py)."""
+    line, n, prev = 0, len(breaks), -1
+    for k, end in ends:
+        if end < prev:
+            line = bisect.bisect_left(breaks, end - 1)
+        while line < n and breaks[line] < end - 1:
+            line += 1
+        prev = end
+        lines = out.get(k)
+        if lines is None:
+            out[k] = {line}
+        else:
+            lines.add(line)  # (literals of one pattern that end at one place: one line, once)
 
 
 _NEWLINE = re.compile(b"\n")

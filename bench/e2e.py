@@ -22,11 +22,18 @@ in use, hyperscan where it is installed), each in every round, against the same 
 outputs (findings, scores, claims, sources) must be byte-identical, or the benchmark stops.
 
 `--profile` also profiles the per-document stage in this process (cProfile, one pass) and prints
-the functions that cost the most, and the time each check takes.
+the functions that cost the most, and the time each check takes; then runs `audit run --jobs 1` once
+more in this process (AUDIT_NO_FORK=1: the corpus decisions are timed here, not in forked children) and
+prints the whole run's phases in CPU ms a document: the per-document stage, writing its shards, each
+corpus check's decision, the rest of the corpus pass (stories, reading and rewriting the spilled results,
+scoring), the outputs, the validation's table and the validation (this process's first documents pay
+for loading models and word lists, which `audit run`'s start-up subtraction leaves out).
 """
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import os
 import resource
@@ -88,6 +95,79 @@ def profile(docs) -> None:
     )
     for code, s in sorted(per_check.items(), key=lambda x: -x[1])[:25]:
         print(f"  {code:18s} {1000 * s / len(docs):6.2f}")
+
+
+def _timed(table: dict[str, float], name: str, fn):
+    """`fn` wrapped to add the CPU seconds of each call to `table[name]`."""
+
+    def call(*args, **kwargs):
+        t = time.process_time()
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            table[name] = table.get(name, 0.0) + time.process_time() - t
+
+    return call
+
+
+def _timed_decisions(table: dict[str, float], decide_checks):
+    """`engine.decide_checks` wrapped to add the CPU seconds spent on each check's hits to `table`."""
+
+    def call(checks, *args, **kwargs):
+        it = decide_checks(checks, *args, **kwargs)
+        while True:
+            t = time.process_time()
+            try:
+                c, found = next(it)
+            except StopIteration:
+                return
+            table[f"  decide {c.code}"] = table.get(f"  decide {c.code}", 0.0) + time.process_time() - t
+            yield c, found
+
+    return call
+
+
+def run_phases(docs) -> None:
+    """`audit run --jobs 1` on `docs` in this process, each phase's CPU time a document (see --profile)."""
+    from audit import cli, engine, output
+    from audit.gate import expectations
+
+    table: dict[str, float] = {}
+    patched = [
+        (engine, "check_document", "per-document stage"),
+        (engine, "write_shard", "writing the shards"),
+        (engine, "corpus_stage", "corpus pass, all"),
+        (output, "write_outputs", "outputs (findings, scores, report ...)"),
+        (expectations, "gate_table", "validation table"),
+        (expectations, "validate", "validation (Great Expectations, its import too)"),
+    ]
+    saved = [(mod, name, getattr(mod, name)) for mod, name, _ in patched] + [
+        (engine, "decide_checks", engine.decide_checks)
+    ]
+    for mod, name, label in patched:
+        setattr(mod, name, _timed(table, label, getattr(mod, name)))
+    engine.decide_checks = _timed_decisions(table, engine.decide_checks)
+    os.environ["AUDIT_NO_FORK"] = "1"
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            corpus = Path(tmp) / "pages.jsonl"
+            with corpus.open("w", encoding="utf-8") as f:
+                for d in docs:
+                    f.write(json.dumps({"id": d.id, "text": d.text, "source": d.source}, ensure_ascii=False) + "\n")
+            t = time.process_time()
+            with contextlib.redirect_stdout(io.StringIO()):
+                cli.main(["run", str(corpus), "--out", str(Path(tmp) / "out"), "--jobs", "1", "--no-progress"])
+            whole = time.process_time() - t
+    finally:
+        del os.environ["AUDIT_NO_FORK"]
+        for mod, name, fn in saved:
+            setattr(mod, name, fn)
+    decided = sum(v for k, v in table.items() if k.startswith("  decide"))
+    table["  rest of the corpus pass"] = table.pop("corpus pass, all", 0.0) - decided
+    print(f"\n`audit run --jobs 1` in this process: {1000 * whole / len(docs):.2f} ms a document, CPU; its phases:")
+    for name, secs in sorted(table.items(), key=lambda x: -x[1]):
+        print(f"  {name:40s} {1000 * secs / len(docs):6.2f}")
+    print(f"  {'(the rest: reading, imports, start-up)':40s} {1000 * (whole - sum(table.values())) / len(docs):6.2f}")
 
 
 OUTPUTS = ("findings.jsonl", "scores.csv", "claims.csv", "sources.csv")
@@ -165,6 +245,7 @@ def main() -> int:
         print(f"\nnews-audit end to end ({e} pre-filter scan) is {ratio:.2f}x as fast as DataTrove's four filters")
     if "--profile" in sys.argv:
         profile(docs)
+        run_phases(docs)
     return 0
 
 

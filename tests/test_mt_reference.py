@@ -57,7 +57,7 @@ def _reference_type(tok: str, numbers: dict[str, int]) -> tuple[int, int, int, i
     return (one, one, 0, 1, -1, False, 0.0, False)
 
 
-# the sentence end as first written (a look-behind on the mark); audit.mtmodel's opens with the mark and writes it back
+# the sentence end as first written (a look-behind on the mark); audit.mtmodel replaces each mark and its white space
 _PLAIN_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"'(]?[A-Z0-9])")
 
 

@@ -185,6 +185,14 @@ def _token_word(group: str) -> str:
     return word if word and word[0].isupper() else ""
 
 
+@memo(16_384)
+def _token_kind(group: str) -> tuple[str, int]:
+    """`_token_word` of a capitalised-word match and its `_name_kind` ("" and _NEVER where no word is left):
+    `extract_mentions` looks a match up once."""
+    word = _token_word(group)
+    return word, _name_kind(word) if word else _NEVER
+
+
 def name_tokens(text: str) -> Iterator[tuple[int, int, str]]:
     """(start, end, word) for every capitalised word of `text`, a possessive `'s` and trailing
     apostrophes or hyphens cut off: the one tokenizer for names (mentions, stories, quotations, report)."""
@@ -276,9 +284,12 @@ class IgnoredWhere:
     """`ignored_spans` asked one position at a time, each line's furniture test run only when a word of that
     line asks (a line without a name-like word is never tested): a position is ignored where a flagged span
     holds it, or its line reads as furniture. The same answers as `_inside(ignored_spans(view), ...)` for the
-    position of any non-white-space character (tests/test_names.py compares them)."""
+    position of any non-white-space character (tests/test_names.py compares them).
 
-    __slots__ = ("flagged", "flagged_starts", "line_starts", "lines", "tested")
+    The last line asked is remembered with its answer where no flagged span touches it (`lo`, `hi`: from its
+    start to the next line's): the words of a line, asked one after another, then cost a comparison."""
+
+    __slots__ = ("flagged", "flagged_starts", "line_starts", "lines", "tested", "lo", "hi", "last")
 
     def __init__(self, view: TextView) -> None:
         self.flagged = merge_spans(view.memo(FLAGGED_SPANS, lambda _view: ()))
@@ -286,14 +297,22 @@ class IgnoredWhere:
         self.lines = view.lines
         self.line_starts = [ln.start for ln in self.lines]
         self.tested: dict[int, bool] = {}
+        self.lo, self.hi, self.last = 0, 0, False  # no line remembered yet
 
     def __call__(self, pos: int) -> bool:
+        if self.lo <= pos < self.hi:
+            return self.last
         if self.flagged and _inside(self.flagged, self.flagged_starts, pos):
             return True
         i = bisect.bisect_right(self.line_starts, pos) - 1
         found = self.tested.get(i)
         if found is None:
             found = self.tested[i] = furniture_line(self.lines[i].text)
+        lo = self.line_starts[i]
+        hi = self.line_starts[i + 1] if i + 1 < len(self.line_starts) else sys.maxsize
+        k = bisect.bisect_left(self.flagged_starts, hi) - 1  # the last flagged span that starts before `hi`
+        if k < 0 or self.flagged[k][1] <= lo:  # (merged spans: their ends are in order too)
+            self.lo, self.hi, self.last = lo, hi, found
         return found
 
 
@@ -311,13 +330,13 @@ def extract_mentions(view: TextView) -> DocMentions:
     prev_end = -10
     title = None
     for m in _CAP_WORD.finditer(text):  # `name_tokens`, without a generator's step a word
-        word = _token_word(m.group(1))
+        word, kind = _token_kind(m.group(1))
         if not word:
             continue
         start = m.start(1)
         end = start + len(word)
-        kind = _name_kind(word)
-        if kind != _NEVER and ignored(start):  # a name-like word's line alone is tested
+        # a name-like word's line alone is tested; the line asked last is answered here (`IgnoredWhere`)
+        if kind != _NEVER and (ignored.last if ignored.lo <= start < ignored.hi else ignored(start)):
             kind = _NEVER
         if kind == _MID_SENTENCE:  # a sentence start decides
             kind = _NEVER if _sentence_start(text, start) else _ALWAYS
