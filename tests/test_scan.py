@@ -4,6 +4,7 @@ development pages where ../shared is present, and texts made to trip case foldin
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from pathlib import Path
@@ -99,7 +100,16 @@ def test_every_engine_gives_the_same_findings(engine_reset):
     assert results["off"]  # the corpus has residue to find
 
 
+@functools.cache
+def _plain_matches(k: int, rx: re.Pattern[str]) -> tuple[list[int], list[tuple[int, int]]]:
+    """Where `rx` matches CORPUS[k] by plain `re`, without the pre-filter: the lines (their `Line.index`) that
+    it matches on their own, and its spans in the whole text. The same for every engine: made once."""
+    text = CORPUS[k]
+    return [ln.index for ln in TextView(text).lines if rx.search(ln.text)], [m.span() for m in rx.finditer(text)]
+
+
 @pytest.mark.slow
+@pytest.mark.xdist_group("scan-plain-matches")  # the engines' cases on one worker: _plain_matches made once
 @pytest.mark.parametrize("name", ENGINES[1:])
 def test_no_line_a_pattern_matches_is_left_out(name, engine_reset):
     """The pre-filter's promise itself, for every pattern the checks asked about: each line where the
@@ -109,14 +119,14 @@ def test_no_line_a_pattern_matches_is_left_out(name, engine_reset):
     _findings(CORPUS[:50])  # every check asks about its patterns
     patterns = list(scan.PREFILTER.patterns)
     assert len(patterns) >= 10
-    for text in CORPUS:
+    for k, text in enumerate(CORPUS):
         view = TextView(text)
         for rx in patterns:
             lines = view.candidates(rx)
-            for line in view.lines:
-                if rx.search(line.text):
-                    assert line.index in lines, (rx.pattern[:60], line.text)
-            assert [m.span() for m in view.finditer(rx)] == [m.span() for m in rx.finditer(text)]
+            matched, spans = _plain_matches(k, rx)
+            for i in matched:
+                assert i in lines, (rx.pattern[:60], view.lines[i].text)
+            assert [m.span() for m in view.finditer(rx)] == spans
 
 
 def test_required_literals():
