@@ -37,9 +37,36 @@ def corpus_findings(texts: dict[str, str], select: tuple[str, ...], sources: dic
     return audit_documents(docs, Options(select=select, jobs=1)).findings
 
 
-# Module-scoped fixtures that start something costly: with `pytest -n 2` (pytest-xdist, `--dist loadgroup` in
-# pyproject.toml) every test that uses one goes to one worker, which starts it once.
-ONE_WORKER = {"browser": "chromium"}
+# With `pytest -n 2` (pytest-xdist) each test is a unit of work of its own, except those under these prefixes,
+# which go to one worker together: a module whose module-scoped fixture starts something costly (test_dask's
+# Dask cluster, test_report's browser, test_probe_set's pages) makes it once, and test_scan's engine cases share
+# their plain-re matches. (xdist's own `--dist loadgroup` marks do nothing under pytest 9.2: it renames
+# `item._nodeid`, which pytest no longer reads.)
+SAME_WORKER = (
+    "tests/test_dask.py::",
+    "tests/test_report.py::",
+    "tests/test_probe_set.py::",
+    "tests/test_scan.py::test_no_line_a_pattern_matches_is_left_out[",
+)
+
+
+def same_worker_scope(nodeid: str) -> str:
+    """The unit of work that the test `nodeid` is sent to a worker in: its SAME_WORKER prefix, else itself."""
+    return next((prefix for prefix in SAME_WORKER if nodeid.startswith(prefix)), nodeid)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    """`-n 2`'s load balancing, by the units of `same_worker_scope` (the larger units first)."""
+    if config.getvalue("dist") != "load":
+        return None  # another --dist asked for by name
+    from xdist.scheduler import LoadScopeScheduling
+
+    class SameWorkerScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return same_worker_scope(nodeid)
+
+    return SameWorkerScheduling(config, log)
 
 
 @pytest.hookimpl(wrapper=True)
@@ -54,13 +81,6 @@ def pytest_runtest_protocol(item, nextitem):
     gc.collect()
     gc.freeze()
     return result
-
-
-def pytest_collection_modifyitems(items):
-    for item in items:
-        for fixture, group in ONE_WORKER.items():
-            if fixture in getattr(item, "fixturenames", ()):
-                item.add_marker(pytest.mark.xdist_group(group))
 
 
 @pytest.fixture

@@ -17,8 +17,6 @@ from audit.output import write_outputs
 from audit.records import Document
 
 pytest.importorskip("distributed", reason="the dask extra is not installed (pip install 'news-audit[dask]')")
-# one xdist worker runs the module: the module's cluster is started once, and no two clusters start together
-pytestmark = pytest.mark.xdist_group("dask")
 
 OUTPUT_FILES = ("findings.jsonl", "scores.csv", "sources.csv", "claims.csv", "report.html")
 

@@ -109,7 +109,6 @@ def _plain_matches(k: int, rx: re.Pattern[str]) -> tuple[list[int], list[tuple[i
 
 
 @pytest.mark.slow
-@pytest.mark.xdist_group("scan-plain-matches")  # the engines' cases on one worker: _plain_matches made once
 @pytest.mark.parametrize("name", ENGINES[1:])
 def test_no_line_a_pattern_matches_is_left_out(name, engine_reset):
     """The pre-filter's promise itself, for every pattern the checks asked about: each line where the
