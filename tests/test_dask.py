@@ -43,6 +43,14 @@ def _corpus():
     return base + more
 
 
+@pytest.fixture(scope="module")
+def corpus_local():
+    """`_corpus()` and the local engine's result on it, made once: four tests compare the cluster's runs with it
+    (each reads it only; the documents are frozen)."""
+    docs = _corpus()
+    return docs, audit_documents(docs, Options(jobs=1))
+
+
 def _snapshot(result) -> list:
     return [
         (r.doc.id, r.doc.source, r.doc.origin, r.doc.line, r.doc.status, r.doc.reason, r.doc.meta, r.findings)
@@ -59,13 +67,12 @@ def _same_outputs(a, b, tmp_path) -> None:
 
 
 @pytest.mark.slow
-def test_documents_sent_by_the_client_match_the_local_engine(client, tmp_path):
+def test_documents_sent_by_the_client_match_the_local_engine(client, corpus_local, tmp_path):
     from audit.dask_engine import audit_documents_dask
     from audit.load import DOCS_PER_PARTITION
 
-    docs = _corpus()
+    docs, local = corpus_local
     assert len(docs) > DOCS_PER_PARTITION  # several partitions
-    local = audit_documents(docs, Options(jobs=1))
     remote = audit_documents_dask(docs, Options(), client=client)
     spilled = audit_documents_dask(docs, Options(), client=client, spill=tmp_path / "spill")
     assert _snapshot(remote) == _snapshot(local) == _snapshot(spilled)
@@ -260,14 +267,15 @@ def test_a_group_decision_is_decide_of_that_group_alone():
         assert merged == c.decide(by_doc) and merged, code
 
 
-def test_claims_are_decided_by_story_on_the_workers_and_match_the_local_engine(client, tmp_path, monkeypatch):
+def test_claims_are_decided_by_story_on_the_workers_and_match_the_local_engine(
+    client, corpus_local, tmp_path, monkeypatch
+):
     """Once the client has assigned the stories, the claims are grouped by story on the workers and
     decided there: the client's `corroborate` is never called, and the rows equal the local engine's."""
     import audit.dask_engine as dask_engine
     import audit.engine as engine
 
-    docs = _corpus()
-    local = audit_documents(docs, Options(jobs=1))
+    docs, local = corpus_local
     statuses = {c["status"] for c in local.claims}
     assert len(local.claims) > 60 and "supported" in statuses  # copies of one story corroborate each other
 
@@ -313,15 +321,16 @@ def test_corroborate_is_its_stories_decided_alone():
 
 
 @pytest.mark.slow
-def test_name_blocks_and_hits_are_decided_on_the_workers_and_match_the_local_engine(client, tmp_path, monkeypatch):
+def test_name_blocks_and_hits_are_decided_on_the_workers_and_match_the_local_engine(
+    client, corpus_local, tmp_path, monkeypatch
+):
     """The name analysis's blocks are decided on the workers (`names_on_workers`), and each document's
     name hits found on the worker that holds its mentions (`names_hits_on_workers`): the client's
     `decide_block` and `doc_hits` are never called, and every output equals the local engine's."""
     import audit.corpus.names as names
     import audit.dask_engine as dask_engine
 
-    docs = _corpus()
-    local = audit_documents(docs, Options(jobs=1))
+    docs, local = corpus_local
     assert sum(f.code == "NAME001" for f in local.findings) >= 60  # the checks fire
     alone = audit_documents(docs, Options(select=("NAME001",), jobs=1))  # one name check
 
@@ -362,7 +371,7 @@ def test_small_jsonl_inputs_are_cut_so_that_every_worker_has_partitions(tmp_path
 
 
 @pytest.mark.slow
-def test_workers_keep_their_partitions_records_on_disk_not_in_memory(client, tmp_path, monkeypatch):
+def test_workers_keep_their_partitions_records_on_disk_not_in_memory(client, corpus_local, tmp_path, monkeypatch):
     """With a spill folder the workers share, what each partition keeps for the corpus stages (the
     grouped checks' records, the claims, the name mentions) is written there by its worker: the futures
     hold paths (`OnDisk`), the stages read the files, the folder is removed after the run, and every
@@ -371,8 +380,7 @@ def test_workers_keep_their_partitions_records_on_disk_not_in_memory(client, tmp
 
     import audit.dask_engine as dask_engine
 
-    docs = _corpus()
-    local = audit_documents(docs, Options(jobs=1))
+    docs, local = corpus_local
     seen: list[list] = []
     run = dask_engine._run
 
@@ -394,7 +402,6 @@ def test_workers_keep_their_partitions_records_on_disk_not_in_memory(client, tmp
     assert _snapshot(in_memory) == _snapshot(local)
 
 
-@pytest.mark.slow
 def test_grouped_records_kept_on_disk_are_grouped_in_rounds_that_fit_the_budget(client, tmp_path, monkeypatch):
     """Records kept on disk are grouped a hash bucket of keys at a time (`group_rounds` rounds, from
     their size on disk and `--memory`): with a budget that asks for several rounds, RES013 and MT009
@@ -418,7 +425,9 @@ def test_grouped_records_kept_on_disk_are_grouped_in_rounds_that_fit_the_budget(
         return rounds[-1]
 
     monkeypatch.setattr(dask_engine, "group_rounds", spying)
-    monkeypatch.setattr(dask_engine, "GROUP_EXPANSION", 1 << 22)  # each partition's records: a round of their own
+    # about a partition's records a round (~320 bytes each on disk at 2**18 bytes a byte: 64 MB): 8 rounds of
+    # 6 partitions (2**22 made 121 rounds, most of them empty, at ~0.2 s a round on the cluster)
+    monkeypatch.setattr(dask_engine, "GROUP_EXPANSION", 1 << 18)
     monkeypatch.setattr(load, "BYTES_PER_PARTITION", 300)
     read = dask_engine.audit_documents_dask(
         None, Options(), client=client, spill=tmp_path / "spill", inputs=[str(jsonl)], memory=64
