@@ -19,6 +19,8 @@ from audit.checks.structure import (
     is_intro,
     is_life_dates,
     is_list_item,
+    labels_a_listing,
+    names_its_items,
     structure_kind,
     under_media_contact,
 )
@@ -397,8 +399,10 @@ def _after_furniture(body: list, last: int) -> list:
     """The lines that end the body after page furniture (a share or print button, `is_ui_label`) that
     follows the article's last paragraph (line `last`): two or more short lines (at most 15 words) that do not
     end like a sentence or a lead-in are its related headlines or its tags (`Running`, `Coastal Marathon`).
-    Structured content (a list, a table, code: `audit/checks/structure.py`) is left."""
-    marks = [i for i in range(last + 1, len(body)) if is_ui_label(body[i].text)]
+    Structured content (a list, a table, code: `audit/checks/structure.py`) is left, and a listing's category label
+    (`Film` over its entries: structure.labels_a_listing) is no button."""
+    texts = [ln.text for ln in body]
+    marks = [i for i in range(last + 1, len(body)) if is_ui_label(body[i].text) and not labels_a_listing(texts, i)]
     if not marks:
         return []
     run = body[marks[-1] + 1 :]
@@ -470,6 +474,8 @@ def _headline_tail(body: list, last: int, taken: set[int]) -> Iterator[_Taken]:
     kinds = ("introduced", "code") if is_bulleted_titles(heads) else TAIL_CONTENT  # (`- 15 Amazing ...`: no table)
     if structure_kind(heads, intro, kinds=kinds) or announces_list(intro):
         return  # a table, a list or steps of the article, or a list its last sentence announces
+    if _carried_list(body[last].text, [ln.text for ln in tail], marks):
+        return
     if any(_CARRIES_ON.match(h) for h in heads[1:]):
         return  # lines that carry one another on (verse: `It leaves a shell ...`, `And winter ...`)
     if _article_sections(body[: last + 1], tail, marks):
@@ -478,6 +484,19 @@ def _headline_tail(body: list, last: int, taken: set[int]) -> Iterator[_Taken]:
         ln = tail[i]
         if (i in marks or 0 < word_count(ln.text) <= 30) and ln.index not in taken:
             yield _Taken(ln.index, Hit(*ln.span, "headline list after the article", ""))
+
+
+def _carried_list(last: str, tail: list[str], marks: list[int]) -> bool:
+    """The run under the article's last sentence is a list the article carries: that sentence names the kind of
+    items the run holds and the run starts right under it (`... the crowd sang along to most of the set` over the
+    songs: structure.names_its_items), a line between them announces it (`Here is a selection of what is on.`:
+    structure.announces_list), or the run lies in a listing under recurring category labels
+    (structure.labels_a_listing: `Music` and `Film`, each over entries of fields and numbers)."""
+    if marks[0] <= 1 and names_its_items(last):
+        return True
+    if any(announces_list(s) for s in tail[: marks[0]]):
+        return True
+    return any(labels_a_listing(tail, k) for k in range(marks[-1]))
 
 
 # a line that opens with a pronoun standing for something said before it or with a conjunction carries the line
