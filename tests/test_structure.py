@@ -7,11 +7,13 @@ from audit.checks.structure import (
     article_terms,
     closes_notice,
     heads_first_paragraph,
+    heads_its_items,
     in_field_run,
     in_programme,
     in_sender_contact,
     is_code,
     is_code_or_table,
+    is_comma_table,
     is_event_header,
     is_field_list,
     is_heading_shape,
@@ -724,3 +726,35 @@ def test_heads_first_paragraph_lets_a_series_part_stand_between_the_title_and_it
     assert heads_first_paragraph(page, 4)
     other = page[:5] + ["Watch now"] + page[6:]  # a button between, no part of a series
     assert not heads_first_paragraph(other, 4)
+
+
+@pytest.mark.parametrize(
+    ("s", "heads"),
+    [
+        ("Relay winners", True),
+        ("The nominees", True),
+        ("Set list", True),
+        ("Results", False),  # a menu's one word
+        ("The winners were all under 23.", False),  # a sentence
+        ("Ferry fares rise", False),
+    ],
+)
+def test_heads_its_items(s, heads):
+    assert heads_its_items(s) is heads
+
+
+def test_is_comma_table_wants_rows_of_one_shape():
+    rows = [
+        "Norland, Group A, ninth appearance",
+        "Estavia, Group A, first appearance",
+        "Karvonia, Group B, fourth appearance",
+    ]
+    assert is_comma_table(rows)
+    assert not is_comma_table(rows[:2])  # two rows: no table
+    assert not is_comma_table(rows[:2] + ["Karvonia, Group B"])  # a row of another shape
+    headlines = [
+        "Jane Roe, 54, jailed for fraud at Pelham",
+        "Tom Pell, mayor, resigns over expenses",
+        "Ann Keel, head of the trust, steps down",
+    ]  # three fields each, but no column repeats a value or holds a number on every line
+    assert not is_comma_table(headlines)

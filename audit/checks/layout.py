@@ -13,8 +13,10 @@ from audit.checks.structure import (
     BULLET,
     KINDS,
     announces_list,
+    heads_its_items,
     in_cell_grid,
     is_bulleted_titles,
+    is_comma_table,
     is_event_header,
     is_intro,
     is_life_dates,
@@ -440,7 +442,8 @@ def tag_tail(body: list) -> list:
     """The topic tags that end the body under its last sentence, one a line, with no `Tags:` label or share bar
     (a bio above them often): three or more lines of at most 3 words and 30 characters that open with a letter
     (not a count, `%165 votes`), none ending like a sentence, one of them in lower case (`small business`) or four or more of them. A signature (a name, a role,
-    a town) names a role or an office, and structured content (a list, a table, fields) is the article's."""
+    a town) names a role or an office, and structured content (a list, a table, fields) is the article's, and so
+    are the lines under a heading that names them (`Relay winners`: structure.heads_its_items)."""
     k = len(body)
     while k > 0 and _is_tag(body[k - 1].text):
         k -= 1
@@ -450,6 +453,8 @@ def tag_tail(body: list) -> list:
     texts = [ln.text.strip() for ln in run]
     if any(_ROLE.search(t) for t in texts) or structure_kind(texts, body[k - 1].text, kinds=TAIL_CONTENT):
         return []
+    if heads_its_items(texts[0]):
+        return []  # `Relay winners` over the names: the article's list
     return run if len(run) > TAG_RUN or any(t[:1].islower() for t in texts) else []
 
 
@@ -490,9 +495,10 @@ def _carried_list(last: str, tail: list[str], marks: list[int]) -> bool:
     """The run under the article's last sentence is a list the article carries: that sentence names the kind of
     items the run holds and the run starts right under it (`... the crowd sang along to most of the set` over the
     songs: structure.names_its_items), a line between them announces it (`Here is a selection of what is on.`:
-    structure.announces_list), or the run lies in a listing under recurring category labels
+    structure.announces_list), the run is a table printed with commas (structure.is_comma_table: `Norland,
+    Group A, ninth appearance`), or it lies in a listing under recurring category labels
     (structure.labels_a_listing: `Music` and `Film`, each over entries of fields and numbers)."""
-    if marks[0] <= 1 and names_its_items(last):
+    if marks[0] <= 1 and names_its_items(last) or is_comma_table([tail[i] for i in marks]):
         return True
     if any(announces_list(s) for s in tail[: marks[0]]):
         return True

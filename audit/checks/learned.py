@@ -10,6 +10,7 @@ from audit.checks.residue import is_ui_label
 from audit.checks.structure import (
     announces_list,
     heads_first_paragraph,
+    heads_its_items,
     in_contact_block,
     in_field_run,
     in_programme,
@@ -49,8 +50,11 @@ def _announced(run: list[str]) -> bool:
 def _named(run: list[str], intro: str) -> bool:
     """A run of ANNOUNCED_ITEMS or more titles (every line title-cased, `is_title_case`, with no closing
     punctuation and no button among them) under a sentence that names the kind of items it holds (`... most of the
-    set, which ...` over the songs: structure.names_its_items). A page's footer under its last sentence holds
+    set, which ...` over the songs: structure.names_its_items), or a run under a heading that names its items
+    (`Relay winners` over the names, no button among them: structure.heads_its_items). A page's footer under its last sentence holds
     labels, bylines and sentences, not titles alone."""
+    if len(run) > ANNOUNCED_ITEMS and heads_its_items(run[0]):
+        return not any(is_ui_label(s) for s in run)  # `Relay winners` over the names
     if len(run) < ANNOUNCED_ITEMS or not names_its_items(intro):
         return False
     return all(is_title_case(s) and not s.rstrip().endswith(_CLOSE) and not is_ui_label(s) for s in run)

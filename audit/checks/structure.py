@@ -887,3 +887,32 @@ def names_its_items(s: str) -> bool:
     """The sentence over a run of short lines names the kind of items the run holds (`songs`, `the set`, `titles`,
     `nominees`, `teams`, `results`, `steps`): the run is the list it speaks of, not other stories' headlines."""
     return is_prose(s, MIN_INTRO_WORDS) and _LIST_NOUN.search(s) is not None
+
+
+def heads_its_items(s: str) -> bool:
+    """A short heading (two to LABEL_WORDS words, no closing punctuation) that names the kind of items under it
+    (`Relay winners`, `The nominees`, `Set list`): the lines under it are its list, not tags. (A menu's one-word
+    `Results` or `Fixtures` is not one.)"""
+    s = s.strip()
+    return 2 <= word_count(s) <= LABEL_WORDS and not s.endswith((".", "!", "?")) and _LIST_NOUN.search(s) is not None
+
+
+COMMA_FIELDS = 3  # a row of a table printed with commas has at least this many fields ...
+COMMA_FIELD_WORDS = 5  # ... of at most this many words each
+
+
+def is_comma_table(lines: Sequence[str]) -> bool:
+    """Three or more lines of one shape, each COMMA_FIELDS or more short fields split by commas, the same number on
+    every line (`Norland, Group A, ninth appearance`), and a column after the first that repeats a value (`Group A`)
+    or holds a number on every line: a table the article prints as text. Headlines about people (`Jane Roe, 54,
+    jailed for fraud`, `Tom Pell, mayor, resigns`) share no column."""
+    if len(lines) < MIN_DATA_LINES:
+        return False
+    fields = [[f.strip().casefold() for f in s.strip().split(",")] for s in lines]
+    n = len(fields[0])
+    if n < COMMA_FIELDS or any(
+        len(fs) != n or not all(0 < word_count(f) <= COMMA_FIELD_WORDS for f in fs) for fs in fields
+    ):
+        return False
+    columns = [[fs[j] for fs in fields] for j in range(1, n)]
+    return any(len(set(col)) < len(col) or all(any(c.isdigit() for c in f) for f in col) for col in columns)
