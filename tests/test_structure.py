@@ -7,11 +7,13 @@ from audit.checks.structure import (
     article_terms,
     closes_notice,
     heads_first_paragraph,
+    heads_its_items,
     in_field_run,
     in_programme,
     in_sender_contact,
     is_code,
     is_code_or_table,
+    is_comma_table,
     is_event_header,
     is_field_list,
     is_heading_shape,
@@ -21,6 +23,7 @@ from audit.checks.structure import (
     is_list,
     is_list_heading,
     is_list_item,
+    is_listing_entry,
     is_office_contact,
     is_section_head,
     is_section_label,
@@ -28,6 +31,8 @@ from audit.checks.structure import (
     is_signoff_date,
     is_table,
     is_venue,
+    labels_a_listing,
+    names_its_items,
     shares_terms,
     structure_kind,
     taken_up,
@@ -386,6 +391,9 @@ def test_is_life_dates(s, life):
         ("Their picks, from first to last, are these.", True),
         ("The winners are listed below.", True),
         ("The shortlisted novels are", True),  # a lead-in cut off before its colon
+        ("Here is a selection of what is on.", True),
+        ("Here's the full list of the day's closures.", True),
+        ("Where the river floods, here is the house that stands.", False),  # `here` inside a sentence
         ("These figures are worrying.", False),
         ("He said the changes were below what was needed.", False),
         ("Organisers said next year's parade would follow a longer route.", False),
@@ -649,3 +657,104 @@ def test_titles_data_leaves_menu_items_over_field_shaped_menus_and_single_words(
     assert not titles_data(menu, 0)  # the fields below it end in no stop: a menu's items
     forecast = ["Maps", "Weather", "Today: Dry and bright. High 7C.", "Tonight: Frost. Low -2C.", "Sunday: Rain."]
     assert not titles_data(forecast, 1)  # one word: a menu's label as often
+
+
+LISTING = [
+    "The festival returns to the old town this weekend with more than forty events across six venues.",
+    "Most of them are free, and tickets for the rest go on sale on Monday.",
+    "Music",
+    "The Harbour Quartet, St Anne's Church, Saturday 7pm",
+    "Open-air brass band, Market Square, Sunday noon",
+    "Film",
+    "Short films from local makers, Town Hall, Saturday 2pm",
+    "A silent classic with live piano, Corn Exchange, Sunday 8pm",
+]
+
+
+@pytest.mark.parametrize(
+    ("s", "entry"),
+    [
+        ("The Harbour Quartet, St Anne's Church, Saturday 7pm", True),
+        ("Rovers 2 Ashby Town 1", True),
+        ("Open-air brass band, Market Square, Sunday noon", True),
+        ("Music", False),  # a label: no fields, no number
+        ("The band played for two hours, the crowd sang along.", False),  # a sentence
+        ("Ferry fares rise for the first time in five years", False),  # a headline: no fields, no number
+    ],
+)
+def test_is_listing_entry(s, entry):
+    assert is_listing_entry(s) is entry
+
+
+def test_labels_a_listing_wants_recurring_labels_over_entries_under_prose():
+    assert labels_a_listing(LISTING, 2) and labels_a_listing(LISTING, 5)
+    assert not labels_a_listing(LISTING, 3)  # an entry is no label
+    one = LISTING[:5]  # a single label over its entries: no recurring categories
+    assert not labels_a_listing(one, 2)
+    menu = [LISTING[0], "Music", "Film", "Theatre", "Share", "Print"]  # labels standing together, nothing under them
+    assert not any(labels_a_listing(menu, k) for k in range(len(menu)))
+    no_prose = ["Home", "News"] + LISTING[2:]  # a page's menu above: the first label under no sentence
+    assert not labels_a_listing(no_prose, 2)
+
+
+@pytest.mark.parametrize(
+    ("s", "names"),
+    [
+        ("The crowd sang along to most of the set, which leaned on the band's first two albums.", True),
+        ("The judges praised all six of the shortlisted titles.", True),
+        ("Four of the sixteen teams will make their first appearance.", True),
+        ("Follow these steps to repot the plant without harming it.", True),
+        ("The council will meet again next month to discuss the road repairs.", False),
+        ("Setting", False),  # no sentence
+    ],
+)
+def test_names_its_items(s, names):
+    assert names_its_items(s) is names
+
+
+def test_heads_first_paragraph_lets_a_series_part_stand_between_the_title_and_its_paragraph():
+    page = [
+        "Home",
+        "TV",
+        "Radio",
+        "Guide",
+        "The Lighthouse Keepers",
+        "Series 4, episode 12",
+        "The keepers face their hardest winter yet when a storm cuts the island off from the mainland for a week.",
+        "Meanwhile, Tom tries to mend the radio before the relief boat is due, and Ellen finds an old logbook.",
+    ]
+    assert heads_first_paragraph(page, 4)
+    other = page[:5] + ["Watch now"] + page[6:]  # a button between, no part of a series
+    assert not heads_first_paragraph(other, 4)
+
+
+@pytest.mark.parametrize(
+    ("s", "heads"),
+    [
+        ("Relay winners", True),
+        ("The nominees", True),
+        ("Set list", True),
+        ("Results", False),  # a menu's one word
+        ("The winners were all under 23.", False),  # a sentence
+        ("Ferry fares rise", False),
+    ],
+)
+def test_heads_its_items(s, heads):
+    assert heads_its_items(s) is heads
+
+
+def test_is_comma_table_wants_rows_of_one_shape():
+    rows = [
+        "Norland, Group A, ninth appearance",
+        "Estavia, Group A, first appearance",
+        "Karvonia, Group B, fourth appearance",
+    ]
+    assert is_comma_table(rows)
+    assert not is_comma_table(rows[:2])  # two rows: no table
+    assert not is_comma_table(rows[:2] + ["Karvonia, Group B"])  # a row of another shape
+    headlines = [
+        "Jane Roe, 54, jailed for fraud at Pelham",
+        "Tom Pell, mayor, resigns over expenses",
+        "Ann Keel, head of the trust, steps down",
+    ]  # three fields each, but no column repeats a value or holds a number on every line
+    assert not is_comma_table(headlines)

@@ -13,12 +13,16 @@ from audit.checks.structure import (
     BULLET,
     KINDS,
     announces_list,
+    heads_its_items,
     in_cell_grid,
     is_bulleted_titles,
+    is_comma_table,
     is_event_header,
     is_intro,
     is_life_dates,
     is_list_item,
+    labels_a_listing,
+    names_its_items,
     structure_kind,
     under_media_contact,
 )
@@ -397,8 +401,10 @@ def _after_furniture(body: list, last: int) -> list:
     """The lines that end the body after page furniture (a share or print button, `is_ui_label`) that
     follows the article's last paragraph (line `last`): two or more short lines (at most 15 words) that do not
     end like a sentence or a lead-in are its related headlines or its tags (`Running`, `Coastal Marathon`).
-    Structured content (a list, a table, code: `audit/checks/structure.py`) is left."""
-    marks = [i for i in range(last + 1, len(body)) if is_ui_label(body[i].text)]
+    Structured content (a list, a table, code: `audit/checks/structure.py`) is left, and a listing's category label
+    (`Film` over its entries: structure.labels_a_listing) is no button."""
+    texts = [ln.text for ln in body]
+    marks = [i for i in range(last + 1, len(body)) if is_ui_label(body[i].text) and not labels_a_listing(texts, i)]
     if not marks:
         return []
     run = body[marks[-1] + 1 :]
@@ -436,7 +442,8 @@ def tag_tail(body: list) -> list:
     """The topic tags that end the body under its last sentence, one a line, with no `Tags:` label or share bar
     (a bio above them often): three or more lines of at most 3 words and 30 characters that open with a letter
     (not a count, `%165 votes`), none ending like a sentence, one of them in lower case (`small business`) or four or more of them. A signature (a name, a role,
-    a town) names a role or an office, and structured content (a list, a table, fields) is the article's."""
+    a town) names a role or an office, and structured content (a list, a table, fields) is the article's, and so
+    are the lines under a heading that names them (`Relay winners`: structure.heads_its_items)."""
     k = len(body)
     while k > 0 and _is_tag(body[k - 1].text):
         k -= 1
@@ -446,6 +453,8 @@ def tag_tail(body: list) -> list:
     texts = [ln.text.strip() for ln in run]
     if any(_ROLE.search(t) for t in texts) or structure_kind(texts, body[k - 1].text, kinds=TAIL_CONTENT):
         return []
+    if heads_its_items(texts[0]):
+        return []  # `Relay winners` over the names: the article's list
     return run if len(run) > TAG_RUN or any(t[:1].islower() for t in texts) else []
 
 
@@ -470,6 +479,8 @@ def _headline_tail(body: list, last: int, taken: set[int]) -> Iterator[_Taken]:
     kinds = ("introduced", "code") if is_bulleted_titles(heads) else TAIL_CONTENT  # (`- 15 Amazing ...`: no table)
     if structure_kind(heads, intro, kinds=kinds) or announces_list(intro):
         return  # a table, a list or steps of the article, or a list its last sentence announces
+    if _carried_list(body[last].text, [ln.text for ln in tail], marks):
+        return
     if any(_CARRIES_ON.match(h) for h in heads[1:]):
         return  # lines that carry one another on (verse: `It leaves a shell ...`, `And winter ...`)
     if _article_sections(body[: last + 1], tail, marks):
@@ -478,6 +489,20 @@ def _headline_tail(body: list, last: int, taken: set[int]) -> Iterator[_Taken]:
         ln = tail[i]
         if (i in marks or 0 < word_count(ln.text) <= 30) and ln.index not in taken:
             yield _Taken(ln.index, Hit(*ln.span, "headline list after the article", ""))
+
+
+def _carried_list(last: str, tail: list[str], marks: list[int]) -> bool:
+    """The run under the article's last sentence is a list the article carries: that sentence names the kind of
+    items the run holds and the run starts right under it (`... the crowd sang along to most of the set` over the
+    songs: structure.names_its_items), a line between them announces it (`Here is a selection of what is on.`:
+    structure.announces_list), the run is a table printed with commas (structure.is_comma_table: `Norland,
+    Group A, ninth appearance`), or it lies in a listing under recurring category labels
+    (structure.labels_a_listing: `Music` and `Film`, each over entries of fields and numbers)."""
+    if marks[0] <= 1 and names_its_items(last) or is_comma_table([tail[i] for i in marks]):
+        return True
+    if any(announces_list(s) for s in tail[: marks[0]]):
+        return True
+    return any(labels_a_listing(tail, k) for k in range(marks[-1]))
 
 
 # a line that opens with a pronoun standing for something said before it or with a conjunction carries the line

@@ -10,11 +10,14 @@ from audit.checks.residue import is_ui_label
 from audit.checks.structure import (
     announces_list,
     heads_first_paragraph,
+    heads_its_items,
     in_contact_block,
     in_field_run,
     in_programme,
     is_section_head,
     is_table,
+    is_title_case,
+    names_its_items,
     structure_kind,
     titles_data,
     titles_the_text,
@@ -44,6 +47,22 @@ def _announced(run: list[str]) -> bool:
     return len(run) > ANNOUNCED_ITEMS and announces_list(run[0])
 
 
+def _named(run: list[str], intro: str) -> bool:
+    """A run of ANNOUNCED_ITEMS or more titles (every line title-cased, `is_title_case`, with no closing
+    punctuation and no button among them) under a sentence that names the kind of items it holds (`... most of the
+    set, which ...` over the songs: structure.names_its_items), or a run under a heading that names its items
+    (`Relay winners` over the names, no button among them: structure.heads_its_items). A page's footer under its last sentence holds
+    labels, bylines and sentences, not titles alone."""
+    if len(run) > ANNOUNCED_ITEMS and heads_its_items(run[0]):
+        return not any(is_ui_label(s) for s in run)  # `Relay winners` over the names
+    if len(run) < ANNOUNCED_ITEMS or not names_its_items(intro):
+        return False
+    return all(is_title_case(s) and not s.rstrip().endswith(_CLOSE) and not is_ui_label(s) for s in run)
+
+
+_CLOSE = (".", "!", "?", ":", ";", ",")
+
+
 class Structure:
     """Which lines of a document are content by their run (`structured_lines`): what a whole run decides
     (the shared structure helper, copies, numbers, a plan's recurring labels) is worked out at once, the
@@ -67,7 +86,8 @@ class Structure:
             run = lines[i:j]
             inside = 0 < i and j < len(lines)  # prose above and below: the run is within the article
             copied = inside and 2 * sum(counts[k] > 1 for k in keys[i:j]) >= len(run)
-            if run and (copied or structure_kind(run, lines[i - 1] if i else "") or _numeric(run) or _announced(run)):
+            intro = lines[i - 1] if i else ""
+            if run and (copied or structure_kind(run, intro) or _numeric(run) or _announced(run) or _named(run, intro)):
                 self.whole.update(range(i, j))
             elif run:
                 in_run = Counter(keys[i:j])

@@ -19,6 +19,7 @@ from audit.checks.structure import (
     is_schedule_entry,
     is_section_label,
     is_signoff_date,
+    labels_a_listing,
     under_media_contact,
 )
 from audit.data import load_list, pattern_list, phrase_regex, trie_pattern
@@ -393,7 +394,9 @@ def page_furniture(view: TextView) -> Iterator[Hit]:
     release's `Contact` heading between its last sentence and a number or an address; not the label of one of the
     article's sections, alone between longer lines, in an article of three or more (`Politics` ... `Business` ...
     `Sport`), or two where the line under it takes up its word (`Video` over `The camera records steady video
-    ...`), in an article's text rather than a whole page's: structure.is_section_label). A bare
+    ...`), in an article's text rather than a whole page's: structure.is_section_label; not a category label of a
+    listing the article leads into, `Music` and `Film` each over two or more entries of fields or numbers,
+    `The Harbour Quartet, St Anne's Church, Saturday 7pm`: structure.labels_a_listing). A bare
     number counts when it has at most 3 digits and is not one of a run of table cells, nor a cell of a table
     left one cell a line (structure.in_cell_grid: other numbers and times around it, no button among them). Breadcrumbs
     (`Home > News > World`) count too, and so does a trail of a few capitalised section names run into
@@ -419,6 +422,7 @@ def page_furniture(view: TextView) -> Iterator[Hit]:
             and not is_schedule_entry(texts, i)
             and not is_contact_head(texts, i)
             and not (article and is_section_label(texts, i))
+            and not labels_a_listing(texts, i)
         ):
             yield _line_hit(line, "page furniture (button or menu label)")
         elif _BREADCRUMB.match(line.text) or more and is_crumb_trail(body, i):

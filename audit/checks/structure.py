@@ -505,10 +505,12 @@ def is_life_dates(s: str) -> bool:
 
 
 # a sentence that announces the list under it without a colon: `The following roads will be shut ...`, `Their choices
-# are these.`, `The winners are listed below.`, or one cut off before its colon: `The shortlisted books are`
+# are these.`, `The winners are listed below.`, `Here is a selection of what is on.`, or one cut off before its colon:
+# `The shortlisted books are`
 _ANNOUNCES = re.compile(
     r"\bthe following\b|\b(?:are|were|is|was)\s+(?:these|as follows|listed below|below)\W*$|\bas follows\W*$"
-    r"|\b(?:below|beneath)\W*$|\b(?:are|were|include|includes|included|including)\s*$",
+    r"|\b(?:below|beneath)\W*$|\b(?:are|were|include|includes|included|including)\s*$"
+    r"|^\W*here(?:\s+(?:is|are)|['’]s)\s",
     re.IGNORECASE,
 )
 ANNOUNCE_WORDS = 30
@@ -782,22 +784,33 @@ def heads_first_paragraph(lines: Sequence[str], i: int) -> bool:
     them prose), right over the page's first paragraph of PARAGRAPH_WORDS or more, with more prose within
     TITLE_REACH lines under that (the article's body): a programme's, a race's or a gallery's title that the text
     does not repeat (`titles_the_text` asks for its words). An article's own text opens with its title, and a
-    short line under that and over the body is its byline (`Staff report`)."""
+    short line under that and over the body is its byline (`Staff report`). A line naming which part of a series
+    the page is (`Series 4, episode 12`, `Part 3 of 5`) may stand between the title and its first paragraph."""
     if i < TITLE_BELOW:
         return False
     s = lines[i].strip()
     if not s or word_count(s) > HEADING_WORDS or _SEPARATOR.search(s) or s.endswith((".", "!", ",", ";", ":", "…")):
         return False
+    k = i + 1 + bool(i + 1 < len(lines) and _PART_LINE.match(lines[i + 1]))  # (`Series 4, episode 12` between)
     if (
         not s[0].isupper()
         or any(c.isdigit() for c in s)
-        or i + 2 >= len(lines)
-        or not is_prose(lines[i + 1], PARAGRAPH_WORDS)
+        or k + 1 >= len(lines)
+        or not is_prose(lines[k], PARAGRAPH_WORDS)
     ):
         return False
-    if not any(is_prose(t, 8) for t in lines[i + 2 : i + 2 + TITLE_REACH]):
+    if not any(is_prose(t, 8) for t in lines[k + 1 : k + 1 + TITLE_REACH]):
         return False
     return not any(is_prose(t, 8) for t in lines[:i])
+
+
+# which part of a series a page is, alone on the line under its title: `Series 4, episode 12`, `Season 2, Episode 3`,
+# `Part 3 of 5`, `Chapter 7`
+_PART_LINE = re.compile(
+    r"^\s*(?:series|season|episode|part|chapter|volume|book)\s+\d{1,3}(?:\s+of\s+\d{1,3})?"
+    r"(?:\s*[,:/–-]\s*(?:episode|part|chapter)\s+\d{1,3}(?:\s+of\s+\d{1,3})?)?\s*$",
+    re.IGNORECASE,
+)
 
 
 TITLE_GAP = 2  # a data page's title stands this many lines at most above its data (a time stamp may come between)
@@ -818,3 +831,88 @@ def titles_data(lines: Sequence[str], i: int) -> bool:
         return False
     starts = range(i + 1, min(len(lines), i + 1 + TITLE_GAP))
     return any(in_programme(lines, k) or in_field_run(lines, k) and lines[k].rstrip().endswith(".") for k in starts)
+
+
+ENTRY_WORDS = 15  # an entry of a listing (a name, a place, a time) has at most this many words
+CATEGORY_ENTRIES = 2  # ... and each category label of a listing has at least this many under it
+CATEGORIES = 2  # ... and a listing has at least this many labels with their entries
+_ENTRY_MARK = re.compile(r"\d|,\s*\S")
+
+
+def is_listing_entry(s: str) -> bool:
+    """A listing's entry: a phrase of at most ENTRY_WORDS words, not a sentence (no closing stop) and not a heading,
+    made of fields (`The Harbour Quartet, St Anne's Church, Saturday 7pm`) or holding a number (a time, a price,
+    a score: `Rovers 2 Ashby Town 1`)."""
+    s = s.strip()
+    if not s or word_count(s) > ENTRY_WORDS or s.endswith((".", "!", "?", ":")):
+        return False
+    return _ENTRY_MARK.search(s) is not None
+
+
+def _category_at(lines: Sequence[str], k: int) -> int:
+    """The number of listing entries (`is_listing_entry`) under line k when it is a category label (a heading of at
+    most LABEL_WORDS words with no digit: `Music`, `Film`, `Family days out`), 0 otherwise."""
+    s = lines[k].strip()
+    if not s or word_count(s) > LABEL_WORDS or not is_heading_shape(s) or any(c.isdigit() for c in s):
+        return 0
+    n = 0
+    while k + 1 + n < len(lines) and is_listing_entry(lines[k + 1 + n]):
+        n += 1
+    return n
+
+
+def labels_a_listing(lines: Sequence[str], i: int) -> bool:
+    """Line i is a category label of a listing the article carries (`Music` over `The Harbour Quartet, St Anne's
+    Church, Saturday 7pm` and another entry, then `Film` over its own): CATEGORY_ENTRIES or more entries under it
+    and under CATEGORIES or more different labels in the text, the first of them under a sentence (the article
+    leading into its listing). A menu's labels stand together, with no entries of fields and numbers under each."""
+    if _category_at(lines, i) < CATEGORY_ENTRIES:
+        return False
+    heads = [k for k in range(1, len(lines)) if _category_at(lines, k) >= CATEGORY_ENTRIES]
+    if len({lines[k].strip().casefold() for k in heads}) < CATEGORIES:
+        return False
+    return is_prose(lines[heads[0] - 1], SECTION_LINE_WORDS) or announces_list(lines[heads[0] - 1])
+
+
+# a sentence that names the kind of items a list under it holds, without a colon (`... most of the set, which ...`,
+# `The shortlisted titles span four continents.`): works and their parts, a contest's entrants, a how-to's steps
+_LIST_NOUN = re.compile(
+    r"\b(?:songs|tracks|the set|set ?list|setlist|titles|books|novels|films|albums|poems|dishes|recipes|steps"
+    r"|winners|nominees|finalists|entrants|shortlist|line-?up|squad|teams|results|fixtures)\b",
+    re.IGNORECASE,
+)
+
+
+def names_its_items(s: str) -> bool:
+    """The sentence over a run of short lines names the kind of items the run holds (`songs`, `the set`, `titles`,
+    `nominees`, `teams`, `results`, `steps`): the run is the list it speaks of, not other stories' headlines."""
+    return is_prose(s, MIN_INTRO_WORDS) and _LIST_NOUN.search(s) is not None
+
+
+def heads_its_items(s: str) -> bool:
+    """A short heading (two to LABEL_WORDS words, no closing punctuation) that names the kind of items under it
+    (`Relay winners`, `The nominees`, `Set list`): the lines under it are its list, not tags. (A menu's one-word
+    `Results` or `Fixtures` is not one.)"""
+    s = s.strip()
+    return 2 <= word_count(s) <= LABEL_WORDS and not s.endswith((".", "!", "?")) and _LIST_NOUN.search(s) is not None
+
+
+COMMA_FIELDS = 3  # a row of a table printed with commas has at least this many fields ...
+COMMA_FIELD_WORDS = 5  # ... of at most this many words each
+
+
+def is_comma_table(lines: Sequence[str]) -> bool:
+    """Three or more lines of one shape, each COMMA_FIELDS or more short fields split by commas, the same number on
+    every line (`Norland, Group A, ninth appearance`), and a column after the first that repeats a value (`Group A`)
+    or holds a number on every line: a table the article prints as text. Headlines about people (`Jane Roe, 54,
+    jailed for fraud`, `Tom Pell, mayor, resigns`) share no column."""
+    if len(lines) < MIN_DATA_LINES:
+        return False
+    fields = [[f.strip().casefold() for f in s.strip().split(",")] for s in lines]
+    n = len(fields[0])
+    if n < COMMA_FIELDS or any(
+        len(fs) != n or not all(0 < word_count(f) <= COMMA_FIELD_WORDS for f in fs) for fs in fields
+    ):
+        return False
+    columns = [[fs[j] for fs in fields] for j in range(1, n)]
+    return any(len(set(col)) < len(col) or all(any(c.isdigit() for c in f) for f in col) for col in columns)
