@@ -387,7 +387,63 @@ def trailing_link_list(view: TextView) -> Iterator[Hit]:
         yield hit.finding
     for k in teaser_run_lines(texts):
         if body[k].index not in taken:
+            taken.add(body[k].index)
             yield Hit(*body[k].span, "teaser of another story amid the article", "")
+    for k in () if release else teaser_pairs(texts):
+        if body[k].index not in taken:
+            yield Hit(*body[k].span, "another story's headline and standfirst after the article", "")
+
+
+PAIR_RUN = 2  # at least this many headline-and-standfirst pairs end the body ...
+STANDFIRST_WORDS = (6, 30)  # ... each standfirst one sentence of this many words
+PAIR_ARTICLE = 3  # ... under an article of at least this many lines
+_QUOTE_OR_SAID = re.compile(r"[\"“”„«»]|\b(?:said|says|told)\b", re.IGNORECASE)
+
+
+def teaser_pairs(texts: Sequence[str]) -> list[int]:
+    """Related stories as boilerpipe leaves them after the article: the body ends in two or more pairs of a
+    headline (`_is_headline_like`, no question) over a standfirst of one sentence (6-30 words, full stop, no
+    quotation or verb of saying, not opening on a word that carries the line above on), under a sentence of the article, which has
+    three or more lines (a title and a standfirst over the pairs are a reading list's: `Title by Author` over
+    its synopsis). An article's own sections are not taken: the article above has no heading-shaped line of its own after its
+    title, most headlines do not open with a question word (`What happens next`: an explainer's), the line
+    above the pairs is no lead-in (`:`, structure.announces_list), and at most half of the
+    standfirsts take up a content word of their headline (a subheading's paragraph does: `How the fund works`
+    over `The fund pays ...`). Returns the lines' indexes."""
+    k = len(texts)
+    while k >= 2 and _is_standfirst(texts[k - 1]) and _is_pair_headline(texts[k - 2]):
+        k -= 2
+    pairs = (len(texts) - k) // 2
+    if pairs < PAIR_RUN or k < PAIR_ARTICLE:
+        return []  # (a title and a standfirst over the pairs: a reading list or a listing page, not an article)
+    above = texts[k - 1].rstrip()
+    if not is_prose(above) or not above.endswith((".", "!", ".”", '."')) or announces_list(above):
+        return []
+    if structure_kind(texts[k::2], above, kinds=TAIL_CONTENT):
+        return []  # (the headlines a list or a table of the article's)
+    if any(_is_headline_like(s) for s in texts[1:k]):
+        return []  # an article in sections: its last ones are sections too
+    if sum(bool(_WH_OPEN.match(s)) for s in texts[k::2]) >= QUESTIONS * pairs:
+        return []  # (`What happens next`, `How to have your say`: an explainer's subheadings)
+    taken_up = sum(bool(content_stems(texts[i]) & content_stems(texts[i + 1])) for i in range(k, len(texts), 2))
+    if 2 * taken_up > pairs:
+        return []
+    return list(range(k, len(texts)))
+
+
+def _is_pair_headline(s: str) -> bool:
+    s = s.strip()
+    return _is_headline_like(s) and not s.endswith("?") and not is_ui_label(s) and not _QUOTE_OR_SAID.search(s)
+
+
+def _is_standfirst(s: str) -> bool:
+    s = s.strip()
+    n = word_count(s)
+    if not STANDFIRST_WORDS[0] <= n <= STANDFIRST_WORDS[1] or not s.endswith(".") or not s[:1].isupper():
+        return False
+    if re.search(r"[.!?]\s+[A-Z]", s[:-1]) or _QUOTE_OR_SAID.search(s):
+        return False  # (two sentences, or a quotation: the article's paragraph)
+    return not (_GOES_ON.match(s) or is_list_item(s) or LEADING_DATE.match(s))
 
 
 RELEASE_REACH = 4  # a release's contact label or end mark within this many lines under the last paragraph
