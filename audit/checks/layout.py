@@ -173,6 +173,13 @@ _COMMENT_AGE = re.compile(
     r"(?:\s+at\s+\d{1,2}:\d{2}\s*(?:am|pm|a\.m\.|p\.m\.)?)?\s*$",
     re.IGNORECASE,
 )
+# a commenter's handle with the comment's age on one line: `gritstone_dave 5 hours ago`, `MarthaB 2 days ago`. The
+# handle is one token that a person's name is not: with `_`, a digit or a capital inside it, or `@` before it (a
+# live blog's `Jane Roe 5 hours ago` names its writer in two words, and a bare `Jane 2 hours ago` is left)
+_HANDLE_AGE = re.compile(
+    r"^\s*@?(?=[\w.\-]*(?:_|\d|[a-z][A-Z]))[A-Za-z][\w.\-]{1,29}\s+(?:[·•|]\s*)?"
+    r"(?i:(?:\d{1,3}|an?|one)\s+(?:seconds?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?)\s+ago)\s*$"
+)
 THREAD_MARK_CHARS = 80
 THREAD_MARKS = 3  # a thread without a header shows its comment furniture at least this often ...
 THREAD_GAP = 12  # ... at most this many lines apart
@@ -183,7 +190,7 @@ def thread_by_furniture(body: list) -> tuple[int, int] | None:
     """The first and last line of a comment thread that has no header, or None.
 
     Comments print furniture that articles do not: `Reply` under each, `Jane says:` above it, a vote
-    count (`Rating: 12 Votes`). At least three such marks (with the posting ages `2 days ago` between them),
+    count (`Rating: 12 Votes`), a handle with the comment's age (`gritstone_dave 5 hours ago`: `_HANDLE_AGE`). At least three such marks (with the posting ages `2 days ago` between them),
     none more than 12 lines from the next, make a thread (a page an extractor left only the comments of is
     one too); it runs from the first comment (above its first mark, as far up as the next comment reaches, in
     lines under 25 words; over a time or `Jane says:`, the name on the line above) to its last mark (to the end of the page when
@@ -191,7 +198,7 @@ def thread_by_furniture(body: list) -> tuple[int, int] | None:
     """
     n = len(body)
     short = [i for i in range(n) if len(body[i].text) <= THREAD_MARK_CHARS]  # (every mark is a short line)
-    marks = [i for i in short if _COMMENT_FURNITURE.match(body[i].text)]
+    marks = [i for i in short if _COMMENT_FURNITURE.match(body[i].text) or _HANDLE_AGE.match(body[i].text)]
     ages = {i for i in short if _COMMENT_AGE.match(body[i].text)}
     best: list[int] = []
     run: list[int] = []
@@ -204,7 +211,7 @@ def thread_by_furniture(body: list) -> tuple[int, int] | None:
     if sum(k not in ages for k in best) < THREAD_MARKS:
         return None
     start, end = best[0], best[-1]
-    if _COMMENT_FURNITURE.match(body[start].text) and not _COMMENT_AUTHOR.match(body[start].text):
+    if _is_mark_under(body[start].text):
         # a mark under its comment (`Reply`, `Like · Reply`): the first comment sits above it, as long as
         # the next one does (its name and text), in short lines (a line of 25+ words is the article's)
         back = (best[1] - best[0] - 1) if len(best) > 1 else 1
@@ -215,6 +222,13 @@ def thread_by_furniture(body: list) -> tuple[int, int] | None:
     if n - 1 - end <= THREAD_TAIL:
         end = n - 1
     return start, end
+
+
+def _is_mark_under(s: str) -> bool:
+    """A comment's furniture printed under its text (`Reply`, a vote count) or, as boilerpipe leaves a thread,
+    its writer's handle and age (`gritstone_dave 5 hours ago`, between two comments' texts): the first comment
+    sits above it. `Jane says:` is printed over its comment."""
+    return bool(_COMMENT_FURNITURE.match(s) and not _COMMENT_AUTHOR.match(s) or _HANDLE_AGE.match(s))
 
 
 HEAD_LINES = 8  # how far down the page header (kicker, byline, section label) can reach
