@@ -396,7 +396,7 @@ def trailing_link_list(view: TextView) -> Iterator[Hit]:
         for ln in after:
             yield Hit(*ln.span, "topic tags that end the body", "")
     taken = {ln.index for ln in after}
-    for hit in () if release else _headline_tail(body, last, taken):
+    for hit in () if release else _short_article_tail(body, last, taken):
         taken.add(hit.index)
         yield hit.finding
     for k in teaser_run_lines(texts):
@@ -531,6 +531,26 @@ def tag_tail(body: list) -> list:
 def _is_tag(s: str) -> bool:
     s = s.strip()
     return 0 < len(s) <= TAG_CHARS and s[0].isalpha() and word_count(s) <= TAG_WORDS and not s.endswith(_CLOSE + ("?",))
+
+
+SHORT_LAST_WORDS = 8  # a short news page's last paragraph is a sentence of at least this many words
+
+
+def _short_article_tail(body: list, last: int, taken: set[int]) -> list[_Taken]:
+    """RES015's headline run after the article's last prose line of 15 words (`last`) or, where none follows it,
+    after a later sentence of 8-14 words (a short news page's last paragraph, as boilerpipe keeps one: `The theatre
+    has added two extra matinees.` over three headlines, nothing but headlines under it); the same guards either way
+    (`_headline_tail`)."""
+    found = list(_headline_tail(body, last, taken))
+    if found:
+        return found
+    later = next(
+        (i for i in range(len(body) - 1, last, -1) if is_prose(body[i].text, SHORT_LAST_WORDS)),
+        last,
+    )
+    if later == last or not all(_is_headline_like(ln.text) for ln in body[later + 1 :]):
+        return []  # (only a block of headlines under that sentence, nothing else between or after them)
+    return list(_headline_tail(body, later, taken))
 
 
 def _headline_tail(body: list, last: int, taken: set[int]) -> Iterator[_Taken]:
