@@ -374,6 +374,10 @@ def trailing_link_list(view: TextView) -> Iterator[Hit]:
     (`teaser_run_lines`). And the topic tags that end the body under its last sentence,
     without a label (a bio above them often): three or more lines of at most 3 words, one in lower case or four
     or more of them, none naming a role (a signature) (`tag_tail`).
+    On a short news page whose last paragraph is a sentence of 8-14 words, three or more headlines under it and
+    nothing else are other stories' too (`_short_article_tail`). And, as boilerpipe leaves related stories, two or
+    more pairs of a headline over a one-sentence standfirst that end the body under an article of three or more
+    lines without subheadings of its own (`teaser_pairs`).
     A press release's contact block within RELEASE_REACH lines under the last paragraph (`Contact` over a number, `ENDS`, `Press office`:
     structure.under_media_contact) is its sender's, and no headline or tag after the article is flagged then.
     """
