@@ -30,7 +30,6 @@ from audit.checks.structure import (
     is_signature_list,
     is_signoff_date,
     is_table,
-    is_table_of_headlines,
     is_venue,
     labels_a_listing,
     names_its_items,
@@ -759,15 +758,3 @@ def test_is_comma_table_wants_rows_of_one_shape():
         "Ann Keel, head of the trust, steps down",
     ]  # three fields each, but no column repeats a value or holds a number on every line
     assert not is_comma_table(headlines)
-
-
-def test_is_table_of_headlines_wants_a_number_on_every_row():
-    rows = ["Norland Group A 9 appearances", "Castria Group B 4 appearances", "Ostmark Group A 12 appearances"]
-    assert is_table_of_headlines(rows)
-    heads = [
-        "Library to close for 3 weeks in March",
-        "Bus route 14 to be cut in spring",
-        "Harbour wall repairs finish early",
-    ]
-    assert not is_table_of_headlines(heads)  # a number on two of three headlines: other stories, not a table
-    assert is_table_of_headlines(["Team\tP\tPts", "Norland\t3\t7", "Castria\t3\t4"])  # aligned fields

@@ -21,7 +21,6 @@ from audit.checks.structure import (
     is_intro,
     is_life_dates,
     is_list_item,
-    is_table_of_headlines,
     labels_a_listing,
     names_its_items,
     structure_kind,
@@ -572,8 +571,6 @@ def _headline_tail(body: list, last: int, taken: set[int]) -> Iterator[_Taken]:
     intro = body[last].text if marks[0] == 0 else tail[marks[0] - 1].text
     heads = [tail[i].text for i in marks]
     kinds = ("introduced", "code") if is_bulleted_titles(heads) else TAIL_CONTENT  # (`- 15 Amazing ...`: no table)
-    if "table" in kinds and not is_table_of_headlines(heads):
-        kinds = tuple(k for k in kinds if k != "table")  # (a number on most headlines but not all: no table)
     if structure_kind(heads, intro, kinds=kinds) or announces_list(intro):
         return  # a table, a list or steps of the article, or a list its last sentence announces
     if _carried_list(body[last].text, [ln.text for ln in tail], marks):

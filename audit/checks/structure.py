@@ -111,13 +111,6 @@ def is_table(lines: Sequence[str]) -> bool:
     return is_aligned(lines) or _most([bool(_NUMBER.search(s.strip(), len(s.strip().split(" ")[0]))) for s in lines])
 
 
-def is_table_of_headlines(lines: Sequence[str]) -> bool:
-    """Headline-shaped lines that are a table's rows: aligned fields (`is_aligned`) or a number after the first
-    word on every line (`Norland Group A 9 appearances`), not on most: other stories' headlines carry a number
-    here and there (`Bus route 14 to be cut`, `Plans for 200 homes go to appeal`)."""
-    return is_aligned(lines) or all(_NUMBER.search(s.strip(), len(s.strip().split(" ")[0])) for s in lines)
-
-
 def is_code(lines: Sequence[str]) -> bool:
     """Most lines carry code's marks or are indented."""
     return _most([has_code_mark(s) or s[:1] in (" ", "\t") and bool(s.strip()) for s in lines])
