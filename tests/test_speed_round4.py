@@ -1,0 +1,104 @@
+"""The fourth speed round's faster forms against the forms they replaced, on varied inputs: the same answers.
+
+- MT009 scores a speaker's block by distinct wording (`quotes._distinct`): the content similarity and the
+  token-set ratios of each pair of distinct texts once, spread back over the block's repeated quotations.
+"""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+from rapidfuzz import fuzz, process
+
+from audit.corpus import quotes
+from audit.corpus.quotes import VERBATIM
+
+STATEMENTS = [
+    "we call for an immediate end to the fighting and for de-escalation in the region",
+    "we call for an end to the fighting and for de-escalation across the region",
+    "the humanitarian situation is deteriorating by the hour and aid must reach everyone",
+    "humanitarian situations deteriorate hourly and aid must reach everybody now",
+    "they called immediately ending fights, de-escalating regional tensions",
+    "calling immediately: fights ending, escalation regionally halted",
+    "the negotiations will continue next week in Geneva with all the parties",
+    "negotiations continue in Geneva next week",
+]
+
+
+def _former_drifting(doc: np.ndarray, texts: list[str]) -> dict[int, str]:
+    """`quotes._drifting` before the fourth round: every quotation's row scored against every text."""
+    n = len(texts)
+    elsewhere = doc[:, None] != doc[None, :]
+    similar = quotes._similar_content(texts) & elsewhere
+    cand = np.flatnonzero(similar.sum(axis=1) >= 2)
+    if not len(cand):
+        return {}
+    same = np.zeros((n, n), dtype=bool)
+    scored = np.zeros(n, dtype=bool)
+
+    def score(rows: np.ndarray) -> None:
+        rows = rows[~scored[rows]]
+        if len(rows):
+            found = process.cdist(
+                [texts[i] for i in rows.tolist()], texts, scorer=fuzz.token_set_ratio, score_cutoff=VERBATIM
+            )
+            same[rows] = found >= VERBATIM
+            scored[rows] = True
+
+    score(cand)
+    cand = cand[~(same[cand] & elsewhere[cand]).any(axis=1)]
+    score(np.flatnonzero(similar[cand].any(axis=0)))
+    out: dict[int, str] = {}
+    for i in cand.tolist():
+        sim = np.flatnonzero(similar[i])
+        grid = np.ix_(sim, sim)
+        agreeing = sim[(same[grid] & elsewhere[grid]).any(axis=1)]
+        if len(np.unique(doc[agreeing])) >= 2:
+            out[i] = min(texts[a] for a in agreeing.tolist())
+    return out
+
+
+def _block(rng: random.Random) -> tuple[np.ndarray, list[str]]:
+    """A speaker's block: a few documents, each quoting statements, many repeated word for word."""
+    n = rng.randint(3, 40)
+    doc = np.sort(np.asarray([rng.randrange(max(3, n // 2)) for _ in range(n)]))
+    texts = []
+    for _ in range(n):
+        text = rng.choice(STATEMENTS)
+        if rng.random() < 0.15:
+            text = " ".join(text.split()[: rng.randint(5, 9)])
+        texts.append(text)
+    return doc, texts
+
+
+def test_mt009_blocks_decided_by_distinct_wording_equal_the_former_rows():
+    rng = random.Random(11)
+    flagged = repeated = 0
+    for _ in range(300):
+        doc, texts = _block(rng)
+        got = quotes._drifting(doc, texts)
+        assert got == _former_drifting(doc, texts)
+        flagged += len(got)
+        repeated += len(texts) > len(set(texts))
+    assert flagged >= 20 and repeated >= 250  # neither vacuous nor free of repeats
+
+
+def test_mt009_scores_each_pair_of_distinct_wordings_once(monkeypatch):
+    doc = np.asarray([0, 0, 1, 1, 2, 2, 3, 3])
+    texts = [STATEMENTS[k] for k in (0, 2, 0, 2, 0, 2, 4, 5)]  # docs 0-2 agree; doc 3 words it otherwise
+    want = _former_drifting(doc, texts)  # scores 8-text rows: repeated wordings
+    calls = []
+    real = process.cdist
+    monkeypatch.setattr(quotes.process, "cdist", lambda a, b, **k: calls.append((list(a), list(b))) or real(a, b, **k))
+    assert quotes._drifting(doc, texts) == want == {6: STATEMENTS[0], 7: STATEMENTS[0]}
+    assert calls
+    for rows, columns in calls:
+        assert len(set(rows)) == len(rows) and len(set(columns)) == len(columns) == 4
+
+
+def test_distinct_texts_keep_their_first_order_and_places():
+    texts = ["b", "a", "b", "c", "a"]
+    wordings, of = quotes._distinct(texts)
+    assert wordings == ["b", "a", "c"]
+    assert [wordings[k] for k in of.tolist()] == texts
