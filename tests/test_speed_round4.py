@@ -102,3 +102,50 @@ def test_distinct_texts_keep_their_first_order_and_places():
     wordings, of = quotes._distinct(texts)
     assert wordings == ["b", "a", "c"]
     assert [wordings[k] for k in of.tolist()] == texts
+
+
+def _former_quotes(view) -> list:
+    """`quotes._quotes` before the fourth round: every body line searched, its speakers found first."""
+    import sys
+
+    from audit.corpus.mentions import is_name_token
+    from audit.lexicon.translit import tnorm
+    from audit.text import word_count, words
+
+    out = []
+    for line in view.body:
+        found = [
+            (m.start(g), m.end(g), m.group(g))
+            for m in quotes._QUOTE.finditer(line.text)
+            for g in (1, 2, 3)
+            if m.group(g)
+        ]
+        if not found:
+            continue
+        speakers = tuple(
+            sorted({sys.intern(tnorm(w)) for w in words(line.text) if w[:1].isupper() and is_name_token(w, False)})
+        )
+        for s, e, q in found:
+            if word_count(q) >= quotes.MIN_QUOTE_WORDS and speakers:
+                out.append((line.start + s, line.start + e, q, speakers))
+    return out
+
+
+def test_quotations_found_only_in_lines_with_a_mark_equal_the_former_search():
+    from audit.text import TextView
+
+    rng = random.Random(5)
+    marks = [("“", "”"), ('"', '"'), ("«", "»"), ("‘", "’"), ("'", "'"), ("„", "“")]
+    who = ["Maia Sandu said", "the minister said", "Olaf Scholz and Ursula Leyen told reporters", "he added"]
+    found = 0
+    for _ in range(200):
+        lines = []
+        for _ in range(rng.randint(0, 8)):
+            a, b = rng.choice(marks)
+            quote = " ".join(rng.choice(STATEMENTS).split()[: rng.randint(2, 12)])
+            lines.append(rng.choice([f"{rng.choice(who)} {a}{quote}{b}.", f"{a}{quote}{b}, {rng.choice(who)}.", quote]))
+        view = TextView("\n".join(lines))
+        got = quotes._quotes(view)
+        assert got == _former_quotes(view)
+        found += len(got)
+    assert found >= 100

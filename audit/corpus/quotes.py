@@ -54,20 +54,32 @@ def _stems(s: str) -> tuple[str, ...]:
 
 
 def _quotes(view: TextView) -> list[Quote]:
-    out = []
+    """Each quotation of at least MIN_QUOTE_WORDS words, with the name-like words of its line (the candidate
+    speakers; looked for only in a line with such a quotation). A line without a quotation mark that opens
+    a `_QUOTE` is not searched."""
+    out: list[Quote] = []
+    if not _has_quote_mark(view.text):
+        return out
     for line in view.body:
+        if not _has_quote_mark(line.text):
+            continue
         quotes = [
             (m.start(g), m.end(g), m.group(g)) for m in _QUOTE.finditer(line.text) for g in (1, 2, 3) if m.group(g)
         ]
+        quotes = [(s, e, q) for s, e, q in quotes if word_count(q) >= MIN_QUOTE_WORDS]
         if not quotes:
             continue
         speakers = tuple(
             sorted({sys.intern(tnorm(w)) for w in words(line.text) if w[:1].isupper() and is_name_token(w, False)})
         )
-        for s, e, q in quotes:
-            if word_count(q) >= MIN_QUOTE_WORDS and speakers:
-                out.append((line.start + s, line.start + e, q, speakers))
+        if speakers:
+            out.extend((line.start + s, line.start + e, q, speakers) for s, e, q in quotes)
     return out
+
+
+def _has_quote_mark(s: str) -> bool:
+    """Whether `s` holds a mark that opens one of `_QUOTE`'s quotations."""
+    return '"' in s or "“" in s or "«" in s
 
 
 @corpus_check("MT009", "mt", "warning", label="quotation worded differently elsewhere")
