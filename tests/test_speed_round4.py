@@ -149,3 +149,41 @@ def test_quotations_found_only_in_lines_with_a_mark_equal_the_former_search():
         assert got == _former_quotes(view)
         found += len(got)
     assert found >= 100
+
+
+CLAIM_PIECES = [
+    "At least 29 people were killed",
+    "KILLED 12",
+    "nearly 30 Injured",
+    "dozens were evacuated",
+    "the Death Toll rose to 41",
+    "some 1,200 residents live there",
+    "İstanbul police detained 14",
+    "\u212ailled 7",  # the Kelvin sign folds to k under re.IGNORECASE
+    "the weather was fine",
+    "deathly quiet, 40 skilled",
+    "5 died.",
+    "and",
+    ", ",
+    ". ",
+    "\n",
+    "\r\n",
+    "!",
+    " ",
+]
+
+
+def test_claims_from_the_pre_filtered_lines_equal_claims_from_the_whole_text(monkeypatch):
+    from audit.corpus import claims
+    from audit.text import TextView
+
+    rng = random.Random(7)
+    texts = ["".join(rng.choice(CLAIM_PIECES) for _ in range(rng.randint(0, 60))) for _ in range(400)]
+    texts.append("x" * 199_990 + " 25 killed today\n40 injured")  # a kind word across the 200,000th character
+    texts.append("x " * 100_000 + "\n12 evacuated")  # after it
+    got = [claims.extract_claims(TextView(t)) for t in texts]
+    monkeypatch.setattr(claims, "_kind_words", lambda view, text, lowered: None)  # the former whole-text search
+    want = [claims.extract_claims(TextView(t)) for t in texts]
+    assert got == want
+    assert sum(map(len, got)) >= 300  # not vacuous
+    assert any(TextView(t).lowered is None for t in texts)  # the search without the lowered text too
