@@ -187,3 +187,67 @@ def test_claims_from_the_pre_filtered_lines_equal_claims_from_the_whole_text(mon
     assert got == want
     assert sum(map(len, got)) >= 300  # not vacuous
     assert any(TextView(t).lowered is None for t in texts)  # the search without the lowered text too
+
+
+def _former_is_blurb(view, i: int, s: str) -> bool:
+    """`bio._is_blurb` before the fourth round: the searches for speech and attribution first."""
+    from audit.checks import bio
+
+    if not bio._short(s, bio.BIO_WORDS) or bio._SPEECH.search(s) or bio._ATTRIBUTION.search(s):
+        return False
+    if bio._AUTHOR_IS.match(s):
+        return bio._short(s, bio.AUTHOR_IS_WORDS)
+    m = (
+        bio._blurb().match(s)
+        or bio._role_first().match(s)
+        or (bio._pronoun_lead().search(s) and bio._NAME_START.match(s))
+    )
+    if not m or bio._cue("org").search(m.group("name")):
+        return False
+    return not bio._named_elsewhere(view, i, m.group("name"))
+
+
+BIO_OPENINGS = [
+    "Jane Roe is a senior reporter at The Courier",
+    "Jane Roe (@jroe), is a staff writer",
+    "The author is a lecturer in law",
+    "The writer teaches history",
+    "Staff writer John Doe covers courts",
+    "senior reporter John Doe writes about food",
+    "Ana Lima grew up in Porto. She has been writing about",
+    "Harbor Review writes about this",
+    "Harbor Group Ltd is a company",
+    "Roe said the council",
+    "The council is a body",
+    "> John Doe covers health for the Gazette",
+]
+BIO_TAILS = [
+    ".",
+    " for ten years.",
+    ', said "we will".',
+    " citing officials.",
+    " according to the police.",
+    " and lives in Leeds with her family.",
+    " " + "word " * 95,
+    " She covers health for the Gazette.",
+]
+
+
+def test_blurbs_decided_openings_first_equal_the_former_order():
+    from audit.checks import bio
+    from audit.text import TextView
+
+    rng = random.Random(9)
+    decided = set()
+    for _ in range(300):
+        lines = [rng.choice(BIO_OPENINGS) + rng.choice(BIO_TAILS) for _ in range(rng.randint(1, 6))]
+        if rng.random() < 0.3:
+            lines.insert(
+                0, "Residents told Roe and Doe about the flooding in the valley on Monday morning, officials said."
+            )
+        view = TextView("\n".join(lines))
+        for i, line in enumerate(view.body):
+            got = bio._is_blurb(view, i, line.text)
+            assert got == _former_is_blurb(view, i, line.text), line.text
+            decided.add(got)
+    assert decided == {True, False}
