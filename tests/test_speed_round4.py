@@ -251,3 +251,37 @@ def test_blurbs_decided_openings_first_equal_the_former_order():
             assert got == _former_is_blurb(view, i, line.text), line.text
             decided.add(got)
     assert decided == {True, False}
+
+
+def test_shards_pickle_findings_as_calls_and_read_back_every_field(tmp_path, monkeypatch):
+    import pickle
+    from pathlib import Path
+
+    from audit.engine import DocResult
+    from audit.records import Document, Finding
+    from audit.store import ShardCache, SpilledResults
+
+    found = [
+        Finding("d1", 0, 4, "RES001", "residue", "warning", "menu", "Home", "", 0.75, "nav"),
+        Finding("d1", 5, 9, "NAME001", "names", "info", "spelling", "Roe", None),
+    ]
+    shard = [
+        DocResult(Document(id="d1", text="Home Roe text"), list(found), story="s1"),
+        DocResult(Document(id="d2", text="")),
+    ]
+    path = Path(tmp_path / "shard-000000.pkl")
+    states = []  # the slots dataclass's own state, both ways: not used
+    monkeypatch.setattr(Finding, "__getstate__", lambda self: states.append(1) or (1 / 0))
+    monkeypatch.setattr(Finding, "__setstate__", lambda self, state: states.append(1) or (1 / 0))
+    SpilledResults.write_file(path, shard)
+    back = pickle.loads(path.read_bytes())
+    assert not states
+    assert back == shard and back[0].story == "s1"
+    fields = ("doc_id", "start", "end", "code", "category", "severity", "message", "evidence", "suggestion")
+    for a, b in zip(back[0].findings, found, strict=True):
+        assert type(a) is Finding and [getattr(a, k) for k in (*fields, "confidence", "kind")] == [
+            getattr(b, k) for k in (*fields, "confidence", "kind")
+        ]
+    cache = ShardCache(tmp_path / "cache")
+    cache.put("k", [(found, {"X": 1})])
+    assert cache.get("k") == [(found, {"X": 1})] and cache.get("k")[0][0][0].kind == "nav"
