@@ -193,15 +193,20 @@ def _named_elsewhere(view: TextView, i: int, name: str) -> bool:
 
 
 def _is_blurb(view: TextView, i: int, s: str) -> bool:
-    """A third-person bio paragraph about the writer."""
-    if not _short(s, BIO_WORDS) or _SPEECH.search(s) or _ATTRIBUTION.search(s):
-        return False
+    """A third-person bio paragraph about the writer. (The openings are matched first: they are anchored
+    and fail at once on most lines, where the searches for speech and attribution scan the whole line.)"""
     if _AUTHOR_IS.match(s):
-        return _short(s, AUTHOR_IS_WORDS)
-    m = _blurb().match(s) or _role_first().match(s) or (_pronoun_lead().search(s) and _NAME_START.match(s))
-    if not m or _cue("org").search(m.group("name")):
+        return _quotes_nobody(s) and _short(s, AUTHOR_IS_WORDS)
+    name = _NAME_START.match(s)
+    m = _blurb().match(s) or _role_first().match(s) or (name if name and _pronoun_lead().search(s) else None)
+    if not m or not _quotes_nobody(s) or _cue("org").search(m.group("name")):
         return False
     return not _named_elsewhere(view, i, m.group("name"))
+
+
+def _quotes_nobody(s: str) -> bool:
+    """A paragraph short enough for a bio (BIO_WORDS) that quotes and cites nobody."""
+    return _short(s, BIO_WORDS) and not _SPEECH.search(s) and not _ATTRIBUTION.search(s)
 
 
 _NAME_START = re.compile(r"^[\s*_>]*(?P<name>" + _PERSON + r")(?![\w'’.-])")

@@ -15,10 +15,11 @@ from __future__ import annotations
 import math
 import re
 from collections import defaultdict
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
 from audit.data import trie_pattern
+from audit.scan import ALL
 from audit.text import TextView
 
 KINDS: dict[str, tuple[str, ...]] = {
@@ -127,16 +128,21 @@ def _range(hedge: str, num: str) -> tuple[float, float] | None:
     return v, v
 
 
-def _sentences_with_a_kind(text: str, lowered: str | None = None) -> Iterator[re.Match[str]]:
+def _sentences_with_a_kind(
+    text: str, lowered: str | None = None, found: Iterable[re.Match[str]] | None = None
+) -> Iterator[re.Match[str]]:
     """The sentences (`_SENTENCE.finditer(text)`, in order) that hold a word saying what a figure counts,
     found from those words rather than by searching every sentence.
 
     A sentence starts just after the last `.`, `!`, `?` or newline before any of its characters (or at
     the start), and a word of KINDS contains none of them, so the sentence holding a word found in the
     whole text is `_SENTENCE.match` at that place; where that fails, no sentence holds the word. The words
-    are searched in `lowered`, the text's `TextView.lowered` where there is one."""
+    are searched in `lowered`, the text's `TextView.lowered` where there is one, unless `found` gives them
+    (`_kind_words`)."""
     last = -1
-    for m in _ANY_KIND.finditer(text) if lowered is None else _ANY_KIND_LOWER.finditer(lowered):
+    if found is None:
+        found = _ANY_KIND.finditer(text) if lowered is None else _ANY_KIND_LOWER.finditer(lowered)
+    for m in found:
         if m.start() < last:
             continue  # in the sentence just taken
         start = max(text.rfind(c, 0, m.start()) for c in ".!?\n") + 1
@@ -146,11 +152,29 @@ def _sentences_with_a_kind(text: str, lowered: str | None = None) -> Iterator[re
             yield sm
 
 
+def _kind_words(view: TextView, text: str, lowered: str | None) -> Iterator[re.Match[str]]:
+    """The words of KINDS in `text` (the view's text or its head; `lowered`: its `TextView.lowered`), in
+    order, searched only in the lines where the pre-filter finds one of them (`TextView.candidates`): a
+    word of KINDS lies within a line."""
+    lines = view.candidates(_ANY_KIND)
+    rx, s = (_ANY_KIND, text) if lowered is None else (_ANY_KIND_LOWER, lowered)
+    if lines is ALL:
+        yield from rx.finditer(s)
+        return
+    all_lines = view.lines
+    for i in sorted(lines):
+        line = all_lines[i]
+        if line.start >= len(s):
+            return
+        yield from rx.finditer(s, line.start, line.end)  # (an end past `s` is its end)
+
+
 def extract_claims(view: TextView) -> list[Claim]:
     """The document's figures with what they count, in text order."""
     text, lowered = view.text[:200_000], view.lowered
+    lowered = lowered and lowered[:200_000]
     out = []
-    for sm in _sentences_with_a_kind(text, lowered and lowered[:200_000]):
+    for sm in _sentences_with_a_kind(text, lowered, _kind_words(view, text, lowered)):
         sent = sm.group()
         if len(sent) > 1000:
             continue
