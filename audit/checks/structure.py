@@ -768,14 +768,20 @@ def titles_the_text(lines: Sequence[str], i: int) -> bool:
     s = lines[i].strip()
     if not s or _SEPARATOR.search(s) or s.endswith(":") or word_count(s) > TITLE_WORDS or _POSTED_BY.match(s):
         return False
-    if any(is_prose(t, 8) for t in lines[:i]):
-        return False
     own = heading_terms(s)
     reach = TITLE_REACH if len(own) > 1 else 1  # (a lone word: the paragraph right under it takes it up)
     under = [heading_terms(t) for t in lines[i + 1 : i + 1 + reach] if is_prose(t, 8)]
-    body = any(is_prose(lines[k], 8) for k in range(i + 2, min(len(lines), i + 2 + reach))) or _data_under(lines, i + 2)
     took = taken_up(own, set().union(*under))
-    return bool(own) and len(took) >= min(2, len(own)) and (body or len(took) >= TITLE_ALONE)
+    if not own or len(took) < min(2, len(own)):
+        return False
+    body = any(is_prose(lines[k], 8) for k in range(i + 2, min(len(lines), i + 2 + reach))) or _data_under(lines, i + 2)
+    return (body or len(took) >= TITLE_ALONE) and not _prose_above(lines, i)
+
+
+def _prose_above(lines: Sequence[str], i: int) -> bool:
+    """Whether a prose line (8+ words, a sentence's end) stands above line i: asked last, as it reads every line
+    above (a whole page's menu lines that the model flags would otherwise each read the page's top again)."""
+    return any(is_prose(t, 8) for t in lines[:i])
 
 
 def heads_first_paragraph(lines: Sequence[str], i: int) -> bool:
@@ -801,7 +807,7 @@ def heads_first_paragraph(lines: Sequence[str], i: int) -> bool:
         return False
     if not any(is_prose(t, 8) for t in lines[k + 1 : k + 1 + TITLE_REACH]):
         return False
-    return not any(is_prose(t, 8) for t in lines[:i])
+    return not _prose_above(lines, i)
 
 
 # which part of a series a page is, alone on the line under its title: `Series 4, episode 12`, `Season 2, Episode 3`,
@@ -827,10 +833,9 @@ def titles_data(lines: Sequence[str], i: int) -> bool:
         return False
     if any(c.isdigit() for c in s) or s.endswith((".", "!", "?", ",", ";", ":", "…")):
         return False
-    if any(is_prose(t, 8) for t in lines[:i]):
-        return False
     starts = range(i + 1, min(len(lines), i + 1 + TITLE_GAP))
-    return any(in_programme(lines, k) or in_field_run(lines, k) and lines[k].rstrip().endswith(".") for k in starts)
+    data = any(in_programme(lines, k) or in_field_run(lines, k) and lines[k].rstrip().endswith(".") for k in starts)
+    return data and not _prose_above(lines, i)
 
 
 ENTRY_WORDS = 15  # an entry of a listing (a name, a place, a time) has at most this many words
