@@ -7,12 +7,12 @@
 from __future__ import annotations
 
 import random
+from unittest import mock
 
 import numpy as np
-from rapidfuzz import fuzz, process
+from rapidfuzz import process
 
 from audit.corpus import quotes
-from audit.corpus.quotes import VERBATIM
 
 STATEMENTS = [
     "we call for an immediate end to the fighting and for de-escalation in the region",
@@ -27,36 +27,10 @@ STATEMENTS = [
 
 
 def _former_drifting(doc: np.ndarray, texts: list[str]) -> dict[int, str]:
-    """`quotes._drifting` before the fourth round: every quotation's row scored against every text."""
-    n = len(texts)
-    elsewhere = doc[:, None] != doc[None, :]
-    similar = quotes._similar_content(texts) & elsewhere
-    cand = np.flatnonzero(similar.sum(axis=1) >= 2)
-    if not len(cand):
-        return {}
-    same = np.zeros((n, n), dtype=bool)
-    scored = np.zeros(n, dtype=bool)
-
-    def score(rows: np.ndarray) -> None:
-        rows = rows[~scored[rows]]
-        if len(rows):
-            found = process.cdist(
-                [texts[i] for i in rows.tolist()], texts, scorer=fuzz.token_set_ratio, score_cutoff=VERBATIM
-            )
-            same[rows] = found >= VERBATIM
-            scored[rows] = True
-
-    score(cand)
-    cand = cand[~(same[cand] & elsewhere[cand]).any(axis=1)]
-    score(np.flatnonzero(similar[cand].any(axis=0)))
-    out: dict[int, str] = {}
-    for i in cand.tolist():
-        sim = np.flatnonzero(similar[i])
-        grid = np.ix_(sim, sim)
-        agreeing = sim[(same[grid] & elsewhere[grid]).any(axis=1)]
-        if len(np.unique(doc[agreeing])) >= 2:
-            out[i] = min(texts[a] for a in agreeing.tolist())
-    return out
+    """`quotes._drifting` as before the fourth round: every quotation its own row and column (`_distinct` made
+    the identity), so each repeated wording is scored again."""
+    with mock.patch.object(quotes, "_distinct", lambda ts: (list(ts), np.arange(len(ts)))):
+        return quotes._drifting(doc, texts)
 
 
 def _block(rng: random.Random) -> tuple[np.ndarray, list[str]]:
