@@ -719,11 +719,14 @@ def _lone_label(lines: Sequence[str], k: int) -> bool:
     """Line k is a short heading (at most LABEL_WORDS words of letters, not all capitals, no byline) alone between
     two sentences of SECTION_LINE_WORDS or more words (`is_prose`)."""
     s = lines[k].strip() if 0 < k < len(lines) - 1 else ""
-    if not s or word_count(s) > LABEL_WORDS or not is_heading_shape(s) or s.isupper() or _POSTED_BY.match(s):
-        return False
-    if any(c.isdigit() for c in s):
+    if not _is_short_label(s) or s.isupper() or _POSTED_BY.match(s):
         return False
     return is_prose(lines[k - 1], SECTION_LINE_WORDS) and is_prose(lines[k + 1], SECTION_LINE_WORDS)
+
+
+def _is_short_label(s: str) -> bool:
+    """`s` (stripped) is a short heading: at most LABEL_WORDS words, heading-shaped, no digit."""
+    return bool(s) and word_count(s) <= LABEL_WORDS and is_heading_shape(s) and not any(c.isdigit() for c in s)
 
 
 def is_section_label(lines: Sequence[str], i: int) -> bool:
@@ -857,8 +860,7 @@ def is_listing_entry(s: str) -> bool:
 def _category_at(lines: Sequence[str], k: int) -> int:
     """The number of listing entries (`is_listing_entry`) under line k when it is a category label (a heading of at
     most LABEL_WORDS words with no digit: `Music`, `Film`, `Family days out`), 0 otherwise."""
-    s = lines[k].strip()
-    if not s or word_count(s) > LABEL_WORDS or not is_heading_shape(s) or any(c.isdigit() for c in s):
+    if not _is_short_label(lines[k].strip()):
         return 0
     n = 0
     while k + 1 + n < len(lines) and is_listing_entry(lines[k + 1 + n]):
